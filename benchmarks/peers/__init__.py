@@ -1,0 +1,1 @@
+"""Peer implementations (FANN, PyTorch, scikit-learn, plain NumPy) for the bpnn benchmark."""

@@ -1,0 +1,46 @@
+"""Input checks shared by the public functions: each error names the bad value."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def as_2d(A, name: str, n_cols: int | None = None, dtype=np.float64) -> np.ndarray:
+    """Return A as a finite 2-D float array; a 1-D array becomes one column."""
+    try:
+        arr = np.asarray(A, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be numeric, got {type(A).__name__}: {exc}") from None
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (samples x columns), got shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}): need at least one sample")
+    if n_cols is not None and arr.shape[1] != n_cols:
+        raise ValueError(f"{name} has {arr.shape[1]} columns, expected {n_cols}")
+    if not np.all(np.isfinite(arr)):
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        raise ValueError(f"{name} holds a non-finite value {float(arr[tuple(bad)])!r} "
+                         f"at row {bad[0]}, column {bad[1]}")
+    return arr
+
+
+def check_pair(X, Y, n_in, n_out, dtype=np.float64):
+    X = as_2d(X, "X", n_in, dtype)
+    Y = as_2d(Y, "Y", n_out, dtype)
+    if X.shape[0] != Y.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} samples but Y has {Y.shape[0]}")
+    return X, Y
+
+
+def check_sample_weight(sw, n):
+    if sw is None:
+        return None
+    sw = np.asarray(sw, dtype=np.float64).reshape(-1)
+    if sw.shape[0] != n:
+        raise ValueError(f"sample_weight has {sw.shape[0]} entries, expected {n}")
+    if not np.all(np.isfinite(sw)) or np.any(sw < 0):
+        raise ValueError(f"sample_weight must be finite and >= 0, got min {sw.min()!r}")
+    if sw.sum() <= 0:
+        raise ValueError("sample_weight sums to 0: at least one sample must count")
+    return sw

@@ -1,0 +1,7 @@
+"""Training algorithms, one protocol (see :mod:`bpnn.algorithms.base`), selected by name."""
+from .base import (ALGORITHMS, Algorithm, Rule, RuleAlgorithm, StepInfo, algorithm_names,
+                   get_algorithm, register)
+from . import first_order  # noqa: F401  (registers gd, sgd)
+
+__all__ = ["ALGORITHMS", "Algorithm", "Rule", "RuleAlgorithm", "StepInfo", "algorithm_names",
+           "get_algorithm", "register"]

@@ -1,0 +1,138 @@
+"""The one protocol every training algorithm speaks, and the registry of names.
+
+An algorithm sees an :class:`~bpnn.objective.Objective` and a flat vector ``w``, never
+layers::
+
+    state = algorithm.init(objective, w)
+    w, state, info = algorithm.step(objective, w, state)
+
+``minibatch`` says whether ``step`` may be given a mini-batch objective (first-order
+rules) or always needs the whole training set (CG, BFGS, LM...). An algorithm may also
+offer ``run_epoch(objective, w, state, order)`` — a whole epoch in one call — which the
+trainer prefers (the compiled per-sample loop uses it).
+
+``StepInfo`` reports what the step learned: the loss *after* the step if it was computed
+(line searches and LM know it; else the trainer evaluates it), the gradient norm, μ, the
+learning rate, and ``stop`` — a reason to end training that only the algorithm can see
+(e.g. "mu max").
+"""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable, NamedTuple
+
+import numpy as np
+
+__all__ = ["StepInfo", "Algorithm", "Rule", "RuleAlgorithm", "register", "get_algorithm",
+           "ALGORITHMS", "algorithm_names", "per_param_lr"]
+
+
+@dataclass
+class StepInfo:
+    loss: float | None = None        # loss at the returned w, if known
+    grad_norm: float = float("nan")  # norm of the gradient the step used
+    mu: float = float("nan")
+    lr: float = float("nan")
+    stop: str | None = None          # a stop reason only the algorithm can see
+    extra: dict = field(default_factory=dict)
+
+
+class Algorithm:
+    """Base class; subclasses implement ``init`` and ``step``."""
+
+    name = "algorithm"
+    minibatch = False
+    batch_size: int | None = None
+
+    def init(self, objective, w):
+        return None
+
+    def step(self, objective, w, state):
+        raise NotImplementedError
+
+    def params(self) -> dict:
+        """The constructor arguments, for records and model files."""
+        sig = inspect.signature(type(self).__init__)
+        return {k: getattr(self, k) for k in sig.parameters if k != "self" and hasattr(self, k)}
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
+        return f"{self.name}({args})"
+
+
+class Rule(NamedTuple):
+    """An element-wise update rule: a pair of pure functions with explicit state.
+
+    ``init(w) -> state`` and ``update(grad, state, w) -> (delta, state)``; the new
+    parameters are ``w + delta``.
+    """
+
+    init: Callable[[np.ndarray], Any]
+    update: Callable[[np.ndarray, Any, np.ndarray], tuple]
+
+
+def per_param_lr(objective, lr, lr_bias=None) -> np.ndarray | float:
+    """Step size per parameter: ``lr`` for weights (η₁), ``lr_bias`` for biases (η₂)."""
+    if lr_bias is None or lr_bias == lr:
+        return float(lr)
+    return np.where(objective.weight_mask, float(lr), float(lr_bias))
+
+
+class RuleAlgorithm(Algorithm):
+    """Adapter: turns a :class:`Rule` into an Algorithm that takes one gradient step."""
+
+    minibatch = True
+
+    def make_rule(self, objective) -> Rule:
+        raise NotImplementedError
+
+    def init(self, objective, w):
+        self._rule = self.make_rule(objective)
+        return self._rule.init(w)
+
+    def step(self, objective, w, state):
+        loss, g = objective.value_and_grad(w)
+        delta, state = self._rule.update(g, state, w)
+        return w + delta, state, StepInfo(grad_norm=float(np.linalg.norm(g)),
+                                          lr=float(np.mean(getattr(self, "lr", np.nan))),
+                                          extra={"loss_before": loss})
+
+
+ALGORITHMS: dict[str, type] = {}
+_CANONICAL: dict[str, str] = {}
+
+
+def register(*names):
+    """Class decorator: register an algorithm under its name and aliases (e.g. 'trainlm')."""
+    def deco(cls):
+        for n in names:
+            ALGORITHMS[n] = cls
+            _CANONICAL[n] = names[0]
+        cls.name = names[0]
+        return cls
+    return deco
+
+
+def algorithm_names() -> list[str]:
+    """Canonical algorithm names (aliases excluded)."""
+    return sorted(set(_CANONICAL.values()))
+
+
+def get_algorithm(spec, **params):
+    """Build an algorithm from a name (or alias) and its parameters; or pass one through."""
+    if isinstance(spec, Algorithm):
+        if params:
+            raise ValueError(f"parameters {sorted(params)} given with an algorithm object")
+        return spec
+    key = spec.strip().lower() if isinstance(spec, str) else spec
+    if key not in ALGORITHMS:
+        raise ValueError(f"unknown algorithm {spec!r}; choose one of {algorithm_names()}")
+    cls = ALGORITHMS[key]
+    sig = inspect.signature(cls.__init__)
+    accepted = [p for p in sig.parameters if p != "self"]
+    bad = [p for p in params if p not in accepted]
+    if bad:
+        raise ValueError(f"algorithm {spec!r} has no parameter {bad[0]!r}; "
+                         f"its parameters are {accepted}")
+    return cls(**params)

@@ -1,0 +1,128 @@
+"""The objective that every training algorithm minimises.
+
+``Objective(network, loss, X, Y, sample_weight, l2)`` is a function of the flat parameter
+vector ``w`` only: algorithms never see layers. It offers what the algorithm families need:
+
+* ``value(w)`` — the loss (plus ``l2/2 * ||weights||^2``);
+* ``value_and_grad(w)`` — with the back-propagated gradient;
+* ``batch(idx)`` — the same objective on a subset of rows (mini-batches);
+* ``residuals_and_jacobian(w, rows)`` and ``gauss_newton(w)`` — for sum-of-squares losses,
+  JᵀJ and Jᵀr accumulated over chunks of rows, so memory stays O(n_params²).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import check_pair, check_sample_weight
+from .losses import get_loss
+
+__all__ = ["Objective"]
+
+
+class Objective:
+    def __init__(self, network, loss, X, Y, sample_weight=None, l2=0.0, _checked=False):
+        self.network = network
+        self.loss = get_loss(loss)
+        self.loss.check_output(network.activations[-1])
+        if not _checked:
+            X, Y = check_pair(X, Y, network.n_inputs, network.n_outputs, network.dtype)
+            sample_weight = check_sample_weight(sample_weight, X.shape[0])
+            l2 = float(l2)
+            if not np.isfinite(l2) or l2 < 0:
+                raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
+        self.X, self.Y, self.sample_weight, self.l2 = X, Y, sample_weight, l2
+        self.weight_mask = network.weight_mask
+        self.n_evals = 0
+
+    @property
+    def n_samples(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def n_params(self) -> int:
+        return self.network.n_params
+
+    def batch(self, idx) -> "Objective":
+        """The same objective restricted to rows ``idx`` (loss normalised on the batch)."""
+        sw = None if self.sample_weight is None else self.sample_weight[idx]
+        return Objective(self.network, self.loss, self.X[idx], self.Y[idx], sw, self.l2,
+                         _checked=True)
+
+    def _set(self, w):
+        if w is not self.network.params:
+            self.network.params[...] = w
+
+    def _penalty(self, w):
+        if not self.l2:
+            return 0.0, None
+        ww = np.where(self.weight_mask, w, 0.0)
+        return 0.5 * self.l2 * float(ww @ ww), self.l2 * ww
+
+    def value(self, w) -> float:
+        self._set(w)
+        self.n_evals += 1
+        net = self.network
+        a = self.X
+        for W, b, act in zip(net.weights[:-1], net.biases[:-1], net.activations[:-1]):
+            a = act(a @ W.T + b)
+        z = a @ net.weights[-1].T + net.biases[-1]
+        out = net.activations[-1]
+        value = self.loss.value_from_z(z, out(z), self.Y, out, self.sample_weight)
+        return value + self._penalty(w)[0]
+
+    def value_and_grad(self, w):
+        self._set(w)
+        self.n_evals += 1
+        net = self.network
+        trace = net.forward_trace(self.X)
+        value, delta = self.loss.output_delta(trace.z[-1], trace.n[-1], self.Y,
+                                              net.activations[-1], self.sample_weight)
+        grad = net.backward(trace, delta)
+        pen, pgrad = self._penalty(w)
+        if pgrad is not None:
+            grad += pgrad
+        return value + pen, grad
+
+    # -- sum-of-squares structure (Levenberg–Marquardt, Bayesian regularisation) -----------
+    def residual_scale(self):
+        """``c`` with loss = c * sum sw r^2; raises ValueError for non-residual losses."""
+        c = self.loss.residual_scale(self.Y, self.sample_weight)
+        if c is None:
+            raise ValueError(f"loss {self.loss.name!r} is not a sum of squares: "
+                             "Levenberg-Marquardt/Bayesian regularisation need 'sse' or 'mse'")
+        return c
+
+    def residuals_and_jacobian(self, w, rows=slice(None)):
+        """Residuals ``r = y - d`` (flattened, sample-major) and their Jacobian for ``rows``.
+
+        With sample weights, both are scaled by sqrt(weight) so that sum r^2 is weighted.
+        """
+        self._set(w)
+        X, Y = self.X[rows], self.Y[rows]
+        J = self.network.jacobian(X)
+        r = (self.network.forward(X) - Y)
+        if self.sample_weight is not None:
+            s = np.sqrt(self.sample_weight[rows])[:, None]
+            r = r * s
+            J = J * np.repeat(s.ravel(), Y.shape[1])[:, None]
+        return r.ravel(), J
+
+    def gauss_newton(self, w, chunk_rows=None):
+        """Return ``(sum_r2, JtJ, Jtr)`` accumulated over chunks of rows.
+
+        Memory is bounded by ``chunk_rows * n_outputs * n_params`` for the Jacobian block plus
+        ``n_params²`` for JᵀJ; the default chunk keeps a block near 8 MB.
+        """
+        P, m = self.n_params, self.network.n_outputs
+        if chunk_rows is None:
+            chunk_rows = max(1, int(1_000_000 // max(1, P * m)))
+        JtJ = np.zeros((P, P))
+        Jtr = np.zeros(P)
+        sum_r2 = 0.0
+        for start in range(0, self.n_samples, chunk_rows):
+            r, J = self.residuals_and_jacobian(w, slice(start, start + chunk_rows))
+            JtJ += J.T @ J
+            Jtr += J.T @ r
+            sum_r2 += float(r @ r)
+        self.n_evals += 1
+        return sum_r2, JtJ, Jtr

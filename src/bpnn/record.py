@@ -1,0 +1,92 @@
+"""The training record (MATLAB's ``tr``): what happened in every epoch and why it stopped."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["TrainingRecord"]
+
+_PER_EPOCH = ("epoch", "loss", "val_loss", "test_loss", "grad_norm", "mu", "lr",
+              "val_fail", "time")
+
+
+@dataclass
+class TrainingRecord:
+    algorithm: str = ""
+    loss_name: str = ""
+    epoch: list = field(default_factory=list)
+    loss: list = field(default_factory=list)        # training loss per epoch (epoch 0 = start)
+    val_loss: list = field(default_factory=list)
+    test_loss: list = field(default_factory=list)
+    grad_norm: list = field(default_factory=list)
+    mu: list = field(default_factory=list)
+    lr: list = field(default_factory=list)
+    val_fail: list = field(default_factory=list)
+    time: list = field(default_factory=list)        # seconds since the start
+    extra: dict = field(default_factory=dict)       # per-epoch series an algorithm adds
+    best_epoch: int = 0
+    best_loss: float = float("nan")
+    best_val_loss: float = float("nan")
+    best_test_loss: float = float("nan")
+    stop_reason: str = ""
+    goal: float = 0.0
+    train_idx: np.ndarray | None = None
+    val_idx: np.ndarray | None = None
+    test_idx: np.ndarray | None = None
+    params: dict = field(default_factory=dict)      # the algorithm's parameters
+
+    @property
+    def epochs(self) -> int:
+        """Number of epochs run (epoch 0, the starting point, is not counted)."""
+        return self.epoch[-1] if self.epoch else 0
+
+    @property
+    def final_loss(self) -> float:
+        return self.loss[-1] if self.loss else float("nan")
+
+    def append(self, **values):
+        for name in _PER_EPOCH:
+            getattr(self, name).append(values.pop(name, float("nan")))
+        for name, v in values.items():
+            self.extra.setdefault(name, []).append(v)
+
+    def summary(self) -> dict:
+        """A small JSON-able summary (for model files and reports)."""
+        f = lambda x: None if x is None or not np.isfinite(x) else float(x)  # noqa: E731
+        return {"algorithm": self.algorithm, "loss": self.loss_name, "epochs": self.epochs,
+                "best_epoch": self.best_epoch, "best_loss": f(self.best_loss),
+                "best_val_loss": f(self.best_val_loss), "best_test_loss": f(self.best_test_loss),
+                "final_loss": f(self.final_loss), "stop_reason": self.stop_reason,
+                "goal": self.goal}
+
+    def to_dict(self) -> dict:
+        """Everything, with arrays as lists (JSON-able; NaN stays NaN)."""
+        d = {name: [float(v) for v in getattr(self, name)] for name in _PER_EPOCH}
+        d["epoch"] = [int(e) for e in self.epoch]
+        d["extra"] = {k: [float(v) for v in vs] for k, vs in self.extra.items()}
+        for name in ("train_idx", "val_idx", "test_idx"):
+            v = getattr(self, name)
+            d[name] = None if v is None else [int(i) for i in v]
+        d.update(self.summary())
+        d["params"] = dict(self.params)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TrainingRecord":
+        rec = cls(algorithm=d.get("algorithm", ""), loss_name=d.get("loss", ""))
+        for name in _PER_EPOCH:
+            setattr(rec, name, list(d.get(name, [])))
+        rec.extra = {k: list(v) for k, v in d.get("extra", {}).items()}
+        for name in ("train_idx", "val_idx", "test_idx"):
+            v = d.get(name)
+            setattr(rec, name, None if v is None else np.asarray(v, dtype=np.int64))
+        nan = float("nan")
+        rec.best_epoch = int(d.get("best_epoch", 0))
+        rec.best_loss = nan if d.get("best_loss") is None else d["best_loss"]
+        rec.best_val_loss = nan if d.get("best_val_loss") is None else d["best_val_loss"]
+        rec.best_test_loss = nan if d.get("best_test_loss") is None else d["best_test_loss"]
+        rec.stop_reason = d.get("stop_reason", "")
+        rec.goal = d.get("goal", 0.0)
+        rec.params = dict(d.get("params", {}))
+        return rec
