@@ -30,6 +30,7 @@ class TrainingRecord:
     best_val_loss: float = float("nan")
     best_test_loss: float = float("nan")
     stop_reason: str = ""
+    message: str = ""          # advice when training went wrong (e.g. after "diverged")
     goal: float = 0.0
     train_idx: np.ndarray | None = None
     val_idx: np.ndarray | None = None
@@ -68,15 +69,21 @@ class TrainingRecord:
         for name in ("train_idx", "val_idx", "test_idx"):
             v = getattr(self, name)
             d[name] = None if v is None else [int(i) for i in v]
+        series_loss = d["loss"]
         d.update(self.summary())
+        # the summary's "loss" is the loss *name*; keep the per-epoch series under "loss"
+        d["loss_name"], d["loss"] = d["loss"], series_loss
         d["params"] = dict(self.params)
+        d["message"] = self.message
         return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "TrainingRecord":
-        rec = cls(algorithm=d.get("algorithm", ""), loss_name=d.get("loss", ""))
+        name = d.get("loss_name", d.get("loss") if isinstance(d.get("loss"), str) else "")
+        rec = cls(algorithm=d.get("algorithm", ""), loss_name=name)
         for name in _PER_EPOCH:
-            setattr(rec, name, list(d.get(name, [])))
+            v = d.get(name, [])
+            setattr(rec, name, list(v) if isinstance(v, (list, tuple)) else [])
         rec.extra = {k: list(v) for k, v in d.get("extra", {}).items()}
         for name in ("train_idx", "val_idx", "test_idx"):
             v = d.get(name)
@@ -87,6 +94,7 @@ class TrainingRecord:
         rec.best_val_loss = nan if d.get("best_val_loss") is None else d["best_val_loss"]
         rec.best_test_loss = nan if d.get("best_test_loss") is None else d["best_test_loss"]
         rec.stop_reason = d.get("stop_reason", "")
+        rec.message = d.get("message", "")
         rec.goal = d.get("goal", 0.0)
         rec.params = dict(d.get("params", {}))
         return rec

@@ -17,12 +17,18 @@ Stopping rules, checked after every epoch in this order (the record's ``stop_rea
 ===================  ==========================================================
 
 With validation data the parameters of the best validation epoch are restored at the
-end; after divergence the best finite parameters are restored.
+end; after divergence the best finite parameters are restored, ``record.message`` says what
+to change, and a RuntimeWarning repeats it. Parameters are never left NaN or inf.
+
+Checkpoints (``checkpoint=PATH, checkpoint_every=N``) are written atomically every N epochs
+and when training stops; ``resume=PATH`` continues such a run so that it ends with the same
+parameters, bit for bit, as one that was never interrupted (see :mod:`bpnn.checkpoint`).
 """
 from __future__ import annotations
 
 import math
 import time as _time
+import warnings
 
 import numpy as np
 
@@ -37,6 +43,22 @@ __all__ = ["train", "Trainer"]
 
 def _finite(x) -> bool:
     return x is not None and math.isfinite(x)
+
+
+def _divergence_message(alg, epoch, best_epoch) -> str:
+    """Say where training diverged, what was restored, and what to change."""
+    hints = []
+    lr = getattr(alg, "lr", None)
+    if isinstance(lr, (int, float)) and lr > 0:
+        hints.append(f"a smaller learning rate (lr={lr:g}; try lr={lr / 10:g})")
+    if isinstance(getattr(alg, "mu", None), (int, float)) and not lr:
+        hints.append("a larger starting mu")
+    hints.append("inputs and targets scaled to about [-1, 1] (bpnn.standard_scaler or "
+                 "bpnn.minmax_scaler)")
+    where = ("the loss is not finite at the starting parameters" if epoch == 0 else
+             f"training diverged at epoch {epoch} (the loss or a parameter became NaN/inf); "
+             f"the parameters of epoch {best_epoch} were restored")
+    return f"{where}. Try " + " or ".join(hints) + "."
 
 
 class _Progress:
@@ -104,8 +126,14 @@ class Trainer:
     """Runs an algorithm on an objective epoch by epoch; see :func:`train`."""
 
     def __init__(self, algorithm, *, epochs=1000, goal=0.0, time=math.inf, min_grad=None,
-                 max_fail=6, shuffle=True, callbacks=(), progress=False):
+                 max_fail=6, shuffle=True, callbacks=(), progress=False, checkpoint=None,
+                 checkpoint_every=1, checkpoint_context=None):
         self.algorithm = algorithm
+        self.checkpoint, self.checkpoint_context = checkpoint, checkpoint_context or {}
+        if int(checkpoint_every) != checkpoint_every or checkpoint_every < 1:
+            raise ValueError(f"checkpoint_every must be a positive integer, "
+                             f"got {checkpoint_every!r}")
+        self.checkpoint_every = int(checkpoint_every)
         self.epochs = int(epochs)
         if self.epochs < 0:
             raise ValueError(f"epochs must be >= 0, got {epochs!r}")
@@ -133,30 +161,31 @@ class Trainer:
             return w, state, info
         return alg.step(obj, w, state)
 
-    def run(self, obj, val_obj=None, test_obj=None, rng=None, record=None):
+    def run(self, obj, val_obj=None, test_obj=None, rng=None, record=None, resume=None):
+        """Train; ``resume`` (a :class:`bpnn.checkpoint.TrainingState`) continues a run."""
         rng = rng if rng is not None else np.random.default_rng()
         rec = record or TrainingRecord(algorithm=self.algorithm.name, loss_name=obj.loss.name)
         rec.goal, rec.params = self.goal, self.algorithm.params()
         t0 = _time.perf_counter()
         net = obj.network
+        if resume is not None:
+            net.params = resume.w
         w = net.params.copy()
+        if not np.all(np.isfinite(w)):
+            raise ValueError("the network's parameters hold NaN or inf; initialise it again")
         state = self.algorithm.init(obj, w)
-        loss = obj.value(w)
-        val = val_obj.value(w) if val_obj else math.nan
-        tst = test_obj.value(w) if test_obj else math.nan
-        rec.append(epoch=0, loss=loss, val_loss=val, test_loss=tst, val_fail=0,
-                   time=_time.perf_counter() - t0)
-        best_w, best_key, fails = w.copy(), (val if val_obj else loss), 0
-        rec.best_epoch, rec.best_loss, rec.best_val_loss, rec.best_test_loss = 0, loss, val, tst
-        stop = "goal met" if loss <= self.goal else ("max epochs" if self.epochs == 0 else None)
-        if not _finite(loss):
-            stop = "diverged"
+        if resume is not None:
+            state, rec, best_w, best_key, fails, epoch = self._resume(resume, state, rng, w)
+            t0 -= resume.elapsed
+            stop = self._resume_stop(rec, fails, epoch)
+        else:
+            best_w, best_key, fails, epoch, stop = self._start(obj, val_obj, test_obj, w, rec, t0)
         with _Progress(self.epochs, self.progress) as bar:
-            epoch = 0
             while stop is None:
                 epoch += 1
-                w_new, state, info = self._epoch(obj, w, state, rng)
-                loss = info.loss if info.loss is not None else obj.value(w_new)
+                with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
+                    w_new, state, info = self._epoch(obj, w, state, rng)
+                    loss = info.loss if info.loss is not None else obj.value(w_new)
                 if not _finite(loss) or not np.all(np.isfinite(w_new)):
                     stop = "diverged"
                     break
@@ -177,11 +206,57 @@ class Trainer:
                            time=_time.perf_counter() - t0, **extra)
                 bar.update(rec)
                 stop = self._should_stop(rec, info, fails, net, w)
+                if self.checkpoint and (stop or epoch % self.checkpoint_every == 0):
+                    self._save(epoch, w, state, rng, best_w, best_key, fails, rec)
             bar.update(rec, force=True)
+        return self._finish(rec, stop, net, best_w, w, val_obj, epoch)
+
+    def _finish(self, rec, stop, net, best_w, w, val_obj, epoch):
         rec.stop_reason = stop
+        if stop == "diverged":
+            rec.message = _divergence_message(self.algorithm, epoch, rec.best_epoch)
+            warnings.warn(rec.message, RuntimeWarning, stacklevel=4)
         # restore: best validation epoch, or the best finite point after divergence
         net.params = best_w if (val_obj or stop == "diverged") else w
         return rec
+
+    def _save(self, epoch, w, state, rng, best_w, best_key, fails, rec):
+        from .checkpoint import TrainingState
+        TrainingState(epoch=epoch, w=w, state=state, rng_state=rng.bit_generator.state,
+                      best_w=best_w, best_key=best_key, fails=fails, record=rec,
+                      elapsed=rec.time[-1], context=self.checkpoint_context
+                      ).save(self.checkpoint)
+
+    def _resume(self, ts, template, rng, w):
+        """Algorithm state, record and best-epoch bookkeeping from a checkpoint."""
+        state = ts.algorithm_state(template)
+        rng.bit_generator.state = ts.rng_state
+        rec = ts.record
+        rec.goal, rec.params = self.goal, self.algorithm.params()
+        rec.stop_reason, rec.message = "", ""
+        return state, rec, ts.best_w.astype(w.dtype), ts.best_key, ts.fails, ts.epoch
+
+    def _resume_stop(self, rec, fails, epoch):
+        if rec.loss[-1] <= self.goal:
+            return "goal met"
+        if fails >= self.max_fail:
+            return "validation stop"
+        return "max epochs" if epoch >= self.epochs else None
+
+    def _start(self, obj, val_obj, test_obj, w, rec, t0):
+        """Epoch 0: evaluate the starting point."""
+        with np.errstate(over="ignore", invalid="ignore"):  # a non-finite loss is checked below
+            loss = obj.value(w)
+        val = val_obj.value(w) if val_obj else math.nan
+        tst = test_obj.value(w) if test_obj else math.nan
+        rec.append(epoch=0, loss=loss, val_loss=val, test_loss=tst, val_fail=0,
+                   time=_time.perf_counter() - t0)
+        best_w, best_key = w.copy(), (val if val_obj else loss)
+        rec.best_epoch, rec.best_loss, rec.best_val_loss, rec.best_test_loss = 0, loss, val, tst
+        stop = "goal met" if loss <= self.goal else ("max epochs" if self.epochs == 0 else None)
+        if not _finite(loss):
+            stop = "diverged"
+        return best_w, best_key, 0, 0, stop
 
     def _should_stop(self, rec, info, fails, net, w):
         if rec.loss[-1] <= self.goal:
@@ -196,8 +271,9 @@ class Trainer:
             return "time limit"
         for cb in self.callbacks:
             net.params = w
-            if cb(rec.epoch[-1], rec, net):
-                return "callback"
+            said = cb(rec.epoch[-1], rec, net)
+            if said:   # a callback may name its reason, e.g. "interrupted"
+                return said if isinstance(said, str) else "callback"
         if rec.epoch[-1] >= self.epochs:
             return "max epochs"
         return None
@@ -207,7 +283,8 @@ def train(network, X, Y, algorithm="sgd", loss="sse", *, epochs=1000, goal=0.0,
           time=math.inf, min_grad=None, max_fail=6, division=None,
           ratios=(0.70, 0.15, 0.15), indices=None, validation=None, test=None,
           sample_weight=None, l2=0.0, shuffle=True, seed=None, callbacks=(),
-          progress=False, **algorithm_params) -> TrainingRecord:
+          progress=False, checkpoint=None, checkpoint_every=1, resume=None,
+          **algorithm_params) -> TrainingRecord:
     """Train ``network`` in place on inputs X (n, n_in) and targets Y (n, n_out).
 
     Parameters
@@ -225,6 +302,12 @@ def train(network, X, Y, algorithm="sgd", loss="sse", *, epochs=1000, goal=0.0,
     shuffle : visit samples in a new random order every epoch; seed : all randomness.
     callbacks : callables ``cb(epoch, record, network) -> bool``; True stops training.
     progress : show a live progress line (Rich).
+    checkpoint, checkpoint_every : write a crash-safe checkpoint to this path every N epochs
+        and when training stops (see :mod:`bpnn.checkpoint`).
+    resume : path of a checkpoint to continue from; the other arguments must describe the
+        same run (network, algorithm and its parameters, loss, data — checked), except the
+        stopping rules (``epochs``, ``goal``...), which may change. The continued run ends
+        with the same parameters, bit for bit, as an uninterrupted one.
 
     Returns
     -------
@@ -234,11 +317,29 @@ def train(network, X, Y, algorithm="sgd", loss="sse", *, epochs=1000, goal=0.0,
     X, Y = check_pair(X, Y, network.n_inputs, network.n_outputs, network.dtype)
     sw = check_sample_weight(sample_weight, X.shape[0])
     rng = np.random.default_rng(seed)
+    ts = None
+    if resume is not None:
+        from .checkpoint import TrainingState
+        ts = TrainingState.load(resume)
+        if division not in (None, "none"):   # the checkpoint's split, whatever the seed
+            r = ts.record
+            division, indices = "index", [np.arange(0) if i is None else i
+                                          for i in (r.train_idx, r.val_idx, r.test_idx)]
     parts, (tr, va, te) = _split_data(X, Y, sw, division, ratios, indices, validation, test, rng)
     mk = lambda p: None if p is None else Objective(network, loss, *p, l2=0.0)  # noqa: E731
     obj = Objective(network, loss, *parts[0], l2=l2)
+    context = None
+    if checkpoint is not None or ts is not None:
+        from .checkpoint import check_compatible, training_context
+        extra = [a for p in (validation, test) if p is not None for a in p]
+        context = training_context(network, alg, obj.loss.name, l2=l2, shuffle=shuffle,
+                                   data=[X, Y, sw, *extra])
+        if ts is not None:
+            check_compatible(ts.context, context, resume)
     trainer = Trainer(alg, epochs=epochs, goal=goal, time=time, min_grad=min_grad,
-                      max_fail=max_fail, shuffle=shuffle, callbacks=callbacks, progress=progress)
+                      max_fail=max_fail, shuffle=shuffle, callbacks=callbacks, progress=progress,
+                      checkpoint=checkpoint, checkpoint_every=checkpoint_every,
+                      checkpoint_context=context)
     rec = TrainingRecord(algorithm=alg.name, loss_name=obj.loss.name)
     rec.train_idx, rec.val_idx, rec.test_idx = tr, va, te
-    return trainer.run(obj, mk(parts[1]), mk(parts[2]), rng, rec)
+    return trainer.run(obj, mk(parts[1]), mk(parts[2]), rng, rec, resume=ts)

@@ -1,0 +1,374 @@
+"""Crash-safe training checkpoints: everything needed to continue a run bit for bit.
+
+A checkpoint is ONE file, an uncompressed NumPy ``.npz`` archive read with
+``allow_pickle=False`` (no code can run on load). It holds
+
+* ``__manifest__`` — UTF-8 JSON: format name and version, the epoch, the network's spec,
+  the algorithm's name and parameters, the trainer RNG's ``bit_generator.state``, the
+  best-epoch bookkeeping, the training record so far, a fingerprint of the training data,
+  and the *structure* of the algorithm's state;
+* ``a0, a1, ...`` — every array: the current and best parameters and each array inside the
+  algorithm's state.
+
+The algorithm state is any tree of NamedTuple / tuple / list / dict (string keys) /
+ndarray / NumPy scalar / float / int / bool / str / None; :func:`encode_tree` turns it
+into JSON plus a list of arrays, :func:`decode_tree` back, using the freshly initialised
+state as a template so NamedTuples come back as their own class.
+
+Writes are atomic (:func:`atomic_write`): a temporary file in the same directory is
+written, flushed and fsync'ed, then ``os.replace``'d over the target, and the directory is
+fsync'ed — a crash at any moment leaves either the old file or the new one, never a torn
+one.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import os
+import tempfile
+import zipfile
+from collections import namedtuple
+
+import numpy as np
+
+__all__ = ["atomic_write", "encode_tree", "decode_tree", "save_checkpoint",
+           "load_checkpoint", "parse_checkpoint", "data_fingerprint", "TrainingState",
+           "training_context", "check_compatible", "GracefulInterrupt", "FORMAT", "VERSION"]
+
+FORMAT = "bpnn-checkpoint"
+VERSION = 1
+_MAX_MANIFEST = 64 * 2**20        # refuse manifests above 64 MiB (a corrupt or hostile file)
+
+
+# -- atomic files ------------------------------------------------------------------------
+def atomic_write(path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old file or the new, never half.
+
+    temp file in the same directory → write → flush → fsync → ``os.replace`` → fsync(dir).
+    """
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder):
+    try:                       # makes the rename itself durable (POSIX); not possible on Windows
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- trees of state <-> JSON + arrays ----------------------------------------------------
+def _float_json(x: float):
+    """JSON has no NaN/inf: non-finite floats become {"float": "nan" | "inf" | "-inf"}."""
+    return x if math.isfinite(x) else {"float": repr(x)}
+
+
+def encode_tree(tree, arrays: list):
+    """JSON-able description of ``tree``; arrays are appended to ``arrays`` and referenced."""
+    if isinstance(tree, (np.ndarray, np.generic)):   # first: np.float64 is also a float
+        arr = np.asarray(tree)
+        if arr.dtype.hasobject or arr.dtype.kind not in "biufc":
+            raise ValueError(f"cannot checkpoint an array of dtype {arr.dtype}")
+        arrays.append(arr)
+        return {"array": len(arrays) - 1, "scalar": isinstance(tree, np.generic)}
+    if tree is None or isinstance(tree, (bool, str, int)):
+        return tree
+    if isinstance(tree, float):
+        return _float_json(tree)
+    if isinstance(tree, tuple) and hasattr(tree, "_fields"):
+        return {"namedtuple": type(tree).__name__, "fields": list(tree._fields),
+                "items": [encode_tree(v, arrays) for v in tree]}
+    if isinstance(tree, (tuple, list)):
+        kind = "tuple" if isinstance(tree, tuple) else "list"
+        return {kind: [encode_tree(v, arrays) for v in tree]}
+    if isinstance(tree, dict):
+        if not all(isinstance(k, str) for k in tree):
+            raise ValueError(f"cannot checkpoint a dict with non-string keys: {list(tree)!r}")
+        return {"dict": {k: encode_tree(v, arrays) for k, v in tree.items()}}
+    raise ValueError(f"cannot checkpoint algorithm state of type {type(tree).__name__}; "
+                     "use NamedTuple/dict/list of arrays, floats, ints, str or None")
+
+
+def decode_tree(node, arrays, template=None):
+    """Inverse of :func:`encode_tree`; NamedTuples take the class of ``template`` if it fits."""
+    if node is None or isinstance(node, (bool, str, int, float)):
+        return node
+    if not isinstance(node, dict) or len(node) == 0:
+        raise ValueError(f"corrupt checkpoint: bad state node {node!r:.80}")
+    if "float" in node:
+        if node["float"] not in ("nan", "inf", "-inf"):
+            raise ValueError(f"corrupt checkpoint: bad float {node['float']!r:.40}")
+        return float(node["float"])
+    if "array" in node:
+        i = node["array"]
+        if not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < len(arrays):
+            raise ValueError(f"corrupt checkpoint: bad array reference {i!r:.40}")
+        arr = arrays[i].copy()
+        return arr[()] if node.get("scalar") else arr
+    if "namedtuple" in node:
+        return _decode_namedtuple(node, arrays, template)
+    for kind, make in (("tuple", tuple), ("list", list)):
+        if kind in node:
+            items = _as(node[kind], list)
+            subs = template if isinstance(template, (tuple, list)) and \
+                len(template) == len(items) else [None] * len(items)
+            return make(decode_tree(v, arrays, t) for v, t in zip(items, subs))
+    if "dict" in node:
+        items = _as(node["dict"], dict)
+        sub = template if isinstance(template, dict) else {}
+        return {k: decode_tree(v, arrays, sub.get(k)) for k, v in items.items()}
+    raise ValueError(f"corrupt checkpoint: unknown state node {sorted(node)!r:.80}")
+
+
+def _as(value, kind):
+    if not isinstance(value, kind):
+        raise ValueError(f"corrupt checkpoint: expected a {kind.__name__}, got {value!r:.60}")
+    return value
+
+
+def _decode_namedtuple(node, arrays, template):
+    fields = _as(node.get("fields"), list)
+    items = _as(node.get("items"), list)
+    if len(fields) != len(items) or not all(isinstance(f, str) and f.isidentifier()
+                                            for f in fields):
+        raise ValueError("corrupt checkpoint: bad NamedTuple fields")
+    fits = isinstance(template, tuple) and getattr(template, "_fields", None) == tuple(fields)
+    subs = list(template) if fits else [None] * len(items)
+    values = [decode_tree(v, arrays, t) for v, t in zip(items, subs)]
+    if fits:
+        return type(template)._make(values)
+    name = node.get("namedtuple")
+    name = name if isinstance(name, str) and name.isidentifier() else "State"
+    return namedtuple(name, fields)._make(values)
+
+
+# -- checkpoint files --------------------------------------------------------------------
+def data_fingerprint(*arrays) -> str:
+    """SHA-256 over the shapes, dtypes and bytes of the given arrays (None allowed)."""
+    h = hashlib.sha256()
+    for a in arrays:
+        if a is None:
+            h.update(b"none;")
+            continue
+        a = np.ascontiguousarray(a)
+        h.update(f"{a.dtype.str}{a.shape};".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def save_checkpoint(path, manifest: dict, arrays: list) -> None:
+    """Write ``manifest`` (JSON-able, may reference ``arrays`` by index) atomically."""
+    text = json.dumps({"format": FORMAT, "version": VERSION, **manifest})
+    buf = io.BytesIO()
+    np.savez(buf, __manifest__=np.frombuffer(text.encode("utf-8"), dtype=np.uint8),
+             **{f"a{i}": np.asarray(a) for i, a in enumerate(arrays)})
+    atomic_write(path, buf.getvalue())
+
+
+def load_checkpoint(path):
+    """Read a checkpoint → (manifest dict, list of arrays). Any defect → ValueError."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        raise ValueError(f"cannot read checkpoint {os.fspath(path)!r}: {exc.strerror}") from None
+    return parse_checkpoint(raw, name=os.fspath(path))
+
+
+def parse_checkpoint(raw: bytes, name="<bytes>"):
+    """Parse checkpoint bytes (see :func:`load_checkpoint`); never runs code, never pickles."""
+    try:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as z:
+            keys = set(z.files)
+            if "__manifest__" not in keys:
+                raise ValueError("no manifest")
+            man = z["__manifest__"]
+            if man.dtype != np.uint8 or man.ndim != 1 or man.size > _MAX_MANIFEST:
+                raise ValueError("bad manifest")
+            manifest = json.loads(man.tobytes().decode("utf-8"))
+            if not isinstance(manifest, dict):
+                raise ValueError("manifest is not an object")
+            n = manifest.get("n_arrays")
+            if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= len(keys):
+                raise ValueError("bad array count")
+            arrays = [z[f"a{i}"] for i in range(n)]
+    except (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile, UnicodeDecodeError,
+            RecursionError, NotImplementedError, OverflowError, TypeError,
+            MemoryError) as exc:
+        raise ValueError(f"{name!r} is not a readable bpnn checkpoint ({exc})") from None
+    if manifest.get("format") != FORMAT:
+        raise ValueError(f"{name!r} is not a bpnn checkpoint (format "
+                         f"{manifest.get('format')!r:.40})")
+    if manifest.get("version") != VERSION:
+        raise ValueError(f"{name!r} has checkpoint version {manifest.get('version')!r:.20}; "
+                         f"this bpnn reads version {VERSION}")
+    for a in arrays:
+        if a.dtype.hasobject or a.dtype.kind not in "biufc":
+            raise ValueError(f"{name!r}: array of dtype {a.dtype} in a checkpoint")
+    return manifest, arrays
+
+
+# -- the trainer's state -----------------------------------------------------------------
+def _plain(value):
+    """A JSON-able copy of algorithm parameters (odd values become their repr)."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value              # NaN/inf are written as JSON's NaN/Infinity extension
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return _plain(value.item())
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return repr(value)
+
+
+class TrainingState:
+    """Everything :class:`~bpnn.trainer.Trainer` needs to continue after ``epoch``.
+
+    Attributes
+    ----------
+    epoch : int
+    w, best_w : ndarray (n_params,)
+        Current parameters and those of the best epoch so far.
+    state_node, arrays : the algorithm state as encoded by :func:`encode_tree`
+        (decode with :meth:`algorithm_state`, giving the freshly initialised state as template).
+    rng_state : dict — the trainer Generator's ``bit_generator.state``.
+    best_key : float; fails : int — best-epoch key and validation failures in a row.
+    record : TrainingRecord so far; elapsed : float seconds trained so far.
+    context : dict — network spec, algorithm name and parameters, loss, data fingerprint.
+    """
+
+    def __init__(self, *, epoch, w, state, rng_state, best_w, best_key, fails, record,
+                 elapsed, context, arrays=None, state_node=None):
+        self.epoch, self.w, self.best_w = int(epoch), w, best_w
+        self.rng_state, self.best_key, self.fails = rng_state, float(best_key), int(fails)
+        self.record, self.elapsed, self.context = record, float(elapsed), context
+        self.arrays = [] if arrays is None else arrays
+        self.state_node = encode_tree(state, self.arrays) if state_node is None else state_node
+
+    def algorithm_state(self, template=None):
+        return decode_tree(self.state_node, self.arrays, template)
+
+    def save(self, path):
+        arrays = list(self.arrays) + [np.asarray(self.w), np.asarray(self.best_w)]
+        n = len(self.arrays)
+        manifest = {"n_arrays": len(arrays), "epoch": self.epoch, "w": n, "best_w": n + 1,
+                    "state": self.state_node, "rng_state": _plain(self.rng_state),
+                    "best_key": self.best_key, "fails": self.fails,
+                    "elapsed": self.elapsed, "context": _plain(self.context),
+                    "record": _plain(self.record.to_dict())}
+        save_checkpoint(path, manifest, arrays)
+
+    @classmethod
+    def load(cls, path) -> "TrainingState":
+        manifest, arrays = load_checkpoint(path)
+        return cls.from_manifest(manifest, arrays, os.fspath(path))
+
+    @classmethod
+    def from_manifest(cls, m, arrays, name="<bytes>"):
+        from .record import TrainingRecord
+        try:
+            iw, ib = m["w"], m["best_w"]
+            if not (isinstance(iw, int) and isinstance(ib, int) and 0 <= iw < len(arrays)
+                    and 0 <= ib < len(arrays)):
+                raise ValueError("bad parameter references")
+            w, best_w = arrays[iw], arrays[ib]
+            if w.ndim != 1 or best_w.shape != w.shape or w.dtype.kind != "f":
+                raise ValueError("parameters are not a flat float vector")
+            if not (np.all(np.isfinite(w)) and np.all(np.isfinite(best_w))):
+                raise ValueError("parameters hold NaN or inf")
+            record = TrainingRecord.from_dict(_as(m["record"], dict))
+            st = cls(epoch=_as(m["epoch"], int), w=w, state=None,
+                     rng_state=_as(m["rng_state"], dict), best_w=best_w,
+                     best_key=float(m["best_key"]), fails=_as(m["fails"], int),
+                     record=record, elapsed=float(m["elapsed"]),
+                     context=_as(m["context"], dict), arrays=arrays[:min(iw, ib)],
+                     state_node=m["state"])
+            st.algorithm_state()          # validate the state tree now, not mid-resume
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError,
+                RecursionError) as exc:
+            raise ValueError(f"{name!r} is a damaged bpnn checkpoint ({exc})") from None
+        return st
+
+
+def training_context(network, algorithm, loss_name, *, l2, shuffle, data) -> dict:
+    """What a checkpoint must agree on with the run that resumes it (JSON-able)."""
+    ctx = {"network": network.spec(), "dtype": str(network.dtype),
+           "algorithm": algorithm.name, "algorithm_params": algorithm.params(),
+           "loss": loss_name, "l2": float(l2), "shuffle": bool(shuffle),
+           "data": data_fingerprint(*data)}
+    return json.loads(json.dumps(_plain(ctx)))
+
+
+def check_compatible(saved: dict, now: dict, name) -> None:
+    """Raise ValueError naming the first thing that differs between checkpoint and run."""
+    for key in ("network", "dtype", "algorithm", "algorithm_params", "loss", "l2", "shuffle",
+                "data"):
+        if saved.get(key) != now.get(key):
+            what = key.replace("_", " ")
+            if key == "data":
+                raise ValueError(f"cannot resume from {name!r}: it was written for different "
+                                 "training data (the data fingerprints differ)")
+            raise ValueError(f"cannot resume from {name!r}: its {what} is "
+                             f"{saved.get(key)!r}, this run's is {now.get(key)!r}")
+
+
+class GracefulInterrupt:
+    """Turn the first Ctrl-C (SIGINT) into a request to stop after the current epoch.
+
+    Use as a context manager and pass the object as a training callback; it returns the
+    stop reason "interrupted" once Ctrl-C was pressed. A second Ctrl-C interrupts at once
+    (KeyboardInterrupt). Outside the main thread it does nothing.
+    """
+
+    def __init__(self):
+        self.requested = False
+        self._old = None
+
+    def _handler(self, signum, frame):
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __enter__(self):
+        import signal
+        import threading
+        if threading.current_thread() is threading.main_thread():
+            self._old = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc):
+        import signal
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+            self._old = None
+        return False
+
+    def __call__(self, epoch, record, network):
+        return "interrupted" if self.requested else False
