@@ -15,6 +15,8 @@ from .objective import Objective
 from .preprocessing import hidden_size_rule, minmax_scaler, pca, standard_scaler
 from .record import TrainingRecord
 from .trainer import Trainer, train
+from .estimators import BPClassifier, BPRegressor
+from .io import ModelFileError, load, save
 
 __version__ = "0.1.0"
 
@@ -24,4 +26,5 @@ __all__ = [
     "tutorial_network", "gradcheck", "numerical_gradient", "get_loss", "Network", "Trace",
     "Objective", "hidden_size_rule", "minmax_scaler", "pca", "standard_scaler",
     "TrainingRecord", "Trainer", "train", "__version__",
+    "BPRegressor", "BPClassifier", "save", "load", "ModelFileError",
 ]

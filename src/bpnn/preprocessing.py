@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 __all__ = ["minmax_scaler", "standard_scaler", "pca", "hidden_size_rule",
-           "MinMaxScaler", "StandardScaler", "PCA"]
+           "MinMaxScaler", "StandardScaler", "PCA", "InputPreprocessor", "TargetScaler",
+           "SCALINGS"]
 
 
 def minmax_scaler(feature_range=(0.0, 1.0)) -> MinMaxScaler:
@@ -51,3 +53,160 @@ def hidden_size_rule(m: int, n: int, a: int = 5) -> int:
     if int(a) != a or not 1 <= a <= 10:
         raise ValueError(f"hidden_size_rule: a must be an integer in 1..10, got {a!r}")
     return int(round(math.sqrt(m + n) + a))
+
+
+# --- preprocessing stored inside a model ---------------------------------------------------
+# The estimators keep their preprocessing as plain arrays (no scikit-learn objects), so a
+# model file holds numbers only and every export can rebuild the same maps:
+#
+#   inputs:  x  ->  x[keep]  ->  x * scale + offset  ->  (x - pca_mean) @ pca_components.T
+#   targets: t  ->  t * scale + offset;   predictions  y -> (y - offset) / scale
+
+SCALINGS = {"minmax": (-1.0, 1.0), "minmax01": (0.0, 1.0), "standard": None, "none": None}
+
+
+def _affine(A, scaling):
+    """Per-column ``(scale, offset)`` so that ``A * scale + offset`` is scaled as asked.
+
+    minmax to [lo, hi]: scale = (hi - lo) / (max - min), offset = lo - min * scale;
+    standard: scale = 1 / std, offset = -mean / std. A zero range or zero std keeps
+    scale 1 (a constant column maps to ``lo`` or 0), never dividing by zero.
+    """
+    if scaling not in SCALINGS:
+        raise ValueError(f"scaling must be one of {sorted(SCALINGS)}, got {scaling!r}")
+    n = A.shape[1]
+    if scaling == "none":
+        return np.ones(n), np.zeros(n)
+    if scaling == "standard":
+        mean, std = A.mean(axis=0), A.std(axis=0)
+        scale = np.where(std > 0, 1.0 / np.where(std > 0, std, 1.0), 1.0)
+        return scale, -mean * scale
+    lo, hi = SCALINGS[scaling]
+    amin, amax = A.min(axis=0), A.max(axis=0)
+    rng = amax - amin
+    scale = np.where(rng > 0, (hi - lo) / np.where(rng > 0, rng, 1.0), 1.0)
+    return scale, lo - amin * scale
+
+
+class InputPreprocessor:
+    """Input map stored in the model: drop constant columns, scale, optional PCA.
+
+    Parameters
+    ----------
+    scaling : "minmax" ([-1, 1], MATLAB's mapminmax), "minmax01" ([0, 1], the tutorial's),
+        "standard" (zero mean, unit variance) or "none".
+    drop_constant : remove columns whose values are all equal (MATLAB's removeconstantrows).
+    pca : None, an int (components) or a float in (0, 1) (variance fraction to keep).
+    whiten : scale PCA components to unit variance.
+    """
+
+    def __init__(self, scaling="minmax", drop_constant=True, pca=None, whiten=False, seed=None):
+        self.scaling, self.drop_constant, self.pca = scaling, drop_constant, pca
+        self.whiten, self.seed = whiten, seed
+
+    def fit(self, X):
+        """Learn the map from X (n_samples, n_features); returns self."""
+        X = np.asarray(X, dtype=np.float64)
+        keep = np.ones(X.shape[1], dtype=bool)
+        if self.drop_constant:
+            keep = X.max(axis=0) > X.min(axis=0)
+            if not keep.any():        # nothing varies: keep everything rather than nothing
+                keep[:] = True
+        self.keep_ = keep
+        self.scale_, self.offset_ = _affine(X[:, keep], self.scaling)
+        self.pca_mean_ = self.pca_components_ = None
+        if self.pca is not None:
+            self._fit_pca(X[:, keep] * self.scale_ + self.offset_)
+        return self
+
+    def _fit_pca(self, S):
+        n_comp = self.pca
+        if isinstance(n_comp, (int, np.integer)):
+            n_comp = min(int(n_comp), *S.shape)
+        p = PCA(n_components=n_comp, svd_solver="full", random_state=self.seed).fit(S)
+        comps = p.components_
+        if self.whiten:   # divide each component by its standard deviation
+            comps = comps / np.sqrt(np.maximum(p.explained_variance_, 1e-300))[:, None]
+        self.pca_mean_, self.pca_components_ = p.mean_.copy(), comps.copy()
+
+    @property
+    def n_outputs(self) -> int:
+        if self.pca_components_ is not None:
+            return self.pca_components_.shape[0]
+        return int(self.keep_.sum())
+
+    def transform(self, X):
+        """(n_samples, n_features) -> (n_samples, n_outputs) network inputs."""
+        S = np.asarray(X, dtype=np.float64)[:, self.keep_] * self.scale_ + self.offset_
+        if self.pca_components_ is not None:
+            S = (S - self.pca_mean_) @ self.pca_components_.T
+        return S
+
+    def state(self) -> tuple[dict, dict]:
+        """(JSON-able config, dict of arrays) describing the fitted map."""
+        arrays = {"keep": self.keep_.astype(np.uint8), "scale": self.scale_,
+                  "offset": self.offset_}
+        if self.pca_components_ is not None:
+            arrays["pca_mean"], arrays["pca_components"] = self.pca_mean_, self.pca_components_
+        config = {"scaling": self.scaling, "drop_constant": bool(self.drop_constant),
+                  "pca": self.pca, "whiten": bool(self.whiten)}
+        return config, arrays
+
+    @classmethod
+    def from_state(cls, config, arrays, n_features):
+        """Rebuild from :meth:`state`; raises ValueError on inconsistent shapes."""
+        self = cls(config.get("scaling", "minmax"), config.get("drop_constant", True),
+                   config.get("pca"), config.get("whiten", False))
+        keep = np.asarray(arrays["keep"])
+        if keep.shape != (n_features,) or not np.isin(keep, (0, 1)).all():
+            raise ValueError(f"input map: 'keep' must be {n_features} zeros/ones, "
+                             f"got shape {keep.shape}")
+        self.keep_ = keep.astype(bool)
+        k = int(self.keep_.sum())
+        self.scale_, self.offset_ = _vector(arrays, "scale", k), _vector(arrays, "offset", k)
+        self.pca_mean_ = self.pca_components_ = None
+        if "pca_components" in arrays:
+            self.pca_mean_ = _vector(arrays, "pca_mean", k)
+            comps = np.asarray(arrays["pca_components"], dtype=np.float64)
+            if comps.ndim != 2 or comps.shape[1] != k:
+                raise ValueError(f"input map: 'pca_components' must be (n, {k}), "
+                                 f"got {comps.shape}")
+            self.pca_components_ = comps
+        return self
+
+
+class TargetScaler:
+    """Regression targets scaled for training, predictions mapped back (反归一化)."""
+
+    def __init__(self, scaling="minmax"):
+        self.scaling = scaling
+
+    def fit(self, T):
+        self.scale_, self.offset_ = _affine(np.asarray(T, dtype=np.float64), self.scaling)
+        return self
+
+    def transform(self, T):
+        return np.asarray(T, dtype=np.float64) * self.scale_ + self.offset_
+
+    def inverse_transform(self, Y):
+        """Network outputs (n, n_targets) back in the targets' own units."""
+        return (np.asarray(Y, dtype=np.float64) - self.offset_) / self.scale_
+
+    def state(self):
+        return {"scaling": self.scaling}, {"scale": self.scale_, "offset": self.offset_}
+
+    @classmethod
+    def from_state(cls, config, arrays, n_targets):
+        self = cls(config.get("scaling", "minmax"))
+        self.scale_ = _vector(arrays, "scale", n_targets)
+        self.offset_ = _vector(arrays, "offset", n_targets)
+        if np.any(self.scale_ == 0):
+            raise ValueError("target map: 'scale' holds a zero; it could not be inverted")
+        return self
+
+
+def _vector(arrays, name, n):
+    v = np.asarray(arrays[name], dtype=np.float64)
+    if v.shape != (n,):
+        raise ValueError(f"preprocessing: {name!r} must have shape ({n},), got {v.shape}")
+    return v

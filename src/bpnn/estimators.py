@@ -1,0 +1,600 @@
+"""scikit-learn estimators: validate, preprocess, build a Network, delegate to the trainer.
+
+``BPRegressor`` and ``BPClassifier`` own no training logic: every fit builds a
+:class:`~bpnn.network.Network` and calls :func:`bpnn.train` with the chosen algorithm and its
+parameters. What they add is MATLAB's convenience around it:
+
+* inputs mapped by an :class:`~bpnn.preprocessing.InputPreprocessor` (constant columns
+  dropped, min-max to [-1, 1] by default, optional PCA) and regression targets by a
+  :class:`~bpnn.preprocessing.TargetScaler`, both stored in the model and inverted at predict;
+* the division into training / validation / test sets (70/15/15 random, ``max_fail`` 6);
+* ``hidden="auto"``: the tutorial's width ``round(sqrt(m + n) + a)`` with ``a`` in 1..10
+  picked on the validation data; ``n_restarts`` initialisations, the best one kept;
+* a warning that says why training stopped short and what to try.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import type_of_target, unique_labels
+from sklearn.utils.validation import (_check_sample_weight, check_is_fitted, column_or_1d,
+                                      validate_data)
+
+from .activations import get_activation
+from .algorithms import ALGORITHMS, get_algorithm
+from .losses import get_loss
+from .network import Network
+from .preprocessing import SCALINGS, InputPreprocessor, TargetScaler, hidden_size_rule
+from .trainer import train
+
+__all__ = ["BPRegressor", "BPClassifier", "AUTO_ALGORITHMS", "diagnose"]
+
+#: ``algorithm="auto"`` takes the first registered name of these lists. Levenberg–Marquardt
+#: (MATLAB's default) needs a sum-of-squares loss and O(n_params²) memory, so it is only
+#: preferred for small regression networks.
+AUTO_ALGORITHMS = {
+    "small_regression": ("lm", "scg", "rprop", "sgd"),
+    "regression": ("scg", "rprop", "sgd"),
+    "classification": ("scg", "rprop", "sgd"),
+    "partial_fit": ("sgd",),
+}
+_LM_MAX_PARAMS = 1000
+_AUTO_A = tuple(range(1, 11))      # the tutorial's a in 1..10
+
+
+def _pick_auto(kind):
+    for name in AUTO_ALGORITHMS[kind]:
+        if name in ALGORITHMS:
+            return name
+    raise ValueError(f"none of the algorithms {AUTO_ALGORITHMS[kind]} is registered")
+
+
+# -- diagnostics ---------------------------------------------------------------------------
+def diagnose(record, goal=0.0, epochs=None) -> str | None:
+    """Why training stopped short, and what to try; None when nothing is worth saying."""
+    r, n = record.stop_reason, record.epochs
+    if r == "diverged":
+        return (f"training diverged at epoch {n + 1} (the loss or a weight became non-finite); "
+                "the best finite weights were kept. Try a smaller learning rate (lr=), "
+                "scaling='minmax' or 'standard', or another algorithm such as 'lm' or 'scg'.")
+    if r in ("max epochs", "time limit"):
+        losses = np.asarray(record.loss, dtype=float)
+        k = max(1, len(losses) // 10)
+        tail = losses[-k - 1:]
+        falling = tail[0] > 0 and (tail[0] - tail[-1]) / tail[0] > 1e-3
+        if goal > 0 and record.final_loss > goal:
+            what = f"the loss {record.final_loss:.4g} is above goal={goal:g}"
+        elif falling:
+            what = (f"the loss was still falling ({tail[0]:.4g} -> {tail[-1]:.4g} over the "
+                    f"last {k} epochs)")
+        else:
+            return None
+        limit = f"the epoch limit (epochs={n})" if r == "max epochs" else "the time limit"
+        return (f"training stopped at {limit} and {what}. Raise epochs= or time_limit=, "
+                "or try a faster algorithm ('lm' for small regression nets, 'scg', 'rprop').")
+    if r == "validation stop" and record.best_epoch <= 1:
+        return (f"validation error rose for {int(record.val_fail[-1])} epochs in a row from "
+                f"epoch {record.best_epoch}: the network barely trained. Try a smaller "
+                "learning rate, fewer hidden units, l2= regularisation, a larger max_fail, "
+                "or n_restarts > 1.")
+    if r in ("mu max", "mu_max"):
+        return ("Levenberg-Marquardt's mu reached its maximum: no step reduced the loss "
+                "from this point (a local minimum or a flat region). Try n_restarts > 1 or "
+                "another initialisation (init=).")
+    if goal > 0 and np.isfinite(record.final_loss) and record.final_loss > goal:
+        return (f"training stopped ({r}) with loss {record.final_loss:.4g} above "
+                f"goal={goal:g}. Try more hidden units, another algorithm or n_restarts > 1.")
+    return None
+
+
+# -- parameter checks ----------------------------------------------------------------------
+def _check_hidden(hidden):
+    if isinstance(hidden, str):
+        if hidden != "auto":
+            raise ValueError(f"hidden must be a tuple of positive integers or 'auto', "
+                             f"got {hidden!r}")
+        return "auto"
+    if isinstance(hidden, numbers.Integral) and not isinstance(hidden, bool):
+        hidden = (hidden,)
+    try:
+        sizes = tuple(int(h) for h in hidden)
+        ok = all(int(h) == h and not isinstance(h, bool) for h in hidden)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok or any(h < 1 for h in sizes):
+        raise ValueError(f"hidden must be a tuple of positive integers or 'auto', "
+                         f"got {hidden!r}")
+    return sizes
+
+
+def _check_number(name, value, low=None, integer=False, allow_inf=False):
+    bad = isinstance(value, bool) or not isinstance(value, numbers.Real)
+    if not bad:
+        bad = (integer and int(value) != value) or (math.isnan(value)) or \
+              (math.isinf(value) and not allow_inf) or (low is not None and value < low)
+    if bad:
+        kind = "an integer" if integer else "a number"
+        bound = "" if low is None else f" >= {low}"
+        raise ValueError(f"{name} must be {kind}{bound}, got {value!r}")
+    return int(value) if integer else float(value)
+
+
+class _BPBase(BaseEstimator):
+    """Shared fit / predict machinery; the subclasses define the targets and the outputs."""
+
+    _task = "regression"
+
+    # -- validation --------------------------------------------------------------------
+    def _validate_params(self):
+        self._hidden = _check_hidden(self.hidden)
+        for name in ("epochs", "max_fail", "n_restarts"):
+            _check_number(name, getattr(self, name), low=0 if name == "epochs" else 1,
+                          integer=True)
+        _check_number("goal", self.goal, low=0)
+        _check_number("l2", self.l2, low=0)
+        if self.time_limit is not None:
+            _check_number("time_limit", self.time_limit, low=0, allow_inf=True)
+        if self.min_grad is not None:
+            _check_number("min_grad", self.min_grad, low=0)
+        if self.scaling not in SCALINGS:
+            raise ValueError(f"scaling must be one of {sorted(SCALINGS)}, got {self.scaling!r}")
+        if self.division not in ("random", "block", "interleaved", None, "none"):
+            raise ValueError("division must be 'random', 'block', 'interleaved' or None, "
+                             f"got {self.division!r}")
+        if self.pca is not None:
+            p = self.pca
+            ok = (isinstance(p, numbers.Integral) and p >= 1) or \
+                 (isinstance(p, numbers.Real) and not isinstance(p, numbers.Integral) and 0 < p < 1)
+            if not ok or isinstance(p, bool):
+                raise ValueError(f"pca must be None, a positive integer or a fraction in "
+                                 f"(0, 1), got {p!r}")
+        if self.algorithm_params is not None and not isinstance(self.algorithm_params, dict):
+            raise ValueError(f"algorithm_params must be a dict, got {self.algorithm_params!r}")
+        if self.algorithm == "auto" and self.algorithm_params:
+            raise ValueError("algorithm_params were given with algorithm='auto'; name the "
+                             f"algorithm they belong to (got {self.algorithm_params!r})")
+        self._activations()     # raises on unknown names
+        get_loss(self._loss_name())
+
+    def _loss_name(self):
+        if self.loss != "auto":
+            return self.loss
+        return "mse" if self._task == "regression" else "cross_entropy"
+
+    def _output_activation(self):
+        return "purelin" if self.output_activation == "auto" else self.output_activation
+
+    def _activations(self, n_hidden=None):
+        if n_hidden is None:
+            n_hidden = 1 if self._hidden == "auto" else len(self._hidden)
+        act = self.activation
+        hidden = list(act) if isinstance(act, (list, tuple)) else [act] * n_hidden
+        if len(hidden) != n_hidden and self._hidden != "auto":
+            raise ValueError(f"activation lists {len(hidden)} functions for {n_hidden} hidden "
+                             f"layers: {act!r}")
+        acts = [get_activation(a) for a in hidden] + [get_activation(self._output_activation())]
+        return [a.spec() for a in acts]
+
+    def _resolve_algorithm(self, n_params, kind=None):
+        if self.algorithm != "auto":
+            return self.algorithm, dict(self.algorithm_params or {})
+        if kind is None:
+            squares = self._loss_name() in ("mse", "sse")
+            if self._task != "regression":
+                kind = "classification"
+            else:
+                kind = "small_regression" if squares and n_params <= _LM_MAX_PARAMS \
+                    else "regression"
+        return _pick_auto(kind), {}
+
+    # -- training ----------------------------------------------------------------------
+    def _division(self, n):
+        """The division to use, or None when there are too few samples to divide."""
+        if self.division in (None, "none"):
+            return None
+        r = np.asarray(self.ratios, dtype=float)
+        if r.shape != (3,) or not np.all(np.isfinite(r)) or np.any(r < 0) or r[0] <= 0:
+            raise ValueError(f"ratios must be three numbers (train, val, test) >= 0 with "
+                             f"train > 0, got {self.ratios!r}")
+        r = r / r.sum()
+        n_val, n_test = round(n * r[1]), round(n * r[2])
+        if r[1] > 0 and (n_val < 1 or n - n_val - n_test < 2):
+            return None            # e.g. 3 samples: train on all rather than fail
+        return self.division
+
+    def _candidates(self, n_in, n_out):
+        """Hidden-layer tuples to try: the given one, or the tutorial's rule for a = 1..10."""
+        if self._hidden != "auto":
+            return [(self._hidden, None)]
+        seen, out = set(), []
+        for a in _AUTO_A:
+            h = hidden_size_rule(n_in, n_out, a)
+            if h not in seen:
+                seen.add(h)
+                out.append(((h,), a))
+        return out
+
+    def _train_one(self, hidden, Z, T, sw, validation, init_seed, split_seed, alg, params):
+        acts = self._activations(len(hidden))
+        net = Network([Z.shape[1], *hidden, T.shape[1]], acts, init=self.init, seed=init_seed)
+        division = None if validation is not None else self._division(Z.shape[0])
+        rec = train(net, Z, T, algorithm=alg, loss=self._loss_name(), epochs=self.epochs,
+                    goal=self.goal, min_grad=self.min_grad, max_fail=self.max_fail,
+                    time=math.inf if self.time_limit is None else self.time_limit,
+                    division=division, ratios=tuple(self.ratios), validation=validation,
+                    sample_weight=sw, l2=self.l2, shuffle=self.shuffle, seed=split_seed,
+                    progress=bool(self.verbose), **params)
+        return net, rec
+
+    @staticmethod
+    def _score(rec):
+        """Selection key: best validation loss when there was validation data."""
+        v = rec.best_val_loss
+        key = v if v is not None and np.isfinite(v) else rec.final_loss
+        return key if np.isfinite(key) else np.inf
+
+    def _fit_network(self, Z, T, sw, validation):
+        rs = check_random_state(self.random_state)
+        split_seed = int(rs.randint(np.iinfo(np.int32).max))
+        best, search = None, {}
+        for hidden, a in self._candidates(Z.shape[1], T.shape[1]):
+            n_params = Network([Z.shape[1], *hidden, T.shape[1]], "purelin", "zeros").n_params
+            alg, params = self._resolve_algorithm(n_params)
+            for _ in range(self.n_restarts):
+                init_seed = int(rs.randint(np.iinfo(np.int32).max))
+                net, rec = self._train_one(hidden, Z, T, sw, validation, init_seed,
+                                           split_seed, alg, params)
+                key = self._score(rec)
+                if a is not None:
+                    search[a] = min(search.get(a, np.inf), key)
+                if best is None or key < best[0]:
+                    best = (key, net, rec, hidden, alg)
+        _, self.network_, self.record_, hidden, self.algorithm_ = best
+        self.hidden_ = tuple(int(h) for h in hidden)
+        self.hidden_search_ = search or None
+        self._warn(self.record_)
+
+    def _warn(self, rec):
+        self.diagnosis_ = diagnose(rec, float(self.goal), self.epochs)
+        if self.diagnosis_ and self.warn:
+            warnings.warn(self.diagnosis_, ConvergenceWarning, stacklevel=5)
+
+    def _prepare_X(self, X):
+        self.input_map_ = InputPreprocessor(self.scaling, self.drop_constant, self.pca,
+                                            seed=0).fit(X)
+        return self.input_map_.transform(X)
+
+    def _fit(self, X, y, sample_weight=None, validation=None):
+        self._validate_params()
+        X, y = validate_data(self, X, y, multi_output=True, y_numeric=self._task == "regression",
+                             dtype=np.float64)
+        T = self._fit_targets(y)
+        sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
+        sw = self._combine_weights(y, sw)
+        if sw is not None and not np.any(sw > 0):
+            raise ValueError("sample_weight sums to 0: at least one sample must count")
+        Z = self._prepare_X(X)
+        val = None
+        if validation is not None:
+            if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+                raise ValueError(f"validation must be a tuple (X_val, y_val), got "
+                                 f"{type(validation).__name__}")
+            Xv = validate_data(self, validation[0], reset=False, dtype=np.float64)
+            val = (self.input_map_.transform(Xv), self._encode_targets(validation[1]))
+        self._fit_network(Z, T, sw, val)
+        return self
+
+    def _combine_weights(self, y, sw):
+        return sw
+
+    def _network_outputs(self, X):
+        check_is_fitted(self, "network_")
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        return self.network_.forward(self.input_map_.transform(X))
+
+    def _partial_fit(self, X, y, sample_weight, first_call_setup):
+        self._validate_params()
+        first = not hasattr(self, "network_")
+        X, y = validate_data(self, X, y, multi_output=True, reset=first,
+                             y_numeric=self._task == "regression", dtype=np.float64)
+        if first:
+            first_call_setup(y)
+            Z = self._prepare_X(X)
+            hidden = self._hidden if self._hidden != "auto" else \
+                (hidden_size_rule(Z.shape[1], self._n_net_outputs(), 5),)
+            self.hidden_, self.hidden_search_ = tuple(hidden), None
+            self.algorithm_, self._pf_params = self._resolve_algorithm(0, kind="partial_fit")
+            if not get_algorithm(self.algorithm_, **self._pf_params).minibatch:
+                del self.hidden_
+                raise ValueError(f"partial_fit needs an algorithm that can learn from parts "
+                                 f"of the data ('sgd', 'gd'...), got {self.algorithm_!r}")
+            seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+            self.network_ = Network([Z.shape[1], *hidden, self._n_net_outputs()],
+                                    self._activations(len(hidden)), init=self.init,
+                                    seed=int(seed))
+            self._pf_calls = 0
+        else:
+            Z = self.input_map_.transform(X)
+        T = self._encode_targets(y)
+        sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
+        sw = self._combine_weights(y, sw)
+        self._pf_calls = getattr(self, "_pf_calls", 0) + 1
+        params = getattr(self, "_pf_params", dict(self.algorithm_params or {}))
+        self.record_ = train(self.network_, Z, T, algorithm=self.algorithm_,
+                             loss=self._loss_name(), epochs=1, division=None,
+                             sample_weight=sw, l2=self.l2, shuffle=self.shuffle,
+                             seed=self._pf_calls, **params)
+        self.diagnosis_ = None
+        return self
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+
+_COMMON_DOC = """
+    Parameters
+    ----------
+    hidden : tuple of int or "auto", default (10,)
+        Hidden-layer widths (MATLAB's default is one layer of 10). ``"auto"`` uses one layer of
+        the tutorial's ``round(sqrt(m + n) + a)`` units, ``a`` in 1..10 chosen on validation.
+    activation : str or list, default "tansig"
+        Hidden-layer activation, one for all layers or one per layer.
+    output_activation : str, default "auto"
+        {output_doc}
+    loss : str, default "auto"
+        {loss_doc}
+    algorithm : str, default "auto"
+        A registered training algorithm (``bpnn.algorithm_names()``) or MATLAB alias; "auto"
+        takes the first registered of ``bpnn.estimators.AUTO_ALGORITHMS``.
+    algorithm_params : dict, optional
+        Passed to the algorithm, e.g. ``{{"lr": 0.5}}`` for "sgd" or ``{{"mu": 1e-3}}`` for "lm".
+    epochs, goal, max_fail, min_grad, time_limit :
+        Stopping rules of :func:`bpnn.train`: epoch limit, training-loss goal, validation
+        checks, minimum gradient norm, seconds.
+    division : "random", "block", "interleaved" or None, default "random"
+        How ``fit`` splits X into training / validation / test sets (by ``ratios``); ignored
+        when ``fit`` is given ``validation=(X_val, y_val)``. With fewer than about ten
+        samples everything is used for training.
+    ratios : (train, val, test), default (0.70, 0.15, 0.15)
+    scaling : "minmax" ([-1, 1]), "minmax01" ([0, 1]), "standard" or "none", default "minmax"
+    drop_constant : bool, default True
+        Drop input columns that never change.
+    pca : None, int or float in (0, 1)
+        Keep this many principal components (or this fraction of the variance) of the
+        scaled inputs.
+    init : str, default "nguyen-widrow"
+        Weight initialiser (see :mod:`bpnn.initializers`).
+    l2 : float, default 0
+        Weight decay ``l2 / 2 * ||W||^2``.
+    n_restarts : int, default 1
+        Train this many initialisations and keep the best on validation data.
+    shuffle : bool, default True
+    random_state : int, RandomState or None
+    verbose : bool, default False
+        Show a live progress line while training.
+    warn : bool, default True
+        Warn (ConvergenceWarning) when training stops short, saying why and what to try.
+"""
+
+
+class BPRegressor(RegressorMixin, _BPBase):
+    __doc__ = ("A BP network for (multi-output) regression, with targets scaled for training "
+               "and predictions mapped back to their units.\n" + _COMMON_DOC.format(
+                   output_doc="Output activation; 'auto' is 'purelin' (linear).",
+                   loss_doc="'auto' is 'mse' (MATLAB's); also 'sse', 'mae'.") +
+               """    target_scaling : "minmax", "minmax01", "standard" or "none", default "minmax"
+
+    Attributes
+    ----------
+    network_ : Network; record_ : TrainingRecord; algorithm_ : str; hidden_ : tuple
+    input_map_ : InputPreprocessor; target_map_ : TargetScaler
+    n_features_in_ : int; feature_names_in_ : array of str (when fitted on a DataFrame)
+    hidden_search_ : dict {a: validation loss} for hidden="auto"; diagnosis_ : str or None
+""")
+
+    _task = "regression"
+
+    def __init__(self, hidden=(10,), activation="tansig", output_activation="auto",
+                 loss="auto", algorithm="auto", algorithm_params=None, epochs=1000, goal=0.0,
+                 max_fail=6, min_grad=None, time_limit=None, division="random",
+                 ratios=(0.70, 0.15, 0.15), scaling="minmax", drop_constant=True, pca=None,
+                 init="nguyen-widrow", l2=0.0, n_restarts=1, shuffle=True, random_state=None,
+                 verbose=False, warn=True, target_scaling="minmax"):
+        self.hidden, self.activation, self.output_activation = hidden, activation, \
+            output_activation
+        self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
+        self.epochs, self.goal, self.max_fail, self.min_grad = epochs, goal, max_fail, min_grad
+        self.time_limit, self.division, self.ratios = time_limit, division, ratios
+        self.scaling, self.drop_constant, self.pca = scaling, drop_constant, pca
+        self.init, self.l2, self.n_restarts, self.shuffle = init, l2, n_restarts, shuffle
+        self.random_state, self.verbose, self.warn = random_state, verbose, warn
+        self.target_scaling = target_scaling
+
+    def _validate_params(self):
+        super()._validate_params()
+        if self.target_scaling not in SCALINGS:
+            raise ValueError(f"target_scaling must be one of {sorted(SCALINGS)}, "
+                             f"got {self.target_scaling!r}")
+
+    def _fit_targets(self, y):
+        self._y_1d = np.ndim(y) == 1
+        Y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        self.n_outputs_ = Y.shape[1]
+        self.target_map_ = TargetScaler(self.target_scaling).fit(Y)
+        return self.target_map_.transform(Y)
+
+    def _encode_targets(self, y):
+        Y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        if Y.shape[1] != self.n_outputs_:
+            raise ValueError(f"y has {Y.shape[1]} columns, expected {self.n_outputs_}")
+        return self.target_map_.transform(Y)
+
+    def _n_net_outputs(self):
+        return self.n_outputs_
+
+    def fit(self, X, y, sample_weight=None, validation=None):
+        """Fit on X (n_samples, n_features) and y (n_samples,) or (n_samples, n_targets).
+
+        ``validation=(X_val, y_val)`` replaces the random division for early stopping.
+        """
+        return self._fit(X, y, sample_weight, validation)
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """One epoch of a mini-batch algorithm ("sgd" by default) on (X, y).
+
+        The first call fits the input and target maps on its batch.
+        """
+        return self._partial_fit(X, y, sample_weight, self._fit_targets)
+
+    def predict(self, X):
+        """Predictions in the targets' units: (n_samples,) or (n_samples, n_targets)."""
+        outputs = self._network_outputs(X)
+        Y = self.target_map_.inverse_transform(outputs)
+        return Y.ravel() if self._y_1d else Y
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags
+
+
+class BPClassifier(ClassifierMixin, _BPBase):
+    __doc__ = ("A BP network for binary, multiclass and multilabel classification.\n" +
+               _COMMON_DOC.format(
+                   output_doc="'auto' is 'softmax' for multiclass, 'logsig' for binary and "
+                              "multilabel targets.",
+                   loss_doc="'auto' is 'cross_entropy'; 'mse'/'sse' also work.") +
+               """    class_weight : None, "balanced" or dict {label: weight}
+
+    Attributes
+    ----------
+    classes_ : array of labels (for multilabel y, the column indices)
+    network_, record_, algorithm_, hidden_, input_map_, n_features_in_, feature_names_in_,
+    hidden_search_, diagnosis_ : as for BPRegressor
+""")
+
+    _task = "classification"
+
+    def __init__(self, hidden=(10,), activation="tansig", output_activation="auto",
+                 loss="auto", algorithm="auto", algorithm_params=None, epochs=1000, goal=0.0,
+                 max_fail=6, min_grad=None, time_limit=None, division="random",
+                 ratios=(0.70, 0.15, 0.15), scaling="minmax", drop_constant=True, pca=None,
+                 init="nguyen-widrow", l2=0.0, n_restarts=1, shuffle=True, random_state=None,
+                 verbose=False, warn=True, class_weight=None):
+        self.hidden, self.activation, self.output_activation = hidden, activation, \
+            output_activation
+        self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
+        self.epochs, self.goal, self.max_fail, self.min_grad = epochs, goal, max_fail, min_grad
+        self.time_limit, self.division, self.ratios = time_limit, division, ratios
+        self.scaling, self.drop_constant, self.pca = scaling, drop_constant, pca
+        self.init, self.l2, self.n_restarts, self.shuffle = init, l2, n_restarts, shuffle
+        self.random_state, self.verbose, self.warn = random_state, verbose, warn
+        self.class_weight = class_weight
+
+    def _output_activation(self):
+        if self.output_activation != "auto":
+            return self.output_activation
+        return "softmax" if getattr(self, "target_type_", "binary") == "multiclass" else "logsig"
+
+    def _setup_classes(self, y, classes=None):
+        kind = type_of_target(y, input_name="y", raise_unknown=True)
+        if kind not in ("binary", "multiclass", "multilabel-indicator"):
+            raise ValueError(f"BPClassifier needs class labels, got a {kind!r} target")
+        if kind == "multilabel-indicator":
+            self.classes_ = np.arange(np.shape(y)[1])
+        else:
+            labels = unique_labels(y) if classes is None else np.asarray(classes)
+            self.classes_ = labels
+            if len(labels) < 2:
+                raise ValueError(f"BPClassifier needs at least 2 classes in y, got only one "
+                                 f"class: {labels.tolist()!r}")
+            kind = "binary" if len(labels) == 2 else "multiclass"
+        self.target_type_ = kind
+        # the output activation and loss depend on the target type: validate them now
+        get_loss(self._loss_name()).check_output(get_activation(self._output_activation()))
+
+    def _fit_targets(self, y, classes=None):
+        if np.ndim(y) == 2 and np.shape(y)[1] == 1:
+            y = column_or_1d(y, warn=True)      # a column vector: warn as scikit-learn does
+        self._setup_classes(y, classes)
+        return self._encode_targets(y)
+
+    def _encode_targets(self, y):
+        if self.target_type_ == "multilabel-indicator":
+            Y = np.asarray(y, dtype=np.float64)
+            if Y.ndim != 2 or Y.shape[1] != len(self.classes_):
+                raise ValueError(f"y must have {len(self.classes_)} label columns, "
+                                 f"got shape {Y.shape}")
+            return Y
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()
+        unseen = np.setdiff1d(np.unique(y), self.classes_)
+        if unseen.size:
+            raise ValueError(f"y holds labels {unseen.tolist()!r} not in classes_ "
+                             f"{self.classes_.tolist()!r}")
+        lb = LabelBinarizer().fit(self.classes_)
+        return lb.transform(y).astype(np.float64)   # (n, 1) for binary, one-hot otherwise
+
+    def _n_net_outputs(self):
+        return 1 if self.target_type_ == "binary" else len(self.classes_)
+
+    def _combine_weights(self, y, sw):
+        if sw is not None and self.target_type_ != "multilabel-indicator":
+            left = np.unique(np.asarray(y).ravel()[sw > 0])
+            if left.size < 2:
+                raise ValueError(f"sample_weight leaves only one class with positive weight: "
+                                 f"{left.tolist()!r}")
+        if self.class_weight is None:
+            return sw
+        if self.target_type_ == "multilabel-indicator":
+            raise ValueError("class_weight is not supported for multilabel targets")
+        if not (self.class_weight == "balanced" or isinstance(self.class_weight, dict)):
+            raise ValueError(f"class_weight must be None, 'balanced' or a dict, "
+                             f"got {self.class_weight!r}")
+        cw = compute_sample_weight(self.class_weight, np.asarray(y).ravel())
+        return cw if sw is None else cw * sw
+
+    def fit(self, X, y, sample_weight=None, validation=None):
+        """Fit on X (n_samples, n_features) and labels y (n_samples,) or a 0/1 indicator
+        matrix (n_samples, n_labels) for multilabel problems."""
+        return self._fit(X, y, sample_weight, validation)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One epoch of a mini-batch algorithm on (X, y); the first call needs ``classes``."""
+        if not hasattr(self, "network_") and classes is None and \
+                type_of_target(y) != "multilabel-indicator":
+            raise ValueError("classes must be given to the first call of partial_fit")
+        return self._partial_fit(X, y, sample_weight,
+                                 lambda yy: self._setup_classes(yy, classes))
+
+    def predict_proba(self, X):
+        """Class probabilities (n_samples, n_classes); for multilabel, one per label."""
+        P = self._network_outputs(X)
+        if self.target_type_ == "binary":
+            return np.hstack([1.0 - P, P])
+        return P
+
+    def predict(self, X):
+        """Labels (n_samples,), or a 0/1 matrix (n_samples, n_labels) for multilabel."""
+        P = self.predict_proba(X)
+        if self.target_type_ == "multilabel-indicator":
+            return (P > 0.5).astype(int)
+        return self.classes_[np.argmax(P, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags

@@ -1,0 +1,409 @@
+"""The model file: one ZIP archive, safe to open from an untrusted source.
+
+Layout (schema version 1)::
+
+    manifest.json            format, schema_version, bpnn_version, kind, hyper-parameters,
+                             architecture, preprocessing config, classes, feature names,
+                             the training record (summary and per-epoch), and for every
+                             array its shape and dtype
+    arrays/<name>.npy        float64 / uint8 arrays in NumPy's .npy format
+
+Why ZIP + JSON + .npy: the parameters keep their exact bits (save -> load predicts
+bit-identically), the container is a standard any tool can list, and both parts are read
+by parsers that cannot run code: ``json`` and ``numpy.lib.format.read_array(...,
+allow_pickle=False)``, which refuses object arrays. Nothing is imported or called by
+name: the kind of model comes from a fixed table, activations from bpnn's own registry.
+Every array's shape is checked against the manifest and against the architecture.
+
+Writes are atomic: the archive is written to a temporary file in the destination's
+directory, flushed and fsync'ed, then moved over the destination with ``os.replace``; a
+crash leaves either the old file or the new one, never half of one.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["save", "load", "ModelFileError", "SCHEMA_VERSION", "atomic_write"]
+
+FORMAT = "bpnn-model"
+SCHEMA_VERSION = 1
+_MAX_MANIFEST = 256 * 2**20          # bytes; a bigger manifest is not ours
+_DTYPES = {"<f8", "|u1"}              # the only array types a model file holds
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)     # fixed member times: the same model, the same bytes
+
+
+class ModelFileError(ValueError):
+    """A file that is not a valid bpnn model file (nothing from it was executed)."""
+
+
+# -- atomic writes -------------------------------------------------------------------------
+def atomic_write(path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temp file in the same dir, fsync, os.replace)."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):      # make the rename itself durable
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    return path
+
+
+# -- JSON encoding of hyper-parameters ----------------------------------------------------
+def _enc(v):
+    """Hyper-parameter value -> JSON; tuples, non-str-keyed dicts, activations are tagged."""
+    from .activations import Activation
+    from .algorithms import Algorithm
+    if v is None or isinstance(v, (bool, str)):
+        return v
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        v = float(v)
+        return v if math.isfinite(v) else {"__float__": repr(v)}
+    if isinstance(v, tuple):
+        return {"__tuple__": [_enc(x) for x in v]}
+    if isinstance(v, list):
+        return [_enc(x) for x in v]
+    if isinstance(v, dict):
+        if all(isinstance(k, str) for k in v):
+            return {k: _enc(x) for k, x in v.items()}
+        return {"__items__": [[_enc(k), _enc(x)] for k, x in v.items()]}
+    if isinstance(v, Activation):
+        return {"__activation__": v.spec()}
+    if isinstance(v, Algorithm):
+        return v.name
+    if isinstance(v, (np.random.RandomState, np.random.Generator)):
+        return None       # a generator's state is not a setting worth keeping
+    raise ModelFileError(f"cannot store the hyper-parameter value {v!r} in a model file")
+
+
+def _dec(v):
+    from .activations import get_activation
+    if isinstance(v, list):
+        return [_dec(x) for x in v]
+    if not isinstance(v, dict):
+        return v
+    if set(v) == {"__tuple__"}:
+        return tuple(_dec(x) for x in v["__tuple__"])
+    if set(v) == {"__float__"}:
+        s = v["__float__"]
+        if s not in ("inf", "-inf", "nan"):
+            raise ModelFileError(f"bad float {s!r} in the manifest")
+        return float(s)
+    if set(v) == {"__items__"}:
+        return {_dec(k): _dec(x) for k, x in v["__items__"]}
+    if set(v) == {"__activation__"}:
+        return get_activation(v["__activation__"])
+    return {k: _dec(x) for k, x in v.items()}
+
+
+def _clean(x):
+    """Record values -> strict JSON: non-finite floats become null."""
+    if isinstance(x, dict):
+        return {str(k): _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple, np.ndarray)):
+        return [_clean(v) for v in x]
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return float(x) if math.isfinite(x) else None
+    return x if x is None or isinstance(x, str) else repr(x)
+
+
+# -- model <-> (manifest, arrays) ---------------------------------------------------------
+def _check_finite(name, a):
+    if a.dtype.kind == "f" and not np.all(np.isfinite(a)):
+        raise ModelFileError(f"array {name!r} holds non-finite values (NaN or inf)")
+
+
+def _record_state(rec):
+    if rec is None:
+        return None, None
+    return _clean(rec.summary()), _clean(rec.to_dict())
+
+
+def _network_state(net):
+    return {"network": net.spec()}, {"network/params": np.asarray(net.params, np.float64)}
+
+
+def _estimator_state(est):
+    from sklearn.utils.validation import check_is_fitted
+    check_is_fitted(est, "network_")
+    man, arrays = _network_state(est.network_)
+    man["hyper_parameters"] = {k: _enc(v) for k, v in est.get_params(deep=False).items()}
+    config, arr = est.input_map_.state()
+    man["input_map"] = config
+    arrays.update({f"input/{k}": v for k, v in arr.items()})
+    names = getattr(est, "feature_names_in_", None)
+    man.update(n_features_in=int(est.n_features_in_),
+               feature_names_in=None if names is None else [str(n) for n in names],
+               hidden=list(est.hidden_), algorithm=str(est.algorithm_),
+               hidden_search=None if not est.hidden_search_ else
+               {str(a): _clean(v) for a, v in est.hidden_search_.items()},
+               diagnosis=getattr(est, "diagnosis_", None))
+    if hasattr(est, "target_map_"):
+        config, arr = est.target_map_.state()
+        man.update(target_map=config, n_outputs=int(est.n_outputs_), y_1d=bool(est._y_1d))
+        arrays.update({f"target/{k}": v for k, v in arr.items()})
+    if hasattr(est, "classes_"):
+        c = np.asarray(est.classes_)
+        kind = c.dtype.str if c.dtype.kind in "biuf" else \
+            ("unicode" if c.dtype.kind == "U" else "object")
+        man["classes"] = {"dtype": kind, "values": [v.item() if c.dtype.kind in "biuf"
+                                                    else str(v) for v in c]}
+        man["target_type"] = est.target_type_
+    man["record"], man["record_full"] = _record_state(getattr(est, "record_", None))
+    return man, arrays
+
+
+def _state(model):
+    from .estimators import BPClassifier, BPRegressor
+    from .network import Network
+    if isinstance(model, (BPRegressor, BPClassifier)):
+        man, arrays = _estimator_state(model)
+    elif isinstance(model, Network):
+        man, arrays = _network_state(model)
+    else:
+        raise ModelFileError(f"save() takes a BPRegressor, BPClassifier or Network, "
+                             f"got {type(model).__name__}")
+    man["kind"] = type(model).__name__
+    return man, arrays
+
+
+# -- writing -------------------------------------------------------------------------------
+def _npy_bytes(a):
+    buf = io.BytesIO()
+    np.lib.format.write_array(buf, a, allow_pickle=False)
+    return buf.getvalue()
+
+
+def save(model, path) -> Path:
+    """Write a fitted BPRegressor / BPClassifier (or a Network) to ``path`` atomically.
+
+    Refuses parameters that are not finite. Returns the path.
+    """
+    from . import __version__
+    man, arrays = _state(model)
+    arrays = {k: np.ascontiguousarray(v, dtype=np.uint8 if v.dtype == bool or
+                                      v.dtype == np.uint8 else np.float64)
+              for k, v in arrays.items()}
+    for k, v in arrays.items():
+        _check_finite(k, v)
+    man = {"format": FORMAT, "schema_version": SCHEMA_VERSION, "bpnn_version": __version__,
+           **man,
+           "arrays": {k: {"shape": list(v.shape), "dtype": v.dtype.str} for k, v in arrays.items()}}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("manifest.json", _ZIP_TIME),
+                   json.dumps(man, indent=1, allow_nan=False), zipfile.ZIP_DEFLATED)
+        for k, v in arrays.items():
+            z.writestr(zipfile.ZipInfo(f"arrays/{k}.npy", _ZIP_TIME), _npy_bytes(v),
+                       zipfile.ZIP_DEFLATED)
+    return atomic_write(path, buf.getvalue())
+
+
+# -- reading -------------------------------------------------------------------------------
+def _open_zip(path):
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+    except OSError as exc:
+        raise ModelFileError(f"cannot read model file {str(path)!r}: {exc.strerror}") from None
+    if head[:1] == b"\x80":
+        raise ModelFileError(f"{str(path)!r} looks like a Python pickle, not a bpnn model "
+                             "file; pickles are never loaded (they can run code)")
+    if head != b"PK\x03\x04":
+        raise ModelFileError(f"{str(path)!r} is not a bpnn model file (no ZIP signature)")
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ModelFileError(f"{str(path)!r} is truncated or corrupt: {exc}") from None
+
+
+def _read_manifest(z):
+    try:
+        info = z.getinfo("manifest.json")
+    except KeyError:
+        raise ModelFileError("the model file has no manifest.json") from None
+    if info.file_size > _MAX_MANIFEST:
+        raise ModelFileError(f"manifest.json is {info.file_size} bytes: too large")
+    try:
+        man = json.loads(z.read(info).decode("utf-8"))
+    except (zipfile.BadZipFile, OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
+        raise ModelFileError(f"manifest.json is unreadable (truncated or corrupt): {exc}") \
+            from None
+    if not isinstance(man, dict) or man.get("format") != FORMAT:
+        raise ModelFileError("not a bpnn model file: manifest format is "
+                             f"{man.get('format') if isinstance(man, dict) else man!r}")
+    if man.get("schema_version") != SCHEMA_VERSION:
+        raise ModelFileError(f"model file schema version {man.get('schema_version')!r} is not "
+                             f"supported; this bpnn reads version {SCHEMA_VERSION}")
+    return man
+
+
+def _read_array(z, name, decl):
+    if not isinstance(decl, dict) or decl.get("dtype") not in _DTYPES or \
+            not isinstance(decl.get("shape"), list) or \
+            not all(isinstance(s, int) and s >= 0 for s in decl["shape"]):
+        raise ModelFileError(f"array {name!r}: bad declaration {decl!r}")
+    shape, dtype = tuple(decl["shape"]), np.dtype(decl["dtype"])
+    member = f"arrays/{name}.npy"
+    try:
+        info = z.getinfo(member)
+    except KeyError:
+        raise ModelFileError(f"the model file lacks array {member!r}") from None
+    if info.file_size > 4096 + math.prod(shape) * dtype.itemsize:   # header + data
+        raise ModelFileError(f"array {name!r} is larger than its declared shape {shape}")
+    try:
+        with z.open(info) as f:
+            a = np.lib.format.read_array(io.BytesIO(f.read()), allow_pickle=False)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise ModelFileError(f"array {name!r} is unreadable (truncated, corrupt or an "
+                             f"object array): {exc}") from None
+    if a.shape != shape or a.dtype != dtype:
+        raise ModelFileError(f"array {name!r} has shape {a.shape} and dtype {a.dtype}, the "
+                             f"manifest declares {shape} and {dtype}")
+    _check_finite(name, a)
+    return a
+
+
+def _read_arrays(z, man):
+    decl = man.get("arrays")
+    if not isinstance(decl, dict):
+        raise ModelFileError("manifest.json has no 'arrays' table")
+    expected = {f"arrays/{k}.npy" for k in decl} | {"manifest.json"}
+    extra = sorted(set(z.namelist()) - expected)
+    if extra:
+        raise ModelFileError(f"the model file holds unexpected members {extra[:5]!r}")
+    return {k: _read_array(z, k, d) for k, d in decl.items()}
+
+
+def load(path):
+    """Read a model file written by :func:`save`; returns the fitted estimator (or Network).
+
+    Raises :class:`ModelFileError` (a ValueError) for anything that is not a valid model
+    file of a supported schema version: pickles, truncated files, wrong array shapes...
+    """
+    with _open_zip(path) as z:
+        man = _read_manifest(z)
+        arrays = _read_arrays(z, man)
+    try:
+        return _build(man, arrays)
+    except ModelFileError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise ModelFileError(f"inconsistent model file: {type(exc).__name__}: {exc}") from None
+
+
+def _build_network(man, arrays):
+    from .network import Network
+    spec = man["network"]
+    sizes = [int(s) for s in spec["sizes"]]
+    n_params = sum(o * (i + 1) for i, o in zip(sizes[:-1], sizes[1:]))
+    params = arrays["network/params"]
+    if params.shape != (n_params,):
+        raise ModelFileError(f"network/params has shape {params.shape}; layer sizes {sizes} "
+                             f"need ({n_params},)")
+    return Network.from_spec({"sizes": sizes, "activations": spec["activations"]}, params)
+
+
+def _sub(arrays, prefix):
+    return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+
+
+def _build(man, arrays):
+    from .estimators import BPClassifier, BPRegressor
+    from .preprocessing import InputPreprocessor, TargetScaler
+    from .record import TrainingRecord
+    kinds = {"BPRegressor": BPRegressor, "BPClassifier": BPClassifier}
+    kind = man.get("kind")
+    net = _build_network(man, arrays)
+    if kind == "Network":
+        return net
+    if kind not in kinds:
+        raise ModelFileError(f"unknown model kind {kind!r}; expected one of "
+                             f"{sorted(kinds) + ['Network']}")
+    est = kinds[kind](**{k: _dec(v) for k, v in man["hyper_parameters"].items()})
+    n_in = int(man["n_features_in"])
+    est.input_map_ = InputPreprocessor.from_state(man["input_map"], _sub(arrays, "input/"), n_in)
+    if net.n_inputs != est.input_map_.n_outputs:
+        raise ModelFileError(f"the network takes {net.n_inputs} inputs but the input map "
+                             f"gives {est.input_map_.n_outputs}")
+    est.network_, est.n_features_in_ = net, n_in
+    names = man.get("feature_names_in")
+    if names is not None:
+        if len(names) != n_in:
+            raise ModelFileError(f"{len(names)} feature names for {n_in} features")
+        est.feature_names_in_ = np.asarray([str(n) for n in names], dtype=object)
+    est.hidden_ = tuple(int(h) for h in man["hidden"])
+    est.algorithm_ = str(man["algorithm"])
+    hs = man.get("hidden_search")
+    est.hidden_search_ = None if not hs else {int(a): v for a, v in hs.items()}
+    est.diagnosis_ = man.get("diagnosis")
+    if kind == "BPRegressor":
+        est.n_outputs_, est._y_1d = int(man["n_outputs"]), bool(man["y_1d"])
+        est.target_map_ = TargetScaler.from_state(man["target_map"], _sub(arrays, "target/"),
+                                                  est.n_outputs_)
+        n_net = est.n_outputs_
+    else:
+        _build_classes(est, man)
+        n_net = est._n_net_outputs()
+    if net.n_outputs != n_net:
+        raise ModelFileError(f"the network has {net.n_outputs} outputs, the model needs {n_net}")
+    full = man.get("record_full")
+    est.record_ = None if full is None else TrainingRecord.from_dict(_nan_lists(full))
+    return est
+
+
+def _build_classes(est, man):
+    c = man["classes"]
+    kind = man["target_type"]
+    if kind not in ("binary", "multiclass", "multilabel-indicator"):
+        raise ModelFileError(f"unknown target type {kind!r}")
+    if c["dtype"] in ("unicode", "object"):
+        values = [str(v) for v in c["values"]]
+        est.classes_ = np.asarray(values, dtype=object if c["dtype"] == "object" else str)
+    else:
+        dt = np.dtype(c["dtype"])
+        if dt.kind not in "biuf":
+            raise ModelFileError(f"bad class label dtype {c['dtype']!r}")
+        est.classes_ = np.asarray(c["values"], dtype=dt)
+    est.target_type_ = kind
+
+
+def _nan_lists(d):
+    """Undo :func:`_clean` for the per-epoch lists: null -> NaN."""
+    nan = float("nan")
+    out = dict(d)
+    for k, v in d.items():
+        if isinstance(v, list) and k not in ("train_idx", "val_idx", "test_idx"):
+            out[k] = [nan if x is None else x for x in v]
+    out["extra"] = {k: [nan if x is None else x for x in v]
+                    for k, v in (d.get("extra") or {}).items()}
+    return out
