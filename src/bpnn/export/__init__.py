@@ -1,0 +1,118 @@
+"""Exports of a fitted estimator, each with its preprocessing and inverse mapping built in.
+
+* :func:`export_python` — a standalone module that needs only NumPy (MATLAB's genFunction);
+* :func:`export_c` — C99 source and header computing in double precision;
+* :func:`export_onnx` — an ONNX graph (needs the ``onnx`` package; ``bpnn[onnx]``).
+
+All three read the same flat description, :func:`describe`, so they compute the same maps::
+
+    x -> x[keep] * scale + offset -> (x - pca_mean) @ pca_components.T     (inputs)
+      -> layers: a = f_k(a @ W_k.T + b_k)                                    (network)
+      -> (a - target_offset) / target_scale                                  (regression)
+      -> probabilities, labels                                               (classification)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["describe", "ModelDescription", "export_python", "export_c", "export_onnx"]
+
+
+@dataclass
+class ModelDescription:
+    """Everything an export needs, as plain arrays (shapes in the comments)."""
+
+    kind: str                       # "regression", "binary", "multiclass", "multilabel-indicator"
+    n_features: int
+    keep: np.ndarray                # (k,) int indices of the columns the model uses
+    scale: np.ndarray               # (k,)
+    offset: np.ndarray              # (k,)
+    pca_mean: np.ndarray | None     # (k,)
+    pca_components: np.ndarray | None  # (p, k)
+    layers: list = field(default_factory=list)  # [(W (n_out, n_in), b (n_out,), name, A, B)]
+    target_scale: np.ndarray | None = None    # (n_targets,)
+    target_offset: np.ndarray | None = None
+    classes: np.ndarray | None = None
+    y_1d: bool = False
+    feature_names: list | None = None
+
+    @property
+    def n_outputs(self) -> int:
+        """Width of ``predict`` (regression) or ``predict_proba`` (classification)."""
+        if self.kind == "binary":
+            return 2
+        return self.layers[-1][0].shape[0]
+
+
+def _layer(W, b, act):
+    spec = act.spec()
+    name = spec["name"]
+    if name not in ("logsig", "gsigmoid", "tansig", "purelin", "poslin", "softmax"):
+        raise ValueError(f"cannot export activation {name!r}")
+    A, B = (spec.get("A", 1.0), spec.get("B", 1.0)) if name in ("logsig", "gsigmoid") \
+        else (1.0, 1.0)
+    return (np.array(W, dtype=np.float64), np.array(b, dtype=np.float64),
+            "logsig" if name == "gsigmoid" else name, float(A), float(B))
+
+
+def describe(model) -> ModelDescription:
+    """The flat description of a fitted BPRegressor or BPClassifier."""
+    from sklearn.utils.validation import check_is_fitted
+    check_is_fitted(model, "network_")
+    im, net = model.input_map_, model.network_
+    names = getattr(model, "feature_names_in_", None)
+    d = ModelDescription(
+        kind=getattr(model, "target_type_", "regression"), n_features=int(model.n_features_in_),
+        keep=np.flatnonzero(im.keep_), scale=im.scale_.copy(), offset=im.offset_.copy(),
+        pca_mean=im.pca_mean_, pca_components=im.pca_components_,
+        layers=[_layer(W, b, a) for W, b, a in zip(net.weights, net.biases, net.activations)],
+        feature_names=None if names is None else [str(n) for n in names])
+    if d.kind == "regression":
+        d.target_scale, d.target_offset = model.target_map_.scale_, model.target_map_.offset_
+        d.y_1d = bool(model._y_1d)
+    else:
+        d.classes = np.asarray(model.classes_)
+    return d
+
+
+def export_python(model, path=None) -> str:
+    """Standalone NumPy-only Python source; written atomically to ``path`` if given."""
+    from .python import python_source
+    return _maybe_write(python_source(describe(model)), path)
+
+
+def export_c(model, path=None, prefix="bpnn") -> tuple[str, str]:
+    """C source and header ``(c, h)``; with ``path`` ("model.c") writes model.c and model.h.
+
+    Functions are named ``<prefix>_predict`` etc. (see the generated header).
+    """
+    from .c import c_sources
+    from pathlib import Path
+    header_name = None if path is None else Path(path).with_suffix(".h").name
+    c_src, h_src = c_sources(describe(model), prefix, header_name or f"{prefix}.h")
+    if path is not None:
+        _maybe_write(c_src, Path(path).with_suffix(".c"))
+        _maybe_write(h_src, Path(path).with_suffix(".h"))
+    return c_src, h_src
+
+
+def export_onnx(model, path=None, float_type="double"):
+    """An ``onnx.ModelProto`` (inputs "X"; outputs "y" or "probabilities" and "label").
+
+    ``float_type`` "double" (default) or "float" for the input and all computations.
+    """
+    from .onnx import onnx_model
+    proto = onnx_model(describe(model), float_type)
+    if path is not None:
+        from ..io import atomic_write
+        atomic_write(path, proto.SerializeToString())
+    return proto
+
+
+def _maybe_write(text, path):
+    if path is not None:
+        from ..io import atomic_write
+        atomic_write(path, text.encode("utf-8"))
+    return text

@@ -1,0 +1,143 @@
+"""C99 source and header for one fitted model, computing in double precision.
+
+The generated code has no dependencies beyond ``<math.h>``; it processes one sample per
+call, keeping two work buffers of the widest layer on the stack.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["c_sources"]
+
+
+def _num(v) -> str:
+    return repr(float(v))      # shortest text that round-trips the double exactly
+
+
+def _array(name, a, ctype="double") -> str:
+    a = np.asarray(a).ravel()
+    fmt = _num if ctype == "double" else (lambda v: str(int(v)))
+    body = ", ".join(fmt(v) for v in a) if a.size else "0"
+    return f"static const {ctype} {name}[{max(a.size, 1)}] = {{{body}}};"
+
+
+_ACT = {
+    "purelin": "",
+    "tansig": "    for (int i = 0; i < n; ++i) z[i] = tanh(z[i]);\n",
+    "poslin": "    for (int i = 0; i < n; ++i) z[i] = z[i] > 0.0 ? z[i] : 0.0;\n",
+    "softmax": ("    double m = z[0], s = 0.0;\n"
+                "    for (int i = 1; i < n; ++i) m = z[i] > m ? z[i] : m;\n"
+                "    for (int i = 0; i < n; ++i) { z[i] = exp(z[i] - m); s += z[i]; }\n"
+                "    for (int i = 0; i < n; ++i) z[i] /= s;\n"),
+    # A / (1 + exp(-t)), t = z / B, written so that exp never overflows
+    "logsig": ("    for (int i = 0; i < n; ++i) {\n"
+               "        double t = z[i] / B, e = exp(-fabs(t));\n"
+               "        z[i] = t >= 0.0 ? A / (1.0 + e) : A * e / (1.0 + e);\n    }\n"),
+}
+
+
+def _layer_code(p, k, W, b, name, A, B):
+    n_out, n_in = W.shape
+    return (f"{_array(f'W{k}', W)}\n{_array(f'B{k}', b)}\n"
+            f"static void {p}_layer{k}(const double *x, double *z)\n{{\n"
+            f"    const int n = {n_out};\n    const double A = {_num(A)}, B = {_num(B)};\n"
+            f"    (void)A; (void)B;\n"
+            f"    for (int i = 0; i < n; ++i) {{\n        double s = B{k}[i];\n"
+            f"        for (int j = 0; j < {n_in}; ++j) s += W{k}[i * {n_in} + j] * x[j];\n"
+            f"        z[i] = s;\n    }}\n{_ACT[name]}}}\n")
+
+
+def _preprocess_code(p, d):
+    k = len(d.keep)
+    out = [_array("KEEP", d.keep, "int"), _array("SCALE", d.scale), _array("OFFSET", d.offset)]
+    code = (f"static void {p}_transform(const double *x, double *s)\n{{\n"
+            f"    double t[{max(k, 1)}];\n"
+            f"    for (int i = 0; i < {k}; ++i) t[i] = x[KEEP[i]] * SCALE[i] + OFFSET[i];\n")
+    if d.pca_components is None:
+        code += f"    for (int i = 0; i < {k}; ++i) s[i] = t[i];\n}}\n"
+    else:
+        n_c = d.pca_components.shape[0]
+        out += [_array("PCA_MEAN", d.pca_mean), _array("PCA_COMPONENTS", d.pca_components)]
+        code += (f"    for (int i = 0; i < {k}; ++i) t[i] -= PCA_MEAN[i];\n"
+                 f"    for (int c = 0; c < {n_c}; ++c) {{\n        double v = 0.0;\n"
+                 f"        for (int i = 0; i < {k}; ++i) v += PCA_COMPONENTS[c * {k} + i] * t[i];\n"
+                 f"        s[c] = v;\n    }}\n}}\n")
+    return "\n".join(out) + "\n" + code
+
+
+def _outputs_code(p, d, width):
+    n_last = d.layers[-1][0].shape[0]
+    code = (f"void {p}_network_outputs(const double *x, double *y)\n{{\n"
+            f"    double a[{width}], b[{width}];\n    {p}_transform(x, a);\n")
+    for k in range(len(d.layers)):
+        src, dst = ("a", "b") if k % 2 == 0 else ("b", "a")
+        code += f"    {p}_layer{k}({src}, {dst});\n"
+    last = "b" if len(d.layers) % 2 == 1 else "a"
+    code += f"    for (int i = 0; i < {n_last}; ++i) y[i] = {last}[i];\n}}\n"
+    return code
+
+
+def _predict_code(p, d):
+    n_last = d.layers[-1][0].shape[0]
+    if d.kind == "regression":
+        return (_array("TARGET_SCALE", d.target_scale) + "\n" +
+                _array("TARGET_OFFSET", d.target_offset) + "\n" +
+                f"void {p}_predict(const double *x, double *y)\n{{\n"
+                f"    {p}_network_outputs(x, y);\n"
+                f"    for (int i = 0; i < {n_last}; ++i) "
+                f"y[i] = (y[i] - TARGET_OFFSET[i]) / TARGET_SCALE[i];\n}}\n")
+    code = f"void {p}_predict_proba(const double *x, double *p)\n{{\n"
+    if d.kind == "binary":
+        code += f"    {p}_network_outputs(x, p + 1);\n    p[0] = 1.0 - p[1];\n}}\n"
+    else:
+        code += f"    {p}_network_outputs(x, p);\n}}\n"
+    if d.kind == "multilabel-indicator":
+        return code
+    n = d.n_outputs
+    return code + (f"int {p}_predict_class(const double *x)\n{{\n    double p[{n}];\n"
+                   f"    int best = 0;\n    {p}_predict_proba(x, p);\n"
+                   f"    for (int i = 1; i < {n}; ++i) if (p[i] > p[best]) best = i;\n"
+                   f"    return best;\n}}\n")
+
+
+def _c_string(s):
+    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _header(p, d, guard):
+    n_out = d.n_outputs
+    lines = [f"/* A BP network exported by bpnn: {d.kind}. Inputs are raw features; the",
+             "   preprocessing and the inverse mapping are built in. One sample per call. */",
+             f"#ifndef {guard}", f"#define {guard}", "",
+             f"#define {p.upper()}_N_FEATURES {d.n_features}",
+             f"#define {p.upper()}_N_OUTPUTS {n_out}", "",
+             "#ifdef __cplusplus", 'extern "C" {', "#endif", "",
+             f"/* raw network outputs: x[{p.upper()}_N_FEATURES] -> y[last layer width] */",
+             f"void {p}_network_outputs(const double *x, double *y);"]
+    if d.kind == "regression":
+        lines += [f"/* predictions in the targets' units: y[{p.upper()}_N_OUTPUTS] */",
+                  f"void {p}_predict(const double *x, double *y);"]
+    else:
+        lines += [f"/* class probabilities p[{p.upper()}_N_OUTPUTS] */",
+                  f"void {p}_predict_proba(const double *x, double *p);"]
+        if d.kind != "multilabel-indicator":
+            lines += [f"/* index into {p}_class_names of the predicted class */",
+                      f"int {p}_predict_class(const double *x);",
+                      f"extern const char *const {p}_class_names[{len(d.classes)}];"]
+    lines += ["", "#ifdef __cplusplus", "}", "#endif", f"#endif /* {guard} */", ""]
+    return "\n".join(lines)
+
+
+def c_sources(d, prefix="bpnn", header_name="bpnn.h") -> tuple[str, str]:
+    """``(source, header)`` for a :class:`~bpnn.export.ModelDescription`."""
+    if not prefix.isidentifier():
+        raise ValueError(f"prefix must be a C identifier, got {prefix!r}")
+    widths = [d.layers[0][0].shape[1]] + [W.shape[0] for W, *_ in d.layers]
+    parts = [f'#include <math.h>\n#include "{header_name}"\n', _preprocess_code(prefix, d)]
+    parts += [_layer_code(prefix, k, *layer) for k, layer in enumerate(d.layers)]
+    parts += [_outputs_code(prefix, d, max(widths)), _predict_code(prefix, d)]
+    if d.kind in ("binary", "multiclass"):
+        names = ", ".join(_c_string(c) for c in d.classes.tolist())
+        parts.append(f"const char *const {prefix}_class_names[{len(d.classes)}] = {{{names}}};\n")
+    guard = f"{prefix.upper()}_MODEL_H"
+    return "\n".join(parts), _header(prefix, d, guard)
