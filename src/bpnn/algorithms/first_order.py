@@ -80,7 +80,7 @@ class SGD(RuleAlgorithm):
     def init(self, objective, w):
         state = super().init(objective, w)
         if self.compiled:
-            return {"vel": np.zeros(w.shape, dtype=np.float64)}
+            return {"vel": np.zeros(w.shape, dtype=w.dtype)}
         return state
 
     def run_epoch(self, objective, w, state, order):
@@ -91,13 +91,18 @@ class SGD(RuleAlgorithm):
         sizes, w_off, b_off, codes, A, B = _kernels.layout_arrays(net)
         loss_code = {"sse": 0, "mse": 1, "cross_entropy": 2, "mae": 3}[objective.loss.name]
         sw = objective.sample_weight
-        if sw is None:
-            sw = np.ones(objective.n_samples)
-        params = np.array(w, dtype=np.float64)
+        if sw is None:                      # an empty array means "every weight is 1"
+            sw = np.empty(0)
+        # the kernel is compiled for the network's dtype (float64 or float32): no copies of
+        # the data, one copy of w (the trainer keeps the old w until the epoch is accepted)
+        dt = net.dtype
+        params = np.array(w, dtype=dt)
+        vel = state["vel"] if state["vel"].dtype == dt else state["vel"].astype(dt)
+        X = np.ascontiguousarray(objective.X, dtype=dt)
+        Y = np.ascontiguousarray(objective.Y, dtype=dt)
         lr_b = self.lr if self.lr_bias is None else self.lr_bias
-        _kernels.sgd_epoch(params, sizes, w_off, b_off, codes, A, B,
-                           np.ascontiguousarray(objective.X, dtype=np.float64),
-                           np.ascontiguousarray(objective.Y, dtype=np.float64), sw,
+        _kernels.sgd_epoch(params, sizes, w_off, b_off, codes, A, B, X, Y, sw,
                            np.asarray(order, dtype=np.int64), self.lr, lr_b,
-                           self.momentum, state["vel"], objective.l2, loss_code)
-        return params.astype(w.dtype, copy=False), state, StepInfo(lr=self.lr)
+                           self.momentum, vel, objective.l2, loss_code)
+        state["vel"] = vel
+        return params, state, StepInfo(lr=self.lr)
