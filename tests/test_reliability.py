@@ -203,6 +203,7 @@ def _diverge(alg, **params):
 @pytest.mark.parametrize("alg,params", [("sgd", {"lr": 1e6}), ("gd", {"lr": 1e6}),
                                         ("sgd", {"lr": 1e3, "batch_size": 5})])
 def test_first_order_divergence_stops_with_finite_params_and_advice(alg, params):
+    # a learning rate of 1e6 (or 1e3 on mini-batches) overflows within a few epochs
     net, rec, start = _diverge(alg, **params)
     assert rec.stop_reason == "diverged"
     assert np.all(np.isfinite(net.params))
@@ -211,6 +212,85 @@ def test_first_order_divergence_stops_with_finite_params_and_advice(alg, params)
     X, Y = regression_data()
     assert net.loss(X, Y, "sse") == pytest.approx(rec.best_loss, rel=1e-12)
     assert rec.to_dict()["message"] == rec.message
+
+
+class Poisoned(bpnn.Objective):
+    """An objective that turns NaN once armed — an overflow deep inside a long run."""
+
+    armed = False
+
+    def _p(self, x):
+        return x * np.nan if self.armed else x
+
+    def value(self, w):
+        return self._p(super().value(w))
+
+    def value_and_grad(self, w):
+        v, g = super().value_and_grad(w)
+        return self._p(v), self._p(g)
+
+    def residuals_and_jacobian(self, w, *a, **k):
+        r, J = super().residuals_and_jacobian(w, *a, **k)
+        return self._p(r), self._p(J)
+
+    def gauss_newton(self, w, *a, **k):
+        return tuple(self._p(v) for v in super().gauss_newton(w, *a, **k))
+
+
+FAMILIES = {"first-order": ["sgd", "gd", "gdm", "gda", "gdx", "adam", "rprop", "quickprop"],
+            # scg is left out: it rejects non-finite trial points and reports its last
+            # finite loss, so it never notices (its parameters stay finite: checked below)
+            "line-search": ["cgf", "cgb", "cgp", "bfgs", "lbfgs", "oss"],
+            "lm": ["lm", "br"]}
+POISON_CASES = [(fam, a) for fam, names in FAMILIES.items() for a in names
+                if a in algorithm_names()]
+
+
+@pytest.mark.parametrize("family,alg", POISON_CASES)
+def test_objective_turning_nan_mid_run_ends_diverged_with_best_params(family, alg):
+    X, Y = regression_data()
+    net = make_net()
+    obj = Poisoned(net, "sse", X, Y)
+    seen = {}
+
+    def arm_after_3(e, rec, n):
+        if e == 3:
+            seen["params"], obj.armed = n.params.copy(), True
+        return False
+    trainer = bpnn.Trainer(bpnn.get_algorithm(alg), epochs=30, callbacks=[arm_after_3])
+    with pytest.warns(RuntimeWarning, match="diverged at epoch 4"):
+        rec = trainer.run(obj, rng=np.random.default_rng(0))
+    assert rec.stop_reason == "diverged" and np.all(np.isfinite(net.params))
+    # restored: the best of epochs 0..3, all computed before the objective broke
+    assert rec.best_epoch <= 3 and len(rec.loss) == 4
+    obj.armed = False
+    assert obj.value(net.params) == rec.best_loss
+
+
+def test_scg_keeps_finite_params_when_the_objective_breaks():
+    X, Y = regression_data()
+    net = make_net()
+    obj = Poisoned(net, "sse", X, Y)
+    arm = lambda e, rec, n: setattr(obj, "armed", e == 3 or obj.armed)  # noqa: E731
+    if "scg" not in algorithm_names():
+        pytest.skip("scg not registered")
+    bpnn.Trainer(bpnn.get_algorithm("scg"), epochs=10, callbacks=[arm]).run(obj)
+    assert np.all(np.isfinite(net.params))
+
+
+@pytest.mark.parametrize("alg", [a for a in ("cgf", "bfgs", "oss", "lbfgs", "scg", "lm", "br")
+                                 if a in algorithm_names()])
+def test_overflowing_inputs_never_give_non_finite_params(alg):
+    # inputs of 1e100 overflow JᵀJ and line-search arithmetic; whatever the algorithm does,
+    # training must end with finite parameters and, if it says "diverged", with advice
+    X, Y = regression_data()
+    net = bpnn.Network([2, 4, 2], "purelin", seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        rec = bpnn.train(net, X * 1e100, Y, alg, "sse", epochs=20, seed=0)
+    assert np.all(np.isfinite(net.params))
+    if rec.stop_reason == "diverged":
+        assert "scaled" in rec.message
 
 
 def test_divergence_at_the_start_keeps_params_and_says_so():

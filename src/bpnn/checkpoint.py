@@ -126,6 +126,12 @@ def decode_tree(node, arrays, template=None):
         if not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < len(arrays):
             raise ValueError(f"corrupt checkpoint: bad array reference {i!r:.40}")
         arr = arrays[i].copy()
+        if isinstance(template, np.ndarray) and (arr.shape != template.shape
+                                                 or arr.dtype != template.dtype):
+            # e.g. a velocity of the wrong length would make a compiled kernel write
+            # out of bounds: refuse it here
+            raise ValueError(f"checkpoint state array {arr.dtype}{arr.shape} does not fit "
+                             f"this algorithm's {template.dtype}{template.shape}")
         return arr[()] if node.get("scalar") else arr
     if "namedtuple" in node:
         return _decode_namedtuple(node, arrays, template)
@@ -248,6 +254,34 @@ def _plain(value):
     return repr(value)
 
 
+_BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
+
+
+def _check_rng_state(state):
+    name = state.get("bit_generator")
+    if name not in _BIT_GENERATORS:
+        raise ValueError(f"unknown bit generator {name!r:.40}")
+    try:
+        getattr(np.random, name)().state = state
+    except (TypeError, KeyError, ValueError, OverflowError) as exc:
+        raise ValueError(f"bad RNG state ({type(exc).__name__})") from None
+
+
+def _check_record(rec, epoch):
+    from .record import _PER_EPOCH
+    n = len(rec.epoch)
+    for name in _PER_EPOCH:
+        series = getattr(rec, name)
+        if len(series) != n or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                       for v in series):
+            raise ValueError(f"record series {name!r} is not {n} numbers")
+    if n == 0 or rec.epoch[-1] != epoch:
+        raise ValueError("the record does not end at the checkpoint's epoch")
+    for k, series in rec.extra.items():
+        if not isinstance(series, list) or len(series) > n:
+            raise ValueError(f"record series {k!r} is not a list of at most {n} numbers")
+
+
 class TrainingState:
     """Everything :class:`~bpnn.trainer.Trainer` needs to continue after ``epoch``.
 
@@ -311,6 +345,8 @@ class TrainingState:
                      context=_as(m["context"], dict), arrays=arrays[:min(iw, ib)],
                      state_node=m["state"])
             st.algorithm_state()          # validate the state tree now, not mid-resume
+            _check_rng_state(st.rng_state)
+            _check_record(record, st.epoch)
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError,
                 RecursionError) as exc:
             raise ValueError(f"{name!r} is a damaged bpnn checkpoint ({exc})") from None

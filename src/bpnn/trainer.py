@@ -45,7 +45,7 @@ def _finite(x) -> bool:
     return x is not None and math.isfinite(x)
 
 
-def _divergence_message(alg, epoch, best_epoch) -> str:
+def _divergence_message(alg, epoch, best_epoch, cause="") -> str:
     """Say where training diverged, what was restored, and what to change."""
     hints = []
     lr = getattr(alg, "lr", None)
@@ -55,8 +55,9 @@ def _divergence_message(alg, epoch, best_epoch) -> str:
         hints.append("a larger starting mu")
     hints.append("inputs and targets scaled to about [-1, 1] (bpnn.standard_scaler or "
                  "bpnn.minmax_scaler)")
+    why = f"a numerical failure{cause}" if cause else "the loss or a parameter became NaN/inf"
     where = ("the loss is not finite at the starting parameters" if epoch == 0 else
-             f"training diverged at epoch {epoch} (the loss or a parameter became NaN/inf); "
+             f"training diverged at epoch {epoch} ({why}); "
              f"the parameters of epoch {best_epoch} were restored")
     return f"{where}. Try " + " or ".join(hints) + "."
 
@@ -183,9 +184,18 @@ class Trainer:
         with _Progress(self.epochs, self.progress) as bar:
             while stop is None:
                 epoch += 1
-                with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-                    w_new, state, info = self._epoch(obj, w, state, rng)
-                    loss = info.loss if info.loss is not None else obj.value(w_new)
+                try:
+                    with np.errstate(over="ignore", invalid="ignore"):  # checked below
+                        w_new, state, info = self._epoch(obj, w, state, rng)
+                        loss = info.loss if info.loss is not None else obj.value(w_new)
+                        if info.stop and info.loss is not None and _finite(loss):
+                            # an algorithm giving up ("line search failed", "mu max") may
+                            # hide an objective that is no longer finite: check it
+                            loss = loss if _finite(obj.value(w_new)) else math.nan
+                except (ArithmeticError, np.linalg.LinAlgError) as exc:  # numerical breakdown
+                    rec.message = f"{type(exc).__name__}: {exc}"
+                    stop = "diverged"
+                    break
                 if not _finite(loss) or not np.all(np.isfinite(w_new)):
                     stop = "diverged"
                     break
@@ -214,7 +224,8 @@ class Trainer:
     def _finish(self, rec, stop, net, best_w, w, val_obj, epoch):
         rec.stop_reason = stop
         if stop == "diverged":
-            rec.message = _divergence_message(self.algorithm, epoch, rec.best_epoch)
+            cause = f" ({rec.message})" if rec.message else ""
+            rec.message = _divergence_message(self.algorithm, epoch, rec.best_epoch, cause)
             warnings.warn(rec.message, RuntimeWarning, stacklevel=4)
         # restore: best validation epoch, or the best finite point after divergence
         net.params = best_w if (val_obj or stop == "diverged") else w
