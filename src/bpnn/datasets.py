@@ -1,0 +1,134 @@
+"""Example data sets shipped with bpnn (no download).
+
+Small problems from the tutorial and the classic BP test bench live as CSV files in
+``bpnn/data``; the real tabular sets are the ones scikit-learn bundles with its wheel
+(iris, wine, breast cancer, diabetes), read from those bundled files.
+
+>>> ds = load_dataset("xor")
+>>> ds.frame.shape, ds.target
+((4, 3), ['y'])
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+
+import pandas as pd
+
+__all__ = ["Dataset", "load_dataset", "dataset_names", "DEFAULT_DATASET"]
+
+#: what ``bpnn train`` with no data trains on
+DEFAULT_DATASET = "iris"
+
+
+@dataclass
+class Dataset:
+    """A table with named target columns.
+
+    Attributes
+    ----------
+    name, description : str
+    frame : pandas.DataFrame, shape (n_samples, n_features + n_targets)
+    target : list of str
+        The target column names; every other column is an input feature.
+    task : "classification" or "regression"
+    hints : dict
+        Training settings that suit this set (used by ``bpnn train`` when the user does
+        not choose), e.g. ``{"hidden": (3,), "division": None}``.
+    """
+
+    name: str
+    description: str
+    frame: pd.DataFrame
+    target: list
+    task: str
+    hints: dict = field(default_factory=dict)
+
+    @property
+    def features(self) -> list:
+        return [c for c in self.frame.columns if c not in self.target]
+
+
+def _csv(name):
+    with resources.files("bpnn").joinpath("data", name).open("r", encoding="utf-8") as f:
+        return pd.read_csv(f)
+
+
+def _sklearn(loader, target_name, classes=True):
+    bunch = loader(as_frame=True)
+    frame = bunch.frame.rename(columns={"target": target_name})
+    if classes:   # integer codes -> the class names scikit-learn ships with the data
+        names = list(bunch.target_names)
+        frame[target_name] = [str(names[int(i)]) for i in frame[target_name]]
+    return frame
+
+
+def _tutorial():
+    return Dataset("tutorial", "the tutorial's worked example: one sample (5, 10) -> "
+                   "(0.01, 0.99), 2-3-2 logsig network", _csv("tutorial.csv"), ["o1", "o2"],
+                   "regression", {"hidden": (3,), "activation": "logsig", "division": None,
+                                  "scale": "none", "algorithm": "sgd"})
+
+
+def _xor():
+    return Dataset("xor", "XOR of two bits (4 samples), the classic 2-2-1 problem",
+                   _csv("xor.csv"), ["y"], "classification",
+                   {"hidden": (3,), "division": None})
+
+
+def _parity3():
+    return Dataset("parity3", "parity of three bits (8 samples), a 3-10-10-1 benchmark",
+                   _csv("parity3.csv"), ["parity"], "classification",
+                   {"hidden": (10, 10), "division": None})
+
+
+def _sine():
+    return Dataset("sine", "y = sin(pi x) on 81 points in [-1, 1], a 1-5-1 function fit",
+                   _csv("sine.csv"), ["y"], "regression", {"hidden": (5,)})
+
+
+def _iris():
+    from sklearn.datasets import load_iris
+    return Dataset("iris", "Fisher's iris flowers: 150 samples, 4 measurements, 3 species "
+                   "(scikit-learn's copy)", _sklearn(load_iris, "species"), ["species"],
+                   "classification", {"hidden": (10,)})
+
+
+def _wine():
+    from sklearn.datasets import load_wine
+    return Dataset("wine", "wine cultivars: 178 samples, 13 chemical measurements, 3 classes "
+                   "(scikit-learn's copy)", _sklearn(load_wine, "cultivar"), ["cultivar"],
+                   "classification", {"hidden": (10,)})
+
+
+def _breast_cancer():
+    from sklearn.datasets import load_breast_cancer
+    return Dataset("breast_cancer", "Wisconsin breast cancer: 569 samples, 30 features, "
+                   "malignant/benign (scikit-learn's copy)",
+                   _sklearn(load_breast_cancer, "diagnosis"), ["diagnosis"],
+                   "classification", {"hidden": (10,)})
+
+
+def _diabetes():
+    from sklearn.datasets import load_diabetes
+    return Dataset("diabetes", "diabetes progression after one year: 442 samples, 10 features "
+                   "(scikit-learn's copy)", _sklearn(load_diabetes, "progression", False),
+                   ["progression"], "regression", {"hidden": (10,)})
+
+
+_LOADERS = {"tutorial": _tutorial, "xor": _xor, "parity3": _parity3, "sine": _sine,
+            "iris": _iris, "wine": _wine, "breast_cancer": _breast_cancer,
+            "diabetes": _diabetes}
+
+
+def dataset_names() -> list:
+    """Names of the shipped data sets, small problems first."""
+    return list(_LOADERS)
+
+
+def load_dataset(name: str) -> Dataset:
+    """Load a shipped data set by name (see :func:`dataset_names`)."""
+    key = str(name).strip().lower().replace("-", "_")
+    if key not in _LOADERS:
+        raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(_LOADERS)}")
+    return _LOADERS[key]()

@@ -1,0 +1,278 @@
+"""Reading data tables (CSV, TSV, Excel, Parquet) and writing outputs atomically.
+
+Every problem a user can make with a file becomes a :class:`TableError` (a ValueError)
+with one line that names the file, the column or the row, so the command line can print
+it without a traceback.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["TableError", "read_table", "select_columns", "parse_columns", "check_columns",
+           "write_table", "atomic_path", "atomic_write_text", "MISSING_STRATEGIES",
+           "TABLE_SUFFIXES"]
+
+MISSING_STRATEGIES = ("error", "drop", "mean", "median")
+_TEXT = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": None}
+_EXCEL = (".xlsx", ".xlsm", ".xls")
+_PARQUET = (".parquet", ".pq")
+TABLE_SUFFIXES = tuple(_TEXT) + _EXCEL + _PARQUET
+
+
+class TableError(ValueError):
+    """A data file or column problem, described in one line."""
+
+
+# -- reading --------------------------------------------------------------------------------
+def read_table(path, sheet=None) -> pd.DataFrame:
+    """Read a table by its suffix: .csv, .tsv/.tab, .txt (delimiter sniffed), .xlsx, .parquet.
+
+    Raises :class:`TableError` for a missing, empty, ragged or unreadable file.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise TableError(f"file not found: {str(p)!r}")
+    if p.is_dir():
+        raise TableError(f"{str(p)!r} is a directory, not a data file")
+    suffix = p.suffix.lower()
+    if suffix in _TEXT:
+        df = _read_text(p, _TEXT[suffix])
+    elif suffix in _EXCEL:
+        df = _read_optional(lambda: pd.read_excel(p, sheet_name=sheet or 0), p, "openpyxl")
+    elif suffix in _PARQUET:
+        df = _read_optional(lambda: pd.read_parquet(p), p, "pyarrow")
+    else:
+        raise TableError(f"cannot read {str(p)!r}: unknown file type {suffix or '(none)'!r}; "
+                         f"use one of {', '.join(TABLE_SUFFIXES)}")
+    if df.shape[1] == 0:
+        raise TableError(f"{str(p)!r} has no columns")
+    if df.shape[0] == 0:
+        raise TableError(f"{str(p)!r} has a header but no data rows")
+    df.columns = [str(c).strip() for c in df.columns]
+    dup = df.columns[df.columns.duplicated()]
+    if len(dup):
+        raise TableError(f"{str(p)!r} has the column name {dup[0]!r} more than once")
+    return df
+
+
+def _sniff(p: Path) -> str:
+    with p.open("r", encoding="utf-8", errors="replace") as f:
+        head = f.read(8192)
+    try:
+        return csv.Sniffer().sniff(head, delimiters=",\t; ").delimiter
+    except csv.Error:
+        return ","
+
+
+def _read_text(p: Path, sep) -> pd.DataFrame:
+    if p.stat().st_size == 0:
+        raise TableError(f"{str(p)!r} is empty")
+    sep = sep or _sniff(p)
+    _check_header(p, sep)
+    try:
+        df = pd.read_csv(p, sep=sep, skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        raise TableError(f"{str(p)!r} is empty") from None
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if m:
+            raise TableError(f"ragged file {str(p)!r}: line {m[2]} has {m[3]} fields, the "
+                             f"header has {m[1]}") from None
+        raise TableError(f"cannot parse {str(p)!r}: {str(exc).splitlines()[-1]}") from None
+    except UnicodeDecodeError as exc:
+        raise TableError(f"{str(p)!r} is not UTF-8 text ({exc.reason})") from None
+    if df.isna().to_numpy().any():
+        _check_short_rows(p, sep, df.shape[1])
+    return df
+
+
+def _check_header(p: Path, sep: str):
+    """pandas renames a repeated column to 'a.1'; a user meant one of them: say so."""
+    with p.open("r", encoding="utf-8", errors="replace", newline="") as f:
+        header = [h.strip() for h in next(csv.reader(f, delimiter=sep), [])]
+    seen = set()
+    for h in header:
+        if h in seen:
+            raise TableError(f"{str(p)!r} has the column name {h!r} more than once")
+        seen.add(h)
+
+
+def _check_short_rows(p: Path, sep: str, n_cols: int):
+    """pandas pads short rows with NaN; call them ragged instead of 'missing'."""
+    with p.open("r", encoding="utf-8", newline="") as f:
+        for line_no, row in enumerate(csv.reader(f, delimiter=sep), start=1):
+            if row and len(row) < n_cols:
+                raise TableError(f"ragged file {str(p)!r}: line {line_no} has {len(row)} "
+                                 f"fields, the header has {n_cols}")
+
+
+def _read_optional(read, p: Path, package: str) -> pd.DataFrame:
+    try:
+        return read()
+    except ImportError:
+        raise TableError(f"reading {p.suffix} files needs the {package} package: "
+                         f"pip install {package}") from None
+    except ValueError as exc:   # e.g. a sheet that does not exist
+        raise TableError(f"cannot read {str(p)!r}: {str(exc).splitlines()[0]}") from None
+    except Exception as exc:   # noqa: BLE001 - corrupt files raise many types
+        raise TableError(f"cannot read {str(p)!r}: {type(exc).__name__}: "
+                         f"{str(exc).splitlines()[0] if str(exc) else ''}") from None
+
+
+# -- selecting columns ----------------------------------------------------------------------
+def parse_columns(text) -> list:
+    """``"a,b"`` or ``["a", "b"]`` -> ``["a", "b"]`` (names are stripped)."""
+    if text is None:
+        return []
+    items = text.split(",") if isinstance(text, str) else list(text)
+    cols = [str(c).strip() for c in items if str(c).strip()]
+    if not cols:
+        raise TableError(f"no column names in {text!r}")
+    return cols
+
+
+def check_columns(df, cols, source):
+    """Raise TableError naming the first of ``cols`` that ``df`` lacks."""
+    for c in cols:
+        if c not in df.columns:
+            shown = ", ".join(map(str, df.columns[:12])) + (" ..." if df.shape[1] > 12 else "")
+            raise TableError(f"unknown column {c!r} in {source}; its columns are: {shown}")
+
+
+def _numeric(df, cols, source):
+    for c in cols:
+        col = df[c]
+        if pd.api.types.is_bool_dtype(col):
+            df[c] = col.astype(float)
+        elif not pd.api.types.is_numeric_dtype(col):
+            conv = pd.to_numeric(col, errors="coerce")
+            bad = conv.isna() & col.notna()
+            if bad.any():
+                i = int(np.flatnonzero(bad.to_numpy())[0])
+                raise TableError(f"column {c!r} in {source} is not numeric: {col.iloc[i]!r} "
+                                 f"in row {i + 1}")
+            df[c] = conv
+        if np.isinf(df[c].to_numpy(dtype=float)).any():
+            i = int(np.flatnonzero(np.isinf(df[c].to_numpy(dtype=float)))[0])
+            raise TableError(f"column {c!r} in {source} holds an infinite value in row {i + 1}")
+    return df
+
+
+def _missing(df, features, targets, strategy, source):
+    if strategy not in MISSING_STRATEGIES:
+        raise TableError(f"unknown missing-value strategy {strategy!r}; choose one of "
+                         f"{', '.join(MISSING_STRATEGIES)}")
+    cols = list(features) + list(targets)
+    na = df[cols].isna()
+    if not na.to_numpy().any():
+        return df
+    if strategy == "error":
+        c = next(c for c in cols if na[c].any())
+        i = int(np.flatnonzero(na[c].to_numpy())[0])
+        raise TableError(f"column {c!r} in {source} has {int(na[c].sum())} missing value(s), "
+                         f"the first in row {i + 1}; choose --missing drop, mean or median")
+    if strategy == "drop":
+        out = df.loc[~na.any(axis=1)]
+    else:   # impute features; a missing target cannot be imputed, so its row goes
+        out = df.loc[~na[list(targets)].any(axis=1)].copy() if targets else df.copy()
+        for c in features:
+            fill = out[c].mean() if strategy == "mean" else out[c].median()
+            out[c] = out[c].fillna(fill)
+    if out.shape[0] == 0:
+        raise TableError(f"no rows of {source} are left after dropping missing values")
+    return out
+
+
+def select_columns(df, target=None, features=None, *, missing="error", source="the data",
+                   numeric_target=True):
+    """Split a table into inputs X and targets Y.
+
+    Parameters
+    ----------
+    df : DataFrame
+    target : list of str, or None
+        Target columns; None means "no targets" (prediction).
+    features : list of str, or None
+        Input columns; None means every column that is not a target.
+    missing : "error", "drop", "mean" or "median"
+        What to do with missing values (mean/median fill inputs; rows whose target is
+        missing are dropped).
+    numeric_target : bool
+        False for class labels, which may be text.
+
+    Returns
+    -------
+    X : DataFrame (n, n_features) of floats; Y : DataFrame (n, n_targets) or None
+    """
+    targets = list(target or [])
+    check_columns(df, targets, source)
+    if features is None:
+        features = [c for c in df.columns if c not in targets]
+    check_columns(df, features, source)
+    both = set(features) & set(targets)
+    if both:
+        raise TableError(f"column {sorted(both)[0]!r} is both an input and a target")
+    if not features:
+        raise TableError(f"{source} has no input columns besides the target(s)")
+    df = df[list(features) + targets].copy()
+    df = _numeric(df, list(features) + (targets if numeric_target else []), source)
+    df = _missing(df, features, targets, missing, source)
+    X = df[list(features)].astype(float)
+    Y = df[targets] if targets else None
+    return X, Y
+
+
+# -- writing --------------------------------------------------------------------------------
+@contextlib.contextmanager
+def atomic_path(path):
+    """Yield a temporary path beside ``path``; it replaces ``path`` only if the block succeeds.
+
+    A failure (or a crash) mid-write never leaves a broken or half-written file at ``path``.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise TableError(f"output {str(path)!r} is a directory")
+    if not path.parent.exists():
+        raise TableError(f"output directory {str(path.parent)!r} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; give the usual mode
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write_text(path, text: str):
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_table(df: pd.DataFrame, path):
+    """Write ``df`` by the suffix of ``path`` (.csv, .tsv, .xlsx, .parquet), atomically."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".csv", ".tsv", ".tab", ".txt") + _EXCEL[:2] + _PARQUET:
+        raise TableError(f"cannot write {str(path)!r}: unknown file type {suffix or '(none)'!r}")
+    with atomic_path(path) as tmp:
+        if suffix in _EXCEL:
+            df.to_excel(tmp, index=False, engine="openpyxl")
+        elif suffix in _PARQUET:
+            df.to_parquet(tmp, index=False)
+        else:
+            df.to_csv(tmp, index=False, sep="," if suffix in (".csv", ".txt") else "\t")

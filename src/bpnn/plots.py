@@ -1,0 +1,280 @@
+"""MATLAB-style training plots with Matplotlib (Agg; no display needed).
+
+Each function returns a :class:`matplotlib.figure.Figure` built without pyplot, so no
+global state is touched and figures are freed with their last reference:
+
+* :func:`plot_performance` — train/validation/test loss per epoch, best epoch marked
+  (``plotperform``);
+* :func:`plot_training_state` — gradient, μ, learning rate and validation checks
+  (``plottrainstate``);
+* :func:`plot_regression` — outputs against targets with the fit line and R per split
+  (``plotregression``);
+* :func:`plot_error_histogram` — errors target − output per split (``ploterrhist``);
+* :func:`plot_confusion` — confusion matrices per split (``plotconfusion``);
+* :func:`plot_roc` — one-vs-rest ROC curves with AUC (``plotroc``);
+* :func:`plot_network` — the network's units and weights (``view(net)``).
+"""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.figure import Figure
+
+__all__ = ["plot_performance", "plot_training_state", "plot_regression",
+           "plot_error_histogram", "plot_confusion", "plot_roc", "plot_network",
+           "figure_png", "figure_svg", "SPLIT_COLORS"]
+
+SPLIT_COLORS = {"train": "#1f5fbf", "validation": "#2e9e44", "test": "#d0342c",
+                "all": "#555555"}
+_SPLIT_TITLES = {"train": "Training", "validation": "Validation", "test": "Test", "all": "All"}
+
+
+def _finite(values) -> np.ndarray:
+    a = np.asarray(values, dtype=float)
+    return a[np.isfinite(a)]
+
+
+def figure_png(fig: Figure, dpi=100) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def figure_svg(fig: Figure) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    return buf.getvalue()
+
+
+# -- training record ------------------------------------------------------------------------
+def plot_performance(record) -> Figure:
+    """Loss per epoch for train/validation/test on a log scale, best epoch marked."""
+    fig = Figure(figsize=(6.4, 4.2))
+    ax = fig.add_subplot()
+    ep = np.asarray(record.epoch)
+    for name, key in (("train", "loss"), ("validation", "val_loss"), ("test", "test_loss")):
+        y = np.asarray(getattr(record, key), dtype=float)
+        if np.isfinite(y).any():
+            ax.plot(ep, np.where(y > 0, y, np.nan), color=SPLIT_COLORS[name], label=name)
+    has_val = np.isfinite(np.asarray(record.val_loss, dtype=float)).any()
+    best = record.best_val_loss if has_val else record.best_loss
+    ax.axvline(record.best_epoch, color="#999999", ls=":", lw=1)
+    if np.isfinite(best) and best > 0:
+        ax.plot([record.best_epoch], [best], "o", mfc="none", mec="k", ms=9, label="best")
+    if record.goal and record.goal > 0:
+        ax.axhline(record.goal, color="k", ls="--", lw=0.8, label="goal")
+    ax.set_yscale("log")
+    ax.set_xlabel(f"{record.epochs} epochs")
+    ax.set_ylabel(f"loss ({record.loss_name or 'loss'})")
+    which = "validation" if has_val else "training"
+    ax.set_title(f"Best {which} performance is {best:.4g} at epoch {record.best_epoch}")
+    ax.legend(loc="upper right", fontsize=8)
+    ax.grid(True, which="both", alpha=0.25)
+    return fig
+
+
+def plot_training_state(record) -> Figure:
+    """Panels for the gradient norm, μ (or the learning rate) and validation checks."""
+    ep = np.asarray(record.epoch)
+    series = [("gradient", record.grad_norm, True), ("mu", record.mu, True),
+              ("learning rate", record.lr, False), ("validation checks", record.val_fail, False)]
+    series = [s for s in series if _finite(s[1]).size]
+    fig = Figure(figsize=(6.4, 1.9 * max(len(series), 1) + 0.3))
+    if not series:
+        fig.text(0.5, 0.5, "no per-epoch state recorded", ha="center")
+        return fig
+    axes = fig.subplots(len(series), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, (name, values, log) in zip(axes, series):
+        y = np.asarray(values, dtype=float)
+        if name == "validation checks":
+            ax.step(ep, y, where="post", color=SPLIT_COLORS["validation"])
+        else:
+            ax.plot(ep, np.where(y > 0, y, np.nan) if log else y, color="#7a3db8")
+            if log and (y[np.isfinite(y)] > 0).any():
+                ax.set_yscale("log")
+        last = _finite(y)
+        ax.set_title(f"{name} = {last[-1]:.4g} at epoch {int(ep[-1])}", fontsize=9)
+        ax.grid(True, alpha=0.25)
+    axes[-1].set_xlabel(f"{record.epochs} epochs")
+    fig.tight_layout()
+    return fig
+
+
+# -- outputs against targets ----------------------------------------------------------------
+def _pearson(t, y) -> float:
+    if t.size < 2 or np.std(t) == 0 or np.std(y) == 0:
+        return float("nan")
+    return float(np.corrcoef(t, y)[0, 1])
+
+
+def plot_regression(splits: dict) -> Figure:
+    """Outputs against targets with the least-squares line and Pearson's R, one panel per split.
+
+    ``splits`` maps "train"/"validation"/"test"/"all" to ``(targets, outputs)`` arrays of
+    the same shape; several output columns are pooled as MATLAB does.
+    """
+    names = list(splits)
+    cols = min(len(names), 2)
+    rows = int(np.ceil(len(names) / cols))
+    fig = Figure(figsize=(4.0 * cols, 3.7 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    for ax, name in zip(axes, names):
+        t = np.asarray(splits[name][0], dtype=float).ravel()
+        y = np.asarray(splits[name][1], dtype=float).ravel()
+        color = SPLIT_COLORS.get(name, "#333333")
+        ax.plot(t, y, "o", mfc="none", mec=color, ms=4, alpha=0.8, label="data")
+        lo, hi = float(min(t.min(), y.min())), float(max(t.max(), y.max()))
+        ax.plot([lo, hi], [lo, hi], ":", color="#888888", lw=1, label="y = t")
+        if t.size >= 2 and np.std(t) > 0:
+            a, b = np.polyfit(t, y, 1)
+            ax.plot([lo, hi], [a * lo + b, a * hi + b], color=color, lw=1.5,
+                    label=f"fit: y = {a:.3g} t {b:+.3g}")
+        ax.set_title(f"{_SPLIT_TITLES.get(name, name)}: R = {_pearson(t, y):.5f}", fontsize=10)
+        ax.set_xlabel("target")
+        ax.set_ylabel("output")
+        ax.legend(fontsize=7, loc="upper left")
+        ax.grid(True, alpha=0.25)
+    for ax in axes[len(names):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_error_histogram(splits: dict, bins=20) -> Figure:
+    """Histogram of errors (target − output), stacked by split, zero error marked."""
+    fig = Figure(figsize=(6.4, 4.0))
+    ax = fig.add_subplot()
+    names = [n for n in splits if n != "all"] or list(splits)
+    errs = [(np.asarray(splits[n][0], float) - np.asarray(splits[n][1], float)).ravel()
+            for n in names]
+    allerr = np.concatenate(errs)
+    edges = np.histogram_bin_edges(allerr, bins=bins)
+    ax.hist(errs, bins=edges, stacked=True, label=names,
+            color=[SPLIT_COLORS.get(n, "#333333") for n in names], edgecolor="white")
+    ax.axvline(0.0, color="#e8a10a", lw=2, label="zero error")
+    ax.set_xlabel("error = target − output")
+    ax.set_ylabel("instances")
+    ax.set_title(f"Error histogram with {bins} bins")
+    ax.legend(fontsize=8)
+    return fig
+
+
+# -- classifiers ----------------------------------------------------------------------------
+def plot_confusion(splits: dict, labels) -> Figure:
+    """Confusion matrices (rows: true class, columns: predicted), counts and row percentages.
+
+    ``splits`` maps split names to ``(true_labels, predicted_labels)``.
+    """
+    from sklearn.metrics import confusion_matrix
+    names = list(splits)
+    cols = min(len(names), 2)
+    rows = int(np.ceil(len(names) / cols))
+    k = len(labels)
+    size = 2.2 + 0.45 * k
+    fig = Figure(figsize=(size * cols, size * rows))
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    for ax, name in zip(axes, names):
+        t, p = splits[name]
+        cm = confusion_matrix(t, p, labels=list(labels))
+        acc = np.trace(cm) / max(cm.sum(), 1)
+        ax.imshow(cm, cmap="Blues", vmin=0)
+        for i in range(k):
+            for j in range(k):
+                share = cm[i, j] / max(cm[i].sum(), 1)
+                ax.text(j, i, f"{cm[i, j]}\n{100 * share:.0f}%", ha="center", va="center",
+                        fontsize=8, color="white" if cm[i, j] > 0.6 * cm.max() else "black")
+        ax.set_xticks(range(k), [str(c) for c in labels], rotation=30, fontsize=8)
+        ax.set_yticks(range(k), [str(c) for c in labels], fontsize=8)
+        ax.set_xlabel("predicted class")
+        ax.set_ylabel("true class")
+        ax.set_title(f"{_SPLIT_TITLES.get(name, name)}: accuracy {100 * acc:.1f}%", fontsize=10)
+    for ax in axes[len(names):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_roc(y_true, scores, classes) -> Figure:
+    """One-vs-rest ROC curves; ``scores`` (n, n_classes) are class probabilities."""
+    from sklearn.metrics import auc, roc_curve
+    fig = Figure(figsize=(5.2, 4.6))
+    ax = fig.add_subplot()
+    y_true = np.asarray(y_true)
+    scores = np.asarray(scores, dtype=float)
+    for j, c in enumerate(classes):
+        pos = y_true == c
+        if pos.all() or not pos.any():
+            continue   # a class absent from (or alone in) the data has no ROC curve
+        fpr, tpr, _ = roc_curve(pos, scores[:, j])
+        ax.plot(fpr, tpr, lw=1.5, label=f"{c} (AUC {auc(fpr, tpr):.3f})")
+    ax.plot([0, 1], [0, 1], ":", color="#888888", lw=1)
+    ax.set_xlabel("false positive rate")
+    ax.set_ylabel("true positive rate")
+    ax.set_title("ROC (one class against the rest)")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(True, alpha=0.25)
+    return fig
+
+
+# -- the network ----------------------------------------------------------------------------
+def _shown(n, limit):
+    """Indices of the units drawn for a layer of n units (the first and last few)."""
+    if n <= limit:
+        return list(range(n))
+    half = limit // 2
+    return list(range(half)) + list(range(n - (limit - half), n))
+
+
+def plot_network(network, input_names=None, output_names=None, max_units=12) -> Figure:
+    """Units as circles, weights as lines (blue > 0, red < 0, width ∝ |w|), biases as fill.
+
+    Layers wider than ``max_units`` show their first and last units only.
+    """
+    sizes = network.sizes
+    fig = Figure(figsize=(1.9 + 1.7 * len(sizes), 4.6))
+    ax = fig.add_subplot()
+    shown = [_shown(n, max_units) for n in sizes]
+    pos = [{u: (k, (len(s) - 1) / 2 - r) for r, u in enumerate(s)} for k, s in enumerate(shown)]
+    top = (max(len(s) for s in shown) - 1) / 2
+    wmax = max(float(np.max(np.abs(W))) for W in network.weights) or 1.0
+    for k, W in enumerate(network.weights):
+        for i in shown[k + 1]:
+            for j in shown[k]:
+                w = W[i, j]
+                (x0, y0), (x1, y1) = pos[k][j], pos[k + 1][i]
+                ax.plot([x0, x1], [y0, y1], color="#1f5fbf" if w >= 0 else "#d0342c",
+                        lw=0.3 + 2.7 * abs(w) / wmax, alpha=0.35 + 0.5 * abs(w) / wmax,
+                        zorder=1)
+    bmax = max((float(np.max(np.abs(b))) for b in network.biases), default=1.0) or 1.0
+    for k, s in enumerate(shown):
+        for u in s:
+            x, y = pos[k][u]
+            if k == 0:
+                face = "#eeeeee"
+            else:
+                b = network.biases[k - 1][u] / bmax
+                face = (1 - max(-b, 0) * 0.6, 1 - abs(b) * 0.6, 1 - max(b, 0) * 0.6)
+            ax.scatter([x], [y], s=260, c=[face], edgecolors="k", zorder=3)
+        if len(s) < sizes[k]:
+            ax.text(k, 0, "⋮", ha="center", va="center", fontsize=14, zorder=4)
+        label = "input" if k == 0 else (network.activations[k - 1].name)
+        ax.text(k, top + 0.7, f"{label}\n{sizes[k]} units", ha="center", fontsize=9)
+    _label_units(ax, pos[0], input_names, -0.18, "right")
+    _label_units(ax, pos[-1], output_names, 0.18, "left")
+    ax.set_title(f"Network {'-'.join(map(str, sizes))}: {network.n_params} parameters "
+                 "(blue w > 0, red w < 0)", fontsize=10)
+    ax.set_xlim(-1.3, len(sizes) - 0.7)
+    ax.set_ylim(-top - 0.6, top + 1.6)
+    ax.axis("off")
+    return fig
+
+
+def _label_units(ax, pos, names, dx, align):
+    if names is None:
+        return
+    for u, (x, y) in pos.items():
+        if u < len(names):
+            text = str(names[u])
+            ax.text(x + dx, y, text if len(text) <= 18 else text[:17] + "…", ha=align,
+                    va="center", fontsize=7)
