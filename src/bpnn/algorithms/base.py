@@ -64,8 +64,10 @@ class Algorithm:
 class Rule(NamedTuple):
     """An element-wise update rule: a pair of pure functions with explicit state.
 
-    ``init(w) -> state`` and ``update(grad, state, w) -> (delta, state)``; the new
-    parameters are ``w + delta``.
+    ``init(w) -> state`` and ``update(grad, state, w, *, loss=None) -> (delta, state)``;
+    the new parameters are ``w + delta``. ``loss`` (the objective at ``w``) is offered as a
+    keyword for the rules that need it (iRprop+); the state is a NamedTuple (or dict) of
+    arrays and floats only, so it can be saved and restored.
     """
 
     init: Callable[[np.ndarray], Any]
@@ -92,8 +94,10 @@ class RuleAlgorithm(Algorithm):
         return self._rule.init(w)
 
     def step(self, objective, w, state):
+        if getattr(self, "_rule", None) is None:   # e.g. a state restored from a checkpoint
+            self._rule = self.make_rule(objective)
         loss, g = objective.value_and_grad(w)
-        delta, state = self._rule.update(g, state, w)
+        delta, state = self._rule.update(g, state, w, loss=loss)
         return w + delta, state, StepInfo(grad_norm=float(np.linalg.norm(g)),
                                           lr=float(np.mean(getattr(self, "lr", np.nan))),
                                           extra={"loss_before": loss})

@@ -20,12 +20,12 @@ def _check_positive(name, value, allow_zero=False):
 
 def descent(lr) -> Rule:
     """w ← w − lr · g  (``lr`` a scalar or a per-parameter vector)."""
-    return Rule(init=lambda w: None, update=lambda g, s, w: (-lr * g, s))
+    return Rule(init=lambda w: None, update=lambda g, s, w, **_: (-lr * g, s))
 
 
 def momentum_descent(lr, mu, nesterov=False) -> Rule:
     """Heavy-ball momentum: v ← μ v − lr g; w ← w + v (Nesterov: w ← w + μ v − lr g)."""
-    def update(g, v, w):
+    def update(g, v, w, **_):
         v = mu * v - lr * g
         return (mu * v - lr * g if nesterov else v), v
     return Rule(init=lambda w: np.zeros_like(w), update=update)

@@ -1,0 +1,180 @@
+"""Levenberg–Marquardt (MATLAB ``trainlm``) and Bayesian regularisation (``trainbr``).
+
+Both need a sum-of-squares loss ``E = c·Σ r²`` (``sse``: c = ½, ``mse``: c = 1/N); the
+objective supplies ``JᵀJ``, ``Jᵀr`` and ``Σr²`` accumulated over chunks of rows
+(:meth:`bpnn.Objective.gauss_newton`), so memory grows with n_params², never with
+n_samples × n_params. Each step solves by Cholesky (``scipy.linalg.cho_factor``);
+a matrix that is not positive definite counts as a failed trial.
+
+LM (Hagan & Menhaj 1994): with ``λ = l2/(2c)`` for the weight decay and ``M`` the weight
+mask, solve ``(JᵀJ + λM + μI)·δ = −(Jᵀr + λ·M·w)`` — the Gauss–Newton system of
+``E + l2/2·|Mw|²`` divided by 2c, so ``μ`` means what it means in MATLAB. A step that does
+not lower the loss is rejected and ``μ ← μ·μ_inc``; an accepted one sets ``μ ← μ·μ_dec``;
+past ``μ_max`` training stops with "mu max".
+
+BR (MacKay 1992; Foresee & Hagan 1997): minimise ``F = β·E_D + α·E_W`` with ``E_D = Σr²``
+and ``E_W = Σw²`` by one LM step, then re-estimate
+``γ = n_params − α·tr((βJᵀJ + αI)⁻¹)`` (the effective number of parameters),
+``α = γ / (2E_W)`` and ``β = (N − γ) / (2E_D)`` with N the number of residuals.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from scipy.linalg import LinAlgError, cho_factor, cho_solve
+
+from .base import Algorithm, StepInfo, register
+from .first_order import _check_positive
+
+__all__ = ["LM", "BR", "LMState", "BRState"]
+
+
+def _solve(A, b, mu):
+    """Solve ``(A + μI)·x = b`` by Cholesky; None if ``A + μI`` is not positive definite."""
+    M = A + mu * np.eye(A.shape[0])
+    try:
+        return cho_solve(cho_factor(M, check_finite=True), b), M
+    except (LinAlgError, ValueError):
+        return None, M
+
+
+class LMState(NamedTuple):
+    mu: float
+
+
+class _MuSchedule(Algorithm):
+    minibatch = False
+    default_min_grad = 1e-7
+
+    def _set_mu(self, mu, mu_dec, mu_inc, mu_max, chunk_rows):
+        self.mu = _check_positive("mu", mu)
+        self.mu_dec = _check_positive("mu_dec", mu_dec)
+        self.mu_inc = _check_positive("mu_inc", mu_inc)
+        self.mu_max = _check_positive("mu_max", mu_max)
+        if self.mu_dec >= 1 or self.mu_inc <= 1:
+            raise ValueError(f"need mu_dec < 1 < mu_inc, got {mu_dec!r} and {mu_inc!r}")
+        if chunk_rows is not None and (int(chunk_rows) != chunk_rows or chunk_rows < 1):
+            raise ValueError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
+        self.chunk_rows = None if chunk_rows is None else int(chunk_rows)
+
+    def _trials(self, A, b, mu, value_at):
+        """Try ``δ = −(A + μI)⁻¹b`` with growing μ until ``value_at(δ)`` is finite and lower.
+
+        Returns ``(delta, value, mu_used)``, or ``(None, None, mu)`` once μ passes μ_max.
+        """
+        while mu <= self.mu_max:
+            x, _ = _solve(A, b, mu)
+            if x is not None:
+                v = value_at(-x)
+                if v is not None:
+                    return -x, v, mu
+            mu *= self.mu_inc
+        return None, None, mu
+
+
+@register("lm", "trainlm")
+class LM(_MuSchedule):
+    """Levenberg–Marquardt; MATLAB's μ 1e-3, μ_dec 0.1, μ_inc 10, μ_max 1e10.
+
+    ``chunk_rows`` sets the rows per Jacobian block (default: the objective's, ≈8 MB).
+    """
+
+    def __init__(self, mu=1e-3, mu_dec=0.1, mu_inc=10.0, mu_max=1e10, chunk_rows=None):
+        self._set_mu(mu, mu_dec, mu_inc, mu_max, chunk_rows)
+
+    def init(self, objective, w):
+        objective.residual_scale()          # refuses cross-entropy, mae with a ValueError
+        return LMState(self.mu)
+
+    def step(self, objective, w, state):
+        c = objective.residual_scale()
+        sum_r2, JtJ, Jtr = objective.gauss_newton(w, self.chunk_rows)
+        lam = objective.l2 / (2.0 * c)
+        mask = objective.weight_mask.astype(float)
+        wm = mask * w
+        loss = c * sum_r2 + 0.5 * objective.l2 * float(wm @ wm)
+        b = Jtr + lam * wm                                   # ½c⁻¹ · gradient
+        A = JtJ + np.diag(lam * mask)                        # ½c⁻¹ · Gauss–Newton Hessian
+
+        def value_at(delta):                                 # accept only a lower loss
+            v = objective.value(w + delta)
+            return v if np.isfinite(v) and v < loss else None
+
+        delta, new_loss, mu = self._trials(A, b, state.mu, value_at)
+        info = StepInfo(loss=loss, grad_norm=2.0 * c * float(np.linalg.norm(b)), mu=mu)
+        if delta is None:
+            info.stop = "mu max"
+            return w, LMState(mu), info
+        info.loss = new_loss
+        return w + delta, LMState(max(mu * self.mu_dec, 1e-20)), info
+
+
+class BRState(NamedTuple):
+    mu: float
+    alpha: float
+    beta: float
+    gamma: float
+
+
+@register("br", "trainbr")
+class BR(_MuSchedule):
+    """Bayesian regularisation on top of LM (MATLAB ``trainbr``'s μ schedule).
+
+    The record gets per-epoch ``gamma`` (effective number of parameters), ``alpha`` and
+    ``beta`` in ``record.extra``. Its weight decay is the estimated α, so the objective's
+    ``l2`` must be 0. A re-estimated α or β that is not positive (e.g. more parameters than
+    residuals) keeps its previous value.
+    """
+
+    def __init__(self, mu=5e-3, mu_dec=0.1, mu_inc=10.0, mu_max=1e10, chunk_rows=None):
+        self._set_mu(mu, mu_dec, mu_inc, mu_max, chunk_rows)
+
+    @staticmethod
+    def _n_residuals(objective):
+        return objective.n_samples * objective.network.n_outputs
+
+    def init(self, objective, w):
+        c = objective.residual_scale()
+        if objective.l2:
+            raise ValueError(f"trainbr estimates its own weight decay; l2 must be 0, "
+                             f"got {objective.l2!r}")
+        gamma = float(w.size)                                # MATLAB: start at all parameters
+        ssE, ssX = objective.value(w) / c, float(w @ w)
+        n = self._n_residuals(objective)
+        beta = (n - gamma) / (2 * ssE) if ssE > 0 and n > gamma else 1.0
+        alpha = gamma / (2 * ssX) if ssX > 0 else 1.0
+        return BRState(self.mu, alpha, beta, gamma)
+
+    def step(self, objective, w, st):
+        c = objective.residual_scale()
+        ssE, JtJ, Jtr = objective.gauss_newton(w, self.chunk_rows)
+        a, b = st.alpha, st.beta
+        F = b * ssE + a * float(w @ w)
+        found = {}
+
+        def value_at(delta):                                 # 1. LM trial on F = βE_D + αE_W
+            w2 = w + delta
+            e = objective.value(w2) / c
+            F2 = b * e + a * float(w2 @ w2)
+            if not np.isfinite(F2) or F2 >= F:
+                return None
+            found["ssE"] = e
+            return F2
+
+        delta, _, mu = self._trials(b * JtJ, b * Jtr + a * w, st.mu, value_at)
+        info = StepInfo(loss=c * ssE, grad_norm=2 * float(np.linalg.norm(b * Jtr + a * w)), mu=mu)
+        if delta is None:
+            info.stop = "mu max"
+            return w, st._replace(mu=mu), info
+        w = w + delta
+        ssE, ssX = found["ssE"], float(w @ w)
+        # 2. re-estimate γ, α, β (MacKay), with the Hessian of the step just taken
+        x, _ = _solve(b * JtJ, np.eye(w.size), a)
+        gamma = w.size - a * float(np.trace(x)) if x is not None else st.gamma
+        alpha = gamma / (2 * ssX) if ssX > 0 and gamma > 0 else a
+        beta = (self._n_residuals(objective) - gamma) / (2 * ssE) if ssE > 0 else b
+        beta = beta if beta > 0 else b
+        info.loss = c * ssE
+        info.extra = {"gamma": gamma, "alpha": alpha, "beta": beta}
+        return w, BRState(max(mu * self.mu_dec, 1e-20), alpha, beta, gamma), info
