@@ -1,0 +1,309 @@
+"""BPRegressor / BPClassifier: scikit-learn conformance, preprocessing, delegation, warnings."""
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_iris, make_multilabel_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import bpnn
+from bpnn import BPClassifier, BPRegressor
+from bpnn.preprocessing import InputPreprocessor, TargetScaler
+
+# Expected failures, each with its reason (also listed in the issue's closing note):
+#   check_sample_weight_equivalence_on_dense_data — a weight of 2 is not the same as a
+#   repeated row for a BP network trained with a random 70/15/15 division, per-sample
+#   shuffling and early stopping: the repeated row changes the division and the sample
+#   order, so the (non-convex) training reaches a different network. The loss itself does
+#   weight samples exactly (tests/test_training.py checks weighted losses).
+EXPECTED_FAILURES = {
+    "check_sample_weight_equivalence_on_dense_data":
+        "random division + per-sample order differ when rows are repeated",
+}
+
+
+@parametrize_with_checks([BPRegressor(epochs=50, random_state=0),
+                          BPClassifier(epochs=50, random_state=0)],
+                         expected_failed_checks=lambda est: EXPECTED_FAILURES)
+def test_sklearn_compatible(estimator, check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        check(estimator)
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return load_iris(return_X_y=True)
+
+
+@pytest.fixture(scope="module")
+def reg_data():
+    X, y = make_regression(120, 4, noise=0.1, random_state=0)
+    return X, y
+
+
+# -- preprocessing stored in the model ---------------------------------------------------------
+def test_minmax_maps_columns_to_minus_one_one_by_hand():
+    # column [1, 3, 5]: scale = (1 - (-1)) / (5 - 1) = 0.5, offset = -1 - 1 * 0.5 = -1.5
+    # -> [1*0.5 - 1.5, 3*0.5 - 1.5, 5*0.5 - 1.5] = [-1, 0, 1]; column [7, 7, 7] is dropped
+    X = np.array([[1.0, 7.0], [3.0, 7.0], [5.0, 7.0]])
+    p = InputPreprocessor("minmax").fit(X)
+    np.testing.assert_array_equal(p.keep_, [True, False])
+    np.testing.assert_allclose(p.scale_, [0.5])
+    np.testing.assert_allclose(p.offset_, [-1.5])
+    np.testing.assert_allclose(p.transform(X).ravel(), [-1.0, 0.0, 1.0])
+    # the tutorial's [0, 1]: scale 1/4, offset -1/4 -> [0, 0.5, 1]
+    np.testing.assert_allclose(InputPreprocessor("minmax01").fit(X).transform(X).ravel(),
+                               [0.0, 0.5, 1.0])
+
+
+def test_standard_scaling_and_constant_column_kept_without_division_by_zero():
+    X = np.array([[1.0, 2.0], [3.0, 2.0], [5.0, 2.0]])
+    Z = InputPreprocessor("standard", drop_constant=False).fit(X).transform(X)
+    np.testing.assert_allclose(Z[:, 0], (X[:, 0] - 3.0) / np.std(X[:, 0]))
+    np.testing.assert_array_equal(Z[:, 1], [0.0, 0.0, 0.0])
+
+
+def test_pca_matches_sklearn_on_scaled_inputs(rng):
+    X = rng.normal(size=(50, 5)) @ rng.normal(size=(5, 5))
+    p = InputPreprocessor("minmax", pca=3).fit(X)
+    S = X * p.scale_ + p.offset_
+    ref = bpnn.pca(3).fit(S)
+    # components agree up to sign
+    Z, R = p.transform(X), ref.transform(S)
+    np.testing.assert_allclose(np.abs(Z), np.abs(R), atol=1e-10)
+
+
+def test_target_scaler_inverse_is_exact_enough(rng):
+    T = rng.normal(size=(30, 2)) * [10.0, 0.01] + [100.0, -5.0]
+    t = TargetScaler("minmax").fit(T)
+    S = t.transform(T)
+    assert S.min() == pytest.approx(-1.0) and S.max() == pytest.approx(1.0)
+    np.testing.assert_allclose(t.inverse_transform(S), T, rtol=1e-14, atol=1e-12)
+
+
+def test_regression_predictions_come_back_in_target_units(reg_data):
+    X, y = reg_data
+    y_big = 1000.0 * y + 5e4          # far outside the network's [-1, 1] output range
+    m = BPRegressor(algorithm="sgd", random_state=0, warn=False).fit(X, y_big)
+    assert m.score(X, y_big) > 0.95
+    assert abs(np.mean(m.predict(X)) - np.mean(y_big)) < 0.05 * np.std(y_big)
+
+
+def test_multi_output_regression_shapes(reg_data):
+    X, y = reg_data
+    Y = np.column_stack([y, -2 * y])
+    m = BPRegressor(random_state=0, warn=False).fit(X, Y)
+    assert m.predict(X).shape == (len(X), 2)
+    assert m.network_.n_outputs == 2 and m.score(X, Y) > 0.9
+
+
+# -- classification ------------------------------------------------------------------------
+def test_multiclass_uses_softmax_and_cross_entropy(iris):
+    X, y = iris
+    labels = np.array(["setosa", "versicolor", "virginica"])[y]
+    m = BPClassifier(random_state=0, warn=False).fit(X, labels)
+    assert m.network_.activations[-1].name == "softmax"
+    assert m.record_.loss_name == "cross_entropy"
+    assert m.score(X, labels) > 0.9
+    P = m.predict_proba(X)
+    np.testing.assert_allclose(P.sum(axis=1), 1.0)
+    assert set(m.predict(X)) <= set(labels)
+
+
+def test_binary_uses_one_logsig_output(iris):
+    X, y = iris
+    m = BPClassifier(random_state=0, warn=False).fit(X, y == 0)
+    assert m.network_.n_outputs == 1 and m.network_.activations[-1].name == "logsig"
+    assert m.predict_proba(X).shape == (len(X), 2) and m.score(X, y == 0) > 0.95
+
+
+def test_multilabel():
+    X, Y = make_multilabel_classification(150, 6, n_classes=3, random_state=0)
+    m = BPClassifier(random_state=0, warn=False).fit(X, Y)
+    assert m.network_.activations[-1].name == "logsig" and m.network_.n_outputs == 3
+    P = m.predict(X)
+    assert P.shape == Y.shape and set(np.unique(P)) <= {0, 1}
+    majority = np.mean((Y.mean(axis=0) > 0.5).astype(int) == Y)     # 0.567 here
+    assert np.mean(P == Y) > majority + 0.1
+
+
+def test_class_weight_shifts_predictions_toward_the_weighted_class(iris):
+    X, y = iris
+    yb = (y == 2).astype(int)
+    plain = BPClassifier(random_state=0, warn=False, hidden=(3,), epochs=30).fit(X, yb)
+    heavy = BPClassifier(random_state=0, warn=False, hidden=(3,), epochs=30,
+                         class_weight={0: 1.0, 1: 20.0}).fit(X, yb)
+    assert heavy.predict_proba(X)[:, 1].mean() > plain.predict_proba(X)[:, 1].mean()
+
+
+# -- training is delegated to bpnn.train -------------------------------------------------------
+def test_fit_delegates_to_bpnn_train_with_algorithm_and_params(monkeypatch, reg_data):
+    calls = []
+    real = bpnn.estimators.train
+
+    def spy(net, X, Y, **kw):
+        calls.append(kw)
+        return real(net, X, Y, **kw)
+
+    monkeypatch.setattr(bpnn.estimators, "train", spy)
+    X, y = reg_data
+    m = BPRegressor(algorithm="gd", algorithm_params={"lr": 0.05}, epochs=7, n_restarts=2,
+                    max_fail=3, random_state=0, warn=False).fit(X, y)
+    assert len(calls) == 2                      # one call per restart
+    kw = calls[0]
+    assert kw["algorithm"] == "gd" and kw["lr"] == 0.05 and kw["epochs"] == 7
+    assert kw["division"] == "random" and kw["ratios"] == (0.70, 0.15, 0.15)
+    assert kw["max_fail"] == 3 and kw["loss"] == "mse"
+    assert m.record_.algorithm == "gd" and m.record_.params["lr"] == 0.05
+
+
+def test_auto_algorithm_is_a_registered_one(reg_data):
+    X, y = reg_data
+    m = BPRegressor(epochs=5, random_state=0, warn=False).fit(X, y)
+    assert m.algorithm_ in bpnn.algorithm_names()
+    assert m.algorithm_ == [a for a in bpnn.estimators.AUTO_ALGORITHMS["small_regression"]
+                            if a in bpnn.algorithms.ALGORITHMS][0]
+
+
+def test_n_restarts_keeps_the_best_validation_loss(reg_data):
+    X, y = reg_data
+    kw = dict(hidden=(3,), epochs=20, random_state=0, warn=False, algorithm="gd")
+    first = BPRegressor(**kw).fit(X, y)
+    m = BPRegressor(n_restarts=4, **kw).fit(X, y)
+    # m's first restart is exactly `first` (same seeds), so the kept one is at least as good
+    assert m.record_.best_val_loss <= first.record_.best_val_loss
+
+
+def test_hidden_auto_searches_the_tutorial_rule(reg_data):
+    X, y = reg_data
+    m = BPRegressor(hidden="auto", epochs=30, random_state=0, warn=False).fit(X, y)
+    # m = 4 inputs, n = 1 output: round(sqrt(5) + a) = 3 + a for a = 1..10
+    assert sorted(m.hidden_search_) == list(range(1, 11))
+    best_a = min(m.hidden_search_, key=m.hidden_search_.get)
+    assert m.hidden_ == (bpnn.hidden_size_rule(4, 1, best_a),)
+
+
+def test_validation_data_replaces_the_division(reg_data):
+    X, y = reg_data
+    m = BPRegressor(epochs=30, random_state=0, warn=False).fit(
+        X[:80], y[:80], validation=(X[80:], y[80:]))
+    assert m.record_.val_idx is None and len(m.record_.train_idx) == 80
+    assert np.isfinite(m.record_.best_val_loss)
+
+
+def test_partial_fit_runs_one_epoch_per_call(reg_data):
+    X, y = reg_data
+    m = BPRegressor(random_state=0, algorithm_params=None)
+    m.partial_fit(X[:60], y[:60])
+    loss1 = m.network_.loss(m.input_map_.transform(X), m.target_map_.transform(y[:, None]),
+                            "mse")
+    for _ in range(20):
+        m.partial_fit(X, y)
+    loss2 = m.network_.loss(m.input_map_.transform(X), m.target_map_.transform(y[:, None]),
+                            "mse")
+    assert m.algorithm_ == "sgd" and m.record_.epochs == 1 and loss2 < loss1
+
+
+def test_partial_fit_classifier_needs_classes(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="classes"):
+        BPClassifier().partial_fit(X, y)
+    m = BPClassifier(random_state=0).partial_fit(X[:10], y[:10], classes=[0, 1, 2])
+    assert list(m.classes_) == [0, 1, 2] and m.predict_proba(X).shape == (150, 3)
+
+
+@pytest.mark.parametrize("param, value, match", [
+    ("hidden", (3, 0), "hidden must be"), ("hidden", "big", "'big'"),
+    ("epochs", -1, "epochs must"), ("scaling", "zscore", "'zscore'"),
+    ("pca", 1.5, "pca must"), ("division", "halves", "'halves'"),
+    ("algorithm_params", {"lr": 0.1}, "algorithm='auto'"),
+    ("activation", "swish", "'swish'"), ("loss", "hinge", "'hinge'"),
+    ("ratios", (0.5, -0.1, 0.6), "ratios must"),
+])
+def test_bad_parameters_are_refused_in_fit_naming_the_value(reg_data, param, value, match):
+    X, y = reg_data
+    est = BPRegressor(**{param: value})           # __init__ only stores
+    assert est.get_params()[param] == value
+    with pytest.raises(ValueError, match=match):
+        est.fit(X, y)
+
+
+def test_unknown_algorithm_parameter_is_refused(reg_data):
+    X, y = reg_data
+    with pytest.raises(ValueError, match="'momentun'"):
+        BPRegressor(algorithm="sgd", algorithm_params={"momentun": 0.9}).fit(X, y)
+
+
+# -- diagnostics ---------------------------------------------------------------------------
+def test_warning_says_epoch_limit_and_what_to_try(reg_data):
+    X, y = reg_data
+    with pytest.warns(ConvergenceWarning, match=r"epoch limit \(epochs=3\).*Raise epochs="):
+        BPRegressor(algorithm="gd", epochs=3, division=None, random_state=0).fit(X, y)
+
+
+def test_warning_says_goal_not_met(reg_data):
+    X, y = reg_data
+    with pytest.warns(ConvergenceWarning, match="above goal=1e-12"):
+        BPRegressor(algorithm="gd", epochs=2, goal=1e-12, division=None,
+                    random_state=0).fit(X, y)
+
+
+def test_diagnose_divergence_message():
+    rec = bpnn.TrainingRecord(stop_reason="diverged", epoch=[0, 1], loss=[1.0, 2.0])
+    assert "smaller learning rate" in bpnn.estimators.diagnose(rec)
+    rec = bpnn.TrainingRecord(stop_reason="validation stop", epoch=[0, 1, 2], best_epoch=0,
+                              loss=[1.0, 0.9, 0.8], val_fail=[0, 1, 2])
+    assert "barely trained" in bpnn.estimators.diagnose(rec)
+    rec = bpnn.TrainingRecord(stop_reason="goal met", epoch=[0, 1], loss=[1.0, 0.0])
+    assert bpnn.estimators.diagnose(rec) is None
+
+
+# -- scikit-learn composition --------------------------------------------------------------
+def test_pipeline_gridsearch_cross_val_score(iris):
+    X, y = iris
+    pipe = make_pipeline(StandardScaler(), BPClassifier(epochs=40, random_state=0, warn=False))
+    scores = cross_val_score(pipe, X, y, cv=3)
+    assert scores.shape == (3,) and scores.mean() > 0.8
+    grid = GridSearchCV(BPClassifier(epochs=40, random_state=0, warn=False),
+                        {"hidden": [(2,), (6,)], "scaling": ["minmax", "standard"]}, cv=3)
+    grid.fit(X, y)
+    assert grid.best_params_["hidden"] in [(2,), (6,)] and grid.best_score_ > 0.8
+    assert clone(grid.best_estimator_).get_params() == grid.best_estimator_.get_params()
+
+
+def test_dataframe_feature_names_survive_and_are_checked(iris):
+    pd = pytest.importorskip("pandas")
+    X, y = iris
+    df = pd.DataFrame(X, columns=["sl", "sw", "pl", "pw"])
+    m = BPClassifier(epochs=30, random_state=0, warn=False).fit(df, y)
+    assert list(m.feature_names_in_) == ["sl", "sw", "pl", "pw"]
+    with pytest.warns(UserWarning, match="feature names"):     # fitted with names
+        np.testing.assert_array_equal(m.predict(df), m.predict(X))
+    with pytest.raises(ValueError, match="feature names"):
+        m.predict(df[["sw", "sl", "pl", "pw"]])
+
+
+def test_gridsearch_on_a_dask_local_cluster(reg_data):
+    pytest.importorskip("dask")
+    distributed = pytest.importorskip("distributed")
+    import joblib
+    X, y = reg_data
+    grid = GridSearchCV(BPRegressor(epochs=20, random_state=0, warn=False, algorithm="gd"),
+                        {"hidden": [(2,), (5,)]}, cv=2, n_jobs=-1)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        with distributed.get_task_stream(client) as stream, joblib.parallel_backend("dask"):
+            grid.fit(X, y)
+    # the 2 candidates x 2 folds ran as tasks on the cluster
+    assert len(stream.data) >= 4
+    ref = GridSearchCV(BPRegressor(epochs=20, random_state=0, warn=False, algorithm="gd"),
+                       {"hidden": [(2,), (5,)]}, cv=2).fit(X, y)
+    np.testing.assert_allclose(grid.cv_results_["mean_test_score"],
+                               ref.cv_results_["mean_test_score"])

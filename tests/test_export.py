@@ -1,0 +1,152 @@
+"""Exports reproduce predict: NumPy module and C within 1e-9, ONNX within 1e-5."""
+import shutil
+import subprocess
+import types
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris, make_multilabel_classification, make_regression
+
+from bpnn import BPClassifier, BPRegressor, GeneralizedSigmoid
+from bpnn.export import describe, export_c, export_onnx, export_python
+
+
+def _reg():
+    X, Y = make_regression(60, 4, n_targets=2, random_state=2)
+    X[:, 1] = -3.0                                   # constant column: dropped by the model
+    Y = Y * 50 + 1000                                # targets far from [-1, 1]
+    return BPRegressor(hidden=(5, 3), activation=["logsig", "poslin"], epochs=30,
+                       random_state=0, warn=False).fit(X, Y), 4
+
+
+def _reg_1d_pca():
+    X, y = make_regression(60, 5, random_state=3)
+    return BPRegressor(hidden=(4,), activation=GeneralizedSigmoid(2.0, 0.5), pca=3,
+                       scaling="standard", epochs=30, random_state=0, warn=False).fit(X, y), 5
+
+
+def _multiclass():
+    X, y = load_iris(return_X_y=True)
+    labels = np.array(["setosa", "versi\"color", "virginica"])[y]   # a quote for C strings
+    return BPClassifier(hidden=(4,), epochs=30, random_state=0, warn=False).fit(X, labels), 4
+
+
+def _binary():
+    X, y = load_iris(return_X_y=True)
+    return BPClassifier(hidden=(3,), epochs=30, scaling="minmax01", random_state=0,
+                        warn=False).fit(X, np.where(y == 2, 7, -1)), 4
+
+
+def _multilabel():
+    X, Y = make_multilabel_classification(80, 5, n_classes=3, random_state=0)
+    return BPClassifier(hidden=(4,), epochs=30, random_state=0, warn=False).fit(X, Y), 5
+
+
+MODELS = {"regression": _reg, "regression_1d_pca": _reg_1d_pca, "multiclass": _multiclass,
+          "binary": _binary, "multilabel": _multilabel}
+
+
+@pytest.fixture(scope="module", params=sorted(MODELS))
+def fitted(request):
+    model, n_features = MODELS[request.param]()
+    X = np.random.default_rng(7).normal(size=(40, n_features)) * 4   # beyond the training range
+    return request.param, model, X
+
+
+def _expected(model):
+    """What every export must reproduce: predict for regression, predict_proba otherwise."""
+    return model.predict if isinstance(model, BPRegressor) else model.predict_proba
+
+
+def test_python_module_reproduces_predict(fitted, tmp_path):
+    _, model, X = fitted
+    path = tmp_path / "exported.py"
+    src = export_python(model, path)
+    assert path.read_text() == src
+    assert "import numpy as np" in src and "bpnn" not in src.split('"""')[2]  # no bpnn import
+    mod = types.ModuleType("exported")
+    exec(compile(src, str(path), "exec"), mod.__dict__)
+    np.testing.assert_allclose(mod.predict(X) if isinstance(model, BPRegressor)
+                               else mod.predict_proba(X), _expected(model)(X), rtol=0,
+                               atol=1e-9)
+    if not isinstance(model, BPRegressor):
+        np.testing.assert_array_equal(mod.predict(X), model.predict(X))
+
+
+def _c_driver(model):
+    """A main() reading samples from stdin and printing the outputs with 17 digits."""
+    d = describe(model)
+    call = "bpnn_predict(x, y)" if d.kind == "regression" else "bpnn_predict_proba(x, y)"
+    klass = ('printf("%d ", bpnn_predict_class(x));' if d.kind in ("binary", "multiclass")
+             else "")
+    return f"""
+#include <stdio.h>
+#include "model.h"
+int main(void) {{
+    double x[BPNN_N_FEATURES], y[BPNN_N_OUTPUTS];
+    for (;;) {{
+        for (int i = 0; i < BPNN_N_FEATURES; ++i) if (scanf("%lf", &x[i]) != 1) return 0;
+        {call};
+        {klass}
+        for (int i = 0; i < BPNN_N_OUTPUTS; ++i) printf("%.17g ", y[i]);
+        printf("\\n");
+    }}
+}}
+"""
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
+def test_c_export_compiles_and_reproduces_predict(fitted, tmp_path):
+    name, model, X = fitted
+    c_src, h_src = export_c(model, tmp_path / "model.c")
+    assert (tmp_path / "model.h").read_text() == h_src
+    (tmp_path / "main.c").write_text(_c_driver(model))
+    exe = tmp_path / "predict"
+    subprocess.run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-o", str(exe),
+                    str(tmp_path / "main.c"), str(tmp_path / "model.c"), "-lm"], check=True)
+    text = "\n".join(" ".join(repr(float(v)) for v in row) for row in X) + "\n"
+    out = subprocess.run([str(exe)], input=text, capture_output=True, text=True,
+                         check=True).stdout
+    rows = np.array([[float(v) for v in line.split()] for line in out.strip().splitlines()])
+    if describe(model).kind in ("binary", "multiclass"):
+        idx, rows = rows[:, 0].astype(int), rows[:, 1:]
+        np.testing.assert_array_equal(model.classes_[idx], model.predict(X))
+    expected = _expected(model)(X)
+    np.testing.assert_allclose(rows, expected.reshape(len(X), -1), rtol=0, atol=1e-9)
+
+
+def test_onnx_export_reproduces_predict(fitted, tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    name, model, X = fitted
+    path = tmp_path / "model.onnx"
+    export_onnx(model, path)
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    outs = sess.run(None, {"X": X})
+    expected = _expected(model)(X)
+    np.testing.assert_allclose(outs[0], expected.reshape(len(X), -1), rtol=0, atol=1e-5)
+    if not isinstance(model, BPRegressor):
+        np.testing.assert_array_equal(outs[1], model.predict(X))
+
+
+def test_onnx_float32_graph_is_close(fitted):
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    name, model, X = fitted
+    if isinstance(model, BPRegressor):
+        pytest.skip("float32 outputs in target units (~1e3) round beyond 1e-5 absolute")
+    sess = ort.InferenceSession(export_onnx(model, float_type="float").SerializeToString(),
+                                providers=["CPUExecutionProvider"])
+    P = sess.run(None, {"X": X.astype(np.float32)})[0]
+    np.testing.assert_allclose(P, model.predict_proba(X), rtol=0, atol=1e-5)
+
+
+def test_export_refuses_an_unfitted_model():
+    from sklearn.exceptions import NotFittedError
+    with pytest.raises(NotFittedError):
+        export_python(BPRegressor())
+
+
+def test_c_prefix_must_be_an_identifier(fitted):
+    with pytest.raises(ValueError, match="'my-model'"):
+        export_c(fitted[1], prefix="my-model")
