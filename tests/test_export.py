@@ -150,3 +150,13 @@ def test_export_refuses_an_unfitted_model():
 def test_c_prefix_must_be_an_identifier(fitted):
     with pytest.raises(ValueError, match="'my-model'"):
         export_c(fitted[1], prefix="my-model")
+
+
+def test_export_dispatcher_writes_the_files(fitted, tmp_path):
+    from bpnn.export import export
+    model = fitted[1]
+    assert export(model, tmp_path / "m.py", "python") == [tmp_path / "m.py"]
+    assert export(model, tmp_path / "m.c", "c") == [tmp_path / "m.c", tmp_path / "m.h"]
+    assert (tmp_path / "m.h").read_text().startswith("/* A BP network")
+    with pytest.raises(ValueError, match="'matlab'"):
+        export(model, tmp_path / "m.m", "matlab")

@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["describe", "ModelDescription", "export_python", "export_c", "export_onnx"]
+__all__ = ["describe", "ModelDescription", "export", "export_python", "export_c", "export_onnx",
+           "FORMATS"]
+
+FORMATS = ("python", "c", "onnx")
 
 
 @dataclass
@@ -109,6 +112,25 @@ def export_onnx(model, path=None, float_type="double"):
         from ..io import atomic_write
         atomic_write(path, proto.SerializeToString())
     return proto
+
+
+def export(model, path, format):
+    """Write ``model`` to ``path`` as "python", "c" (also writes the .h) or "onnx".
+
+    Returns the list of paths written.
+    """
+    from pathlib import Path
+    path = Path(path)
+    if format == "python":
+        export_python(model, path)
+        return [path]
+    if format == "c":
+        export_c(model, path)
+        return [path.with_suffix(".c"), path.with_suffix(".h")]
+    if format == "onnx":
+        export_onnx(model, path)
+        return [path]
+    raise ValueError(f"unknown export format {format!r}; choose one of {list(FORMATS)}")
 
 
 def _maybe_write(text, path):
