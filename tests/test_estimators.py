@@ -307,3 +307,16 @@ def test_gridsearch_on_a_dask_local_cluster(reg_data):
                        {"hidden": [(2,), (5,)]}, cv=2).fit(X, y)
     np.testing.assert_allclose(grid.cv_results_["mean_test_score"],
                                ref.cv_results_["mean_test_score"])
+
+
+def test_binary_with_a_softmax_output_uses_two_units(iris):
+    X, y = iris
+    m = BPClassifier(output_activation="softmax", random_state=0, warn=False).fit(X, y == 2)
+    assert m.network_.n_outputs == 2 and m.score(X, y == 2) > 0.9
+    np.testing.assert_allclose(m.predict_proba(X).sum(axis=1), 1.0)
+
+
+def test_cross_entropy_with_a_linear_output_is_refused(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="logsig or softmax"):
+        BPClassifier(output_activation="purelin").fit(X, y)

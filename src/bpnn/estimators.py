@@ -62,9 +62,10 @@ def diagnose(record, goal=0.0, epochs=None) -> str | None:
     """Why training stopped short, and what to try; None when nothing is worth saying."""
     r, n = record.stop_reason, record.epochs
     if r == "diverged":
-        return (f"training diverged at epoch {n + 1} (the loss or a weight became non-finite); "
-                "the best finite weights were kept. Try a smaller learning rate (lr=), "
-                "scaling='minmax' or 'standard', or another algorithm such as 'lm' or 'scg'.")
+        return record.message or (
+            f"training diverged at epoch {n + 1} (the loss or a weight became non-finite); "
+            "the best finite weights were kept. Try a smaller learning rate (lr=), "
+            "scaling='minmax' or 'standard', or another algorithm such as 'lm' or 'scg'.")
     if r in ("max epochs", "time limit"):
         losses = np.asarray(record.loss, dtype=float)
         k = max(1, len(losses) // 10)
@@ -85,6 +86,10 @@ def diagnose(record, goal=0.0, epochs=None) -> str | None:
                 f"epoch {record.best_epoch}: the network barely trained. Try a smaller "
                 "learning rate, fewer hidden units, l2= regularisation, a larger max_fail, "
                 "or n_restarts > 1.")
+    if r == "line search failed":
+        return ("the line search found no step that lowers the loss (a flat region or a "
+                "poorly scaled problem). Try scaling='standard', n_restarts > 1 or another "
+                "algorithm ('lm', 'rprop').")
     if r in ("mu max", "mu_max"):
         return ("Levenberg-Marquardt's mu reached its maximum: no step reduced the loss "
                 "from this point (a local minimum or a flat region). Try n_restarts > 1 or "
@@ -264,7 +269,8 @@ class _BPBase(BaseEstimator):
 
     def _warn(self, rec):
         self.diagnosis_ = diagnose(rec, float(self.goal), self.epochs)
-        if self.diagnosis_ and self.warn:
+        already = rec.stop_reason == "diverged" and rec.message   # the trainer warned
+        if self.diagnosis_ and self.warn and not already:
             warnings.warn(self.diagnosis_, ConvergenceWarning, stacklevel=5)
 
     def _prepare_X(self, X):
@@ -545,11 +551,15 @@ class BPClassifier(ClassifierMixin, _BPBase):
         if unseen.size:
             raise ValueError(f"y holds labels {unseen.tolist()!r} not in classes_ "
                              f"{self.classes_.tolist()!r}")
-        lb = LabelBinarizer().fit(self.classes_)
-        return lb.transform(y).astype(np.float64)   # (n, 1) for binary, one-hot otherwise
+        T = LabelBinarizer().fit(self.classes_).transform(y).astype(np.float64)
+        if T.shape[1] == 1 and self._n_net_outputs() == 2:
+            T = np.hstack([1.0 - T, T])           # binary with a softmax output
+        return T                                  # (n, 1) for binary, one-hot otherwise
 
     def _n_net_outputs(self):
-        return 1 if self.target_type_ == "binary" else len(self.classes_)
+        single = self.target_type_ == "binary" and \
+            get_activation(self._output_activation()).elementwise
+        return 1 if single else len(self.classes_)     # softmax needs one unit per class
 
     def _combine_weights(self, y, sw):
         if sw is not None and self.target_type_ != "multilabel-indicator":
@@ -583,7 +593,7 @@ class BPClassifier(ClassifierMixin, _BPBase):
     def predict_proba(self, X):
         """Class probabilities (n_samples, n_classes); for multilabel, one per label."""
         P = self._network_outputs(X)
-        if self.target_type_ == "binary":
+        if self.target_type_ == "binary" and P.shape[1] == 1:
             return np.hstack([1.0 - P, P])
         return P
 

@@ -77,6 +77,8 @@ def describe(model) -> ModelDescription:
         d.y_1d = bool(model._y_1d)
     else:
         d.classes = np.asarray(model.classes_)
+        if d.kind == "binary" and net.n_outputs == 2:
+            d.kind = "multiclass"       # a softmax over two units: the multiclass maps apply
     return d
 
 
