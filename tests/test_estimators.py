@@ -320,3 +320,13 @@ def test_cross_entropy_with_a_linear_output_is_refused(iris):
     X, y = iris
     with pytest.raises(ValueError, match="logsig or softmax"):
         BPClassifier(output_activation="purelin").fit(X, y)
+
+
+def test_partial_fit_refuses_whole_batch_algorithms_and_continues_after_fit(reg_data):
+    X, y = reg_data
+    with pytest.raises(ValueError, match="partial_fit needs.*'lm'"):
+        BPRegressor(algorithm="lm").partial_fit(X, y)
+    m = BPRegressor(epochs=5, random_state=0, warn=False).fit(X, y)
+    before = m.network_.params.copy()
+    m.partial_fit(X, y)                       # auto -> 'sgd' for partial_fit
+    assert m.algorithm_ == "sgd" and not np.array_equal(before, m.network_.params)

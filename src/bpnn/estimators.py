@@ -138,7 +138,7 @@ class _BPBase(BaseEstimator):
     _task = "regression"
 
     # -- validation --------------------------------------------------------------------
-    def _validate_params(self):
+    def _check_params(self):
         self._hidden = _check_hidden(self.hidden)
         for name in ("epochs", "max_fail", "n_restarts"):
             _check_number(name, getattr(self, name), low=0 if name == "epochs" else 1,
@@ -279,7 +279,7 @@ class _BPBase(BaseEstimator):
         return self.input_map_.transform(X)
 
     def _fit(self, X, y, sample_weight=None, validation=None):
-        self._validate_params()
+        self._check_params()
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=self._task == "regression",
                              dtype=np.float64)
         T = self._fit_targets(y)
@@ -306,38 +306,41 @@ class _BPBase(BaseEstimator):
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return self.network_.forward(self.input_map_.transform(X))
 
+    def _partial_fit_algorithm(self):
+        name, params = self._resolve_algorithm(0, kind="partial_fit")
+        if not get_algorithm(name, **params).minibatch:
+            raise ValueError(f"partial_fit needs an algorithm that can learn from parts of "
+                             f"the data ('sgd', 'gd', 'rprop'...), got {name!r}")
+        return name, params
+
+    def _start_partial_fit(self, X, y, first_call_setup):
+        """First call: fit the maps on this batch and build the network."""
+        first_call_setup(y)
+        Z = self._prepare_X(X)
+        n_out = self._n_net_outputs()
+        hidden = self._hidden if self._hidden != "auto" else \
+            (hidden_size_rule(Z.shape[1], n_out, 5),)
+        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        self.network_ = Network([Z.shape[1], *hidden, n_out], self._activations(len(hidden)),
+                                init=self.init, seed=seed)
+        self.hidden_, self.hidden_search_, self._pf_calls = tuple(hidden), None, 0
+
     def _partial_fit(self, X, y, sample_weight, first_call_setup):
-        self._validate_params()
+        self._check_params()
+        alg, params = self._partial_fit_algorithm()
         first = not hasattr(self, "network_")
         X, y = validate_data(self, X, y, multi_output=True, reset=first,
                              y_numeric=self._task == "regression", dtype=np.float64)
         if first:
-            first_call_setup(y)
-            Z = self._prepare_X(X)
-            hidden = self._hidden if self._hidden != "auto" else \
-                (hidden_size_rule(Z.shape[1], self._n_net_outputs(), 5),)
-            self.hidden_, self.hidden_search_ = tuple(hidden), None
-            self.algorithm_, self._pf_params = self._resolve_algorithm(0, kind="partial_fit")
-            if not get_algorithm(self.algorithm_, **self._pf_params).minibatch:
-                del self.hidden_
-                raise ValueError(f"partial_fit needs an algorithm that can learn from parts "
-                                 f"of the data ('sgd', 'gd'...), got {self.algorithm_!r}")
-            seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-            self.network_ = Network([Z.shape[1], *hidden, self._n_net_outputs()],
-                                    self._activations(len(hidden)), init=self.init,
-                                    seed=int(seed))
-            self._pf_calls = 0
-        else:
-            Z = self.input_map_.transform(X)
-        T = self._encode_targets(y)
+            self._start_partial_fit(X, y, first_call_setup)
+        Z, T = self.input_map_.transform(X), self._encode_targets(y)
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
         sw = self._combine_weights(y, sw)
-        self._pf_calls = getattr(self, "_pf_calls", 0) + 1
-        params = getattr(self, "_pf_params", dict(self.algorithm_params or {}))
-        self.record_ = train(self.network_, Z, T, algorithm=self.algorithm_,
-                             loss=self._loss_name(), epochs=1, division=None,
-                             sample_weight=sw, l2=self.l2, shuffle=self.shuffle,
-                             seed=self._pf_calls, **params)
+        self._pf_calls = getattr(self, "_pf_calls", 0) + 1   # a new shuffle every call
+        self.algorithm_ = alg
+        self.record_ = train(self.network_, Z, T, algorithm=alg, loss=self._loss_name(),
+                             epochs=1, division=None, sample_weight=sw, l2=self.l2,
+                             shuffle=self.shuffle, seed=self._pf_calls, **params)
         self.diagnosis_ = None
         return self
 
@@ -427,8 +430,8 @@ class BPRegressor(RegressorMixin, _BPBase):
         self.random_state, self.verbose, self.warn = random_state, verbose, warn
         self.target_scaling = target_scaling
 
-    def _validate_params(self):
-        super()._validate_params()
+    def _check_params(self):
+        super()._check_params()
         if self.target_scaling not in SCALINGS:
             raise ValueError(f"target_scaling must be one of {sorted(SCALINGS)}, "
                              f"got {self.target_scaling!r}")
