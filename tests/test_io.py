@@ -240,3 +240,26 @@ def test_a_failed_save_leaves_the_old_file_and_no_temp_files(tmp_path, regressor
         save(m, path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.bpnn"]
+
+
+def test_npy_header_claiming_a_huge_array_is_refused_before_allocation(tmp_path, regressor):
+    import struct
+    path = save(regressor[0], tmp_path / "m.bpnn")
+    n = regressor[0].network_.n_params
+    # a valid .npy header for 10**12 float64 (8 TB if allocated), followed by the n real values
+    text = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000,), }"
+    text += " " * (-(10 + len(text) + 1) % 64) + "\n"
+    header = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(text)) + text.encode("latin1")
+    _rewrite(path, {"arrays/network/params.npy": header + np.zeros(n).tobytes()})
+    with pytest.raises(ModelFileError, match=r"network/params.*\(1000000000000,\)"):
+        load(path)
+
+
+def test_deeply_nested_manifest_is_refused(tmp_path, regressor):
+    path = save(regressor[0], tmp_path / "m.bpnn")
+    with zipfile.ZipFile(path) as z:
+        man = z.read("manifest.json")
+    nested = man[:-1] + b', "deep": ' + b"[" * 100000 + b"]" * 100000 + b"}"
+    _rewrite(path, {"manifest.json": nested})
+    with pytest.raises(ModelFileError):
+        load(path)

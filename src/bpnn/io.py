@@ -28,6 +28,7 @@ import math
 import os
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -242,7 +243,7 @@ def _open_zip(path):
         raise ModelFileError(f"{str(path)!r} is not a bpnn model file (no ZIP signature)")
     try:
         return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:   # (found by fuzzing)
         raise ModelFileError(f"{str(path)!r} is truncated or corrupt: {exc}") from None
 
 
@@ -255,7 +256,8 @@ def _read_manifest(z):
         raise ModelFileError(f"manifest.json is {info.file_size} bytes: too large")
     try:
         man = json.loads(z.read(info).decode("utf-8"))
-    except (zipfile.BadZipFile, OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, UnicodeDecodeError, ValueError,
+            zlib.error, NotImplementedError, RecursionError) as exc:   # (found by fuzz/fuzz_loader.py)
         raise ModelFileError(f"manifest.json is unreadable (truncated or corrupt): {exc}") \
             from None
     if not isinstance(man, dict) or man.get("format") != FORMAT:
@@ -278,12 +280,17 @@ def _read_array(z, name, decl):
         info = z.getinfo(member)
     except KeyError:
         raise ModelFileError(f"the model file lacks array {member!r}") from None
-    if info.file_size > 4096 + math.prod(shape) * dtype.itemsize:   # header + data
-        raise ModelFileError(f"array {name!r} is larger than its declared shape {shape}")
+    n_bytes = math.prod(shape) * dtype.itemsize
+    if not n_bytes <= info.file_size <= n_bytes + 4096:          # data + .npy header
+        raise ModelFileError(f"array {name!r} holds {info.file_size} bytes, which does not "
+                             f"fit its declared shape {shape} and dtype {dtype}")
     try:
         with z.open(info) as f:
-            a = np.lib.format.read_array(io.BytesIO(f.read()), allow_pickle=False)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            buf = io.BytesIO(f.read())
+        _check_npy_header(buf, name, shape, dtype)    # before anything is allocated
+        a = np.lib.format.read_array(buf, allow_pickle=False)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error,
+            NotImplementedError) as exc:
         raise ModelFileError(f"array {name!r} is unreadable (truncated, corrupt or an "
                              f"object array): {exc}") from None
     if a.shape != shape or a.dtype != dtype:
@@ -291,6 +298,18 @@ def _read_array(z, name, decl):
                              f"manifest declares {shape} and {dtype}")
     _check_finite(name, a)
     return a
+
+
+def _check_npy_header(buf, name, shape, dtype):
+    """Compare the .npy header with the manifest, then rewind (nothing allocated yet)."""
+    fmt = np.lib.format
+    version = fmt.read_magic(buf)
+    read = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+    h_shape, _, h_dtype = read(buf)
+    if h_shape != shape or h_dtype != dtype:
+        raise ModelFileError(f"array {name!r} has shape {h_shape} and dtype {h_dtype}, the "
+                             f"manifest declares {shape} and {dtype}")
+    buf.seek(0)
 
 
 def _read_arrays(z, man):
@@ -317,7 +336,7 @@ def load(path):
         return _build(man, arrays)
     except ModelFileError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
         raise ModelFileError(f"inconsistent model file: {type(exc).__name__}: {exc}") from None
 
 
