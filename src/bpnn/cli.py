@@ -188,8 +188,10 @@ def _activations(text, n_hidden):
         return acts[0], None
     if len(acts) == n_hidden:
         return acts, None
+    counts = "1 or 2 (hidden, output)" if n_hidden == 1 else \
+        f"1, {n_hidden} (one per hidden layer) or {n_hidden + 1} (hidden layers, output)"
     raise UsageError(f"--activation lists {len(acts)} functions for {n_hidden} hidden layer(s); "
-                     f"give 1, {n_hidden} (hidden) or {n_hidden + 1} (hidden + output)")
+                     f"give {counts}")
 
 
 def _estimator_params(args, ds, task):

@@ -37,20 +37,20 @@ def _finite(values) -> np.ndarray:
 
 def figure_png(fig: Figure, dpi=100) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
 
 
 def figure_svg(fig: Figure) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
+    fig.savefig(buf, format="svg")
     return buf.getvalue()
 
 
 # -- training record ------------------------------------------------------------------------
 def plot_performance(record) -> Figure:
     """Loss per epoch for train/validation/test on a log scale, best epoch marked."""
-    fig = Figure(figsize=(6.4, 4.2))
+    fig = Figure(figsize=(6.4, 4.2), layout="constrained")
     ax = fig.add_subplot()
     ep = np.asarray(record.epoch)
     for name, key in (("train", "loss"), ("validation", "val_loss"), ("test", "test_loss")):
@@ -80,7 +80,7 @@ def plot_training_state(record) -> Figure:
     series = [("gradient", record.grad_norm, True), ("mu", record.mu, True),
               ("learning rate", record.lr, False), ("validation checks", record.val_fail, False)]
     series = [s for s in series if _finite(s[1]).size]
-    fig = Figure(figsize=(6.4, 1.9 * max(len(series), 1) + 0.3))
+    fig = Figure(figsize=(6.4, 1.9 * max(len(series), 1) + 0.3), layout="constrained")
     if not series:
         fig.text(0.5, 0.5, "no per-epoch state recorded", ha="center")
         return fig
@@ -97,7 +97,6 @@ def plot_training_state(record) -> Figure:
         ax.set_title(f"{name} = {last[-1]:.4g} at epoch {int(ep[-1])}", fontsize=9)
         ax.grid(True, alpha=0.25)
     axes[-1].set_xlabel(f"{record.epochs} epochs")
-    fig.tight_layout()
     return fig
 
 
@@ -117,7 +116,7 @@ def plot_regression(splits: dict) -> Figure:
     names = list(splits)
     cols = min(len(names), 2)
     rows = int(np.ceil(len(names) / cols))
-    fig = Figure(figsize=(4.0 * cols, 3.7 * rows))
+    fig = Figure(figsize=(4.0 * cols, 3.7 * rows), layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     for ax, name in zip(axes, names):
         t = np.asarray(splits[name][0], dtype=float).ravel()
@@ -137,13 +136,12 @@ def plot_regression(splits: dict) -> Figure:
         ax.grid(True, alpha=0.25)
     for ax in axes[len(names):]:
         ax.set_visible(False)
-    fig.tight_layout()
     return fig
 
 
 def plot_error_histogram(splits: dict, bins=20) -> Figure:
     """Histogram of errors (target − output), stacked by split, zero error marked."""
-    fig = Figure(figsize=(6.4, 4.0))
+    fig = Figure(figsize=(6.4, 4.0), layout="constrained")
     ax = fig.add_subplot()
     names = [n for n in splits if n != "all"] or list(splits)
     errs = [(np.asarray(splits[n][0], float) - np.asarray(splits[n][1], float)).ravel()
@@ -172,7 +170,7 @@ def plot_confusion(splits: dict, labels) -> Figure:
     rows = int(np.ceil(len(names) / cols))
     k = len(labels)
     size = 2.2 + 0.45 * k
-    fig = Figure(figsize=(size * cols, size * rows))
+    fig = Figure(figsize=(size * cols, size * rows), layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     for ax, name in zip(axes, names):
         t, p = splits[name]
@@ -191,14 +189,13 @@ def plot_confusion(splits: dict, labels) -> Figure:
         ax.set_title(f"{_SPLIT_TITLES.get(name, name)}: accuracy {100 * acc:.1f}%", fontsize=10)
     for ax in axes[len(names):]:
         ax.set_visible(False)
-    fig.tight_layout()
     return fig
 
 
 def plot_roc(y_true, scores, classes) -> Figure:
     """One-vs-rest ROC curves; ``scores`` (n, n_classes) are class probabilities."""
     from sklearn.metrics import auc, roc_curve
-    fig = Figure(figsize=(5.2, 4.6))
+    fig = Figure(figsize=(5.2, 4.6), layout="constrained")
     ax = fig.add_subplot()
     y_true = np.asarray(y_true)
     scores = np.asarray(scores, dtype=float)

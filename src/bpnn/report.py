@@ -17,8 +17,8 @@ import numpy as np
 
 from . import plots
 
-__all__ = ["ReportData", "split_metrics", "build_figures", "render_html", "write_report",
-           "write_plots", "data_from_model", "STOP_REASONS"]
+__all__ = ["ReportData", "split_metrics", "build_figures", "render_pngs", "render_html",
+           "write_report", "write_plots", "data_from_model", "STOP_REASONS"]
 
 STOP_REASONS = {
     "goal met": "the training loss reached the goal",
@@ -155,15 +155,21 @@ def build_figures(record=None, network=None, data: ReportData | None = None) -> 
     return figs
 
 
-def write_plots(directory, figures: dict, dpi=110) -> list:
-    """Write every figure as ``<name>.png`` into ``directory`` (created if needed)."""
+def render_pngs(figures: dict, dpi=100) -> dict:
+    """Name -> (caption, PNG bytes): each figure is drawn once, for the HTML and the files."""
+    return {name: (cap, fig if isinstance(fig, bytes) else plots.figure_png(fig, dpi))
+            for name, (cap, fig) in figures.items()}
+
+
+def write_plots(directory, figures: dict) -> list:
+    """Write every figure (a Figure or PNG bytes) as ``<name>.png`` into ``directory``."""
     from .io_tables import atomic_path
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, (_, fig) in figures.items():
+    for name, (_, png) in render_pngs(figures).items():
         with atomic_path(d / f"{name}.png") as tmp:
-            tmp.write_bytes(plots.figure_png(fig, dpi))
+            tmp.write_bytes(png)
         paths.append(d / f"{name}.png")
     return paths
 
@@ -248,8 +254,8 @@ def _cards(record, network) -> str:
         f'<div class="card">{_e(k)}<b>{_e(v)}</b></div>' for k, v in items) + "</div>"
 
 
-def _figure_html(caption, fig) -> str:
-    b64 = base64.b64encode(plots.figure_png(fig)).decode("ascii")
+def _figure_html(caption, png: bytes) -> str:
+    b64 = base64.b64encode(png).decode("ascii")
     return (f'<figure><img alt="{_e(caption)}" src="data:image/png;base64,{b64}">'
             f"<figcaption>{_e(caption)}</figcaption></figure>")
 
@@ -259,7 +265,8 @@ def render_html(record=None, network=None, data: ReportData | None = None,
                 figures: dict | None = None) -> str:
     """The whole report as one HTML string (see the module docstring)."""
     import bpnn
-    figures = build_figures(record, network, data) if figures is None else figures
+    figures = render_pngs(build_figures(record, network, data) if figures is None
+                          else figures)
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     body = [f"<h1>{_e(title)}</h1>",
             f'<p class="sub">bpnn {_e(bpnn.__version__)} · {stamp}</p>', _cards(record, network)]
@@ -271,7 +278,7 @@ def render_html(record=None, network=None, data: ReportData | None = None,
         body += ["<h2>Metrics</h2>", _metrics_table(split_metrics(data))]
     if figures:
         body.append("<h2>Plots</h2>")
-        body += [_figure_html(cap, fig) for cap, fig in figures.values()]
+        body += [_figure_html(cap, png) for cap, png in figures.values()]
     if network is not None:
         acts = ", ".join(a.name for a in network.activations)
         body += ["<h2>Network</h2>", f"<p>Layers {_e(network.sizes)}; activations {_e(acts)}; "
@@ -294,7 +301,7 @@ def write_report(path, record=None, network=None, data=None, settings=None,
                  title="bpnn training report", plots_dir=None) -> Path:
     """Render the report and write it atomically to ``path`` (and PNGs to ``plots_dir``)."""
     from .io_tables import atomic_write_text
-    figures = build_figures(record, network, data)
+    figures = render_pngs(build_figures(record, network, data))
     text = render_html(record, network, data, settings, title, figures)
     if plots_dir is not None:
         write_plots(plots_dir, figures)

@@ -1,0 +1,187 @@
+"""The command line in-process: options, help, and one clear line for every bad input.
+
+Each bad input must give exit code 2, exactly one line on stderr, no traceback, and leave
+an existing output file untouched. (End-to-end runs of the installed command are in
+test_cli_e2e.py.)
+"""
+import numpy as np
+import pandas as pd
+import pytest
+
+import bpnn
+from bpnn.cli import build_parser, main
+
+COMMANDS = ("train", "predict", "evaluate", "report", "export", "explain", "gradcheck",
+            "datasets")
+
+
+def run(argv, capsys):
+    """main(argv) -> (exit code, stdout, stderr); argparse's SystemExit counts as a code."""
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(code, err, *words):
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    for w in words:
+        assert w in lines[0], lines[0]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """A regression CSV (a, b, c -> y), a model trained on it, and an output to protect."""
+    d = tmp_path_factory.mktemp("cli")
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (60, 3))
+    df = pd.DataFrame(X, columns=["a", "b", "c"])
+    df["y"] = X[:, 0] - 0.5 * X[:, 1] * X[:, 2]
+    df.to_csv(d / "reg.csv", index=False)
+    model = d / "reg.bpnn"
+    assert main(["train", str(d / "reg.csv"), "--target", "y", "--hidden", "4",
+                 "--epochs", "30", "-q", "-o", str(model)]) == 0
+    return d
+
+
+@pytest.fixture
+def keep(files):
+    """An existing output file whose bytes must survive a failed command."""
+    p = files / "existing.out"
+    p.write_text("precious")
+    yield p
+    assert p.read_text() == "precious"
+
+
+# -- help and parsing ----------------------------------------------------------------------
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command, capsys):
+    code, out, _ = run([command, "--help"], capsys)
+    assert code == 0 and out.startswith(f"usage: bpnn {command}")
+
+
+def test_train_options_reach_the_estimator(files, capsys):
+    from bpnn.cli import _estimator_params
+    args = build_parser().parse_args(
+        ["train", "x.csv", "--hidden", "10,5", "--activation", "tansig,logsig,purelin",
+         "--algorithm", "sgd", "--param", "lr=0.1", "--param", "batch_size=8",
+         "--epochs", "7", "--ratios", "0.8,0.1,0.1", "--division", "none", "--pca", "0.95",
+         "--restarts", "2", "--time", "3"])
+    p = _estimator_params(args, None, "regression")
+    assert p["hidden"] == (10, 5) and p["activation"] == ["tansig", "logsig"]
+    assert p["output_activation"] == "purelin" and p["algorithm"] == "sgd"
+    assert p["algorithm_params"] == {"lr": 0.1, "batch_size": 8}
+    assert p["epochs"] == 7 and p["ratios"] == (0.8, 0.1, 0.1) and p["division"] is None
+    assert p["pca"] == 0.95 and p["n_restarts"] == 2 and p["time_limit"] == 3.0
+    bpnn.BPRegressor(**p)._validate_params()      # every name is a real estimator parameter
+
+
+def test_config_file_fills_what_the_command_line_leaves(files, capsys, tmp_path):
+    cfg = tmp_path / "train.toml"
+    cfg.write_text('[train]\nhidden = [6]\nepochs = 15\ntarget = "y"\nseed = 3\n')
+    out = tmp_path / "m.bpnn"
+    code, stdout, err = run(["train", str(files / "reg.csv"), "--config", str(cfg),
+                             "--epochs", "5", "-o", str(out)], capsys)
+    assert code == 0, err
+    model = bpnn.load(out)
+    assert model.hidden_ == (6,) and model.record_.epochs <= 5   # CLI wins over the file
+    assert "stop reason" in stdout and "train" in stdout and "test" in stdout
+    cfg.write_text("hiddden = 3\n")
+    assert_one_line_error(*run(["train", str(files / "reg.csv"), "--config", str(cfg)],
+                               capsys)[::2], "unknown setting 'hiddden'")
+
+
+def test_gradcheck_and_explain(capsys):
+    code, out, _ = run(["gradcheck", "--sizes", "2,4,3", "--activation", "tansig,softmax",
+                        "--loss", "cross_entropy"], capsys)
+    assert code == 0 and "OK" in out
+    code, out, _ = run(["explain"], capsys)
+    # the tutorial's worked example, E_total = 0.3918291767 (DIGEST.md)
+    assert code == 0 and "0.3918291767" in out
+
+
+def test_explain_a_saved_model_on_one_sample(files, capsys):
+    code, out, err = run(["explain", str(files / "reg.bpnn"), "--input", "0.5,-0.2,0.1",
+                          "--target", "0.51"], capsys)
+    assert code == 0, err
+    assert "1. Forward pass" in out and "3. Back-propagation" in out
+    assert_one_line_error(*run(["explain", str(files / "reg.bpnn"), "--input", "1,2"],
+                               capsys)[::2], "--input has 2 values, the model takes 3")
+
+
+def test_missing_values_with_a_strategy_train(files, capsys, tmp_path):
+    p = tmp_path / "gaps.csv"
+    p.write_text((files / "reg.csv").read_text().replace("\n0.", "\n,", 3))
+    assert_one_line_error(*run(["train", str(p), "--target", "y"], capsys)[::2],
+                          "missing value", "--missing")
+    code, out, err = run(["train", str(p), "--target", "y", "--missing", "mean",
+                          "--epochs", "5"], capsys)
+    assert code == 0, err
+
+
+def test_verbose_shows_the_traceback(capsys, files):
+    code, _, err = run(["train", str(files / "nope.csv"), "--verbose"], capsys)
+    assert code == 2 and "Traceback" in err and "file not found" in err
+
+
+# -- one line per bad input ------------------------------------------------------------------
+def _bad_tables(d):
+    (d / "text.csv").write_text("a,b,y\n1,x,0\n2,3,1\n")
+    (d / "nan.csv").write_text("a,b,y\n1,,0\n2,3,1\n")
+    (d / "ragged.csv").write_text("a,b,y\n1,2,0\n2,3,1,9\n")
+    (d / "empty.csv").write_text("")
+    (d / "pickle.bpnn").write_bytes(b"\x80\x04\x95 not a model")
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["train", "{d}/nope.csv"], ["file not found", "nope.csv"]),
+    (["train", "nosuchset"], ["file not found", "bpnn datasets"]),
+    (["train", "{d}/reg.csv", "--target", "zz"], ["unknown column 'zz'"]),
+    (["train", "{d}/text.csv", "--target", "y"], ["column 'b'", "not numeric", "'x'"]),
+    (["train", "{d}/nan.csv", "--target", "y"], ["column 'b'", "missing value", "row 1"]),
+    (["train", "{d}/ragged.csv"], ["ragged file", "line 3 has 4 fields"]),
+    (["train", "{d}/empty.csv"], ["is empty"]),
+    (["train", "{d}/reg.csv", "--epochs", "many"], ["--epochs", "invalid int value"]),
+    (["train", "{d}/reg.csv", "--hidden", "0"], ["--hidden", "positive integers"]),
+    (["train", "{d}/reg.csv", "--algorithm", "nosuch"], ["nosuch"]),
+    (["train", "{d}/reg.csv", "--activation", "a,b,c"], ["--activation lists 3"]),
+    (["train", "{d}/reg.csv", "--scaling", "log"], ["--scaling", "invalid choice"]),
+    (["train", "{d}/reg.csv", "--ratios", "0.5,x"], ["--ratios"]),
+    (["frobnicate"], ["invalid choice"]),
+    (["predict", "{d}/reg.bpnn", "{d}/xor_like.csv"], ["lacks the model's input column",
+                                                        "'c'"]),
+    (["predict", "{d}/missing.bpnn", "{d}/reg.csv"], ["model file not found"]),
+    (["predict", "{d}/pickle.bpnn", "{d}/reg.csv"], ["pickle"]),
+    (["predict", "{d}/reg.bpnn", "{d}/nan.csv"], ["lacks the model's input column"]),
+    (["evaluate", "{d}/reg.bpnn", "{d}/reg.csv", "--target", "q"], ["unknown column 'q'"]),
+    (["report", "{d}/reg.bpnn", "{d}/ragged.csv"], ["ragged file"]),
+    (["export", "{d}/reg.bpnn", "--format", "java"], ["--format", "invalid choice"]),
+])
+def test_bad_input_is_one_line_exit_2_and_output_untouched(argv, words, files, keep, capsys):
+    _bad_tables(files)
+    pd.DataFrame({"a": [1.0], "b": [2.0]}).to_csv(files / "xor_like.csv", index=False)
+    argv = [a.format(d=files) for a in argv]
+    if argv[0] in ("train", "predict", "report", "export"):
+        argv += ["-o", str(keep)]
+    if argv[0] == "train":
+        argv += ["--report", str(keep)]
+    code, _, err = run(argv, capsys)
+    assert_one_line_error(code, err, *words)
+
+
+def test_predict_columns_by_name_not_position(files, capsys, tmp_path):
+    """Columns in another order are matched by name; extra columns are ignored."""
+    df = pd.read_csv(files / "reg.csv")
+    shuffled = df[["y", "c", "a", "b"]].assign(extra=1.0)
+    shuffled.to_csv(tmp_path / "s.csv", index=False)
+    code, out, err = run(["predict", str(files / "reg.bpnn"), str(tmp_path / "s.csv")],
+                         capsys)
+    assert code == 0, err
+    got = pd.read_csv(pd.io.common.StringIO(out))["prediction"].to_numpy()
+    want = bpnn.load(files / "reg.bpnn").predict(df[["a", "b", "c"]])
+    np.testing.assert_allclose(got, want, rtol=1e-12)
