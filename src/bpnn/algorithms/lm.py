@@ -47,6 +47,12 @@ class _MuSchedule(Algorithm):
     minibatch = False
     default_min_grad = 1e-7
 
+    def _chunk(self, objective):
+        """Rows per Jacobian block: ``chunk_rows``, or a block of about 1 MB (2¹⁷ floats)."""
+        if self.chunk_rows is not None:
+            return self.chunk_rows
+        return max(1, (1 << 17) // (objective.n_params * objective.network.n_outputs))
+
     def _set_mu(self, mu, mu_dec, mu_inc, mu_max, chunk_rows):
         self.mu = _check_positive("mu", mu)
         self.mu_dec = _check_positive("mu_dec", mu_dec)
@@ -77,7 +83,10 @@ class _MuSchedule(Algorithm):
 class LM(_MuSchedule):
     """Levenberg–Marquardt; MATLAB's μ 1e-3, μ_dec 0.1, μ_inc 10, μ_max 1e10.
 
-    ``chunk_rows`` sets the rows per Jacobian block (default: the objective's, ≈8 MB).
+    ``chunk_rows`` sets the rows per Jacobian block (default: a block of about 1 MB).
+    Memory per epoch, independent of the number of samples: about
+    4 × chunk_rows × n_outputs × n_params floats for a block and its temporaries, plus a
+    few n_params² matrices (JᵀJ, the shifted copy, its Cholesky factor).
     """
 
     def __init__(self, mu=1e-3, mu_dec=0.1, mu_inc=10.0, mu_max=1e10, chunk_rows=None):
@@ -89,7 +98,7 @@ class LM(_MuSchedule):
 
     def step(self, objective, w, state):
         c = objective.residual_scale()
-        sum_r2, JtJ, Jtr = objective.gauss_newton(w, self.chunk_rows)
+        sum_r2, JtJ, Jtr = objective.gauss_newton(w, self._chunk(objective))
         lam = objective.l2 / (2.0 * c)
         mask = objective.weight_mask.astype(float)
         wm = mask * w
@@ -148,7 +157,7 @@ class BR(_MuSchedule):
 
     def step(self, objective, w, st):
         c = objective.residual_scale()
-        ssE, JtJ, Jtr = objective.gauss_newton(w, self.chunk_rows)
+        ssE, JtJ, Jtr = objective.gauss_newton(w, self._chunk(objective))
         a, b = st.alpha, st.beta
         F = b * ssE + a * float(w @ w)
         found = {}
@@ -162,7 +171,8 @@ class BR(_MuSchedule):
             found["ssE"] = e
             return F2
 
-        delta, _, mu = self._trials(b * JtJ, b * Jtr + a * w, st.mu, value_at)
+        eye = np.eye(w.size)
+        delta, _, mu = self._trials(b * JtJ + a * eye, b * Jtr + a * w, st.mu, value_at)
         info = StepInfo(loss=c * ssE, grad_norm=2 * float(np.linalg.norm(b * Jtr + a * w)), mu=mu)
         if delta is None:
             info.stop = "mu max"
@@ -170,7 +180,7 @@ class BR(_MuSchedule):
         w = w + delta
         ssE, ssX = found["ssE"], float(w @ w)
         # 2. re-estimate γ, α, β (MacKay), with the Hessian of the step just taken
-        x, _ = _solve(b * JtJ, np.eye(w.size), a)
+        x, _ = _solve(b * JtJ, eye, a)
         gamma = w.size - a * float(np.trace(x)) if x is not None else st.gamma
         alpha = gamma / (2 * ssX) if ssX > 0 and gamma > 0 else a
         beta = (self._n_residuals(objective) - gamma) / (2 * ssE) if ssE > 0 else b

@@ -93,16 +93,16 @@ class OSS(_QuasiNewton):
         return -g + A * s + B * y, state.memory
 
 
-def two_loop(g, S, Y):
+def two_loop(g, S, Y, gamma=None):
     """``H·g`` for the L-BFGS matrix of the pairs (rows of S, Y, oldest first), with
-    ``H₀ = (sᵀy / yᵀy)·I`` from the newest pair (N&W Algorithm 7.4)."""
+    ``H₀ = γ·I``, by default ``γ = sᵀy / yᵀy`` of the newest pair (N&W Algorithm 7.4)."""
     q = g.copy()
     rho = 1.0 / np.einsum("ij,ij->i", S, Y)
     alpha = np.empty(len(S))
     for i in range(len(S) - 1, -1, -1):
         alpha[i] = rho[i] * float(S[i] @ q)
         q -= alpha[i] * Y[i]
-    r = q * (float(S[-1] @ Y[-1]) / float(Y[-1] @ Y[-1]))
+    r = q * (float(S[-1] @ Y[-1]) / float(Y[-1] @ Y[-1]) if gamma is None else gamma)
     for i in range(len(S)):
         b = rho[i] * float(Y[i] @ r)
         r += (alpha[i] - b) * S[i]
