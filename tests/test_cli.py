@@ -78,7 +78,8 @@ def test_train_options_reach_the_estimator(files, capsys):
     assert p["algorithm_params"] == {"lr": 0.1, "batch_size": 8}
     assert p["epochs"] == 7 and p["ratios"] == (0.8, 0.1, 0.1) and p["division"] is None
     assert p["pca"] == 0.95 and p["n_restarts"] == 2 and p["time_limit"] == 3.0
-    bpnn.BPRegressor(**p)._validate_params()      # every name is a real estimator parameter
+    est = bpnn.BPRegressor(**p)      # a name that is not a parameter would raise TypeError
+    assert {k: est.get_params()[k] for k in p} == p
 
 
 def test_config_file_fills_what_the_command_line_leaves(files, capsys, tmp_path):
