@@ -169,6 +169,11 @@ class _BPBase(BaseEstimator):
         self._activations()     # raises on unknown names
         get_loss(self._loss_name())
 
+    def _validate_params(self):
+        # scikit-learn's own _validate_params checks `_parameter_constraints`, which these
+        # estimators do not declare; the CLI calls this name to vet its parameters.
+        self._check_params()
+
     def _loss_name(self):
         if self.loss != "auto":
             return self.loss
