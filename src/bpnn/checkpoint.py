@@ -29,6 +29,7 @@ import math
 import os
 import tempfile
 import zipfile
+import zlib
 from collections import namedtuple
 
 import numpy as np
@@ -203,26 +204,51 @@ def load_checkpoint(path):
     return parse_checkpoint(raw, name=os.fspath(path))
 
 
+def _read_member(z, info, limit):
+    """One .npy member, its size checked *before* anything is allocated.
+
+    Only uncompressed members no larger than the file itself are accepted, and the array
+    its header declares must fit in the member — so a forged header cannot make the
+    reader allocate more memory than the file's own size.
+    """
+    if info.compress_type != zipfile.ZIP_STORED or info.file_size > limit:
+        raise ValueError(f"member {info.filename!r} is compressed or oversized")
+    with z.open(info) as f:
+        version = np.lib.format.read_magic(f)
+        read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                       (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+        if read_header is None:
+            raise ValueError(f"unsupported .npy version {version}")
+        shape, fortran, dtype = read_header(f)
+        if dtype.hasobject or dtype.kind not in "biufc":
+            raise ValueError(f"array of dtype {dtype} in a checkpoint")
+        if math.prod(shape) * dtype.itemsize > info.file_size:
+            raise ValueError(f"member {info.filename!r} is shorter than its header declares")
+        data = f.read(math.prod(shape) * dtype.itemsize)
+    a = np.frombuffer(data, dtype=dtype, count=math.prod(shape))
+    return a.reshape(shape[::-1]).T.copy() if fortran else a.reshape(shape).copy()
+
+
 def parse_checkpoint(raw: bytes, name="<bytes>"):
     """Parse checkpoint bytes (see :func:`load_checkpoint`); never runs code, never pickles."""
     try:
-        with np.load(io.BytesIO(raw), allow_pickle=False) as z:
-            keys = set(z.files)
-            if "__manifest__" not in keys:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            infos = {i.filename: i for i in z.infolist()}
+            if "__manifest__.npy" not in infos:
                 raise ValueError("no manifest")
-            man = z["__manifest__"]
-            if man.dtype != np.uint8 or man.ndim != 1 or man.size > _MAX_MANIFEST:
+            man = _read_member(z, infos["__manifest__.npy"], min(len(raw), _MAX_MANIFEST))
+            if man.dtype != np.uint8 or man.ndim != 1:
                 raise ValueError("bad manifest")
             manifest = json.loads(man.tobytes().decode("utf-8"))
             if not isinstance(manifest, dict):
                 raise ValueError("manifest is not an object")
             n = manifest.get("n_arrays")
-            if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= len(keys):
+            if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n < len(infos):
                 raise ValueError("bad array count")
-            arrays = [z[f"a{i}"] for i in range(n)]
-    except (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile, UnicodeDecodeError,
-            RecursionError, NotImplementedError, OverflowError, TypeError,
-            MemoryError) as exc:
+            arrays = [_read_member(z, infos[f"a{i}.npy"], len(raw)) for i in range(n)]
+    except (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile, zlib.error,
+            UnicodeDecodeError, RecursionError, NotImplementedError, OverflowError,
+            TypeError, MemoryError, SyntaxError) as exc:
         raise ValueError(f"{name!r} is not a readable bpnn checkpoint ({exc})") from None
     if manifest.get("format") != FORMAT:
         raise ValueError(f"{name!r} is not a bpnn checkpoint (format "

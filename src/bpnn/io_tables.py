@@ -185,6 +185,9 @@ def _missing(df, features, targets, strategy, source):
         out = df.loc[~na[list(targets)].any(axis=1)].copy() if targets else df.copy()
         for c in features:
             fill = out[c].mean() if strategy == "mean" else out[c].median()
+            if pd.isna(fill):   # every kept value is missing (found by fuzz/fuzz_reader.py)
+                raise TableError(f"column {c!r} in {source} has no values to take the "
+                                 f"{strategy} of")
             out[c] = out[c].fillna(fill)
     if out.shape[0] == 0:
         raise TableError(f"no rows of {source} are left after dropping missing values")

@@ -1,0 +1,103 @@
+"""Regression cases found by fuzz/fuzz_loader.py and fuzz/fuzz_reader.py (see fuzz/README.md).
+
+Each damaged input must be refused with a ValueError — before the fixes they raised
+zlib.error / NotImplementedError out of the model loader, or left NaN inputs behind.
+"""
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import bpnn
+from bpnn.checkpoint import TrainingState, parse_checkpoint
+
+HERE = Path(__file__).resolve().parent / "fuzz_regressions"
+
+
+def _model_bytes(tmp_path):
+    net = bpnn.Network([2, 3, 1], ["tansig", "purelin"], seed=0)
+    bpnn.save(net, tmp_path / "m.bpnn")
+    return (tmp_path / "m.bpnn").read_bytes()
+
+
+def _load_bytes(tmp_path, data):
+    path = tmp_path / "damaged.bpnn"
+    path.write_bytes(data)
+    return bpnn.load(path)
+
+
+def test_zip_claiming_an_unknown_version_is_a_value_error(tmp_path):
+    # finding: NotImplementedError("zip file version 10.9") escaped bpnn.load
+    data = (HERE / "loader-zip-version.bin").read_bytes()
+    with pytest.raises(ValueError):
+        _load_bytes(tmp_path, data)
+    with pytest.raises(ValueError):
+        parse_checkpoint(data)
+
+
+def test_corrupt_deflate_stream_in_a_model_file_is_a_value_error(tmp_path):
+    # finding: zlib.error ("invalid distance too far back", ...) escaped bpnn.load when a
+    # byte inside a compressed member was damaged; damage bytes all through the manifest
+    good = _model_bytes(tmp_path)
+    info = zipfile.ZipFile(_write(tmp_path, good)).getinfo("manifest.json")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    rng = np.random.default_rng(0)
+    for pos in rng.choice(np.arange(start, start + info.compress_size), 60, replace=False):
+        bad = bytearray(good)
+        bad[pos] ^= 0xFF
+        with pytest.raises(ValueError):
+            _load_bytes(tmp_path, bytes(bad))
+
+
+def _write(tmp_path, data):
+    p = tmp_path / "copy.bpnn"
+    p.write_bytes(data)
+    return p
+
+
+def test_checkpoint_member_marked_compressed_is_refused(tmp_path):
+    # a checkpoint's members are stored; a header forged to "deflated" must not reach zlib
+    X = np.linspace(-1, 1, 8).reshape(4, 2)
+    bpnn.train(bpnn.Network([2, 2, 1], seed=0), X, X[:, :1], "gd", epochs=1,
+               checkpoint=tmp_path / "c")
+    raw = bytearray((tmp_path / "c").read_bytes())
+    raw[8] = zipfile.ZIP_DEFLATED          # compression method of the first local header
+    for at in [i for i in range(len(raw) - 4) if raw[i:i + 4] == b"PK\x01\x02"]:
+        raw[at + 10] = zipfile.ZIP_DEFLATED  # ... and in the central directory
+    with pytest.raises(ValueError, match="not a readable bpnn checkpoint"):
+        parse_checkpoint(bytes(raw))
+
+
+def test_checkpoint_header_declaring_a_huge_array_is_refused_without_allocating(tmp_path):
+    import io
+    X = np.linspace(-1, 1, 8).reshape(4, 2)
+    bpnn.train(bpnn.Network([2, 2, 1], seed=0), X, X[:, :1], "gd", epochs=1,
+               checkpoint=tmp_path / "c")
+    src = zipfile.ZipFile(tmp_path / "c")
+    head = io.BytesIO()       # a .npy header claiming 10**12 float64s (8 TB), 16 bytes of data
+    np.lib.format.write_array_header_1_0(head, {"descr": "<f8", "fortran_order": False,
+                                                "shape": (10**12,)})
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            forged = info.filename.startswith("a")
+            z.writestr(info.filename, head.getvalue() + b"\0" * 16 if forged
+                       else src.read(info))
+    with pytest.raises(ValueError, match="shorter than its header declares"):
+        parse_checkpoint(out.getvalue())
+
+
+@pytest.mark.parametrize("name", ["reader-all-missing-column.bin",
+                                  "reader-missing-after-target-drop.bin"])
+def test_mean_fill_of_a_column_with_no_values_is_refused(tmp_path, name):
+    # finding: missing="mean"/"median" left NaN inputs when every kept value of a column
+    # was missing (its mean is NaN), e.g. "x,y / nan,2"
+    from bpnn import io_tables
+    data = (HERE / name).read_bytes()
+    path = tmp_path / ("input" + (".csv", ".tsv", ".txt")[data[0] % 3])
+    path.write_bytes(data[1:])
+    df = io_tables.read_table(path)
+    for strategy in ("mean", "median"):
+        with pytest.raises(ValueError, match="no values to take the"):
+            io_tables.select_columns(df, target=[df.columns[-1]], missing=strategy)
