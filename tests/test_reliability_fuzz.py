@@ -101,3 +101,13 @@ def test_mean_fill_of_a_column_with_no_values_is_refused(tmp_path, name):
     for strategy in ("mean", "median"):
         with pytest.raises(ValueError, match="no values to take the"):
             io_tables.select_columns(df, target=[df.columns[-1]], missing=strategy)
+
+
+def test_member_flagged_as_encrypted_is_a_value_error(tmp_path):
+    # finding (Atheris, 40 s): a flipped flag bit marks manifest.json as encrypted and
+    # zipfile raised a bare RuntimeError("... is encrypted, password required ...")
+    data = (HERE / "loader-encrypted-flag.bin").read_bytes()
+    with pytest.raises(ValueError):
+        _load_bytes(tmp_path, data)
+    with pytest.raises(ValueError):
+        parse_checkpoint(data)

@@ -247,7 +247,7 @@ def parse_checkpoint(raw: bytes, name="<bytes>"):
                 raise ValueError("bad array count")
             arrays = [_read_member(z, infos[f"a{i}.npy"], len(raw)) for i in range(n)]
     except (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile, zlib.error,
-            UnicodeDecodeError, RecursionError, NotImplementedError, OverflowError,
+            UnicodeDecodeError, RecursionError, RuntimeError, OverflowError,
             TypeError, MemoryError, SyntaxError) as exc:
         raise ValueError(f"{name!r} is not a readable bpnn checkpoint ({exc})") from None
     if manifest.get("format") != FORMAT:

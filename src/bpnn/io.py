@@ -257,7 +257,7 @@ def _read_manifest(z):
     try:
         man = json.loads(z.read(info).decode("utf-8"))
     except (zipfile.BadZipFile, OSError, EOFError, UnicodeDecodeError, ValueError,
-            zlib.error, NotImplementedError, RecursionError) as exc:   # (found by fuzz/fuzz_loader.py)
+            zlib.error, RuntimeError, RecursionError) as exc:   # (found by fuzz/fuzz_loader.py)
         raise ModelFileError(f"manifest.json is unreadable (truncated or corrupt): {exc}") \
             from None
     if not isinstance(man, dict) or man.get("format") != FORMAT:
@@ -290,7 +290,7 @@ def _read_array(z, name, decl):
         _check_npy_header(buf, name, shape, dtype)    # before anything is allocated
         a = np.lib.format.read_array(buf, allow_pickle=False)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error,
-            NotImplementedError) as exc:
+            RuntimeError) as exc:   # e.g. a member flagged as encrypted (fuzzing)
         raise ModelFileError(f"array {name!r} is unreadable (truncated, corrupt or an "
                              f"object array): {exc}") from None
     if a.shape != shape or a.dtype != dtype:
