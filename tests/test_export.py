@@ -97,8 +97,8 @@ int main(void) {{
 
 @pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 def test_c_export_compiles_and_reproduces_predict(fitted, tmp_path):
-    name, model, X = fitted
-    c_src, h_src = export_c(model, tmp_path / "model.c")
+    _, model, X = fitted
+    _, h_src = export_c(model, tmp_path / "model.c")
     assert (tmp_path / "model.h").read_text() == h_src
     (tmp_path / "main.c").write_text(_c_driver(model))
     exe = tmp_path / "predict"
@@ -118,7 +118,7 @@ def test_c_export_compiles_and_reproduces_predict(fitted, tmp_path):
 def test_onnx_export_reproduces_predict(fitted, tmp_path):
     ort = pytest.importorskip("onnxruntime")
     pytest.importorskip("onnx")
-    name, model, X = fitted
+    _, model, X = fitted
     path = tmp_path / "model.onnx"
     export_onnx(model, path)
     sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
@@ -132,7 +132,7 @@ def test_onnx_export_reproduces_predict(fitted, tmp_path):
 def test_onnx_float32_graph_is_close(fitted):
     ort = pytest.importorskip("onnxruntime")
     pytest.importorskip("onnx")
-    name, model, X = fitted
+    _, model, X = fitted
     if isinstance(model, BPRegressor):
         pytest.skip("float32 outputs in target units (~1e3) round beyond 1e-5 absolute")
     sess = ort.InferenceSession(export_onnx(model, float_type="float").SerializeToString(),

@@ -25,8 +25,12 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target, unique_labels
-from sklearn.utils.validation import (_check_sample_weight, check_is_fitted, column_or_1d,
-                                      validate_data)
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from .activations import get_activation
 from .algorithms import ALGORITHMS, get_algorithm
@@ -35,7 +39,7 @@ from .network import Network
 from .preprocessing import SCALINGS, InputPreprocessor, TargetScaler, hidden_size_rule
 from .trainer import train
 
-__all__ = ["BPRegressor", "BPClassifier", "AUTO_ALGORITHMS", "diagnose"]
+__all__ = ["AUTO_ALGORITHMS", "BPClassifier", "BPRegressor", "diagnose"]
 
 #: ``algorithm="auto"`` takes the first registered name of these lists. Levenberg–Marquardt
 #: (MATLAB's default) needs a sum-of-squares loss and O(n_params²) memory, so it is only

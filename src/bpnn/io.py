@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["save", "load", "ModelFileError", "SCHEMA_VERSION", "atomic_write"]
+__all__ = ["SCHEMA_VERSION", "ModelFileError", "atomic_write", "load", "save"]
 
 FORMAT = "bpnn-model"
 SCHEMA_VERSION = 1

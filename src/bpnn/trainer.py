@@ -26,6 +26,8 @@ parameters, bit for bit, as one that was never interrupted (see :mod:`bpnn.check
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 import time as _time
 import warnings
@@ -38,7 +40,42 @@ from .data import divide
 from .objective import Objective
 from .record import TrainingRecord
 
-__all__ = ["train", "Trainer"]
+__all__ = ["train", "Trainer", "training_defaults"]
+
+_DEFAULTS = contextvars.ContextVar("bpnn_training_defaults", default=None)
+
+
+@contextlib.contextmanager
+def training_defaults(*, checkpoint=None, checkpoint_every=1, resume=None, callbacks=()):
+    """Checkpointing, resume and callbacks for the :func:`train` call made inside the block.
+
+    For callers that train through layers they do not own (the CLI trains through the
+    estimators). A checkpoint describes ONE training run, so a second ``train`` call in
+    the block (a hidden-width search, restarts) raises ValueError when checkpointing.
+    """
+    box = {"checkpoint": checkpoint, "checkpoint_every": checkpoint_every, "resume": resume,
+           "callbacks": list(callbacks), "runs": 0}
+    token = _DEFAULTS.set(box)
+    try:
+        yield box
+    finally:
+        _DEFAULTS.reset(token)
+
+
+def _apply_defaults(checkpoint, checkpoint_every, resume, callbacks):
+    box = _DEFAULTS.get()
+    if box is None:
+        return checkpoint, checkpoint_every, resume, callbacks
+    box["runs"] += 1
+    if box["runs"] > 1 and (box["checkpoint"] or box["resume"]):
+        raise ValueError("a checkpoint covers one training run, but this fit trains several "
+                         "networks (a hidden-width search or restarts): fix the hidden "
+                         "widths and use one restart to checkpoint or resume")
+    if checkpoint is None:
+        checkpoint = box["checkpoint"] if box["checkpoint"] is not None else box["resume"]
+        checkpoint_every = box["checkpoint_every"]
+    resume = box["resume"] if resume is None else resume
+    return checkpoint, checkpoint_every, resume, [*(callbacks or ()), *box["callbacks"]]
 
 
 def _finite(x) -> bool:
@@ -325,6 +362,8 @@ def train(network, X, Y, algorithm="sgd", loss="sse", *, epochs=1000, goal=0.0,
     TrainingRecord
     """
     alg = get_algorithm(algorithm, **algorithm_params)
+    checkpoint, checkpoint_every, resume, callbacks = _apply_defaults(
+        checkpoint, checkpoint_every, resume, callbacks)
     X, Y = check_pair(X, Y, network.n_inputs, network.n_outputs, network.dtype)
     sw = check_sample_weight(sample_weight, X.shape[0])
     rng = np.random.default_rng(seed)

@@ -17,8 +17,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["describe", "ModelDescription", "export", "export_python", "export_c", "export_onnx",
-           "FORMATS"]
+__all__ = [
+    "FORMATS",
+    "ModelDescription",
+    "describe",
+    "export",
+    "export_c",
+    "export_onnx",
+    "export_python",
+]
 
 FORMATS = ("python", "c", "onnx")
 
@@ -93,8 +100,9 @@ def export_c(model, path=None, prefix="bpnn") -> tuple[str, str]:
 
     Functions are named ``<prefix>_predict`` etc. (see the generated header).
     """
-    from .c import c_sources
     from pathlib import Path
+
+    from .c import c_sources
     header_name = None if path is None else Path(path).with_suffix(".h").name
     c_src, h_src = c_sources(describe(model), prefix, header_name or f"{prefix}.h")
     if path is not None:
