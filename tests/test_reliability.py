@@ -339,3 +339,17 @@ def test_same_seed_gives_bit_identical_results(alg, params):
                          **params)
         outs.append((net.params.tobytes(), rec.loss, list(rec.train_idx)))
     assert outs[0] == outs[1]
+
+
+def test_training_defaults_reach_train_through_other_layers(tmp_path):
+    from bpnn.trainer import training_defaults
+    X, Y = regression_data()
+    with training_defaults(checkpoint=tmp_path / "c", checkpoint_every=2):
+        bpnn.train(make_net(), X, Y, "sgd", "mse", epochs=3, lr=0.05)
+        with pytest.raises(ValueError, match="one training run"):
+            bpnn.train(make_net(), X, Y, "sgd", "mse", epochs=3, lr=0.05)
+    assert TrainingState.load(tmp_path / "c").epoch == 3
+    # resume= alone keeps checkpointing into the same file
+    with training_defaults(resume=tmp_path / "c"):
+        rec = bpnn.train(make_net(), X, Y, "sgd", "mse", epochs=5, lr=0.05)
+    assert rec.epochs == 5 and TrainingState.load(tmp_path / "c").epoch == 5
