@@ -97,6 +97,17 @@ def test_config_file_fills_what_the_command_line_leaves(files, capsys, tmp_path)
                                capsys)[::2], "unknown setting 'hiddden'")
 
 
+@pytest.mark.parametrize("argv", [["-q", "train", "xor"], ["train", "xor", "-q"]])
+def test_quiet_before_or_after_the_command(argv, capsys):
+    code, out, err = run(argv + ["--epochs", "3"], capsys)
+    assert code == 0 and out == "" and err == ""
+
+
+def test_builtin_tutorial_set_uses_the_tutorials_network(capsys):
+    code, out, _ = run(["train", "tutorial", "--epochs", "2"], capsys)
+    assert code == 0 and "2-3-2 logsig/logsig network, algorithm sgd" in out
+
+
 def test_gradcheck_and_explain(capsys):
     code, out, _ = run(["gradcheck", "--sizes", "2,4,3", "--activation", "tansig,softmax",
                         "--loss", "cross_entropy"], capsys)

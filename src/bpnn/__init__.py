@@ -7,6 +7,7 @@ from .activations import (Activation, GeneralizedSigmoid, Logsig, Poslin, Pureli
                           Tansig, get_activation)
 from .algorithms import algorithm_names, get_algorithm
 from .data import divide
+from .datasets import dataset_names, load_dataset
 from .explain import explain, tutorial_network
 from .gradcheck import gradcheck, numerical_gradient
 from .losses import get_loss
@@ -27,4 +28,5 @@ __all__ = [
     "Objective", "hidden_size_rule", "minmax_scaler", "pca", "standard_scaler",
     "TrainingRecord", "Trainer", "train", "__version__",
     "BPRegressor", "BPClassifier", "save", "load", "ModelFileError",
+    "dataset_names", "load_dataset",
 ]

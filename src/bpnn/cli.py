@@ -117,7 +117,8 @@ _TRAIN_KEYS = {   # option name -> type, for --config files
     "target": str, "features": str, "task": str, "hidden": str, "activation": str,
     "output_activation": str, "algorithm": str, "loss": str, "epochs": int, "goal": float,
     "max_fail": int, "min_grad": float, "time": float, "division": str, "ratios": str,
-    "scaling": str, "pca": float, "l2": float, "restarts": int, "seed": int, "missing": str,
+    "scaling": str, "target_scaling": str, "pca": float, "l2": float, "restarts": int,
+    "seed": int, "missing": str,
     "sheet": str, "init": str, "param": dict, "output": str, "report": str, "plots": str,
 }
 
@@ -215,10 +216,17 @@ def _estimator_params(args, ds, task):
     scaling = args.scaling or hints.get("scaling")
     if scaling:
         params["scaling"] = {"none": "none"}.get(scaling, scaling)
+    tscale = args.target_scaling or hints.get("target_scaling")
+    if tscale:
+        if task != "regression":
+            raise UsageError("--target-scaling applies to regression targets only")
+        params["target_scaling"] = tscale
     alg = args.algorithm or hints.get("algorithm")
     if alg:
         params["algorithm"] = alg
     extra = _key_values(args.param)
+    if not extra and not args.algorithm:
+        extra = dict(hints.get("param", {}))
     if extra:
         if "algorithm" not in params:
             raise UsageError("--param needs --algorithm: name the algorithm the parameters "
@@ -644,10 +652,14 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _common():
+def _common(default=False):
+    """--verbose and --quiet, accepted before or after the sub-command; the sub-parsers'
+    copies default to SUPPRESS so they do not overwrite a value given before it."""
     p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("--verbose", action="store_true", help="show the traceback of errors")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    p.add_argument("--verbose", action="store_true", default=default,
+                   help="show the traceback of errors")
+    p.add_argument("-q", "--quiet", action="store_true", default=default,
+                   help="print only errors")
     return p
 
 
@@ -685,6 +697,10 @@ def _add_train(sub, common):
     n.add_argument("--ratios", help="train,validation,test shares, e.g. 0.7,0.15,0.15")
     n.add_argument("--scaling", choices=("minmax", "minmax01", "standard", "none"),
                    help="input normalisation (default minmax to [-1, 1])")
+    n.add_argument("--target-scaling", dest="target_scaling",
+                   choices=("minmax", "minmax01", "standard", "none"),
+                   help="regression target normalisation, undone for predictions "
+                   "(default minmax to [-1, 1])")
     n.add_argument("--pca", type=float, help="keep N components, or a variance fraction < 1")
     n.add_argument("--l2", type=float, help="weight decay")
     n.add_argument("--init", help="initialiser: nguyen-widrow, uniform, glorot, he, zeros")
@@ -770,9 +786,9 @@ def _add_tools(sub, common):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = _common()
+    common = _common(argparse.SUPPRESS)
     p = _Parser(prog="bpnn", description="BP (back-propagation) neural networks: train, "
-                "predict, evaluate, report, export, explain.", parents=[common])
+                "predict, evaluate, report, export, explain.", parents=[_common()])
     p.add_argument("--version", action="version", version=_version())
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND",
                            parser_class=_Parser)

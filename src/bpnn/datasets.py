@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import resources
 
-import pandas as pd
-
 __all__ = ["Dataset", "load_dataset", "dataset_names", "DEFAULT_DATASET"]
 
 #: what ``bpnn train`` with no data trains on
@@ -39,7 +37,7 @@ class Dataset:
 
     name: str
     description: str
-    frame: pd.DataFrame
+    frame: "pandas.DataFrame"  # noqa: F821 - pandas is imported when a set is loaded
     target: list
     task: str
     hints: dict = field(default_factory=dict)
@@ -50,6 +48,7 @@ class Dataset:
 
 
 def _csv(name):
+    import pandas as pd
     with resources.files("bpnn").joinpath("data", name).open("r", encoding="utf-8") as f:
         return pd.read_csv(f)
 
@@ -66,8 +65,10 @@ def _sklearn(loader, target_name, classes=True):
 def _tutorial():
     return Dataset("tutorial", "the tutorial's worked example: one sample (5, 10) -> "
                    "(0.01, 0.99), 2-3-2 logsig network", _csv("tutorial.csv"), ["o1", "o2"],
-                   "regression", {"hidden": (3,), "activation": "logsig", "division": None,
-                                  "scale": "none", "algorithm": "sgd"})
+                   "regression", {"hidden": (3,), "activation": "logsig,logsig", "division": None,
+                                  "scaling": "none", "target_scaling": "none",
+                                  "algorithm": "sgd",
+                                  "param": {"lr": 0.5}})
 
 
 def _xor():
