@@ -126,3 +126,17 @@ def test_every_algorithm_is_reachable_from_train(name):
     rec = bpnn.train(net, x, y, algorithm=name, loss="mse", epochs=3)
     assert rec.algorithm == name and rec.epochs >= 1 and np.isfinite(rec.final_loss)
     assert rec.final_loss == pytest.approx(net.loss(x, y, "mse"))
+
+
+@pytest.mark.parametrize("name, kw", [("adam", {"batch_size": 8, "lr": 0.01}),
+                                      ("sgd", {"batch_size": 8, "momentum": 0.9,
+                                               "nesterov": True, "lr": 0.05})])
+def test_mini_batch_algorithms_learn_and_repeat_bit_for_bit(name, kw):
+    x, y = noisy_sine(noise=0.0)
+    out = []
+    for _ in range(2):
+        net = bpnn.Network([1, 8, 1], ["tansig", "purelin"], init="nguyen-widrow", seed=0)
+        rec = bpnn.train(net, x, y, algorithm=name, loss="mse", epochs=300, seed=4, **kw)
+        out.append(net.params.copy())
+    assert rec.final_loss < 0.1 * rec.loss[0]
+    assert np.array_equal(out[0], out[1])

@@ -3,8 +3,8 @@
 M. F. Møller, "A scaled conjugate gradient algorithm for fast supervised learning",
 Neural Networks 6 (1993) 525–533. No line search: the curvature along ``p`` comes from a
 finite difference of gradients, and a Levenberg–Marquardt-like ``λ`` keeps the local
-quadratic model honest. One iteration (two gradients, one loss) is one epoch. The step
-numbers in the comments are the paper's.
+quadratic model honest. One iteration (two gradients, one loss) is one epoch; the record's
+``mu`` series holds λ. The step numbers in the comments are the paper's.
 """
 from __future__ import annotations
 
@@ -46,6 +46,8 @@ class SCG(Algorithm):
 
     def step(self, objective, w, st):
         r, p, lam, lam_bar, delta = -st.g, st.p, st.lam, st.lam_bar, st.delta
+        if float(p @ r) <= 0:                                # lost descent (rounding): restart
+            p, st = r.copy(), st._replace(success=True, k=0.0)
         pp = float(p @ p)
         info = StepInfo(loss=st.f, grad_norm=float(np.linalg.norm(st.g)), mu=lam)
         if pp == 0.0:
