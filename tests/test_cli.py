@@ -197,3 +197,21 @@ def test_predict_columns_by_name_not_position(files, capsys, tmp_path):
     got = pd.read_csv(pd.io.common.StringIO(out))["prediction"].to_numpy()
     want = bpnn.load(files / "reg.bpnn").predict(df[["a", "b", "c"]])
     np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_excel_in_parquet_out_and_a_report_without_data(files, capsys, tmp_path):
+    df = pd.read_csv(files / "reg.csv")
+    df.to_excel(tmp_path / "in.xlsx", index=False)
+    code, _, err = run(["predict", str(files / "reg.bpnn"), str(tmp_path / "in.xlsx"),
+                        "--with-inputs", "-o", str(tmp_path / "out.parquet")], capsys)
+    assert code == 0, err
+    out = pd.read_parquet(tmp_path / "out.parquet")
+    assert list(out.columns) == ["a", "b", "c", "prediction"]
+    want = bpnn.load(files / "reg.bpnn").predict(df[["a", "b", "c"]])
+    np.testing.assert_allclose(out["prediction"], want, rtol=1e-12)
+    # no DATA: the record's curves and the network only, and a hint about DATA
+    code, out_text, err = run(["report", str(files / "reg.bpnn"), "-o",
+                               str(tmp_path / "r.html")], capsys)
+    assert code == 0 and "give DATA" in out_text
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") == 3 and "Metrics" not in html

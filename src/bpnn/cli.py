@@ -340,7 +340,7 @@ def cmd_train(args):
     data = data_from_model(model, X, y, rec, task)
     data.target_names = list(Y.columns)
     settings = {"task": task, "data": source, "targets": ", ".join(map(str, Y.columns)),
-                "hidden": model.hidden_}
+                **_model_settings(model)}
     if show:
         sizes = "-".join(map(str, model.network_.sizes))
         acts = "/".join(a.name for a in model.network_.activations)
@@ -368,6 +368,15 @@ def _write_training_outputs(args, model, rec, data, settings, console):
                 console.print(f"{what} written to {path}")
         if not args.output:
             console.print("(save the model with -o model.bpnn)")
+
+
+def _model_settings(model) -> dict:
+    """The estimator's hyper-parameters and what fitting chose, for the report."""
+    skip = ("verbose", "warn")
+    out = {k: v for k, v in model.get_params().items() if k not in skip and v is not None}
+    out.update({"hidden (fitted)": getattr(model, "hidden_", None),
+                "algorithm (fitted)": getattr(model, "algorithm_", None)})
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def _plots_only(directory, record, network, data):
@@ -513,8 +522,7 @@ def cmd_report(args):
     model = _load_model(args.model)
     rec = getattr(model, "record_", None)
     data, source = _evaluation_data(args, model, rec) if args.data is not None else (None, None)
-    settings = {"hidden": getattr(model, "hidden_", None),
-                "algorithm": getattr(model, "algorithm_", None), "data": source}
+    settings = {"data": source, **_model_settings(model)}
     settings = {k: v for k, v in settings.items() if v is not None}
     write_report(args.output, rec, model.network_, data, settings,
                  title=args.title or f"bpnn training report: {Path(args.model).name}",

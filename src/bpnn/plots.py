@@ -256,7 +256,7 @@ def plot_network(network, input_names=None, output_names=None, max_units=12) -> 
         if len(s) < sizes[k]:
             ax.text(k, 0, "⋮", ha="center", va="center", fontsize=14, zorder=4)
         label = "input" if k == 0 else (network.activations[k - 1].name)
-        ax.text(k, top + 0.7, f"{label}\n{sizes[k]} units", ha="center", fontsize=9)
+        ax.text(k, top + 0.7, f"{label}\n{sizes[k]} unit{'s' if sizes[k] > 1 else ''}", ha="center", fontsize=9)
     _label_units(ax, pos[0], input_names, -0.18, "right")
     _label_units(ax, pos[-1], output_names, 0.18, "left")
     ax.set_title(f"Network {'-'.join(map(str, sizes))}: {network.n_params} parameters "

@@ -278,16 +278,21 @@ def render_html(record=None, network=None, data: ReportData | None = None,
         body += ["<h2>Metrics</h2>", _metrics_table(split_metrics(data))]
     if figures:
         body.append("<h2>Plots</h2>")
+        if record is not None and data is not None:
+            body.append('<p class="sub">The loss curves are computed on the targets the '
+                        "network was trained on (after normalisation); the metrics above "
+                        "and the plots of outputs are in the data's own units.</p>")
         body += [_figure_html(cap, png) for cap, png in figures.values()]
     if network is not None:
         acts = ", ".join(a.name for a in network.activations)
         body += ["<h2>Network</h2>", f"<p>Layers {_e(network.sizes)}; activations {_e(acts)}; "
                  f"{network.n_params} parameters.</p>"]
-    rows = [[k, v if isinstance(v, (int, float, np.number)) else str(v)]
-            for k, v in {**(record.params if record is not None else {}),
-                         **(settings or {})}.items()]
+    table = dict(settings or {})
     if record is not None:
-        rows += [["loss", record.loss_name], ["goal", record.goal]]
+        table.update({f"{record.algorithm}: {k}": v for k, v in record.params.items()})
+        table.update({"loss (used)": record.loss_name, "goal": record.goal})
+    rows = [[k, v if isinstance(v, (int, float, np.number)) else str(v)]
+            for k, v in table.items()]
     if rows:
         body += ["<h2>Hyper-parameters</h2>", _table(rows, ["setting", "value"])]
     if data is not None:
