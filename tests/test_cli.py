@@ -215,3 +215,24 @@ def test_excel_in_parquet_out_and_a_report_without_data(files, capsys, tmp_path)
     assert code == 0 and "give DATA" in out_text
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert html.count("data:image/png;base64,") == 3 and "Metrics" not in html
+
+
+@pytest.mark.parametrize("exc, code, words", [
+    (ImportError("No module named 'onnx'", name="onnx"), 2, ["needs the 'onnx' package"]),
+    (RuntimeError("a bug"), 1, ["internal error: RuntimeError: a bug", "--verbose"]),
+    (ImportError("circular", name="bpnn.report"), 1, ["internal error: ImportError"]),
+])
+def test_missing_packages_are_user_errors_bugs_are_not(exc, code, words, monkeypatch, capsys):
+    def boom(args):
+        raise exc
+    monkeypatch.setattr("bpnn.cli.cmd_datasets", boom)
+    got, _, err = run(["datasets"], capsys)
+    assert got == code and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert all(w in err for w in words), err
+
+
+def test_config_values_are_type_checked(files, capsys, tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('epochs = "many"\n')
+    code, _, err = run(["train", str(files / "reg.csv"), "--config", str(cfg)], capsys)
+    assert_one_line_error(code, err, "'epochs'", "must be an integer", "'many'")

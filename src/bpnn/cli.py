@@ -12,6 +12,7 @@ commands so that ``bpnn --help`` is instant.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import traceback
 from pathlib import Path
@@ -153,9 +154,19 @@ def _apply_config(args):
             args.param = [f"{a}={b}" for a, b in value.items()] + list(args.param or [])
             continue
         if getattr(args, k, None) is None:
-            if isinstance(value, list):
-                value = ",".join(map(str, value))
-            setattr(args, k, value)
+            setattr(args, k, _config_value(key, value, _TRAIN_KEYS[k], p))
+
+
+def _config_value(key, value, kind, path):
+    if isinstance(value, list):        # hidden = [10, 5] -> "10,5"
+        value = ",".join(map(str, value))
+    if kind is str:
+        return str(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            (kind is int and not float(value).is_integer()):
+        what = "an integer" if kind is int else "a number"
+        raise UsageError(f"{key!r} in {str(path)!r} must be {what}, got {value!r}")
+    return kind(value)
 
 
 def _detect_task(Y, explicit, ds):
@@ -195,55 +206,56 @@ def _activations(text, n_hidden):
                      f"give {counts}")
 
 
-def _estimator_params(args, ds, task):
-    hints = dict(ds.hints) if ds is not None else {}
+def _network_params(args, hints):
+    """--hidden and --activation (the data set's hints fill what is not given)."""
     if args.hidden is None:
         hidden = tuple(hints.get("hidden", (10,)))
     elif str(args.hidden).strip().lower() == "auto":
         hidden = "auto"
     else:
         hidden = tuple(_ints(args.hidden, "--hidden"))
-    n_hidden = 1 if hidden == "auto" else len(hidden)
-    act, out_act = _activations(args.activation or hints.get("activation"), n_hidden)
-    params = {"hidden": hidden, "random_state": args.seed if args.seed is not None else 0}
-    if act is not None:
-        params["activation"] = act
-    out_act = args.output_activation or out_act
-    if out_act:
-        params["output_activation"] = out_act
+    act, out_act = _activations(args.activation or hints.get("activation"),
+                                1 if hidden == "auto" else len(hidden))
+    params = {"hidden": hidden, "activation": act,
+              "output_activation": args.output_activation or out_act}
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def _algorithm_params(args, hints):
+    """--algorithm and its --param KEY=VALUE pairs."""
+    alg = args.algorithm or hints.get("algorithm")
+    extra = _key_values(args.param) or ({} if args.algorithm else dict(hints.get("param", {})))
+    if extra and not alg:
+        raise UsageError("--param needs --algorithm: name the algorithm the parameters "
+                         f"belong to (got {', '.join(extra)})")
+    params = {"algorithm": alg} if alg else {}
+    if extra:
+        params["algorithm_params"] = extra
+    return params
+
+
+_SIMPLE = {"loss": "loss", "epochs": "epochs", "goal": "goal", "max_fail": "max_fail",
+           "min_grad": "min_grad", "time": "time_limit", "l2": "l2", "restarts": "n_restarts",
+           "init": "init", "scaling": "scaling", "target_scaling": "target_scaling"}
+
+
+def _estimator_params(args, ds, task):
+    """Map the train options (and a built-in set's hints) to estimator parameters."""
+    hints = dict(ds.hints) if ds is not None else {}
+    params = {"random_state": args.seed if args.seed is not None else 0,
+              **_network_params(args, hints), **_algorithm_params(args, hints)}
     division = args.division if args.division is not None else hints.get("division", "random")
     params["division"] = None if division in (None, "none") else division
-    scaling = args.scaling or hints.get("scaling")
-    if scaling:
-        params["scaling"] = {"none": "none"}.get(scaling, scaling)
-    tscale = args.target_scaling or hints.get("target_scaling")
-    if tscale:
-        if task != "regression":
-            raise UsageError("--target-scaling applies to regression targets only")
-        params["target_scaling"] = tscale
-    alg = args.algorithm or hints.get("algorithm")
-    if alg:
-        params["algorithm"] = alg
-    extra = _key_values(args.param)
-    if not extra and not args.algorithm:
-        extra = dict(hints.get("param", {}))
-    if extra:
-        if "algorithm" not in params:
-            raise UsageError("--param needs --algorithm: name the algorithm the parameters "
-                             f"belong to (got {', '.join(extra)})")
-        params["algorithm_params"] = extra
-    simple = {"loss": "loss", "epochs": "epochs", "goal": "goal", "max_fail": "max_fail",
-              "min_grad": "min_grad", "time": "time_limit", "l2": "l2", "restarts": "n_restarts",
-              "init": "init"}
-    for opt, name in simple.items():
-        if getattr(args, opt) is not None:
-            params[name] = getattr(args, opt)
+    for opt, name in _SIMPLE.items():
+        value = getattr(args, opt) if getattr(args, opt) is not None else hints.get(opt)
+        if value is not None:
+            params[name] = value
+    if "target_scaling" in params and task != "regression":
+        raise UsageError("--target-scaling applies to regression targets only")
     if args.ratios is not None:
         params["ratios"] = tuple(_floats(args.ratios, "--ratios"))
     if args.pca is not None:
         params["pca"] = int(args.pca) if float(args.pca) >= 1 else float(args.pca)
-    if task == "classification" and args.scaling is None and "scaling" not in params:
-        pass   # the estimator's default (min-max to [-1, 1]) suits both tasks
     return params
 
 
@@ -335,7 +347,8 @@ def cmd_train(args):
     if show:
         console.print(f"training on {source}: {X.shape[0]} samples, {X.shape[1]} inputs -> "
                       f"{', '.join(Y.columns)}; task {task} ({why})")
-    y = _fit(model, X, Y, task)
+    with _checkpointing(args, model) as interrupt:
+        y = _fit(model, X, Y, task)
     rec = model.record_
     data = data_from_model(model, X, y, rec, task)
     data.target_names = list(Y.columns)
@@ -347,7 +360,29 @@ def cmd_train(args):
         _print_summary(console, model, data, rec,
                        f"{sizes} {acts} network, algorithm {model.algorithm_}")
     _write_training_outputs(args, model, rec, data, settings, console if show else None)
+    if interrupt.requested:
+        print(f"bpnn train: interrupted after epoch {rec.epochs}" +
+              ("; the best model so far was saved" if args.output else ""), file=sys.stderr)
+        return 130
     return EXIT_OK if np.isfinite(rec.final_loss) else EXIT_FAIL
+
+
+@contextlib.contextmanager
+def _checkpointing(args, model):
+    """Ctrl-C → stop after the current epoch; --checkpoint/--resume for the one training run."""
+    from .checkpoint import GracefulInterrupt
+    from .trainer import training_defaults
+    if args.checkpoint_every < 1:
+        raise UsageError(f"--checkpoint-every must be >= 1, got {args.checkpoint_every}")
+    one_run = model.get_params().get("hidden") != "auto" and \
+        model.get_params().get("n_restarts", 1) == 1
+    if (args.checkpoint or args.resume) and not one_run:
+        raise UsageError("--checkpoint/--resume need one training run: give --hidden "
+                         "widths (not auto) and --restarts 1")
+    with GracefulInterrupt() as interrupt, training_defaults(
+            checkpoint=args.checkpoint, checkpoint_every=args.checkpoint_every,
+            resume=args.resume, callbacks=[interrupt]):
+        yield interrupt
 
 
 def _write_training_outputs(args, model, rec, data, settings, console):
@@ -721,6 +756,12 @@ def _add_train(sub, common):
     o.add_argument("--plots", help="write the report's figures as PNG into this directory")
     o.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="live progress line (default: on when the output is a terminal)")
+    c = t.add_argument_group("checkpoints (Ctrl-C stops after the epoch, saves -o, exits 130)")
+    c.add_argument("--checkpoint", help="write a crash-safe checkpoint to this file")
+    c.add_argument("--checkpoint-every", dest="checkpoint_every", type=int, default=1,
+                   metavar="N", help="checkpoint every N epochs (default 1) and at the end")
+    c.add_argument("--resume", metavar="CHECKPOINT", help="continue the run saved in "
+                   "CHECKPOINT (give the same options); ends as if never interrupted")
     t.set_defaults(func=cmd_train)
 
 
@@ -819,25 +860,35 @@ def _one_line(exc) -> str:
     return text or type(exc).__name__
 
 
+def _user_error(exc):
+    """The one-line message for a user's error, or None for a bug (exit 1)."""
+    if isinstance(exc, ImportError):
+        top = (exc.name or "").split(".")[0]
+        return None if top in ("", "bpnn") else \
+            f"this needs the {top!r} package, which is not installed (pip install {top})"
+    if isinstance(exc, (ValueError, OSError)):
+        msg = _one_line(exc)
+        if isinstance(exc, OSError) and exc.filename and str(exc.filename) not in msg:
+            msg = f"{msg}: {exc.filename!r}"
+        return msg
+    return None
+
+
 def main(argv=None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 failed, 2 usage/data error)."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, OSError, KeyError) as exc:
-        if args.verbose:
-            traceback.print_exc()
-        msg = _one_line(exc)
-        if isinstance(exc, OSError) and exc.filename and str(exc.filename) not in msg:
-            msg = f"{msg}: {exc.filename!r}"
-        print(f"bpnn {args.command}: error: {msg}", file=sys.stderr)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"bpnn {args.command}: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:   # noqa: BLE001 - a bug: still one line unless --verbose
+    except Exception as exc:   # noqa: BLE001 - every error is one line unless --verbose
         if args.verbose:
             traceback.print_exc()
+        msg = _user_error(exc)
+        if msg is not None:
+            print(f"bpnn {args.command}: error: {msg}", file=sys.stderr)
+            return EXIT_USAGE
         print(f"bpnn {args.command}: internal error: {type(exc).__name__}: {_one_line(exc)} "
               "(run with --verbose for the traceback)", file=sys.stderr)
         return EXIT_FAIL
