@@ -227,6 +227,35 @@ def sgd_epoch(params, sizes, w_off, b_off, codes, A, B, X, Y, sw, order,
     return total
 
 
+@jit
+def forward_rows(params, sizes, w_off, b_off, codes, A, B, X, out):
+    """out[i] <- the network's output for each row X[i] (no checks; the fast predict path).
+
+    One row at a time through one scratch buffer, so that small batches and single rows pay
+    no per-layer call overhead. Shapes: X (N, sizes[0]), out (N, sizes[L]). Returns -1, or
+    the first row holding a NaN/inf (``out`` is then incomplete): the caller's check is free.
+    """
+    L = sizes.shape[0] - 1
+    a_off = np.zeros(L + 2, np.uint64)
+    for k in range(L + 1):
+        a_off[k + 1] = a_off[k] + sizes[k]
+    acts = np.empty(a_off[L + 1], params.dtype)
+    for i in range(X.shape[0]):
+        finite = True
+        for u in range(sizes[0]):
+            acts[u] = X[i, u]
+            finite &= math.isfinite(X[i, u])
+        if not finite:
+            return i
+        for k in range(L):
+            _layer_forward(params, w_off[k], b_off[k], sizes[k], sizes[k + 1],
+                           acts, a_off[k], a_off[k + 1])
+            activate_inplace(codes[k], A[k], B[k], acts, a_off[k + 1], sizes[k + 1])
+        for j in range(sizes[L]):
+            out[i, j] = acts[a_off[L] + j]
+    return -1
+
+
 def layout_arrays(network):
     """The network's layout as the flat arrays the kernels take (offsets and sizes uint64)."""
     sizes = np.asarray(network.sizes, dtype=np.uint64)

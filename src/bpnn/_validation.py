@@ -18,7 +18,9 @@ def as_2d(A, name: str, n_cols: int | None = None, dtype=np.float64) -> np.ndarr
         raise ValueError(f"{name} is empty (shape {arr.shape}): need at least one sample")
     if n_cols is not None and arr.shape[1] != n_cols:
         raise ValueError(f"{name} has {arr.shape[1]} columns, expected {n_cols}")
-    if not np.all(np.isfinite(arr)):
+    # a finite sum proves every entry finite without a boolean copy of the array; only a
+    # non-finite sum (a NaN/inf, or an overflow) pays for the element-wise search
+    if not np.isfinite(np.sum(arr)) and not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise ValueError(f"{name} holds a non-finite value {float(arr[tuple(bad)])!r} "
                          f"at row {bad[0]}, column {bad[1]}")

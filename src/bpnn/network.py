@@ -16,8 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scipy.special import expit
+
 from ._validation import as_2d, check_pair, check_sample_weight
-from .activations import Activation, get_activation
+from . import _kernels
+from .activations import (Activation, GeneralizedSigmoid, Logsig, Poslin, Purelin, Softmax,
+                          Tansig, get_activation)
 from .initializers import get_initializer
 from .losses import get_loss
 
@@ -59,6 +63,73 @@ def _parse_activations(activations, n_layers):
         return [get_activation(a) for a in activations]
     act = get_activation(activations)
     return [get_activation(act.spec()) for _ in range(n_layers)]
+
+
+# -- lean (in-place) paths -------------------------------------------------------------------
+# The built-in activations have kernel codes 0-4 and derivatives that can be written through
+# their outputs a = f(z) alone (relu: a > 0 exactly where z > 0). For them the fast paths keep
+# no z: each layer's pre-activation buffer is overwritten by f(z) in place and back-propagation
+# reads a. Any other Activation goes through the general path (forward_trace/backward).
+_BUILTIN_ACTS = (GeneralizedSigmoid, Logsig, Tansig, Purelin, Poslin, Softmax)
+#: up to this many rows, prediction runs the compiled row-by-row kernel (no per-layer calls);
+#: beyond it BLAS matrix products over the whole batch are faster
+_KERNEL_ROWS = 8
+
+
+def _activate_(act, x):
+    """x <- f(x) in place for a built-in activation."""
+    code = act.code
+    if code == 1:                         # A * expit(x / B)
+        A, B = act.params
+        if B != 1.0:
+            x /= B
+        expit(x, out=x)
+        if A != 1.0:
+            x *= A
+    elif code == 2:
+        np.tanh(x, out=x)
+    elif code == 3:
+        np.maximum(x, 0.0, out=x)
+    elif code == 4:                       # softmax, shifted by the row max
+        x -= x.max(axis=1, keepdims=True)
+        np.exp(x, out=x)
+        x /= x.sum(axis=1, keepdims=True)
+    return x
+
+
+def _backprop_(act, a, g, tmp):
+    """g <- dL/dz in place given g = dL/da and the outputs a; ``tmp`` is scratch like a."""
+    code = act.code
+    if code == 1:                         # f' = a (A - a) / (A B)
+        A, B = act.params
+        np.subtract(A, a, out=tmp)
+        tmp *= a
+        if A * B != 1.0:
+            tmp /= A * B
+        g *= tmp
+    elif code == 2:                       # f' = 1 - a^2
+        np.multiply(a, a, out=tmp)
+        np.subtract(1.0, tmp, out=tmp)
+        g *= tmp
+    elif code == 3:                       # f' = [a > 0]
+        g *= a > 0
+    elif code == 4:                       # J^T g = a (g - <g, a>)
+        np.multiply(g, a, out=tmp)
+        g -= tmp.sum(axis=1, keepdims=True)
+        g *= a
+    return g
+
+
+class _Workspace:
+    """Preallocated per-layer buffers for up to ``rows`` samples: a[k] = n(k+1) (rows, width),
+    d[k] = dL/dz of hidden layer k, tmp scratch, gW a weight-shaped scratch for accumulation."""
+
+    def __init__(self, sizes, rows, dtype):
+        self.rows = rows
+        self.a = [np.empty((rows, w), dtype) for w in sizes[1:]]
+        self.d = [np.empty((rows, w), dtype) for w in sizes[1:-1]]
+        self.tmp = [np.empty((rows, w), dtype) for w in sizes[1:]]
+        self.gW = np.empty(max(i * o for i, o in zip(sizes[:-1], sizes[1:])), dtype)
 
 
 class Network:
@@ -156,6 +227,7 @@ class Network:
         other.__dict__.update(self.__dict__)
         other._params = self._params.copy()
         other.activations = list(self.activations)
+        other._ws = None
         other._make_views()
         return other
 
@@ -187,12 +259,101 @@ class Network:
 
     def forward(self, X) -> np.ndarray:
         """Outputs for inputs X of shape (n_samples, n_inputs) -> (n_samples, n_outputs)."""
-        a = self._check_X(X)
-        for W, b, act in zip(self.weights, self.biases, self.activations):
-            a = act(a @ W.T + b)
-        return a
+        if (type(X) is np.ndarray and X.ndim == 2 and 0 < X.shape[0] <= _KERNEL_ROWS
+                and X.dtype == self.dtype and X.shape[1] == self.sizes[0]
+                and X.flags.c_contiguous and self._lean):
+            # a few rows: the compiled kernel checks finiteness as it reads them
+            out = np.empty((X.shape[0], self.sizes[-1]), self.dtype)
+            if _kernels.forward_rows(self._params, *self._kernel_layout(), X, out) < 0:
+                return out
+        return self.predict_unchecked(np.ascontiguousarray(self._check_X(X)))
 
     predict = forward
+
+    # -- lean paths (no validation, no temporaries beyond preallocated buffers) -----------
+    @property
+    def _lean(self) -> bool:
+        """True when every activation is a built-in one that the in-place paths handle."""
+        return all(type(a) in _BUILTIN_ACTS for a in self.activations)
+
+    def _kernel_layout(self):
+        """The layout arrays of :mod:`bpnn._kernels`, built once per network."""
+        lay = self.__dict__.get("_layout")
+        if lay is None:
+            lay = self._layout = _kernels.layout_arrays(self)
+        return lay
+
+    def _chunk_rows(self) -> int:
+        """Rows per chunk so that one layer buffer set holds about 2**20 numbers."""
+        return max(64, (1 << 20) // max(1, sum(self.sizes[1:])))
+
+    def _workspace(self, rows) -> _Workspace:
+        ws = self.__dict__.get("_ws")
+        if ws is None or ws.rows < rows or ws.a[0].dtype != self.dtype:
+            ws = self._ws = _Workspace(self.sizes, rows, self.dtype)
+        return ws
+
+    def _forward_into(self, X, ws, out=None, keep_z=False):
+        """Forward pass for the rows X (already checked): hidden outputs go to ``ws``, the
+        output layer to ``out`` (or ``ws.a[-1]``). Returns the output view, or
+        ``(z_out, output)`` with ``keep_z`` (z of the output layer kept in ``ws.tmp[-1]``)."""
+        n, a, L = X.shape[0], X, self.n_layers
+        for k, (W, b, act) in enumerate(zip(self.weights, self.biases, self.activations)):
+            dest = out if (out is not None and k == L - 1) else ws.a[k][:n]
+            z = ws.tmp[k][:n] if (keep_z and k == L - 1) else dest
+            np.matmul(a, W.T, out=z)
+            z += b
+            if z is not dest:
+                np.copyto(dest, z)
+            a = _activate_(act, dest)
+        return (z, a) if keep_z else a
+
+    def _backward_into(self, X, ws, delta, grad, accumulate=False):
+        """Gradient from the output sensitivity ``delta`` (n, m) into the flat ``grad``
+        (added to it when ``accumulate``), after :meth:`_forward_into` filled ``ws``.
+        ``delta`` is overwritten."""
+        n = X.shape[0]
+        for k in range(self.n_layers - 1, -1, -1):
+            wo, bo = self.offsets[k]
+            W = self.weights[k]
+            a_prev = X if k == 0 else ws.a[k - 1][:n]
+            gW = grad[wo:bo].reshape(W.shape)
+            if accumulate:
+                tmp = ws.gW[:W.size].reshape(W.shape)
+                np.matmul(delta.T, a_prev, out=tmp)
+                gW += tmp
+                grad[bo:bo + W.shape[0]] += delta.sum(axis=0)
+            else:
+                np.matmul(delta.T, a_prev, out=gW)
+                np.sum(delta, axis=0, out=grad[bo:bo + W.shape[0]])
+            if k > 0:
+                g = ws.d[k - 1][:n]
+                np.matmul(delta, W, out=g)
+                delta = _backprop_(self.activations[k - 1], a_prev, g, ws.tmp[k - 1][:n])
+        return grad
+
+    def predict_unchecked(self, X, out=None) -> np.ndarray:
+        """Outputs for a C-contiguous 2-D array X of this network's dtype, without checks.
+
+        The fast path behind :meth:`forward`/:meth:`predict`; callers guarantee the shape,
+        dtype and finiteness (internal loops, or after one validation at a boundary).
+        """
+        n = X.shape[0]
+        if not self._lean:
+            a = X
+            for W, b, act in zip(self.weights, self.biases, self.activations):
+                a = act(a @ W.T + b)
+            return a
+        if out is None:
+            out = np.empty((n, self.n_outputs), self.dtype)
+        if n <= _KERNEL_ROWS and X.dtype == self.dtype:   # a few rows: one compiled call
+            _kernels.forward_rows(self._params, *self._kernel_layout(), X, out)
+            return out
+        step = self._chunk_rows()
+        ws = self._workspace(min(n, step))
+        for s in range(0, n, step):
+            self._forward_into(X[s:s + step], ws, out[s:s + step])
+        return out
 
     def forward_trace(self, X) -> Trace:
         """Forward pass keeping z(k) and n(k) of every layer (see :class:`Trace`)."""
@@ -246,20 +407,31 @@ class Network:
         Row ``i * n_outputs + j`` is d y_ij / d params — the residual Jacobian that
         Levenberg–Marquardt needs (residual r = y - d has the same Jacobian).
         """
+        return self._outputs_and_jacobian(self._check_X(X))[1]
+
+    def _outputs_and_jacobian(self, X):
+        """``(Y, J)`` for checked rows X: the outputs (N, m) and the Jacobian (N*m, P) from
+        one forward pass; every block of J is written in place (no per-layer temporaries).
+
+        All m outputs back-propagate at once: delta[i, j, :] = d y_ij / d z(k)[i, :].
+        """
         trace = self.forward_trace(X)
         N, m = trace.output.shape
         J = np.empty((N, m, self.n_params), dtype=self.dtype)
-        # delta[i, j, :] = d y_ij / d z(K)[i, :], one seed per output unit j
         eye = np.broadcast_to(np.eye(m, dtype=self.dtype), (N, m, m))
         K = self.n_layers - 1
-        delta = self.activations[K].backprop(trace.z[K][:, None, :], trace.n[K + 1][:, None, :], eye)
+        delta = self.activations[K].backprop(trace.z[K][:, None, :], trace.n[K + 1][:, None, :],
+                                             eye)
         for k in range(K, -1, -1):
             wo, bo = self.offsets[k]
             n_out, n_in = self.weights[k].shape
-            J[:, :, wo:bo] = (delta[:, :, :, None] * trace.n[k][:, None, None, :]).reshape(N, m, -1)
+            block = J[:, :, wo:bo]
+            block.shape = (N, m, n_out, n_in)       # a view: raises rather than copy
+            # d y / d W(k)[r, c] = delta[r] * n(k-1)[c]
+            np.multiply(delta[:, :, :, None], trace.n[k][:, None, None, :], out=block)
             J[:, :, bo:bo + n_out] = delta
             if k > 0:
                 g = delta @ self.weights[k]
                 delta = self.activations[k - 1].backprop(trace.z[k - 1][:, None, :],
                                                          trace.n[k][:, None, :], g)
-        return J.reshape(N * m, self.n_params)
+        return trace.output, J.reshape(N * m, self.n_params)

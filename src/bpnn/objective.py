@@ -14,9 +14,11 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import check_pair, check_sample_weight
-from .losses import get_loss
+from .losses import MAE, MSE, SSE, CrossEntropy, get_loss
 
 __all__ = ["Objective"]
+
+_LEAN_LOSSES = (SSE, MSE, MAE, CrossEntropy)
 
 
 class Objective:
@@ -44,9 +46,72 @@ class Objective:
 
     def batch(self, idx) -> "Objective":
         """The same objective restricted to rows ``idx`` (loss normalised on the batch)."""
+        sub = object.__new__(Objective)          # rows already checked: no validation
+        sub.__dict__.update(self.__dict__)
+        sub.X, sub.Y = self.X[idx], self.Y[idx]
+        sub.sample_weight = None if self.sample_weight is None else self.sample_weight[idx]
+        sub.n_evals = 0
+        return sub
+
+    # -- lean evaluation: preallocated buffers, in-place activations, chunks of rows --------
+    @property
+    def lean(self) -> bool:
+        """True when the in-place, chunked paths apply (built-in activations and losses)."""
+        return self.network._lean and type(self.loss) in _LEAN_LOSSES
+
+    def _rows(self, X, Y, sw, total, grad=None, accumulate=False, need_value=True):
+        """Loss of rows (X, Y, sw) as their share of a set whose total weight is ``total``;
+        with ``grad`` also its gradient (added to ``grad`` when ``accumulate``). Without
+        ``need_value`` a cross-entropy loss skips its value (returns nan): dL/dz = (y - d)/n
+        needs no logarithms."""
+        net = self.network
+        z, a = net._forward_into(X, net._workspace(X.shape[0]), keep_z=True)
+        if grad is None:
+            value = self.loss.value_from_z(z, a, Y, net.activations[-1], sw)
+        elif not need_value and type(self.loss) is CrossEntropy:
+            value, delta = float("nan"), np.subtract(a, Y, out=a)
+            if sw is not None:
+                delta *= sw[:, None]
+            delta /= X.shape[0] if sw is None else float(np.sum(sw))
+        else:
+            value, delta = self.loss.output_delta(z, a, Y, net.activations[-1], sw)
+        if type(self.loss) is not SSE:           # mean losses: re-weight the chunk's mean
+            part = X.shape[0] if sw is None else float(np.sum(sw))
+            f = part / total
+            value *= f
+            if grad is not None and f != 1.0:
+                delta *= f
+        if grad is not None:
+            net._backward_into(X, net._workspace(X.shape[0]), delta, grad, accumulate)
+        return value
+
+    def _chunked(self, grad=None):
+        """Sum of :meth:`_rows` over chunks of rows (memory bounded by the chunk size)."""
+        n, sw = self.n_samples, self.sample_weight
+        total = float(n) if sw is None else float(np.sum(sw))
+        step = self.network._chunk_rows()
+        value = 0.0
+        for s in range(0, n, step):
+            sl = slice(s, s + step)
+            value += self._rows(self.X[sl], self.Y[sl], None if sw is None else sw[sl], total,
+                                grad, accumulate=s > 0)
+        return value
+
+    def grad_rows(self, idx, grad, xbuf=None, ybuf=None, need_value=True):
+        """Loss of the mini-batch ``idx`` (normalised on the batch) and its gradient written
+        into ``grad``, at the network's current parameters; rows are gathered into ``xbuf``/
+        ``ybuf`` when given. The lean mini-batch step; needs :attr:`lean`. With
+        ``need_value=False`` the loss may be skipped (nan) where it costs extra work."""
+        n = len(idx)
+        X = np.take(self.X, idx, axis=0, out=None if xbuf is None else xbuf[:n])
+        Y = np.take(self.Y, idx, axis=0, out=None if ybuf is None else ybuf[:n])
         sw = None if self.sample_weight is None else self.sample_weight[idx]
-        return Objective(self.network, self.loss, self.X[idx], self.Y[idx], sw, self.l2,
-                         _checked=True)
+        total = float(n) if sw is None else float(np.sum(sw))
+        value = self._rows(X, Y, sw, total, grad, need_value=need_value)
+        pen, pgrad = self._penalty(self.network.params)
+        if pgrad is not None:
+            grad += pgrad
+        return value + pen
 
     def _set(self, w):
         if w is not self.network.params:
@@ -61,6 +126,8 @@ class Objective:
     def value(self, w) -> float:
         self._set(w)
         self.n_evals += 1
+        if self.lean:
+            return self._chunked() + self._penalty(w)[0]
         net = self.network
         a = self.X
         for W, b, act in zip(net.weights[:-1], net.biases[:-1], net.activations[:-1]):
@@ -73,6 +140,13 @@ class Objective:
     def value_and_grad(self, w):
         self._set(w)
         self.n_evals += 1
+        if self.lean:
+            grad = np.empty_like(self.network.params)
+            value = self._chunked(grad)
+            pen, pgrad = self._penalty(w)
+            if pgrad is not None:
+                grad += pgrad
+            return value + pen, grad
         net = self.network
         trace = net.forward_trace(self.X)
         value, delta = self.loss.output_delta(trace.z[-1], trace.n[-1], self.Y,
@@ -99,8 +173,8 @@ class Objective:
         """
         self._set(w)
         X, Y = self.X[rows], self.Y[rows]
-        J = self.network.jacobian(X)
-        r = (self.network.forward(X) - Y)
+        out, J = self.network._outputs_and_jacobian(X)     # one forward pass for both
+        r = out - Y
         if self.sample_weight is not None:
             s = np.sqrt(self.sample_weight[rows])[:, None]
             r = r * s

@@ -156,6 +156,8 @@ def _split_data(X, Y, sw, division, ratios, indices, validation, test, rng):
             parts.append((Xe, Ye, swe))
         return parts, (tr, va, te)
     tr, va, te = divide(n, division, ratios, rng, indices)
+    if division in (None, "none"):          # all rows train: no copy of the data
+        return [(X, Y, sw), None, None], (tr, None, None)
     take = lambda idx: (X[idx], Y[idx], None if sw is None else sw[idx]) if len(idx) else None  # noqa
     return [take(tr), take(va), take(te)], (tr, va if len(va) else None, te if len(te) else None)
 
@@ -189,7 +191,8 @@ class Trainer:
     def _epoch(self, obj, w, state, rng):
         alg = self.algorithm
         order = rng.permutation(obj.n_samples) if self.shuffle else np.arange(obj.n_samples)
-        if hasattr(alg, "run_epoch") and getattr(alg, "compiled", True):
+        runs_epochs = getattr(alg, "runs_epochs", getattr(alg, "compiled", True))
+        if hasattr(alg, "run_epoch") and runs_epochs:
             return alg.run_epoch(obj, w, state, order)
         if alg.minibatch and alg.batch_size and alg.batch_size < obj.n_samples:
             info = None

@@ -36,6 +36,7 @@ class GD(RuleAlgorithm):
     """Whole-batch gradient descent (MATLAB ``traingd``, default lr 0.01)."""
 
     minibatch = False
+    default_min_grad = 1e-5     # MATLAB traingd's min_grad
 
     def __init__(self, lr=0.01, lr_bias=None):
         self.lr = _check_positive("lr", lr)
@@ -75,7 +76,12 @@ class SGD(RuleAlgorithm):
 
     @property
     def compiled(self) -> bool:
+        """True when epochs go through the compiled per-sample kernel (batch size 1)."""
         return self.batch_size == 1 and not self.nesterov
+
+    #: SGD runs whole epochs itself: the compiled kernel for batch size 1, the lean
+    #: in-place mini-batch loop otherwise (see :meth:`run_epoch`)
+    runs_epochs = True
 
     def init(self, objective, w):
         state = super().init(objective, w)
@@ -84,9 +90,56 @@ class SGD(RuleAlgorithm):
         return state
 
     def run_epoch(self, objective, w, state, order):
-        """One pass over the samples in ``order`` with the compiled per-sample kernel."""
-        if not self.compiled:
-            raise NotImplementedError
+        """One pass over the samples in ``order``: per sample through the compiled kernel,
+        or mini-batch by mini-batch (in place when the objective is lean)."""
+        if self.compiled:
+            return self._kernel_epoch(objective, w, state, order)
+        n, bs = objective.n_samples, self.batch_size
+        if bs >= n:                                  # one whole-batch step
+            return self.step(objective, w, state)
+        if objective.lean:
+            return self._lean_epoch(objective, w, state, order)
+        info = None
+        for start in range(0, n, bs):
+            w, state, info = self.step(objective.batch(order[start:start + bs]), w, state)
+            info.loss = None                         # a batch's loss is not the training loss
+        return w, state, info
+
+    def _lean_epoch(self, objective, w, state, order):
+        """Mini-batch SGD updating the network's own parameter array in place.
+
+        The same arithmetic as the rules (``w + (-lr g)``; ``v = μv - lr g``, ``w + v``;
+        Nesterov ``w + (μv - lr g)``), with one gradient buffer and one gather buffer per
+        epoch instead of fresh arrays every batch.
+        """
+        net, bs, n = objective.network, self.batch_size, objective.n_samples
+        p = net.params
+        p[...] = w
+        lr = per_param_lr(objective, self.lr, self.lr_bias)
+        grad = np.empty_like(p)
+        xbuf = np.empty((bs, objective.X.shape[1]), objective.X.dtype)
+        ybuf = np.empty((bs, objective.Y.shape[1]), objective.Y.dtype)
+        v = None if state is None else np.array(state, copy=True)   # momentum velocity
+        for start in range(0, n, bs):
+            objective.grad_rows(order[start:start + bs], grad, xbuf, ybuf, need_value=False)
+            if start + bs >= n:
+                gnorm = float(np.linalg.norm(grad))  # the last batch's, as the rule path
+            grad *= lr                               # grad <- lr g
+            if v is None:
+                p -= grad
+            else:
+                v *= self.momentum
+                v -= grad
+                if self.nesterov:
+                    step = v * self.momentum
+                    step -= grad
+                    p += step
+                else:
+                    p += v
+        objective.n_evals += -(-n // bs)
+        return p.copy(), v, StepInfo(grad_norm=gnorm, lr=self.lr)
+
+    def _kernel_epoch(self, objective, w, state, order):
         net = objective.network
         sizes, w_off, b_off, codes, A, B = _kernels.layout_arrays(net)
         loss_code = {"sse": 0, "mse": 1, "cross_entropy": 2, "mae": 3}[objective.loss.name]
