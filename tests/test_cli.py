@@ -236,3 +236,13 @@ def test_config_values_are_type_checked(files, capsys, tmp_path):
     cfg.write_text('epochs = "many"\n')
     code, _, err = run(["train", str(files / "reg.csv"), "--config", str(cfg)], capsys)
     assert_one_line_error(code, err, "'epochs'", "must be an integer", "'many'")
+
+
+def test_progress_line_shows_epoch_loss_gradient_mu_and_checks(capsys):
+    code, out, err = run(["train", "sine", "--algorithm", "lm", "--epochs", "4",
+                          "--progress"], capsys)
+    assert code == 0, err
+    line = next(ln for ln in out.splitlines() if ln.startswith("epoch "))
+    for word in ("epoch 4/4", "loss", "val", "checks", "gradient", "mu"):
+        assert word in line, line
+    assert "stop reason: max epochs after 4 epochs" in out

@@ -349,6 +349,8 @@ def cmd_train(args):
                       f"{', '.join(Y.columns)}; task {task} ({why})")
     with _checkpointing(args, model) as interrupt:
         y = _fit(model, X, Y, task)
+    if params["verbose"] and not sys.stdout.isatty():
+        print()   # Rich leaves the last progress line open when the output is not a terminal
     rec = model.record_
     data = data_from_model(model, X, y, rec, task)
     data.target_names = list(Y.columns)
