@@ -246,3 +246,21 @@ def test_progress_line_shows_epoch_loss_gradient_mu_and_checks(capsys):
     for word in ("epoch 4/4", "loss", "val", "checks", "gradient", "mu"):
         assert word in line, line
     assert "stop reason: max epochs after 4 epochs" in out
+
+
+def test_text_labels_in_a_csv_train_a_classifier(capsys, tmp_path):
+    """Species names in the last column -> classification; predictions are those names."""
+    bpnn.load_dataset("iris").frame.to_csv(tmp_path / "iris.csv", index=False)
+    code, out, err = run(["train", str(tmp_path / "iris.csv"), "--epochs", "60", "-o",
+                          str(tmp_path / "m.bpnn")], capsys)
+    assert code == 0, err
+    assert "task classification (target 'species' holds labels)" in out
+    code, out, err = run(["predict", str(tmp_path / "m.bpnn"), str(tmp_path / "iris.csv")],
+                         capsys)
+    pred = pd.read_csv(pd.io.common.StringIO(out))["prediction"]
+    assert code == 0 and set(pred) <= {"setosa", "versicolor", "virginica"}
+    code, out, _ = run(["evaluate", str(tmp_path / "m.bpnn"), str(tmp_path / "iris.csv"),
+                        "--json"], capsys)
+    truth = pd.read_csv(tmp_path / "iris.csv")["species"]
+    import json
+    assert json.loads(out)["accuracy"] == pytest.approx((pred == truth).mean())

@@ -321,6 +321,10 @@ def _print_summary(console, model, data, record, title):
         console.print(f"[yellow]note:[/yellow] {diag}")
 
 
+def _plural(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _fmt(v, digits=4):
     if v is None:
         return "—"
@@ -345,8 +349,9 @@ def cmd_train(args):
                              else (show and sys.stdout.isatty()))
     model = (BPClassifier if task == "classification" else BPRegressor)(**params)
     if show:
-        console.print(f"training on {source}: {X.shape[0]} samples, {X.shape[1]} inputs -> "
-                      f"{', '.join(Y.columns)}; task {task} ({why})")
+        console.print(f"training on {source}: {_plural(X.shape[0], 'sample')}, "
+                      f"{_plural(X.shape[1], 'input')} -> {', '.join(map(str, Y.columns))}; "
+                      f"task {task} ({why})")
     with _checkpointing(args, model) as interrupt:
         y = _fit(model, X, Y, task)
     if params["verbose"] and not sys.stdout.isatty():
