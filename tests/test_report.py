@@ -138,3 +138,15 @@ def test_report_renders_in_headless_chromium(trained, tmp_path):
     blue = np.all(np.abs(rgb - [0x1F, 0x5F, 0xBF]) <= 6, axis=-1)
     assert blue.sum() > 500
     assert (rgb.min(axis=-1) < 200).mean() > 0.02      # not a blank page
+
+
+def test_network_diagram_draws_every_weight_or_says_what_it_left_out():
+    net = bpnn.Network([2, 3, 1], "logsig", seed=0)
+    net.weights[0][0, 0] = -1.0                       # one negative weight drawn in red
+    ax = plots.plot_network(net, ["a", "b"], ["y"]).axes[0]
+    assert len(ax.lines) == 2 * 3 + 3 * 1             # one line per weight
+    red = [ln for ln in ax.lines if ln.get_color() == "#d0342c"]
+    assert len(red) == int((net.weights[0] < 0).sum() + (net.weights[1] < 0).sum())
+    wide = plots.plot_network(bpnn.Network([30, 20, 2], "tansig", seed=0)).axes[0]
+    assert len(wide.lines) == 12 * 12 + 12 * 2        # 12 of 30 and 12 of 20 units drawn
+    assert sum(t.get_text() == "⋮" for t in wide.texts) == 2

@@ -223,6 +223,15 @@ def _shown(n, limit):
     return list(range(half)) + list(range(n - (limit - half), n))
 
 
+def _unit_positions(k, shown, n):
+    """Unit -> (x, y), centred on y = 0; a truncated layer leaves a gap at y = 0."""
+    m = len(shown)
+    if m == n:
+        return {u: (k, (m - 1) / 2 - r) for r, u in enumerate(shown)}
+    half = m // 2     # rows 0..half-1 above the gap, the rest below it
+    return {u: (k, m / 2 - r if r < half else m / 2 - r - 1) for r, u in enumerate(shown)}
+
+
 def plot_network(network, input_names=None, output_names=None, max_units=12) -> Figure:
     """Units as circles, weights as lines (blue > 0, red < 0, width ∝ |w|), biases as fill.
 
@@ -232,8 +241,8 @@ def plot_network(network, input_names=None, output_names=None, max_units=12) -> 
     fig = Figure(figsize=(1.9 + 1.7 * len(sizes), 4.6))
     ax = fig.add_subplot()
     shown = [_shown(n, max_units) for n in sizes]
-    pos = [{u: (k, (len(s) - 1) / 2 - r) for r, u in enumerate(s)} for k, s in enumerate(shown)]
-    top = (max(len(s) for s in shown) - 1) / 2
+    pos = [_unit_positions(k, s, n) for k, (s, n) in enumerate(zip(shown, sizes))]
+    top = max(y for p in pos for _, y in p.values())
     wmax = max(float(np.max(np.abs(W))) for W in network.weights) or 1.0
     for k, W in enumerate(network.weights):
         for i in shown[k + 1]:
@@ -253,10 +262,11 @@ def plot_network(network, input_names=None, output_names=None, max_units=12) -> 
                 b = network.biases[k - 1][u] / bmax
                 face = (1 - max(-b, 0) * 0.6, 1 - abs(b) * 0.6, 1 - max(b, 0) * 0.6)
             ax.scatter([x], [y], s=260, c=[face], edgecolors="k", zorder=3)
-        if len(s) < sizes[k]:
+        if len(s) < sizes[k]:   # the gap left for the units not drawn
             ax.text(k, 0, "⋮", ha="center", va="center", fontsize=14, zorder=4)
         label = "input" if k == 0 else (network.activations[k - 1].name)
-        ax.text(k, top + 0.7, f"{label}\n{sizes[k]} unit{'s' if sizes[k] > 1 else ''}", ha="center", fontsize=9)
+        ax.text(k, top + 0.7, f"{label}\n{sizes[k]} unit{'s' if sizes[k] > 1 else ''}",
+                ha="center", fontsize=9)
     _label_units(ax, pos[0], input_names, -0.18, "right")
     _label_units(ax, pos[-1], output_names, 0.18, "left")
     ax.set_title(f"Network {'-'.join(map(str, sizes))}: {network.n_params} parameters "
