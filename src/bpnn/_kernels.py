@@ -54,8 +54,12 @@ U = np.uint64
 def activate_inplace(code, A, B, a, off, n):
     """a[off:off+n] <- f(a[off:off+n]): the pre-activations z are overwritten by f(z)."""
     if code == GSIGMOID:      # A / (1 + e^(-z/B)); e^(+large) = inf gives exactly 0
-        for u in range(off, off + n):
-            a[u] = A / (1.0 + math.exp(-(a[u] / B)))
+        if B == 1.0:          # (a division saved per unit: the logistic case)
+            for u in range(off, off + n):
+                a[u] = A / (1.0 + math.exp(-a[u]))
+        else:
+            for u in range(off, off + n):
+                a[u] = A / (1.0 + math.exp(-(a[u] / B)))
     elif code == TANH:
         for u in range(off, off + n):
             a[u] = math.tanh(a[u])
@@ -78,9 +82,10 @@ def activate_inplace(code, A, B, a, off, n):
 def backprop_inplace(code, A, B, a, off, n, g, goff):
     """g[goff:goff+n] <- dL/dz given it holds dL/da; f' is written through a[off:off+n]."""
     if code == GSIGMOID:      # f' = a (A - a) / (A B)
+        AB = A * B
         for u in range(n):
             au = a[off + u]
-            g[goff + u] *= au * (A - au) / (A * B)
+            g[goff + u] *= au * (A - au) if AB == 1.0 else au * (A - au) / AB
     elif code == TANH:        # f' = 1 - a^2
         for u in range(n):
             au = a[off + u]
