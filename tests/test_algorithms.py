@@ -16,7 +16,7 @@ from bpnn.algorithms.lm import BRState, LMState
 from bpnn.algorithms.linesearch import Line, SearchState, backtracking, wolfe
 from bpnn.algorithms.quasi_newton import BFGS, OSS, two_loop
 from bpnn.algorithms.rules import (AdamState, MomentumState, QuickpropState, RpropState,
-                                   adam, matlab_momentum, quickprop, rprop)
+                                   adam, chain, matlab_momentum, quickprop, rprop, scale)
 
 
 class Quadratic:
@@ -51,6 +51,19 @@ def test_matlab_momentum_one_step():
     dw, s = rule.update(np.array([1.0]), MomentumState(np.array([0.2])), np.zeros(1))
     # dw = mc·dw_prev − (1 − mc)·lr·g = 0.9·0.2 − 0.1·0.1·1 = 0.18 − 0.01 = 0.17
     assert dw == pytest.approx([0.17]) and s.velocity == pytest.approx([0.17])
+
+
+def test_chain_of_rules_is_a_recipe():
+    # momentum is linear in lr: chain(momentum(lr=1), scale(0.1)) takes momentum(lr=0.1)'s steps
+    recipe, plain = chain(matlab_momentum(1.0, 0.9), scale(0.1)), matlab_momentum(0.1, 0.9)
+    sr, sp, w = recipe.init(np.zeros(2)), plain.init(np.zeros(2)), np.zeros(2)
+    for g in ([1.0, -2.0], [0.5, 0.5], [-1.0, 3.0]):
+        dr, sr = recipe.update(np.array(g), sr, w)
+        dp, sp = plain.update(np.array(g), sp, w)
+        assert dr == pytest.approx(dp)
+    # first step by hand: −(1 − 0.9)·1·(1, −2) = (−0.1, 0.2), scaled by 0.1
+    first, _ = recipe.update(np.array([1.0, -2.0]), recipe.init(w), w)
+    assert first == pytest.approx([-0.01, 0.02])
 
 
 def test_adam_one_step():

@@ -9,6 +9,8 @@ floats only, so a trainer can checkpoint them.
 * ``rprop`` — Riedmiller & Braun (1993) Rprop+ / Rprop−, Igel & Hüsken (2000) iRprop+ /
   iRprop−.
 * ``quickprop`` — Fahlman (1988), in FANN's form.
+* ``scale`` and ``chain`` — recipes: ``chain(r1, r2)`` feeds r1's step to r2 as its input,
+  e.g. ``chain(matlab_momentum(1.0, 0.9), scale(lr))``.
 
 The algorithms ``gdm``, ``gda``, ``gdx``, ``adam``, ``rprop`` and ``quickprop`` are registered
 here; ``gd`` and ``sgd`` live in :mod:`.first_order`.
@@ -23,7 +25,7 @@ from .base import Algorithm, Rule, RuleAlgorithm, StepInfo, per_param_lr, regist
 from .first_order import _check_positive
 
 __all__ = ["MomentumState", "AdamState", "RpropState", "QuickpropState", "matlab_momentum",
-           "adam", "rprop", "quickprop", "RPROP_VARIANTS"]
+           "adam", "rprop", "quickprop", "scale", "chain", "RPROP_VARIANTS"]
 
 
 def _check_fraction(name, value):
@@ -34,6 +36,25 @@ def _check_fraction(name, value):
 
 
 # -- the rules ---------------------------------------------------------------------------
+def scale(factor) -> Rule:
+    """u ↦ factor·u (stateless)."""
+    return Rule(lambda w: None, lambda u, s, w, **_: (factor * u, s))
+
+
+def chain(*rules) -> Rule:
+    """Compose rules: each one's output is the next one's input; the state is a tuple."""
+    def init(w):
+        return tuple(r.init(w) for r in rules)
+
+    def update(g, states, w, **kw):
+        new = []
+        for r, s in zip(rules, states):
+            g, s = r.update(g, s, w, **kw)
+            new.append(s)
+        return g, tuple(new)
+    return Rule(init, update)
+
+
 class MomentumState(NamedTuple):
     velocity: np.ndarray       # the previous step dw
 
