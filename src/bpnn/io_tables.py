@@ -119,7 +119,7 @@ def _read_optional(read, p: Path, package: str) -> pd.DataFrame:
         return read()
     except ImportError:
         raise TableError(f"reading {p.suffix} files needs the {package} package: "
-                         f"pip install {package}") from None
+                         f"pip install {package} (or pip install \"bpnn[tables]\")") from None
     except ValueError as exc:   # e.g. a sheet that does not exist
         raise TableError(f"cannot read {str(p)!r}: {str(exc).splitlines()[0]}") from None
     except Exception as exc:   # noqa: BLE001 - corrupt files raise many types
