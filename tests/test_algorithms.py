@@ -12,7 +12,7 @@ from scipy.optimize import LbfgsInvHessProduct
 import bpnn
 from bpnn.algorithms import ALGORITHMS, algorithm_names, get_algorithm
 from bpnn.algorithms.cg import CGF, CGP
-from bpnn.algorithms.lm import BRState, LMState
+from bpnn.algorithms.lm import LMState
 from bpnn.algorithms.linesearch import Line, SearchState, backtracking, wolfe
 from bpnn.algorithms.quasi_newton import BFGS, OSS, two_loop
 from bpnn.algorithms.rules import (AdamState, MomentumState, QuickpropState, RpropState,
@@ -249,7 +249,7 @@ def test_scg_first_step_is_the_exact_line_minimum_on_a_quadratic():
     obj, alg = Quadratic([1, 4]), get_algorithm("trainscg")
     w = np.array([1.0, 1.0])
     st = alg.init(obj, w)
-    w1, st1, info = alg.step(obj, w, st)
+    w1, st1, _info = alg.step(obj, w, st)
     # p = r = −g = (−1, −4), |p|² = 17; s = A·p = (−1, −16) (the difference quotient is
     # exact for a quadratic); δ = pᵀs + λ|p|² = 65 + 8.5e-6; μ = pᵀr = 17; α = μ/δ
     alpha = 17 / (65 + 5e-7 * 17)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _kernels
-from .base import Algorithm, Rule, RuleAlgorithm, StepInfo, per_param_lr, register
+from .base import Rule, RuleAlgorithm, StepInfo, per_param_lr, register
 
 
 def _check_positive(name, value, allow_zero=False):
