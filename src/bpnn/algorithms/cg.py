@@ -14,7 +14,6 @@ Each iteration moves along ``d = −g + β·d_prev`` with the shared line search
 """
 from __future__ import annotations
 
-
 from .base import register
 from .linesearch import LineSearchMethod
 
