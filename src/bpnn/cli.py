@@ -418,6 +418,10 @@ def _model_settings(model) -> dict:
     out = {k: v for k, v in model.get_params().items() if k not in skip and v is not None}
     out.update({"hidden (fitted)": getattr(model, "hidden_", None),
                 "algorithm (fitted)": getattr(model, "algorithm_", None)})
+    search = getattr(model, "hidden_search_", None)
+    if search:   # hidden="auto": validation loss for each a of round(sqrt(m+n) + a)
+        out["hidden search (a: validation loss)"] = ", ".join(
+            f"{a}: {v:.4g}" for a, v in sorted(search.items()))
     return {k: v for k, v in out.items() if v is not None}
 
 
