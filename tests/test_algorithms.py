@@ -460,3 +460,29 @@ def test_unknown_algorithm_lists_the_names():
         get_algorithm("levenberg")
     assert math.isfinite(len(algorithm_names())) and {"lm", "br", "scg", "lbfgs", "adam",
                                                       "quickprop"} <= set(algorithm_names())
+
+
+# -- against independent references ---------------------------------------------------------
+@pytest.mark.parametrize("name, iters", [("scg", 400), ("cgf", 400), ("cgp", 200), ("cgb", 200),
+                                         ("bfgs", 100), ("oss", 400), ("lbfgs", 100)])
+def test_whole_batch_methods_find_scipys_rosenbrock_minimum(name, iters):
+    from scipy.optimize import minimize, rosen, rosen_der
+
+    ref = minimize(rosen, [-1.2, 1.0], jac=rosen_der, method="BFGS", tol=1e-10).x
+    obj, alg, w = Rosenbrock(), get_algorithm(name), np.array([-1.2, 1.0])
+    st = alg.init(obj, w)
+    for _ in range(iters):
+        w, st, info = alg.step(obj, w, st)
+        if info.stop or info.grad_norm < 1e-8:
+            break
+    assert w == pytest.approx(ref, abs=1e-4)
+
+
+def test_lm_solves_linear_least_squares_like_lstsq():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3))
+    Y = X @ np.array([[0.5], [-1.0], [2.0]]) + 0.3 + 0.1 * rng.normal(size=(50, 1))
+    net = bpnn.Network([3, 1], "purelin", init="zeros")
+    bpnn.train(net, X, Y, algorithm="lm", loss="mse", epochs=20)
+    coef, *_ = np.linalg.lstsq(np.hstack([X, np.ones((50, 1))]), Y, rcond=None)
+    assert net.params == pytest.approx(coef.ravel(), abs=1e-6)   # [w1, w2, w3, b]
