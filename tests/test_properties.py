@@ -1,8 +1,10 @@
 """Property-based tests (Hypothesis): invariants that must hold for *every* input.
 
-Budgets are kept small (max_examples) so the file runs in a few seconds; run with
-``--hypothesis-profile=long`` style settings locally for more (see fuzz/README.md).
+Budgets are kept small (max_examples) so the file runs in a few seconds; set
+BPNN_HYPOTHESIS_EXAMPLES=2000 for a long run.
 """
+import os
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -12,7 +14,8 @@ from hypothesis.extra.numpy import arrays
 import bpnn
 from bpnn.checkpoint import decode_tree, encode_tree
 
-FAST = settings(max_examples=40, deadline=None,
+# BPNN_HYPOTHESIS_EXAMPLES=2000 python -m pytest tests/test_properties*.py  for a long run
+FAST = settings(max_examples=int(os.environ.get("BPNN_HYPOTHESIS_EXAMPLES", 40)), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 SMOOTH = ["logsig", "tansig", "purelin", bpnn.GeneralizedSigmoid(1.7, 0.6)]
@@ -47,7 +50,11 @@ def problems(draw, max_width=4, max_layers=3):
 @given(problems())
 def test_backprop_matches_finite_differences_on_random_architectures(problem):
     net, X, Y, loss = problem
-    assert bpnn.gradcheck(net, X, Y, loss=loss) < 1e-6
+    _, g, num = bpnn.gradcheck(net, X, Y, loss=loss, return_arrays=True)
+    # error measured against the gradient's scale: a component of 1e-8 (an input of 6e-8,
+    # found by Hypothesis) is known only to the finite differences' rounding, ~eps·|f|/h
+    scale = max(float(np.max(np.abs(g))), 1e-3)
+    assert np.max(np.abs(g - num)) <= 1e-7 * scale
 
 
 @FAST

@@ -1,4 +1,6 @@
 """Property-based tests of the data reader: generated tables survive a write/read trip."""
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,7 +9,8 @@ from hypothesis import strategies as st
 
 io_tables = pytest.importorskip("bpnn.io_tables")
 
-FAST = settings(max_examples=30, deadline=None,
+# BPNN_HYPOTHESIS_EXAMPLES=2000 python -m pytest tests/test_properties*.py  for a long run
+FAST = settings(max_examples=int(os.environ.get("BPNN_HYPOTHESIS_EXAMPLES", 30)), deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 names = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,7}", fullmatch=True)
