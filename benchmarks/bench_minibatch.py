@@ -1,0 +1,100 @@
+"""Mini-batch SGD, 784-256-128-10 relu/softmax, float32, 60,000 synthetic rows.
+
+Same work on every side: plain SGD (lr 0.01, no momentum, no weight decay), softmax
+cross-entropy averaged over each batch, a fresh shuffle per epoch, one epoch per timed
+call, float32 data converted before the clock starts. Peers: a PyTorch CPU loop
+(``torch.set_num_threads``) and scikit-learn's ``MLPClassifier(solver="sgd")`` (its BLAS
+limited by threadpoolctl); the target is against the faster of the two at each setting.
+bpnn's figure is one epoch of ``SGD.run_epoch`` (shuffle + mini-batch updates: the same
+loop as the peers'); ``bpnn.train`` for one epoch, which also evaluates the exact training
+loss before and after the epoch, is an info row.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from bench_common import Row, fmt_s, threads, timings
+
+SIZES = (784, 256, 128, 10)
+TARGETS = {2: {32: 1.3, 128: 1.2, 1024: 1.15}, 1: {32: 1.05, 128: 1.05, 1024: 1.05}}
+
+
+def data(n=60_000, seed=0):
+    """Synthetic classification rows: labels from a random linear teacher (learnable)."""
+    rng = np.random.default_rng(seed)
+    X = rng.random((n, SIZES[0]), dtype=np.float32)
+    teacher = rng.normal(size=(SIZES[0], SIZES[-1])).astype(np.float32)
+    y = np.argmax((X - 0.5) @ teacher, axis=1)
+    return X, y
+
+
+def _bpnn_epoch(X, Y, batch_size):
+    import bpnn
+    from bpnn.algorithms import get_algorithm
+    net = bpnn.Network(SIZES, ["relu", "relu", "softmax"], init="glorot", seed=0,
+                       dtype=np.float32)
+    obj = bpnn.Objective(net, "cross_entropy", X, Y)
+    alg = get_algorithm("sgd", lr=0.01, batch_size=batch_size)
+    w0 = net.params.copy()
+    rng = np.random.default_rng(0)
+
+    def epoch():
+        state = alg.init(obj, w0)
+        alg.run_epoch(obj, w0, state, rng.permutation(obj.n_samples))
+    return epoch
+
+
+def _bpnn_train(X, Y, batch_size):
+    import bpnn
+
+    def run():
+        net = bpnn.Network(SIZES, ["relu", "relu", "softmax"], init="glorot", seed=0,
+                           dtype=np.float32)
+        bpnn.train(net, X, Y, "sgd", loss="cross_entropy", lr=0.01, batch_size=batch_size,
+                   epochs=1, seed=0)
+    return run
+
+
+def run(repeats=3, batch_sizes=(32, 128, 1024), thread_counts=(2, 1)):
+    from benchmarks.peers import sklearn_peer, torch_peer
+    X, y = data()
+    Y = np.eye(SIZES[-1], dtype=np.float32)[y]
+    rows = []
+    for nt in thread_counts:
+        for bs in batch_sizes:
+            with threads(nt):
+                ours = timings(_bpnn_epoch(X, Y, bs), repeats)
+                ours_train = timings(_bpnn_train(X, Y, bs), repeats, warmup=0)
+            peers = {}
+            if torch_peer.is_available():
+                ts = [torch_peer.train_minibatch(SIZES, X, y, batch_size=bs, epochs=1, lr=0.01,
+                                                 threads=nt).elapsed_s
+                      for _ in range(repeats + 1)][1:]
+                peers["PyTorch"] = (min(ts), float(np.median(ts)))
+            if sklearn_peer.is_available():
+                ts = [sklearn_peer.train_minibatch(SIZES, X, y, batch_size=bs, epochs=1,
+                                                   lr=0.01, threads=nt).elapsed_s
+                      for _ in range(repeats + 1)][1:]
+                peers["scikit-learn"] = (min(ts), float(np.median(ts)))
+            goal = TARGETS[nt][bs]
+            if not peers:
+                rows.append(Row(f"mini-batch SGD, batch {bs}, {nt} thread(s)", "(no peer)",
+                                f">= {goal}x", goal, float("nan"), fmt_s(*ours), "-"))
+                continue
+            best = min(peers, key=lambda k: peers[k][0])
+            others = ", ".join(f"{k} {fmt_s(*v)}" for k, v in peers.items() if k != best)
+            rows.append(Row(f"mini-batch SGD 784-256-128-10 f32, batch {bs}, {nt} thread(s)",
+                            f"best peer: {best}", f">= {goal}x", goal,
+                            peers[best][0] / ours[0], fmt_s(*ours), fmt_s(*peers[best]),
+                            note=others))
+            rows.append(Row(f"  bpnn.train 1 epoch (+ exact loss twice), batch {bs}, {nt} th",
+                            f"best peer: {best}", "", None, peers[best][0] / ours_train[0],
+                            fmt_s(*ours_train), fmt_s(*peers[best])))
+    return rows
+
+
+if __name__ == "__main__":
+    import sys
+    quick = "--quick" in sys.argv
+    for row in run(repeats=2 if quick else 3, thread_counts=(1,) if quick else (2, 1)):
+        print(row.status, f"{row.ratio:.2f}", row.work, "|", row.ours, "|", row.theirs, row.note)
