@@ -85,3 +85,12 @@ def test_explain_a_described_network():
     assert f"{E:.10f}" in text
     with pytest.raises(ValueError, match="one sample"):
         bpnn.explain(net, [0.1, 0.2], [0.5], print_=False)
+
+
+def test_explain_cross_entropy_output_delta_has_no_derivative_factor():
+    net = bpnn.Network([2, 2, 3], ["tansig", "softmax"], seed=0)
+    text = bpnn.explain(net, [1, 2], [0, 1, 0], loss="cross_entropy", print_=False)
+    line = next(l for l in text.splitlines() if l.strip().startswith("δ(2)_1"))
+    assert line.split("=")[1].strip() == "(n(2)_1 − d1)"
+    y = net.forward([[1, 2]])[0]
+    assert f"{y[0]:.10f}" in line or f"{y[0] - 0:.10f}" in line

@@ -56,7 +56,7 @@ def _tutorial_names():
     units.update({(0, j): "h" for j in range(3)})
     units.update({(1, j): "o" for j in range(2)})
     return w, {"z": ["h", "net_o"], "n": ["out_h", "out_o"], "in": "i", "b": ["b1", "b2"],
-               "d": ["h", "o"]}
+               "d": ["h", "o"], "t": "target_o"}
 
 
 def _generic_names(net):
@@ -65,7 +65,7 @@ def _generic_names(net):
     return w, {"z": [f"z({k + 1})_" for k in range(net.n_layers)],
                "n": [f"n({k + 1})_" for k in range(net.n_layers)], "in": "x",
                "b": [f"b({k + 1})" for k in range(net.n_layers)],
-               "d": [f"({k + 1})_" for k in range(net.n_layers)]}
+               "d": [f"({k + 1})_" for k in range(net.n_layers)], "t": "d"}
 
 
 def _fmt(v):
@@ -110,11 +110,10 @@ def explain(network=None, x=None, target=None, lr=0.5, lr_bias=None, loss="sse",
     deltas = _deltas(net, tr, d, loss)
     for k in range(net.n_layers - 1, -1, -1):
         act = net.activations[k]
-        deriv = (f"{nm['n'][k]}·(1 − {nm['n'][k]})" if isinstance(act, GeneralizedSigmoid)
-                 and act.A == 1 and act.B == 1 else f"{act.name}'")
         for i in range(net.sizes[k + 1]):
-            src = "(out − target)" if k == net.n_layers - 1 else "Σ W(k+1)ᵀδ(k+1)"
-            out.append(f"   δ{nm['d'][k]}{i + 1} = {src} · {deriv} = {_fmt(deltas[k][i])}")
+            formula = _delta_formula(k == net.n_layers - 1, loss, act, nm["n"][k], i + 1,
+                                     nm["t"])
+            out.append(f"   δ{nm['d'][k]}{i + 1} = {formula} = {_fmt(deltas[k][i])}")
         prev = [f"{nm['in']}{j + 1}" for j in range(net.sizes[0])] if k == 0 else \
                [f"{nm['n'][k - 1]}{j + 1}" for j in range(net.sizes[k])]
         for i in range(net.sizes[k + 1]):
@@ -142,6 +141,26 @@ def explain(network=None, x=None, target=None, lr=0.5, lr_bias=None, loss="sse",
     if print_:
         print(text)
     return text
+
+
+def _delta_formula(is_output, loss, act, out_name, i, target="d"):
+    """The formula behind δ of unit i, in words the tutorial uses."""
+    if isinstance(act, GeneralizedSigmoid) and act.A == 1 and act.B == 1:
+        deriv = f"{out_name}{i}·(1 − {out_name}{i})"
+    elif isinstance(act, GeneralizedSigmoid):
+        deriv = f"{out_name}{i}·(A − {out_name}{i})/(A·B)"
+    else:
+        deriv = f"{act.name}'(z{i})"
+    if not is_output:
+        return f"(W(k+1)ᵀδ(k+1))_{i} · {deriv}"
+    if loss.name == "cross_entropy":
+        # with a logsig/softmax output, f' cancels against the loss: δ = out − target
+        return f"({out_name}{i} − {target}{i})"
+    err = {"sse": f"({out_name}{i} − {target}{i})", "mse": f"2({out_name}{i} − {target}{i})/m",
+           "mae": f"sign({out_name}{i} − {target}{i})/m"}.get(loss.name, "∂E/∂out")
+    if isinstance(act, Softmax):
+        return f"[softmax Jacobianᵀ · {err}]_{i}"
+    return f"{err} · {deriv}"
 
 
 def _deltas(net, tr, d, loss):
