@@ -2,11 +2,14 @@
 
 Run:  python fuzz/fuzz_loader.py --minutes 5 [--engine atheris|random]
 
-Every input is fed to ``bpnn.checkpoint.parse_checkpoint`` + ``TrainingState`` (the resume
-path) and, when the library has them, ``bpnn.load`` (the model file). Bad bytes must end in
-a ValueError (one line, naming the problem); anything else — another exception, a hang, a
-crash, a loaded model with NaN/inf parameters — is a finding.
+Inputs starting with an even byte are whole files, fed to ``bpnn.checkpoint.parse_checkpoint``
++ ``TrainingState`` and to ``bpnn.load`` (the model file). Inputs starting with an odd byte
+are a checkpoint's JSON *manifest*: it is packed with a real checkpoint's arrays into a valid
+archive (so the mutations get past the ZIP checksums) and training is resumed from it. Bad
+input must end in a ValueError (one line, naming the problem); anything else — another
+exception, a hang, a crash, NaN/inf parameters after loading or resuming — is a finding.
 """
+import json
 import os
 import sys
 import tempfile
@@ -24,24 +27,69 @@ with _harness.instrumented_imports():   # coverage feedback from bpnn (Atheris o
 _TMP = tempfile.mkdtemp(prefix="bpnn-fuzz-")
 
 
+X = np.linspace(-1, 1, 16).reshape(8, 2)
+Y = X[:, :1] * X[:, 1:]
+RUNS = [("sgd", {"lr": 0.1, "momentum": 0.5}), ("rprop", {}), ("lm", {})]
+_ARRAYS = {}
+
+
+def _net():
+    return bpnn.Network([2, 3, 1], ["tansig", "purelin"], seed=0)
+
+
 def seeds():
-    """Valid files to mutate: checkpoints of two algorithms and (if present) model files."""
+    """Valid files to mutate: checkpoints (whole, and their manifests) and model files."""
     out = []
-    X = np.linspace(-1, 1, 8).reshape(4, 2)
-    Y = X[:, :1] * X[:, 1:]
-    for alg, kw in (("sgd", {"lr": 0.1, "momentum": 0.5}), ("gd", {"lr": 0.1})):
-        net = bpnn.Network([2, 3, 1], ["tansig", "purelin"], seed=0)
+    for i, (alg, kw) in enumerate(RUNS):
+        if alg not in bpnn.algorithm_names():
+            continue
+        net = _net()
         path = os.path.join(_TMP, f"seed-{alg}.ckpt")
-        bpnn.train(net, X, Y, alg, "mse", epochs=2, seed=0, checkpoint=path, **kw)
-        out.append(Path(path).read_bytes())
+        bpnn.train(net, X, Y, alg, "mse", epochs=3, seed=0, division="random",
+                   checkpoint=path, **kw)
+        out.append(b"\x00" + Path(path).read_bytes())
+        man, arrays = ckpt.load_checkpoint(path)
+        _ARRAYS[i] = arrays
+        out.append(bytes([2 * i + 1]) + json.dumps(man).encode())
         if hasattr(bpnn, "save"):
             mpath = os.path.join(_TMP, f"seed-{alg}.bpnn")
             bpnn.save(net, mpath)
-            out.append(Path(mpath).read_bytes())
+            out.append(b"\x00" + Path(mpath).read_bytes())
     return out
 
 
+def _resume_from_manifest(data: bytes):
+    """Pack the fuzzed manifest with real arrays and resume training from it."""
+    i = (data[0] // 2) % len(RUNS)
+    if i not in _ARRAYS:
+        return
+    try:
+        man = json.loads(data[1:].decode("utf-8"))
+    except (ValueError, RecursionError):
+        return
+    if not isinstance(man, dict):
+        return
+    path = os.path.join(_TMP, "fuzzed.ckpt")
+    man = {k: v for k, v in man.items() if k not in ("format", "version")}
+    ckpt.save_checkpoint(path, man, _ARRAYS[i])
+    alg, kw = RUNS[i]
+    net = _net()
+    try:
+        ts = ckpt.TrainingState.load(path)
+        epochs = ts.epoch + 2 if isinstance(ts.epoch, int) and ts.epoch < 10**6 else 5
+        bpnn.train(net, X, Y, alg, "mse", epochs=epochs, seed=0, division="random",
+                   resume=path, **kw)
+    except ValueError:
+        return
+    assert np.all(np.isfinite(net.params)), "resumed to non-finite parameters"
+
+
 def target(data: bytes):
+    if not data:
+        return
+    if data[0] % 2:
+        return _resume_from_manifest(data)
+    data = data[1:]
     try:
         man, arrays = ckpt.parse_checkpoint(data)
         ts = ckpt.TrainingState.from_manifest(man, arrays)

@@ -111,3 +111,42 @@ def test_member_flagged_as_encrypted_is_a_value_error(tmp_path):
         _load_bytes(tmp_path, data)
     with pytest.raises(ValueError):
         parse_checkpoint(data)
+
+
+def _checkpoint_with(tmp_path, alg, edit, **kw):
+    """Train 2 epochs with a checkpoint, let ``edit`` change its manifest/arrays, re-pack."""
+    from bpnn.checkpoint import load_checkpoint, save_checkpoint
+    X = np.linspace(-1, 1, 16).reshape(8, 2)
+    Y = X[:, :1] * X[:, 1:]
+    path = tmp_path / "c"
+    bpnn.train(bpnn.Network([2, 3, 1], ["tansig", "purelin"], seed=0), X, Y, alg, "mse",
+               epochs=2, seed=0, checkpoint=path, **kw)
+    man, arrays = load_checkpoint(path)
+    edit(man, arrays)
+    save_checkpoint(path, {k: v for k, v in man.items() if k not in ("format", "version")},
+                    arrays)
+
+    def resume():
+        bpnn.train(bpnn.Network([2, 3, 1], ["tansig", "purelin"], seed=0), X, Y, alg, "mse",
+                   epochs=4, seed=0, resume=path, **kw)
+    return resume
+
+
+@pytest.mark.skipif("rprop" not in bpnn.algorithm_names(), reason="rprop not registered")
+def test_resume_with_a_renamed_state_field_is_a_value_error(tmp_path):
+    # finding (structured fuzzing of checkpoint manifests): a renamed NamedTuple field made
+    # the state come back as an ad-hoc tuple and RPROP failed with AttributeError
+    def rename(man, arrays):
+        man["state"]["fields"][-1] += "x"
+    with pytest.raises(ValueError, match="does not fit"):
+        _checkpoint_with(tmp_path, "rprop", rename)()
+
+
+def test_resume_with_a_wrong_length_velocity_is_refused(tmp_path):
+    # the compiled per-sample kernel does not check bounds: a short velocity must never
+    # reach it
+    def shorten(man, arrays):
+        i = man["state"]["dict"]["vel"]["array"]
+        arrays[i] = arrays[i][:3]
+    with pytest.raises(ValueError, match="does not fit"):
+        _checkpoint_with(tmp_path, "sgd", shorten, lr=0.1, momentum=0.5)()

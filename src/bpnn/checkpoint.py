@@ -113,9 +113,22 @@ def encode_tree(tree, arrays: list):
                      "use NamedTuple/dict/list of arrays, floats, ints, str or None")
 
 
+def _misfit(what, template):
+    return ValueError(f"checkpoint state ({what}) does not fit this algorithm's state "
+                      f"({type(template).__name__})")
+
+
 def decode_tree(node, arrays, template=None):
-    """Inverse of :func:`encode_tree`; NamedTuples take the class of ``template`` if it fits."""
+    """Inverse of :func:`encode_tree`.
+
+    With a ``template`` (the algorithm's freshly initialised state) the result must have its
+    structure — the same NamedTuple class and fields, sequence lengths, array dtypes and
+    (unless the template's array is empty, a placeholder) shapes — else ValueError. A
+    ``None`` in the template, or a dict key it lacks, accepts anything.
+    """
     if node is None or isinstance(node, (bool, str, int, float)):
+        if isinstance(template, (np.ndarray, tuple, list, dict)):
+            raise _misfit(type(node).__name__, template)
         return node
     if not isinstance(node, dict) or len(node) == 0:
         raise ValueError(f"corrupt checkpoint: bad state node {node!r:.80}")
@@ -128,8 +141,12 @@ def decode_tree(node, arrays, template=None):
         if not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < len(arrays):
             raise ValueError(f"corrupt checkpoint: bad array reference {i!r:.40}")
         arr = arrays[i].copy()
-        if isinstance(template, np.ndarray) and (arr.shape != template.shape
-                                                 or arr.dtype != template.dtype):
+        if isinstance(template, (tuple, list, dict)) or (
+                not node.get("scalar") and template is not None
+                and not isinstance(template, np.ndarray)):
+            raise _misfit("an array", template)
+        if isinstance(template, np.ndarray) and (arr.dtype != template.dtype or (
+                template.size and arr.shape != template.shape)):   # empty: sized later
             # e.g. a velocity of the wrong length would make a compiled kernel write
             # out of bounds: refuse it here
             raise ValueError(f"checkpoint state array {arr.dtype}{arr.shape} does not fit "
@@ -140,13 +157,19 @@ def decode_tree(node, arrays, template=None):
     for kind, make in (("tuple", tuple), ("list", list)):
         if kind in node:
             items = _as(node[kind], list)
-            subs = template if isinstance(template, (tuple, list)) and \
-                len(template) == len(items) else [None] * len(items)
-            return make(decode_tree(v, arrays, t) for v, t in zip(items, subs))
+            if template is None:
+                template = [None] * len(items)
+            elif not isinstance(template, (tuple, list)) or len(template) != len(items) \
+                    or hasattr(template, "_fields"):
+                raise _misfit(f"a {kind} of {len(items)}", template)
+            return make(decode_tree(v, arrays, t) for v, t in zip(items, template))
     if "dict" in node:
         items = _as(node["dict"], dict)
-        sub = template if isinstance(template, dict) else {}
-        return {k: decode_tree(v, arrays, sub.get(k)) for k, v in items.items()}
+        if template is None:
+            template = {}
+        elif not isinstance(template, dict):    # (keys may be added as training goes on)
+            raise _misfit(f"a dict with keys {sorted(items)!r:.60}", template)
+        return {k: decode_tree(v, arrays, template.get(k)) for k, v in items.items()}
     raise ValueError(f"corrupt checkpoint: unknown state node {sorted(node)!r:.80}")
 
 
@@ -163,6 +186,8 @@ def _decode_namedtuple(node, arrays, template):
                                             for f in fields):
         raise ValueError("corrupt checkpoint: bad NamedTuple fields")
     fits = isinstance(template, tuple) and getattr(template, "_fields", None) == tuple(fields)
+    if template is not None and not fits:
+        raise _misfit(f"NamedTuple {node.get('namedtuple')!r:.40}", template)
     subs = list(template) if fits else [None] * len(items)
     values = [decode_tree(v, arrays, t) for v, t in zip(items, subs)]
     if fits:
