@@ -4,8 +4,10 @@ Run:  python fuzz/fuzz_loader.py --minutes 5 [--engine atheris|random]
 
 Inputs starting with an even byte are whole files, fed to ``bpnn.checkpoint.parse_checkpoint``
 + ``TrainingState`` and to ``bpnn.load`` (the model file). Inputs starting with an odd byte
-are a checkpoint's JSON *manifest*: it is packed with a real checkpoint's arrays into a valid
-archive (so the mutations get past the ZIP checksums) and training is resumed from it. Bad
+are a checkpoint's JSON *manifest* — the input's text, or (byte % 4 == 3) a recipe of edits
+to a real manifest (replace a node by an odd value, delete a key, copy a node over another)
+— packed with a real checkpoint's arrays into a valid archive (so the mutations get past
+the ZIP checksums) and training is resumed from it. Bad
 input must end in a ValueError (one line, naming the problem); anything else — another
 exception, a hang, a crash, NaN/inf parameters after loading or resuming — is a finding.
 """
@@ -49,7 +51,7 @@ def seeds():
                    checkpoint=path, **kw)
         out.append(b"\x00" + Path(path).read_bytes())
         man, arrays = ckpt.load_checkpoint(path)
-        _ARRAYS[i] = arrays
+        _ARRAYS[i], _MANIFESTS[i] = arrays, man
         out.append(bytes([2 * i + 1]) + json.dumps(man).encode())
         if hasattr(bpnn, "save"):
             mpath = os.path.join(_TMP, f"seed-{alg}.bpnn")
@@ -58,15 +60,58 @@ def seeds():
     return out
 
 
+_MANIFESTS = {}
+_ODD = [None, True, -1, 0, 2**63, 10**400, -0.0, 1e308, float("nan"), float("inf"), "",
+        "nan", [], {}, [1.5, -2], {"array": 0}, {"array": 10**6}, {"float": "x"},
+        {"namedtuple": "S", "fields": ["a"], "items": []}, {"dict": {"vel": None}}]
+
+
+def _paths(node, path=()):
+    yield path
+    items = node.items() if isinstance(node, dict) else \
+        enumerate(node) if isinstance(node, list) else ()
+    for k, v in items:
+        yield from _paths(v, path + (k,))
+
+
+def _tree_mutate(data: bytes, man):
+    """Use the input as a recipe of 1-4 edits to the parsed manifest (replace, delete,
+    copy one node over another) — mutations that keep the JSON valid."""
+    import copy
+    import random
+    rnd = random.Random(data)
+    man = copy.deepcopy(man)
+    for _ in range(rnd.randint(1, 4)):
+        paths = [p for p in _paths(man) if p]
+        path = rnd.choice(paths)
+        parent = man
+        for k in path[:-1]:
+            parent = parent[k]
+        op = rnd.randrange(3)
+        if op == 0:
+            parent[path[-1]] = copy.deepcopy(rnd.choice(_ODD))
+        elif op == 1 and isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            src = man
+            for k in rnd.choice(paths):
+                src = src[k]
+            parent[path[-1]] = copy.deepcopy(src)
+    return man
+
+
 def _resume_from_manifest(data: bytes):
     """Pack the fuzzed manifest with real arrays and resume training from it."""
     i = (data[0] // 2) % len(RUNS)
     if i not in _ARRAYS:
         return
-    try:
-        man = json.loads(data[1:].decode("utf-8"))
-    except (ValueError, RecursionError):
-        return
+    if data[0] % 4 == 3:            # structured: edit the real manifest
+        man = _tree_mutate(data, _MANIFESTS[i])
+    else:                           # raw JSON text
+        try:
+            man = json.loads(data[1:].decode("utf-8"))
+        except (ValueError, RecursionError):
+            return
     if not isinstance(man, dict):
         return
     path = os.path.join(_TMP, "fuzzed.ckpt")

@@ -150,3 +150,18 @@ def test_resume_with_a_wrong_length_velocity_is_refused(tmp_path):
         arrays[i] = arrays[i][:3]
     with pytest.raises(ValueError, match="does not fit"):
         _checkpoint_with(tmp_path, "sgd", shorten, lr=0.1, momentum=0.5)()
+
+
+@pytest.mark.parametrize("alg,kw,edit", [
+    # findings of the structured manifest fuzzer (fuzz_loader.py, 2 minutes, 33 inputs):
+    ("sgd", {"lr": 0.1, "momentum": 0.5},          # KeyError 'vel' in the SGD kernel path
+     lambda m: m["state"]["dict"].pop("vel")),
+    ("lm", {}, lambda m: m["state"]["items"].__setitem__(0, "nan")),   # TypeError in LM
+    ("rprop", {}, lambda m: m["state"]["items"].__setitem__(3, None)),  # TypeError in RPROP
+    ("rprop", {}, lambda m: m["state"]["items"].__setitem__(0, 1.5)),   # array -> number
+])
+def test_resume_with_state_of_the_wrong_kind_is_a_value_error(tmp_path, alg, kw, edit):
+    if alg not in bpnn.algorithm_names():
+        pytest.skip(f"{alg} not registered")
+    with pytest.raises(ValueError, match="does not fit"):
+        _checkpoint_with(tmp_path, alg, lambda man, arrays: edit(man), **kw)()

@@ -113,6 +113,19 @@ def encode_tree(tree, arrays: list):
                      "use NamedTuple/dict/list of arrays, floats, ints, str or None")
 
 
+def _leaf_fits(template, value) -> bool:
+    """A number must stay a number, a string a string, a flag a flag (None: anything)."""
+    if template is None or isinstance(template, (np.ndarray, tuple, list, dict)):
+        return True
+    if isinstance(template, (bool, np.bool_)):
+        return isinstance(value, (bool, np.bool_))
+    if isinstance(template, (int, float, np.number)):
+        return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+    if isinstance(template, str):
+        return isinstance(value, str)
+    return True
+
+
 def _misfit(what, template):
     return ValueError(f"checkpoint state ({what}) does not fit this algorithm's state "
                       f"({type(template).__name__})")
@@ -122,12 +135,14 @@ def decode_tree(node, arrays, template=None):
     """Inverse of :func:`encode_tree`.
 
     With a ``template`` (the algorithm's freshly initialised state) the result must have its
-    structure — the same NamedTuple class and fields, sequence lengths, array dtypes and
-    (unless the template's array is empty, a placeholder) shapes — else ValueError. A
-    ``None`` in the template, or a dict key it lacks, accepts anything.
+    structure — the same NamedTuple class and fields, sequence lengths, dict keys (more are
+    allowed), array dtypes and (unless the template's array is empty, a placeholder)
+    shapes, numbers where it has numbers — else ValueError. A ``None`` in the template, or
+    a dict key it lacks, accepts anything.
     """
     if node is None or isinstance(node, (bool, str, int, float)):
-        if isinstance(template, (np.ndarray, tuple, list, dict)):
+        if isinstance(template, (np.ndarray, tuple, list, dict)) or \
+                not _leaf_fits(template, node):
             raise _misfit(type(node).__name__, template)
         return node
     if not isinstance(node, dict) or len(node) == 0:
@@ -135,6 +150,8 @@ def decode_tree(node, arrays, template=None):
     if "float" in node:
         if node["float"] not in ("nan", "inf", "-inf"):
             raise ValueError(f"corrupt checkpoint: bad float {node['float']!r:.40}")
+        if not _leaf_fits(template, 0.0) or isinstance(template, (np.ndarray, tuple, dict)):
+            raise _misfit("a float", template)
         return float(node["float"])
     if "array" in node:
         i = node["array"]
@@ -151,6 +168,8 @@ def decode_tree(node, arrays, template=None):
             # out of bounds: refuse it here
             raise ValueError(f"checkpoint state array {arr.dtype}{arr.shape} does not fit "
                              f"this algorithm's {template.dtype}{template.shape}")
+        if node.get("scalar") and not _leaf_fits(template, arr[()]):
+            raise _misfit("a number", template)
         return arr[()] if node.get("scalar") else arr
     if "namedtuple" in node:
         return _decode_namedtuple(node, arrays, template)
@@ -167,7 +186,8 @@ def decode_tree(node, arrays, template=None):
         items = _as(node["dict"], dict)
         if template is None:
             template = {}
-        elif not isinstance(template, dict):    # (keys may be added as training goes on)
+        elif not isinstance(template, dict) or not set(template) <= set(items):
+            # (a state may gain keys as training goes on, never lose them)
             raise _misfit(f"a dict with keys {sorted(items)!r:.60}", template)
         return {k: decode_tree(v, arrays, template.get(k)) for k, v in items.items()}
     raise ValueError(f"corrupt checkpoint: unknown state node {sorted(node)!r:.80}")
