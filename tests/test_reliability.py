@@ -353,3 +353,20 @@ def test_training_defaults_reach_train_through_other_layers(tmp_path):
     with training_defaults(resume=tmp_path / "c"):
         rec = bpnn.train(make_net(), X, Y, "sgd", "mse", epochs=5, lr=0.05)
     assert rec.epochs == 5 and TrainingState.load(tmp_path / "c").epoch == 5
+
+
+def test_default_checkpoints_are_time_based_and_always_at_the_end(tmp_path, monkeypatch):
+    import bpnn.trainer as trainer
+    X, Y = regression_data()
+    monkeypatch.setattr(trainer, "CHECKPOINT_SECONDS", 1e9)     # never due by time
+    with pytest.raises(Crash):
+        bpnn.train(make_net(), X, Y, "sgd", "mse", epochs=9, lr=0.05,
+                   checkpoint=tmp_path / "a", callbacks=[crash_at(5)])
+    assert not (tmp_path / "a").exists()
+    bpnn.train(make_net(), X, Y, "sgd", "mse", epochs=9, lr=0.05, checkpoint=tmp_path / "a")
+    assert TrainingState.load(tmp_path / "a").epoch == 9        # written when stopping
+    monkeypatch.setattr(trainer, "CHECKPOINT_SECONDS", 0.0)     # always due
+    with pytest.raises(Crash):
+        bpnn.train(make_net(), X, Y, "sgd", "mse", epochs=9, lr=0.05,
+                   checkpoint=tmp_path / "b", callbacks=[crash_at(5)])
+    assert TrainingState.load(tmp_path / "b").epoch == 4

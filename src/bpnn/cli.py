@@ -379,7 +379,7 @@ def _checkpointing(args, model):
     """Ctrl-C → stop after the current epoch; --checkpoint/--resume for the one training run."""
     from .checkpoint import GracefulInterrupt
     from .trainer import training_defaults
-    if args.checkpoint_every < 1:
+    if args.checkpoint_every is not None and args.checkpoint_every < 1:
         raise UsageError(f"--checkpoint-every must be >= 1, got {args.checkpoint_every}")
     one_run = model.get_params().get("hidden") != "auto" and \
         model.get_params().get("n_restarts", 1) == 1
@@ -769,8 +769,8 @@ def _add_train(sub, common):
                    help="live progress line (default: on when the output is a terminal)")
     c = t.add_argument_group("checkpoints (Ctrl-C stops after the epoch, saves -o, exits 130)")
     c.add_argument("--checkpoint", help="write a crash-safe checkpoint to this file")
-    c.add_argument("--checkpoint-every", dest="checkpoint_every", type=int, default=1,
-                   metavar="N", help="checkpoint every N epochs (default 1) and at the end")
+    c.add_argument("--checkpoint-every", dest="checkpoint_every", type=int, metavar="N",
+                   help="checkpoint every N epochs (default: every 10 s) and at the end")
     c.add_argument("--resume", metavar="CHECKPOINT", help="continue the run saved in "
                    "CHECKPOINT (give the same options); ends as if never interrupted")
     t.set_defaults(func=cmd_train)

@@ -43,10 +43,11 @@ from .record import TrainingRecord
 __all__ = ["train", "Trainer", "training_defaults"]
 
 _DEFAULTS = contextvars.ContextVar("bpnn_training_defaults", default=None)
+CHECKPOINT_SECONDS = 10.0   # checkpoint_every=None: at most this often (and when stopping)
 
 
 @contextlib.contextmanager
-def training_defaults(*, checkpoint=None, checkpoint_every=1, resume=None, callbacks=()):
+def training_defaults(*, checkpoint=None, checkpoint_every=None, resume=None, callbacks=()):
     """Checkpointing, resume and callbacks for the :func:`train` call made inside the block.
 
     For callers that train through layers they do not own (the CLI trains through the
@@ -167,13 +168,14 @@ class Trainer:
 
     def __init__(self, algorithm, *, epochs=1000, goal=0.0, time=math.inf, min_grad=None,
                  max_fail=6, shuffle=True, callbacks=(), progress=False, checkpoint=None,
-                 checkpoint_every=1, checkpoint_context=None):
+                 checkpoint_every=None, checkpoint_context=None):
         self.algorithm = algorithm
         self.checkpoint, self.checkpoint_context = checkpoint, checkpoint_context or {}
-        if int(checkpoint_every) != checkpoint_every or checkpoint_every < 1:
+        if checkpoint_every is not None and (int(checkpoint_every) != checkpoint_every
+                                             or checkpoint_every < 1):
             raise ValueError(f"checkpoint_every must be a positive integer, "
                              f"got {checkpoint_every!r}")
-        self.checkpoint_every = int(checkpoint_every)
+        self.checkpoint_every = None if checkpoint_every is None else int(checkpoint_every)
         self.epochs = int(epochs)
         if self.epochs < 0:
             raise ValueError(f"epochs must be >= 0, got {epochs!r}")
@@ -208,6 +210,7 @@ class Trainer:
         rec = record or TrainingRecord(algorithm=self.algorithm.name, loss_name=obj.loss.name)
         rec.goal, rec.params = self.goal, self.algorithm.params()
         t0 = _time.perf_counter()
+        self._last_checkpoint = _time.monotonic()
         net = obj.network
         if resume is not None:
             net.params = resume.w
@@ -256,7 +259,7 @@ class Trainer:
                            time=_time.perf_counter() - t0, **extra)
                 bar.update(rec)
                 stop = self._should_stop(rec, info, fails, net, w)
-                if self.checkpoint and (stop or epoch % self.checkpoint_every == 0):
+                if self.checkpoint and (stop or self._checkpoint_due(epoch)):
                     self._save(epoch, w, state, rng, best_w, best_key, fails, rec)
             bar.update(rec, force=True)
         return self._finish(rec, stop, net, best_w, w, val_obj, epoch)
@@ -270,6 +273,16 @@ class Trainer:
         # restore: best validation epoch, or the best finite point after divergence
         net.params = best_w if (val_obj or stop == "diverged") else w
         return rec
+
+    def _checkpoint_due(self, epoch) -> bool:
+        """Every ``checkpoint_every`` epochs, or (None) every CHECKPOINT_SECONDS."""
+        if self.checkpoint_every is not None:
+            return epoch % self.checkpoint_every == 0
+        now = _time.monotonic()
+        if now - self._last_checkpoint >= CHECKPOINT_SECONDS:
+            self._last_checkpoint = now
+            return True
+        return False
 
     def _save(self, epoch, w, state, rng, best_w, best_key, fails, rec):
         from .checkpoint import TrainingState
@@ -334,7 +347,7 @@ def train(network, X, Y, algorithm="sgd", loss="sse", *, epochs=1000, goal=0.0,
           time=math.inf, min_grad=None, max_fail=6, division=None,
           ratios=(0.70, 0.15, 0.15), indices=None, validation=None, test=None,
           sample_weight=None, l2=0.0, shuffle=True, seed=None, callbacks=(),
-          progress=False, checkpoint=None, checkpoint_every=1, resume=None,
+          progress=False, checkpoint=None, checkpoint_every=None, resume=None,
           **algorithm_params) -> TrainingRecord:
     """Train ``network`` in place on inputs X (n, n_in) and targets Y (n, n_out).
 
@@ -354,7 +367,7 @@ def train(network, X, Y, algorithm="sgd", loss="sse", *, epochs=1000, goal=0.0,
     callbacks : callables ``cb(epoch, record, network) -> bool``; True stops training.
     progress : show a live progress line (Rich).
     checkpoint, checkpoint_every : write a crash-safe checkpoint to this path every N epochs
-        and when training stops (see :mod:`bpnn.checkpoint`).
+        (None: every 10 seconds) and when training stops (see :mod:`bpnn.checkpoint`).
     resume : path of a checkpoint to continue from; the other arguments must describe the
         same run (network, algorithm and its parameters, loss, data — checked), except the
         stopping rules (``epochs``, ``goal``...), which may change. The continued run ends
