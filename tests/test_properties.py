@@ -143,3 +143,30 @@ def test_model_file_round_trip(tmp_path_factory, problem):
     back = getattr(back, "network", back)
     assert back.sizes == net.sizes and back.params.tobytes() == net.params.tobytes()
     assert np.array_equal(back.forward(X), net.forward(X))
+
+
+@settings(max_examples=int(os.environ.get("BPNN_HYPOTHESIS_EXAMPLES", 8)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(5, 30), st.integers(1, 3), st.sampled_from(["regressor", "classifier"]),
+       st.integers(0, 2**31 - 1))
+def test_fitted_estimator_file_round_trip_predicts_identically(tmp_path_factory, n, d, kind,
+                                                               seed):
+    if not hasattr(bpnn, "BPRegressor"):
+        pytest.skip("estimators not available")
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)) * rng.uniform(0.1, 100, size=d)
+    if kind == "regressor":
+        y = X @ rng.normal(size=d)
+        model = bpnn.BPRegressor(hidden=(3,), epochs=5, random_state=seed % 1000, warn=False)
+    else:
+        y = np.where(X[:, 0] > np.median(X[:, 0]), "yes", "no")
+        model = bpnn.BPClassifier(hidden=(3,), epochs=5, random_state=seed % 1000,
+                                     warn=False)
+    model.fit(X, y)
+    path = tmp_path_factory.mktemp("e") / "model.bpnn"
+    bpnn.save(model, path)
+    back = bpnn.load(path)
+    assert type(back) is type(model)
+    assert np.array_equal(back.predict(X), model.predict(X))
+    if kind == "classifier":
+        assert np.array_equal(back.predict_proba(X), model.predict_proba(X))
