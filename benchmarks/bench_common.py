@@ -96,7 +96,7 @@ def machine() -> dict:
     for mod in ("numba", "scipy", "sklearn", "torch", "bpnn"):
         try:
             versions[mod] = __import__(mod).__version__
-        except Exception:                       # an absent peer is reported as such
+        except (ImportError, AttributeError):   # an absent peer is reported as such
             versions[mod] = "absent"
     flags = ""
     try:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import statistics
 
 import numpy as np
-
 from bench_common import Row, fmt_s, threads, timings
 
 GOAL = 0.002

@@ -11,7 +11,6 @@ import time
 import tracemalloc
 
 import numpy as np
-
 from bench_common import Row, threads
 
 ALGORITHMS = (("gd", {"lr": 0.01}), ("scg", {}), ("rprop", {}), ("lm", {}))

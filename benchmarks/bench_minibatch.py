@@ -12,7 +12,6 @@ loss before and after the epoch, is an info row.
 from __future__ import annotations
 
 import numpy as np
-
 from bench_common import Row, fmt_s, threads, timings
 
 SIZES = (784, 256, 128, 10)

@@ -12,7 +12,6 @@ One BLAS thread everywhere (FANN and the kernel are single-threaded).
 from __future__ import annotations
 
 import numpy as np
-
 from bench_common import Row, fmt_s, threads, timings
 
 NETS = (((8, 16, 1), 10_000), ((784, 64, 10), 2_000))
@@ -61,7 +60,8 @@ def run(repeats=3):
             else:
                 rows.append(Row(f"per-sample BP, {name}", "FANN (not installed)", ">= 1.5x",
                                 1.5, float("nan"), fmt_s(*ours), "-"))
-            npl = timings(lambda: numpy_loop.time_epoch(sizes, X, Y, lr=0.1), repeats, 0)
+            npl = timings(lambda s=sizes, x=X, y=Y: numpy_loop.time_epoch(s, x, y, lr=0.1),
+                          repeats, 0)
             numpy_ratios.append(npl[0] / ours[0])
             rows.append(Row(f"per-sample BP, {name} (each net)", "plain NumPy per-sample loop",
                             ">= 50x", 50.0, npl[0] / ours[0], fmt_s(*ours), fmt_s(*npl)))

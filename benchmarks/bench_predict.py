@@ -12,7 +12,6 @@ import statistics
 import time
 
 import numpy as np
-
 from bench_common import Row, fmt_s, threads
 
 SIZES = (784, 256, 128, 10)

@@ -18,11 +18,9 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import time
 import tracemalloc
 
 import numpy as np
-
 from bench_common import ROOT, threads
 
 ALGS = {"sgd": {"lr": 0.01}, "scg": {}, "lm": {}}
@@ -92,7 +90,7 @@ def crossover(quick, budget=3.0, n=5000):
     X, Y = problem(n)
     res = {"scg": [], "lm": []}
     for w in widths:
-        for alg in res:
+        for alg in ("scg", "lm"):
             losses = []
             for seed in (0, 1, 2):
                 net = net_for(w, 1, seed, init="glorot")    # NW saturates wide layers

@@ -18,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_common import machine  # noqa: E402
+from bench_common import machine
 
 SUITES = ("per_sample", "minibatch", "lm", "predict", "memory")
 

@@ -169,6 +169,6 @@ def test_sgd_minibatch_state_is_the_rule_state():
     obj = bpnn.Objective(net, "sse", X, Y)
     w = net.params.copy()
     state = alg.init(obj, w)
-    w2, state2, info = alg.run_epoch(obj, w, state, np.arange(20))
+    _, state2, info = alg.run_epoch(obj, w, state, np.arange(20))
     assert state2.shape == w.shape and np.any(state2 != 0) and np.all(state == 0)
     assert np.isfinite(info.grad_norm) and info.loss is None

@@ -16,12 +16,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scipy.special import expit
-
-from ._validation import as_2d, check_pair, check_sample_weight
 from . import _kernels
-from .activations import (Activation, GeneralizedSigmoid, Logsig, Poslin, Purelin, Softmax,
-                          Tansig, get_activation)
+from ._validation import as_2d, check_pair, check_sample_weight
+from .activations import (
+    Activation,
+    GeneralizedSigmoid,
+    Logsig,
+    Poslin,
+    Purelin,
+    Softmax,
+    Tansig,
+    get_activation,
+)
 from .initializers import get_initializer
 from .losses import get_loss
 
@@ -79,13 +85,15 @@ _KERNEL_ROWS = 8
 def _activate_(act, x):
     """x <- f(x) in place for a built-in activation."""
     code = act.code
-    if code == 1:                         # A * expit(x / B)
+    if code == 1:                         # A / (1 + e^(-x/B)); e^(+big) = inf gives 0
         A, B = act.params
         if B != 1.0:
             x /= B
-        expit(x, out=x)
-        if A != 1.0:
-            x *= A
+        np.negative(x, out=x)
+        with np.errstate(over="ignore"):
+            np.exp(x, out=x)
+        x += 1.0
+        np.divide(A, x, out=x)
     elif code == 2:
         np.tanh(x, out=x)
     elif code == 3:
