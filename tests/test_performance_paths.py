@@ -172,3 +172,15 @@ def test_sgd_minibatch_state_is_the_rule_state():
     _, state2, info = alg.run_epoch(obj, w, state, np.arange(20))
     assert state2.shape == w.shape and np.any(state2 != 0) and np.all(state == 0)
     assert np.isfinite(info.grad_norm) and info.loss is None
+
+
+def test_workspaces_are_not_pickled_or_shared(rng):
+    import copy
+    import pickle
+    net = bpnn.Network([3, 50, 2], seed=0)
+    X = rng.normal(size=(2000, 3))
+    net.predict(X)                                  # builds a 2000-row workspace
+    assert len(pickle.dumps(net)) < 20_000          # parameters only, not the buffers
+    for other in (pickle.loads(pickle.dumps(net)), copy.deepcopy(net), net.copy()):
+        np.testing.assert_array_equal(other.predict(X), net.predict(X))
+        assert other.__dict__.get("_ws") is not net.__dict__.get("_ws")

@@ -239,6 +239,13 @@ class Network:
         other._make_views()
         return other
 
+    def __getstate__(self):
+        # scratch buffers and cached layouts are rebuilt on demand: never pickled/deep-copied
+        state = dict(self.__dict__)
+        state.pop("_ws", None)
+        state.pop("_layout", None)
+        return state
+
     def astype(self, dtype) -> "Network":
         other = self.copy()
         other.dtype = np.dtype(dtype)
