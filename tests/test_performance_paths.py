@@ -183,4 +183,16 @@ def test_workspaces_are_not_pickled_or_shared(rng):
     assert len(pickle.dumps(net)) < 20_000          # parameters only, not the buffers
     for other in (pickle.loads(pickle.dumps(net)), copy.deepcopy(net), net.copy()):
         np.testing.assert_array_equal(other.predict(X), net.predict(X))
-        assert other.__dict__.get("_ws") is not net.__dict__.get("_ws")
+        assert other._workspace(10) is not net._workspace(10)
+
+
+def test_threads_predicting_with_one_network_do_not_share_buffers(rng):
+    from concurrent.futures import ThreadPoolExecutor
+    net = bpnn.Network([6, 40, 3], ["tansig", "softmax"], seed=0)
+    inputs = [rng.normal(size=(500, 6)) for _ in range(8)]
+    expected = [net.forward_trace(x).output for x in inputs]
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(5):
+            got = list(pool.map(net.predict, inputs))
+            for g, e in zip(got, expected):
+                np.testing.assert_allclose(g, e, rtol=1e-12, atol=1e-15)

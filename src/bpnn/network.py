@@ -12,6 +12,7 @@ on plain vectors and never sees a layer.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -303,9 +304,14 @@ class Network:
         return max(64, (1 << 20) // max(1, sum(self.sizes[1:])))
 
     def _workspace(self, rows) -> _Workspace:
-        ws = self.__dict__.get("_ws")
+        """Scratch buffers for ``rows`` samples, kept per thread (so that threads predicting
+        with one network never share buffers) and reused from call to call."""
+        tls = self.__dict__.get("_ws")
+        if tls is None:
+            tls = self._ws = threading.local()
+        ws = getattr(tls, "ws", None)
         if ws is None or ws.rows < rows or ws.a[0].dtype != self.dtype:
-            ws = self._ws = _Workspace(self.sizes, rows, self.dtype)
+            ws = tls.ws = _Workspace(self.sizes, rows, self.dtype)
         return ws
 
     def _forward_into(self, X, ws, out=None, keep_z=False):
