@@ -165,3 +165,13 @@ def test_resume_with_state_of_the_wrong_kind_is_a_value_error(tmp_path, alg, kw,
         pytest.skip(f"{alg} not registered")
     with pytest.raises(ValueError, match="does not fit"):
         _checkpoint_with(tmp_path, alg, lambda man, arrays: edit(man), **kw)()
+
+
+@pytest.mark.parametrize("mu", [-0.0, 0.0, -1.0])
+def test_resume_with_a_non_positive_lm_mu_is_refused_not_an_endless_loop(tmp_path, mu):
+    # finding (Atheris, 5 min, a 21 s timeout): μ = −0.0 from an edited checkpoint made
+    # LM's "grow μ until the step is accepted" loop run forever (0 · 10 = 0)
+    if "lm" not in bpnn.algorithm_names():
+        pytest.skip("lm not registered")
+    with pytest.raises(ValueError, match="mu must be a positive number"):
+        _checkpoint_with(tmp_path, "lm", lambda m, a: m["state"]["items"].__setitem__(0, mu))()

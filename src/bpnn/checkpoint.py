@@ -416,6 +416,8 @@ class TrainingState:
                      record=record, elapsed=float(m["elapsed"]),
                      context=_as(m["context"], dict), arrays=arrays[:min(iw, ib)],
                      state_node=m["state"])
+            if not (math.isfinite(st.elapsed) and st.elapsed >= 0 and st.fails >= 0):
+                raise ValueError("bad elapsed time or failure count")
             st.algorithm_state()          # validate the state tree now, not mid-resume
             _check_rng_state(st.rng_state)
             _check_record(record, st.epoch)

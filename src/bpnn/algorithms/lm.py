@@ -20,6 +20,7 @@ and ``E_W = Σw²`` by one LM step, then re-estimate
 from __future__ import annotations
 
 import contextlib
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -90,6 +91,8 @@ class _MuSchedule(Algorithm):
 
         Returns ``(delta, value, mu_used)``, or ``(None, None, mu)`` once μ passes μ_max.
         """
+        if not 0 < mu < math.inf:   # μ ≤ 0 would never grow: a damaged checkpoint (fuzzing)
+            raise ValueError(f"mu must be a positive number, got {mu!r}")
         while mu <= self.mu_max:
             x, _ = _solve(A, b, mu)
             if x is not None:
