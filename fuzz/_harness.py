@@ -108,17 +108,28 @@ def run(name, target, seeds, expected=(ValueError,)):
         atheris.Setup(argv, one)
         atheris.Fuzz()
         return
+    import signal
+
+    class Hang(BaseException):   # not an Exception/OSError: no reader can swallow it
+        pass
+
+    def hang(signum, frame):
+        raise Hang("one input ran for more than 20 s")
+    signal.signal(signal.SIGALRM, hang)
     rnd = random.Random(args.seed)
     corpus, runs, found = list(seeds), 0, 0
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         data = _mutate(rnd, rnd.choice(corpus), corpus)
         runs += 1
+        signal.alarm(20)
         try:
             one(data)
-        except Exception as exc:  # noqa: BLE001 - every other exception is a finding
+        except (Exception, Hang) as exc:  # noqa: BLE001 - every other exception is a finding
             found += 1
             print(f"FINDING {type(exc).__name__}: {exc} -> {save_finding(name, data, exc)}")
+        finally:
+            signal.alarm(0)
         if runs % 500 == 0 and len(corpus) < 2000:
             corpus.append(data)                        # keep some variety
     print(f"{name}: {runs} inputs in {seconds} s, {found} findings")
