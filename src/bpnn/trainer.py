@@ -364,7 +364,8 @@ def train(network, X, Y, algorithm="sgd", loss="sse", *, epochs=1000, goal=0.0,
     validation, test : (X, Y) or (X, Y, weights) given directly instead of a division.
     sample_weight : per-sample weights; l2 : weight decay ``l2/2 · ||W||²``.
     shuffle : visit samples in a new random order every epoch; seed : all randomness.
-    callbacks : callables ``cb(epoch, record, network) -> bool``; True stops training.
+    callbacks : callables ``cb(epoch, record, network) -> bool | str``; True stops training
+        ("callback"), a string stops it with that reason (e.g. "interrupted").
     progress : show a live progress line (Rich).
     checkpoint, checkpoint_every : write a crash-safe checkpoint to this path every N epochs
         (None: every 10 seconds) and when training stops (see :mod:`bpnn.checkpoint`).
