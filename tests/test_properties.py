@@ -170,3 +170,24 @@ def test_fitted_estimator_file_round_trip_predicts_identically(tmp_path_factory,
     assert np.array_equal(back.predict(X), model.predict(X))
     if kind == "classifier":
         assert np.array_equal(back.predict_proba(X), model.predict_proba(X))
+
+
+@settings(max_examples=int(os.environ.get("BPNN_HYPOTHESIS_EXAMPLES", 30)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(bpnn.algorithm_names()), st.integers(-3, 150), st.integers(-3, 150),
+       st.floats(1e-3, 1e7), st.integers(0, 2**31 - 1))
+def test_no_algorithm_ever_returns_non_finite_parameters(alg, x_exp, y_exp, lr, seed):
+    import inspect
+    import warnings
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(12, 2)) * 10.0 ** x_exp          # inputs up to 1e150
+    Y = rng.normal(size=(12, 1)) * 10.0 ** y_exp
+    cls = bpnn.algorithms.ALGORITHMS[alg]
+    kw = {"lr": lr} if "lr" in inspect.signature(cls.__init__).parameters else {}
+    net = bpnn.Network([2, 3, 1], ["tansig", "purelin"], seed=seed % 100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rec = bpnn.train(net, X, Y, alg, "sse", epochs=8, seed=seed, **kw)
+    assert np.all(np.isfinite(net.params)), (alg, rec.stop_reason)
+    if rec.stop_reason == "diverged":
+        assert rec.message
