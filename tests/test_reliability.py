@@ -370,3 +370,20 @@ def test_default_checkpoints_are_time_based_and_always_at_the_end(tmp_path, monk
         bpnn.train(make_net(), X, Y, "sgd", "mse", epochs=9, lr=0.05,
                    checkpoint=tmp_path / "b", callbacks=[crash_at(5)])
     assert TrainingState.load(tmp_path / "b").epoch == 4
+
+
+@pytest.mark.parametrize("alg", ["sgd", "rprop"])
+def test_float32_run_resumes_bit_identical(alg, tmp_path):
+    X, Y = regression_data()
+    kw = {"lr": 0.05} if alg == "sgd" else {}
+
+    def run(**extra):
+        net = bpnn.Network([2, 4, 2], ["tansig", "purelin"], seed=1, dtype=np.float32)
+        bpnn.train(net, X, Y, alg, "mse", epochs=10, seed=2, checkpoint=tmp_path / "c",
+                   checkpoint_every=3, **kw, **extra)
+        return net
+    ref = run()
+    with pytest.raises(Crash):
+        run(callbacks=[crash_at(5)])
+    got = run(resume=tmp_path / "c")
+    assert got.params.dtype == np.float32 and got.params.tobytes() == ref.params.tobytes()
