@@ -264,3 +264,28 @@ def test_text_labels_in_a_csv_train_a_classifier(capsys, tmp_path):
     truth = pd.read_csv(tmp_path / "iris.csv")["species"]
     import json
     assert json.loads(out)["accuracy"] == pytest.approx((pred == truth).mean())
+
+
+def test_model_remembers_target_names(tmp_path, capsys):
+    """Multi-output predictions are named after the targets, and evaluate finds them."""
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(rng.uniform(-1, 1, (60, 2)), columns=["u", "v"])
+    df["sum"] = df.u + df.v
+    df["diff"] = df.u - df.v
+    df.to_csv(tmp_path / "two.csv", index=False)
+    code, _, err = run(["train", str(tmp_path / "two.csv"), "--target", "sum,diff",
+                        "--hidden", "4", "--epochs", "30", "-o", str(tmp_path / "m.bpnn")],
+                       capsys)
+    assert code == 0, err
+    assert list(bpnn.load(tmp_path / "m.bpnn").target_names_) == ["sum", "diff"]
+    code, out, err = run(["predict", str(tmp_path / "m.bpnn"), str(tmp_path / "two.csv")],
+                         capsys)
+    assert code == 0, err
+    assert list(pd.read_csv(pd.io.common.StringIO(out)).columns) == ["prediction_sum",
+                                                                     "prediction_diff"]
+    # an extra column is not taken for a target: the model knows its targets' names
+    df.assign(extra=1.0).to_csv(tmp_path / "three.csv", index=False)
+    code, out, err = run(["evaluate", str(tmp_path / "m.bpnn"), str(tmp_path / "three.csv")],
+                         capsys)
+    assert code == 0, err
+    assert "sum" in out and "extra" not in out

@@ -476,8 +476,7 @@ def cmd_predict(args):
     X = _model_inputs(model, df, source, missing)
     pred = np.asarray(model.predict(X))
     pred = pred.reshape(len(X), -1)
-    names = ["prediction"] if pred.shape[1] == 1 else \
-        [f"prediction_{j + 1}" for j in range(pred.shape[1])]
+    names = _prediction_names(model, pred.shape[1])
     out = pd.DataFrame(pred, columns=names, index=X.index)
     if args.proba:
         if not hasattr(model, "predict_proba"):
@@ -494,6 +493,17 @@ def cmd_predict(args):
     return EXIT_OK
 
 
+def _prediction_names(model, n_cols):
+    """``prediction`` for one output; ``prediction_<target>`` for several when the model
+    knows its target columns' names, else ``prediction_1``, ``prediction_2``, ..."""
+    if n_cols == 1:
+        return ["prediction"]
+    targets = getattr(model, "target_names_", None)
+    if targets is not None and len(targets) == n_cols:
+        return [f"prediction_{t}" for t in targets]
+    return [f"prediction_{j + 1}" for j in range(n_cols)]
+
+
 def _targets(args, model, df, ds, source):
     from .io_tables import parse_columns
     names = _feature_names(model)
@@ -501,6 +511,9 @@ def _targets(args, model, df, ds, source):
         return parse_columns(args.target)
     if ds is not None:
         return list(ds.target)
+    known = getattr(model, "target_names_", None)
+    if known is not None and all(str(t) in map(str, df.columns) for t in known):
+        return [str(t) for t in known]
     if names is None:
         raise UsageError("name the target column(s) with --target (the model was trained "
                          "without column names)")

@@ -287,8 +287,19 @@ class _BPBase(BaseEstimator):
                                             seed=0).fit(X)
         return self.input_map_.transform(X)
 
+    def _remember_target_names(self, y):
+        """``target_names_``: the target column name(s) when y is a pandas Series/DataFrame,
+        so predictions can be labelled with them (the CLI does)."""
+        names = list(y.columns) if hasattr(y, "columns") else (
+            [y.name] if getattr(y, "name", None) is not None and hasattr(y, "to_numpy") else None)
+        if names is not None:
+            self.target_names_ = np.asarray([str(n) for n in names], dtype=object)
+        elif hasattr(self, "target_names_"):
+            del self.target_names_
+
     def _fit(self, X, y, sample_weight=None, validation=None):
         self._check_params()
+        self._remember_target_names(y)
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=self._task == "regression",
                              dtype=np.float64)
         T = self._fit_targets(y)

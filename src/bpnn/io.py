@@ -163,6 +163,8 @@ def _estimator_state(est):
     names = getattr(est, "feature_names_in_", None)
     man.update(n_features_in=int(est.n_features_in_),
                feature_names_in=None if names is None else [str(n) for n in names],
+               target_names=None if getattr(est, "target_names_", None) is None else
+               [str(n) for n in est.target_names_],
                hidden=list(est.hidden_), algorithm=str(est.algorithm_),
                hidden_search=None if not est.hidden_search_ else
                {str(a): _clean(v) for a, v in est.hidden_search_.items()},
@@ -380,6 +382,11 @@ def _build(man, arrays):
         if len(names) != n_in:
             raise ModelFileError(f"{len(names)} feature names for {n_in} features")
         est.feature_names_in_ = np.asarray([str(n) for n in names], dtype=object)
+    targets = man.get("target_names")
+    if targets is not None:
+        if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
+            raise ModelFileError(f"target_names must be a list of strings, got {targets!r:.80}")
+        est.target_names_ = np.asarray(targets, dtype=object)
     est.hidden_ = tuple(int(h) for h in man["hidden"])
     est.algorithm_ = str(man["algorithm"])
     hs = man.get("hidden_search")
