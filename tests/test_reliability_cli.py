@@ -82,3 +82,16 @@ def test_checkpoint_needs_one_training_run(tmp_path, table, monkeypatch, capsys)
                        monkeypatch) == 2
     assert "one training run" in capsys.readouterr().err
     assert not os.path.exists(tmp_path / "c")
+
+
+def test_resume_with_other_data_is_a_one_line_error(tmp_path, table, monkeypatch, capsys):
+    args = _args(table, "sgd")
+    assert _in_process(tmp_path, [*args, "--epochs", "3", "--checkpoint", "c"],
+                       monkeypatch) == 0
+    other = tmp_path / "other.csv"
+    lines = table.read_text().splitlines()
+    lines[1] = "0.5," + lines[1].split(",", 1)[1]            # one input value changed
+    other.write_text("\n".join(lines) + "\n")
+    assert _in_process(tmp_path, [str(other), *args[1:], "--resume", "c"], monkeypatch) == 2
+    err = capsys.readouterr().err.strip()
+    assert "different training data" in err and len(err.splitlines()) == 1
