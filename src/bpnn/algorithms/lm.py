@@ -3,7 +3,7 @@
 Both need a sum-of-squares loss ``E = c·Σ r²`` (``sse``: c = ½, ``mse``: c = 1/N); the
 objective supplies ``JᵀJ``, ``Jᵀr`` and ``Σr²`` accumulated over chunks of rows
 (:meth:`bpnn.Objective.gauss_newton`), so memory grows with n_params², never with
-n_samples × n_params. Each step solves by Cholesky (``scipy.linalg.cho_factor``);
+n_samples × n_params. Each step solves by Cholesky (LAPACK ``potrf``/``potrs``);
 a matrix that is not positive definite counts as a failed trial.
 
 LM (Hagan & Menhaj 1994): with ``λ = l2/(2c)`` for the weight decay and ``M`` the weight
@@ -24,7 +24,8 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from scipy.linalg import LinAlgError, cho_factor, cho_solve
+from scipy.linalg.lapack import dpotrf as _potrf
+from scipy.linalg.lapack import dpotrs as _potrs
 
 from .base import Algorithm, StepInfo, register
 from .first_order import _check_positive
@@ -52,13 +53,25 @@ def _small_solve_context(n):
 
 
 def _solve(A, b, mu):
-    """Solve ``(A + μI)·x = b`` by Cholesky; None if ``A + μI`` is not positive definite."""
-    M = A + mu * np.eye(A.shape[0])
+    """Solve ``(A + μI)·x = b`` by Cholesky; None if ``A + μI`` is not positive definite.
+
+    Each μ trial reuses A: one copy gets μ added on its diagonal and is factorised in place
+    (no n×n identity, no second copy inside the factorisation). Returns ``(x, factor)``.
+    """
+    M = A.copy()
+    M.flat[::M.shape[0] + 1] += mu                  # A + μI, off-diagonal entries untouched
+    if not np.all(np.isfinite(M)):
+        return None, M
     with _small_solve_context(A.shape[0]):
-        try:
-            return cho_solve(cho_factor(M, check_finite=True), b), M
-        except (LinAlgError, ValueError):
+        # LAPACK's potrf/potrs directly (what cho_factor/cho_solve call, without their
+        # per-call checks and copies): info > 0 means "not positive definite"
+        # (M is symmetric: its transpose is the same matrix in the Fortran order LAPACK
+        # factorises in place)
+        c, info = _potrf(M.T, lower=0, clean=0, overwrite_a=1)
+        if info != 0:
             return None, M
+        x, info = _potrs(c, b)
+        return (x, c) if info == 0 else (None, c)
 
 
 class LMState(NamedTuple):
