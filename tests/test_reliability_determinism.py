@@ -37,3 +37,15 @@ def test_same_seed_same_bits_in_new_processes_and_with_more_threads():
     assert here["out"] == one == two
     # and it is really training: the two algorithms end in different places
     assert one[0] != one[1] and np.all(np.isfinite(np.frombuffer(bytes.fromhex(one[0]))))
+
+
+def test_fresh_compile_and_disk_cache_give_the_same_bits(tmp_path):
+    """The first process after installation compiles the kernel; later ones load it from
+    Numba's disk cache. Both must train to the same bits (it once differed in the last
+    bits, when the helpers were linked in rather than inlined)."""
+    child = CHILD.replace('("gd", {"lr": 0.1})', '("sgd", {"lr": 0.02, "momentum": 0.5})')
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba-cache")}
+    runs = [subprocess.run([sys.executable, "-c", child], env=env, capture_output=True,
+                           text=True, check=True, timeout=300) for _ in range(2)]
+    assert any((tmp_path / "numba-cache").rglob("*.nbc"))     # the second run had a cache
+    assert json.loads(runs[0].stdout) == json.loads(runs[1].stdout)

@@ -13,6 +13,10 @@ Speed notes
   rounding (about 1e-16 relative per operation).
 * ``cache=True``: the machine code is stored next to the module (``__pycache__``), so a
   second process loads it instead of compiling (first call ~0.1 s instead of seconds).
+* Determinism: the helpers are inlined into their caller at Numba's IR level
+  (``inline="always"``). Linked in as separate functions, a freshly compiled ``sgd_epoch``
+  and the same function loaded from the disk cache were optimised differently and, with
+  re-association allowed, trained to different last bits.
 * The kernels are generic in the float type: float32 parameters and data compile to a
   float32 specialisation; scratch arrays take the parameters' dtype.
 * No z(k) is stored: every derivative is written through the output a = f(z)
@@ -34,11 +38,17 @@ try:  # Numba is a core dependency, but the code must still run where it cannot 
 
     def jit(f):
         return _njit(cache=True, nogil=True, fastmath=_FASTMATH)(f)
+
+    def jit_inline(f):
+        # inlined into the caller at Numba's IR level: the caller is then ONE compiled
+        # function whose machine code is the same compiled fresh or loaded from the cache
+        return _njit(cache=True, nogil=True, fastmath=_FASTMATH, inline="always")(f)
     HAVE_NUMBA = True
 except ImportError:  # pragma: no cover - exercised only without numba
     def jit(f):
         f.py_func = f
         return f
+    jit_inline = jit
     HAVE_NUMBA = False
 
 LOSS_SSE, LOSS_MSE, LOSS_CE, LOSS_MAE = 0, 1, 2, 3
@@ -50,7 +60,7 @@ LINEAR, GSIGMOID, TANH, RELU, SOFTMAX = 0, 1, 2, 3, 4
 U = np.uint64
 
 
-@jit
+@jit_inline
 def activate_inplace(code, A, B, a, off, n):
     """a[off:off+n] <- f(a[off:off+n]): the pre-activations z are overwritten by f(z)."""
     if code == GSIGMOID:      # A / (1 + e^(-z/B)); e^(+large) = inf gives exactly 0
@@ -78,7 +88,7 @@ def activate_inplace(code, A, B, a, off, n):
             a[u] /= s
 
 
-@jit
+@jit_inline
 def backprop_inplace(code, A, B, a, off, n, g, goff):
     """g[goff:goff+n] <- dL/dz given it holds dL/da; f' is written through a[off:off+n]."""
     if code == GSIGMOID:      # f' = a (A - a) / (A B)
@@ -102,7 +112,7 @@ def backprop_inplace(code, A, B, a, off, n, g, goff):
             g[goff + u] = a[off + u] * (g[goff + u] - s)
 
 
-@jit
+@jit_inline
 def _output_delta(loss_code, out_code, A, B, acts, ao, Y, i, wi, dz):
     """dz[ao:ao+m] <- dL/dz(K) for sample i whose outputs are acts[ao:ao+m].
 
@@ -135,7 +145,7 @@ def _output_delta(loss_code, out_code, A, B, acts, ao, Y, i, wi, dz):
     return total
 
 
-@jit
+@jit_inline
 def _layer_forward(params, wo, bo, n_in, n_out, acts, ai, ao):
     """acts[ao:ao+n_out] <- z = W n + b with W = params[wo:bo] (n_out, n_in) row-major and
     n = acts[ai:ai+n_in]."""
@@ -147,7 +157,7 @@ def _layer_forward(params, wo, bo, n_in, n_out, acts, ai, ao):
         acts[ao + r] = s
 
 
-@jit
+@jit_inline
 def _layer_update(params, wo, bo, n_in, n_out, acts, ai, ao, dz, lr_w, lr_b, l2,
                   momentum, vel, need_delta):
     """Update layer (W, b) from dz[ao:ao+n_out] = dL/dz and its input n = acts[ai:ai+n_in];
