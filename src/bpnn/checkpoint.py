@@ -15,10 +15,10 @@ ndarray / NumPy scalar / float / int / bool / str / None; :func:`encode_tree` tu
 into JSON plus a list of arrays, :func:`decode_tree` back, using the freshly initialised
 state as a template so NamedTuples come back as their own class.
 
-Writes are atomic (:func:`atomic_write`): a temporary file in the same directory is
-written, flushed and fsync'ed, then ``os.replace``'d over the target, and the directory is
-fsync'ed — a crash at any moment leaves either the old file or the new one, never a torn
-one.
+Writes are atomic (:func:`bpnn.io.atomic_write`): a temporary file in the same directory
+is written, flushed and fsync'ed, then ``os.replace``'d over the target, and the directory
+is fsync'ed — a crash at any moment leaves either the old file or the new one, never a
+torn one.
 """
 from __future__ import annotations
 
@@ -27,12 +27,13 @@ import io
 import json
 import math
 import os
-import tempfile
 import zipfile
 import zlib
 from collections import namedtuple
 
 import numpy as np
+
+from .io import atomic_write   # the project's one atomic write (re-exported here)
 
 __all__ = ["atomic_write", "encode_tree", "decode_tree", "save_checkpoint",
            "load_checkpoint", "parse_checkpoint", "data_fingerprint", "TrainingState",
@@ -41,44 +42,6 @@ __all__ = ["atomic_write", "encode_tree", "decode_tree", "save_checkpoint",
 FORMAT = "bpnn-checkpoint"
 VERSION = 1
 _MAX_MANIFEST = 64 * 2**20        # refuse manifests above 64 MiB (a corrupt or hostile file)
-
-
-# -- atomic files ------------------------------------------------------------------------
-def atomic_write(path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves the old file or the new, never half.
-
-    temp file in the same directory → write → flush → fsync → ``os.replace`` → fsync(dir).
-    """
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)          # mkstemp makes 0600; a checkpoint is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    _fsync_dir(folder)
-
-
-def _fsync_dir(folder):
-    try:                       # makes the rename itself durable (POSIX); not possible on Windows
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # -- trees of state <-> JSON + arrays ----------------------------------------------------
