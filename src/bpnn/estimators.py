@@ -62,7 +62,7 @@ def _pick_auto(kind):
 
 
 # -- diagnostics ---------------------------------------------------------------------------
-def diagnose(record, goal=0.0, epochs=None) -> str | None:
+def diagnose(record, goal=0.0) -> str | None:
     """Why training stopped short, and what to try; None when nothing is worth saying."""
     r, n = record.stop_reason, record.epochs
     if r == "diverged":
@@ -173,11 +173,6 @@ class _BPBase(BaseEstimator):
         self._activations()     # raises on unknown names
         get_loss(self._loss_name())
 
-    def _validate_params(self):
-        # scikit-learn's own _validate_params checks `_parameter_constraints`, which these
-        # estimators do not declare; the CLI calls this name to vet its parameters.
-        self._check_params()
-
     def _loss_name(self):
         if self.loss != "auto":
             return self.loss
@@ -277,7 +272,7 @@ class _BPBase(BaseEstimator):
         self._warn(self.record_)
 
     def _warn(self, rec):
-        self.diagnosis_ = diagnose(rec, float(self.goal), self.epochs)
+        self.diagnosis_ = diagnose(rec, float(self.goal))
         already = rec.stop_reason == "diverged" and rec.message   # the trainer warned
         if self.diagnosis_ and self.warn and not already:
             warnings.warn(self.diagnosis_, ConvergenceWarning, stacklevel=5)
