@@ -451,12 +451,15 @@ class BPRegressor(RegressorMixin, _BPBase):
             raise ValueError(f"target_scaling must be one of {sorted(SCALINGS)}, "
                              f"got {self.target_scaling!r}")
 
-    def _fit_targets(self, y):
+    def _setup_targets(self, y):
         self._y_1d = np.ndim(y) == 1
         Y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         self.n_outputs_ = Y.shape[1]
         self.target_map_ = TargetScaler(self.target_scaling).fit(Y)
-        return self.target_map_.transform(Y)
+
+    def _fit_targets(self, y):
+        self._setup_targets(y)
+        return self._encode_targets(y)
 
     def _encode_targets(self, y):
         Y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
@@ -479,7 +482,7 @@ class BPRegressor(RegressorMixin, _BPBase):
 
         The first call fits the input and target maps on its batch.
         """
-        return self._partial_fit(X, y, sample_weight, self._fit_targets)
+        return self._partial_fit(X, y, sample_weight, self._setup_targets)
 
     def predict(self, X):
         """Predictions in the targets' units: (n_samples,) or (n_samples, n_targets)."""
