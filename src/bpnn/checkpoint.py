@@ -190,7 +190,7 @@ def data_fingerprint(*arrays) -> str:
             continue
         a = np.ascontiguousarray(a)
         h.update(f"{a.dtype.str}{a.shape};".encode())
-        h.update(a.tobytes())
+        h.update(a.data)          # the C-order bytes, without tobytes()' copy of the data
     return h.hexdigest()
 
 
