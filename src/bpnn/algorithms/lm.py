@@ -56,12 +56,12 @@ def _solve(A, b, mu):
     """Solve ``(A + μI)·x = b`` by Cholesky; None if ``A + μI`` is not positive definite.
 
     Each μ trial reuses A: one copy gets μ added on its diagonal and is factorised in place
-    (no n×n identity, no second copy inside the factorisation). Returns ``(x, factor)``.
+    (no n×n identity, no second copy inside the factorisation).
     """
     M = A.copy()
     M.flat[::M.shape[0] + 1] += mu                  # A + μI, off-diagonal entries untouched
     if not np.all(np.isfinite(M)):
-        return None, M
+        return None
     with _small_solve_context(A.shape[0]):
         # LAPACK's potrf/potrs directly (what cho_factor/cho_solve call, without their
         # per-call checks and copies): info > 0 means "not positive definite"
@@ -69,9 +69,9 @@ def _solve(A, b, mu):
         # factorises in place)
         c, info = _potrf(M.T, lower=0, clean=0, overwrite_a=1)
         if info != 0:
-            return None, M
+            return None
         x, info = _potrs(c, b)
-        return (x, c) if info == 0 else (None, c)
+        return x if info == 0 else None
 
 
 class LMState(NamedTuple):
@@ -107,7 +107,7 @@ class _MuSchedule(Algorithm):
         if not 0 < mu < math.inf:   # μ ≤ 0 would never grow: a damaged checkpoint (fuzzing)
             raise ValueError(f"mu must be a positive number, got {mu!r}")
         while mu <= self.mu_max:
-            x, _ = _solve(A, b, mu)
+            x = _solve(A, b, mu)
             if x is not None:
                 v = value_at(-x)
                 if v is not None:
@@ -141,7 +141,8 @@ class LM(_MuSchedule):
         wm = mask * w
         loss = c * sum_r2 + 0.5 * objective.l2 * float(wm @ wm)
         b = Jtr + lam * wm                                   # ½c⁻¹ · gradient
-        A = JtJ + np.diag(lam * mask)                        # ½c⁻¹ · Gauss–Newton Hessian
+        A = JtJ                                              # ½c⁻¹ · Gauss–Newton Hessian:
+        A.flat[::A.shape[0] + 1] += lam * mask               # JᵀJ + λM, in place (fresh JᵀJ)
 
         def value_at(delta):                                 # accept only a lower loss
             v = objective.value(w + delta)
@@ -208,16 +209,19 @@ class BR(_MuSchedule):
             found["ssE"] = e
             return F2
 
-        eye = np.eye(w.size)
-        delta, _, mu = self._trials(b * JtJ + a * eye, b * Jtr + a * w, st.mu, value_at)
-        info = StepInfo(loss=c * ssE, grad_norm=2 * float(np.linalg.norm(b * Jtr + a * w)), mu=mu)
+        bJ = b * JtJ
+        H = bJ.copy()
+        H.flat[::w.size + 1] += a                            # βJᵀJ + αI
+        grad = b * Jtr + a * w                               # ½ · gradient of F
+        delta, _, mu = self._trials(H, grad, st.mu, value_at)
+        info = StepInfo(loss=c * ssE, grad_norm=2 * float(np.linalg.norm(grad)), mu=mu)
         if delta is None:
             info.stop = "mu max"
             return w, st._replace(mu=mu), info
         w = w + delta
         ssE, ssX = found["ssE"], float(w @ w)
         # 2. re-estimate γ, α, β (MacKay), with the Hessian of the step just taken
-        x, _ = _solve(b * JtJ, eye, a)
+        x = _solve(bJ, np.eye(w.size), a)
         gamma = w.size - a * float(np.trace(x)) if x is not None else st.gamma
         alpha = gamma / (2 * ssX) if ssX > 0 and gamma > 0 else a
         beta = (self._n_residuals(objective) - gamma) / (2 * ssE) if ssE > 0 else b
