@@ -14,6 +14,7 @@ All three read the same flat description, :func:`describe`, so they compute the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -47,6 +48,11 @@ class ModelDescription:
     classes: np.ndarray | None = None
     y_1d: bool = False
     feature_names: list | None = None
+
+    @property
+    def sizes(self) -> list:
+        """Layer widths, input first: ``[n_in, n_1, ..., n_out]``."""
+        return [self.layers[0][0].shape[1]] + [W.shape[0] for W, *_ in self.layers]
 
     @property
     def n_outputs(self) -> int:
@@ -100,8 +106,6 @@ def export_c(model, path=None, prefix="bpnn") -> tuple[str, str]:
 
     Functions are named ``<prefix>_predict`` etc. (see the generated header).
     """
-    from pathlib import Path
-
     from .c import c_sources
     header_name = None if path is None else Path(path).with_suffix(".h").name
     c_src, h_src = c_sources(describe(model), prefix, header_name or f"{prefix}.h")
@@ -129,7 +133,6 @@ def export(model, path, format):
 
     Returns the list of paths written.
     """
-    from pathlib import Path
     path = Path(path)
     if format == "python":
         export_python(model, path)

@@ -132,10 +132,9 @@ def c_sources(d, prefix="bpnn", header_name="bpnn.h") -> tuple[str, str]:
     """``(source, header)`` for a :class:`~bpnn.export.ModelDescription`."""
     if not prefix.isidentifier():
         raise ValueError(f"prefix must be a C identifier, got {prefix!r}")
-    widths = [d.layers[0][0].shape[1]] + [W.shape[0] for W, *_ in d.layers]
     parts = [f'#include <math.h>\n#include "{header_name}"\n', _preprocess_code(prefix, d)]
     parts += [_layer_code(prefix, k, *layer) for k, layer in enumerate(d.layers)]
-    parts += [_outputs_code(prefix, d, max(widths)), _predict_code(prefix, d)]
+    parts += [_outputs_code(prefix, d, max(d.sizes)), _predict_code(prefix, d)]
     if d.kind in ("binary", "multiclass"):
         names = ", ".join(_c_string(c) for c in d.classes.tolist())
         parts.append(f"const char *const {prefix}_class_names[{len(d.classes)}] = {{{names}}};\n")

@@ -82,7 +82,7 @@ def python_source(d) -> str:
     """Source text of the module for a :class:`~bpnn.export.ModelDescription`."""
     from .. import __version__
     lines = [f'"""A BP network exported by bpnn {__version__}: {d.kind}, layer sizes '
-             f'{[d.layers[0][0].shape[1]] + [W.shape[0] for W, *_ in d.layers]}.',
+             f'{d.sizes}.',
              "", "Needs only NumPy. Call predict(X) with X of shape (n, N_FEATURES).", '"""',
              "import numpy as np", "",
              f"KIND = {d.kind!r}", f"N_FEATURES = {d.n_features}",
