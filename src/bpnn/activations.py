@@ -52,6 +52,15 @@ class Activation:
         """Return dL/dz given g = dL/da (row-wise Jacobian-transpose product)."""
         return self.derivative(z, a) * g
 
+    # In-place forms for the lean training and prediction paths (built-in activations):
+    # ``forward_(x)`` overwrites x = z by f(z); ``backprop_(a, g, tmp)`` overwrites
+    # g = dL/da by dL/dz using the outputs a alone (``tmp`` is scratch shaped like a).
+    def forward_(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def backprop_(self, a: np.ndarray, g: np.ndarray, tmp: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
     def spec(self) -> dict:
         """A JSON-able description, inverted by :func:`get_activation`."""
         return {"name": self.name}
@@ -97,6 +106,23 @@ class GeneralizedSigmoid(Activation):
     def derivative(self, z, a):
         return a * (self.A - a) / (self.A * self.B)
 
+    def forward_(self, x):
+        if self.B != 1.0:
+            x /= self.B
+        np.negative(x, out=x)
+        with np.errstate(over="ignore"):  # e^(+big) = inf gives exactly 0
+            np.exp(x, out=x)
+        x += 1.0
+        return np.divide(self.A, x, out=x)
+
+    def backprop_(self, a, g, tmp):
+        np.subtract(self.A, a, out=tmp)
+        tmp *= a
+        if self.A * self.B != 1.0:
+            tmp /= self.A * self.B
+        g *= tmp
+        return g
+
     def spec(self):
         if self.A == 1.0 and self.B == 1.0:
             return {"name": "logsig"}
@@ -121,6 +147,15 @@ class Tansig(Activation):
     def derivative(self, z, a):
         return 1.0 - a * a
 
+    def forward_(self, x):
+        return np.tanh(x, out=x)
+
+    def backprop_(self, a, g, tmp):
+        np.multiply(a, a, out=tmp)
+        np.subtract(1.0, tmp, out=tmp)
+        g *= tmp
+        return g
+
 
 class Purelin(Activation):
     """Identity (MATLAB ``purelin``), derivative 1."""
@@ -136,6 +171,12 @@ class Purelin(Activation):
     def backprop(self, z, a, g):
         return np.array(g, copy=True)
 
+    def forward_(self, x):
+        return x
+
+    def backprop_(self, a, g, tmp):
+        return g
+
 
 class Poslin(Activation):
     """Rectified linear unit (MATLAB ``poslin``), derivative 1 for z > 0 else 0."""
@@ -147,6 +188,13 @@ class Poslin(Activation):
 
     def derivative(self, z, a):
         return (z > 0).astype(z.dtype)
+
+    def forward_(self, x):
+        return np.maximum(x, 0.0, out=x)
+
+    def backprop_(self, a, g, tmp):
+        g *= a > 0                        # a > 0 exactly where z > 0
+        return g
 
 
 class Softmax(Activation):
@@ -166,6 +214,18 @@ class Softmax(Activation):
 
     def backprop(self, z, a, g):
         return a * (g - np.sum(g * a, axis=-1, keepdims=True))
+
+    def forward_(self, x):
+        x -= x.max(axis=1, keepdims=True)
+        np.exp(x, out=x)
+        x /= x.sum(axis=1, keepdims=True)
+        return x
+
+    def backprop_(self, a, g, tmp):
+        np.multiply(g, a, out=tmp)
+        g -= tmp.sum(axis=1, keepdims=True)
+        g *= a
+        return g
 
 
 ACTIVATIONS = {

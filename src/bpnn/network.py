@@ -73,60 +73,15 @@ def _parse_activations(activations, n_layers):
 
 
 # -- lean (in-place) paths -------------------------------------------------------------------
-# The built-in activations have kernel codes 0-4 and derivatives that can be written through
-# their outputs a = f(z) alone (relu: a > 0 exactly where z > 0). For them the fast paths keep
-# no z: each layer's pre-activation buffer is overwritten by f(z) in place and back-propagation
-# reads a. Any other Activation goes through the general path (forward_trace/backward).
+# The built-in activations have kernel codes 0-4 and in-place forms (Activation.forward_ /
+# backprop_) whose derivatives are written through their outputs a = f(z) alone. For them the
+# fast paths keep no z: each layer's pre-activation buffer is overwritten by f(z) and
+# back-propagation reads a. Any other Activation — a subclass too, which may override the
+# derivative — goes through the general path (forward_trace/backward).
 _BUILTIN_ACTS = (GeneralizedSigmoid, Logsig, Tansig, Purelin, Poslin, Softmax)
 #: up to this many rows, prediction runs the compiled row-by-row kernel (no per-layer calls);
 #: beyond it BLAS matrix products over the whole batch are faster
 _KERNEL_ROWS = 8
-
-
-def _activate_(act, x):
-    """x <- f(x) in place for a built-in activation."""
-    code = act.code
-    if code == 1:                         # A / (1 + e^(-x/B)); e^(+big) = inf gives 0
-        A, B = act.params
-        if B != 1.0:
-            x /= B
-        np.negative(x, out=x)
-        with np.errstate(over="ignore"):
-            np.exp(x, out=x)
-        x += 1.0
-        np.divide(A, x, out=x)
-    elif code == 2:
-        np.tanh(x, out=x)
-    elif code == 3:
-        np.maximum(x, 0.0, out=x)
-    elif code == 4:                       # softmax, shifted by the row max
-        x -= x.max(axis=1, keepdims=True)
-        np.exp(x, out=x)
-        x /= x.sum(axis=1, keepdims=True)
-    return x
-
-
-def _backprop_(act, a, g, tmp):
-    """g <- dL/dz in place given g = dL/da and the outputs a; ``tmp`` is scratch like a."""
-    code = act.code
-    if code == 1:                         # f' = a (A - a) / (A B)
-        A, B = act.params
-        np.subtract(A, a, out=tmp)
-        tmp *= a
-        if A * B != 1.0:
-            tmp /= A * B
-        g *= tmp
-    elif code == 2:                       # f' = 1 - a^2
-        np.multiply(a, a, out=tmp)
-        np.subtract(1.0, tmp, out=tmp)
-        g *= tmp
-    elif code == 3:                       # f' = [a > 0]
-        g *= a > 0
-    elif code == 4:                       # J^T g = a (g - <g, a>)
-        np.multiply(g, a, out=tmp)
-        g -= tmp.sum(axis=1, keepdims=True)
-        g *= a
-    return g
 
 
 class _Workspace:
@@ -326,7 +281,7 @@ class Network:
             z += b
             if z is not dest:
                 np.copyto(dest, z)
-            a = _activate_(act, dest)
+            a = act.forward_(dest)
         return (z, a) if keep_z else a
 
     def _backward_into(self, X, ws, delta, grad, accumulate=False):
@@ -350,7 +305,7 @@ class Network:
             if k > 0:
                 g = ws.d[k - 1][:n]
                 np.matmul(delta, W, out=g)
-                delta = _backprop_(self.activations[k - 1], a_prev, g, ws.tmp[k - 1][:n])
+                delta = self.activations[k - 1].backprop_(a_prev, g, ws.tmp[k - 1][:n])
         return grad
 
     def predict_unchecked(self, X, out=None) -> np.ndarray:
@@ -416,11 +371,12 @@ class Network:
         return value, self.backward(trace, delta)
 
     def loss(self, X, Y, loss="sse", sample_weight=None) -> float:
+        """The loss alone (no back-propagation)."""
         loss = get_loss(loss)
         X, Y = check_pair(X, Y, self.n_inputs, self.n_outputs, self.dtype)
         sw = check_sample_weight(sample_weight, X.shape[0])
         trace = self.forward_trace(X)
-        return loss.output_delta(trace.z[-1], trace.n[-1], Y, self.activations[-1], sw)[0]
+        return loss.value_from_z(trace.z[-1], trace.n[-1], Y, self.activations[-1], sw)
 
     def jacobian(self, X) -> np.ndarray:
         """Jacobian of the outputs w.r.t. ``params``: shape (n_samples * n_outputs, n_params).

@@ -129,12 +129,9 @@ class Objective:
         if self.lean:
             return self._chunked() + self._penalty(w)[0]
         net = self.network
-        a = self.X
-        for W, b, act in zip(net.weights[:-1], net.biases[:-1], net.activations[:-1]):
-            a = act(a @ W.T + b)
-        z = a @ net.weights[-1].T + net.biases[-1]
-        out = net.activations[-1]
-        value = self.loss.value_from_z(z, out(z), self.Y, out, self.sample_weight)
+        trace = net.forward_trace(self.X)
+        value = self.loss.value_from_z(trace.z[-1], trace.output, self.Y, net.activations[-1],
+                                       self.sample_weight)
         return value + self._penalty(w)[0]
 
     def value_and_grad(self, w):
