@@ -131,16 +131,14 @@ def build_figures(record=None, network=None, data: ReportData | None = None) -> 
         figs["performance"] = ("Performance: loss per epoch", plots.plot_performance(record))
         figs["training_state"] = ("Training state", plots.plot_training_state(record))
     if data is not None:
-        parts = data.parts()
+        pairs = {k: (data.y_true[i], data.y_pred[i]) for k, i in data.parts().items()}
         if data.task == "classification":
-            pairs = {k: (data.y_true[i], data.y_pred[i]) for k, i in parts.items()}
             labels = data.classes or sorted(set(data.y_true) | set(data.y_pred))
             figs["confusion"] = ("Confusion matrices", plots.plot_confusion(pairs, labels))
             if data.proba is not None:
                 figs["roc"] = ("Receiver operating characteristic",
                                plots.plot_roc(data.y_true, data.proba, data.classes))
         else:
-            pairs = {k: (data.y_true[i], data.y_pred[i]) for k, i in parts.items()}
             figs["regression"] = ("Regression: outputs against targets",
                                   plots.plot_regression(pairs))
             figs["error_histogram"] = ("Error histogram", plots.plot_error_histogram(pairs))
