@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 __all__ = ["plot_performance", "plot_training_state", "plot_regression",
            "plot_error_histogram", "plot_confusion", "plot_roc", "plot_network",
-           "figure_png", "figure_svg", "SPLIT_COLORS"]
+           "figure_png", "SPLIT_COLORS"]
 
 SPLIT_COLORS = {"train": "#1f5fbf", "validation": "#2e9e44", "test": "#d0342c",
                 "all": "#555555"}
@@ -38,12 +38,6 @@ def _finite(values) -> np.ndarray:
 def figure_png(fig: Figure, dpi=100) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
-
-
-def figure_svg(fig: Figure) -> str:
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg")
     return buf.getvalue()
 
 
