@@ -160,8 +160,9 @@ def _numeric(df, cols, source):
                 raise TableError(f"column {c!r} in {source} is not numeric: {col.iloc[i]!r} "
                                  f"in row {i + 1}")
             df[c] = conv
-        if np.isinf(df[c].to_numpy(dtype=float)).any():
-            i = int(np.flatnonzero(np.isinf(df[c].to_numpy(dtype=float)))[0])
+        inf = np.flatnonzero(np.isinf(df[c].to_numpy(dtype=float)))
+        if inf.size:
+            i = int(inf[0])
             raise TableError(f"column {c!r} in {source} holds an infinite value in row {i + 1}")
     return df
 
