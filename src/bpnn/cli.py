@@ -358,7 +358,6 @@ def cmd_train(args):
         print()   # Rich leaves the last progress line open when the output is not a terminal
     rec = model.record_
     data = data_from_model(model, X, y, rec, task)
-    data.target_names = list(Y.columns)
     settings = {"task": task, "data": source, "targets": ", ".join(map(str, Y.columns)),
                 **_model_settings(model)}
     if show:
@@ -393,13 +392,11 @@ def _checkpointing(args, model):
 
 
 def _write_training_outputs(args, model, rec, data, settings, console):
-    from .report import write_report
-    if args.report or args.plots:
-        if args.report:
-            write_report(args.report, rec, model.network_, data, settings,
-                         plots_dir=args.plots)
-        else:
-            _plots_only(args.plots, rec, model.network_, data)
+    from .report import build_figures, write_plots, write_report
+    if args.report:
+        write_report(args.report, rec, model.network_, data, settings, plots_dir=args.plots)
+    elif args.plots:
+        write_plots(args.plots, build_figures(rec, model.network_, data))
     if args.output:
         from .io import save
         save(model, args.output)
@@ -423,11 +420,6 @@ def _model_settings(model) -> dict:
         out["hidden search (a: validation loss)"] = ", ".join(
             f"{a}: {v:.4g}" for a, v in sorted(search.items()))
     return {k: v for k, v in out.items() if v is not None}
-
-
-def _plots_only(directory, record, network, data):
-    from .report import build_figures, write_plots
-    write_plots(directory, build_figures(record, network, data))
 
 
 # -- predict / evaluate -------------------------------------------------------------------
@@ -541,9 +533,7 @@ def _evaluation_data(args, model, record=None):
     y = Y.iloc[:, 0] if Y.shape[1] == 1 else Y
     if task == "classification":
         y = _match_label_type(y, model.classes_)
-    data = data_from_model(model, X, y, record, task)
-    data.target_names = [str(c) for c in target]
-    return data, source
+    return data_from_model(model, X, y, record, task), source
 
 
 def _match_label_type(y, classes):
@@ -566,9 +556,8 @@ def cmd_evaluate(args):
     from .report import split_metrics
     model = _load_model(args.model)
     data, source = _evaluation_data(args, model)
-    metrics = split_metrics(data)["all"]
     if args.json:
-        print(json.dumps(metrics))
+        print(json.dumps(split_metrics(data)["all"]))
     else:
         _print_summary(_console(), model, data, None, f"{Path(args.model).name} on {source}")
     return EXIT_OK
@@ -610,6 +599,11 @@ def cmd_export(args):
 
 
 # -- explain / gradcheck / datasets --------------------------------------------------------
+def _activation_names(text):
+    """``"tansig"`` -> one name for every layer; ``"tansig,purelin"`` -> one per layer."""
+    return text.split(",") if "," in text else text
+
+
 def cmd_explain(args):
     import numpy as np
 
@@ -619,8 +613,7 @@ def cmd_explain(args):
         return _explain_model(args)
     if args.sizes:
         sizes = _ints(args.sizes, "--sizes")
-        acts = args.activation.split(",") if "," in args.activation else args.activation
-        net = Network(sizes, acts, seed=args.seed)
+        net = Network(sizes, _activation_names(args.activation), seed=args.seed)
         x = _floats(args.input, "--input") if args.input else np.zeros(sizes[0])
         d = _floats(args.target, "--target") if args.target else np.zeros(sizes[-1])
         explain(net, x, d, lr=args.lr, loss=args.loss)
@@ -673,8 +666,7 @@ def cmd_gradcheck(args):
     from .gradcheck import gradcheck
     from .network import Network
     sizes = _ints(args.sizes, "--sizes")
-    acts = args.activation.split(",") if "," in args.activation else args.activation
-    net = Network(sizes, acts, init="uniform", seed=args.seed)
+    net = Network(sizes, _activation_names(args.activation), init="uniform", seed=args.seed)
     rng = np.random.default_rng(args.seed)
     X = rng.uniform(-1, 1, (args.samples, sizes[0]))
     if args.loss == "cross_entropy":
