@@ -193,8 +193,7 @@ class Trainer:
     def _epoch(self, obj, w, state, rng):
         alg = self.algorithm
         order = rng.permutation(obj.n_samples) if self.shuffle else np.arange(obj.n_samples)
-        runs_epochs = getattr(alg, "runs_epochs", getattr(alg, "compiled", True))
-        if hasattr(alg, "run_epoch") and runs_epochs:
+        if hasattr(alg, "run_epoch"):               # the algorithm runs whole epochs itself
             return alg.run_epoch(obj, w, state, order)
         if alg.minibatch and alg.batch_size and alg.batch_size < obj.n_samples:
             info = None
