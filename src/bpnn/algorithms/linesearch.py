@@ -170,7 +170,6 @@ class LineSearchMethod(Algorithm):
     """
 
     minibatch = False
-    search = "wolfe"
     c1, c2 = 1e-4, 0.1
 
     def _check_search(self, line_search):
@@ -209,14 +208,13 @@ class LineSearchMethod(Algorithm):
         if res.a == 0 and memory:                         # no decrease: retry along −g
             d, memory = -state.g, {}
             res, slope = self._search(objective, w, state._replace(memory={}), d)
-        info = StepInfo(loss=state.f, grad_norm=float(np.linalg.norm(state.g)), lr=0.0)
         if res.a == 0:
-            info.stop = "line search failed"
-            return w, state, info
+            return w, state, StepInfo(loss=state.f, grad_norm=float(np.linalg.norm(state.g)),
+                                      lr=0.0, stop="line search failed")
         s, y = res.a * d, res.g - state.g
         k = state.k + 1 if memory else 1.0
         memory = self.remember(memory if memory else self.fresh_memory(w), s, y)
-        info.loss, info.grad_norm, info.lr = res.f, float(np.linalg.norm(res.g)), res.a
+        info = StepInfo(loss=res.f, grad_norm=float(np.linalg.norm(res.g)), lr=res.a)
         return w + s, SearchState(float(res.f), res.g, d, y, res.a, slope, k, memory), info
 
     def fresh_memory(self, w):

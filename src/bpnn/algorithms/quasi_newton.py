@@ -33,10 +33,13 @@ def _curved(s, y):
 class _QuasiNewton(LineSearchMethod):
     c1, c2 = 1e-3, 0.9
 
+    def __init__(self, line_search="backtracking"):
+        self._check_search(line_search)
+
     def first_step(self, state, d, slope):
         if state.memory:
             return 1.0          # a quasi-Newton step has its own scale
-        return float(1.0 / max(np.linalg.norm(d), 1e-12))
+        return super().first_step(state, d, slope)      # after a restart: a unit change of w
 
 
 @register("bfgs", "trainbfg")
@@ -45,9 +48,6 @@ class BFGS(_QuasiNewton):
     backtracking search ``srchbac``)."""
 
     default_min_grad = 1e-6
-
-    def __init__(self, line_search="backtracking"):
-        self._check_search(line_search)
 
     def direction(self, state, n_params):
         if not state.memory:
@@ -77,9 +77,6 @@ class OSS(_QuasiNewton):
     ``−g`` every ``n_params`` iterations."""
 
     default_min_grad = 1e-10
-
-    def __init__(self, line_search="backtracking"):
-        self._check_search(line_search)
 
     def direction(self, state, n_params):
         if not state.memory or state.k >= n_params:
