@@ -79,7 +79,7 @@ def _affine(A, scaling):
         return np.ones(n), np.zeros(n)
     if scaling == "standard":
         mean, std = A.mean(axis=0), A.std(axis=0)
-        scale = np.where(std > 0, 1.0 / np.where(std > 0, std, 1.0), 1.0)
+        scale = 1.0 / np.where(std > 0, std, 1.0)
         return scale, -mean * scale
     lo, hi = SCALINGS[scaling]
     amin, amax = A.min(axis=0), A.max(axis=0)
@@ -127,7 +127,7 @@ class InputPreprocessor:
         comps = p.components_
         if self.whiten:   # divide each component by its standard deviation
             comps = comps / np.sqrt(np.maximum(p.explained_variance_, 1e-300))[:, None]
-        self.pca_mean_, self.pca_components_ = p.mean_.copy(), comps.copy()
+        self.pca_mean_, self.pca_components_ = p.mean_, comps
 
     @property
     def n_outputs(self) -> int:
@@ -137,7 +137,9 @@ class InputPreprocessor:
 
     def transform(self, X):
         """(n_samples, n_features) -> (n_samples, n_outputs) network inputs."""
-        S = np.asarray(X, dtype=np.float64)[:, self.keep_] * self.scale_ + self.offset_
+        S = np.asarray(X, dtype=np.float64)[:, self.keep_]    # indexing copies: scale in place
+        S *= self.scale_
+        S += self.offset_
         if self.pca_components_ is not None:
             S = (S - self.pca_mean_) @ self.pca_components_.T
         return S
@@ -186,11 +188,15 @@ class TargetScaler:
         return self
 
     def transform(self, T):
-        return np.asarray(T, dtype=np.float64) * self.scale_ + self.offset_
+        S = np.asarray(T, dtype=np.float64) * self.scale_
+        S += self.offset_
+        return S
 
     def inverse_transform(self, Y):
         """Network outputs (n, n_targets) back in the targets' own units."""
-        return (np.asarray(Y, dtype=np.float64) - self.offset_) / self.scale_
+        Y = np.asarray(Y, dtype=np.float64) - self.offset_
+        Y /= self.scale_
+        return Y
 
     def state(self):
         return {"scaling": self.scaling}, {"scale": self.scale_, "offset": self.offset_}
