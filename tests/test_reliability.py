@@ -276,6 +276,7 @@ def test_scg_keeps_finite_params_when_the_objective_breaks():
         pytest.skip("scg not registered")
     bpnn.Trainer(bpnn.get_algorithm("scg"), epochs=10, callbacks=[arm]).run(obj)
     assert np.all(np.isfinite(net.params))
+    assert obj.armed          # the objective really broke (training got past epoch 3)
 
 
 @pytest.mark.parametrize("alg", [a for a in ("cgf", "bfgs", "oss", "lbfgs", "scg", "lm", "br")
@@ -385,5 +386,9 @@ def test_float32_run_resumes_bit_identical(alg, tmp_path):
     ref = run()
     with pytest.raises(Crash):
         run(callbacks=[crash_at(5)])
+    saved = TrainingState.load(tmp_path / "c").record.time   # epochs 0..3
     got = run(resume=tmp_path / "c")
     assert got.params.dtype == np.float32 and got.params.tobytes() == ref.params.tobytes()
+    # the run really resumed (a fresh run from the same seed would also match ref): the
+    # epochs before the checkpoint keep the times recorded by the crashed run
+    assert len(saved) == 4 and TrainingState.load(tmp_path / "c").record.time[:4] == saved

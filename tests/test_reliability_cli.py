@@ -59,6 +59,7 @@ def test_sigkill_mid_run_then_resume_equals_an_uninterrupted_run(tmp_path, table
     assert killed.returncode == -9 and not (tmp_path / "never.bpnn").exists()
     from bpnn.checkpoint import TrainingState
     assert TrainingState.load(tmp_path / "run.ckpt").epoch == 15
+    saved = TrainingState.load(tmp_path / "run.ckpt").record.time   # epochs 0..15
     # resume and the uninterrupted reference run in this process (they need no signal)
     assert _in_process(tmp_path, [*args, "--resume", "run.ckpt", "-o", "resumed.bpnn"],
                        monkeypatch) == 0
@@ -66,6 +67,9 @@ def test_sigkill_mid_run_then_resume_equals_an_uninterrupted_run(tmp_path, table
     a, b = bpnn.load(tmp_path / "resumed.bpnn"), bpnn.load(tmp_path / "ref.bpnn")
     assert a.network_.params.tobytes() == b.network_.params.tobytes()
     assert a.record_.loss == b.record_.loss and a.record_.epochs == b.record_.epochs
+    # --resume was used (a fresh run with the same seed would also match ref): epochs 0..15
+    # keep the times the killed run recorded
+    assert len(saved) == 16 and a.record_.time[:16] == saved
 
 
 def test_ctrl_c_stops_after_the_epoch_saves_the_best_model_and_exits_130(tmp_path, table):
