@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["TableError", "read_table", "select_columns", "parse_columns", "check_columns",
-           "write_table", "atomic_path", "atomic_write_text", "MISSING_STRATEGIES",
-           "TABLE_SUFFIXES"]
+           "write_table", "check_output", "atomic_path", "atomic_write_text",
+           "MISSING_STRATEGIES", "TABLE_SUFFIXES"]
 
 MISSING_STRATEGIES = ("error", "drop", "mean", "median")
 _TEXT = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": None}
@@ -235,6 +235,15 @@ def select_columns(df, target=None, features=None, *, missing="error", source="t
 
 
 # -- writing --------------------------------------------------------------------------------
+def check_output(path, what="output"):
+    """Raise TableError if ``path`` cannot be written: a directory, or in a missing one."""
+    path = Path(path)
+    if path.is_dir():
+        raise TableError(f"{what} {str(path)!r} is a directory")
+    if not path.parent.exists():
+        raise TableError(f"{what} directory {str(path.parent)!r} does not exist")
+
+
 @contextlib.contextmanager
 def atomic_path(path):
     """Yield a temporary path beside ``path``; it replaces ``path`` only if the block succeeds.
@@ -242,10 +251,7 @@ def atomic_path(path):
     A failure (or a crash) mid-write never leaves a broken or half-written file at ``path``.
     """
     path = Path(path)
-    if path.is_dir():
-        raise TableError(f"output {str(path)!r} is a directory")
-    if not path.parent.exists():
-        raise TableError(f"output directory {str(path.parent)!r} does not exist")
+    check_output(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:

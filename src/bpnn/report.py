@@ -17,8 +17,8 @@ import numpy as np
 
 from . import plots
 
-__all__ = ["ReportData", "split_metrics", "build_figures", "render_pngs", "render_html",
-           "write_report", "write_plots", "data_from_model", "STOP_REASONS"]
+__all__ = ["ReportData", "split_metrics", "metric_names", "build_figures", "render_pngs",
+           "render_html", "write_report", "write_plots", "data_from_model", "STOP_REASONS"]
 
 STOP_REASONS = {
     "goal met": "the training loss reached the goal",
@@ -210,10 +210,13 @@ def _table(rows, header=None) -> str:
     return "\n".join(out + ["</table>"])
 
 
+def metric_names(metrics: dict) -> list:
+    """The metric names of ``split_metrics``' result, in first-seen order over the splits."""
+    return list(dict.fromkeys(k for m in metrics.values() for k in m))
+
+
 def _metrics_table(metrics: dict) -> str:
-    names = []
-    for m in metrics.values():
-        names += [k for k in m if k not in names]
+    names = metric_names(metrics)
     return _table([[split] + [m.get(k, float("nan")) for k in names]
                    for split, m in metrics.items()], ["set"] + names)
 
