@@ -104,13 +104,9 @@ def _read_data(source, sheet=None):
 
 def _check_output(path, what):
     """Refuse an output path whose directory is missing, before any work is done."""
-    if path is None:
-        return
-    p = Path(path)
-    if p.is_dir():
-        raise UsageError(f"{what} {str(p)!r} is a directory")
-    if not p.parent.exists():
-        raise UsageError(f"{what} directory {str(p.parent)!r} does not exist")
+    if path is not None:
+        from .io_tables import check_output
+        check_output(path, what)
 
 
 # -- train ------------------------------------------------------------------------------------
@@ -301,12 +297,10 @@ def _is_numeric(col):
 def _print_summary(console, model, data, record, title):
     from rich.table import Table
 
-    from .report import split_metrics
+    from .report import metric_names, split_metrics
     metrics = split_metrics(data)
+    names = metric_names(metrics)
     table = Table(title=title, title_justify="left")
-    names = []
-    for m in metrics.values():
-        names += [k for k in m if k not in names]
     table.add_column("set")
     for n in names:
         table.add_column(n, justify="right")
