@@ -50,7 +50,7 @@ class ModelFileError(ValueError):
 def atomic_write(path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (temp file in the same dir, fsync, os.replace)."""
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent                    # Path("m.bpnn").parent is Path(".")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
