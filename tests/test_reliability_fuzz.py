@@ -67,6 +67,9 @@ def test_checkpoint_member_marked_compressed_is_refused(tmp_path):
         raw[at + 10] = zipfile.ZIP_DEFLATED  # ... and in the central directory
     with pytest.raises(ValueError, match="not a readable bpnn checkpoint"):
         parse_checkpoint(bytes(raw))
+    # refused by the stored-only rule itself, not by zlib choking on stored bytes later
+    with pytest.raises(ValueError, match="is compressed or oversized"):
+        parse_checkpoint(bytes(raw))
 
 
 def test_checkpoint_header_declaring_a_huge_array_is_refused_without_allocating(tmp_path):
