@@ -17,7 +17,6 @@ class _Graph:
     """Collects nodes and constant initialisers, naming every intermediate value."""
 
     def __init__(self, dtype):
-        import onnx  # noqa: F401  (raise ImportError early with a clear message below)
         self.dtype, self.nodes, self.inits, self._n = dtype, [], [], 0
 
     def const(self, value, dtype=None):
