@@ -168,7 +168,6 @@ def _config_value(key, value, kind, path):
 def _detect_task(Y, explicit, ds):
     """'classification' for text/bool labels or a few integer codes, else 'regression'."""
     import numpy as np
-    import pandas as pd
     if explicit and explicit != "auto":
         return explicit, "chosen with --task"
     if ds is not None:
@@ -176,7 +175,7 @@ def _detect_task(Y, explicit, ds):
     if Y.shape[1] > 1:
         return "regression", f"{Y.shape[1]} numeric targets"
     col = Y.iloc[:, 0]
-    if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+    if not _is_numeric(col):
         return "classification", f"target {col.name!r} holds labels"
     vals = col.to_numpy(dtype=float)
     k = np.unique(vals).size
