@@ -271,9 +271,7 @@ def parse_checkpoint(raw: bytes, name="<bytes>"):
 # -- the trainer's state -----------------------------------------------------------------
 def _plain(value):
     """A JSON-able copy of algorithm parameters (odd values become their repr)."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
+    if value is None or isinstance(value, (bool, int, float, str)):
         return value              # NaN/inf are written as JSON's NaN/Infinity extension
     if isinstance(value, np.ndarray):
         return value.tolist()
