@@ -69,11 +69,15 @@ def backtracking(line, f0, slope0, a0=1.0, c1=1e-3, c2=None, shrink=(0.1, 0.5), 
     ``[shrink[0]·a, shrink[1]·a]`` of the previous one. ``c1 = 1e-3`` is MATLAB's ``alpha``.
     """
     a, a_prev, f_prev = a0, None, None
-    for _ in range(max_iter):
-        fa = line.f(a)
+    for i in range(max_iter):
+        # the first trial (a quasi-Newton method's full step) is nearly always accepted, so it
+        # is evaluated with its gradient (one pass, not a loss pass and then another for the
+        # gradient); later trials evaluate the loss only
+        fa, ga, _ = line.fg(a) if i == 0 else (line.f(a), None, None)
         if np.isfinite(fa) and fa <= f0 + c1 * a * slope0:
-            f, g, _ = line.fg(a)
-            return LineResult(a, f, g, line.n)
+            if ga is None:
+                fa, ga, _ = line.fg(a)
+            return LineResult(a, fa, ga, line.n)
         if not np.isfinite(fa) or a_prev is None:
             # quadratic: phi(a) ≈ f0 + slope0·a + c·a², minimum at −slope0·a²/(2(fa − f0 − slope0·a))
             new = -slope0 * a * a / (2 * (fa - f0 - slope0 * a)) if np.isfinite(fa) else 0.1 * a
