@@ -61,6 +61,31 @@ class Algorithm:
         return f"{self.name}({args})"
 
 
+def _check_positive(name, value, allow_zero=False) -> float:
+    """``value`` as a float > 0 (>= 0 with ``allow_zero``), else a ValueError naming it."""
+    value = float(value)
+    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        raise ValueError(f"{name} must be a positive number, got {value!r}")
+    return value
+
+
+def _check_fraction(name, value) -> float:
+    """``value`` as a float in [0, 1), else a ValueError naming it."""
+    value = float(value)
+    if not 0 <= value < 1:
+        raise ValueError(f"{name} must be in [0, 1), got {value!r}")
+    return value
+
+
+def _check_count(name, value, optional=False) -> int | None:
+    """``value`` as a positive int (``None`` passes when ``optional``), else a ValueError."""
+    if value is None and optional:
+        return None
+    if int(value) != value or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
 class Rule(NamedTuple):
     """An element-wise update rule: a pair of pure functions with explicit state.
 

@@ -8,14 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _kernels
-from .base import Rule, RuleAlgorithm, StepInfo, per_param_lr, register
-
-
-def _check_positive(name, value, allow_zero=False):
-    value = float(value)
-    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return value
+from .base import (Rule, RuleAlgorithm, StepInfo, _check_count, _check_positive, per_param_lr,
+                   register)
 
 
 def descent(lr) -> Rule:
@@ -60,9 +54,7 @@ class SGD(RuleAlgorithm):
     def __init__(self, lr=0.1, lr_bias=None, batch_size=1, momentum=0.0, nesterov=False):
         self.lr = _check_positive("lr", lr)
         self.lr_bias = None if lr_bias is None else _check_positive("lr_bias", lr_bias)
-        if int(batch_size) != batch_size or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-        self.batch_size = int(batch_size)
+        self.batch_size = _check_count("batch_size", batch_size)
         self.momentum = _check_positive("momentum", momentum, allow_zero=True)
         if self.momentum >= 1:
             raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")

@@ -27,8 +27,7 @@ import numpy as np
 from scipy.linalg.lapack import dpotrf as _potrf
 from scipy.linalg.lapack import dpotrs as _potrs
 
-from .base import Algorithm, StepInfo, register
-from .first_order import _check_positive
+from .base import Algorithm, StepInfo, _check_count, _check_positive, register
 
 __all__ = ["LM", "BR", "LMState", "BRState"]
 
@@ -95,9 +94,7 @@ class _MuSchedule(Algorithm):
         self.mu_max = _check_positive("mu_max", mu_max)
         if self.mu_dec >= 1 or self.mu_inc <= 1:
             raise ValueError(f"need mu_dec < 1 < mu_inc, got {mu_dec!r} and {mu_inc!r}")
-        if chunk_rows is not None and (int(chunk_rows) != chunk_rows or chunk_rows < 1):
-            raise ValueError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
-        self.chunk_rows = None if chunk_rows is None else int(chunk_rows)
+        self.chunk_rows = _check_count("chunk_rows", chunk_rows, optional=True)
 
     def _trials(self, A, b, mu, value_at):
         """Try ``δ = −(A + μI)⁻¹b`` with growing μ until ``value_at(δ)`` is finite and lower.

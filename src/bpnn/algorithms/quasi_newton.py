@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import register
+from .base import _check_count, register
 from .linesearch import LineSearchMethod
 
 __all__ = ["BFGS", "OSS", "LBFGS", "two_loop"]
@@ -113,9 +113,7 @@ class LBFGS(_QuasiNewton):
     default_min_grad = 1e-6
 
     def __init__(self, m=10, line_search="wolfe"):
-        if int(m) != m or m < 1:
-            raise ValueError(f"m must be a positive integer, got {m!r}")
-        self.m = int(m)
+        self.m = _check_count("m", m)
         self._check_search(line_search)
 
     def direction(self, state, n_params):

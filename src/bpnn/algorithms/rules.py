@@ -21,18 +21,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import Algorithm, Rule, RuleAlgorithm, StepInfo, per_param_lr, register
-from .first_order import _check_positive
+from .base import (Algorithm, Rule, RuleAlgorithm, StepInfo, _check_count, _check_fraction,
+                   _check_positive, per_param_lr, register)
 
 __all__ = ["MomentumState", "AdamState", "RpropState", "QuickpropState", "matlab_momentum",
            "adam", "rprop", "quickprop", "scale", "chain", "RPROP_VARIANTS"]
-
-
-def _check_fraction(name, value):
-    value = float(value)
-    if not 0 <= value < 1:
-        raise ValueError(f"{name} must be in [0, 1), got {value!r}")
-    return value
 
 
 # -- the rules ---------------------------------------------------------------------------
@@ -189,9 +182,7 @@ class Adam(RuleAlgorithm):
         self.beta1 = _check_fraction("beta1", beta1)
         self.beta2 = _check_fraction("beta2", beta2)
         self.eps = _check_positive("eps", eps)
-        if batch_size is not None and (int(batch_size) != batch_size or batch_size < 1):
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-        self.batch_size = None if batch_size is None else int(batch_size)
+        self.batch_size = _check_count("batch_size", batch_size, optional=True)
 
     def make_rule(self, objective):
         return adam(self.lr, self.beta1, self.beta2, self.eps)

@@ -12,8 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import Algorithm, StepInfo, register
-from .first_order import _check_positive
+from .base import Algorithm, StepInfo, _check_positive, register
 
 __all__ = ["SCG", "SCGState"]
 
