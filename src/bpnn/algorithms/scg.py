@@ -3,7 +3,7 @@
 M. F. Møller, "A scaled conjugate gradient algorithm for fast supervised learning",
 Neural Networks 6 (1993) 525–533. No line search: the curvature along ``p`` comes from a
 finite difference of gradients, and a Levenberg–Marquardt-like ``λ`` keeps the local
-quadratic model honest. One iteration (two gradients, one loss) is one epoch; the record's
+quadratic model honest. One iteration (two gradients) is one epoch; the record's
 ``mu`` series holds λ. The step numbers in the comments are the paper's.
 """
 from __future__ import annotations
@@ -61,11 +61,13 @@ class SCG(Algorithm):
             delta, lam = -delta + lam * pp, lam_bar
         mu = float(p @ r)                                    # 5. step size
         alpha = mu / delta
-        f_new = objective.value(w + alpha * p)               # 6. comparison parameter
+        # 6. comparison parameter; the trial's gradient comes with its loss in one pass, as
+        # nearly every step succeeds (and then needs it)
+        w_new = w + alpha * p
+        f_new, g_new = objective.value_and_grad(w_new)
         Delta = 2.0 * delta * (st.f - f_new) / (mu * mu) if np.isfinite(f_new) else -1.0
         if Delta >= 0:                                       # 7. successful reduction
-            w = w + alpha * p
-            f_new, g_new = objective.value_and_grad(w)
+            w = w_new
             k = st.k + 1
             if k >= w.size:
                 p, k = -g_new, 0.0                           # restart
