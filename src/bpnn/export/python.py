@@ -81,8 +81,7 @@ def _arr(a, dtype="np.float64"):
 def python_source(d) -> str:
     """Source text of the module for a :class:`~bpnn.export.ModelDescription`."""
     from .. import __version__
-    lines = [f'"""A BP network exported by bpnn {__version__}: {d.kind}, layer sizes '
-             f'{d.sizes}.',
+    lines = [f'"""A BP network exported by bpnn {__version__}: {d.kind}, layer sizes {d.sizes}.',
              "", "Needs only NumPy. Call predict(X) with X of shape (n, N_FEATURES).", '"""',
              "import numpy as np", "",
              f"KIND = {d.kind!r}", f"N_FEATURES = {d.n_features}",
