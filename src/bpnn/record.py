@@ -88,11 +88,10 @@ class TrainingRecord:
         for name in ("train_idx", "val_idx", "test_idx"):
             v = d.get(name)
             setattr(rec, name, None if v is None else np.asarray(v, dtype=np.int64))
-        nan = float("nan")
         rec.best_epoch = int(d.get("best_epoch", 0))
-        rec.best_loss = nan if d.get("best_loss") is None else d["best_loss"]
-        rec.best_val_loss = nan if d.get("best_val_loss") is None else d["best_val_loss"]
-        rec.best_test_loss = nan if d.get("best_test_loss") is None else d["best_test_loss"]
+        for name in ("best_loss", "best_val_loss", "best_test_loss"):   # None: JSON's NaN
+            v = d.get(name)
+            setattr(rec, name, float("nan") if v is None else v)
         rec.stop_reason = d.get("stop_reason", "")
         rec.message = d.get("message", "")
         rec.goal = d.get("goal", 0.0)
