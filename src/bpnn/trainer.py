@@ -21,8 +21,9 @@ end; after divergence the best finite parameters are restored, ``record.message`
 to change, and a RuntimeWarning repeats it. Parameters are never left NaN or inf.
 
 Checkpoints (``checkpoint=PATH, checkpoint_every=N``) are written atomically every N epochs
-and when training stops; ``resume=PATH`` continues such a run so that it ends with the same
-parameters, bit for bit, as one that was never interrupted (see :mod:`bpnn.checkpoint`).
+(N None: every ``CHECKPOINT_SECONDS``) and when training stops; ``resume=PATH`` continues
+such a run so that it ends with the same parameters, bit for bit, as one that was never
+interrupted (see :mod:`bpnn.checkpoint`).
 """
 from __future__ import annotations
 
