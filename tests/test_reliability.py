@@ -176,6 +176,17 @@ def test_truncated_checkpoint_is_refused(tmp_path):
             TrainingState.from_manifest(*parse_checkpoint(raw[:cut]))
 
 
+def test_checkpoint_holding_a_non_numeric_array_is_refused():
+    # np.savez stores a str array without pickling; the reader must refuse its dtype
+    import io
+    import json
+    man = json.dumps({"format": "bpnn-checkpoint", "version": 1, "n_arrays": 1}).encode()
+    buf = io.BytesIO()
+    np.savez(buf, __manifest__=np.frombuffer(man, dtype=np.uint8), a0=np.array(["x"]))
+    with pytest.raises(ValueError, match="array of dtype <U1"):
+        parse_checkpoint(buf.getvalue())
+
+
 def test_checkpoint_with_nan_params_is_refused(tmp_path):
     X, Y = regression_data()
     path = tmp_path / "run.ckpt"
