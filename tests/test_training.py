@@ -65,3 +65,27 @@ def test_compiled_kernel_matches_numpy_reference():
                 _, g = ref.loss_and_gradient(X[i:i + 1], Y[i:i + 1], loss)
                 ref.params = ref.params - np.where(ref.weight_mask, 0.05, 0.02) * g
         np.testing.assert_allclose(net.params, ref.params, atol=1e-12)
+
+
+def test_per_sample_sgd_with_a_custom_activation_is_exact():
+    """A user's Activation has no kernel code: per-sample BP must take the NumPy path, not
+    run the compiled kernel with a wrong activation (it once did)."""
+    class Softplus(bpnn.Activation):
+        name = "softplus"
+
+        def __call__(self, z):
+            return np.logaddexp(0.0, z)
+
+        def derivative(self, z, a):
+            return 1.0 / (1.0 + np.exp(-z))
+
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(10, 2)), rng.normal(size=(10, 1))
+    net = bpnn.Network([2, 3, 1], [Softplus(), "purelin"], seed=0)
+    ref = net.copy()
+    bpnn.train(net, X, Y, "sgd", lr=0.05, epochs=2, shuffle=False)
+    for _ in range(2):
+        for i in range(10):
+            _, g = ref.loss_and_gradient(X[i:i + 1], Y[i:i + 1])
+            ref.params = ref.params - 0.05 * g
+    np.testing.assert_allclose(net.params, ref.params, atol=1e-12)

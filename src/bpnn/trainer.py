@@ -37,6 +37,7 @@ import numpy as np
 
 from ._validation import check_pair, check_sample_weight
 from .algorithms import get_algorithm
+from .algorithms.base import minibatch_epoch
 from .data import divide
 from .objective import Objective
 from .record import TrainingRecord
@@ -197,11 +198,7 @@ class Trainer:
         if hasattr(alg, "run_epoch"):               # the algorithm runs whole epochs itself
             return alg.run_epoch(obj, w, state, order)
         if alg.minibatch and alg.batch_size and alg.batch_size < obj.n_samples:
-            info = None
-            for start in range(0, obj.n_samples, alg.batch_size):
-                w, state, info = alg.step(obj.batch(order[start:start + alg.batch_size]), w, state)
-                info.loss = None   # a batch's loss is not the training loss
-            return w, state, info
+            return minibatch_epoch(alg, obj, w, state, order)
         return alg.step(obj, w, state)
 
     def run(self, obj, val_obj=None, test_obj=None, rng=None, record=None, resume=None):

@@ -128,6 +128,16 @@ class RuleAlgorithm(Algorithm):
                                           extra={"loss_before": loss})
 
 
+def minibatch_epoch(algorithm, objective, w, state, order):
+    """One epoch of ``algorithm.step`` over consecutive mini-batches of ``order``
+    (``algorithm.batch_size`` rows each); the returned info carries no training loss."""
+    bs, info = algorithm.batch_size, None
+    for start in range(0, objective.n_samples, bs):
+        w, state, info = algorithm.step(objective.batch(order[start:start + bs]), w, state)
+        info.loss = None                 # a batch's loss is not the training loss
+    return w, state, info
+
+
 ALGORITHMS: dict[str, type] = {}
 _CANONICAL: dict[str, str] = {}
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _kernels
-from .base import (Rule, RuleAlgorithm, StepInfo, _check_count, _check_positive, per_param_lr,
-                   register)
+from .base import (Rule, RuleAlgorithm, StepInfo, _check_count, _check_positive,
+                   minibatch_epoch, per_param_lr, register)
 
 
 def descent(lr) -> Rule:
@@ -66,36 +66,27 @@ class SGD(RuleAlgorithm):
             return momentum_descent(lr, self.momentum, self.nesterov)
         return descent(lr)
 
-    @property
-    def compiled(self) -> bool:
-        """True when epochs go through the compiled per-sample kernel (batch size 1)."""
-        return self.batch_size == 1 and not self.nesterov
-
-    #: SGD runs whole epochs itself: the compiled kernel for batch size 1, the lean
-    #: in-place mini-batch loop otherwise (see :meth:`run_epoch`)
-    runs_epochs = True
+    def _uses_kernel(self, objective) -> bool:
+        """Epochs go through the compiled per-sample kernel: batch size 1, no Nesterov, and
+        only built-in activations and losses (the kernel knows them by code)."""
+        return self.batch_size == 1 and not self.nesterov and objective.lean
 
     def init(self, objective, w):
         state = super().init(objective, w)
-        if self.compiled:
+        if self._uses_kernel(objective):
             return {"vel": np.zeros(w.shape, dtype=w.dtype)}
         return state
 
     def run_epoch(self, objective, w, state, order):
         """One pass over the samples in ``order``: per sample through the compiled kernel,
         or mini-batch by mini-batch (in place when the objective is lean)."""
-        if self.compiled:
+        if self._uses_kernel(objective):
             return self._kernel_epoch(objective, w, state, order)
-        n, bs = objective.n_samples, self.batch_size
-        if bs >= n:                                  # one whole-batch step
+        if self.batch_size >= objective.n_samples:   # one whole-batch step
             return self.step(objective, w, state)
         if objective.lean:
             return self._lean_epoch(objective, w, state, order)
-        info = None
-        for start in range(0, n, bs):
-            w, state, info = self.step(objective.batch(order[start:start + bs]), w, state)
-            info.loss = None                         # a batch's loss is not the training loss
-        return w, state, info
+        return minibatch_epoch(self, objective, w, state, order)
 
     def _lean_epoch(self, objective, w, state, order):
         """Mini-batch SGD updating the network's own parameter array in place.
@@ -133,8 +124,7 @@ class SGD(RuleAlgorithm):
 
     def _kernel_epoch(self, objective, w, state, order):
         net = objective.network
-        sizes, w_off, b_off, codes, A, B = _kernels.layout_arrays(net)
-        loss_code = {"sse": 0, "mse": 1, "cross_entropy": 2, "mae": 3}[objective.loss.name]
+        sizes, w_off, b_off, codes, A, B = net._kernel_layout()
         sw = objective.sample_weight
         if sw is None:                      # an empty array means "every weight is 1"
             sw = np.empty(0)
@@ -148,6 +138,6 @@ class SGD(RuleAlgorithm):
         lr_b = self.lr if self.lr_bias is None else self.lr_bias
         _kernels.sgd_epoch(params, sizes, w_off, b_off, codes, A, B, X, Y, sw,
                            np.asarray(order, dtype=np.int64), self.lr, lr_b,
-                           self.momentum, vel, objective.l2, loss_code)
+                           self.momentum, vel, objective.l2, objective.loss.code)
         state["vel"] = vel
         return params, state, StepInfo(lr=self.lr)
