@@ -134,8 +134,6 @@ def test_state_tree_round_trips_exactly(tree):
 @FAST
 @given(problems())
 def test_model_file_round_trip(tmp_path_factory, problem):
-    if not hasattr(bpnn, "save"):
-        pytest.skip("bpnn.save/bpnn.load not available yet")
     net, X, Y, loss = problem
     path = tmp_path_factory.mktemp("m") / "model.bpnn"
     bpnn.save(net, path)
@@ -151,8 +149,6 @@ def test_model_file_round_trip(tmp_path_factory, problem):
        st.integers(0, 2**31 - 1))
 def test_fitted_estimator_file_round_trip_predicts_identically(tmp_path_factory, n, d, kind,
                                                                seed):
-    if not hasattr(bpnn, "BPRegressor"):
-        pytest.skip("estimators not available")
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, d)) * rng.uniform(0.1, 100, size=d)
     if kind == "regressor":
