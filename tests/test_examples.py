@@ -4,7 +4,6 @@ from pathlib import Path
 
 import numpy as np
 
-import bpnn
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

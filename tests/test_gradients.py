@@ -1,5 +1,4 @@
 """Back-propagation against finite differences, for every sensible activation x loss pair."""
-import itertools
 
 import numpy as np
 import pytest

@@ -6,7 +6,6 @@ import sys
 
 import numpy as np
 
-import bpnn
 
 CHILD = r"""
 import json, sys

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import bpnn
-from bpnn.checkpoint import TrainingState, parse_checkpoint
+from bpnn.checkpoint import parse_checkpoint
 
 HERE = Path(__file__).resolve().parent / "fuzz_regressions"
 

@@ -51,7 +51,6 @@ def test_goal_stops_training():
 
 
 def test_compiled_kernel_matches_numpy_reference():
-    from bpnn import _kernels
     rng = np.random.default_rng(0)
     X, Y = rng.normal(size=(20, 3)), rng.uniform(size=(20, 2))
     for acts, loss in [(["tansig", "logsig"], "sse"), (["poslin", "purelin"], "mse"),
