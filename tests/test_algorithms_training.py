@@ -123,7 +123,7 @@ def test_lm_memory_is_bounded_by_the_parameter_count():
 def test_every_algorithm_is_reachable_from_train(name):
     x, y = noisy_sine(noise=0.0)
     net = bpnn.Network([1, 4, 1], ["tansig", "purelin"], init="nguyen-widrow", seed=0)
-    rec = bpnn.train(net, x, y, algorithm=name, loss="mse", epochs=3)
+    rec = bpnn.train(net, x, y, algorithm=name, loss="mse", epochs=3, epoch_loss="exact")
     assert rec.algorithm == name and rec.epochs >= 1 and np.isfinite(rec.final_loss)
     assert rec.final_loss == pytest.approx(net.loss(x, y, "mse"))
 
@@ -138,5 +138,5 @@ def test_mini_batch_algorithms_learn_and_repeat_bit_for_bit(name, kw):
         net = bpnn.Network([1, 8, 1], ["tansig", "purelin"], init="nguyen-widrow", seed=0)
         rec = bpnn.train(net, x, y, algorithm=name, loss="mse", epochs=300, seed=4, **kw)
         out.append(net.params.copy())
-    assert rec.final_loss < 0.1 * rec.loss[0]
+    assert rec.final_loss < 0.1 * rec.loss[1]        # running losses: epoch 0 not measured
     assert np.array_equal(out[0], out[1])

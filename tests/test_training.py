@@ -19,7 +19,7 @@ def test_sine_fit_1_10_1():
     y = np.sin(np.pi * x)
     net = bpnn.Network([1, 10, 1], ["tansig", "purelin"], init="nguyen-widrow", seed=0)
     rec = bpnn.train(net, x, y, algorithm="sgd", loss="mse", lr=0.05, epochs=3000, goal=0.001,
-                     seed=0)
+                     seed=0, epoch_loss="exact")
     assert np.mean((net.forward(x) - y) ** 2) < 0.01
     assert rec.final_loss == pytest.approx(np.mean((net.forward(x) - y) ** 2))
 
@@ -37,7 +37,7 @@ def test_same_seed_same_bits(algorithm, kw):
 
 def test_record_contents():
     net = bpnn.Network([2, 3, 1], seed=1)
-    rec = bpnn.train(net, XOR_X, XOR_Y, epochs=20, seed=1)
+    rec = bpnn.train(net, XOR_X, XOR_Y, epochs=20, seed=1, epoch_loss="exact")
     assert rec.epochs == 20 and rec.stop_reason == "max epochs"
     assert len(rec.loss) == 21 and rec.epoch[0] == 0
     assert rec.best_loss == min(rec.loss) and rec.loss[rec.best_epoch] == rec.best_loss

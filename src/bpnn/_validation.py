@@ -7,7 +7,7 @@ import numpy as np
 def as_2d(A, name: str, n_cols: int | None = None, dtype=np.float64) -> np.ndarray:
     """Return A as a finite 2-D float array; a 1-D array becomes one column."""
     try:
-        arr = np.asarray(A, dtype=dtype)
+        arr = np.asarray(A, dtype=dtype, order="C")   # C rows: cheap gathers, one copy
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be numeric, got {type(A).__name__}: {exc}") from None
     if arr.ndim == 1:

@@ -351,7 +351,11 @@ def _build_network(man, arrays):
     if params.shape != (n_params,):
         raise ModelFileError(f"network/params has shape {params.shape}; layer sizes {sizes} "
                              f"need ({n_params},)")
-    return Network.from_spec({"sizes": sizes, "activations": spec["activations"]}, params)
+    dtype = spec.get("dtype", "float64")
+    if dtype not in ("float64", "float32"):
+        raise ModelFileError(f"network dtype must be 'float64' or 'float32', got {dtype!r:.40}")
+    return Network.from_spec({"sizes": sizes, "activations": spec["activations"],
+                              "dtype": dtype}, params)
 
 
 def _sub(arrays, prefix):
@@ -376,7 +380,7 @@ def _build(man, arrays):
     if net.n_inputs != est.input_map_.n_outputs:
         raise ModelFileError(f"the network takes {net.n_inputs} inputs but the input map "
                              f"gives {est.input_map_.n_outputs}")
-    est.network_, est.n_features_in_ = net, n_in
+    est.network_, est.n_features_in_, est.dtype_ = net, n_in, net.dtype
     names = man.get("feature_names_in")
     if names is not None:
         if len(names) != n_in:

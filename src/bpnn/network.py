@@ -211,11 +211,15 @@ class Network:
 
     def spec(self) -> dict:
         """JSON-able description of the architecture (not the parameters)."""
-        return {"sizes": list(self.sizes), "activations": [a.spec() for a in self.activations]}
+        spec = {"sizes": list(self.sizes), "activations": [a.spec() for a in self.activations]}
+        if self.dtype != np.float64:           # float64 files stay as they always were
+            spec["dtype"] = self.dtype.name
+        return spec
 
     @classmethod
     def from_spec(cls, spec, params=None):
-        net = cls(spec["sizes"], spec["activations"], init="zeros")
+        net = cls(spec["sizes"], spec["activations"], init="zeros",
+                  dtype=spec.get("dtype", "float64"))
         if params is not None:
             net.params = params
         return net

@@ -98,9 +98,11 @@ class Objective:
         return value
 
     def grad_rows(self, idx, grad, xbuf=None, ybuf=None, need_value=True):
-        """Loss of the mini-batch ``idx`` (normalised on the batch) and its gradient written
-        into ``grad``, at the network's current parameters; rows are gathered into ``xbuf``/
-        ``ybuf`` when given. The lean mini-batch step; needs :attr:`lean`. With
+        """Data loss of the mini-batch ``idx`` (normalised on the batch, the weight penalty
+        NOT included) and the batch objective's gradient (penalty included) written into
+        ``grad``, at the network's current parameters; rows are gathered into ``xbuf``/
+        ``ybuf`` when given. The lean mini-batch step; needs :attr:`lean` and a C-ordered
+        ``X`` (a row gather from a Fortran-ordered array costs ~100x more). With
         ``need_value=False`` the loss may be skipped (nan) where it costs extra work."""
         n = len(idx)
         X = np.take(self.X, idx, axis=0, out=None if xbuf is None else xbuf[:n])
@@ -108,10 +110,9 @@ class Objective:
         sw = None if self.sample_weight is None else self.sample_weight[idx]
         total = float(n) if sw is None else float(np.sum(sw))
         value = self._rows(X, Y, sw, total, grad, need_value=need_value)
-        pen, pgrad = self._penalty(self.network.params)
-        if pgrad is not None:
-            grad += pgrad
-        return value + pen
+        if self.l2:
+            grad += self._penalty(self.network.params)[1]
+        return value
 
     def _set(self, w):
         if w is not self.network.params:

@@ -77,12 +77,12 @@ def _affine(A, scaling):
     n = A.shape[1]
     if scaling == "none":
         return np.ones(n), np.zeros(n)
-    if scaling == "standard":
-        mean, std = A.mean(axis=0), A.std(axis=0)
+    if scaling == "standard":       # accumulated in float64 whatever A's dtype
+        mean, std = A.mean(axis=0, dtype=np.float64), A.std(axis=0, dtype=np.float64)
         scale = 1.0 / np.where(std > 0, std, 1.0)
         return scale, -mean * scale
     lo, hi = SCALINGS[scaling]
-    amin, amax = A.min(axis=0), A.max(axis=0)
+    amin, amax = A.min(axis=0).astype(np.float64), A.max(axis=0).astype(np.float64)
     rng = amax - amin
     scale = np.where(rng > 0, (hi - lo) / np.where(rng > 0, rng, 1.0), 1.0)
     return scale, lo - amin * scale
@@ -105,18 +105,22 @@ class InputPreprocessor:
         self.whiten, self.seed = whiten, seed
 
     def fit(self, X):
-        """Learn the map from X (n_samples, n_features); returns self."""
-        X = np.asarray(X, dtype=np.float64)
+        """Learn the map from X (n_samples, n_features), float64 or float32 (statistics
+        are computed in float64 either way); returns self."""
+        X = np.asarray(X)
+        if X.dtype not in (np.float64, np.float32):
+            X = X.astype(np.float64)
         keep = np.ones(X.shape[1], dtype=bool)
         if self.drop_constant:
             keep = X.max(axis=0) > X.min(axis=0)
             if not keep.any():        # nothing varies: keep everything rather than nothing
                 keep[:] = True
         self.keep_ = keep
-        self.scale_, self.offset_ = _affine(X[:, keep], self.scaling)
+        K = X if keep.all() else X[:, keep]
+        self.scale_, self.offset_ = _affine(K, self.scaling)
         self.pca_mean_ = self.pca_components_ = None
         if self.pca is not None:
-            self._fit_pca(X[:, keep] * self.scale_ + self.offset_)
+            self._fit_pca(K * self.scale_ + self.offset_)
         return self
 
     def _fit_pca(self, S):
@@ -135,13 +139,25 @@ class InputPreprocessor:
             return self.pca_components_.shape[0]
         return int(self.keep_.sum())
 
-    def transform(self, X):
-        """(n_samples, n_features) -> (n_samples, n_outputs) network inputs."""
-        S = np.asarray(X, dtype=np.float64)[:, self.keep_]    # indexing copies: scale in place
-        S *= self.scale_
+    def transform(self, X, dtype=np.float64):
+        """(n_samples, n_features) -> (n_samples, n_outputs) network inputs, a new
+        C-ordered array of ``dtype`` (the network's: float64 or float32)."""
+        X = np.asarray(X)
+        kept = self.__dict__.get("_kept")
+        if kept is None or kept.shape[0] != int(self.keep_.sum()):
+            kept = self._kept = np.flatnonzero(self.keep_)
+        if kept.shape[0] == X.shape[1]:          # nothing dropped: one C-ordered copy
+            S = np.array(X, dtype=np.float64 if self.pca_components_ is not None else dtype,
+                         order="C")
+        else:                                    # np.take keeps rows contiguous (X[:, mask]
+            S = np.take(X, kept, axis=1)         # would give a Fortran-ordered array)
+            S = S.astype(np.float64 if self.pca_components_ is not None else dtype,
+                         copy=False)
+        S *= self.scale_                         # scaled in place on the fresh array
         S += self.offset_
         if self.pca_components_ is not None:
-            S = (S - self.pca_mean_) @ self.pca_components_.T
+            S = np.ascontiguousarray((S - self.pca_mean_) @ self.pca_components_.T,
+                                     dtype=dtype)
         return S
 
     def state(self) -> tuple[dict, dict]:
@@ -187,8 +203,9 @@ class TargetScaler:
         self.scale_, self.offset_ = _affine(np.asarray(T, dtype=np.float64), self.scaling)
         return self
 
-    def transform(self, T):
-        S = np.asarray(T, dtype=np.float64) * self.scale_
+    def transform(self, T, dtype=np.float64):
+        S = np.array(T, dtype=dtype, order="C")
+        S *= self.scale_
         S += self.offset_
         return S
 

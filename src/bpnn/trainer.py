@@ -170,8 +170,11 @@ class Trainer:
 
     def __init__(self, algorithm, *, epochs=1000, goal=0.0, time=math.inf, min_grad=None,
                  max_fail=6, shuffle=True, callbacks=(), progress=False, checkpoint=None,
-                 checkpoint_every=None, checkpoint_context=None):
+                 checkpoint_every=None, checkpoint_context=None, epoch_loss="running"):
         self.algorithm = algorithm
+        if epoch_loss not in ("running", "exact"):
+            raise ValueError(f"epoch_loss must be 'running' or 'exact', got {epoch_loss!r}")
+        self.epoch_loss = epoch_loss
         self.checkpoint, self.checkpoint_context = checkpoint, checkpoint_context or {}
         if checkpoint_every is not None and (int(checkpoint_every) != checkpoint_every
                                              or checkpoint_every < 1):
@@ -192,14 +195,36 @@ class Trainer:
         self.callbacks = list(callbacks) if callbacks else []
         self.progress = progress
 
+    def _in_batches(self, obj) -> bool:
+        """True when an epoch is several updates (mini-batches, or per-sample BP)."""
+        alg = self.algorithm
+        return bool(alg.minibatch and alg.batch_size and alg.batch_size < obj.n_samples)
+
+    def _running(self, obj) -> bool:
+        """The epoch's loss is the running one (:class:`~bpnn.algorithms.base.RunningLoss`):
+        no pass over the training set beyond the updates themselves."""
+        return self.epoch_loss == "running" and self._in_batches(obj)
+
     def _epoch(self, obj, w, state, rng):
         alg = self.algorithm
         order = rng.permutation(obj.n_samples) if self.shuffle else np.arange(obj.n_samples)
         if hasattr(alg, "run_epoch"):               # the algorithm runs whole epochs itself
             return alg.run_epoch(obj, w, state, order)
-        if alg.minibatch and alg.batch_size and alg.batch_size < obj.n_samples:
+        if self._in_batches(obj):
             return minibatch_epoch(alg, obj, w, state, order)
         return alg.step(obj, w, state)
+
+    def _epoch_loss(self, obj, w_new, info, running):
+        """The loss recorded for the epoch: the running one, else the exact loss at w_new
+        (from the algorithm when it knows it, else one pass over the training rows)."""
+        if running and info.running_loss is not None:
+            return info.running_loss
+        loss = info.loss if info.loss is not None else obj.value(w_new)
+        if info.stop and info.loss is not None and _finite(loss):
+            # an algorithm giving up ("line search failed", "mu max") may hide an objective
+            # that is no longer finite: check it
+            loss = loss if _finite(obj.value(w_new)) else math.nan
+        return loss
 
     def run(self, obj, val_obj=None, test_obj=None, rng=None, record=None, resume=None):
         """Train; ``resume`` (a :class:`bpnn.checkpoint.TrainingState`) continues a run."""
@@ -220,18 +245,16 @@ class Trainer:
             t0 -= resume.elapsed
             stop = self._resume_stop(rec, fails, epoch)
         else:
-            best_w, best_key, fails, epoch, stop = self._start(obj, val_obj, test_obj, w, rec, t0)
+            best_w, best_key, fails, epoch, stop = self._start(obj, val_obj, test_obj, w, rec, t0,
+                                                               self._running(obj))
+        running = self._running(obj)
         with _Progress(self.epochs, self.progress) as bar:
             while stop is None:
                 epoch += 1
                 try:
                     with np.errstate(over="ignore", invalid="ignore"):  # checked below
                         w_new, state, info = self._epoch(obj, w, state, rng)
-                        loss = info.loss if info.loss is not None else obj.value(w_new)
-                        if info.stop and info.loss is not None and _finite(loss):
-                            # an algorithm giving up ("line search failed", "mu max") may
-                            # hide an objective that is no longer finite: check it
-                            loss = loss if _finite(obj.value(w_new)) else math.nan
+                        loss = self._epoch_loss(obj, w_new, info, running)
                 except (ArithmeticError, np.linalg.LinAlgError) as exc:  # numerical breakdown
                     rec.message = f"{type(exc).__name__}: {exc}"
                     stop = "diverged"
@@ -304,18 +327,22 @@ class Trainer:
             return "validation stop"
         return "max epochs" if epoch >= self.epochs else None
 
-    def _start(self, obj, val_obj, test_obj, w, rec, t0):
-        """Epoch 0: evaluate the starting point."""
+    def _start(self, obj, val_obj, test_obj, w, rec, t0, running=False):
+        """Epoch 0: evaluate the starting point. With a running epoch loss the training
+        loss of epoch 0 is not measured (NaN: the running loss starts with the first
+        epoch's batches, as in FANN, scikit-learn and Keras); validation and test are."""
         with np.errstate(over="ignore", invalid="ignore"):  # a non-finite loss is checked below
-            loss = obj.value(w)
-        val = val_obj.value(w) if val_obj else math.nan
-        tst = test_obj.value(w) if test_obj else math.nan
+            loss = math.nan if running else obj.value(w)
+            val = val_obj.value(w) if val_obj else math.nan
+            tst = test_obj.value(w) if test_obj else math.nan
         rec.append(epoch=0, loss=loss, val_loss=val, test_loss=tst, val_fail=0,
                    time=_time.perf_counter() - t0)
         best_w, best_key = w.copy(), (val if val_obj else loss)
         rec.best_epoch, rec.best_loss, rec.best_val_loss, rec.best_test_loss = 0, loss, val, tst
         stop = "goal met" if loss <= self.goal else ("max epochs" if self.epochs == 0 else None)
-        if not _finite(loss):
+        if running:                      # nothing measured on the training rows yet
+            best_key = best_key if _finite(best_key) else math.inf
+        elif not _finite(loss):
             stop = "diverged"
         return best_w, best_key, 0, 0, stop
 
@@ -345,7 +372,7 @@ def train(network, X, Y, algorithm="sgd", loss="sse", *, epochs=1000, goal=0.0,
           ratios=(0.70, 0.15, 0.15), indices=None, validation=None, test=None,
           sample_weight=None, l2=0.0, shuffle=True, seed=None, callbacks=(),
           progress=False, checkpoint=None, checkpoint_every=None, resume=None,
-          **algorithm_params) -> TrainingRecord:
+          epoch_loss="running", **algorithm_params) -> TrainingRecord:
     """Train ``network`` in place on inputs X (n, n_in) and targets Y (n, n_out).
 
     Parameters
@@ -364,6 +391,16 @@ def train(network, X, Y, algorithm="sgd", loss="sse", *, epochs=1000, goal=0.0,
     callbacks : callables ``cb(epoch, record, network) -> bool | str``; True stops training
         ("callback"), a string stops it with that reason (e.g. "interrupted").
     progress : show a live progress line (Rich).
+    epoch_loss : "running" (default) or "exact"
+        The training loss recorded for each epoch of mini-batch and per-sample training
+        (``sgd``, ``adam`` with ``batch_size``), which ``goal`` is checked against:
+        ``"running"`` combines the losses of the batches (samples) seen during the epoch,
+        each before its own update — the figure FANN, scikit-learn and Keras report, at no
+        extra cost (epoch 0's training loss is then NaN: not measured); ``"exact"``
+        evaluates the loss over the whole training set after every epoch (and before the
+        first), one more pass over the data each. Whole-batch algorithms (line searches,
+        LM, BR, Rprop...) always record the exact loss. Validation and test losses are
+        always exact, computed on their own rows only.
     checkpoint, checkpoint_every : write a crash-safe checkpoint to this path every N epochs
         (None: every 10 seconds) and when training stops (see :mod:`bpnn.checkpoint`).
     resume : path of a checkpoint to continue from; the other arguments must describe the
@@ -403,7 +440,7 @@ def train(network, X, Y, algorithm="sgd", loss="sse", *, epochs=1000, goal=0.0,
     trainer = Trainer(alg, epochs=epochs, goal=goal, time=time, min_grad=min_grad,
                       max_fail=max_fail, shuffle=shuffle, callbacks=callbacks, progress=progress,
                       checkpoint=checkpoint, checkpoint_every=checkpoint_every,
-                      checkpoint_context=context)
+                      checkpoint_context=context, epoch_loss=epoch_loss)
     rec = TrainingRecord(algorithm=alg.name, loss_name=obj.loss.name)
     rec.train_idx, rec.val_idx, rec.test_idx = tr, va, te
     return trainer.run(obj, mk(parts[1]), mk(parts[2]), rng, rec, resume=ts)

@@ -25,7 +25,7 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 __all__ = ["StepInfo", "Algorithm", "Rule", "RuleAlgorithm", "register", "get_algorithm",
-           "ALGORITHMS", "algorithm_names", "per_param_lr"]
+           "ALGORITHMS", "algorithm_names", "per_param_lr", "RunningLoss"]
 
 
 @dataclass
@@ -36,6 +36,7 @@ class StepInfo:
     lr: float = float("nan")
     stop: str | None = None          # a stop reason only the algorithm can see
     extra: dict = field(default_factory=dict)
+    running_loss: float | None = None  # the epoch's batch losses combined (RunningLoss)
 
 
 class Algorithm:
@@ -128,13 +129,53 @@ class RuleAlgorithm(Algorithm):
                                           extra={"loss_before": loss})
 
 
+class RunningLoss:
+    """The epoch loss of mini-batch and per-sample training, as FANN, scikit-learn and Keras
+    report it: the losses of the batches seen during the epoch, each at the parameters it
+    was computed with, combined as the loss combines rows — summed for ``"sse"`` (a sum over
+    samples), a weighted mean for the mean losses (each batch weighted by its share of the
+    rows' total weight) — plus the weight penalty at the end of the epoch.
+
+    No extra pass over the data: the batch losses come with the gradients. ``add(value,
+    rows)`` takes a batch's loss WITHOUT its penalty and the batch's row indices.
+    """
+
+    def __init__(self, objective):
+        self.objective, self.total = objective, 0.0
+        self.mean = objective.loss.name != "sse"
+        sw = objective.sample_weight
+        self.weight = float(objective.n_samples if sw is None else np.sum(sw))
+
+    def add(self, value, rows):
+        if self.mean:
+            sw = self.objective.sample_weight
+            value *= (len(rows) if sw is None else float(np.sum(sw[rows]))) / self.weight
+        self.total += value
+
+    def add_sum(self, total):
+        """Add per-sample losses already summed (weighted) over the rows seen."""
+        self.total += total / self.weight if self.mean else total
+
+    def result(self, w) -> float:
+        return self.total + self.objective._penalty(w)[0]
+
+
 def minibatch_epoch(algorithm, objective, w, state, order):
     """One epoch of ``algorithm.step`` over consecutive mini-batches of ``order``
-    (``algorithm.batch_size`` rows each); the returned info carries no training loss."""
-    bs, info = algorithm.batch_size, None
+    (``algorithm.batch_size`` rows each); the returned info's ``running_loss`` combines the
+    batches' losses (:class:`RunningLoss`); its ``loss`` is None (not the training loss)."""
+    bs, info, run = algorithm.batch_size, None, RunningLoss(objective)
     for start in range(0, objective.n_samples, bs):
-        w, state, info = algorithm.step(objective.batch(order[start:start + bs]), w, state)
+        rows = order[start:start + bs]
+        batch = objective.batch(rows)
+        w_before = w
+        w, state, info = algorithm.step(batch, w, state)
+        before = info.extra.get("loss_before")
+        if before is None:               # an algorithm that does not report it
+            before = batch.value(w_before)
+        run.add(before - objective._penalty(w_before)[0], rows)
         info.loss = None                 # a batch's loss is not the training loss
+    info.running_loss = run.result(w)
     return w, state, info
 
 

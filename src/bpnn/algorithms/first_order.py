@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _kernels
-from .base import (Rule, RuleAlgorithm, StepInfo, _check_count, _check_positive,
-                   minibatch_epoch, per_param_lr, register)
+from .base import (Rule, RuleAlgorithm, RunningLoss, StepInfo, _check_count,
+                   _check_positive, minibatch_epoch, per_param_lr, register)
 
 
 def descent(lr) -> Rule:
@@ -103,8 +103,10 @@ class SGD(RuleAlgorithm):
         xbuf = np.empty((bs, objective.X.shape[1]), objective.X.dtype)
         ybuf = np.empty((bs, objective.Y.shape[1]), objective.Y.dtype)
         v = None if state is None else np.array(state, copy=True)   # momentum velocity
+        run = RunningLoss(objective)
         for start in range(0, n, bs):
-            objective.grad_rows(order[start:start + bs], grad, xbuf, ybuf, need_value=False)
+            rows = order[start:start + bs]
+            run.add(objective.grad_rows(rows, grad, xbuf, ybuf), rows)
             if start + bs >= n:
                 gnorm = float(np.linalg.norm(grad))  # the last batch's, as the rule path
             grad *= lr                               # grad <- lr g
@@ -120,7 +122,7 @@ class SGD(RuleAlgorithm):
                 else:
                     p += v
         objective.n_evals += -(-n // bs)
-        return p.copy(), v, StepInfo(grad_norm=gnorm, lr=self.lr)
+        return p.copy(), v, StepInfo(grad_norm=gnorm, lr=self.lr, running_loss=run.result(p))
 
     def _kernel_epoch(self, objective, w, state, order):
         net = objective.network
@@ -136,8 +138,10 @@ class SGD(RuleAlgorithm):
         X = np.ascontiguousarray(objective.X, dtype=dt)
         Y = np.ascontiguousarray(objective.Y, dtype=dt)
         lr_b = self.lr if self.lr_bias is None else self.lr_bias
-        _kernels.sgd_epoch(params, sizes, w_off, b_off, codes, A, B, X, Y, sw,
-                           np.asarray(order, dtype=np.int64), self.lr, lr_b,
-                           self.momentum, vel, objective.l2, objective.loss.code)
+        total = _kernels.sgd_epoch(params, sizes, w_off, b_off, codes, A, B, X, Y, sw,
+                                   np.asarray(order, dtype=np.int64), self.lr, lr_b,
+                                   self.momentum, vel, objective.l2, objective.loss.code)
         state["vel"] = vel
-        return params, state, StepInfo(lr=self.lr)
+        run = RunningLoss(objective)       # each sample's loss before its own update
+        run.add_sum(float(total))
+        return params, state, StepInfo(lr=self.lr, running_loss=run.result(params))

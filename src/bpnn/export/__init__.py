@@ -48,6 +48,7 @@ class ModelDescription:
     classes: np.ndarray | None = None
     y_1d: bool = False
     feature_names: list | None = None
+    dtype: str = "float64"          # the network's float type: "float64" or "float32"
 
     @property
     def sizes(self) -> list:
@@ -84,7 +85,8 @@ def describe(model) -> ModelDescription:
         keep=np.flatnonzero(im.keep_), scale=im.scale_.copy(), offset=im.offset_.copy(),
         pca_mean=im.pca_mean_, pca_components=im.pca_components_,
         layers=[_layer(W, b, a) for W, b, a in zip(net.weights, net.biases, net.activations)],
-        feature_names=None if names is None else [str(n) for n in names])
+        feature_names=None if names is None else [str(n) for n in names],
+        dtype=np.dtype(net.dtype).name)
     if d.kind == "regression":
         d.target_scale, d.target_offset = model.target_map_.scale_, model.target_map_.offset_
         d.y_1d = bool(model._y_1d)
@@ -115,13 +117,17 @@ def export_c(model, path=None, prefix="bpnn") -> tuple[str, str]:
     return c_src, h_src
 
 
-def export_onnx(model, path=None, float_type="double"):
+def export_onnx(model, path=None, float_type=None):
     """An ``onnx.ModelProto`` (inputs "X"; outputs "y" or "probabilities" and "label").
 
-    ``float_type`` "double" (default) or "float" for the input and all computations.
+    ``float_type`` "double" or "float" for the input and all computations; None (default)
+    follows the model: "float" for a float32 network, else "double".
     """
     from .onnx import onnx_model
-    proto = onnx_model(describe(model), float_type)
+    d = describe(model)
+    if float_type is None:
+        float_type = "float" if d.dtype == "float32" else "double"
+    proto = onnx_model(d, float_type)
     if path is not None:
         from ..io import atomic_write
         atomic_write(path, proto.SerializeToString())

@@ -39,7 +39,7 @@ def transform(X):
 
 def network_outputs(X):
     """Outputs of the last layer, before any inverse mapping: (n, n_outputs)."""
-    a = transform(X)
+    a = transform(X).astype(LAYERS[0][0].dtype)
     for W, b, name, A, B in LAYERS:
         a = _activate(name, a @ W.T + b, A, B)
     return a
@@ -92,6 +92,9 @@ def python_source(d) -> str:
     for W, b, name, A, B in d.layers:
         lines.append(f"    ({_arr(W)}, {_arr(b)}, {name!r}, {A!r}, {B!r}),")
     lines.append("]")
+    if d.dtype == "float32":    # the network computes in float32, as the fitted model does
+        lines += ["LAYERS = [(W.astype(np.float32), b.astype(np.float32), n, A, B)",
+                  "          for W, b, n, A, B in LAYERS]"]
     if d.kind == "regression":
         lines += [f"TARGET_SCALE = {_arr(d.target_scale)}",
                   f"TARGET_OFFSET = {_arr(d.target_offset)}", f"Y_1D = {d.y_1d!r}"]
