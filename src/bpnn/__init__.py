@@ -41,6 +41,7 @@ _SUBMODULES = frozenset({
     "activations", "algorithms", "checkpoint", "cli", "data", "datasets", "estimators",
     "explain", "export", "gradcheck", "initializers", "io", "io_tables", "losses", "network",
     "objective", "plots", "preprocessing", "record", "report", "trainer",
+    "_kernels", "_predict", "_validation",
 })
 
 __all__ = [
@@ -66,7 +67,7 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(__all__) | _SUBMODULES)
+    return sorted(set(globals()) | set(__all__) | {m for m in _SUBMODULES if m[0] != "_"})
 
 
 class _Package(types.ModuleType):
