@@ -14,7 +14,6 @@ import pandas as pd
 import pytest
 
 import bpnn
-from bpnn import _kernels
 from bpnn._predict import LoadedClassifier, LoadedRegressor
 from bpnn.io import load, load_predictor, save
 
