@@ -1,5 +1,8 @@
 """Hot loops over flat arrays, compiled with Numba when it is available.
 
+Numba is imported on the first call of a kernel, not when this module is imported (see
+:class:`_LazyJit`).
+
 The per-sample (incremental) back-propagation of the tutorial lives here as one function
 over flat arrays: parameters, the layer layout, activation codes (see
 :mod:`bpnn.activations`) and the data. The same source runs un-compiled (``*.py_func`` or
@@ -24,32 +27,99 @@ Speed notes
 """
 from __future__ import annotations
 
+import functools
+import importlib.util
 import math
 import os
+import threading
 
 import numpy as np
 
 _FASTMATH = {"reassoc", "contract", "nsz"}
+_OPTIONS = {"cache": True, "nogil": True, "fastmath": _FASTMATH}
 
-try:  # Numba is a core dependency, but the code must still run where it cannot compile.
-    if os.environ.get("BPNN_DISABLE_JIT"):
-        raise ImportError
-    from numba import njit as _njit
+# Numba is a core dependency, but importing it costs about a second, so it is imported on
+# the first call of a kernel, not with this module (``import bpnn``, ``bpnn --help`` and a
+# small ``bpnn predict`` never pay for it). The code must also run where Numba is missing
+# or cannot compile: then the kernels are their Python source.
+_DISABLED = bool(os.environ.get("BPNN_DISABLE_JIT"))
+HAVE_NUMBA = not _DISABLED and importlib.util.find_spec("numba") is not None
+_compile_lock = threading.Lock()
 
-    def jit(f):
-        return _njit(cache=True, nogil=True, fastmath=_FASTMATH)(f)
 
-    def jit_inline(f):
-        # inlined into the caller at Numba's IR level: the caller is then ONE compiled
-        # function whose machine code is the same compiled fresh or loaded from the cache
-        return _njit(cache=True, nogil=True, fastmath=_FASTMATH, inline="always")(f)
-    HAVE_NUMBA = True
-except ImportError:  # pragma: no cover - exercised only without numba
+class _LazyJit:
+    """``numba.njit(**options)(f)``, made on the first call instead of at import.
+
+    ``py_func`` is the Python source at once (as on a Numba dispatcher). The first call of
+    ANY kernel of this module builds the dispatchers of all of them (see :func:`_compile_all`)
+    and puts them in the module's namespace in place of these wrappers, so that the kernels
+    Numba compiles find their helpers as Numba functions (inlined at IR level), and later
+    calls through ``_kernels.NAME`` go straight to the dispatcher. Other attributes
+    (``stats``, ``signatures``...) are the dispatcher's.
+    """
+
+    def __init__(self, f, **options):
+        self.py_func = f
+        self.options = options
+        self.dispatcher = None
+        functools.update_wrapper(self, f)
+
+    def _target(self):
+        if self.dispatcher is None:
+            _compile_all(self)
+        return self.dispatcher
+
+    def __call__(self, *args):
+        return self._target()(*args)
+
+    def __getattr__(self, name):    # only for attributes this wrapper does not have
+        if name.startswith("__") or name in ("py_func", "options", "dispatcher"):
+            raise AttributeError(name)
+        return getattr(self._target(), name)
+
+    def __repr__(self):
+        state = "compiled" if self.dispatcher is not None else "not compiled yet"
+        return f"<lazily jitted {self.__name__} ({state})>"
+
+
+def _compile_all(*extra):
+    """Import Numba and replace every :class:`_LazyJit` of this module (and ``extra``) by
+    its dispatcher, or by the plain Python function where Numba cannot be imported.
+
+    Making a dispatcher compiles nothing yet: Numba compiles (or loads from its cache) each
+    kernel for its argument types on its first call, as with decorators at import.
+    """
+    global HAVE_NUMBA
+    with _compile_lock:
+        ns = globals()
+        lazy = [(k, v) for k, v in ns.items() if isinstance(v, _LazyJit)]
+        lazy += [(None, w) for w in extra]
+        try:
+            from numba import njit
+        except ImportError:  # pragma: no cover - only where numba is missing or broken
+            njit, HAVE_NUMBA = None, False
+        for name, wrapper in lazy:
+            if wrapper.dispatcher is None:
+                wrapper.dispatcher = wrapper.py_func if njit is None else \
+                    njit(**wrapper.options)(wrapper.py_func)
+            if name is not None:
+                ns[name] = wrapper.dispatcher
+
+
+if _DISABLED:
     def jit(f):
         f.py_func = f
         return f
     jit_inline = jit
-    HAVE_NUMBA = False
+else:
+    def jit(f):
+        return _LazyJit(f, **_OPTIONS)
+
+    def jit_inline(f):
+        # inlined into the caller at Numba's IR level: the caller is then ONE compiled
+        # function whose machine code is the same compiled fresh or loaded from the cache
+        return _LazyJit(f, **_OPTIONS, inline="always")
+
 
 LOSS_SSE, LOSS_MSE, LOSS_CE, LOSS_MAE = 0, 1, 2, 3
 LINEAR, GSIGMOID, TANH, RELU, SOFTMAX = 0, 1, 2, 3, 4

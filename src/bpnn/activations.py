@@ -17,7 +17,6 @@ Kernel codes (``code`` attribute) are used by the compiled per-sample loop in
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
 
 __all__ = [
     "Activation", "Logsig", "GeneralizedSigmoid", "Tansig", "Purelin", "Poslin",
@@ -101,6 +100,7 @@ class GeneralizedSigmoid(Activation):
 
     def __call__(self, z):
         # expit never overflows: exp(-z) is evaluated on the safe side of zero.
+        from scipy.special import expit   # here, not at import: scipy costs ~0.5 s to load
         return self.A * expit(z / self.B)
 
     def derivative(self, z, a):

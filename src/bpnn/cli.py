@@ -71,15 +71,18 @@ def _console(stderr=False):
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-def _load_model(path):
-    """``bpnn.load`` with the file checks the CLI promises (one-line errors)."""
+def _load_model(path, predict_only=False):
+    """``bpnn.load`` with the file checks the CLI promises (one-line errors).
+
+    ``predict_only``: :func:`bpnn.io.load_predictor` instead, the same model without
+    scikit-learn's classes (``bpnn predict`` on a small file is then ~2x faster)."""
     p = Path(path)
     if not p.exists():
         raise UsageError(f"model file not found: {str(p)!r}")
     if p.is_dir():
         raise UsageError(f"{str(p)!r} is a directory, not a model file")
-    from .io import load
-    return load(p)
+    from .io import load, load_predictor
+    return load_predictor(p) if predict_only else load(p)
 
 
 def _feature_names(model):
@@ -451,7 +454,7 @@ def cmd_predict(args):
 
     from .io_tables import write_table
     _check_output(args.output, "output")
-    model = _load_model(args.model)
+    model = _load_model(args.model, predict_only=True)
     df, _ = _read_data(args.data, args.sheet)
     source = repr(str(args.data))
     missing = args.missing or "error"

@@ -32,6 +32,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._predict import ClassifierPrediction, RegressorPrediction
 from .activations import get_activation
 from .algorithms import ALGORITHMS, get_algorithm
 from .losses import get_loss
@@ -340,14 +341,15 @@ class _BPBase(BaseEstimator):
             return X
         return None
 
-    def _network_outputs(self, X):
-        net = self.__dict__.get("network_")
-        Xc = None if net is None else self._lean_rows(X)
-        if Xc is None:                       # the general path: scikit-learn's validation
-            check_is_fitted(self, "network_")
-            Xc = validate_data(self, X, reset=False, dtype=_FLOATS)
-            net = self.network_
-        return net.forward(self.input_map_.transform(Xc, net.dtype))
+    def _checked_X(self, X):
+        """X checked for prediction: the lean checks when they suffice, else scikit-learn's
+        (the predict methods are those of :mod:`bpnn._predict`, shared with the light models
+        of :func:`bpnn.io.load_predictor`)."""
+        Xc = self._lean_rows(X) if "network_" in self.__dict__ else None
+        if Xc is not None:
+            return Xc
+        check_is_fitted(self, "network_")
+        return validate_data(self, X, reset=False, dtype=_FLOATS)
 
     def _partial_fit_algorithm(self):
         name, params = self._resolve_algorithm(0, kind="partial_fit")
@@ -444,7 +446,7 @@ _COMMON_DOC = """
 """
 
 
-class BPRegressor(RegressorMixin, _BPBase):
+class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
     __doc__ = ("A BP network for (multi-output) regression, with targets scaled for training "
                "and predictions mapped back to their units.\n" + _COMMON_DOC.format(
                    output_doc="Output activation; 'auto' is 'purelin' (linear).",
@@ -516,12 +518,6 @@ class BPRegressor(RegressorMixin, _BPBase):
         """
         return self._partial_fit(X, y, sample_weight, self._setup_targets)
 
-    def predict(self, X):
-        """Predictions in the targets' units: (n_samples,) or (n_samples, n_targets)."""
-        outputs = self._network_outputs(X)
-        Y = self.target_map_.inverse_transform(outputs)
-        return Y.ravel() if self._y_1d else Y
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
@@ -529,7 +525,7 @@ class BPRegressor(RegressorMixin, _BPBase):
         return tags
 
 
-class BPClassifier(ClassifierMixin, _BPBase):
+class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
     __doc__ = ("A BP network for binary, multiclass and multilabel classification.\n" +
                _COMMON_DOC.format(
                    output_doc="'auto' is 'softmax' for multiclass, 'logsig' for binary and "
@@ -561,11 +557,6 @@ class BPClassifier(ClassifierMixin, _BPBase):
         self.init, self.l2, self.n_restarts, self.shuffle = init, l2, n_restarts, shuffle
         self.random_state, self.verbose, self.warn = random_state, verbose, warn
         self.class_weight, self.dtype = class_weight, dtype
-
-    def _output_activation(self):
-        if self.output_activation != "auto":
-            return self.output_activation
-        return "softmax" if getattr(self, "target_type_", "binary") == "multiclass" else "logsig"
 
     def _setup_classes(self, y, classes=None):
         kind = type_of_target(y, input_name="y", raise_unknown=True)
@@ -609,11 +600,6 @@ class BPClassifier(ClassifierMixin, _BPBase):
             T = np.hstack([1.0 - T, T])           # binary with a softmax output
         return T                                  # (n, 1) for binary, one-hot otherwise
 
-    def _n_net_outputs(self):
-        single = self.target_type_ == "binary" and \
-            get_activation(self._output_activation()).elementwise
-        return 1 if single else len(self.classes_)     # softmax needs one unit per class
-
     def _combine_weights(self, y, sw):
         if sw is not None and self.target_type_ != "multilabel-indicator":
             left = np.unique(np.asarray(y).ravel()[sw > 0])
@@ -642,20 +628,6 @@ class BPClassifier(ClassifierMixin, _BPBase):
             raise ValueError("classes must be given to the first call of partial_fit")
         return self._partial_fit(X, y, sample_weight,
                                  lambda yy: self._setup_classes(yy, classes))
-
-    def predict_proba(self, X):
-        """Class probabilities (n_samples, n_classes); for multilabel, one per label."""
-        P = self._network_outputs(X)
-        if self.target_type_ == "binary" and P.shape[1] == 1:
-            return np.hstack([1.0 - P, P])
-        return P
-
-    def predict(self, X):
-        """Labels (n_samples,), or a 0/1 matrix (n_samples, n_labels) for multilabel."""
-        P = self.predict_proba(X)
-        if self.target_type_ == "multilabel-indicator":
-            return (P > 0.5).astype(int)
-        return self.classes_[np.argmax(P, axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

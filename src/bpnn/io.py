@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["SCHEMA_VERSION", "ModelFileError", "atomic_write", "load", "save"]
+__all__ = ["SCHEMA_VERSION", "ModelFileError", "atomic_write", "load", "load_predictor", "save"]
 
 FORMAT = "bpnn-model"
 SCHEMA_VERSION = 1
@@ -331,11 +331,34 @@ def load(path):
     Raises :class:`ModelFileError` (a ValueError) for anything that is not a valid model
     file of a supported schema version: pickles, truncated files, wrong array shapes...
     """
+    return _load(path, _estimator_kinds())
+
+
+def load_predictor(path):
+    """Read a model file for prediction only, without importing scikit-learn.
+
+    Returns a Network as :func:`load` does, or for an estimator a
+    :class:`~bpnn._predict.LoadedRegressor` / :class:`~bpnn._predict.LoadedClassifier`:
+    the same fitted attributes (``network_``, ``input_map_``, ``classes_``,
+    ``feature_names_in_``, ``record_``...) and the same ``predict`` / ``predict_proba``
+    code as the estimator, checked and run with NumPy only (see :mod:`bpnn._predict`).
+    The file is checked exactly as by :func:`load`. ``bpnn predict`` uses it.
+    """
+    from ._predict import LoadedClassifier, LoadedRegressor
+    return _load(path, {"BPRegressor": LoadedRegressor, "BPClassifier": LoadedClassifier})
+
+
+def _estimator_kinds():
+    from .estimators import BPClassifier, BPRegressor
+    return {"BPRegressor": BPRegressor, "BPClassifier": BPClassifier}
+
+
+def _load(path, kinds):
     with _open_zip(path) as z:
         man = _read_manifest(z)
         arrays = _read_arrays(z, man)
     try:
-        return _build(man, arrays)
+        return _build(man, arrays, kinds)
     except ModelFileError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
@@ -362,11 +385,11 @@ def _sub(arrays, prefix):
     return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
 
 
-def _build(man, arrays):
-    from .estimators import BPClassifier, BPRegressor
+def _build(man, arrays, kinds):
+    """The model of a checked manifest and arrays; ``kinds`` maps "BPRegressor" and
+    "BPClassifier" to the classes to build (the estimators, or :func:`load_predictor`'s)."""
     from .preprocessing import InputPreprocessor, TargetScaler
     from .record import TrainingRecord
-    kinds = {"BPRegressor": BPRegressor, "BPClassifier": BPClassifier}
     kind = man.get("kind")
     net = _build_network(man, arrays)
     if kind == "Network":

@@ -17,7 +17,6 @@ with ``r = Y - T``: Levenberg–Marquardt works on the residuals and their Jacob
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import logsumexp
 
 from .activations import Activation, GeneralizedSigmoid, Softmax
 
@@ -132,6 +131,7 @@ class CrossEntropy(Loss):
 
     def _per_sample(self, Z, T, act):
         if isinstance(act, Softmax):
+            from scipy.special import logsumexp   # not at import: scipy is slow to load
             return np.sum(T * (logsumexp(Z, axis=1, keepdims=True) - Z), axis=1)
         return np.sum(np.logaddexp(0.0, Z) - T * Z, axis=1)
 

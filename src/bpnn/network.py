@@ -312,11 +312,13 @@ class Network:
                 delta = self.activations[k - 1].backprop_(a_prev, g, ws.tmp[k - 1][:n])
         return grad
 
-    def predict_unchecked(self, X, out=None) -> np.ndarray:
+    def predict_unchecked(self, X, out=None, *, kernel=True) -> np.ndarray:
         """Outputs for a C-contiguous 2-D array X of this network's dtype, without checks.
 
         The fast path behind :meth:`forward`/:meth:`predict`; callers guarantee the shape,
         dtype and finiteness (internal loops, or after one validation at a boundary).
+        A few rows go through the compiled row kernel unless ``kernel=False`` (NumPy only:
+        no Numba import or compilation, for a one-off prediction in a short process).
         """
         n = X.shape[0]
         if not self._lean:
@@ -326,7 +328,7 @@ class Network:
             return a
         if out is None:
             out = np.empty((n, self.n_outputs), self.dtype)
-        if n <= _KERNEL_ROWS and X.dtype == self.dtype:   # a few rows: one compiled call
+        if kernel and n <= _KERNEL_ROWS and X.dtype == self.dtype:   # one compiled call
             _kernels.forward_rows(self._params, *self._kernel_layout(), X, out)
             return out
         step = self._chunk_rows()

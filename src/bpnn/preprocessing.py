@@ -10,15 +10,32 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from sklearn.decomposition import PCA
-from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 __all__ = ["minmax_scaler", "standard_scaler", "pca", "hidden_size_rule",
            "MinMaxScaler", "StandardScaler", "PCA", "InputPreprocessor", "TargetScaler",
            "SCALINGS"]
 
+# scikit-learn's classes, re-exported here, are imported when first used: the maps stored
+# in a model (InputPreprocessor, TargetScaler) apply with NumPy alone, so loading a model and
+# predicting never import scikit-learn (~1 s).
+_SKLEARN = {"MinMaxScaler": "sklearn.preprocessing", "StandardScaler": "sklearn.preprocessing",
+            "PCA": "sklearn.decomposition"}
 
-def minmax_scaler(feature_range=(0.0, 1.0)) -> MinMaxScaler:
+
+def __getattr__(name):
+    if name in _SKLEARN:
+        import importlib
+        value = getattr(importlib.import_module(_SKLEARN[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
+
+
+def minmax_scaler(feature_range=(0.0, 1.0)) -> "MinMaxScaler":
     """A scaler mapping every column's [min, max] onto ``feature_range``.
 
     ``(0, 1)`` is the tutorial's normalisation, ``(-1, 1)`` MATLAB's ``mapminmax``; use
@@ -28,16 +45,19 @@ def minmax_scaler(feature_range=(0.0, 1.0)) -> MinMaxScaler:
     lo, hi = feature_range
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
         raise ValueError(f"feature_range must be (low, high) with low < high, got {feature_range!r}")
+    from sklearn.preprocessing import MinMaxScaler
     return MinMaxScaler(feature_range=(lo, hi))
 
 
-def standard_scaler() -> StandardScaler:
+def standard_scaler() -> "StandardScaler":
     """Zero mean, unit variance per column (MATLAB's ``mapstd``)."""
+    from sklearn.preprocessing import StandardScaler
     return StandardScaler()
 
 
-def pca(n_components=None, whiten=False, seed=None) -> PCA:
+def pca(n_components=None, whiten=False, seed=None) -> "PCA":
     """PCA feature extraction; ``n_components`` may be a variance fraction such as 0.95."""
+    from sklearn.decomposition import PCA
     return PCA(n_components=n_components, whiten=whiten, random_state=seed)
 
 
@@ -127,6 +147,7 @@ class InputPreprocessor:
         n_comp = self.pca
         if isinstance(n_comp, (int, np.integer)):
             n_comp = min(int(n_comp), *S.shape)
+        from sklearn.decomposition import PCA
         p = PCA(n_components=n_comp, svd_solver="full", random_state=self.seed).fit(S)
         comps = p.components_
         if self.whiten:   # divide each component by its standard deviation

@@ -24,8 +24,6 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from scipy.linalg.lapack import dpotrf as _potrf
-from scipy.linalg.lapack import dpotrs as _potrs
 
 from .base import Algorithm, StepInfo, _check_count, _check_positive, register
 
@@ -61,6 +59,7 @@ def _solve(A, b, mu):
     M.flat[::M.shape[0] + 1] += mu                  # A + μI, off-diagonal entries untouched
     if not np.all(np.isfinite(M)):
         return None
+    from scipy.linalg.lapack import dpotrf as _potrf, dpotrs as _potrs   # (lazy: slow import)
     with _small_solve_context(A.shape[0]):
         # LAPACK's potrf/potrs directly (what cho_factor/cho_solve call, without their
         # per-call checks and copies): info > 0 means "not positive definite"

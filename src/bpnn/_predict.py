@@ -1,0 +1,135 @@
+"""Prediction from a fitted model's parts, without scikit-learn.
+
+A fitted :class:`~bpnn.estimators.BPRegressor` / :class:`~bpnn.estimators.BPClassifier`
+predicts from four stored parts: the input map (:class:`~bpnn.preprocessing.InputPreprocessor`),
+the :class:`~bpnn.network.Network`, and the target map (regression) or the classes
+(classification). The mixins here hold that computation, and the estimators inherit it, so
+there is one copy of it. :class:`LoadedRegressor` and :class:`LoadedClassifier` carry the
+same fitted attributes as the estimators and inherit the same mixins, but not
+scikit-learn's ``BaseEstimator``: :func:`bpnn.io.load_predictor` builds them from a model
+file for the command line's ``bpnn predict``, which then never imports scikit-learn
+(about a second of a short prediction's time).
+
+Two differences from the estimators, both in how the input is checked and run, none in the
+formulas: the light classes check X with NumPy (the same rules as scikit-learn's
+``validate_data``: 2-D, numeric, finite, ``n_features_in_`` columns; messages worded like
+it), and they run the network with NumPy only (:meth:`Network.predict_unchecked` with
+``kernel=False``), so that predicting a handful of rows does not import Numba or compile a
+kernel. For more than :data:`bpnn.network._KERNEL_ROWS` rows the estimators take that same
+NumPy path, and the two agree to the bit; for fewer rows the estimators use the compiled
+row kernel, whose sums are rounded differently (about 1e-16 relative).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import get_activation
+
+__all__ = ["LoadedClassifier", "LoadedRegressor"]
+
+
+class _PredictMixin:
+    """``X -> network outputs``; the class it is mixed into checks X (``_checked_X``)."""
+
+    def _forward(self, Z):
+        return self.network_.forward(Z)
+
+    def _network_outputs(self, X):
+        X = self._checked_X(X)
+        return self._forward(self.input_map_.transform(X, self.network_.dtype))
+
+
+class RegressorPrediction(_PredictMixin):
+    def predict(self, X):
+        """Predictions in the targets' units: (n_samples,) or (n_samples, n_targets)."""
+        outputs = self._network_outputs(X)
+        Y = self.target_map_.inverse_transform(outputs)
+        return Y.ravel() if self._y_1d else Y
+
+
+class ClassifierPrediction(_PredictMixin):
+    def _output_activation(self):
+        if self.output_activation != "auto":
+            return self.output_activation
+        return "softmax" if getattr(self, "target_type_", "binary") == "multiclass" else "logsig"
+
+    def _n_net_outputs(self):
+        single = self.target_type_ == "binary" and \
+            get_activation(self._output_activation()).elementwise
+        return 1 if single else len(self.classes_)     # softmax needs one unit per class
+
+    def predict_proba(self, X):
+        """Class probabilities (n_samples, n_classes); for multilabel, one per label."""
+        P = self._network_outputs(X)
+        if self.target_type_ == "binary" and P.shape[1] == 1:
+            return np.hstack([1.0 - P, P])
+        return P
+
+    def predict(self, X):
+        """Labels (n_samples,), or a 0/1 matrix (n_samples, n_labels) for multilabel."""
+        P = self.predict_proba(X)
+        if self.target_type_ == "multilabel-indicator":
+            return (P > 0.5).astype(int)
+        return self.classes_[np.argmax(P, axis=1)]
+
+
+class _Loaded:
+    """A fitted model for prediction only: hyper-parameters as attributes, fitted parts
+    set by :func:`bpnn.io.load_predictor`; no scikit-learn."""
+
+    _estimator = ""   # the estimator class it stands for
+
+    def __init__(self, **params):
+        self._params = dict(params)
+        for k, v in params.items():
+            setattr(self, k, v)
+
+    def get_params(self, deep=False):
+        return dict(self._params)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(the fitted parts of a {self._estimator})"
+
+    def _checked_X(self, X):
+        """X as a finite (n_samples, n_features_in_) float64 array, or a ValueError."""
+        names = getattr(self, "feature_names_in_", None)
+        if names is not None and hasattr(X, "columns"):
+            got = [str(c) for c in X.columns]
+            if got != [str(n) for n in names]:
+                raise ValueError("The feature names should match those that were passed "
+                                 f"during fit: {got} instead of {list(map(str, names))}")
+        try:
+            A = np.asarray(X, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"X must be numeric: {exc}") from None
+        if A.ndim != 2:
+            raise ValueError(f"Expected a 2D array, got an array of shape {A.shape}: "
+                             "reshape 1-D data with X.reshape(-1, 1) for one feature or "
+                             "X.reshape(1, -1) for one sample.")
+        if A.shape[0] == 0:
+            raise ValueError(f"Found array with 0 sample(s) (shape={A.shape}) while a "
+                             f"minimum of 1 is required by {self._estimator}.")
+        if A.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {A.shape[1]} features, but {self._estimator} is "
+                             f"expecting {self.n_features_in_} features as input.")
+        if not np.isfinite(np.sum(A)) and not np.all(np.isfinite(A)):
+            what = "NaN" if np.isnan(A).any() else \
+                "infinity or a value too large for dtype('float64')"
+            raise ValueError(f"Input X contains {what}.")
+        return A
+
+    def _forward(self, Z):
+        net = self.network_
+        return net.predict_unchecked(np.ascontiguousarray(net._check_X(Z)), kernel=False)
+
+
+class LoadedRegressor(_Loaded, RegressorPrediction):
+    """A saved BPRegressor's ``predict``, without scikit-learn (see the module's notes)."""
+
+    _estimator = "BPRegressor"
+
+
+class LoadedClassifier(_Loaded, ClassifierPrediction):
+    """A saved BPClassifier's ``predict`` and ``predict_proba``, without scikit-learn."""
+
+    _estimator = "BPClassifier"
