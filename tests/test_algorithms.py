@@ -367,7 +367,8 @@ def test_matlab_defaults():
     assert (lm.mu, lm.mu_dec, lm.mu_inc, lm.mu_max) == (1e-3, 0.1, 10.0, 1e10)
     assert get_algorithm("trainbr").mu == 5e-3
     rp = get_algorithm("trainrp")
-    assert (rp.delta0, rp.inc, rp.dec, rp.delta_max, rp.variant) == (0.07, 1.2, 0.5, 50.0,
+    # MATLAB's but the variant and inc (1.2 stalls on SIN: docs/training_functions.md)
+    assert (rp.delta0, rp.inc, rp.dec, rp.delta_max, rp.variant) == (0.07, 1.1, 0.5, 50.0,
                                                                      "irprop+")
     gdx = get_algorithm("traingdx")
     assert (gdx.lr, gdx.mc, gdx.lr_inc, gdx.lr_dec, gdx.max_perf_inc) == (0.01, 0.9, 1.05,

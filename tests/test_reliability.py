@@ -263,9 +263,10 @@ class Poisoned(bpnn.Objective):
 
 
 FAMILIES = {"first-order": ["sgd", "gd", "gdm", "gda", "gdx", "adam", "rprop", "quickprop"],
-            # scg is left out: it rejects non-finite trial points and reports its last
-            # finite loss, so it never notices (its parameters stay finite: checked below)
             "line-search": ["cgf", "cgb", "cgp", "bfgs", "lbfgs", "oss"],
+            # scg rejects a non-finite trial point (a long step) but reports a NaN loss when
+            # the objective is broken at w itself (its curvature probe or E(w))
+            "scg": ["scg"],
             "lm": ["lm", "br"]}
 POISON_CASES = [(fam, a) for fam, names in FAMILIES.items() for a in names
                 if a in algorithm_names()]

@@ -14,6 +14,7 @@ parameters. What they add is MATLAB's convenience around it:
 """
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 import warnings
@@ -171,9 +172,6 @@ class _BPBase(BaseEstimator):
                                  f"(0, 1), got {p!r}")
         if self.algorithm_params is not None and not isinstance(self.algorithm_params, dict):
             raise ValueError(f"algorithm_params must be a dict, got {self.algorithm_params!r}")
-        if self.algorithm == "auto" and self.algorithm_params:
-            raise ValueError("algorithm_params were given with algorithm='auto'; name the "
-                             f"algorithm they belong to (got {self.algorithm_params!r})")
         if self.dtype not in _DTYPES:
             raise ValueError(f"dtype must be one of {list(_DTYPES)}, got {self.dtype!r}")
         self._activations()     # raises on unknown names
@@ -208,7 +206,13 @@ class _BPBase(BaseEstimator):
             else:
                 kind = "small_regression" if squares and n_params <= _LM_MAX_PARAMS \
                     else "regression"
-        return _pick_auto(kind), {}
+        name, params = _pick_auto(kind), dict(self.algorithm_params or {})
+        accepted = inspect.signature(ALGORITHMS[name].__init__).parameters
+        bad = sorted(k for k in params if k not in accepted or k == "self")
+        if bad:   # refuse rather than drop them silently: the user meant them to act
+            raise ValueError(f"algorithm='auto' chose {name!r}, which has no parameter(s) "
+                             f"{bad}; name the algorithm or pass only its parameters")
+        return name, params
 
     # -- training ----------------------------------------------------------------------
     def _division(self, n):
@@ -413,6 +417,8 @@ _COMMON_DOC = """
         takes the first registered of ``bpnn.estimators.AUTO_ALGORITHMS``.
     algorithm_params : dict, optional
         Passed to the algorithm, e.g. ``{{"lr": 0.5}}`` for "sgd" or ``{{"mu": 1e-3}}`` for "lm".
+        With "auto" they go to the chosen algorithm; one it does not take is a ValueError
+        naming it (raised by ``fit``, once the algorithm is chosen).
     epochs, goal, max_fail, min_grad, time_limit :
         Stopping rules of :func:`bpnn.train`: epoch limit, training-loss goal, validation
         checks, minimum gradient norm, seconds.

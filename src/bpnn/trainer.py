@@ -10,14 +10,15 @@ Stopping rules, checked after every epoch in this order (the record's ``stop_rea
 "goal met"           training loss <= ``goal`` (the tutorial's "within range")
 (algorithm's own)    e.g. "mu max" from Levenberg–Marquardt
 "min grad"           gradient norm < ``min_grad``
-"validation stop"    validation loss rose ``max_fail`` epochs in a row
+"validation stop"    validation loss rose ``max_fail`` epochs in a row (not for an
+                     algorithm with ``validation_stop = False``, e.g. trainbr)
 "time limit"         ``time`` seconds elapsed
 "callback"           a callback returned True
 "max epochs"         ``epochs`` epochs run
 ===================  ==========================================================
 
 With validation data the parameters of the best validation epoch are restored at the
-end; after divergence the best finite parameters are restored, ``record.message`` says what
+end (unless the algorithm's ``validation_stop`` is False: then validation is recorded only); after divergence the best finite parameters are restored, ``record.message`` says what
 to change, and a RuntimeWarning repeats it. Parameters are never left NaN or inf.
 
 Checkpoints (``checkpoint=PATH, checkpoint_every=N``) are written atomically every N epochs
@@ -189,6 +190,8 @@ class Trainer:
         self.min_grad = getattr(algorithm, "default_min_grad", 0.0) if min_grad is None \
             else float(min_grad)
         self.max_fail = int(max_fail)
+        # an algorithm may turn validation stops (and the best-validation restore) off
+        self.validation_stop = bool(getattr(algorithm, "validation_stop", True))
         if self.max_fail < 1:
             raise ValueError(f"max_fail must be a positive integer, got {max_fail!r}")
         self.shuffle = bool(shuffle)
@@ -291,7 +294,7 @@ class Trainer:
             rec.message = _divergence_message(self.algorithm, epoch, rec.best_epoch, cause)
             warnings.warn(rec.message, RuntimeWarning, stacklevel=4)
         # restore: best validation epoch, or the best finite point after divergence
-        net.params = best_w if (val_obj or stop == "diverged") else w
+        net.params = best_w if ((val_obj and self.validation_stop) or stop == "diverged") else w
         return rec
 
     def _checkpoint_due(self, epoch) -> bool:
@@ -323,7 +326,7 @@ class Trainer:
     def _resume_stop(self, rec, fails, epoch):
         if rec.loss[-1] <= self.goal:
             return "goal met"
-        if fails >= self.max_fail:
+        if fails >= self.max_fail and self.validation_stop:
             return "validation stop"
         return "max epochs" if epoch >= self.epochs else None
 
@@ -353,7 +356,7 @@ class Trainer:
             return info.stop
         if _finite(info.grad_norm) and info.grad_norm < self.min_grad:
             return "min grad"
-        if fails >= self.max_fail:
+        if fails >= self.max_fail and self.validation_stop:
             return "validation stop"
         if rec.time[-1] >= self.time:
             return "time limit"

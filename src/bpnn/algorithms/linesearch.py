@@ -70,6 +70,8 @@ def backtracking(line, f0, slope0, a0=1.0, c1=1e-3, c2=None, shrink=(0.1, 0.5), 
     """
     a, a_prev, f_prev = a0, None, None
     for i in range(max_iter):
+        if not (np.isfinite(a) and a * a > 0):  # underflowed (e.g. a gradient of 1e200):
+            break                               # no step, rather than a division by zero
         # the first trial (a quasi-Newton method's full step) is nearly always accepted, so it
         # is evaluated with its gradient (one pass, not a loss pass and then another for the
         # gradient); later trials evaluate the loss only
@@ -196,7 +198,8 @@ class LineSearchMethod(Algorithm):
         3.60), a unit change of ``w`` after a restart."""
         if state.a > 0 and state.memory:
             return float(min(1e3, state.a * state.slope / slope))
-        return float(1.0 / max(np.linalg.norm(d), 1e-12))
+        m = float(np.max(np.abs(d))) if d.size else 0.0   # |d| without overflowing
+        return float(1.0 / max(m * np.linalg.norm(d / m), 1e-12)) if m > 0 else 1.0
 
     def _search(self, objective, w, state, d):
         slope = float(state.g @ d)

@@ -168,10 +168,18 @@ class BR(_MuSchedule):
     ``beta`` in ``record.extra``. Its weight decay is the estimated α, so the objective's
     ``l2`` must be 0. A re-estimated α or β that is not positive (e.g. more parameters than
     residuals) keeps its previous value.
+
+    As in MATLAB, validation does not stop BR (``validation_stop=False``, which the trainer
+    consults): the evidence, not a held-out set, guards against over-fitting, so training
+    runs to the goal, "mu max", "min grad" or the epoch budget and keeps its last
+    parameters; validation (and test) losses are still computed and recorded.
+    ``validation_stop=True`` restores the early stop and the best-validation restore.
     """
 
-    def __init__(self, mu=5e-3, mu_dec=0.1, mu_inc=10.0, mu_max=1e10, chunk_rows=None):
+    def __init__(self, mu=5e-3, mu_dec=0.1, mu_inc=10.0, mu_max=1e10, chunk_rows=None,
+                 validation_stop=False):
         self._set_mu(mu, mu_dec, mu_inc, mu_max, chunk_rows)
+        self.validation_stop = bool(validation_stop)
 
     @staticmethod
     def _n_residuals(objective):

@@ -5,6 +5,11 @@ Neural Networks 6 (1993) 525–533. No line search: the curvature along ``p`` co
 finite difference of gradients, and a Levenberg–Marquardt-like ``λ`` keeps the local
 quadratic model honest. One iteration (two gradients) is one epoch; the record's
 ``mu`` series holds λ. The step numbers in the comments are the paper's.
+
+A non-finite trial point is only a step that went too far (λ grows, step 8); but a
+non-finite gradient a hair from ``w`` (the step-2 probe), or a non-finite loss at ``w``
+itself, means the objective broke there: the step then reports a NaN loss, so that the
+trainer ends with "diverged" as for every other algorithm.
 """
 from __future__ import annotations
 
@@ -55,6 +60,9 @@ class SCG(Algorithm):
         if st.success:   # 2. second-order information: δ = pᵀ(E'(w + σ_k p) − E'(w))/σ_k
             sig = self.sigma / np.sqrt(pp)
             delta = float(p @ (objective.value_and_grad(w + sig * p)[1] - st.g)) / sig
+            if not np.isfinite(delta):                       # broken at w: let the trainer see it
+                info.loss = float("nan")
+                return w, st, info
         delta += (lam - lam_bar) * pp                        # 3. scale
         if delta <= 0:                                       # 4. make the Hessian positive
             lam_bar = 2.0 * (lam - delta / pp)
@@ -65,6 +73,9 @@ class SCG(Algorithm):
         # nearly every step succeeds (and then needs it)
         w_new = w + alpha * p
         f_new, g_new = objective.value_and_grad(w_new)
+        if not np.isfinite(f_new) and not np.isfinite(objective.value(w)):
+            info.loss = float("nan")                         # not a long step: broken at w
+            return w, st, info
         Delta = 2.0 * delta * (st.f - f_new) / (mu * mu) if np.isfinite(f_new) else -1.0
         if Delta >= 0:                                       # 7. successful reduction
             w = w_new
