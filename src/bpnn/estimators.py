@@ -172,8 +172,10 @@ class _BPBase(BaseEstimator):
             raise ValueError(f"preset must be one of {sorted(PRESETS)}, got {self.preset!r}")
         out = self.get_params(deep=False)
         for name, value in PRESETS[self.preset].items():
-            if name in out and (out[name] is None or (name == "division" and
-                                                      out[name] == "auto")):
+            if name not in out:
+                continue           # lm_max_params: not a parameter
+            unset = out[name] == "auto" if name == "division" else out[name] is None
+            if unset:
                 out[name] = value
         return out
 
