@@ -17,7 +17,7 @@ from bpnn.preprocessing import InputPreprocessor, TargetScaler
 
 # Expected failures, each with its reason (also listed in the closing note):
 #   check_sample_weight_equivalence_on_dense_data — a weight of 2 is not the same as a
-#   repeated row for a BP network trained with a random 70/15/15 division, per-sample
+#   repeated row for a BP network trained with a random validation split, per-sample
 #   shuffling and early stopping: the repeated row changes the division and the sample
 #   order, so the (non-convex) training reaches a different network. The loss itself does
 #   weight samples exactly (tests/test_training.py checks weighted losses).

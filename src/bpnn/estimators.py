@@ -470,8 +470,8 @@ _COMMON_DOC = """
         when ``fit`` is given ``validation=(X_val, y_val)``. "refit": a random split picks
         ``l2`` and the epoch count by early stopping, then the network is trained again on
         all rows for that many epochs (at least 10, at most ``epochs``;
-        ``selection_record_`` keeps the split run). None: train on all rows. "auto": the preset's. With fewer than about ten
-        samples everything is used for training.
+        ``selection_record_`` keeps the split run). None: train on all rows. "auto": the
+        preset's. With fewer than about ten samples everything is used for training.
     ratios : (train, val, test), default None (the preset's)
     scaling : "minmax" ([-1, 1]), "minmax01" ([0, 1]), "standard" or "none", default None
         (the preset's: "standard"; "minmax" for preset="matlab")
