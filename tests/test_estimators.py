@@ -17,7 +17,7 @@ from bpnn.preprocessing import InputPreprocessor, TargetScaler
 
 # Expected failures, each with its reason (also listed in the closing note):
 #   check_sample_weight_equivalence_on_dense_data — a weight of 2 is not the same as a
-#   repeated row for a BP network trained with a random 70/15/15 division, per-sample
+#   repeated row for a BP network trained with a random validation split, per-sample
 #   shuffling and early stopping: the repeated row changes the division and the sample
 #   order, so the (non-convex) training reaches a different network. The loss itself does
 #   weight samples exactly (tests/test_training.py checks weighted losses).
@@ -90,7 +90,7 @@ def test_target_scaler_inverse_is_exact_enough(rng):
 def test_regression_predictions_come_back_in_target_units(reg_data):
     X, y = reg_data
     y_big = 1000.0 * y + 5e4          # far outside the network's [-1, 1] output range
-    m = BPRegressor(algorithm="sgd", random_state=0, warn=False).fit(X, y_big)
+    m = BPRegressor(algorithm="sgd", random_state=0, warn=False, preset="matlab").fit(X, y_big)
     assert m.score(X, y_big) > 0.95
     assert abs(np.mean(m.predict(X)) - np.mean(y_big)) < 0.05 * np.std(y_big)
 
@@ -154,6 +154,7 @@ def test_fit_delegates_to_bpnn_train_with_algorithm_and_params(monkeypatch, reg_
     monkeypatch.setattr(bpnn.estimators, "train", spy)
     X, y = reg_data
     m = BPRegressor(algorithm="gd", algorithm_params={"lr": 0.05}, epochs=7, n_restarts=2,
+                    preset="matlab",
                     max_fail=3, random_state=0, warn=False).fit(X, y)
     assert len(calls) == 2                      # one call per restart
     kw = calls[0]
@@ -165,7 +166,7 @@ def test_fit_delegates_to_bpnn_train_with_algorithm_and_params(monkeypatch, reg_
 
 def test_auto_algorithm_is_a_registered_one(reg_data):
     X, y = reg_data
-    m = BPRegressor(epochs=5, random_state=0, warn=False).fit(X, y)
+    m = BPRegressor(epochs=5, random_state=0, warn=False, preset="matlab").fit(X, y)
     assert m.algorithm_ in bpnn.algorithm_names()
     assert m.algorithm_ == [a for a in bpnn.estimators.AUTO_ALGORITHMS["small_regression"]
                             if a in bpnn.algorithms.ALGORITHMS][0]
@@ -173,7 +174,8 @@ def test_auto_algorithm_is_a_registered_one(reg_data):
 
 def test_n_restarts_keeps_the_best_validation_loss(reg_data):
     X, y = reg_data
-    kw = dict(hidden=(3,), epochs=20, random_state=0, warn=False, algorithm="gd")
+    kw = dict(hidden=(3,), epochs=20, random_state=0, warn=False, algorithm="gd",
+              preset="matlab")
     first = BPRegressor(**kw).fit(X, y)
     m = BPRegressor(n_restarts=4, **kw).fit(X, y)
     # m's first restart is exactly `first` (same seeds), so the kept one is at least as good
@@ -199,7 +201,7 @@ def test_validation_data_replaces_the_division(reg_data):
 
 def test_partial_fit_runs_one_epoch_per_call(reg_data):
     X, y = reg_data
-    m = BPRegressor(random_state=0, algorithm_params=None)
+    m = BPRegressor(random_state=0, algorithm_params=None, preset="matlab")
     m.partial_fit(X[:60], y[:60])
     loss1 = m.network_.loss(m.input_map_.transform(X), m.target_map_.transform(y[:, None]),
                             "mse")

@@ -78,9 +78,10 @@ def test_quasi_newton_on_1e100_inputs_stops_with_a_reason(alg):
 def test_auto_accepts_the_chosen_algorithms_parameters():
     from bpnn import BPRegressor
     X, Y = _sine()
-    m = BPRegressor(hidden=(5,), epochs=5, random_state=0, algorithm_params={"mu": 0.01})
+    m = BPRegressor(hidden=(5,), epochs=5, random_state=0, algorithm_params={"mu": 0.01},
+                    preset="matlab")                # MATLAB's preset: lm for small nets
     m.fit(X, Y.ravel())
     assert m.algorithm_ == "lm" and m.record_.params["mu"] == 0.01
     with pytest.raises(ValueError, match=r"chose 'lm'.*\['lr'\]"):
-        BPRegressor(hidden=(5,), epochs=5, algorithm_params={"lr": 0.1, "mu": 0.01}).fit(
-            X, Y.ravel())
+        BPRegressor(hidden=(5,), epochs=5, algorithm_params={"lr": 0.1, "mu": 0.01},
+                    preset="matlab").fit(X, Y.ravel())

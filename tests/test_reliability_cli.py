@@ -42,7 +42,7 @@ def _cli(tmp_path, args, at=-1, sig="SIGKILL"):
 
 def _args(table, algorithm, *extra):
     return [str(table), "--hidden", "6", "--algorithm", algorithm, "--epochs", "40",
-            "--max-fail", "1000", "--seed", "5", *extra]
+            "--max-fail", "1000", "--seed", "5", "--preset", "matlab", *extra]
 
 
 def _in_process(tmp_path, args, monkeypatch):

@@ -42,6 +42,16 @@ def _ints(text, what):
     return [int(v) for v in vals]
 
 
+def _l2_value(text):
+    if str(text).strip().lower() == "auto":
+        return "auto"
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', got {text!r}") \
+            from None
+
+
 def _param_value(text):
     """``"0.5"`` -> 0.5, ``"true"`` -> True, ``"3"`` -> 3, anything else stays a string."""
     low = text.strip().lower()
@@ -118,7 +128,7 @@ _TRAIN_KEYS = {   # option name -> type, for --config files
     "output_activation": str, "algorithm": str, "loss": str, "epochs": int, "goal": float,
     "max_fail": int, "min_grad": float, "time": float, "division": str, "ratios": str,
     "scaling": str, "target_scaling": str, "pca": float, "l2": float, "restarts": int,
-    "seed": int, "missing": str,
+    "seed": int, "missing": str, "preset": str, "holdout": float,
     "sheet": str, "init": str, "param": dict, "output": str, "report": str, "plots": str,
 }
 
@@ -205,15 +215,18 @@ def _activations(text, n_hidden):
 
 
 def _network_params(args, hints):
-    """--hidden and --activation (the data set's hints fill what is not given)."""
+    """--hidden and --activation (the data set's hints fill what is not given, then the
+    preset: None here)."""
+    from .estimators import PRESETS
     if args.hidden is None:
-        hidden = tuple(hints.get("hidden", (10,)))
+        hidden = tuple(hints["hidden"]) if "hidden" in hints else None
     elif str(args.hidden).strip().lower() == "auto":
         hidden = "auto"
     else:
         hidden = tuple(_ints(args.hidden, "--hidden"))
-    act, out_act = _activations(args.activation or hints.get("activation"),
-                                1 if hidden == "auto" else len(hidden))
+    n_hidden = len(PRESETS[args.preset or "default"]["hidden"]) if hidden is None else \
+        1 if hidden == "auto" else len(hidden)
+    act, out_act = _activations(args.activation or hints.get("activation"), n_hidden)
     params = {"hidden": hidden, "activation": act,
               "output_activation": args.output_activation or out_act}
     return {k: v for k, v in params.items() if v is not None}
@@ -241,8 +254,9 @@ def _estimator_params(args, ds, task):
     """Map the train options (and a built-in set's hints) to estimator parameters."""
     hints = dict(ds.hints) if ds is not None else {}
     params = {"random_state": args.seed if args.seed is not None else 0,
+              "preset": args.preset or "default",
               **_network_params(args, hints), **_algorithm_params(args, hints)}
-    division = args.division if args.division is not None else hints.get("division", "random")
+    division = args.division if args.division is not None else hints.get("division", "auto")
     params["division"] = None if division in (None, "none") else division
     for opt, name in _SIMPLE.items():
         value = getattr(args, opt) if getattr(args, opt) is not None else hints.get(opt)
@@ -280,15 +294,57 @@ def _load_training_table(args):
     return X, Y, ds, task, why, source
 
 
-def _fit(model, X, Y, task):
-    import warnings
+def _target(Y, task):
     y = Y.iloc[:, 0] if Y.shape[1] == 1 else Y
     if task == "classification" and Y.shape[1] == 1:
         y = y.astype(str) if not _is_numeric(y) else y
+    return y
+
+
+def _fit(model, X, y):
+    import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")   # the diagnosis is printed below instead
         model.fit(X, y)
-    return y
+
+
+HOLDOUT = 0.15   # --holdout's default where the model trains on all the rows it is given
+_MIN_HOLDOUT_ROWS = 20
+
+
+def _holdout_rows(args, model, y, task):
+    """Row indices ``(fit, held_out)``: the CLI holds out a test part that neither training
+    nor the model's own selection sees, so the printed test metrics are honest, when the
+    estimator itself keeps no rows out (division "refit" or none), or as --holdout says."""
+    import numpy as np
+    n = len(y)
+    frac = args.holdout
+    if frac is None:
+        frac = HOLDOUT if model.effective_params()["division"] == "refit" else 0.0
+    if not 0 <= frac < 1:
+        raise UsageError(f"--holdout must be a fraction in [0, 1), got {frac!r}")
+    if frac == 0 or n < _MIN_HOLDOUT_ROWS:
+        return np.arange(n), None
+    from sklearn.model_selection import train_test_split
+    labels = np.asarray(y) if task == "classification" and np.ndim(y) == 1 else None
+    if labels is not None and np.min(np.unique(labels, return_counts=True)[1]) < 2:
+        labels = None                       # a class with one row cannot be stratified
+    fit, held = train_test_split(np.arange(n), test_size=frac, stratify=labels,
+                                 random_state=args.seed if args.seed is not None else 0)
+    return np.sort(fit), np.sort(held)
+
+
+def _rows_of_table(rec, fit_idx, held_idx):
+    """Rewrite the record's train/validation/test indices (rows of the fitted subset) as
+    rows of the whole table, with the held-out rows as "test", so the printed metrics, the
+    report and a later ``bpnn report MODEL TABLE`` all show the same honest splits."""
+    import numpy as np
+    idx = [rec.train_idx, rec.val_idx, rec.test_idx]
+    if idx[0] is None or sum(len(i) for i in idx if i is not None) != len(fit_idx):
+        idx = [np.arange(len(fit_idx)), None, None]
+    tr, va, te = (None if i is None else fit_idx[np.asarray(i, dtype=np.int64)] for i in idx)
+    te = held_idx if te is None else np.sort(np.concatenate([te, held_idx]))
+    rec.train_idx, rec.val_idx, rec.test_idx = tr, va, te
 
 
 def _is_numeric(col):
@@ -315,6 +371,25 @@ def _print_summary(console, model, data, record, title):
     diag = getattr(model, "diagnosis_", None)
     if diag:
         console.print(f"[yellow]note:[/yellow] {diag}")
+
+
+def _held_out_note(model, data, held_idx):
+    """Say which rows the printed metrics come from, and what training chose."""
+    parts = data.parts()
+    n_val, n_test = len(parts.get("validation", ())), len(parts.get("test", ()))
+    if held_idx is not None:
+        what = (f"test: {_plural(len(held_idx), 'row')} held out by bpnn train (--holdout) "
+                "before fitting, never used for training or selection")
+    elif n_val or n_test:
+        what = ("validation/test: rows of the model's own division, held out from the "
+                "training rows")
+    else:
+        what = "every row trained the model: no held-out metrics (give --holdout 0.15)"
+    sel = getattr(model, "selection_record_", None)
+    if sel is not None:
+        what += (f"; l2 {model.l2_:g} and {model.record_.epochs} epochs chosen on an internal "
+                 f"validation split (best epoch {sel.best_epoch}), then refit on all fit rows")
+    return f"[dim]metrics: {what}[/dim]"
 
 
 def _plural(n, word):
@@ -348,11 +423,18 @@ def cmd_train(args):
         console.print(f"training on {source}: {_plural(X.shape[0], 'sample')}, "
                       f"{_plural(X.shape[1], 'input')} -> {', '.join(map(str, Y.columns))}; "
                       f"task {task} ({why})")
+    y = _target(Y, task)
+    fit_idx, held_idx = _holdout_rows(args, model, y, task)
     with _checkpointing(args, model) as interrupt:
-        y = _fit(model, X, Y, task)
+        if held_idx is None:
+            _fit(model, X, y)
+        else:
+            _fit(model, X.iloc[fit_idx], y.iloc[fit_idx])
     if params["verbose"] and not sys.stdout.isatty():
         print()   # Rich leaves the last progress line open when the output is not a terminal
     rec = model.record_
+    if held_idx is not None:
+        _rows_of_table(rec, fit_idx, held_idx)
     data = data_from_model(model, X, y, rec, task)
     settings = {"task": task, "data": source, "targets": ", ".join(map(str, Y.columns)),
                 **_model_settings(model)}
@@ -361,6 +443,7 @@ def cmd_train(args):
         acts = "/".join(a.name for a in model.network_.activations)
         _print_summary(console, model, data, rec,
                        f"{sizes} {acts} network, algorithm {model.algorithm_}")
+        console.print(_held_out_note(model, data, held_idx))
     _write_training_outputs(args, model, rec, data, settings, console if show else None)
     if interrupt.requested:
         print(f"bpnn train: interrupted after epoch {rec.epochs}" +
@@ -376,11 +459,13 @@ def _checkpointing(args, model):
     from .trainer import training_defaults
     if args.checkpoint_every is not None and args.checkpoint_every < 1:
         raise UsageError(f"--checkpoint-every must be >= 1, got {args.checkpoint_every}")
-    one_run = model.get_params().get("hidden") != "auto" and \
-        model.get_params().get("n_restarts", 1) == 1
+    eff = model.effective_params()
+    one_run = eff["hidden"] != "auto" and eff["n_restarts"] == 1 and \
+        eff["l2"] != "auto" and eff["division"] != "refit"
     if (args.checkpoint or args.resume) and not one_run:
         raise UsageError("--checkpoint/--resume need one training run: give --hidden "
-                         "widths (not auto) and --restarts 1")
+                         "widths (not auto), --restarts 1, an --l2 value and a --division "
+                         "other than refit (or --preset matlab)")
     with GracefulInterrupt() as interrupt, training_defaults(
             checkpoint=args.checkpoint, checkpoint_every=args.checkpoint_every,
             resume=args.resume, callbacks=[interrupt]):
@@ -748,7 +833,15 @@ def _add_train(sub, common):
     n.add_argument("--max-fail", dest="max_fail", type=int, help="validation checks")
     n.add_argument("--min-grad", dest="min_grad", type=float)
     n.add_argument("--time", type=float, help="time limit in seconds")
-    n.add_argument("--division", choices=("random", "block", "interleaved", "none"))
+    n.add_argument("--preset", choices=("default", "matlab"),
+                   help="where unset options take their values: default (chosen for "
+                        "accuracy: docs/defaults.md) or matlab (feedforwardnet/trainlm: "
+                        "70/15/15 division, max_fail 6, minmax scaling, 10 hidden units)")
+    n.add_argument("--division", choices=("refit", "random", "block", "interleaved", "none"))
+    n.add_argument("--holdout", type=float, metavar="FRACTION",
+                   help="rows held out before fitting for the printed test metrics "
+                        f"(default {HOLDOUT} when the model trains on all its rows, as the "
+                        "default preset's refit does; else 0)")
     n.add_argument("--ratios", help="train,validation,test shares, e.g. 0.7,0.15,0.15")
     n.add_argument("--scaling", choices=("minmax", "minmax01", "standard", "none"),
                    help="input normalisation (default minmax to [-1, 1])")
@@ -757,7 +850,8 @@ def _add_train(sub, common):
                    help="regression target normalisation, undone for predictions "
                    "(default minmax to [-1, 1])")
     n.add_argument("--pca", type=float, help="keep N components, or a variance fraction < 1")
-    n.add_argument("--l2", type=float, help="weight decay")
+    n.add_argument("--l2", type=_l2_value, help="weight decay, or 'auto' (chosen on "
+                   "validation rows; the default preset's)")
     n.add_argument("--init", help="initialiser: nguyen-widrow, uniform, glorot, he, zeros")
     n.add_argument("--restarts", type=int, help="initialisations to try; the best is kept")
     n.add_argument("--seed", type=int, help="random seed (default 0)")

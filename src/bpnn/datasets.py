@@ -92,14 +92,14 @@ def _iris():
     from sklearn.datasets import load_iris
     return Dataset("iris", "Fisher's iris flowers: 150 samples, 4 measurements, 3 species "
                    "(scikit-learn's copy)", _sklearn(load_iris, "species"), ["species"],
-                   "classification", {"hidden": (10,)})
+                   "classification")
 
 
 def _wine():
     from sklearn.datasets import load_wine
     return Dataset("wine", "wine cultivars: 178 samples, 13 chemical measurements, 3 classes "
                    "(scikit-learn's copy)", _sklearn(load_wine, "cultivar"), ["cultivar"],
-                   "classification", {"hidden": (10,)})
+                   "classification")
 
 
 def _breast_cancer():
@@ -107,14 +107,14 @@ def _breast_cancer():
     return Dataset("breast_cancer", "Wisconsin breast cancer: 569 samples, 30 features, "
                    "malignant/benign (scikit-learn's copy)",
                    _sklearn(load_breast_cancer, "diagnosis"), ["diagnosis"],
-                   "classification", {"hidden": (10,)})
+                   "classification")
 
 
 def _diabetes():
     from sklearn.datasets import load_diabetes
     return Dataset("diabetes", "diabetes progression after one year: 442 samples, 10 features "
                    "(scikit-learn's copy)", _sklearn(load_diabetes, "progression", False),
-                   ["progression"], "regression", {"hidden": (10,)})
+                   ["progression"], "regression")
 
 
 _LOADERS = {"tutorial": _tutorial, "xor": _xor, "parity3": _parity3, "sine": _sine,

@@ -7,7 +7,12 @@ parameters. What they add is MATLAB's convenience around it:
 * inputs mapped by an :class:`~bpnn.preprocessing.InputPreprocessor` (constant columns
   dropped, min-max to [-1, 1] by default, optional PCA) and regression targets by a
   :class:`~bpnn.preprocessing.TargetScaler`, both stored in the model and inverted at predict;
-* the division into training / validation / test sets (70/15/15 random, ``max_fail`` 6);
+* defaults chosen for accuracy on unseen data (``preset="default"``, see docs/defaults.md):
+  standard scaling, 20 hidden units, weight decay ``l2`` picked from ``L2_CANDIDATES`` on an
+  internal 20 % validation split with early stopping, then a refit on all rows for the
+  number of epochs found; ``preset="matlab"`` restores MATLAB's workflow (70/15/15 random
+  division, ``max_fail`` 6, min-max scaling, 10 hidden units, Levenberg–Marquardt for small
+  regression nets);
 * ``hidden="auto"``: the tutorial's width ``round(sqrt(m + n) + a)`` with ``a`` in 1..10
   picked on the validation data; ``n_restarts`` initialisations, the best one kept;
 * a warning that says why training stopped short and what to try.
@@ -41,7 +46,8 @@ from .network import Network
 from .preprocessing import SCALINGS, InputPreprocessor, TargetScaler, hidden_size_rule
 from .trainer import train
 
-__all__ = ["AUTO_ALGORITHMS", "BPClassifier", "BPRegressor", "diagnose"]
+__all__ = ["AUTO_ALGORITHMS", "BPClassifier", "BPRegressor", "L2_CANDIDATES", "PRESETS",
+           "diagnose"]
 
 #: ``algorithm="auto"`` takes the first registered name of these lists. Levenberg–Marquardt
 #: (MATLAB's default) needs a sum-of-squares loss and O(n_params²) memory, so it is only
@@ -52,11 +58,28 @@ AUTO_ALGORITHMS = {
     "classification": ("scg", "rprop", "sgd"),
     "partial_fit": ("sgd",),
 }
-_LM_MAX_PARAMS = 1000
 _DTYPES = {"auto": None, "float64": np.float64, "float32": np.float32,
            np.float64: np.float64, np.float32: np.float32}
 _FLOATS = (np.float64, np.float32)     # validate_data keeps either, converts the rest
 _AUTO_A = tuple(range(1, 11))      # the tutorial's a in 1..10
+
+#: The value a parameter left at None (``division`` at "auto") takes under each preset; an
+#: explicit value always wins. "default" is chosen for accuracy on unseen data (measurements
+#: in docs/defaults.md); "matlab" is feedforwardnet/trainlm's, the estimators' earlier
+#: defaults exactly. ``lm_max_params``: ``algorithm="auto"`` prefers LM for regression nets
+#: up to this size (0: never).
+PRESETS = {
+    "default": {"hidden": (20,), "epochs": 200, "max_fail": 10, "division": "refit",
+                "ratios": (0.80, 0.20, 0.0), "scaling": "standard",
+                "target_scaling": "standard", "l2": "auto", "lm_max_params": 0},
+    "matlab": {"hidden": (10,), "epochs": 1000, "max_fail": 6, "division": "random",
+               "ratios": (0.70, 0.15, 0.15), "scaling": "minmax", "target_scaling": "minmax",
+               "l2": 0.0, "lm_max_params": 1000},
+}
+#: ``l2="auto"`` tries these weight decays and keeps the one with the lowest validation loss.
+#: The losses are means over samples (mse, cross-entropy), so one grid suits any n.
+L2_CANDIDATES = (1e-4, 1e-3, 1e-2)
+REFIT_MIN_EPOCHS = 10   # division="refit" trains on all rows for max(best epoch, this)
 
 
 def _pick_auto(kind):
@@ -147,22 +170,41 @@ class _BPBase(BaseEstimator):
     _task = "regression"
 
     # -- validation --------------------------------------------------------------------
+    def effective_params(self) -> dict:
+        """The settings a fit uses: every parameter, with those left at None (``division``
+        at "auto") replaced by the value of ``preset`` (see :data:`PRESETS`)."""
+        if self.preset not in PRESETS:
+            raise ValueError(f"preset must be one of {sorted(PRESETS)}, got {self.preset!r}")
+        out = self.get_params(deep=False)
+        for name, value in PRESETS[self.preset].items():
+            if name not in out:
+                continue           # lm_max_params: not a parameter
+            unset = out[name] == "auto" if name == "division" else out[name] is None
+            if unset:
+                out[name] = value
+        return out
+
     def _check_params(self):
-        self._hidden = _check_hidden(self.hidden)
+        self._eff = eff = self.effective_params()
+        self._hidden = _check_hidden(eff["hidden"])
         for name in ("epochs", "max_fail", "n_restarts"):
-            _check_number(name, getattr(self, name), low=0 if name == "epochs" else 1,
-                          integer=True)
+            _check_number(name, eff[name], low=0 if name == "epochs" else 1, integer=True)
         _check_number("goal", self.goal, low=0)
-        _check_number("l2", self.l2, low=0)
+        if eff["l2"] != "auto":
+            try:
+                _check_number("l2", eff["l2"], low=0)
+            except ValueError:
+                raise ValueError(f"l2 must be a number >= 0 or 'auto', got {eff['l2']!r}") \
+                    from None
         if self.time_limit is not None:
             _check_number("time_limit", self.time_limit, low=0, allow_inf=True)
         if self.min_grad is not None:
             _check_number("min_grad", self.min_grad, low=0)
-        if self.scaling not in SCALINGS:
+        if eff["scaling"] not in SCALINGS:
             raise ValueError(f"scaling must be one of {sorted(SCALINGS)}, got {self.scaling!r}")
-        if self.division not in ("random", "block", "interleaved", None, "none"):
-            raise ValueError("division must be 'random', 'block', 'interleaved' or None, "
-                             f"got {self.division!r}")
+        if eff["division"] not in ("refit", "random", "block", "interleaved", None, "none"):
+            raise ValueError("division must be 'refit', 'random', 'block', 'interleaved', "
+                             f"None or 'auto', got {self.division!r}")
         if self.pca is not None:
             p = self.pca
             ok = (isinstance(p, numbers.Integral) and p >= 1) or \
@@ -204,8 +246,8 @@ class _BPBase(BaseEstimator):
             if self._task != "regression":
                 kind = "classification"
             else:
-                kind = "small_regression" if squares and n_params <= _LM_MAX_PARAMS \
-                    else "regression"
+                small = n_params <= PRESETS[self.preset]["lm_max_params"]
+                kind = "small_regression" if squares and small else "regression"
         name, params = _pick_auto(kind), dict(self.algorithm_params or {})
         accepted = inspect.signature(ALGORITHMS[name].__init__).parameters
         bad = sorted(k for k in params if k not in accepted or k == "self")
@@ -216,18 +258,28 @@ class _BPBase(BaseEstimator):
 
     # -- training ----------------------------------------------------------------------
     def _division(self, n):
-        """The division to use, or None when there are too few samples to divide."""
-        if self.division in (None, "none"):
+        """The trainer's division ("refit" splits at random), or None when there are too
+        few samples to divide."""
+        division = self._eff["division"]
+        if division in (None, "none"):
             return None
-        r = np.asarray(self.ratios, dtype=float)
+        r = np.asarray(self._eff["ratios"], dtype=float)
         if r.shape != (3,) or not np.all(np.isfinite(r)) or np.any(r < 0) or r[0] <= 0:
             raise ValueError(f"ratios must be three numbers (train, val, test) >= 0 with "
-                             f"train > 0, got {self.ratios!r}")
+                             f"train > 0, got {self._eff['ratios']!r}")
         r = r / r.sum()
         n_val, n_test = round(n * r[1]), round(n * r[2])
         if r[1] > 0 and (n_val < 1 or n - n_val - n_test < 2):
             return None            # e.g. 3 samples: train on all rather than fail
-        return self.division
+        return "random" if division == "refit" else division
+
+    def _l2_candidates(self, selecting):
+        """Weight decays to try: ``L2_CANDIDATES`` for "auto" when there are validation rows
+        to choose on (none without: no weight decay), else the given value."""
+        l2 = self._eff["l2"]
+        if l2 != "auto":
+            return (float(l2),)
+        return L2_CANDIDATES if selecting else (0.0,)
 
     def _candidates(self, n_in, n_out):
         """Hidden-layer tuples to try: the given one, or the tutorial's rule for a = 1..10."""
@@ -241,17 +293,18 @@ class _BPBase(BaseEstimator):
                 out.append(((h,), a))
         return out
 
-    def _train_one(self, hidden, Z, T, sw, validation, init_seed, split_seed, alg, params):
+    def _train_one(self, hidden, Z, T, sw, validation, division, run, epochs):
+        """One network trained; ``run`` = (init_seed, split_seed, algorithm, params, l2)."""
+        init_seed, split_seed, alg, params, l2 = run
         acts = self._activations(len(hidden))
         net = Network([Z.shape[1], *hidden, T.shape[1]], acts, init=self.init, seed=init_seed,
                       dtype=self.dtype_)
-        division = None if validation is not None else self._division(Z.shape[0])
-        rec = train(net, Z, T, algorithm=alg, loss=self._loss_name(), epochs=self.epochs,
-                    goal=self.goal, min_grad=self.min_grad, max_fail=self.max_fail,
+        rec = train(net, Z, T, algorithm=alg, loss=self._loss_name(), epochs=epochs,
+                    goal=self.goal, min_grad=self.min_grad, max_fail=self._eff["max_fail"],
                     time=math.inf if self.time_limit is None else self.time_limit,
-                    division=division, ratios=tuple(self.ratios), validation=validation,
-                    sample_weight=sw, l2=self.l2, shuffle=self.shuffle, seed=split_seed,
-                    progress=bool(self.verbose), **params)
+                    division=division, ratios=tuple(self._eff["ratios"]),
+                    validation=validation, sample_weight=sw, l2=l2, shuffle=self.shuffle,
+                    seed=split_seed, progress=bool(self.verbose), **params)
         return net, rec
 
     @staticmethod
@@ -262,25 +315,41 @@ class _BPBase(BaseEstimator):
         return key if np.isfinite(key) else np.inf
 
     def _fit_network(self, Z, T, sw, validation):
+        """Train every candidate (hidden widths x restarts x weight decays), keep the best on
+        validation data; with division "refit", train it again on all rows."""
         rs = check_random_state(self.random_state)
         split_seed = int(rs.randint(np.iinfo(np.int32).max))
-        best, search = None, {}
+        division = None if validation is not None else self._division(Z.shape[0])
+        l2s = self._l2_candidates(validation is not None or division is not None)
+        epochs = self._eff["epochs"]
+        best, search, l2_search = None, {}, {}
         for hidden, a in self._candidates(Z.shape[1], T.shape[1]):
             n_params = Network([Z.shape[1], *hidden, T.shape[1]], "purelin", "zeros").n_params
             alg, params = self._resolve_algorithm(n_params)
             for _ in range(self.n_restarts):
                 init_seed = int(rs.randint(np.iinfo(np.int32).max))
-                net, rec = self._train_one(hidden, Z, T, sw, validation, init_seed,
-                                           split_seed, alg, params)
-                key = self._score(rec)
-                if a is not None:
-                    search[a] = min(search.get(a, np.inf), key)
-                if best is None or key < best[0]:
-                    best = (key, net, rec, hidden, alg)
-        _, self.network_, self.record_, hidden, self.algorithm_ = best
+                for l2 in l2s:
+                    run = (init_seed, split_seed, alg, params, l2)
+                    net, rec = self._train_one(hidden, Z, T, sw, validation, division, run,
+                                               epochs)
+                    key = self._score(rec)
+                    if a is not None:
+                        search[a] = min(search.get(a, np.inf), key)
+                    l2_search[l2] = min(l2_search.get(l2, np.inf), key)
+                    if best is None or key < best[0]:
+                        best = (key, net, rec, hidden, run)
+        _, self.network_, self.record_, hidden, run = best
+        self.algorithm_, self.l2_ = run[2], run[4]
         self.hidden_ = tuple(int(h) for h in hidden)
         self.hidden_search_ = search or None
-        self._warn(self.record_)
+        self.l2_search_ = l2_search if len(l2_search) > 1 else None
+        self.selection_record_ = None
+        if division is not None and self._eff["division"] == "refit":
+            # early stopping found the epoch count; train on every row for that long
+            self.selection_record_ = self.record_
+            n = min(max(int(self.record_.best_epoch), REFIT_MIN_EPOCHS), epochs)
+            self.network_, self.record_ = self._train_one(hidden, Z, T, sw, None, None, run, n)
+        self._warn(self.selection_record_ or self.record_)
 
     def _warn(self, rec):
         self.diagnosis_ = diagnose(rec, float(self.goal))
@@ -296,7 +365,7 @@ class _BPBase(BaseEstimator):
 
     def _prepare_X(self, X):
         self._set_dtype(X)
-        self.input_map_ = InputPreprocessor(self.scaling, self.drop_constant, self.pca,
+        self.input_map_ = InputPreprocessor(self._eff["scaling"], self.drop_constant, self.pca,
                                             seed=0).fit(X)
         return self.input_map_.transform(X, self.dtype_)
 
@@ -388,7 +457,8 @@ class _BPBase(BaseEstimator):
         self._pf_calls = getattr(self, "_pf_calls", 0) + 1   # a new shuffle every call
         self.algorithm_ = alg
         self.record_ = train(self.network_, Z, T, algorithm=alg, loss=self._loss_name(),
-                             epochs=1, division=None, sample_weight=sw, l2=self.l2,
+                             epochs=1, division=None, sample_weight=sw,
+                             l2=self._l2_candidates(False)[0],
                              shuffle=self.shuffle, seed=self._pf_calls, **params)
         self.diagnosis_ = None
         return self
@@ -403,9 +473,18 @@ class _BPBase(BaseEstimator):
 _COMMON_DOC = """
     Parameters
     ----------
-    hidden : tuple of int or "auto", default (10,)
-        Hidden-layer widths (MATLAB's default is one layer of 10). ``"auto"`` uses one layer of
-        the tutorial's ``round(sqrt(m + n) + a)`` units, ``a`` in 1..10 chosen on validation.
+    preset : "default" or "matlab", default "default"
+        Where the parameters left at None (``division`` at "auto") take their values from
+        (``bpnn.estimators.PRESETS``; ``effective_params()`` lists the result). "default":
+        chosen for accuracy on unseen data (docs/defaults.md) -- hidden (20,), standard
+        scaling, ``l2="auto"``, ``division="refit"`` with ratios (0.8, 0.2, 0), max_fail 10,
+        epochs 200, scaled conjugate gradient. "matlab": feedforwardnet/trainlm's workflow
+        and the estimators' earlier defaults exactly -- hidden (10,), min-max scaling to
+        [-1, 1], l2 0, a random 70/15/15 division, max_fail 6, epochs 1000, Levenberg-Marquardt
+        for regression nets of up to 1000 parameters. An explicit parameter always wins.
+    hidden : tuple of int or "auto", default None (the preset's)
+        Hidden-layer widths. ``"auto"`` uses one layer of the tutorial's
+        ``round(sqrt(m + n) + a)`` units, ``a`` in 1..10 chosen on validation.
     activation : str or list, default "tansig"
         Hidden-layer activation, one for all layers or one per layer.
     output_activation : str, default "auto"
@@ -421,13 +500,17 @@ _COMMON_DOC = """
         naming it (raised by ``fit``, once the algorithm is chosen).
     epochs, goal, max_fail, min_grad, time_limit :
         Stopping rules of :func:`bpnn.train`: epoch limit, training-loss goal, validation
-        checks, minimum gradient norm, seconds.
-    division : "random", "block", "interleaved" or None, default "random"
+        checks, minimum gradient norm, seconds (epochs and max_fail None: the preset's).
+    division : "refit", "random", "block", "interleaved", None or "auto", default "auto"
         How ``fit`` splits X into training / validation / test sets (by ``ratios``); ignored
-        when ``fit`` is given ``validation=(X_val, y_val)``. With fewer than about ten
-        samples everything is used for training.
-    ratios : (train, val, test), default (0.70, 0.15, 0.15)
-    scaling : "minmax" ([-1, 1]), "minmax01" ([0, 1]), "standard" or "none", default "minmax"
+        when ``fit`` is given ``validation=(X_val, y_val)``. "refit": a random split picks
+        ``l2`` and the epoch count by early stopping, then the network is trained again on
+        all rows for that many epochs (at least 10, at most ``epochs``;
+        ``selection_record_`` keeps the split run). None: train on all rows. "auto": the
+        preset's. With fewer than about ten samples everything is used for training.
+    ratios : (train, val, test), default None (the preset's)
+    scaling : "minmax" ([-1, 1]), "minmax01" ([0, 1]), "standard" or "none", default None
+        (the preset's: "standard"; "minmax" for preset="matlab")
     drop_constant : bool, default True
         Drop input columns that never change.
     pca : None, int or float in (0, 1)
@@ -435,8 +518,10 @@ _COMMON_DOC = """
         scaled inputs.
     init : str, default "nguyen-widrow"
         Weight initialiser (see :mod:`bpnn.initializers`).
-    l2 : float, default 0
-        Weight decay ``l2 / 2 * ||W||^2``.
+    l2 : float or "auto", default None (the preset's: "auto"; 0 for preset="matlab")
+        Weight decay ``l2 / 2 * ||W||^2`` added to the (mean) loss. "auto" tries
+        ``bpnn.estimators.L2_CANDIDATES`` and keeps the lowest validation loss (``l2_``,
+        ``l2_search_``); without validation rows (division None, partial_fit) it is 0.
     n_restarts : int, default 1
         Train this many initialisations and keep the best on validation data.
     shuffle : bool, default True
@@ -457,7 +542,8 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
                "and predictions mapped back to their units.\n" + _COMMON_DOC.format(
                    output_doc="Output activation; 'auto' is 'purelin' (linear).",
                    loss_doc="'auto' is 'mse' (MATLAB's); also 'sse', 'mae'.") +
-               """    target_scaling : "minmax", "minmax01", "standard" or "none", default "minmax"
+               """    target_scaling : "minmax", "minmax01", "standard" or "none", default None (the
+        preset's: "standard"; "minmax" for preset="matlab")
 
     Attributes
     ----------
@@ -465,16 +551,19 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
     input_map_ : InputPreprocessor; target_map_ : TargetScaler
     n_features_in_ : int; feature_names_in_ : array of str (when fitted on a DataFrame)
     hidden_search_ : dict {a: validation loss} for hidden="auto"; diagnosis_ : str or None
+    l2_ : float, the weight decay used; l2_search_ : dict {l2: validation loss} for l2="auto"
+    selection_record_ : TrainingRecord of the split run when division="refit", else None
 """)
 
     _task = "regression"
 
-    def __init__(self, hidden=(10,), activation="tansig", output_activation="auto",
-                 loss="auto", algorithm="auto", algorithm_params=None, epochs=1000, goal=0.0,
-                 max_fail=6, min_grad=None, time_limit=None, division="random",
-                 ratios=(0.70, 0.15, 0.15), scaling="minmax", drop_constant=True, pca=None,
-                 init="nguyen-widrow", l2=0.0, n_restarts=1, shuffle=True, random_state=None,
-                 verbose=False, warn=True, target_scaling="minmax", dtype="auto"):
+    def __init__(self, hidden=None, activation="tansig", output_activation="auto",
+                 loss="auto", algorithm="auto", algorithm_params=None, epochs=None, goal=0.0,
+                 max_fail=None, min_grad=None, time_limit=None, division="auto",
+                 ratios=None, scaling=None, drop_constant=True, pca=None,
+                 init="nguyen-widrow", l2=None, n_restarts=1, shuffle=True, random_state=None,
+                 verbose=False, warn=True, preset="default", target_scaling=None,
+                 dtype="auto"):
         self.hidden, self.activation, self.output_activation = hidden, activation, \
             output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
@@ -483,11 +572,11 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
         self.scaling, self.drop_constant, self.pca = scaling, drop_constant, pca
         self.init, self.l2, self.n_restarts, self.shuffle = init, l2, n_restarts, shuffle
         self.random_state, self.verbose, self.warn = random_state, verbose, warn
-        self.target_scaling, self.dtype = target_scaling, dtype
+        self.preset, self.target_scaling, self.dtype = preset, target_scaling, dtype
 
     def _check_params(self):
         super()._check_params()
-        if self.target_scaling not in SCALINGS:
+        if self._eff["target_scaling"] not in SCALINGS:
             raise ValueError(f"target_scaling must be one of {sorted(SCALINGS)}, "
                              f"got {self.target_scaling!r}")
 
@@ -495,7 +584,7 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
         self._y_1d = np.ndim(y) == 1
         Y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         self.n_outputs_ = Y.shape[1]
-        self.target_map_ = TargetScaler(self.target_scaling).fit(Y)
+        self.target_map_ = TargetScaler(self._eff["target_scaling"]).fit(Y)
 
     def _fit_targets(self, y):
         self._setup_targets(y)
@@ -543,17 +632,18 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
     ----------
     classes_ : array of labels (for multilabel y, the column indices)
     network_, record_, algorithm_, hidden_, input_map_, n_features_in_, feature_names_in_,
-    hidden_search_, diagnosis_ : as for BPRegressor
+    hidden_search_, diagnosis_, l2_, l2_search_, selection_record_ : as for BPRegressor
 """)
 
     _task = "classification"
 
-    def __init__(self, hidden=(10,), activation="tansig", output_activation="auto",
-                 loss="auto", algorithm="auto", algorithm_params=None, epochs=1000, goal=0.0,
-                 max_fail=6, min_grad=None, time_limit=None, division="random",
-                 ratios=(0.70, 0.15, 0.15), scaling="minmax", drop_constant=True, pca=None,
-                 init="nguyen-widrow", l2=0.0, n_restarts=1, shuffle=True, random_state=None,
-                 verbose=False, warn=True, class_weight=None, dtype="auto"):
+    def __init__(self, hidden=None, activation="tansig", output_activation="auto",
+                 loss="auto", algorithm="auto", algorithm_params=None, epochs=None, goal=0.0,
+                 max_fail=None, min_grad=None, time_limit=None, division="auto",
+                 ratios=None, scaling=None, drop_constant=True, pca=None,
+                 init="nguyen-widrow", l2=None, n_restarts=1, shuffle=True, random_state=None,
+                 verbose=False, warn=True, preset="default", class_weight=None,
+                 dtype="auto"):
         self.hidden, self.activation, self.output_activation = hidden, activation, \
             output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
@@ -562,7 +652,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         self.scaling, self.drop_constant, self.pca = scaling, drop_constant, pca
         self.init, self.l2, self.n_restarts, self.shuffle = init, l2, n_restarts, shuffle
         self.random_state, self.verbose, self.warn = random_state, verbose, warn
-        self.class_weight, self.dtype = class_weight, dtype
+        self.preset, self.class_weight, self.dtype = preset, class_weight, dtype
 
     def _setup_classes(self, y, classes=None):
         kind = type_of_target(y, input_name="y", raise_unknown=True)

@@ -1,0 +1,141 @@
+"""The estimators' defaults (docs/defaults.md), the MATLAB preset, and honest CLI metrics."""
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_iris, make_regression
+
+import bpnn
+from bpnn import BPClassifier, BPRegressor
+from bpnn.cli import main
+from bpnn.estimators import L2_CANDIDATES, PRESETS, REFIT_MIN_EPOCHS
+
+# the estimators' defaults before the presets existed (MATLAB's feedforwardnet/trainlm)
+PREVIOUS = dict(hidden=(10,), epochs=1000, max_fail=6, division="random",
+                ratios=(0.70, 0.15, 0.15), scaling="minmax", l2=0.0)
+# what docs/defaults.md promises for the default preset
+DOCUMENTED = dict(hidden=(20,), epochs=200, max_fail=10, division="refit",
+                  ratios=(0.80, 0.20, 0.0), scaling="standard", l2="auto")
+
+
+@pytest.fixture(scope="module")
+def reg():
+    return make_regression(150, 4, noise=5.0, random_state=0)
+
+
+@pytest.mark.parametrize("cls", [BPClassifier, BPRegressor])
+def test_the_defaults_are_the_documented_ones(cls):
+    eff = cls().effective_params()
+    assert cls().preset == "default" and L2_CANDIDATES == (1e-4, 1e-3, 1e-2)
+    assert {k: eff[k] for k in DOCUMENTED} == DOCUMENTED
+    if cls is BPRegressor:
+        assert eff["target_scaling"] == "standard"
+    assert PRESETS["default"]["lm_max_params"] == 0      # "auto" never picks LM by default
+
+
+def test_a_default_fit_picks_l2_on_a_split_then_refits_on_all_rows():
+    X, y = load_iris(return_X_y=True)
+    m = BPClassifier(random_state=0).fit(X, y)
+    assert m.algorithm_ == "scg" and m.hidden_ == (20,)
+    assert sorted(m.l2_search_) == list(L2_CANDIDATES)
+    assert m.l2_ == min(m.l2_search_, key=m.l2_search_.get)
+    sel = m.selection_record_
+    assert len(sel.train_idx) == 120 and len(sel.val_idx) == 30 and sel.test_idx is None
+    assert sel.best_val_loss == pytest.approx(m.l2_search_[m.l2_])
+    # the refit: every row, no validation, for the epochs early stopping found
+    assert len(m.record_.train_idx) == 150 and m.record_.val_idx is None
+    assert m.record_.epochs == min(max(sel.best_epoch, REFIT_MIN_EPOCHS), 200)
+    assert m.score(X, y) > 0.95
+
+
+@pytest.mark.parametrize("cls, alg", [(BPClassifier, "scg"), (BPRegressor, "lm")])
+def test_matlab_preset_is_exactly_the_previous_defaults(cls, alg, reg):
+    X, y = reg if cls is BPRegressor else load_iris(return_X_y=True)
+    eff = cls(preset="matlab").effective_params()
+    assert {k: eff[k] for k in PREVIOUS} == PREVIOUS
+    if cls is BPRegressor:
+        assert eff["target_scaling"] == "minmax"
+    m = cls(preset="matlab", random_state=3, warn=False).fit(X, y)
+    # the old defaults spelled out (the old "auto" algorithm included), under the new preset
+    old = cls(random_state=3, warn=False, algorithm=alg, **PREVIOUS,
+              **({"target_scaling": "minmax"} if cls is BPRegressor else {})).fit(X, y)
+    assert m.algorithm_ == alg and m.l2_ == 0.0 and m.selection_record_ is None
+    np.testing.assert_array_equal(m.network_.params, old.network_.params)
+    np.testing.assert_array_equal(m.predict(X), old.predict(X))
+    np.testing.assert_array_equal(m.record_.val_idx, old.record_.val_idx)
+
+
+def test_explicit_parameters_override_the_preset():
+    m = BPRegressor(preset="matlab", hidden=(4,), division=None, l2="auto", scaling="none")
+    eff = m.effective_params()
+    assert eff["hidden"] == (4,) and eff["division"] is None and eff["scaling"] == "none"
+    assert eff["l2"] == "auto" and eff["max_fail"] == 6            # the rest: MATLAB's
+    assert BPRegressor(division="random").effective_params()["ratios"] == (0.8, 0.2, 0.0)
+
+
+def test_l2_auto_without_validation_rows_means_no_weight_decay(reg):
+    X, y = reg
+    m = BPRegressor(division=None, epochs=20, random_state=0, warn=False).fit(X, y)
+    assert m.l2_ == 0.0 and m.l2_search_ is None and m.selection_record_ is None
+    p = BPRegressor(random_state=0, algorithm="sgd",
+                    algorithm_params={"lr": 0.01}).partial_fit(X, y)
+    assert p.record_.epochs == 1
+
+
+@pytest.mark.parametrize("param, value, match", [
+    ("preset", "matlb", r"preset must be one of \['default', 'matlab'\], got 'matlb'"),
+    ("l2", "big", r"l2 must be a number >= 0 or 'auto', got 'big'"),
+    ("division", "later", r"division must be .*got 'later'"),
+])
+def test_bad_preset_and_options_are_refused_quoting_the_value(reg, param, value, match):
+    with pytest.raises(ValueError, match=match):
+        BPRegressor(**{param: value}).fit(*reg)
+
+
+# -- the CLI reports metrics on rows the model never trained on ---------------------------
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    X, y = make_regression(120, 3, noise=5.0, random_state=1)
+    df = pd.DataFrame(X, columns=["a", "b", "c"]).assign(y=y)
+    path = tmp_path_factory.mktemp("defaults") / "t.csv"
+    df.to_csv(path, index=False)
+    return path, df
+
+
+def _train(path, tmp, capsys, *extra):
+    out = tmp / "m.bpnn"
+    assert main(["train", str(path), "--target", "y", "-o", str(out), *extra]) == 0
+    return bpnn.load(out), capsys.readouterr().out
+
+
+def test_cli_default_holds_out_test_rows_that_training_never_saw(table, tmp_path, capsys):
+    path, df = table
+    model, out = _train(path, tmp_path, capsys)
+    rec = model.record_
+    tr, te = rec.train_idx, rec.test_idx
+    assert rec.val_idx is None and len(te) == 18 and len(tr) == 102          # 15 % held out
+    assert np.intersect1d(tr, te).size == 0
+    np.testing.assert_array_equal(np.union1d(tr, te), np.arange(len(df)))
+    assert "held out by bpnn train" in out and "test" in out
+    # the saved model is exactly a fit on the training rows alone
+    X, y = df[["a", "b", "c"]], df["y"]
+    again = BPRegressor(**model.get_params()).fit(X.iloc[tr], y.iloc[tr])
+    np.testing.assert_array_equal(again.predict(X), model.predict(X))
+
+
+def test_cli_matlab_preset_reports_its_own_division(table, tmp_path, capsys):
+    path, df = table
+    model, out = _train(path, tmp_path, capsys, "--preset", "matlab")
+    rec = model.record_
+    parts = [rec.train_idx, rec.val_idx, rec.test_idx]
+    assert [len(p) for p in parts] == [84, 18, 18]
+    np.testing.assert_array_equal(np.sort(np.concatenate(parts)), np.arange(len(df)))
+    assert model.effective_params()["division"] == "random"
+    assert "rows of the model's own division" in out
+
+
+def test_cli_holdout_zero_says_there_are_no_held_out_metrics(table, tmp_path, capsys):
+    path, _ = table
+    model, out = _train(path, tmp_path, capsys, "--holdout", "0", "--l2", "0.001",
+                        "--epochs", "20")
+    assert model.record_.test_idx is None and model.get_params()["l2"] == 0.001
+    assert "no held-out metrics" in out
