@@ -59,6 +59,20 @@ def timings(fn, repeats=3, warmup=1):
     return min(ts), statistics.median(ts)
 
 
+def timings_setup(setup, fn, repeats=3, warmup=1):
+    """Like :func:`timings`, but ``fn(setup())`` with ``setup`` outside the clock (e.g. a
+    fresh network for every timed ``bpnn.train`` call)."""
+    for _ in range(warmup):
+        fn(setup())
+    ts = []
+    for _ in range(repeats):
+        arg = setup()
+        t0 = time.perf_counter()
+        fn(arg)
+        ts.append(time.perf_counter() - t0)
+    return min(ts), statistics.median(ts)
+
+
 def fmt_s(t_min, t_med):
     """'12.3 ms / 13.0 ms' style min / median."""
     def one(t):
