@@ -18,8 +18,9 @@ Stopping rules, checked after every epoch in this order (the record's ``stop_rea
 ===================  ==========================================================
 
 With validation data the parameters of the best validation epoch are restored at the
-end (unless the algorithm's ``validation_stop`` is False: then validation is recorded only); after divergence the best finite parameters are restored, ``record.message`` says what
-to change, and a RuntimeWarning repeats it. Parameters are never left NaN or inf.
+end (unless the algorithm's ``validation_stop`` is False: then validation is recorded
+only); after divergence the best finite parameters are restored, ``record.message`` says
+what to change, and a RuntimeWarning repeats it. Parameters are never left NaN or inf.
 
 Checkpoints (``checkpoint=PATH, checkpoint_every=N``) are written atomically every N epochs
 (N None: every ``CHECKPOINT_SECONDS``) and when training stops; ``resume=PATH`` continues
@@ -243,14 +244,14 @@ class Trainer:
         if not np.all(np.isfinite(w)):
             raise ValueError("the network's parameters hold NaN or inf; initialise it again")
         state = self.algorithm.init(obj, w)
+        running = self._running(obj)
         if resume is not None:
             state, rec, best_w, best_key, fails, epoch = self._resume(resume, state, rng, w)
             t0 -= resume.elapsed
             stop = self._resume_stop(rec, fails, epoch)
         else:
             best_w, best_key, fails, epoch, stop = self._start(obj, val_obj, test_obj, w, rec, t0,
-                                                               self._running(obj))
-        running = self._running(obj)
+                                                               running)
         with _Progress(self.epochs, self.progress) as bar:
             while stop is None:
                 epoch += 1
