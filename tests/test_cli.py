@@ -66,7 +66,7 @@ def test_every_command_has_help(command, capsys):
 
 
 def test_train_options_reach_the_estimator(files, capsys):
-    from bpnn.cli import _estimator_params
+    from bpnn.cli.train import _estimator_params
     args = build_parser().parse_args(
         ["train", "x.csv", "--hidden", "10,5", "--activation", "tansig,logsig,purelin",
          "--algorithm", "sgd", "--param", "lr=0.1", "--param", "batch_size=8",
@@ -225,7 +225,7 @@ def test_excel_in_parquet_out_and_a_report_without_data(files, capsys, tmp_path)
 def test_missing_packages_are_user_errors_bugs_are_not(exc, code, words, monkeypatch, capsys):
     def boom(args):
         raise exc
-    monkeypatch.setattr("bpnn.cli.cmd_datasets", boom)
+    monkeypatch.setattr("bpnn.cli.tools.cmd_datasets", boom)
     got, _, err = run(["datasets"], capsys)
     assert got == code and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert all(w in err for w in words), err

@@ -1,0 +1,72 @@
+"""The ``bpnn`` command line.
+
+Sub-commands: ``train``, ``predict``, ``evaluate``, ``report``, ``export``, ``explain``,
+``gradcheck`` and ``datasets``. Training, saving and exporting are delegated to the
+estimators and the model file (the CLI owns no training logic); the sub-commands read the
+options and the data, print, and write outputs atomically after success.
+
+One module per family of sub-commands (``train``; ``model``: predict, evaluate, report,
+export; ``tools``: explain, gradcheck, datasets), each with ``add_parsers(sub, common)``
+and listed in :data:`FAMILIES`; ``_shared`` holds what they share (the usage error, option
+parsers, reading tables and models, checking output paths).
+
+Every user error — a missing file, an unknown column, a bad option — is one line on stderr
+and exit code 2; ``--verbose`` adds the traceback. Heavy imports happen inside the
+commands so that ``bpnn --help`` is instant.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+
+from ._shared import (  # noqa: F401 - the constants are part of bpnn.cli's API
+    EXIT_FAIL,
+    EXIT_OK,
+    EXIT_USAGE,
+    MODEL_SUFFIX,
+    UsageError,
+    _common,
+    _one_line,
+    _Parser,
+    _user_error,
+    _version,
+)
+
+__all__ = ["main", "build_parser", "UsageError"]
+
+# one module per sub-command family; each has add_parsers(sub, common)
+FAMILIES = ("train", "model", "tools")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common(argparse.SUPPRESS)
+    p = _Parser(prog="bpnn", description="BP (back-propagation) neural networks: train, "
+                "predict, evaluate, report, export, explain.", parents=[_common()])
+    p.add_argument("--version", action="version", version=_version())
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                           parser_class=_Parser)
+    for family in FAMILIES:
+        importlib.import_module(f"{__name__}.{family}").add_parsers(sub, common)
+    return p
+
+
+def main(argv=None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 failed, 2 usage/data error)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print(f"bpnn {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:   # noqa: BLE001 - every error is one line unless --verbose
+        if args.verbose:
+            traceback.print_exc()
+        msg = _user_error(exc)
+        if msg is not None:
+            print(f"bpnn {args.command}: error: {msg}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"bpnn {args.command}: internal error: {type(exc).__name__}: {_one_line(exc)} "
+              "(run with --verbose for the traceback)", file=sys.stderr)
+        return EXIT_FAIL

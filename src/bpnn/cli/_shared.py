@@ -1,0 +1,157 @@
+"""What every sub-command shares: the usage error, small option parsers, the one-line-error
+argument parser, the console, reading tables and models, checking output paths."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+MODEL_SUFFIX = ".bpnn"
+
+
+class UsageError(ValueError):
+    """A bad input or option: reported in one line, exit code 2."""
+
+
+# -- small parsers ----------------------------------------------------------------------------
+def _floats(text, what):
+    try:
+        return [float(v) for v in str(text).split(",")]
+    except ValueError:
+        raise UsageError(f"{what} must be comma-separated numbers, got {text!r}") from None
+
+
+def _ints(text, what):
+    vals = _floats(text, what)
+    if any(v != int(v) or v < 1 for v in vals):
+        raise UsageError(f"{what} must be comma-separated positive integers, got {text!r}")
+    return [int(v) for v in vals]
+
+
+def _l2_value(text):
+    if str(text).strip().lower() == "auto":
+        return "auto"
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', got {text!r}") \
+            from None
+
+
+def _param_value(text):
+    """``"0.5"`` -> 0.5, ``"true"`` -> True, ``"3"`` -> 3, anything else stays a string."""
+    low = text.strip().lower()
+    if low in ("true", "false"):
+        return low == "true"
+    for conv in (int, float):
+        try:
+            return conv(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _key_values(items):
+    out = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--param takes KEY=VALUE, got {item!r}")
+        out[key.strip().replace("-", "_")] = _param_value(value)
+    return out
+
+
+# -- shared steps -----------------------------------------------------------------------------
+def _console(stderr=False):
+    from rich.console import Console
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _load_model(path, predict_only=False):
+    """``bpnn.load`` with the file checks the CLI promises (one-line errors).
+
+    ``predict_only``: :func:`bpnn.io.load_predictor` instead, the same model without
+    scikit-learn's classes (``bpnn predict`` on a small file is then ~2x faster)."""
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"model file not found: {str(p)!r}")
+    if p.is_dir():
+        raise UsageError(f"{str(p)!r} is a directory, not a model file")
+    from ..io import load, load_predictor
+    return load_predictor(p) if predict_only else load(p)
+
+
+def _feature_names(model):
+    names = getattr(model, "feature_names_in_", None)
+    return None if names is None else [str(c) for c in names]
+
+
+def _read_data(source, sheet=None):
+    """A path to a table, or the name of a shipped data set -> (DataFrame, Dataset or None)."""
+    from ..datasets import dataset_names, load_dataset
+    from ..io_tables import read_table
+    p = Path(source)
+    name = str(source).lower().replace("-", "_")
+    if not p.exists() and name in dataset_names():
+        ds = load_dataset(name)
+        return ds.frame, ds
+    if not p.exists() and not p.suffix:
+        raise UsageError(f"file not found: {str(source)!r} (and no built-in data set of that "
+                         "name; see `bpnn datasets`)")
+    return read_table(p, sheet), None
+
+
+def _check_output(path, what):
+    """Refuse an output path whose directory is missing, before any work is done."""
+    if path is not None:
+        from ..io_tables import check_output
+        check_output(path, what)
+
+
+# -- the parser -------------------------------------------------------------------------------
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit code 2) instead of usage + message."""
+
+    def error(self, message):
+        sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _common(default=False):
+    """--verbose and --quiet, accepted before or after the sub-command; the sub-parsers'
+    copies default to SUPPRESS so they do not overwrite a value given before it."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--verbose", action="store_true", default=default,
+                   help="show the traceback of errors")
+    p.add_argument("-q", "--quiet", action="store_true", default=default,
+                   help="print only errors")
+    return p
+
+
+
+def _version():
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return f"bpnn {version('bpnn')}"
+    except PackageNotFoundError:
+        return "bpnn (not installed)"
+
+
+def _one_line(exc) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def _user_error(exc):
+    """The one-line message for a user's error, or None for a bug (exit 1)."""
+    if isinstance(exc, ImportError):
+        top = (exc.name or "").split(".")[0]
+        return None if top in ("", "bpnn") else \
+            f"this needs the {top!r} package, which is not installed (pip install {top})"
+    if isinstance(exc, (ValueError, OSError)):
+        msg = _one_line(exc)
+        if isinstance(exc, OSError) and exc.filename and str(exc.filename) not in msg:
+            msg = f"{msg}: {exc.filename!r}"
+        return msg
+    return None
