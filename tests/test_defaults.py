@@ -139,3 +139,22 @@ def test_cli_holdout_zero_says_there_are_no_held_out_metrics(table, tmp_path, ca
                         "--epochs", "20")
     assert model.record_.test_idx is None and model.get_params()["l2"] == 0.001
     assert "no held-out metrics" in out
+
+
+def test_the_model_file_keeps_the_l2_search_and_the_selection_run(tmp_path):
+    X, y = load_iris(return_X_y=True)
+    m = BPClassifier(random_state=0, epochs=30).fit(X, y)
+    bpnn.save(m, tmp_path / "m.bpnn")
+    back = bpnn.load(tmp_path / "m.bpnn")
+    assert back.l2_ == m.l2_ and back.l2_search_ == pytest.approx(m.l2_search_)
+    assert back.selection_record_.epochs == m.selection_record_.epochs
+    assert back.selection_record_.best_epoch == m.selection_record_.best_epoch
+    assert back.record_.epochs == m.record_.epochs
+    np.testing.assert_array_equal(back.predict_proba(X), m.predict_proba(X))
+
+
+def test_a_model_without_a_search_loads_with_none(tmp_path, reg):
+    m = BPRegressor(l2=0.01, division=None, epochs=5, random_state=0).fit(*reg)
+    bpnn.save(m, tmp_path / "m.bpnn")
+    back = bpnn.load(tmp_path / "m.bpnn")
+    assert back.l2_ == 0.01 and back.l2_search_ is None and back.selection_record_ is None

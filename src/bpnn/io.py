@@ -168,7 +168,10 @@ def _estimator_state(est):
                hidden=list(est.hidden_), algorithm=str(est.algorithm_),
                hidden_search=None if not est.hidden_search_ else
                {str(a): _clean(v) for a, v in est.hidden_search_.items()},
-               diagnosis=getattr(est, "diagnosis_", None))
+               diagnosis=getattr(est, "diagnosis_", None),
+               l2=_clean(float(getattr(est, "l2_", 0.0))),
+               l2_search=None if not getattr(est, "l2_search_", None) else
+               [[_clean(float(k)), _clean(v)] for k, v in est.l2_search_.items()])
     if hasattr(est, "target_map_"):
         config, arr = est.target_map_.state()
         man.update(target_map=config, n_outputs=int(est.n_outputs_), y_1d=bool(est._y_1d))
@@ -181,6 +184,7 @@ def _estimator_state(est):
                                                     else str(v) for v in c]}
         man["target_type"] = est.target_type_
     man["record"], man["record_full"] = _record_state(getattr(est, "record_", None))
+    _, man["selection_record_full"] = _record_state(getattr(est, "selection_record_", None))
     return man, arrays
 
 
@@ -419,6 +423,7 @@ def _build(man, arrays, kinds):
     hs = man.get("hidden_search")
     est.hidden_search_ = None if not hs else {int(a): v for a, v in hs.items()}
     est.diagnosis_ = man.get("diagnosis")
+    _load_search(est, man)
     if kind == "BPRegressor":
         est.n_outputs_, est._y_1d = int(man["n_outputs"]), bool(man["y_1d"])
         est.target_map_ = TargetScaler.from_state(man["target_map"], _sub(arrays, "target/"),
@@ -431,7 +436,25 @@ def _build(man, arrays, kinds):
         raise ModelFileError(f"the network has {net.n_outputs} outputs, the model needs {n_net}")
     full = man.get("record_full")
     est.record_ = None if full is None else TrainingRecord.from_dict(_nan_lists(full))
+    sel = man.get("selection_record_full")
+    est.selection_record_ = None if sel is None else TrainingRecord.from_dict(_nan_lists(sel))
     return est
+
+
+def _load_search(est, man):
+    """``l2_`` and ``l2_search_`` (files written before they were stored: 0 and None)."""
+    l2, search = man.get("l2", 0.0), man.get("l2_search")
+    if not isinstance(l2, (int, float)) or isinstance(l2, bool) or not l2 >= 0:
+        raise ModelFileError(f"l2 must be a number >= 0, got {l2!r:.80}")
+    est.l2_ = float(l2)
+    if search is not None:
+        if not isinstance(search, list) or not all(
+                isinstance(p, list) and len(p) == 2 and
+                all(isinstance(v, (int, float)) or v is None for v in p) for p in search):
+            raise ModelFileError(f"l2_search must be a list of [l2, loss] pairs, got "
+                                 f"{search!r:.80}")
+        search = {float(k): (np.nan if v is None else float(v)) for k, v in search}
+    est.l2_search_ = search or None
 
 
 def _build_classes(est, man):
