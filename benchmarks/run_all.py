@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench_common import machine
 
-SUITES = ("per_sample", "minibatch", "lm", "predict", "memory", "cli")
+SUITES = ("per_sample", "minibatch", "estimators", "lm", "predict", "memory", "cli")
 
 
 def _table(rows, markdown=False):
