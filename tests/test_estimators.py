@@ -20,7 +20,9 @@ from bpnn.preprocessing import InputPreprocessor, TargetScaler
 #   repeated row for a BP network trained with a random validation split, per-sample
 #   shuffling and early stopping: the repeated row changes the division and the sample
 #   order, so the (non-convex) training reaches a different network. The loss itself does
-#   weight samples exactly (tests/test_training.py checks weighted losses).
+#   weight samples exactly (tests/test_training.py checks weighted losses), and in the
+#   deterministic configurations (division="none", whole-batch algorithms) the check passes:
+#   test_sample_weight_equivalence_deterministic below.
 EXPECTED_FAILURES = {
     "check_sample_weight_equivalence_on_dense_data":
         "random division + per-sample order differ when rows are repeated",
@@ -34,6 +36,62 @@ def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         check(estimator)
+
+
+# -- a sample weight is that many copies of the row ------------------------------------------
+# In a deterministic configuration (no division, a whole-batch algorithm) everything that
+# looks at the rows honours the weights -- scalers, drop_constant, PCA, the loss (divided by
+# the weight total), LM/BR's counts, balanced class weights, the hidden-width search -- so a
+# weighted fit is the fit on repeated rows, to round-off (scikit-learn's own check, which
+# also shuffles the rows).
+@pytest.mark.parametrize("estimator", [
+    BPClassifier(division="none", algorithm="lbfgs"),
+    BPRegressor(division="none", algorithm="lbfgs"),
+    BPRegressor(division="none", algorithm="lm"),
+    BPRegressor(division="none", algorithm="lm", preset="matlab", pca=0.9, hidden="auto",
+                epochs=30),
+    BPClassifier(division="none", algorithm="lbfgs", class_weight="balanced", scaling="minmax",
+                 n_restarts=2),
+], ids=["clf-lbfgs", "reg-lbfgs", "reg-lm", "reg-lm-matlab-pca-auto", "clf-balanced"])
+def test_sample_weight_equivalence_deterministic(estimator):
+    from sklearn.utils.estimator_checks import check_sample_weight_equivalence_on_dense_data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        check_sample_weight_equivalence_on_dense_data(type(estimator).__name__, estimator)
+
+
+def test_trainbr_counts_weighted_errors(rng):
+    # beta = (N - gamma) / 2 E_D: N is the weighted number of errors, as with repeated rows
+    from bpnn.algorithms import get_algorithm
+    from bpnn.objective import Objective
+    X, Y = rng.normal(size=(8, 2)), rng.normal(size=(8, 1))
+    w = np.array([0, 1, 2, 3, 1, 1, 2, 4.0])
+    net = bpnn.Network([2, 3, 1], ["tansig", "purelin"], seed=0)
+    br = get_algorithm("br")
+    a = br.init(Objective(net, "mse", X, Y, w), net.params.copy())
+    k = w.astype(int)
+    b = br.init(Objective(net, "mse", X.repeat(k, 0), Y.repeat(k, 0)), net.params.copy())
+    np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_balanced_class_weight_with_sample_weight_equals_repeated_rows():
+    y = np.array([0, 0, 1, 2, 2, 1])
+    w = np.array([1, 3, 0, 2, 1, 1.0])
+    c = BPClassifier(class_weight="balanced")
+    c.target_type_ = "multiclass"
+    rep = np.array([0, 0, 0, 0, 2, 2, 2, 1])      # y repeated by w (order irrelevant)
+    ref = dict(zip(rep, c._combine_weights(rep, None)))
+    got = c._combine_weights(y, w)
+    np.testing.assert_allclose(got, [w[i] * ref.get(y[i], 0.0) for i in range(len(y))])
+
+
+def test_search_ties_keep_the_first_candidate():
+    # losses equal to round-off: the earlier (narrower, first) candidate stays
+    better = BPRegressor._better
+    assert better(1.0, None, 1.0)
+    assert not better(1e-32, (5e-32,), 1.0)             # both zero at the loss' scale
+    assert not better(0.5 - 1e-12, (0.5,), 1.0)
+    assert better(0.49, (0.5,), 1.0)
 
 
 @pytest.fixture(scope="module")

@@ -80,6 +80,7 @@ PRESETS = {
 #: The losses are means over samples (mse, cross-entropy), so one grid suits any n.
 L2_CANDIDATES = (1e-4, 1e-3, 1e-2)
 REFIT_MIN_EPOCHS = 10   # division="refit" trains on all rows for max(best epoch, this)
+TIE_RTOL = 1e-9         # candidates' losses closer than this (relative) are a tie
 
 
 def _pick_auto(kind):
@@ -314,6 +315,25 @@ class _BPBase(BaseEstimator):
         key = v if v is not None and np.isfinite(v) else rec.final_loss
         return key if np.isfinite(key) else np.inf
 
+    @staticmethod
+    def _loss_scale(rec):
+        """The run's starting loss (validation, else training): the yardstick below which
+        two candidates' losses differ by round-off only."""
+        for series in (rec.val_loss, rec.loss):
+            if len(series) and np.isfinite(series[0]):
+                return abs(float(series[0]))
+        return 0.0
+
+    @staticmethod
+    def _better(key, best, scale):
+        """``key`` beats ``best`` by more than round-off (``TIE_RTOL`` of the starting loss
+        or of ``best``): a tie keeps the earlier candidate (the narrower width, the first
+        initialisation), so the choice doesn't hang on the order rows are summed in (a
+        weighted fit and one with rows repeated sum in different orders)."""
+        if best is None:
+            return True
+        return key < best[0] - TIE_RTOL * max(abs(best[0]), scale)
+
     def _fit_network(self, Z, T, sw, validation):
         """Train every candidate (hidden widths x restarts x weight decays), keep the best on
         validation data; with division "refit", train it again on all rows."""
@@ -332,11 +352,11 @@ class _BPBase(BaseEstimator):
                     run = (init_seed, split_seed, alg, params, l2)
                     net, rec = self._train_one(hidden, Z, T, sw, validation, division, run,
                                                epochs)
-                    key = self._score(rec)
+                    key, scale = self._score(rec), self._loss_scale(rec)
                     if a is not None:
                         search[a] = min(search.get(a, np.inf), key)
                     l2_search[l2] = min(l2_search.get(l2, np.inf), key)
-                    if best is None or key < best[0]:
+                    if self._better(key, best, scale):
                         best = (key, net, rec, hidden, run)
         _, self.network_, self.record_, hidden, run = best
         self.algorithm_, self.l2_ = run[2], run[4]
@@ -363,10 +383,10 @@ class _BPBase(BaseEstimator):
         want = _DTYPES[self.dtype]
         self.dtype_ = np.dtype(X.dtype if want is None else want)
 
-    def _prepare_X(self, X):
+    def _prepare_X(self, X, sw=None):
         self._set_dtype(X)
         self.input_map_ = InputPreprocessor(self._eff["scaling"], self.drop_constant, self.pca,
-                                            seed=0).fit(X)
+                                            seed=0).fit(X, sw)
         return self.input_map_.transform(X, self.dtype_)
 
     def _remember_target_names(self, y):
@@ -384,12 +404,14 @@ class _BPBase(BaseEstimator):
         self._remember_target_names(y)
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=self._task == "regression",
                              dtype=_FLOATS)
-        T = self._fit_targets(y)
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
-        sw = self._combine_weights(y, sw)
         if sw is not None and not np.any(sw > 0):
             raise ValueError("sample_weight sums to 0: at least one sample must count")
-        Z = self._prepare_X(X)
+        # the scalers see the user's weights (a weight is copies of a row); class weights
+        # only shape the loss
+        T = self._fit_targets(y, sw)
+        Z = self._prepare_X(X, sw)
+        sw = self._combine_weights(y, sw)
         val = None
         if validation is not None:
             if not isinstance(validation, (tuple, list)) or len(validation) != 2:
@@ -431,10 +453,10 @@ class _BPBase(BaseEstimator):
                              f"the data ('sgd', 'gd', 'rprop'...), got {name!r}")
         return name, params
 
-    def _start_partial_fit(self, X, y, first_call_setup):
+    def _start_partial_fit(self, X, y, sw, first_call_setup):
         """First call: fit the maps on this batch and build the network."""
-        first_call_setup(y)
-        Z = self._prepare_X(X)
+        first_call_setup(y, sw)
+        Z = self._prepare_X(X, sw)
         n_out = self._n_net_outputs()
         hidden = self._hidden if self._hidden != "auto" else \
             (hidden_size_rule(Z.shape[1], n_out, 5),)
@@ -449,10 +471,10 @@ class _BPBase(BaseEstimator):
         first = not hasattr(self, "network_")
         X, y = validate_data(self, X, y, multi_output=True, reset=first,
                              y_numeric=self._task == "regression", dtype=_FLOATS)
-        if first:
-            self._start_partial_fit(X, y, first_call_setup)
-        Z, T = self.input_map_.transform(X, self.dtype_), self._encode_targets(y)
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
+        if first:
+            self._start_partial_fit(X, y, sw, first_call_setup)
+        Z, T = self.input_map_.transform(X, self.dtype_), self._encode_targets(y)
         sw = self._combine_weights(y, sw)
         self._pf_calls = getattr(self, "_pf_calls", 0) + 1   # a new shuffle every call
         self.algorithm_ = alg
@@ -580,14 +602,14 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
             raise ValueError(f"target_scaling must be one of {sorted(SCALINGS)}, "
                              f"got {self.target_scaling!r}")
 
-    def _setup_targets(self, y):
+    def _setup_targets(self, y, sw=None):
         self._y_1d = np.ndim(y) == 1
         Y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         self.n_outputs_ = Y.shape[1]
-        self.target_map_ = TargetScaler(self._eff["target_scaling"]).fit(Y)
+        self.target_map_ = TargetScaler(self._eff["target_scaling"]).fit(Y, sw)
 
-    def _fit_targets(self, y):
-        self._setup_targets(y)
+    def _fit_targets(self, y, sw=None):
+        self._setup_targets(y, sw)
         return self._encode_targets(y)
 
     def _encode_targets(self, y):
@@ -671,7 +693,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         # the output activation and loss depend on the target type: validate them now
         get_loss(self._loss_name()).check_output(get_activation(self._output_activation()))
 
-    def _fit_targets(self, y, classes=None):
+    def _fit_targets(self, y, sw=None, classes=None):
         if np.ndim(y) == 2 and np.shape(y)[1] == 1:
             y = column_or_1d(y, warn=True)      # a column vector: warn as scikit-learn does
         self._setup_classes(y, classes)
@@ -709,8 +731,19 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         if not (self.class_weight == "balanced" or isinstance(self.class_weight, dict)):
             raise ValueError(f"class_weight must be None, 'balanced' or a dict, "
                              f"got {self.class_weight!r}")
-        cw = compute_sample_weight(self.class_weight, np.asarray(y).ravel())
-        return cw if sw is None else cw * sw
+        labels = np.asarray(y).ravel()
+        if self.class_weight != "balanced":
+            cw = compute_sample_weight(self.class_weight, labels)
+            return cw if sw is None else cw * sw
+        # "balanced" with the weights as copies of rows: total / (classes * class total),
+        # over the classes of positive weight
+        w = np.ones(len(labels)) if sw is None else sw
+        _, inv = np.unique(labels, return_inverse=True)
+        per_class = np.bincount(inv.ravel(), weights=w)
+        present = per_class > 0
+        factor = np.where(present, w.sum() / (present.sum() * np.where(present, per_class, 1)),
+                          0.0)
+        return factor[inv.ravel()] * w
 
     def fit(self, X, y, sample_weight=None, validation=None):
         """Fit on X (n_samples, n_features) and labels y (n_samples,) or a 0/1 indicator
@@ -723,7 +756,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
                 type_of_target(y) != "multilabel-indicator":
             raise ValueError("classes must be given to the first call of partial_fit")
         return self._partial_fit(X, y, sample_weight,
-                                 lambda yy: self._setup_classes(yy, classes))
+                                 lambda yy, sw: self._setup_classes(yy, classes))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

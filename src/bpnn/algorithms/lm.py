@@ -183,7 +183,11 @@ class BR(_MuSchedule):
 
     @staticmethod
     def _n_residuals(objective):
-        return objective.n_samples * objective.network.n_outputs
+        """The number of errors N in β = (N - γ) / 2E_D; a sample weight counts as that
+        many copies of its row (E_D is the weighted sum of squares)."""
+        sw = objective.sample_weight
+        rows = objective.n_samples if sw is None else float(np.sum(sw))
+        return rows * objective.network.n_outputs
 
     def init(self, objective, w):
         c = objective.residual_scale()
