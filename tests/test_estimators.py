@@ -14,6 +14,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import bpnn
 from bpnn import BPClassifier, BPRegressor
 from bpnn.preprocessing import InputPreprocessor, TargetScaler
+from bpnn.trainer import training_defaults
 
 # Expected failures, each with its reason (also listed in the issue's closing note):
 #   check_sample_weight_equivalence_on_dense_data — a weight of 2 is not the same as a
@@ -390,3 +391,91 @@ def test_partial_fit_refuses_whole_batch_algorithms_and_continues_after_fit(reg_
     before = m.network_.params.copy()
     m.partial_fit(X, y)                       # auto -> 'sgd' for partial_fit
     assert m.algorithm_ == "sgd" and not np.array_equal(before, m.network_.params)
+
+
+# -- time_limit is the budget of the whole fit ------------------------------------------------
+class _EpochClock:
+    """A fake clock that advances one 'second' per epoch (a callback ticks it), so a time
+    budget counts epochs, deterministically and without waiting."""
+
+    def __init__(self, monkeypatch):
+        import bpnn.trainer
+        self.t, self.epochs = 0.0, 0
+        monkeypatch.setattr(bpnn.trainer, "_clock", lambda: self.t)
+
+    def __call__(self, epoch, record, network):
+        self.t += 1.0
+        self.epochs += 1
+        return False
+
+
+def _fit_on_clock(monkeypatch, est, X, y):
+    clock = _EpochClock(monkeypatch)
+    with training_defaults(callbacks=[clock]), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y)
+    return clock
+
+
+def test_time_limit_spans_restarts_and_hidden_search(monkeypatch, reg_data):
+    X, y = reg_data
+    kw = dict(hidden="auto", n_restarts=3, division=None, algorithm="rprop", epochs=8,
+              min_grad=0.0, random_state=0)
+    free = _fit_on_clock(monkeypatch, BPRegressor(**kw), X, y)
+    assert free.epochs == 10 * 3 * 8 > 30            # every width x restart runs 8 epochs
+    est = BPRegressor(time_limit=30, **kw)
+    clock = _fit_on_clock(monkeypatch, est, X, y)
+    # one budget: 30 ticks in all (the run that meets the limit stops without a tick),
+    # where a per-run limit would have let all 240 epochs run
+    assert clock.epochs == 30
+    # the first width's 3 restarts (24 epochs), the second's first restart cut at 6
+    assert len(est.hidden_search_) == 2
+    assert "ran out after 4 of the 30 candidate runs" in est.diagnosis_
+
+
+def test_time_limit_covers_the_l2_search_and_the_refit(monkeypatch, reg_data):
+    X, y = reg_data
+    kw = dict(algorithm="rprop", epochs=30, max_fail=1000, min_grad=0.0, random_state=0)
+    free = _fit_on_clock(monkeypatch, BPRegressor(**kw), X, y)
+    assert free.epochs > 3 * 30                      # three weight decays, then the refit
+    # budget for the three split runs and part of a refit: the refit is dropped, the
+    # split network kept, and the fit says so
+    est = BPRegressor(time_limit=100, **kw)
+    clock = _fit_on_clock(monkeypatch, est, X, y)
+    assert clock.epochs == 100
+    assert est.selection_record_ is None and est.record_.epochs == 30
+    assert np.isfinite(est.record_.val_loss[-1])     # the split run, with validation rows
+    assert len(est.l2_search_) == 3
+    assert "before the refit on all rows" in est.diagnosis_
+    # enough for all of it: the refit happens as without a limit
+    est = BPRegressor(time_limit=1000, **kw)
+    clock = _fit_on_clock(monkeypatch, est, X, y)
+    assert clock.epochs == free.epochs and est.selection_record_ is not None
+
+
+# -- trainbr keeps its last parameters: judge it by them --------------------------------------
+def test_br_candidates_are_compared_on_the_final_validation_loss():
+    from sklearn.datasets import load_diabetes
+    X, y = load_diabetes(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        m = BPRegressor(algorithm="br", preset="matlab", epochs=40, random_state=0).fit(X, y)
+    rec = m.record_
+    assert rec.stop_reason != "validation stop" and rec.best_epoch < rec.epochs
+    assert rec.val_loss[-1] > rec.best_val_loss          # the kept (last) epoch is worse
+    br_run, lm_run = (0, 0, "br", {}, 0.0), (0, 0, "lm", {}, 0.0)
+    assert BPRegressor._score(rec, br_run) == rec.val_loss[-1]
+    assert BPRegressor._score(rec, lm_run) == rec.best_val_loss
+    # validation_stop=True restores the best epoch: then the best epoch is the key
+    assert BPRegressor._score(rec, (0, 0, "br", {"validation_stop": True}, 0.0)) == \
+        rec.best_val_loss
+
+
+def test_br_with_the_default_preset_takes_no_weight_decay_search(reg_data):
+    # trainbr sets its own weight decay: l2="auto" means none (it refused l2 > 0 before),
+    # and the refit trains as long as the split run did (its last epoch is what it kept)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        m = BPRegressor(algorithm="trainbr", epochs=15, random_state=0).fit(*reg_data)
+    assert m.l2_ == 0.0 and m.l2_search_ is None
+    assert m.record_.epochs == max(m.selection_record_.epochs, 10)

@@ -44,6 +44,7 @@ from .algorithms import ALGORITHMS, get_algorithm
 from .losses import get_loss
 from .network import Network
 from .preprocessing import SCALINGS, InputPreprocessor, TargetScaler, hidden_size_rule
+from . import trainer as _trainer
 from .trainer import train
 
 __all__ = ["AUTO_ALGORITHMS", "BPClassifier", "BPRegressor", "L2_CANDIDATES", "PRESETS",
@@ -276,10 +277,15 @@ class _BPBase(BaseEstimator):
 
     def _l2_candidates(self, selecting):
         """Weight decays to try: ``L2_CANDIDATES`` for "auto" when there are validation rows
-        to choose on (none without: no weight decay), else the given value."""
+        to choose on (none without, or for an algorithm that sets its own, such as trainbr:
+        no weight decay), else the given value."""
         l2 = self._eff["l2"]
         if l2 != "auto":
             return (float(l2),)
+        if self.algorithm != "auto" and getattr(
+                ALGORITHMS.get(str(self.algorithm).strip().lower()), "estimates_weight_decay",
+                False):
+            return (0.0,)
         return L2_CANDIDATES if selecting else (0.0,)
 
     def _candidates(self, n_in, n_out):
@@ -294,26 +300,37 @@ class _BPBase(BaseEstimator):
                 out.append(((h,), a))
         return out
 
-    def _train_one(self, hidden, Z, T, sw, validation, division, run, epochs):
-        """One network trained; ``run`` = (init_seed, split_seed, algorithm, params, l2)."""
+    def _train_one(self, hidden, Z, T, sw, validation, division, run, epochs,
+                   time_left=math.inf):
+        """One network trained; ``run`` = (init_seed, split_seed, algorithm, params, l2);
+        ``time_left``: the seconds of the fit's budget that remain for it."""
         init_seed, split_seed, alg, params, l2 = run
         acts = self._activations(len(hidden))
         net = Network([Z.shape[1], *hidden, T.shape[1]], acts, init=self.init, seed=init_seed,
                       dtype=self.dtype_)
         rec = train(net, Z, T, algorithm=alg, loss=self._loss_name(), epochs=epochs,
                     goal=self.goal, min_grad=self.min_grad, max_fail=self._eff["max_fail"],
-                    time=math.inf if self.time_limit is None else self.time_limit,
-                    division=division, ratios=tuple(self._eff["ratios"]),
+                    time=max(time_left, 0.0), division=division, ratios=tuple(self._eff["ratios"]),
                     validation=validation, sample_weight=sw, l2=l2, shuffle=self.shuffle,
                     seed=split_seed, progress=bool(self.verbose), **params)
         return net, rec
 
     @staticmethod
-    def _score(rec):
-        """Selection key: best validation loss when there was validation data."""
+    def _score(rec, run=None):
+        """Selection key: the validation loss of the parameters the run kept -- the best
+        epoch's, or the last one's for an algorithm that keeps its last parameters
+        (``validation_stop=False``: trainbr) -- else the final training loss."""
         v = rec.best_val_loss
+        if run is not None and len(rec.val_loss) and _BPBase._keeps_last(run):
+            v = rec.val_loss[-1]
         key = v if v is not None and np.isfinite(v) else rec.final_loss
         return key if np.isfinite(key) else np.inf
+
+    @staticmethod
+    def _keeps_last(run):
+        """True when the run's algorithm keeps its last parameters rather than the best
+        validation epoch's (``validation_stop=False``, as trainbr by default)."""
+        return not getattr(get_algorithm(run[2], **run[3]), "validation_stop", True)
 
     @staticmethod
     def _loss_scale(rec):
@@ -334,30 +351,49 @@ class _BPBase(BaseEstimator):
             return True
         return key < best[0] - TIE_RTOL * max(abs(best[0]), scale)
 
+    def _runs(self, rs, split_seed, n_in, n_out, l2s):
+        """The candidate runs in order: (hidden, a, run) per width x restart x weight decay
+        (seeds drawn as they come, so a search cut short draws the same ones)."""
+        for hidden, a in self._candidates(n_in, n_out):
+            n_params = Network([n_in, *hidden, n_out], "purelin", "zeros").n_params
+            alg, params = self._resolve_algorithm(n_params)
+            for _ in range(self.n_restarts):
+                init_seed = int(rs.randint(np.iinfo(np.int32).max))
+                for l2 in l2s:
+                    yield hidden, a, (init_seed, split_seed, alg, params, l2)
+
     def _fit_network(self, Z, T, sw, validation):
         """Train every candidate (hidden widths x restarts x weight decays), keep the best on
-        validation data; with division "refit", train it again on all rows."""
+        validation data; with division "refit", train it again on all rows. ``time_limit``
+        is the budget of all of it: each run gets what is left, no candidate starts once it
+        is spent (the first always runs), and a refit that cannot finish in it is dropped
+        for the split run's network."""
+        budget = math.inf if self.time_limit is None else float(self.time_limit)
+        deadline = _trainer._clock() + budget
         rs = check_random_state(self.random_state)
         split_seed = int(rs.randint(np.iinfo(np.int32).max))
         division = None if validation is not None else self._division(Z.shape[0])
         l2s = self._l2_candidates(validation is not None or division is not None)
         epochs = self._eff["epochs"]
-        best, search, l2_search = None, {}, {}
-        for hidden, a in self._candidates(Z.shape[1], T.shape[1]):
-            n_params = Network([Z.shape[1], *hidden, T.shape[1]], "purelin", "zeros").n_params
-            alg, params = self._resolve_algorithm(n_params)
-            for _ in range(self.n_restarts):
-                init_seed = int(rs.randint(np.iinfo(np.int32).max))
-                for l2 in l2s:
-                    run = (init_seed, split_seed, alg, params, l2)
-                    net, rec = self._train_one(hidden, Z, T, sw, validation, division, run,
-                                               epochs)
-                    key, scale = self._score(rec), self._loss_scale(rec)
-                    if a is not None:
-                        search[a] = min(search.get(a, np.inf), key)
-                    l2_search[l2] = min(l2_search.get(l2, np.inf), key)
-                    if self._better(key, best, scale):
-                        best = (key, net, rec, hidden, run)
+        best, search, l2_search, notes = None, {}, {}, []
+        n_runs = len(self._candidates(Z.shape[1], T.shape[1])) * self.n_restarts * len(l2s)
+        done = 0
+        for hidden, a, run in self._runs(rs, split_seed, Z.shape[1], T.shape[1], l2s):
+            left = deadline - _trainer._clock()
+            if best is not None and left <= 0:
+                notes.append(f"time_limit={budget:g} s ran out after {done} of the {n_runs} "
+                             "candidate runs (hidden widths x restarts x weight decays); the "
+                             "best of those was kept.")
+                break
+            net, rec = self._train_one(hidden, Z, T, sw, validation, division, run, epochs,
+                                       left)
+            done += 1
+            key, scale = self._score(rec, run), self._loss_scale(rec)
+            if a is not None:
+                search[a] = min(search.get(a, np.inf), key)
+            l2_search[run[4]] = min(l2_search.get(run[4], np.inf), key)
+            if self._better(key, best, scale):
+                best = (key, net, rec, hidden, run)
         _, self.network_, self.record_, hidden, run = best
         self.algorithm_, self.l2_ = run[2], run[4]
         self.hidden_ = tuple(int(h) for h in hidden)
@@ -366,15 +402,29 @@ class _BPBase(BaseEstimator):
         self.selection_record_ = None
         if division is not None and self._eff["division"] == "refit":
             # early stopping found the epoch count; train on every row for that long
-            self.selection_record_ = self.record_
-            n = min(max(int(self.record_.best_epoch), REFIT_MIN_EPOCHS), epochs)
-            self.network_, self.record_ = self._train_one(hidden, Z, T, sw, None, None, run, n)
-        self._warn(self.selection_record_ or self.record_)
+            found = self.record_.epochs if self._keeps_last(run) else self.record_.best_epoch
+            n = min(max(int(found), REFIT_MIN_EPOCHS), epochs)
+            left = deadline - _trainer._clock()
+            refit = None
+            if left > 0:
+                refit = self._train_one(hidden, Z, T, sw, None, None, run, n, left)
+            if refit is not None and not (refit[1].stop_reason == "time limit"
+                                          and refit[1].epochs < n):
+                self.selection_record_ = self.record_
+                self.network_, self.record_ = refit
+            else:
+                notes.append(f"time_limit={budget:g} s ran out before the refit on all rows "
+                             f"({n} epochs) could finish; the network trained on the split "
+                             "(without the validation rows) was kept.")
+        self._warn(self.selection_record_ or self.record_, notes)
 
-    def _warn(self, rec):
+    def _warn(self, rec, notes=()):
         self.diagnosis_ = diagnose(rec, float(self.goal))
+        if notes:
+            self.diagnosis_ = " ".join([*notes, *([self.diagnosis_] if self.diagnosis_
+                                                   else [])])
         already = rec.stop_reason == "diverged" and rec.message   # the trainer warned
-        if self.diagnosis_ and self.warn and not already:
+        if self.diagnosis_ and self.warn and (notes or not already):
             warnings.warn(self.diagnosis_, ConvergenceWarning, stacklevel=5)
 
     def _set_dtype(self, X):
@@ -520,9 +570,15 @@ _COMMON_DOC = """
         Passed to the algorithm, e.g. ``{{"lr": 0.5}}`` for "sgd" or ``{{"mu": 1e-3}}`` for "lm".
         With "auto" they go to the chosen algorithm; one it does not take is a ValueError
         naming it (raised by ``fit``, once the algorithm is chosen).
-    epochs, goal, max_fail, min_grad, time_limit :
+    epochs, goal, max_fail, min_grad :
         Stopping rules of :func:`bpnn.train`: epoch limit, training-loss goal, validation
-        checks, minimum gradient norm, seconds (epochs and max_fail None: the preset's).
+        checks, minimum gradient norm (epochs and max_fail None: the preset's).
+    time_limit : float, optional
+        Seconds for the whole ``fit``: every hidden width, restart and weight decay tried and
+        the refit share it. Each run gets what is left; once it is spent no further
+        candidate starts (the best so far is kept), and a refit that cannot finish in it
+        is dropped for the split run's network. ``diagnosis_`` and a ConvergenceWarning say
+        what was cut. Each ``partial_fit`` call trains one epoch and ignores it.
     division : "refit", "random", "block", "interleaved", None or "auto", default "auto"
         How ``fit`` splits X into training / validation / test sets (by ``ratios``); ignored
         when ``fit`` is given ``validation=(X_val, y_val)``. "refit": a random split picks

@@ -176,6 +176,8 @@ class BR(_MuSchedule):
     ``validation_stop=True`` restores the early stop and the best-validation restore.
     """
 
+    estimates_weight_decay = True
+
     def __init__(self, mu=5e-3, mu_dec=0.1, mu_inc=10.0, mu_max=1e10, chunk_rows=None,
                  validation_stop=False):
         self._set_mu(mu, mu_dec, mu_inc, mu_max, chunk_rows)
