@@ -479,3 +479,99 @@ def test_br_with_the_default_preset_takes_no_weight_decay_search(reg_data):
         m = BPRegressor(algorithm="trainbr", epochs=15, random_state=0).fit(*reg_data)
     assert m.l2_ == 0.0 and m.l2_search_ is None
     assert m.record_.epochs == max(m.selection_record_.epochs, 10)
+
+
+# -- partial_fit: declared ranges, and a warning when a batch leaves the fitted one -----------
+def _batches(rng):
+    X1 = rng.uniform(0, 5, size=(40, 3))
+    X2 = X1.copy()
+    X2[:, 1] *= 2.0                       # column 1 goes up to about 10
+    return X1, X1.sum(axis=1), X2, X2.sum(axis=1)
+
+
+def test_partial_fit_warns_naming_the_column_and_how_far(rng):
+    X1, y1, X2, y2 = _batches(rng)
+    m = BPRegressor(random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", bpnn.RangeWarning)
+        m.partial_fit(X1, y1)
+        m.partial_fit(X1[:10], y1[:10])          # inside the first batch's range: silent
+    hi = X1[:, 1].max()
+    with pytest.warns(bpnn.RangeWarning) as got:
+        m.partial_fit(X2, y2)
+    texts = [str(w.message) for w in got]
+    assert issubclass(bpnn.RangeWarning, UserWarning)
+    inp = next(t for t in texts if "input column" in t)
+    assert "input column 1 reaches" in inp and "input column 0" not in inp
+    assert f"{X2[:, 1].max() - hi:.3g} above the range" in inp and "input_range=" in inp
+    assert any("target column 0" in t and "target_range=" in t for t in texts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", bpnn.RangeWarning)
+        BPRegressor(random_state=0, warn=False).partial_fit(X1, y1).partial_fit(X2, y2)
+
+
+def test_declared_ranges_set_the_scaling_instead_of_the_first_batch(rng):
+    X1, y1, X2, y2 = _batches(rng)
+    m = BPRegressor(random_state=0, scaling="minmax", target_scaling="minmax",
+                    input_range=(0, [5, 10, 5]), target_range=(0.0, 20.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", bpnn.RangeWarning)
+        m.partial_fit(X1, y1).partial_fit(X2, y2)    # both batches inside the ranges
+    # [0, 5] -> [-1, 1]: scale 2/5, offset -1; [0, 10]: scale 1/5; targets [0, 20]: 1/10
+    np.testing.assert_allclose(m.input_map_.scale_, [0.4, 0.2, 0.4])
+    np.testing.assert_allclose(m.input_map_.offset_, [-1.0, -1.0, -1.0])
+    np.testing.assert_allclose(m.target_map_.scale_, [0.1])
+    # "standard" scaling of a declared range: centre, and (high - low) / sqrt(12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", bpnn.RangeWarning)
+        s = BPClassifier(random_state=0, input_range=(-1.0, 5.0)).partial_fit(
+            X1, X1[:, 0] > 2.5, classes=[False, True])
+    np.testing.assert_allclose(s.input_map_.scale_, np.sqrt(12) / 6)
+    np.testing.assert_allclose(s.input_map_.offset_, -2.0 * np.sqrt(12) / 6)
+    # a batch beyond a declared range: the warning says to widen it
+    with pytest.warns(bpnn.RangeWarning, match="input column 0 reaches -1.*widen it"):
+        Xb = X1.copy()
+        Xb[3, 0] = -1.0
+        m.partial_fit(Xb, y1)
+
+
+def test_declared_range_in_fit_and_a_constant_first_batch_column(rng):
+    X = rng.uniform(0, 1, size=(30, 2))
+    X[:, 1] = 4.0                                  # constant in the data...
+    m = BPRegressor(epochs=5, division=None, random_state=0, input_range=(0, [1, 8]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        m.fit(X, X[:, 0])
+    assert m.input_map_.keep_.tolist() == [True, True]     # ...but declared to vary
+    # without a declaration the first batch drops it, and a later batch that moves it says so
+    p = BPRegressor(random_state=0).partial_fit(X, X[:, 0])
+    assert p.input_map_.keep_.tolist() == [True, False]
+    X2 = X.copy()
+    X2[0, 1] = 6.0
+    with pytest.warns(bpnn.RangeWarning, match="constant there, so it was dropped"):
+        p.partial_fit(X2, X2[:, 0])
+
+
+@pytest.mark.parametrize("bad, match", [
+    ((0, 1, 2), "input_range must be \\(low, high\\)"),
+    ((0, [1, 2]), "input_range must be \\(low, high\\)"),        # 2 values for 3 columns
+    ((2, 1), "low > high for column 0"),
+    ((0, np.inf), "must be finite"),
+    ("ab", "input_range must be"),
+])
+def test_bad_input_range_is_named(bad, match, rng):
+    X1, y1, _, _ = _batches(rng)
+    with pytest.raises(ValueError, match=match):
+        BPRegressor(input_range=bad).partial_fit(X1, y1)
+
+
+def test_declared_ranges_survive_the_model_file(rng, tmp_path):
+    X1, y1, X2, y2 = _batches(rng)
+    m = BPRegressor(random_state=0, input_range=(0, np.array([5.0, 10.0, 5.0]))).partial_fit(
+        X1, y1)
+    bpnn.save(m, tmp_path / "m.bpnn")
+    back = bpnn.load(tmp_path / "m.bpnn")
+    np.testing.assert_array_equal(back.input_map_.range_high_, [5, 10, 5])
+    np.testing.assert_array_equal(back.predict(X1), m.predict(X1))
+    with pytest.warns(bpnn.RangeWarning, match="target column 0"):   # the first batch's
+        back.partial_fit(X2, y2 * 3)

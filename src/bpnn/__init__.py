@@ -28,7 +28,8 @@ _EXPORTS = {
     "losses": ("get_loss",),
     "network": ("Network", "Trace"),
     "objective": ("Objective",),
-    "preprocessing": ("hidden_size_rule", "minmax_scaler", "pca", "standard_scaler"),
+    "preprocessing": ("RangeWarning", "hidden_size_rule", "minmax_scaler", "pca",
+                      "standard_scaler"),
     "record": ("TrainingRecord",),
     "trainer": ("Trainer", "train"),
     "estimators": ("BPClassifier", "BPRegressor"),
@@ -49,7 +50,8 @@ __all__ = [
     "Activation", "GeneralizedSigmoid", "Logsig", "Poslin", "Purelin", "Softmax", "Tansig",
     "get_activation", "algorithm_names", "get_algorithm", "divide", "explain",
     "tutorial_network", "gradcheck", "numerical_gradient", "get_loss", "Network", "Trace",
-    "Objective", "hidden_size_rule", "minmax_scaler", "pca", "standard_scaler",
+    "Objective", "RangeWarning", "hidden_size_rule", "minmax_scaler", "pca",
+    "standard_scaler",
     "TrainingRecord", "Trainer", "train", "__version__",
     "BPRegressor", "BPClassifier", "save", "load", "ModelFileError",
     "dataset_names", "load_dataset", "importance", "partial_dependence",
@@ -101,6 +103,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .losses import get_loss
     from .network import Network, Trace
     from .objective import Objective
-    from .preprocessing import hidden_size_rule, minmax_scaler, pca, standard_scaler
+    from .preprocessing import (RangeWarning, hidden_size_rule, minmax_scaler, pca,
+                                standard_scaler)
     from .record import TrainingRecord
     from .trainer import Trainer, train

@@ -43,7 +43,14 @@ from .activations import get_activation
 from .algorithms import ALGORITHMS, get_algorithm
 from .losses import get_loss
 from .network import Network
-from .preprocessing import SCALINGS, InputPreprocessor, TargetScaler, hidden_size_rule
+from .preprocessing import (
+    SCALINGS,
+    InputPreprocessor,
+    RangeWarning,
+    TargetScaler,
+    describe_outside,
+    hidden_size_rule,
+)
 from . import trainer as _trainer
 from .trainer import train
 
@@ -436,7 +443,7 @@ class _BPBase(BaseEstimator):
     def _prepare_X(self, X, sw=None):
         self._set_dtype(X)
         self.input_map_ = InputPreprocessor(self._eff["scaling"], self.drop_constant, self.pca,
-                                            seed=0).fit(X, sw)
+                                            seed=0).fit(X, sw, self.input_range)
         return self.input_map_.transform(X, self.dtype_)
 
     def _remember_target_names(self, y):
@@ -461,6 +468,8 @@ class _BPBase(BaseEstimator):
         # only shape the loss
         T = self._fit_targets(y, sw)
         Z = self._prepare_X(X, sw)
+        if self.input_range is not None or getattr(self, "target_range", None) is not None:
+            self._warn_outside(X, y, sw, "fit")
         sw = self._combine_weights(y, sw)
         val = None
         if validation is not None:
@@ -475,6 +484,38 @@ class _BPBase(BaseEstimator):
 
     def _combine_weights(self, y, sw):
         return sw
+
+    def _column_names(self, n, what):
+        names = self.__dict__.get("feature_names_in_") if what == "input" else \
+            self.__dict__.get("target_names_")
+        if names is not None and len(names) == n:
+            return [f"{what} column {str(c)!r}" for c in names]
+        return [f"{what} column {j}" for j in range(n)]
+
+    def _warn_outside(self, X, y, sw, where):
+        """A RangeWarning naming the columns of this batch that leave the range the
+        scalers were fitted on (the first batch's, or the declared one), and how far
+        (rows of weight 0 do not count: they take no part in training)."""
+        if not self.warn:
+            return
+        rows = slice(None) if sw is None else np.asarray(sw) > 0
+        checks = [("input", self.input_map_, X, "input_range")]
+        if self.__dict__.get("target_map_") is not None and self._task == "regression":
+            Y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+            checks.append(("target", self.target_map_, Y, "target_range"))
+        for what, m, A, param in checks:
+            out = m.outside(A[rows])
+            if not out:
+                continue
+            declared = getattr(self, param, None) is not None
+            said = describe_outside(out, m.range_low_, m.range_high_,
+                                    self._column_names(A.shape[1], what), what)
+            fix = (f"the declared {param} does not cover these rows; widen it" if declared
+                   else f"declare {param}=(low, high) (one pair, or one per column) so "
+                        "the scaling covers every batch")
+            warnings.warn(f"{where}: {said}. The network sees scaled values beyond those it "
+                          f"was fitted on and extrapolates; {fix}.", RangeWarning,
+                          stacklevel=4)
 
     def _lean_rows(self, X):
         """X itself when the microsecond checks prove it fit for prediction: a plain, non-empty
@@ -524,6 +565,7 @@ class _BPBase(BaseEstimator):
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
         if first:
             self._start_partial_fit(X, y, sw, first_call_setup)
+        self._warn_outside(X, y, sw, "partial_fit")
         Z, T = self.input_map_.transform(X, self.dtype_), self._encode_targets(y)
         sw = self._combine_weights(y, sw)
         self._pf_calls = getattr(self, "_pf_calls", 0) + 1   # a new shuffle every call
@@ -612,6 +654,17 @@ _COMMON_DOC = """
         The network's float type; "auto" trains float32 data in float32 (as scikit-learn's
         MLP does: half the memory, faster matrix products) and anything else in float64.
         Kept in the model file; predictions are computed in it (``dtype_``).
+    input_range : (low, high), optional
+        The inputs' range declared in advance, used by the input scaling instead of the
+        data's own min/max (``partial_fit``: instead of the first batch's): ``low`` and
+        ``high`` are numbers (every column) or arrays of one value per column. Min-max
+        scaling maps it onto its interval; "standard" centres it and divides by
+        ``(high - low) / sqrt(12)`` (the spread of values even over the range); a column
+        with low == high is constant (dropped with ``drop_constant``). PCA, when asked
+        for, is still fitted on the first data. Without it, a ``partial_fit`` batch that
+        leaves the first batch's range (or data beyond a declared range) gives a
+        ``bpnn.preprocessing.RangeWarning`` (a UserWarning) naming the columns and how
+        far they go; ``warn=False`` silences it.
 """
 
 
@@ -622,6 +675,9 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
                    loss_doc="'auto' is 'mse' (MATLAB's); also 'sse', 'mae'.") +
                """    target_scaling : "minmax", "minmax01", "standard" or "none", default None (the
         preset's: "standard"; "minmax" for preset="matlab")
+    target_range : (low, high), optional
+        The targets' range declared in advance, as ``input_range`` for the inputs: the
+        target scaling uses it instead of the (first batch's) data.
 
     Attributes
     ----------
@@ -641,7 +697,7 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
                  ratios=None, scaling=None, drop_constant=True, pca=None,
                  init="nguyen-widrow", l2=None, n_restarts=1, shuffle=True, random_state=None,
                  verbose=False, warn=True, preset="default", target_scaling=None,
-                 dtype="auto"):
+                 dtype="auto", input_range=None, target_range=None):
         self.hidden, self.activation, self.output_activation = hidden, activation, \
             output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
@@ -651,6 +707,7 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
         self.init, self.l2, self.n_restarts, self.shuffle = init, l2, n_restarts, shuffle
         self.random_state, self.verbose, self.warn = random_state, verbose, warn
         self.preset, self.target_scaling, self.dtype = preset, target_scaling, dtype
+        self.input_range, self.target_range = input_range, target_range
 
     def _check_params(self):
         super()._check_params()
@@ -662,7 +719,8 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
         self._y_1d = np.ndim(y) == 1
         Y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         self.n_outputs_ = Y.shape[1]
-        self.target_map_ = TargetScaler(self._eff["target_scaling"]).fit(Y, sw)
+        self.target_map_ = TargetScaler(self._eff["target_scaling"]).fit(Y, sw,
+                                                                         self.target_range)
 
     def _fit_targets(self, y, sw=None):
         self._setup_targets(y, sw)
@@ -687,7 +745,9 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch of a mini-batch algorithm ("sgd" by default) on (X, y).
 
-        The first call fits the input and target maps on its batch.
+        The first call fits the input and target maps on its batch, or on
+        ``input_range`` / ``target_range`` when declared; a later batch outside the range
+        they were fitted on gives a RangeWarning naming the columns.
         """
         return self._partial_fit(X, y, sample_weight, self._setup_targets)
 
@@ -721,7 +781,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
                  ratios=None, scaling=None, drop_constant=True, pca=None,
                  init="nguyen-widrow", l2=None, n_restarts=1, shuffle=True, random_state=None,
                  verbose=False, warn=True, preset="default", class_weight=None,
-                 dtype="auto"):
+                 dtype="auto", input_range=None):
         self.hidden, self.activation, self.output_activation = hidden, activation, \
             output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
@@ -731,6 +791,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         self.init, self.l2, self.n_restarts, self.shuffle = init, l2, n_restarts, shuffle
         self.random_state, self.verbose, self.warn = random_state, verbose, warn
         self.preset, self.class_weight, self.dtype = preset, class_weight, dtype
+        self.input_range = input_range
 
     def _setup_classes(self, y, classes=None):
         kind = type_of_target(y, input_name="y", raise_unknown=True)
@@ -807,7 +868,9 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         return self._fit(X, y, sample_weight, validation)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
-        """One epoch of a mini-batch algorithm on (X, y); the first call needs ``classes``."""
+        """One epoch of a mini-batch algorithm on (X, y); the first call needs ``classes``
+        and fits the input map on its batch (or on ``input_range``); a later batch outside
+        that range gives a RangeWarning naming the columns."""
         if not hasattr(self, "network_") and classes is None and \
                 type_of_target(y) != "multilabel-indicator":
             raise ValueError("classes must be given to the first call of partial_fit")

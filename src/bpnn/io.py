@@ -61,6 +61,8 @@ def _enc(v):
         return {"__tuple__": [_enc(x) for x in v]}
     if isinstance(v, list):
         return [_enc(x) for x in v]
+    if isinstance(v, np.ndarray) and v.dtype.kind in "biuf" and v.ndim <= 2:
+        return _enc(v.tolist())     # e.g. a per-column input_range: stored as numbers
     if isinstance(v, dict):
         if all(isinstance(k, str) for k in v):
             return {k: _enc(x) for k, x in v.items()}

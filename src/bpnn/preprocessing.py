@@ -20,7 +20,7 @@ if TYPE_CHECKING:   # for linters and type checkers; at run time see __getattr__
 
 __all__ = ["minmax_scaler", "standard_scaler", "pca", "hidden_size_rule",
            "MinMaxScaler", "StandardScaler", "PCA", "InputPreprocessor", "TargetScaler",
-           "SCALINGS", "weighted_pca"]
+           "SCALINGS", "weighted_pca", "RangeWarning", "check_range"]
 
 # scikit-learn's classes, re-exported here, are imported when first used: the maps stored
 # in a model (InputPreprocessor, TargetScaler) apply with NumPy alone, so loading a model and
@@ -123,12 +123,90 @@ def _affine(A, scaling, sample_weight=None):
             std = np.sqrt(np.average(dev * dev, axis=0, weights=w))
         scale = 1.0 / np.where(std > 0, std, 1.0)
         return scale, -mean * scale
-    lo, hi = SCALINGS[scaling]
     C = _counted(A, w)
-    amin, amax = C.min(axis=0).astype(np.float64), C.max(axis=0).astype(np.float64)
+    return _minmax_affine(C.min(axis=0).astype(np.float64), C.max(axis=0).astype(np.float64),
+                          scaling)
+
+
+def _minmax_affine(amin, amax, scaling):
+    lo, hi = SCALINGS[scaling]
     rng = amax - amin
     scale = np.where(rng > 0, (hi - lo) / np.where(rng > 0, rng, 1.0), 1.0)
     return scale, lo - amin * scale
+
+
+def _affine_from_range(amin, amax, scaling):
+    """``(scale, offset)`` from a declared range [amin, amax] per column instead of data:
+    min-max maps the range onto the target interval; "standard" centres it and divides by
+    the standard deviation of values spread evenly over it, ``(max - min) / sqrt(12)``."""
+    if scaling not in SCALINGS:
+        raise ValueError(f"scaling must be one of {sorted(SCALINGS)}, got {scaling!r}")
+    if scaling == "none":
+        return np.ones(amin.shape[0]), np.zeros(amin.shape[0])
+    if scaling == "standard":
+        std = (amax - amin) / math.sqrt(12.0)
+        scale = 1.0 / np.where(std > 0, std, 1.0)
+        return scale, -(amin + amax) / 2.0 * scale
+    return _minmax_affine(amin, amax, scaling)
+
+
+class RangeWarning(UserWarning):
+    """Data lie outside the range the scalers were fitted on (a later ``partial_fit``
+    batch, or rows beyond a declared ``input_range``/``target_range``): the network sees
+    scaled values it never trained on and extrapolates."""
+
+
+def check_range(value, n, name="input_range"):
+    """A declared range -> ``(low, high)`` float64 arrays of length ``n``.
+
+    ``value`` is ``(low, high)``, each a number (every column) or ``n`` numbers (one per
+    column), finite, with low <= high; anything else is a ValueError naming it.
+    """
+    try:
+        lo, hi = value
+        lo = np.broadcast_to(np.asarray(lo, dtype=np.float64), (n,)).copy()
+        hi = np.broadcast_to(np.asarray(hi, dtype=np.float64), (n,)).copy()
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be (low, high), each a number or {n} numbers (one per "
+                         f"column), got {value!r:.120}") from None
+    if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
+        raise ValueError(f"{name} must be finite, got {value!r:.120}")
+    if np.any(lo > hi):
+        j = int(np.argmax(lo > hi))
+        raise ValueError(f"{name}: low > high for column {j} ({lo[j]!r} > {hi[j]!r})")
+    return lo, hi
+
+
+def _outside(A, lo, hi):
+    """Columns of A beyond [lo, hi]: a list of (column, value, distance), the worst first
+    (distance relative to the range's width; a zero-width range counts as width 1)."""
+    if lo is None or A.shape[0] == 0:
+        return []
+    amin, amax = A.min(axis=0), A.max(axis=0)
+    below, above = lo - amin, amax - hi
+    out = []
+    for j in np.flatnonzero((below > 0) | (above > 0)):
+        value, dist = (amin[j], -below[j]) if below[j] >= above[j] else (amax[j], above[j])
+        out.append((int(j), float(value), float(dist)))
+    width = np.where(hi > lo, hi - lo, 1.0)
+    out.sort(key=lambda t: -abs(t[2]) / width[t[0]])
+    return out
+
+
+def describe_outside(outside, lo, hi, names, what):
+    """One sentence per column (the worst three) of what :func:`_outside` found."""
+    parts = []
+    for j, value, dist in outside[:3]:
+        width = hi[j] - lo[j]
+        side = "above" if dist > 0 else "below"
+        how = f" ({abs(dist) / width:.0%} of its width)" if width > 0 else \
+            " (it was constant there, so it was dropped from the inputs)" \
+            if what == "input" else ""
+        parts.append(f"{names[j]} reaches {value:.6g}, {abs(dist):.3g} {side} the range "
+                     f"[{lo[j]:.6g}, {hi[j]:.6g}] the {what} scaling was fitted on{how}")
+    more = len(outside) - len(parts)
+    tail = f"; {more} more column{'s' if more > 1 else ''} too" if more > 0 else ""
+    return "; ".join(parts) + tail
 
 
 def weighted_pca(S, n_components, sample_weight=None):
@@ -176,31 +254,48 @@ class InputPreprocessor:
         self.scaling, self.drop_constant, self.pca = scaling, drop_constant, pca
         self.whiten, self.seed = whiten, seed
 
-    def fit(self, X, sample_weight=None):
+    def fit(self, X, sample_weight=None, data_range=None):
         """Learn the map from X (n_samples, n_features), float64 or float32 (statistics
         are computed in float64 either way); returns self.
 
         ``sample_weight``: a weight counts as that many copies of its row (weighted mean,
         standard deviation and PCA; rows of weight 0 take no part in min/max or in
         deciding which columns are constant).
+        ``data_range``: a declared ``(low, high)`` per column (see :func:`check_range`)
+        that the scaling and the constant-column test use instead of X's own (PCA is
+        still fitted on X). ``range_low_`` / ``range_high_`` keep the range used: the
+        declared one, or X's (rows of positive weight); :meth:`outside` checks data
+        against it.
         """
         X = np.asarray(X)
         if X.dtype not in (np.float64, np.float32):
             X = X.astype(np.float64)
         w = check_sample_weight(sample_weight, X.shape[0])
+        C = _counted(X, w)
+        if data_range is None:
+            lo, hi = C.min(axis=0).astype(np.float64), C.max(axis=0).astype(np.float64)
+        else:
+            lo, hi = check_range(data_range, X.shape[1])
+        self.range_low_, self.range_high_ = lo, hi
         keep = np.ones(X.shape[1], dtype=bool)
         if self.drop_constant:
-            C = _counted(X, w)
-            keep = C.max(axis=0) > C.min(axis=0)
+            keep = hi > lo
             if not keep.any():        # nothing varies: keep everything rather than nothing
                 keep[:] = True
         self.keep_ = keep
         K = X if keep.all() else X[:, keep]
-        self.scale_, self.offset_ = _affine(K, self.scaling, w)
+        self.scale_, self.offset_ = _affine(K, self.scaling, w) if data_range is None else \
+            _affine_from_range(lo[keep], hi[keep], self.scaling)
         self.pca_mean_ = self.pca_components_ = None
         if self.pca is not None:
             self._fit_pca(K * self.scale_ + self.offset_, w)
         return self
+
+    def outside(self, X):
+        """Columns of X beyond the fitted range: [(column, value, distance)], worst first
+        (empty when all lie inside, or for a map loaded without its range)."""
+        return _outside(np.asarray(X, dtype=np.float64), self.__dict__.get("range_low_"),
+                        self.__dict__.get("range_high_"))
 
     def _fit_pca(self, S, w=None):
         mean, comps, var = weighted_pca(S, self.pca, w)
@@ -252,6 +347,7 @@ class InputPreprocessor:
                   "offset": self.offset_}
         if self.pca_components_ is not None:
             arrays["pca_mean"], arrays["pca_components"] = self.pca_mean_, self.pca_components_
+        _save_range(self, arrays)
         config = {"scaling": self.scaling, "drop_constant": bool(self.drop_constant),
                   "pca": self.pca, "whiten": bool(self.whiten)}
         return config, arrays
@@ -276,6 +372,7 @@ class InputPreprocessor:
                 raise ValueError(f"input map: 'pca_components' must be (n, {k}), "
                                  f"got {comps.shape}")
             self.pca_components_ = comps
+        _load_range(self, arrays, n_features)
         return self
 
 
@@ -285,12 +382,26 @@ class TargetScaler:
     def __init__(self, scaling="minmax"):
         self.scaling = scaling
 
-    def fit(self, T, sample_weight=None):
+    def fit(self, T, sample_weight=None, data_range=None):
         """Learn the map from T (n_samples, n_targets); a weight counts as copies of its
-        row (see :class:`InputPreprocessor`)."""
-        self.scale_, self.offset_ = _affine(np.asarray(T, dtype=np.float64), self.scaling,
-                                            sample_weight)
+        row, and ``data_range`` is a declared range used instead of T's (see
+        :class:`InputPreprocessor`)."""
+        T = np.asarray(T, dtype=np.float64)
+        w = check_sample_weight(sample_weight, T.shape[0])
+        if data_range is None:
+            C = _counted(T, w)
+            self.range_low_, self.range_high_ = C.min(axis=0), C.max(axis=0)
+            self.scale_, self.offset_ = _affine(T, self.scaling, w)
+        else:
+            lo, hi = check_range(data_range, T.shape[1], "target_range")
+            self.range_low_, self.range_high_ = lo, hi
+            self.scale_, self.offset_ = _affine_from_range(lo, hi, self.scaling)
         return self
+
+    def outside(self, T):
+        """Columns of T beyond the fitted range (see :meth:`InputPreprocessor.outside`)."""
+        return _outside(np.asarray(T, dtype=np.float64), self.__dict__.get("range_low_"),
+                        self.__dict__.get("range_high_"))
 
     def transform(self, T, dtype=np.float64):
         S = np.array(T, dtype=dtype, order="C")
@@ -305,7 +416,9 @@ class TargetScaler:
         return Y
 
     def state(self):
-        return {"scaling": self.scaling}, {"scale": self.scale_, "offset": self.offset_}
+        arrays = {"scale": self.scale_, "offset": self.offset_}
+        _save_range(self, arrays)
+        return {"scaling": self.scaling}, arrays
 
     @classmethod
     def from_state(cls, config, arrays, n_targets):
@@ -314,7 +427,21 @@ class TargetScaler:
         self.offset_ = _vector(arrays, "offset", n_targets)
         if np.any(self.scale_ == 0):
             raise ValueError("target map: 'scale' holds a zero; it could not be inverted")
+        _load_range(self, arrays, n_targets)
         return self
+
+
+def _save_range(m, arrays):
+    if m.__dict__.get("range_low_") is not None:
+        arrays["range_low"], arrays["range_high"] = m.range_low_, m.range_high_
+
+
+def _load_range(m, arrays, n):
+    """The fitted range, when the file has it (files written before: None, unchecked)."""
+    m.range_low_ = m.range_high_ = None
+    if "range_low" in arrays or "range_high" in arrays:
+        m.range_low_, m.range_high_ = _vector(arrays, "range_low", n), \
+            _vector(arrays, "range_high", n)
 
 
 def _vector(arrays, name, n):
