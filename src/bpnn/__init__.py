@@ -33,6 +33,7 @@ _EXPORTS = {
     "trainer": ("Trainer", "train"),
     "estimators": ("BPClassifier", "BPRegressor"),
     "io": ("ModelFileError", "load", "save"),
+    "timeseries": ("BPForecaster", "narnet", "narxnet", "timedelaynet"),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 # submodules reachable as attributes (``bpnn.io.load``) without importing them first, as
@@ -40,7 +41,7 @@ _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 _SUBMODULES = frozenset({
     "activations", "algorithms", "checkpoint", "cli", "data", "datasets", "estimators",
     "explain", "export", "gradcheck", "initializers", "io", "io_tables", "losses", "network",
-    "objective", "plots", "preprocessing", "record", "report", "trainer",
+    "objective", "plots", "preprocessing", "record", "report", "timeseries", "trainer",
     "_kernels", "_predict", "_validation",
 })
 
@@ -51,7 +52,7 @@ __all__ = [
     "Objective", "hidden_size_rule", "minmax_scaler", "pca", "standard_scaler",
     "TrainingRecord", "Trainer", "train", "__version__",
     "BPRegressor", "BPClassifier", "save", "load", "ModelFileError",
-    "dataset_names", "load_dataset",
+    "dataset_names", "load_dataset", "BPForecaster", "narnet", "narxnet", "timedelaynet",
 ]
 
 
@@ -101,4 +102,5 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .objective import Objective
     from .preprocessing import hidden_size_rule, minmax_scaler, pca, standard_scaler
     from .record import TrainingRecord
+    from .timeseries import BPForecaster, narnet, narxnet, timedelaynet
     from .trainer import Trainer, train

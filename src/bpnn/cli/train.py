@@ -187,6 +187,9 @@ def _load_training_table(args):
     features = parse_columns(args.features) if args.features else None
     check_columns(df, target, source)
     task, why = _detect_task(df[target], args.task, ds if not args.target else None)
+    if task == "timeseries":
+        raise UsageError(f"{source} is a time series: train it in Python with "
+                         "bpnn.BPForecaster (see docs/timeseries.md)")
     X, Y = select_columns(df, target, features, missing=args.missing or "error",
                           source=source, numeric_target=task == "regression")
     return X, Y, ds, task, why, source

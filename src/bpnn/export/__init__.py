@@ -77,6 +77,12 @@ def _layer(W, b, act):
 def describe(model) -> ModelDescription:
     """The flat description of a fitted BPRegressor or BPClassifier."""
     from sklearn.utils.validation import check_is_fitted
+    if type(model).__name__ == "BPForecaster":
+        raise ValueError(
+            "cannot export a BPForecaster: the exports compute one static map from a row of "
+            "inputs, but a forecaster reads lagged values of its series (delays "
+            f"{getattr(model, 'feedback_delays_', model.feedback_delays)!r} of y) and feeds "
+            "its outputs back; forecast with bpnn.load(...).predict(steps) instead")
     check_is_fitted(model, "network_")
     im, net = model.input_map_, model.network_
     names = getattr(model, "feature_names_in_", None)
