@@ -170,7 +170,7 @@ def _forecaster_state(est):
     params = {k: tuple(v) if isinstance(v, range) else v
               for k, v in est.get_params(deep=False).items()}
     man["hyper_parameters"] = {k: _enc(v) for k, v in params.items()}
-    names = lambda v: None if v is None else [str(n) for n in v]
+    names = lambda v: None if v is None else [str(n) for n in v]   # noqa: E731
     man["forecaster"] = {
         "feedback_delays": list(est.feedback_delays_), "input_delays": list(est.input_delays_),
         "max_delay": int(est.max_delay_), "target_names": names(est.target_names_),

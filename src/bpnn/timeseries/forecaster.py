@@ -237,7 +237,7 @@ class BPForecaster(BaseEstimator):
         tr, va, te = split
         net = Network([Z.shape[1], *self._hidden, T.shape[1]], self._activations(),
                       init=self.init, seed=init_seed)
-        part = lambda idx: (Z[idx], T[idx]) if len(idx) else None
+        part = lambda idx: (Z[idx], T[idx]) if len(idx) else None    # noqa: E731
         rec = train(net, Z[tr], T[tr], algorithm=alg, loss=self.loss, epochs=epochs,
                     goal=self.goal, min_grad=self.min_grad, max_fail=self.max_fail,
                     time=math.inf if self.time_limit is None else self.time_limit,
@@ -301,7 +301,7 @@ class BPForecaster(BaseEstimator):
         params = algorithm_params or (dict(self.algorithm_params or {})
                                       if alg_name == self.algorithm else {})
         alg = get_algorithm(alg_name, **params)
-        mk = lambda s: None if not len(s) else ClosedLoopObjective(
+        mk = lambda s: None if not len(s) else ClosedLoopObjective(  # noqa: E731
             self.network_, self.loss, ys, xs, s, H, self.feedback_delays_, self.input_delays_,
             l2=0.0)
         obj = mk(parts[0])
