@@ -414,3 +414,58 @@ def test_forecast_without_the_needed_exogenous_values():
         n.predict(3, X=u[:3])
     with pytest.raises(ValueError, match=r"last_window has 1 rows; the delays need the last 2"):
         n.predict(3, last_window=y[:1])
+
+
+# -- shipped series -----------------------------------------------------------------------------
+def test_shipped_series():
+    sun = bpnn.load_dataset("sunspots")
+    years = sun.frame["year"].to_numpy()
+    np.testing.assert_array_equal(years, np.arange(1700, 2009))
+    assert sun.time == "year" and sun.target == ["sunspots"] and sun.features == []
+    s = sun.frame.set_index("year")["sunspots"]
+    assert (s.loc[1700], s.loc[1920], s.loc[1979], s.loc[2008]) == (5.0, 37.6, 155.4, 2.9)
+    plant = bpnn.load_dataset("narendra_plant")
+    f = plant.frame
+    assert plant.time == "t" and plant.features == ["u"] and len(f) == 1000
+    u, y = f["u"].to_numpy(), f["y"].to_numpy()
+    np.testing.assert_allclose(y[1:], y[:-1] / (1 + y[:-1] ** 2) + u[:-1] ** 3, atol=1e-7)
+    assert y[0] == 0 and -1 <= u.min() and u.max() <= 1
+
+
+# -- diagnostics --------------------------------------------------------------------------------
+def test_error_autocorrelation_by_hand_and_on_known_processes():
+    from bpnn.timeseries import error_autocorrelation, input_error_crosscorrelation
+    e = np.array([1.0, -2.0, 0.5, 3.0, -1.0])
+    lags, r, band = error_autocorrelation(e, max_lag=2)
+    c = e - e.mean()
+    want1 = (c[:-1] @ c[1:]) / (c @ c)                 # the biased estimate at lag 1
+    assert lags.tolist() == [-2, -1, 0, 1, 2]
+    assert r[2] == pytest.approx(1.0) and r[3] == pytest.approx(want1) == r[1]
+    assert band == pytest.approx(1.96 / np.sqrt(5))
+    rng = np.random.default_rng(0)
+    white = rng.normal(size=4000)
+    _, r, band = error_autocorrelation(white, 20)
+    assert np.mean(np.abs(np.delete(r, 20)) < band) > 0.9
+    ar = np.zeros(4000)
+    for t in range(1, 4000):
+        ar[t] = 0.8 * ar[t - 1] + white[t]
+    assert error_autocorrelation(ar, 3)[1][4] == pytest.approx(0.8, abs=0.03)
+    # e(t) = x(t - 2): x(t) explains e(t + 2)
+    x = rng.normal(size=500)
+    e = np.r_[np.nan, np.nan, x[:-2]]
+    lags, r, _ = input_error_crosscorrelation(x, e, 5)
+    assert lags[np.argmax(r)] == 2 and r.max() == pytest.approx(1.0, abs=0.02)
+    with pytest.raises(ValueError, match="max_lag must be an integer >= 0, got -1"):
+        error_autocorrelation(white, -1)
+
+
+def test_response_table_labels_the_split():
+    from bpnn.timeseries import response
+    y = _sun()
+    m = narnet(hidden=3, epochs=3, random_state=0, warn=False).fit(y)
+    r = response(m, y)
+    assert list(r.columns) == ["target", "output", "error", "split"]
+    assert r["split"].iloc[:2].tolist() == ["initial", "initial"]
+    assert (r["split"].iloc[m.record_.test_idx] == "test").all()
+    assert set(r["split"]) == {"initial", "train", "val", "test"}
+    np.testing.assert_allclose(r["error"], r["target"] - r["output"])

@@ -5,25 +5,31 @@ timedelaynet) with open-loop training and closed-loop forecasting.
 * :mod:`.closed_loop` — closed-loop runs and :class:`ClosedLoopObjective`, whose gradient
   is back-propagated through time (an :class:`~bpnn.objective.Objective` for the same
   trainer and algorithms);
+* :mod:`.diagnostics` — error autocorrelation, input-error cross-correlation, response
+  table (the numbers behind MATLAB's ploterrcorr, plotinerrcorr, plotresponse);
 * :mod:`.forecaster` — :class:`BPForecaster` and the constructors :func:`narnet`,
   :func:`narxnet`, :func:`timedelaynet`.
 
 Design choices and departures from MATLAB are in docs/timeseries.md.
 """
 from .closed_loop import ClosedLoopObjective, simulate
+from .diagnostics import error_autocorrelation, input_error_crosscorrelation, response
 from .forecaster import BPForecaster, narnet, narxnet, timedelaynet
 from .lags import as_series, check_time_index, lag_matrix, lag_names, parse_delays
 
 __all__ = [
-           "BPForecaster",
-           "ClosedLoopObjective",
-           "as_series",
-           "check_time_index",
-           "lag_matrix",
-           "lag_names",
-           "narnet",
-           "narxnet",
-           "parse_delays",
-           "simulate",
-           "timedelaynet",
+    "BPForecaster",
+    "ClosedLoopObjective",
+    "as_series",
+    "check_time_index",
+    "error_autocorrelation",
+    "input_error_crosscorrelation",
+    "lag_matrix",
+    "lag_names",
+    "narnet",
+    "narxnet",
+    "parse_delays",
+    "response",
+    "simulate",
+    "timedelaynet",
 ]
