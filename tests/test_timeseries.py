@@ -469,3 +469,46 @@ def test_response_table_labels_the_split():
     assert (r["split"].iloc[m.record_.test_idx] == "test").all()
     assert set(r["split"]) == {"initial", "train", "val", "test"}
     np.testing.assert_allclose(r["error"], r["target"] - r["output"])
+
+
+# -- estimator conventions ----------------------------------------------------------------------
+def test_clone_params_and_several_series():
+    from sklearn.base import clone
+    m = narxnet(input_delays=range(3), feedback_delays="1:2", hidden=3, epochs=3,
+                random_state=0, warn=False)
+    c = clone(m)
+    assert c.get_params() == m.get_params() and not hasattr(c, "network_")
+    u, y = _plant(80)
+    Y = pd.DataFrame({"a": y, "b": 2 * y + 1})
+    X = pd.DataFrame({"u": u, "v": u ** 2})
+    c.fit(Y, X)
+    assert c.network_.n_inputs == 2 * 3 + 2 * 2 and c.network_.n_outputs == 2
+    f = c.predict(3, X=X.iloc[:3])
+    assert isinstance(f, pd.DataFrame) and list(f.columns) == ["a", "b"]
+    assert c.input_names()[:2] == ["u(t)", "v(t)"]
+    with pytest.raises(ValueError, match=r"y has 1 series, the model was fitted on 2"):
+        c.predict_open_loop(y, X)
+
+
+def test_restarts_keep_the_best_validation_loss():
+    y = _sun()
+    kw = {"hidden": 3, "epochs": 5, "warn": False, "random_state": 0}
+    # the same split seed and first initialisation, then two more initialisations
+    best = narnet(n_restarts=3, **kw).fit(y).record_.best_val_loss
+    first = narnet(**kw).fit(y).record_.best_val_loss
+    assert best <= first
+
+
+def test_fine_tuning_refusals():
+    u, y = _plant(60)
+    t = timedelaynet(hidden=2, epochs=2, random_state=0, warn=False).fit(y, u)
+    with pytest.raises(ValueError, match="closed-loop training needs feedback delays"):
+        t.fine_tune_closed_loop(y, u, horizon=3)
+    n = narnet(hidden=2, epochs=2, random_state=0, warn=False).fit(y)
+    with pytest.raises(ValueError, match=r"no closed-loop window of horizon=50"):
+        n.fine_tune_closed_loop(y, horizon=50)
+    with pytest.raises(ValueError, match=r"needs the series given to fit \(60 rows\)"):
+        n.fine_tune_closed_loop(y[:50], horizon=3)
+    with pytest.raises(ValueError, match="mae.*not a sum of squares"):
+        narnet(hidden=2, epochs=2, loss="mae", algorithm="scg", random_state=0,
+               warn=False).fit(y).fine_tune_closed_loop(y, horizon=3, algorithm="lm")
