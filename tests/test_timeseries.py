@@ -512,3 +512,27 @@ def test_fine_tuning_refusals():
     with pytest.raises(ValueError, match="mae.*not a sum of squares"):
         narnet(hidden=2, epochs=2, loss="mae", algorithm="scg", random_state=0,
                warn=False).fit(y).fine_tune_closed_loop(y, horizon=3, algorithm="lm")
+
+
+def test_training_defaults_reach_both_runs(tmp_path):
+    from bpnn.trainer import training_defaults
+    seen = []
+    u, y = _plant(80)
+    m = narxnet(hidden=2, epochs=3, closed_loop_horizon=3, closed_loop_epochs=2,
+                random_state=0, warn=False)
+    with training_defaults(callbacks=[lambda e, rec, net: seen.append(rec.algorithm)]):
+        m.fit(y, u)
+    assert seen.count("lm") == m.record_.epochs + m.closed_loop_record_.epochs
+    with training_defaults(checkpoint=tmp_path / "c.ckpt"), \
+            pytest.raises(ValueError, match="a checkpoint covers one training run"):
+        m.fit(y, u)
+
+
+def test_time_columns_are_checked_too():
+    from bpnn.timeseries import check_time_index
+    check_time_index(pd.Series([1990, 1991, 1992]), "year")
+    with pytest.raises(ValueError, match=r"year's time index repeats the time 1991 \(row 2\)"):
+        check_time_index(pd.Series([1990, 1991, 1991]), "year")
+    dates = pd.to_datetime(pd.Series(["2020-01-02", "2020-01-01"]))
+    with pytest.raises(ValueError, match=r"date's time index is not sorted: 2020-01-01"):
+        check_time_index(dates, "date")

@@ -310,7 +310,7 @@ class BPForecaster(BaseEstimator):
         trainer = Trainer(alg, epochs=n_ep, goal=self.goal,
                           time=math.inf if self.time_limit is None else self.time_limit,
                           min_grad=self.min_grad, max_fail=self.max_fail, shuffle=self.shuffle,
-                          progress=bool(self.verbose))
+                          progress=bool(self.verbose), callbacks=_default_callbacks())
         rec = TrainingRecord(algorithm=alg.name, loss_name=obj.loss.name)
         rec.train_idx, rec.val_idx, rec.test_idx = (p if len(p) else None for p in parts)
         rng = np.random.default_rng(self.split_seed_)
@@ -478,6 +478,20 @@ class BPForecaster(BaseEstimator):
         check_is_fitted(self, "network_")
         return lag_names(self.target_names_, self.exog_names_, self.feedback_delays_,
                          self.input_delays_)
+
+
+def _default_callbacks():
+    """The callbacks of an enclosing :func:`bpnn.trainer.training_defaults` block (the CLI
+    and the app stream progress through it), for the closed-loop run that does not go
+    through :func:`bpnn.train`; a checkpoint there covers the open-loop run only."""
+    from ..trainer import _DEFAULTS
+    box = _DEFAULTS.get()
+    if box is None:
+        return []
+    if box["checkpoint"] or box["resume"]:
+        raise ValueError("a checkpoint covers one training run: checkpoint the open-loop fit "
+                         "(closed_loop_horizon=None), then fine-tune without checkpointing")
+    return list(box["callbacks"])
 
 
 def _window_starts(rows, D, H):

@@ -158,9 +158,11 @@ def _check_numeric_column(col, what):
 
 
 def check_time_index(index, name="y"):
-    """Refuse a pandas index of times (dates or numbers) that is unsorted or repeats a time;
-    a default RangeIndex, or any other index, passes."""
+    """Refuse times (a pandas index, Series or array of dates or numbers) that are unsorted
+    or repeat a time; a default RangeIndex, or an index of labels, passes."""
     import pandas as pd
+    if not isinstance(index, pd.Index):
+        index = pd.Index(index.to_numpy() if hasattr(index, "to_numpy") else np.asarray(index))
     if isinstance(index, pd.RangeIndex) or not (
             isinstance(index, pd.DatetimeIndex) or index.dtype.kind in "iuf"):
         return
