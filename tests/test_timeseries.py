@@ -536,3 +536,31 @@ def test_time_columns_are_checked_too():
     dates = pd.to_datetime(pd.Series(["2020-01-02", "2020-01-01"]))
     with pytest.raises(ValueError, match=r"date's time index is not sorted: 2020-01-01"):
         check_time_index(dates, "date")
+
+
+def test_inconsistent_forecaster_files_are_model_file_errors(tmp_path):
+    import json
+    import zipfile
+    m = narnet(hidden=2, epochs=2, random_state=0, warn=False).fit(_sun())
+    good = bpnn.save(m, tmp_path / "m.bpnn")
+    with zipfile.ZipFile(good) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    man = json.loads(members["manifest.json"])
+
+    def write(change):
+        bad = json.loads(json.dumps(man))
+        change(bad["forecaster"])
+        p = tmp_path / "bad.bpnn"
+        with zipfile.ZipFile(p, "w") as z:
+            for n, data in members.items():
+                z.writestr(n, json.dumps(bad) if n == "manifest.json" else data)
+        return p
+
+    cases = [(lambda f: f.update(max_delay=5), "max_delay 5 does not match"),
+             (lambda f: f.update(feedback_delays=[1, 2, 3], max_delay=3),
+              "the network maps 2 -> 1"),
+             (lambda f: f.update(feedback_delays=[0, 1]), "feedback_delays must be integers"),
+             (lambda f: f.pop("y_map"), "inconsistent model file: KeyError")]
+    for change, match in cases:
+        with pytest.raises(bpnn.ModelFileError, match=match):
+            bpnn.load(write(change))

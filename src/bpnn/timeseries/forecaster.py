@@ -349,7 +349,7 @@ class BPForecaster(BaseEstimator):
                              f"{self.n_exog_} ({self.exog_names_})")
         return Xa
 
-    def _rows_out(self, P, like, index=None):
+    def _rows_out(self, P, index=None):
         """Predictions (n, n_y) in the fitted series' shape and type."""
         if not getattr(self, "_pandas", False):
             return P[:, 0] if self._y_1d else P
@@ -408,7 +408,7 @@ class BPForecaster(BaseEstimator):
             info = _index_info(last_window.index) if hasattr(last_window, "index") \
                 else self.index_info_
             index = _future_index(info, steps, self.n_series_)
-        return self._rows_out(P, None, index)
+        return self._rows_out(P, index)
 
     def _window(self, given, stored, name, width, need, D):
         """The last D rows before a forecast (rows older than ``need`` are never read: a
@@ -462,7 +462,7 @@ class BPForecaster(BaseEstimator):
             np.empty((0, self.n_targets_))
         out = np.full((n, self.n_targets_), np.nan)
         out[D - 1 if early else D:] = P
-        return self._rows_out(out, y, getattr(y, "index", None))
+        return self._rows_out(out, getattr(y, "index", None))
 
     # -- introspection ------------------------------------------------------------------------
     @property
