@@ -564,3 +564,19 @@ def test_inconsistent_forecaster_files_are_model_file_errors(tmp_path):
     for change, match in cases:
         with pytest.raises(bpnn.ModelFileError, match=match):
             bpnn.load(write(change))
+
+
+def test_cli_refuses_a_forecaster_where_it_takes_rows(tmp_path, capsys):
+    from bpnn.cli import main
+    m = narnet(hidden=2, epochs=2, random_state=0, warn=False).fit(_sun())
+    model = bpnn.save(m, tmp_path / "f.bpnn")
+    data = tmp_path / "s.csv"
+    bpnn.load_dataset("sunspots").frame.to_csv(data, index=False)
+    for argv in (["predict", str(model), str(data)],
+                 ["export", str(model), "--format", "python", "-o", str(tmp_path / "f.py")]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "is a time-series model (BPForecaster)" in err and err.count("\n") == 1
+    assert main(["train", "sunspots"]) == 2
+    assert "is a time series" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.bpnn", "s.csv"]

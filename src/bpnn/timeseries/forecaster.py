@@ -380,7 +380,9 @@ class BPForecaster(BaseEstimator):
         """
         check_is_fitted(self, "network_")
         if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-            raise ValueError(f"steps must be a positive integer, got {steps!r}")
+            shown = repr(steps) if isinstance(steps, numbers.Number) else \
+                type(steps).__name__
+            raise ValueError(f"steps must be a positive integer, got {shown}")
         steps, D = int(steps), self.max_delay_
         fb, ind = self.feedback_delays_, self.input_delays_
         hist = self._window(last_window, self.last_y_, "last_window", self.n_targets_,
