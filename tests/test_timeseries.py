@@ -580,3 +580,25 @@ def test_cli_refuses_a_forecaster_where_it_takes_rows(tmp_path, capsys):
     assert main(["train", "sunspots"]) == 2
     assert "is a time series" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.bpnn", "s.csv"]
+
+
+def test_rolling_forecasts_match_predict_and_open_loop():
+    from bpnn.timeseries import horizon_errors, rolling_forecasts
+    u, y = _plant(120)
+    m = narxnet(input_delays=(0, 1), feedback_delays=(1, 2), hidden=3, epochs=10,
+                random_state=0, warn=False).fit(y, u)
+    origins, fc, truth = rolling_forecasts(m, y, u, horizon=4, start=100)
+    assert origins.tolist() == list(range(100, 117)) and fc.shape == (17, 4, 1)
+    for b in (0, 9, 16):
+        s = origins[b]
+        want = m.predict(4, X=u[s:s + 4], last_window=y[:s], last_window_X=u[:s])
+        np.testing.assert_allclose(fc[b, :, 0], want, rtol=1e-12)
+        np.testing.assert_array_equal(truth[b, :, 0], y[s:s + 4])
+    # horizon 1 is the one-step (open-loop) prediction
+    one = m.predict_open_loop(y, u)
+    np.testing.assert_allclose(fc[:, 0, 0], one[100:117], rtol=1e-12)
+    err = horizon_errors(m, y, u, horizon=4, start=100)
+    assert err.shape == (4,)
+    assert err[0] == pytest.approx(np.sqrt(np.mean((one[100:117] - y[100:117]) ** 2)))
+    with pytest.raises(ValueError, match="no origin for 4-step forecasts"):
+        rolling_forecasts(m, y, u, horizon=4, start=118)

@@ -13,7 +13,8 @@ timedelaynet) with open-loop training and closed-loop forecasting.
 Design choices and departures from MATLAB are in docs/timeseries.md.
 """
 from .closed_loop import ClosedLoopObjective, simulate
-from .diagnostics import error_autocorrelation, input_error_crosscorrelation, response
+from .diagnostics import (error_autocorrelation, horizon_errors, input_error_crosscorrelation,
+                          response, rolling_forecasts)
 from .forecaster import BPForecaster, narnet, narxnet, timedelaynet
 from .lags import as_series, check_time_index, lag_matrix, lag_names, parse_delays
 
@@ -23,6 +24,7 @@ __all__ = [
     "as_series",
     "check_time_index",
     "error_autocorrelation",
+    "horizon_errors",
     "input_error_crosscorrelation",
     "lag_matrix",
     "lag_names",
@@ -30,6 +32,7 @@ __all__ = [
     "narxnet",
     "parse_delays",
     "response",
+    "rolling_forecasts",
     "simulate",
     "timedelaynet",
 ]

@@ -9,12 +9,16 @@ plotresponse), as plain arrays for the report and the plots.
   that the input could explain.
 * :func:`response` — target, output, error and split (initial / train / val / test) for
   every time step of a series, for the response plot.
+* :func:`rolling_forecasts` and :func:`horizon_errors` — closed-loop forecasts of H steps
+  from every origin of a stretch of the series (true values up to the origin), and their
+  root-mean-square error at each horizon 1..H: multi-step error against horizon.
 """
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["error_autocorrelation", "input_error_crosscorrelation", "response"]
+__all__ = ["error_autocorrelation", "horizon_errors", "input_error_crosscorrelation",
+           "response", "rolling_forecasts"]
 
 
 def _finite_1d(a, name):
@@ -88,3 +92,40 @@ def response(model, y, X=None):
         cols[f"error{tag}"] = Y[:, j] - P[:, j]
     cols["split"] = split
     return pd.DataFrame(cols, index=index)
+
+
+def rolling_forecasts(model, y, X=None, horizon=10, start=None):
+    """Closed-loop forecasts of ``horizon`` steps from every origin s with
+    ``start <= s <= T - horizon`` (default start: the model's max delay), each from the
+    true values before s (and X over the whole window), all run side by side.
+
+    Returns ``(origins, forecasts, truth)``: positions s (B,), forecasts and the true
+    values (B, horizon, n_targets) in the series' units; forecasts[b, h] predicts
+    position origins[b] + h.
+    """
+    from ..estimators import _check_number
+    from .closed_loop import simulate, windows
+    H = _check_number("horizon", horizon, low=1, integer=True)
+    Y, Xa = model._check_like_fit(y, X)
+    D, T = model.max_delay_, Y.shape[0]
+    s0 = D if start is None else max(D, _check_number("start", start, low=0, integer=True))
+    if s0 > T - H:
+        raise ValueError(f"no origin for {H}-step forecasts: the series has {T} rows, the "
+                         f"first origin is {s0}")
+    origins = np.arange(s0, T - H + 1)
+    ys, xs = model._scaled(Y, Xa)
+    hist, x_seq, _ = windows(ys, xs, origins, H, model.feedback_delays_,
+                             model.input_delays_)
+    out = simulate(model.network_, hist, x_seq, H, model.feedback_delays_,
+                   model.input_delays_)
+    B, n_y = out.shape[0], out.shape[2]
+    fc = model.y_map_.inverse_transform(out.reshape(-1, n_y)).reshape(B, H, n_y)
+    truth = np.stack([Y[s:s + H] for s in origins])
+    return origins, fc, truth
+
+
+def horizon_errors(model, y, X=None, horizon=10, start=None):
+    """Root-mean-square error of :func:`rolling_forecasts` at each horizon: an array
+    (horizon,), element h-1 over every origin and target series."""
+    _, fc, truth = rolling_forecasts(model, y, X, horizon, start)
+    return np.sqrt(np.mean((fc - truth) ** 2, axis=(0, 2)))
