@@ -25,6 +25,7 @@ of different inputs comparable; raw units would make them depend on each column'
 PCA, a linear map, is folded into the first layer (``W1 @ components``), which gives an
 equivalent network whose inputs are the scaled columns, and the methods run on that.
 ``inputs="network"`` reports the network's own inputs instead (the components after PCA).
+For an ensemble (``networks_``) they are averaged over its networks.
 
 Nothing here trains: every function reads a fitted model and data. Definitions, references
 and caveats: docs/inspection.md.
