@@ -336,7 +336,6 @@ def importance(model, X=None, y=None, *, method="permutation", output=None, delt
     olden). Sorted by ``importance``, largest first. ``df.attrs`` records the method, the
     output explained and the method's settings.
     """
-    import pandas as pd
     _check_choice("method", method, METHODS)
     _check_choice("inputs", inputs, ("columns", "network"))
     view = _View(model, input_map, target_map, feature_names)
@@ -358,7 +357,7 @@ def importance(model, X=None, y=None, *, method="permutation", output=None, delt
     frame.index.name = "input"
     frame = frame.sort_values("importance", ascending=False, kind="stable")
     frame.attrs.update(attrs)
-    return frame if isinstance(frame, pd.DataFrame) else pd.DataFrame(frame)
+    return frame
 
 
 def _targets(view, y, n):
