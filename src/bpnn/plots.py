@@ -352,7 +352,7 @@ def plot_partial_dependence(profiles: dict, X=None, feature_names=None, ylabel="
         ax.yaxis.set_tick_params(labelleft=True)
         ax.tick_params(labelsize=8)
         ax.grid(True, alpha=0.25)
-        if frame.shape[1] > 1:
+        if frame.shape[1] > 1 and ax is axes[0]:     # one legend: the outputs are the same
             ax.legend(fontsize=7)
     for ax in axes[len(names):]:
         ax.set_visible(False)
