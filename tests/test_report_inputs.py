@@ -1,4 +1,5 @@
 """The report's "Inputs" section: importance bars and partial-dependence profiles."""
+import dataclasses
 import os
 import re
 import shutil
@@ -50,7 +51,23 @@ def test_inputs_summary_ranks_and_signs(fitted):
     assert np.all(np.diff(pa) > 0)                     # rises with a, about 4 per unit
     slope = np.polyfit(inputs.partial_dependence["a"].index, pa, 1)[0]
     assert slope == pytest.approx(4, rel=0.15)
-    assert inputs.n_rows == 300 and inputs.notes == []
+    # the default preset refits on every row: no held-out rows, and the section says so
+    assert inputs.n_rows == 300
+    assert inputs.notes == ["computed on all rows, the training rows included (fewer than 50 "
+                            "held-out rows)"]
+
+
+def test_held_out_rows_are_used_when_there_are_enough(fitted):
+    model, data = fitted
+    split = dataclasses.replace(data, splits={"train": np.arange(200),
+                                              "test": np.arange(200, 300)})
+    inputs = inputs_from_model(model, split)
+    assert inputs.n_rows == 100 and "100 held-out" in inputs.notes[0]
+    np.testing.assert_array_equal(inputs.X, data.X[200:])
+    small = dataclasses.replace(data, splits={"train": np.arange(280),
+                                              "test": np.arange(280, 300)})
+    assert inputs_from_model(model, small).n_rows == 300
+    assert inputs_from_model(model, small, min_held_out=20).n_rows == 20
 
 
 def test_limits_leave_notes(fitted):

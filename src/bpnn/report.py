@@ -157,11 +157,13 @@ INPUT_FIGURES = ("importance", "partial_dependence")
 
 
 def inputs_from_model(model, data: ReportData, max_rows=1000, max_inputs=100, n_profiles=6,
-                      n_repeats=5, seed=0) -> InputsSummary | None:
+                      n_repeats=5, seed=0, min_held_out=50) -> InputsSummary | None:
     """Importance of every input (permutation, MIV, Olden, and Garson for one hidden layer)
     and the partial dependence of the ``n_profiles`` most important, on the report's data.
 
-    At most ``max_rows`` rows are used (a random subset beyond); with more than
+    When the data's splits hold at least ``min_held_out`` validation and test rows, only
+    those rows are used (the network did not train on them); at most ``max_rows`` rows are
+    used (a random subset beyond); with more than
     ``max_inputs`` inputs only the connection-weight methods run (the others cost a
     prediction per input and repeat). None when ``data`` has no inputs.
     """
@@ -171,10 +173,19 @@ def inputs_from_model(model, data: ReportData, max_rows=1000, max_inputs=100, n_
     X = np.asarray(data.X, dtype=float)
     y = data.y_true
     notes = []
+    parts = data.parts()
+    held = np.concatenate([parts[k] for k in ("validation", "test") if k in parts] or
+                          [np.empty(0, dtype=np.int64)])
+    if len(held) >= min_held_out:       # rows the network did not train on
+        X, y = X[np.sort(held)], y[np.sort(held)]
+        notes.append(f"computed on the {len(held)} held-out (validation and test) rows")
+    elif "train" in parts:
+        notes.append(f"computed on all rows, the training rows included (fewer than "
+                     f"{min_held_out} held-out rows)")
     if len(X) > max_rows:
         rows = np.sort(np.random.default_rng(seed).choice(len(X), max_rows, replace=False))
+        notes.append(f"computed on {max_rows} rows drawn at random from {len(X)}")
         X, y = X[rows], y[rows]
-        notes.append(f"computed on {max_rows} rows drawn at random from {len(data.X)}")
     if data.task == "regression" and y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     names = list(data.feature_names)
