@@ -159,16 +159,17 @@ def cmd_evaluate(args):
 
 # -- report / export --------------------------------------------------------------------------
 def cmd_report(args):
-    from ..report import write_report
+    from ..report import inputs_from_model, write_report
     _check_output(args.output, "report")
     model = _load_model(args.model)
     rec = getattr(model, "record_", None)
     data, source = _evaluation_data(args, model, rec) if args.data is not None else (None, None)
     settings = {"data": source, **_model_settings(model)}
     settings = {k: v for k, v in settings.items() if v is not None}
+    inputs = inputs_from_model(model, data) if data is not None and args.inputs else None
     write_report(args.output, rec, model.network_, data, settings,
                  title=args.title or f"bpnn training report: {Path(args.model).name}",
-                 plots_dir=args.plots)
+                 plots_dir=args.plots, inputs=inputs)
     if not args.quiet:
         _console().print(f"report written to {args.output}" +
                          ("" if data is not None else " (give DATA for the regression or "
@@ -226,6 +227,9 @@ def add_parsers(sub, common):
     r.add_argument("--missing", choices=("error", "drop", "mean", "median"))
     r.add_argument("--sheet")
     r.add_argument("--title")
+    r.add_argument("--no-inputs", dest="inputs", action="store_false",
+                   help="leave out the Inputs section (input importance and partial "
+                   "dependence, computed on DATA)")
     r.set_defaults(func=cmd_report)
     x = sub.add_parser("export", parents=[common], help="export a model as Python, C or ONNX")
     x.add_argument("model", metavar="MODEL")

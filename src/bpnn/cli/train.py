@@ -374,11 +374,13 @@ def _checkpointing(args, model):
 
 
 def _write_training_outputs(args, model, rec, data, settings, console):
-    from ..report import build_figures, write_plots, write_report
+    from ..report import build_figures, inputs_from_model, write_plots, write_report
+    inputs = inputs_from_model(model, data) if args.report or args.plots else None
     if args.report:
-        write_report(args.report, rec, model.network_, data, settings, plots_dir=args.plots)
+        write_report(args.report, rec, model.network_, data, settings, plots_dir=args.plots,
+                     inputs=inputs)
     elif args.plots:
-        write_plots(args.plots, build_figures(rec, model.network_, data))
+        write_plots(args.plots, build_figures(rec, model.network_, data, inputs))
     if args.output:
         from ..io import save
         save(model, args.output)
