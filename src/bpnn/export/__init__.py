@@ -78,6 +78,11 @@ def describe(model) -> ModelDescription:
     """The flat description of a fitted BPRegressor or BPClassifier."""
     from sklearn.utils.validation import check_is_fitted
     check_is_fitted(model, "network_")
+    members = len(getattr(model, "networks_", None) or [model.network_])
+    if members > 1:
+        raise ValueError(f"cannot export an ensemble of {members} networks "
+                         f"(n_ensemble={members}): the python, c and onnx exports hold one "
+                         "network; fit with n_ensemble=1 to export")
     im, net = model.input_map_, model.network_
     names = getattr(model, "feature_names_in_", None)
     d = ModelDescription(
