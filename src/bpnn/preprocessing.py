@@ -8,8 +8,13 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:   # for linters and type checkers; at run time see __getattr__ below
+    from sklearn.decomposition import PCA
+    from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 __all__ = ["minmax_scaler", "standard_scaler", "pca", "hidden_size_rule",
            "MinMaxScaler", "StandardScaler", "PCA", "InputPreprocessor", "TargetScaler",
@@ -44,7 +49,8 @@ def minmax_scaler(feature_range=(0.0, 1.0)) -> "MinMaxScaler":
     """
     lo, hi = feature_range
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise ValueError(f"feature_range must be (low, high) with low < high, got {feature_range!r}")
+        raise ValueError("feature_range must be (low, high) with low < high, "
+                         f"got {feature_range!r}")
     from sklearn.preprocessing import MinMaxScaler
     return MinMaxScaler(feature_range=(lo, hi))
 
