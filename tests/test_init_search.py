@@ -49,14 +49,14 @@ def test_search_lowers_the_initial_loss_on_average(method):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_search_is_reproducible_and_leaves_global_random_state_alone(method):
-    state = np.random.get_state()[1].copy()
+    state = np.random.get_state()[1].copy()   # noqa: NPY002 - the global state, checked
     out = []
     for _ in range(2):
         net, obj = _objective(0)
         out.append(search_initial_weights(obj, net.params.copy(), method, budget=60,
                                           population=10, rng=np.random.default_rng(5)))
     np.testing.assert_array_equal(out[0], out[1])
-    np.testing.assert_array_equal(np.random.get_state()[1], state)
+    np.testing.assert_array_equal(np.random.get_state()[1], state)   # noqa: NPY002
 
 
 def test_search_argument_errors():
