@@ -233,3 +233,24 @@ def test_lean_cross_entropy_matches_the_reference_form(dtype, weighted):
     assert np.isfinite(value) and value == pytest.approx(ref_value, rel=tol)
     assert delta is buf
     np.testing.assert_allclose(delta, ref_delta, rtol=tol, atol=tol * 1e-2)
+
+
+def test_identity_preprocessing_trains_on_the_callers_buffer(monkeypatch, rng):
+    """scaling='none' with nothing dropped: fit trains on the user's C-ordered float32 rows
+    themselves (no 20,000 x 784 copy per fit), never writes into them, and a Fortran-ordered
+    or float64 input is still converted once."""
+    from bpnn.preprocessing import InputPreprocessor
+    X = rng.random((60, 4), dtype=np.float32)
+    m = InputPreprocessor("none").fit(X)
+    assert m.transform(X, np.float32) is X
+    assert m.transform(X, np.float64) is not X
+    F = np.asfortranarray(X)
+    assert m.transform(F, np.float32).flags.c_contiguous
+    assert InputPreprocessor("minmax").fit(X).transform(X, np.float32) is not X
+    seen = _spy_rows(monkeypatch)
+    before = X.copy()
+    y = (X[:, 0] > 0.5).astype(int)
+    bpnn.BPClassifier(hidden=(3,), algorithm="sgd", algorithm_params={"batch_size": 16},
+                      epochs=2, division="none", scaling="none", l2=0.0, warn=False).fit(X, y)
+    assert seen and all(ptr == X.ctypes.data for ptr, _, _ in seen)
+    np.testing.assert_array_equal(X, before)
