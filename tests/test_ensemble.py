@@ -360,3 +360,56 @@ def test_cli_export_of_an_ensemble_refuses(saved_models, capsys):
                  "-o", str(d / "m.py")]) == 2
     assert "cannot export an ensemble of 2 networks" in capsys.readouterr().err
     assert not (d / "m.py").exists()
+
+
+# -- the report ----------------------------------------------------------------------------
+def test_report_data_and_section_for_an_ensemble(reg3, iris3):
+    from bpnn.report import build_figures, data_from_model, ensemble_spread, render_html
+    model, X = reg3
+    y = model.predict(X) + np.random.default_rng(0).normal(0, 0.1, len(X))
+    data = data_from_model(model, X, y, model.record_)
+    assert len(data.members) == 3
+    # members trained on different random splits: "train" = rows any member trained on
+    used = np.unique(np.concatenate([r.train_idx for r in model.records_]))
+    np.testing.assert_array_equal(data.splits["train"], used)
+    np.testing.assert_array_equal(data.splits["test"], np.setdiff1d(np.arange(len(X)), used))
+    spread, err = ensemble_spread(data)
+    np.testing.assert_allclose(spread, model.predict(X, return_std=True)[1], rtol=1e-10)
+    np.testing.assert_allclose(err, np.abs(y - model.predict(X)), rtol=1e-9)
+    assert "ensemble_spread" in build_figures(None, None, data)
+    page = render_html(model.record_, model.network_, data)
+    assert "<h2>Ensemble</h2>" in page and "member 3" in page
+    clf, Xi = iris3
+    cdata = data_from_model(clf, Xi, load_iris().target, clf.record_)
+    assert len(cdata.members) == 3 and "<h2>Ensemble</h2>" in render_html(data=cdata)
+
+
+def test_one_network_report_has_no_ensemble_section():
+    from bpnn.report import data_from_model, render_html
+    X, y = _data(60, 1)
+    model = BPRegressor(random_state=0, **FAST).fit(X, y)
+    data = data_from_model(model, X, y, model.record_)
+    assert data.members is None and "<h2>Ensemble</h2>" not in render_html(data=data)
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/usr/bin/chromium"),
+                    reason="chromium is not installed")
+def test_ensemble_report_renders_in_chromium(saved_models, tmp_path):
+    import subprocess
+    d = saved_models
+    page = tmp_path / "r.html"
+    assert main(["report", str(d / "m.bpnn"), str(d / "train.csv"), "-o", str(page),
+                 "--quiet"]) == 0
+    shot = tmp_path / "shot.png"
+    subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                    "--no-first-run", "--disable-background-networking",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}",
+                    "--window-size=1100,6000", "--hide-scrollbars", page.as_uri()],
+                   capture_output=True, timeout=120)
+    from matplotlib.image import imread
+    rgb = (imread(shot)[..., :3] * 255).round()
+    html = page.read_text()
+    assert "<h2>Ensemble</h2>" in html and "Ensemble spread" in html
+    # the spread histogram's bars are drawn in the training-set blue
+    blue = np.all(np.abs(rgb - [0x1F, 0x5F, 0xBF]) <= 6, axis=-1)
+    assert blue.sum() > 500

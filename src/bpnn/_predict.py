@@ -72,6 +72,10 @@ class RegressorPrediction(_PredictMixin):
             return shape(Y), shape(np.std(Ys, axis=0))
         return shape(Y)
 
+    def _member_predictions(self, X):
+        """Each member network's predictions, (n_samples, n_targets) each."""
+        return [self.target_map_.inverse_transform(o) for o in self._member_outputs(X)]
+
     def predict_interval(self, X, coverage=0.9):
         """Split-conformal prediction intervals: ``(lower, upper)``, each shaped as
         :meth:`predict`'s output, that hold a new row's target with probability at least
@@ -101,12 +105,18 @@ class ClassifierPrediction(_PredictMixin):
             get_activation(self._output_activation()).elementwise
         return 1 if single else len(self.classes_)     # softmax needs one unit per class
 
-    def predict_proba(self, X):
-        """Class probabilities (n_samples, n_classes); for multilabel, one per label."""
-        P = self._network_outputs(X)
+    def _probabilities(self, P):
         if self.target_type_ == "binary" and P.shape[1] == 1:
             return np.hstack([1.0 - P, P])
         return P
+
+    def predict_proba(self, X):
+        """Class probabilities (n_samples, n_classes); for multilabel, one per label."""
+        return self._probabilities(self._network_outputs(X))
+
+    def _member_predictions(self, X):
+        """Each member network's class probabilities, (n_samples, n_classes) each."""
+        return [self._probabilities(P) for P in self._member_outputs(X)]
 
     def predict(self, X):
         """Labels (n_samples,), or a 0/1 matrix (n_samples, n_labels) for multilabel."""

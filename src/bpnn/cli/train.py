@@ -283,6 +283,9 @@ def _held_out_note(model, data, held_idx):
     if held_idx is not None:
         what = (f"test: {_plural(len(held_idx), 'row')} held out by bpnn train (--holdout) "
                 "before fitting, never used for training or selection")
+    elif len(getattr(model, "records_", None) or ()) > 1 and n_test and not n_val:
+        what = (f"test: {_plural(n_test, 'row')} that no member of the ensemble trained on "
+                "(each member had its own random division)")
     elif n_val or n_test:
         what = ("validation/test: rows of the model's own division, held out from the "
                 "training rows")
@@ -339,7 +342,8 @@ def cmd_train(args):
         print()   # Rich leaves the last progress line open when the output is not a terminal
     rec = model.record_
     if held_idx is not None:
-        _rows_of_table(rec, fit_idx, held_idx)
+        for member in getattr(model, "records_", None) or [rec]:   # an ensemble's too
+            _rows_of_table(member, fit_idx, held_idx)
     data = data_from_model(model, X, y, rec, task)
     settings = {"task": task, "data": source, "targets": ", ".join(map(str, Y.columns)),
                 **_model_settings(model)}
