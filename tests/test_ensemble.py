@@ -110,10 +110,17 @@ def test_bad_n_ensemble(bad):
         BPRegressor(n_ensemble=bad, **FAST).fit(X, y)
 
 
-def test_partial_fit_refuses_an_ensemble():
-    X, y = _data(30, 0)
-    with pytest.raises(ValueError, match="n_ensemble=2 is for fit"):
-        BPRegressor(n_ensemble=2, **FAST).partial_fit(X, y)
+def test_partial_fit_trains_every_member():
+    X, y = _data(60, 0)
+    one = BPRegressor(random_state=4, **FAST).partial_fit(X, y).partial_fit(X, y)
+    two = BPRegressor(n_ensemble=2, random_state=4, **FAST).partial_fit(X, y)
+    before = [n.params.copy() for n in two.networks_]
+    two.partial_fit(X, y)
+    assert len(two.networks_) == len(two.records_) == 2
+    assert all(not np.array_equal(b, n.params) for b, n in zip(before, two.networks_))
+    # member 0 follows the one-network partial_fit exactly
+    np.testing.assert_array_equal(one.network_.params, two.networks_[0].params)
+    np.testing.assert_allclose(two.predict(X), np.mean(_member_predictions(two, X), axis=0))
 
 
 # -- the model file ------------------------------------------------------------------------

@@ -96,3 +96,23 @@ def test_unknown_init_is_an_error():
     X, y = load_iris(return_X_y=True)
     with pytest.raises(ValueError, match="unknown init 'gax'"):
         BPClassifier(init="gax", hidden=(3,), epochs=2).fit(X, y)
+
+
+def test_init_search_refuses_resume(tmp_path):
+    X, Y = _problem()
+    net = bpnn.Network([4, 6, 1], ["tansig", "purelin"], init="nguyen-widrow", seed=1)
+    ck = tmp_path / "ck.bpnn-ckpt"
+    bpnn.train(net, X, Y, algorithm="scg", loss="mse", epochs=3, checkpoint=ck,
+               checkpoint_every=1)
+    with pytest.raises(ValueError, match="init_search chooses a starting point"):
+        bpnn.train(net, X, Y, algorithm="scg", loss="mse", epochs=5, resume=ck,
+                   init_search="pso")
+
+
+def test_cli_train_with_global_init(tmp_path, capsys):
+    from bpnn.cli import main
+    assert main(["train", "iris", "--init", "pso", "--hidden", "4", "--epochs", "10",
+                 "--quiet", "-o", str(tmp_path / "m.bpnn")]) == 0
+    assert bpnn.load(tmp_path / "m.bpnn").init == "pso"
+    assert main(["train", "iris", "--init", "sa", "--quiet"]) == 2
+    assert "unknown init 'sa'" in capsys.readouterr().err

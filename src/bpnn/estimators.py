@@ -487,17 +487,16 @@ class _BPBase(BaseEstimator):
         n_out = self._n_net_outputs()
         hidden = self._hidden if self._hidden != "auto" else \
             (hidden_size_rule(Z.shape[1], n_out, 5),)
-        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        self.network_ = Network([Z.shape[1], *hidden, n_out], self._activations(len(hidden)),
-                                init=self.init, seed=seed, dtype=self.dtype_)
+        rs = check_random_state(self.random_state)
+        init = "nguyen-widrow" if self.init in GLOBAL_INITS else self.init   # no data to search
+        self.networks_ = [Network([Z.shape[1], *hidden, n_out], self._activations(len(hidden)),
+                                  init=init, seed=int(rs.randint(np.iinfo(np.int32).max)),
+                                  dtype=self.dtype_) for _ in range(self._n_ensemble)]
+        self.network_, self.records_, self.conformity_scores_ = self.networks_[0], [], None
         self.hidden_, self.hidden_search_, self._pf_calls = tuple(hidden), None, 0
-        self.networks_, self.records_, self.conformity_scores_ = [self.network_], [], None
 
     def _partial_fit(self, X, y, sample_weight, first_call_setup):
         self._check_params()
-        if self._n_ensemble != 1:
-            raise ValueError(f"partial_fit trains one network; n_ensemble={self.n_ensemble!r} "
-                             "is for fit")
         alg, params = self._partial_fit_algorithm()
         first = not hasattr(self, "network_")
         X, y = validate_data(self, X, y, multi_output=True, reset=first,
@@ -509,10 +508,12 @@ class _BPBase(BaseEstimator):
         sw = self._combine_weights(y, sw)
         self._pf_calls = getattr(self, "_pf_calls", 0) + 1   # a new shuffle every call
         self.algorithm_ = alg
-        self.record_ = train(self.network_, Z, T, algorithm=alg, loss=self._loss_name(),
-                             epochs=1, division=None, sample_weight=sw,
-                             l2=self._l2_candidates(False)[0],
-                             shuffle=self.shuffle, seed=self._pf_calls, **params)
+        self.records_ = [   # every member one epoch, each in its own order
+            train(net, Z, T, algorithm=alg, loss=self._loss_name(), epochs=1, division=None,
+                  sample_weight=sw, l2=self._l2_candidates(False)[0], shuffle=self.shuffle,
+                  seed=self._pf_calls if i == 0 else [self._pf_calls, i], **params)
+            for i, net in enumerate(self._members())]
+        self.record_ = self.records_[0]
         self.diagnosis_ = None
         return self
 

@@ -8,6 +8,11 @@ Layout (schema version 1)::
                              array its shape and dtype
     arrays/<name>.npy        float64 / uint8 arrays in NumPy's .npy format
 
+An ensemble (``n_ensemble=k``) keeps its first network as ``network/params`` and the other
+k - 1 as ``ensemble/<i>/params``, their specs and records in the manifest's ``ensemble``
+list; a regressor's conformity scores for ``predict_interval`` are ``conformity/scores``.
+Files without them (written before they existed) load as one network without scores.
+
 Why ZIP + JSON + .npy: the parameters keep their exact bits (save -> load predicts
 bit-identically), the container is a standard any tool can list, and both parts are read
 by parsers that cannot run code: ``json`` and ``numpy.lib.format.read_array(...,
