@@ -185,14 +185,36 @@ def test_inconsistent_ensemble_member_is_refused(reg3, tmp_path):
 
 
 # -- exports -------------------------------------------------------------------------------
-@pytest.mark.parametrize("fmt", ["python", "c", "onnx"])
-def test_exports_refuse_an_ensemble(reg3, tmp_path, fmt):
+def test_python_export_averages_the_members(reg3, iris3, tmp_path):
+    import runpy
+    from bpnn.export import export_python
+    for model, X, fn in ((*reg3, "predict"), (*iris3, "predict_proba")):
+        path = tmp_path / f"m_{fn}.py"
+        export_python(model, path)
+        mod = runpy.run_path(str(path))
+        assert len(mod["MEMBERS"]) == 2
+        np.testing.assert_allclose(mod[fn](X), getattr(model, fn)(X), rtol=1e-9, atol=1e-12)
+
+
+def test_onnx_export_averages_the_members(reg3, iris3):
+    ort = pytest.importorskip("onnxruntime")
+    from bpnn.export import export_onnx
+    for model, X, out, fn in ((*reg3, "y", "predict"), (*iris3, "probabilities",
+                                                        "predict_proba")):
+        sess = ort.InferenceSession(export_onnx(model).SerializeToString())
+        got = dict(zip([o.name for o in sess.get_outputs()], sess.run(None, {"X": X})))[out]
+        np.testing.assert_allclose(got.reshape(len(X), -1),
+                                   np.asarray(getattr(model, fn)(X)).reshape(len(X), -1),
+                                   rtol=1e-9, atol=1e-12)
+
+
+def test_c_export_refuses_an_ensemble(reg3, tmp_path):
     from bpnn.export import export
     model, _ = reg3
-    out = tmp_path / f"m.{fmt}"
-    with pytest.raises(ValueError, match="cannot export an ensemble of 3 networks"):
-        export(model, out, format=fmt)
-    assert not out.exists()
+    out = tmp_path / "m.c"
+    with pytest.raises(ValueError, match="cannot export an ensemble of 3 networks to C"):
+        export(model, out, format="c")
+    assert not out.exists() and not out.with_suffix(".h").exists()
 
 
 def test_export_of_one_network_still_works(tmp_path):
@@ -361,12 +383,14 @@ def test_cli_bad_interval_writes_nothing(saved_models, capsys, bad):
     assert len(err.strip().splitlines()) == 1
 
 
-def test_cli_export_of_an_ensemble_refuses(saved_models, capsys):
+def test_cli_export_of_an_ensemble(saved_models, capsys):
     d = saved_models
-    assert main(["export", str(d / "m.bpnn"), "--format", "python",
-                 "-o", str(d / "m.py")]) == 2
-    assert "cannot export an ensemble of 2 networks" in capsys.readouterr().err
-    assert not (d / "m.py").exists()
+    assert main(["export", str(d / "m.bpnn"), "--format", "c", "-o", str(d / "m.c")]) == 2
+    assert "cannot export an ensemble of 2 networks to C" in capsys.readouterr().err
+    assert not (d / "m.c").exists()
+    assert main(["export", str(d / "m.bpnn"), "--format", "python", "-o", str(d / "m.py"),
+                 "--quiet"]) == 0
+    assert "MEMBERS = [" in (d / "m.py").read_text()
 
 
 # -- the report ----------------------------------------------------------------------------
