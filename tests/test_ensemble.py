@@ -444,3 +444,20 @@ def test_ensemble_report_renders_in_chromium(saved_models, tmp_path):
     # the spread histogram's bars are drawn in the training-set blue
     blue = np.all(np.abs(rgb - [0x1F, 0x5F, 0xBF]) <= 6, axis=-1)
     assert blue.sum() > 500
+
+
+def test_cli_predict_interval_stays_light(saved_models):
+    """``bpnn predict --interval`` on an ensemble needs neither scikit-learn nor MAPIE."""
+    import os
+    import subprocess
+    import sys
+    d = saved_models
+    code = ("import sys; from bpnn.cli import main; "
+            f"rc = main(['predict', {str(d / 'm.bpnn')!r}, {str(d / 'new.csv')!r}, "
+            f"'--interval', '0.8', '-o', {str(d / 'light.csv')!r}]); "
+            "print(rc, sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'mapie', "
+            "'scipy', 'pygad'}))")
+    src = str(__import__("pathlib").Path(__import__("bpnn").__file__).resolve().parents[1])
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, env=dict(os.environ, PYTHONPATH=src))
+    assert run.stdout.split() == ["0", "[]"], run.stderr
