@@ -574,7 +574,7 @@ _COMMON_DOC = """
         Weight initialiser (see :mod:`bpnn.initializers`), or "ga", "pso", "de": a population
         search over the initial weights on the training loss (from a Nguyen-Widrow start;
         600 loss evaluations, see :mod:`bpnn.algorithms.global_init` and docs/init.md),
-        then training as usual.
+        then training as usual ("ga" needs PyGAD: ``pip install "bpnn[search]"``).
     l2 : float or "auto", default None (the preset's: "auto"; 0 for preset="matlab")
         Weight decay ``l2 / 2 * ||W||^2`` added to the (mean) loss. "auto" tries
         ``bpnn.estimators.L2_CANDIDATES`` and keeps the lowest validation loss (``l2_``,

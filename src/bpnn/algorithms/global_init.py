@@ -57,7 +57,11 @@ def _de(f, w0, budget, size, rng):
 
 
 def _ga(f, w0, budget, size, rng):
-    import pygad
+    try:
+        import pygad
+    except ImportError:
+        raise ImportError("init='ga' needs PyGAD: pip install 'bpnn[search]' (or pygad)",
+                          name="pygad") from None
     low, high = _box(w0)
     init = _population(w0, size, rng, low, high)
     elite = min(2, size - 1)
