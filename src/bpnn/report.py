@@ -7,6 +7,7 @@ the style sheet is inline and there is no script, so the file opens offline anyw
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as _dt
 import html
 import math
@@ -129,7 +130,7 @@ def data_from_model(model, X, y, record=None, task=None) -> ReportData:
                       None if classes is None else list(classes), Xa,
                       [str(c) for c in getattr(X, "columns", range(Xa.shape[1]))],
                       [str(c) for c in getattr(y, "columns", [getattr(y, "name", "target")])],
-                      members)
+                      members=members)
 
 
 # -- ensembles ------------------------------------------------------------------------------
@@ -178,7 +179,7 @@ def _member_metrics(data: ReportData) -> list:
     for i, m in enumerate(data.members, start=1):
         pred = m if data.task == "regression" else \
             np.asarray(data.classes, dtype=object)[np.argmax(m, axis=1)]
-        one = ReportData(data.task, data.y_true, pred, data.splits)
+        one = dataclasses.replace(data, y_pred=pred, proba=None, members=None)
         rows.append([f"member {i}"] + [split_metrics(one)[s][key] for s in data.parts()])
     return rows
 
