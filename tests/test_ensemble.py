@@ -461,3 +461,13 @@ def test_cli_predict_interval_stays_light(saved_models):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, env=dict(os.environ, PYTHONPATH=src))
     assert run.stdout.split() == ["0", "[]"], run.stderr
+
+
+def test_convergence_warning_points_at_the_callers_line():
+    from sklearn.exceptions import ConvergenceWarning
+    X, y = _data(50, 3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        BPRegressor(hidden=(3,), epochs=2, n_ensemble=2, random_state=0).fit(X, y)
+    ours = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    assert ours and all(w.filename == __file__ for w in ours)

@@ -360,7 +360,7 @@ class _BPBase(BaseEstimator):
         self.diagnosis_ = diagnose(rec, float(self.goal))
         already = rec.stop_reason == "diverged" and rec.message   # the trainer warned
         if self.diagnosis_ and self.warn and not already:
-            warnings.warn(self.diagnosis_, ConvergenceWarning, stacklevel=5)
+            warnings.warn(self.diagnosis_, ConvergenceWarning, stacklevel=6)   # the caller of fit
 
     def _set_dtype(self, X):
         """``dtype_``: the network's float type — float32 for float32 data with
