@@ -8,6 +8,11 @@ Layout (schema version 1)::
                              array its shape and dtype
     arrays/<name>.npy        float64 / uint8 arrays in NumPy's .npy format
 
+An ensemble (``n_ensemble=k``) keeps its first network as ``network/params`` and the other
+k - 1 as ``ensemble/<i>/params``, their specs and records in the manifest's ``ensemble``
+list; a regressor's conformity scores for ``predict_interval`` are ``conformity/scores``.
+Files without them (written before they existed) load as one network without scores.
+
 Why ZIP + JSON + .npy: the parameters keep their exact bits (save -> load predicts
 bit-identically), the container is a standard any tool can list, and both parts are read
 by parsers that cannot run code: ``json`` and ``numpy.lib.format.read_array(...,
@@ -158,6 +163,7 @@ def _estimator_state(est):
         man["target_type"] = est.target_type_
     man["record"], man["record_full"] = _record_state(getattr(est, "record_", None))
     _, man["selection_record_full"] = _record_state(getattr(est, "selection_record_", None))
+    _ensemble_state(est, man, arrays)
     return man, arrays
 
 
@@ -191,6 +197,22 @@ def _forecaster_state(est):
     man["record"], man["record_full"] = _record_state(est.record_)
     _, man["closed_loop_record_full"] = _record_state(est.closed_loop_record_)
     return man, arrays
+
+
+def _ensemble_state(est, man, arrays):
+    """Members 2..k of an ensemble (``ensemble``: their specs and records; arrays
+    ``ensemble/<i>/params``) and the conformity scores of predict_interval."""
+    nets = list(getattr(est, "networks_", None) or [])[1:]
+    recs = list(getattr(est, "records_", None) or [])[1:]
+    if nets:
+        man["ensemble"] = [{"network": n.spec(),
+                            "record_full": _record_state(recs[i] if i < len(recs) else None)[1]}
+                           for i, n in enumerate(nets)]
+        arrays.update({f"ensemble/{i}/params": np.asarray(n.params, np.float64)
+                       for i, n in enumerate(nets, start=1)})
+    scores = getattr(est, "conformity_scores_", None)
+    if scores is not None:
+        arrays["conformity/scores"] = np.asarray(scores, np.float64)
 
 
 def _state(model):
@@ -377,14 +399,14 @@ def _load(path, kinds):
         raise ModelFileError(f"inconsistent model file: {type(exc).__name__}: {exc}") from None
 
 
-def _build_network(man, arrays):
+def _build_network(man, arrays, key="network/params"):
     from .network import Network
     spec = man["network"]
     sizes = [int(s) for s in spec["sizes"]]
     n_params = sum(o * (i + 1) for i, o in zip(sizes[:-1], sizes[1:]))
-    params = arrays["network/params"]
+    params = arrays[key]
     if params.shape != (n_params,):
-        raise ModelFileError(f"network/params has shape {params.shape}; layer sizes {sizes} "
+        raise ModelFileError(f"{key} has shape {params.shape}; layer sizes {sizes} "
                              f"need ({n_params},)")
     dtype = spec.get("dtype", "float64")
     if dtype not in ("float64", "float32"):
@@ -498,7 +520,36 @@ def _build(man, arrays, kinds):
     est.record_ = None if full is None else TrainingRecord.from_dict(_nan_lists(full))
     sel = man.get("selection_record_full")
     est.selection_record_ = None if sel is None else TrainingRecord.from_dict(_nan_lists(sel))
+    _build_ensemble(est, man, arrays, n_net)
     return est
+
+
+def _build_ensemble(est, man, arrays, n_net):
+    """``networks_``, ``records_`` and ``conformity_scores_`` (files without an ensemble:
+    one network; without scores: None)."""
+    from .record import TrainingRecord
+    members = man.get("ensemble") or []
+    if not isinstance(members, list):
+        raise ModelFileError(f"ensemble must be a list, got {members!r:.80}")
+    nets, recs = [est.network_], [est.record_]
+    for i, m in enumerate(members, start=1):
+        net = _build_network(m, arrays, key=f"ensemble/{i}/params")
+        if (net.n_inputs, net.n_outputs) != (est.network_.n_inputs, n_net) or \
+                net.dtype != est.network_.dtype:
+            raise ModelFileError(f"ensemble member {i} takes {net.n_inputs} inputs and gives "
+                                 f"{net.n_outputs} outputs ({net.dtype}); the model needs "
+                                 f"{est.network_.n_inputs} and {n_net} "
+                                 f"({est.network_.dtype})")
+        nets.append(net)
+        full = m.get("record_full")
+        recs.append(None if full is None else TrainingRecord.from_dict(_nan_lists(full)))
+    est.networks_, est.records_ = nets, recs
+    scores = arrays.get("conformity/scores")
+    if scores is not None and (scores.ndim != 2 or scores.shape[1] != n_net):
+        raise ModelFileError(f"conformity/scores has shape {scores.shape}; the model has "
+                             f"{n_net} targets")
+    if "n_outputs" in man:
+        est.conformity_scores_ = scores
 
 
 def _load_search(est, man):

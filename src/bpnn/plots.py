@@ -14,7 +14,8 @@ global state is touched and figures are freed with their last reference:
 * :func:`plot_roc` — one-vs-rest ROC curves with AUC (``plotroc``);
 * :func:`plot_network` — the network's units and weights (``view(net)``);
 * :func:`plot_importance` — input importance by several methods, one panel each;
-* :func:`plot_partial_dependence` — the average output against each input.
+* :func:`plot_partial_dependence` — the average output against each input;
+* :func:`plot_ensemble_spread` — an ensemble's disagreement per row, against its error.
 """
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from matplotlib.figure import Figure
 
 __all__ = ["plot_performance", "plot_training_state", "plot_regression",
            "plot_error_histogram", "plot_confusion", "plot_roc", "plot_network",
-           "plot_importance", "plot_partial_dependence", "figure_png", "SPLIT_COLORS"]
+           "plot_importance", "plot_partial_dependence", "plot_ensemble_spread", "figure_png",
+           "SPLIT_COLORS"]
 
 SPLIT_COLORS = {"train": "#1f5fbf", "validation": "#2e9e44", "test": "#d0342c",
                 "all": "#555555"}
@@ -356,4 +358,43 @@ def plot_partial_dependence(profiles: dict, X=None, feature_names=None, ylabel="
             ax.legend(fontsize=7)
     for ax in axes[len(names):]:
         ax.set_visible(False)
+    return fig
+
+
+# -- ensembles ------------------------------------------------------------------------------
+def plot_ensemble_spread(spread, error, task="regression", bins=20) -> Figure:
+    """An ensemble's spread per row: its histogram, and against the ensemble's error
+    (regression: absolute error; classification: the histogram split by right/wrong)."""
+    spread, error = np.asarray(spread, float), np.asarray(error, float)
+    fig = Figure(figsize=(9.6, 3.8), layout="constrained")
+    ax, bx = fig.subplots(1, 2)
+    edges = np.histogram_bin_edges(spread, bins=bins)
+    if task == "regression":
+        ax.hist(spread, bins=edges, color=SPLIT_COLORS["train"], edgecolor="white")
+        bx.scatter(spread, error, s=9, alpha=0.5, color=SPLIT_COLORS["all"])
+        bx.set_xlabel("spread (std of the members' predictions)")
+        bx.set_ylabel("|target − ensemble output|")
+        r = np.corrcoef(spread, error)[0, 1] if len(spread) > 2 and spread.std() > 0 and \
+            error.std() > 0 else np.nan
+        bx.set_title(f"Spread against error (R = {r:.2f})")
+        ax.set_xlabel("spread (std of the members' predictions)")
+    else:
+        wrong = error > 0
+        ax.hist([spread[~wrong], spread[wrong]], bins=edges, stacked=True,
+                label=["right class", "wrong class"], edgecolor="white",
+                color=[SPLIT_COLORS["validation"], SPLIT_COLORS["test"]])
+        ax.legend(fontsize=8)
+        ax.set_xlabel("spread (std of the members' probability of the predicted class)")
+        share = [np.mean(wrong[spread <= np.median(spread)]) if len(spread) else np.nan,
+                 np.mean(wrong[spread > np.median(spread)]) if np.any(spread > np.median(
+                     spread)) else np.nan]
+        pct = [100 * v for v in share]
+        bars = bx.bar(["lower half\nof spread", "upper half\nof spread"], pct,
+                      color=[SPLIT_COLORS["train"], SPLIT_COLORS["test"]])
+        bx.bar_label(bars, labels=[f"{v:.1f} %" for v in pct])
+        bx.set_ylim(0, max(5.0, 1.25 * max((v for v in pct if v == v), default=0.0)))
+        bx.set_ylabel("wrong class (%)")
+        bx.set_title("Errors where the members agree / disagree")
+    ax.set_ylabel("rows")
+    ax.set_title("Ensemble spread per row")
     return fig

@@ -11,6 +11,7 @@ profiles of the most important inputs (:func:`bpnn.partial_dependence`).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as _dt
 import html
 import math
@@ -52,6 +53,8 @@ class ReportData:
     classes : list, optional — class labels in the column order of ``proba``.
     X : array (n, n_features), optional — inputs, for the data summary.
     feature_names, target_names : lists of str
+    members : list of arrays, optional — an ensemble's member predictions (regression,
+        (n, n_targets) each) or probabilities (classification, (n, n_classes) each).
     """
 
     task: str
@@ -63,6 +66,7 @@ class ReportData:
     X: np.ndarray | None = None
     feature_names: list = field(default_factory=list)
     target_names: list = field(default_factory=list)
+    members: list | None = None
 
     def parts(self) -> dict:
         """Split name -> row indices, with "all" last (just "all" without splits)."""
@@ -121,11 +125,88 @@ def data_from_model(model, X, y, record=None, task=None) -> ReportData:
                                                         for i in idx) < n:
             splits = {"train": record.train_idx, "validation": record.val_idx,
                       "test": record.test_idx}
+            splits = _ensemble_splits(model, record, n) or splits
     Xa = np.asarray(X, dtype=float)
+    members = None
+    if len(getattr(model, "networks_", None) or ()) > 1 and (task == "regression" or
+                                                            proba is not None):
+        members = [np.asarray(m, dtype=float) for m in model._member_predictions(X)]
     return ReportData(task, y_true, y_pred, splits, proba,
                       None if classes is None else list(classes), Xa,
                       [str(c) for c in getattr(X, "columns", range(Xa.shape[1]))],
-                      [str(c) for c in getattr(y, "columns", [getattr(y, "name", "target")])])
+                      [str(c) for c in getattr(y, "columns", [getattr(y, "name", "target")])],
+                      members=members)
+
+
+# -- ensembles ------------------------------------------------------------------------------
+def _ensemble_splits(model, record, n):
+    """For an ensemble whose members had different splits (a random division draws one
+    each): "train" = the rows some member trained on, "test" = the rows none did; None
+    when the members share ``record``'s split (or it is not an ensemble)."""
+    recs = [r for r in (getattr(model, "records_", None) or ()) if r is not None]
+    if len(recs) < 2 or recs[0] is not record:
+        return None
+    def split(r):
+        return [np.asarray([] if i is None else i) for i in (r.train_idx, r.val_idx, r.test_idx)]
+    first = split(record)
+    if all(all(map(np.array_equal, split(r), first)) for r in recs[1:]):
+        return None
+    used = np.zeros(n, dtype=bool)
+    for r in recs:
+        if r.train_idx is None or (len(r.train_idx) and int(np.max(r.train_idx)) >= n):
+            return None
+        used[np.asarray(r.train_idx, dtype=np.int64)] = True
+    return {"train": np.flatnonzero(used), "test": np.flatnonzero(~used)}
+
+
+def ensemble_spread(data: ReportData):
+    """Per row: the members' spread (std of their predictions of the first target, or of
+    their probabilities of the ensemble's class) and the ensemble's error (absolute error
+    of the first target, or 1 for a wrong class); None without members."""
+    if not data.members:
+        return None
+    M = np.stack(data.members)                      # (k, n, width)
+    if data.task == "regression":
+        spread = M[:, :, 0].std(axis=0)
+        err = np.abs(data.y_true[:, 0] - data.y_pred[:, 0])
+    else:
+        col = {c: j for j, c in enumerate(data.classes)}
+        j = np.array([col[c] for c in data.y_pred])
+        spread = M[:, np.arange(M.shape[1]), j].std(axis=0)
+        err = (np.asarray(data.y_true) != np.asarray(data.y_pred)).astype(float)
+    return spread, err
+
+
+def _member_metrics(data: ReportData) -> list:
+    """Rows [who, metric per split] for the ensemble and each member (RMSE or accuracy)."""
+    key = "RMSE" if data.task == "regression" else "accuracy"
+    rows = [["ensemble"] + [split_metrics(data)[s][key] for s in data.parts()]]
+    for i, m in enumerate(data.members, start=1):
+        pred = m if data.task == "regression" else \
+            np.asarray(data.classes, dtype=object)[np.argmax(m, axis=1)]
+        one = dataclasses.replace(data, y_pred=pred, proba=None, members=None)
+        rows.append([f"member {i}"] + [split_metrics(one)[s][key] for s in data.parts()])
+    return rows
+
+
+def _ensemble_html(data: ReportData, figures: dict) -> str:
+    key = "RMSE" if data.task == "regression" else "accuracy"
+    k = len(data.members)
+    what = ("the standard deviation of the members' predictions"
+            if data.task == "regression" else
+            "the standard deviation of the members' probabilities of the predicted class")
+    rows = [[r[0]] + [float(f"{v:.4g}") for v in r[1:]] for r in _member_metrics(data)]
+    out = ["<h2>Ensemble</h2>",
+           f"<p>{k} networks, their outputs averaged. {'Accuracy' if key == 'accuracy' else key}"
+           " of each member and of the ensemble, per split:</p>",
+           _table(rows, [""] + list(data.parts())),
+           f'<p class="sub">The spread is {what}: where they disagree, not an interval '
+           "(see docs/uncertainty.md). When the members were trained on different random "
+           "splits, \"train\" is the rows some member trained on and \"test\" the rows "
+           "none did (some were validation rows, used for early stopping).</p>"]
+    if "ensemble_spread" in figures:
+        out.append(_figure_html(*figures["ensemble_spread"]))
+    return "\n".join(out)
 
 
 # -- inputs ---------------------------------------------------------------------------------
@@ -244,6 +325,10 @@ def build_figures(record=None, network=None, data: ReportData | None = None,
             figs["regression"] = ("Regression: outputs against targets",
                                   plots.plot_regression(pairs))
             figs["error_histogram"] = ("Error histogram", plots.plot_error_histogram(pairs))
+        spread = ensemble_spread(data)
+        if spread is not None:
+            figs["ensemble_spread"] = ("Ensemble spread", plots.plot_ensemble_spread(
+                *spread, data.task))
     if network is not None:
         names = data.feature_names if data is not None else None
         outs = None
@@ -423,7 +508,10 @@ def render_html(record=None, network=None, data: ReportData | None = None,
             body.append('<p class="sub">The loss curves are computed on the targets the '
                         "network was trained on (after normalisation); the metrics above "
                         "and the plots of outputs are in the data's own units.</p>")
-        body += [_figure_html(cap, png) for cap, png in plain.values()]
+        body += [_figure_html(cap, png) for name, (cap, png) in plain.items()
+                 if name != "ensemble_spread"]
+    if data is not None and data.members:
+        body.append(_ensemble_html(data, figures))
     if inputs is not None:
         body.append(_inputs_html(inputs, figures))
     if network is not None:

@@ -59,11 +59,17 @@ def cmd_predict(args):
     if missing == "drop":
         raise UsageError("--missing drop would lose rows in a prediction; use error, mean or "
                          "median")
+    interval = _check_interval(args.interval, model)
     X = _model_inputs(model, df, source, missing)
     pred = np.asarray(model.predict(X))
     pred = pred.reshape(len(X), -1)
     names = _prediction_names(model, pred.shape[1])
     out = pd.DataFrame(pred, columns=names, index=X.index)
+    if interval is not None:
+        lo, hi = (np.asarray(b).reshape(len(X), -1) for b in model.predict_interval(X, interval))
+        for j, name in enumerate(names):
+            out[name.replace("prediction", "lower", 1)] = lo[:, j]
+            out[name.replace("prediction", "upper", 1)] = hi[:, j]
     if args.proba:
         if not hasattr(model, "predict_proba"):
             raise UsageError("--proba needs a classifier model")
@@ -77,6 +83,18 @@ def cmd_predict(args):
     else:
         out.to_csv(sys.stdout, index=False)
     return EXIT_OK
+
+
+def _check_interval(coverage, model):
+    """``--interval``: a coverage in (0, 1) for a regression model with calibration rows
+    (checked before anything is read or written)."""
+    if coverage is None:
+        return None
+    from ..conformal import interval_halfwidth
+    if not hasattr(model, "predict_interval"):
+        raise UsageError("--interval needs a regression model (classifiers give --proba)")
+    interval_halfwidth(getattr(model, "conformity_scores_", None), coverage)   # the errors
+    return coverage
 
 
 def _prediction_names(model, n_cols):
@@ -201,6 +219,10 @@ def add_parsers(sub, common):
     p.add_argument("-o", "--output", help="output table (.csv, .tsv, .xlsx, .parquet); "
                    "default: CSV on stdout")
     p.add_argument("--proba", action="store_true", help="add class probabilities")
+    p.add_argument("--interval", type=float, metavar="COVERAGE",
+                   help="add lower/upper columns: split-conformal prediction intervals that "
+                        "hold the target with this probability, e.g. 0.9 (regression models "
+                        "fitted with held-out or calibration rows; docs/uncertainty.md)")
     p.add_argument("--with-inputs", dest="with_inputs", action="store_true",
                    help="copy the input columns into the output")
     p.add_argument("--missing", choices=("error", "mean", "median"))
