@@ -35,6 +35,7 @@ _EXPORTS = {
     "estimators": ("BPClassifier", "BPRegressor"),
     "io": ("ModelFileError", "load", "save"),
     "inspection": ("importance", "partial_dependence"),
+    "timeseries": ("BPForecaster", "narnet", "narxnet", "timedelaynet"),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 # submodules reachable as attributes (``bpnn.io.load``) without importing them first, as
@@ -42,7 +43,8 @@ _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 _SUBMODULES = frozenset({
     "activations", "algorithms", "checkpoint", "cli", "data", "datasets", "estimators",
     "explain", "export", "gradcheck", "initializers", "inspection", "io", "io_tables",
-    "losses", "network", "objective", "plots", "preprocessing", "record", "report", "trainer",
+    "losses", "network", "objective", "plots", "preprocessing", "record", "report",
+    "timeseries", "trainer",
     "_kernels", "_predict", "_validation",
 })
 
@@ -55,6 +57,7 @@ __all__ = [
     "TrainingRecord", "Trainer", "train", "__version__",
     "BPRegressor", "BPClassifier", "save", "load", "ModelFileError",
     "dataset_names", "load_dataset", "importance", "partial_dependence",
+    "BPForecaster", "narnet", "narxnet", "timedelaynet",
 ]
 
 
@@ -106,4 +109,5 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .preprocessing import (RangeWarning, hidden_size_rule, minmax_scaler, pca,
                                 standard_scaler)
     from .record import TrainingRecord
+    from .timeseries import BPForecaster, narnet, narxnet, timedelaynet
     from .trainer import Trainer, train

@@ -41,6 +41,7 @@ from sklearn.utils.validation import (
 from ._predict import ClassifierPrediction, RegressorPrediction
 from .activations import get_activation
 from .algorithms import ALGORITHMS, get_algorithm
+from .algorithms.global_init import GLOBAL_INITS
 from .losses import get_loss
 from .network import Network
 from .preprocessing import (
@@ -88,6 +89,9 @@ PRESETS = {
 #: The losses are means over samples (mse, cross-entropy), so one grid suits any n.
 L2_CANDIDATES = (1e-4, 1e-3, 1e-2)
 REFIT_MIN_EPOCHS = 10   # division="refit" trains on all rows for max(best epoch, this)
+#: what one member of an ensemble fit sets; the estimator keeps member 0's
+_MEMBER_ATTRS = ("network_", "record_", "selection_record_", "algorithm_", "l2_", "hidden_",
+                 "hidden_search_", "l2_search_", "diagnosis_")
 TIE_RTOL = 1e-9         # candidates' losses closer than this (relative) are a tie
 
 
@@ -164,8 +168,8 @@ def _check_hidden(hidden):
 def _check_number(name, value, low=None, integer=False, allow_inf=False):
     bad = isinstance(value, bool) or not isinstance(value, numbers.Real)
     if not bad:
-        bad = (integer and int(value) != value) or (math.isnan(value)) or \
-              (math.isinf(value) and not allow_inf) or (low is not None and value < low)
+        bad = math.isnan(value) or (math.isinf(value) and not (allow_inf and not integer)) \
+            or (integer and int(value) != value) or (low is not None and value < low)
     if bad:
         kind = "an integer" if integer else "a number"
         bound = "" if low is None else f" >= {low}"
@@ -198,6 +202,7 @@ class _BPBase(BaseEstimator):
         self._hidden = _check_hidden(eff["hidden"])
         for name in ("epochs", "max_fail", "n_restarts"):
             _check_number(name, eff[name], low=0 if name == "epochs" else 1, integer=True)
+        self._n_ensemble = _check_number("n_ensemble", self.n_ensemble, low=1, integer=True)
         _check_number("goal", self.goal, low=0)
         if eff["l2"] != "auto":
             try:
@@ -313,13 +318,14 @@ class _BPBase(BaseEstimator):
         ``time_left``: the seconds of the fit's budget that remain for it."""
         init_seed, split_seed, alg, params, l2 = run
         acts = self._activations(len(hidden))
-        net = Network([Z.shape[1], *hidden, T.shape[1]], acts, init=self.init, seed=init_seed,
-                      dtype=self.dtype_)
+        search = self.init if self.init in GLOBAL_INITS else None   # GA/PSO/DE-BP
+        net = Network([Z.shape[1], *hidden, T.shape[1]], acts, seed=init_seed,
+                      init="nguyen-widrow" if search else self.init, dtype=self.dtype_)
         rec = train(net, Z, T, algorithm=alg, loss=self._loss_name(), epochs=epochs,
                     goal=self.goal, min_grad=self.min_grad, max_fail=self._eff["max_fail"],
                     time=max(time_left, 0.0), division=division, ratios=tuple(self._eff["ratios"]),
                     validation=validation, sample_weight=sw, l2=l2, shuffle=self.shuffle,
-                    seed=split_seed, progress=bool(self.verbose), **params)
+                    seed=split_seed, progress=bool(self.verbose), init_search=search, **params)
         return net, rec
 
     @staticmethod
@@ -369,15 +375,16 @@ class _BPBase(BaseEstimator):
                 for l2 in l2s:
                     yield hidden, a, (init_seed, split_seed, alg, params, l2)
 
-    def _fit_network(self, Z, T, sw, validation):
+    def _fit_network(self, Z, T, sw, validation, rs, deadline=None):
         """Train every candidate (hidden widths x restarts x weight decays), keep the best on
         validation data; with division "refit", train it again on all rows. ``time_limit``
         is the budget of all of it: each run gets what is left, no candidate starts once it
         is spent (the first always runs), and a refit that cannot finish in it is dropped
-        for the split run's network."""
+        for the split run's network. ``rs`` draws the seeds; ``deadline`` (on the trainer's
+        clock) is shared by an ensemble's members."""
         budget = math.inf if self.time_limit is None else float(self.time_limit)
-        deadline = _trainer._clock() + budget
-        rs = check_random_state(self.random_state)
+        if deadline is None:
+            deadline = _trainer._clock() + budget
         split_seed = int(rs.randint(np.iinfo(np.int32).max))
         division = None if validation is not None else self._division(Z.shape[0])
         l2s = self._l2_candidates(validation is not None or division is not None)
@@ -432,7 +439,7 @@ class _BPBase(BaseEstimator):
                                                    else [])])
         already = rec.stop_reason == "diverged" and rec.message   # the trainer warned
         if self.diagnosis_ and self.warn and (notes or not already):
-            warnings.warn(self.diagnosis_, ConvergenceWarning, stacklevel=5)
+            warnings.warn(self.diagnosis_, ConvergenceWarning, stacklevel=6)   # the caller of fit
 
     def _set_dtype(self, X):
         """``dtype_``: the network's float type — float32 for float32 data with
@@ -456,7 +463,53 @@ class _BPBase(BaseEstimator):
         elif hasattr(self, "target_names_"):
             del self.target_names_
 
-    def _fit(self, X, y, sample_weight=None, validation=None):
+    def _fit_ensemble(self, Z, T, sw, validation):
+        """``n_ensemble`` runs of the one-network fit, drawing their seeds (and with a random
+        division their splits) in turn from one random state; member 0's attributes stay
+        the estimator's (``network_``, ``record_``...), ``networks_`` and ``records_`` list
+        all of them."""
+        rs = check_random_state(self.random_state)
+        # time_limit is the budget of the whole fit: every member draws on one deadline
+        deadline = _trainer._clock() + (math.inf if self.time_limit is None
+                                        else float(self.time_limit))
+        nets, recs, first = [], [], None
+        for i in range(self._n_ensemble):
+            self._fit_network(Z, T, sw, validation, rs, deadline)
+            nets.append(self.network_)
+            recs.append(self.record_)
+            if i == 0:
+                first = {a: getattr(self, a) for a in _MEMBER_ATTRS}
+        self.__dict__.update(first)
+        self.networks_, self.records_ = nets, recs
+
+    def _held_out_rows(self, n):
+        """Rows of the training data that no member trained on (sorted indices)."""
+        used = np.zeros(n, dtype=bool)
+        for rec in self.records_:
+            idx = np.arange(n) if rec.train_idx is None else np.asarray(rec.train_idx, int)
+            used[idx] = True
+        return np.flatnonzero(~used)
+
+    def _calibrate(self, X, y, calibration):
+        """``conformity_scores_`` for :meth:`predict_interval` (regression): absolute
+        residuals on ``calibration`` data, else on the rows no member trained on."""
+        if self._task != "regression":
+            return
+        if calibration is not None:
+            if not isinstance(calibration, (tuple, list)) or len(calibration) != 2:
+                raise ValueError(f"calibration must be a tuple (X_cal, y_cal), got "
+                                 f"{type(calibration).__name__}")
+            Xc = validate_data(self, calibration[0], reset=False, dtype=_FLOATS)
+            yc = np.asarray(calibration[1], dtype=np.float64).reshape(len(Xc), -1)
+            self._encode_targets(yc)        # checks the number of target columns
+        else:
+            rows = self._held_out_rows(X.shape[0])
+            Xc, yc = X[rows], np.asarray(y, dtype=np.float64).reshape(len(X), -1)[rows]
+        from .conformal import conformity_scores
+        self.conformity_scores_ = None if len(Xc) == 0 else conformity_scores(
+            yc, np.asarray(self.predict(Xc)).reshape(len(Xc), -1))
+
+    def _fit(self, X, y, sample_weight=None, validation=None, calibration=None):
         self._check_params()
         self._remember_target_names(y)
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=self._task == "regression",
@@ -479,7 +532,8 @@ class _BPBase(BaseEstimator):
             Xv = validate_data(self, validation[0], reset=False, dtype=_FLOATS)
             val = (self.input_map_.transform(Xv, self.dtype_),
                    self._encode_targets(validation[1]))
-        self._fit_network(Z, T, sw, val)
+        self._fit_ensemble(Z, T, sw, val)
+        self._calibrate(X, y, calibration)
         return self
 
     def _combine_weights(self, y, sw):
@@ -551,9 +605,12 @@ class _BPBase(BaseEstimator):
         n_out = self._n_net_outputs()
         hidden = self._hidden if self._hidden != "auto" else \
             (hidden_size_rule(Z.shape[1], n_out, 5),)
-        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        self.network_ = Network([Z.shape[1], *hidden, n_out], self._activations(len(hidden)),
-                                init=self.init, seed=seed, dtype=self.dtype_)
+        rs = check_random_state(self.random_state)
+        init = "nguyen-widrow" if self.init in GLOBAL_INITS else self.init   # no data to search
+        self.networks_ = [Network([Z.shape[1], *hidden, n_out], self._activations(len(hidden)),
+                                  init=init, seed=int(rs.randint(np.iinfo(np.int32).max)),
+                                  dtype=self.dtype_) for _ in range(self._n_ensemble)]
+        self.network_, self.records_, self.conformity_scores_ = self.networks_[0], [], None
         self.hidden_, self.hidden_search_, self._pf_calls = tuple(hidden), None, 0
 
     def _partial_fit(self, X, y, sample_weight, first_call_setup):
@@ -570,10 +627,12 @@ class _BPBase(BaseEstimator):
         sw = self._combine_weights(y, sw)
         self._pf_calls = getattr(self, "_pf_calls", 0) + 1   # a new shuffle every call
         self.algorithm_ = alg
-        self.record_ = train(self.network_, Z, T, algorithm=alg, loss=self._loss_name(),
-                             epochs=1, division=None, sample_weight=sw,
-                             l2=self._l2_candidates(False)[0],
-                             shuffle=self.shuffle, seed=self._pf_calls, **params)
+        self.records_ = [   # every member one epoch, each in its own order
+            train(net, Z, T, algorithm=alg, loss=self._loss_name(), epochs=1, division=None,
+                  sample_weight=sw, l2=self._l2_candidates(False)[0], shuffle=self.shuffle,
+                  seed=self._pf_calls if i == 0 else [self._pf_calls, i], **params)
+            for i, net in enumerate(self._members())]
+        self.record_ = self.records_[0]
         self.diagnosis_ = None
         return self
 
@@ -637,7 +696,10 @@ _COMMON_DOC = """
         Keep this many principal components (or this fraction of the variance) of the
         scaled inputs.
     init : str, default "nguyen-widrow"
-        Weight initialiser (see :mod:`bpnn.initializers`).
+        Weight initialiser (see :mod:`bpnn.initializers`), or "ga", "pso", "de": a population
+        search over the initial weights on the training loss (from a Nguyen-Widrow start;
+        600 loss evaluations, see :mod:`bpnn.algorithms.global_init` and docs/init.md),
+        then training as usual ("ga" needs PyGAD: ``pip install "bpnn[search]"``).
     l2 : float or "auto", default None (the preset's: "auto"; 0 for preset="matlab")
         Weight decay ``l2 / 2 * ||W||^2`` added to the (mean) loss. "auto" tries
         ``bpnn.estimators.L2_CANDIDATES`` and keeps the lowest validation loss (``l2_``,
@@ -654,6 +716,11 @@ _COMMON_DOC = """
         The network's float type; "auto" trains float32 data in float32 (as scikit-learn's
         MLP does: half the memory, faster matrix products) and anything else in float64.
         Kept in the model file; predictions are computed in it (``dtype_``).
+    n_ensemble : int, default 1
+        Fit this many networks, each as one fit would (new seeds and, with a random
+        division, a new split each), and average their outputs (probabilities for the
+        classifier). ``networks_`` and ``records_`` hold them all; ``network_`` is the first.
+        See docs/uncertainty.md.
     input_range : (low, high), optional
         The inputs' range declared in advance, used by the input scaling instead of the
         data's own min/max (``partial_fit``: instead of the first batch's): ``low`` and
@@ -687,6 +754,9 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
     hidden_search_ : dict {a: validation loss} for hidden="auto"; diagnosis_ : str or None
     l2_ : float, the weight decay used; l2_search_ : dict {l2: validation loss} for l2="auto"
     selection_record_ : TrainingRecord of the split run when division="refit", else None
+    networks_ : list of Network (n_ensemble); records_ : their TrainingRecords
+    conformity_scores_ : (n_cal, n_targets) sorted absolute residuals on rows not trained
+        on, for predict_interval; None when there were none
 """)
 
     _task = "regression"
@@ -697,7 +767,7 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
                  ratios=None, scaling=None, drop_constant=True, pca=None,
                  init="nguyen-widrow", l2=None, n_restarts=1, shuffle=True, random_state=None,
                  verbose=False, warn=True, preset="default", target_scaling=None,
-                 dtype="auto", input_range=None, target_range=None):
+                 dtype="auto", n_ensemble=1, input_range=None, target_range=None):
         self.hidden, self.activation, self.output_activation = hidden, activation, \
             output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
@@ -707,6 +777,7 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
         self.init, self.l2, self.n_restarts, self.shuffle = init, l2, n_restarts, shuffle
         self.random_state, self.verbose, self.warn = random_state, verbose, warn
         self.preset, self.target_scaling, self.dtype = preset, target_scaling, dtype
+        self.n_ensemble = n_ensemble
         self.input_range, self.target_range = input_range, target_range
 
     def _check_params(self):
@@ -735,12 +806,14 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
     def _n_net_outputs(self):
         return self.n_outputs_
 
-    def fit(self, X, y, sample_weight=None, validation=None):
+    def fit(self, X, y, sample_weight=None, validation=None, calibration=None):
         """Fit on X (n_samples, n_features) and y (n_samples,) or (n_samples, n_targets).
 
         ``validation=(X_val, y_val)`` replaces the random division for early stopping.
+        ``calibration=(X_cal, y_cal)``: rows not trained on for :meth:`predict_interval`
+        (without it, the rows the division held out of every member are used).
         """
-        return self._fit(X, y, sample_weight, validation)
+        return self._fit(X, y, sample_weight, validation, calibration)
 
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch of a mini-batch algorithm ("sgd" by default) on (X, y).
@@ -770,7 +843,8 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
     ----------
     classes_ : array of labels (for multilabel y, the column indices)
     network_, record_, algorithm_, hidden_, input_map_, n_features_in_, feature_names_in_,
-    hidden_search_, diagnosis_, l2_, l2_search_, selection_record_ : as for BPRegressor
+    hidden_search_, diagnosis_, l2_, l2_search_, selection_record_, networks_,
+    records_ : as for BPRegressor
 """)
 
     _task = "classification"
@@ -781,7 +855,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
                  ratios=None, scaling=None, drop_constant=True, pca=None,
                  init="nguyen-widrow", l2=None, n_restarts=1, shuffle=True, random_state=None,
                  verbose=False, warn=True, preset="default", class_weight=None,
-                 dtype="auto", input_range=None):
+                 dtype="auto", n_ensemble=1, input_range=None):
         self.hidden, self.activation, self.output_activation = hidden, activation, \
             output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
@@ -791,6 +865,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         self.init, self.l2, self.n_restarts, self.shuffle = init, l2, n_restarts, shuffle
         self.random_state, self.verbose, self.warn = random_state, verbose, warn
         self.preset, self.class_weight, self.dtype = preset, class_weight, dtype
+        self.n_ensemble = n_ensemble
         self.input_range = input_range
 
     def _setup_classes(self, y, classes=None):

@@ -383,7 +383,8 @@ def train(network, X, Y, algorithm="sgd", loss="sse", *, epochs=1000, goal=0.0,
           ratios=(0.70, 0.15, 0.15), indices=None, validation=None, test=None,
           sample_weight=None, l2=0.0, shuffle=True, seed=None, callbacks=(),
           progress=False, checkpoint=None, checkpoint_every=None, resume=None,
-          epoch_loss="running", **algorithm_params) -> TrainingRecord:
+          epoch_loss="running", init_search=None, init_search_params=None,
+          **algorithm_params) -> TrainingRecord:
     """Train ``network`` in place on inputs X (n, n_in) and targets Y (n, n_out).
 
     Parameters
@@ -414,6 +415,11 @@ def train(network, X, Y, algorithm="sgd", loss="sse", *, epochs=1000, goal=0.0,
         always exact, computed on their own rows only.
     checkpoint, checkpoint_every : write a crash-safe checkpoint to this path every N epochs
         (None: every 10 seconds) and when training stops (see :mod:`bpnn.checkpoint`).
+    init_search : None, "ga", "pso" or "de"
+        Before training, replace the network's initial weights by the best point of a
+        population search on the training loss (GA-BP, PSO-BP, DE-BP; see
+        :mod:`bpnn.algorithms.global_init`); ``init_search_params`` (``budget``, the loss
+        evaluations, and ``population``) go to it. Not with ``resume``.
     resume : path of a checkpoint to continue from; the other arguments must describe the
         same run (network, algorithm and its parameters, loss, data — checked), except the
         stopping rules (``epochs``, ``goal``...), which may change. The continued run ends
@@ -440,6 +446,12 @@ def train(network, X, Y, algorithm="sgd", loss="sse", *, epochs=1000, goal=0.0,
     parts, (tr, va, te) = _split_data(X, Y, sw, division, ratios, indices, validation, test, rng)
     mk = lambda p: None if p is None else Objective(network, loss, *p, l2=0.0)  # noqa: E731
     obj = Objective(network, loss, *parts[0], l2=l2)
+    if init_search is not None:
+        if ts is not None:
+            raise ValueError("init_search chooses a starting point; a resumed run has one")
+        from .algorithms.global_init import search_initial_weights
+        network.params = search_initial_weights(obj, network.params.copy(), init_search,
+                                                rng=rng, **(init_search_params or {}))
     context = None
     if checkpoint is not None or ts is not None:
         from .checkpoint import check_compatible, training_context
