@@ -45,6 +45,7 @@ from .algorithms.global_init import GLOBAL_INITS
 from .losses import get_loss
 from .network import Network
 from .preprocessing import SCALINGS, InputPreprocessor, TargetScaler, hidden_size_rule
+from . import trainer as _trainer
 from .trainer import train
 
 __all__ = ["AUTO_ALGORITHMS", "BPClassifier", "BPRegressor", "L2_CANDIDATES", "PRESETS",
@@ -84,6 +85,7 @@ REFIT_MIN_EPOCHS = 10   # division="refit" trains on all rows for max(best epoch
 #: what one member of an ensemble fit sets; the estimator keeps member 0's
 _MEMBER_ATTRS = ("network_", "record_", "selection_record_", "algorithm_", "l2_", "hidden_",
                  "hidden_search_", "l2_search_", "diagnosis_")
+TIE_RTOL = 1e-9         # candidates' losses closer than this (relative) are a tie
 
 
 def _pick_auto(kind):
@@ -280,10 +282,15 @@ class _BPBase(BaseEstimator):
 
     def _l2_candidates(self, selecting):
         """Weight decays to try: ``L2_CANDIDATES`` for "auto" when there are validation rows
-        to choose on (none without: no weight decay), else the given value."""
+        to choose on (none without, or for an algorithm that sets its own, such as trainbr:
+        no weight decay), else the given value."""
         l2 = self._eff["l2"]
         if l2 != "auto":
             return (float(l2),)
+        if self.algorithm != "auto" and getattr(
+                ALGORITHMS.get(str(self.algorithm).strip().lower()), "estimates_weight_decay",
+                False):
+            return (0.0,)
         return L2_CANDIDATES if selecting else (0.0,)
 
     def _candidates(self, n_in, n_out):
@@ -298,8 +305,10 @@ class _BPBase(BaseEstimator):
                 out.append(((h,), a))
         return out
 
-    def _train_one(self, hidden, Z, T, sw, validation, division, run, epochs):
-        """One network trained; ``run`` = (init_seed, split_seed, algorithm, params, l2)."""
+    def _train_one(self, hidden, Z, T, sw, validation, division, run, epochs,
+                   time_left=math.inf):
+        """One network trained; ``run`` = (init_seed, split_seed, algorithm, params, l2);
+        ``time_left``: the seconds of the fit's budget that remain for it."""
         init_seed, split_seed, alg, params, l2 = run
         acts = self._activations(len(hidden))
         search = self.init if self.init in GLOBAL_INITS else None   # GA/PSO/DE-BP
@@ -307,42 +316,91 @@ class _BPBase(BaseEstimator):
                       init="nguyen-widrow" if search else self.init, dtype=self.dtype_)
         rec = train(net, Z, T, algorithm=alg, loss=self._loss_name(), epochs=epochs,
                     goal=self.goal, min_grad=self.min_grad, max_fail=self._eff["max_fail"],
-                    time=math.inf if self.time_limit is None else self.time_limit,
-                    division=division, ratios=tuple(self._eff["ratios"]),
+                    time=max(time_left, 0.0), division=division, ratios=tuple(self._eff["ratios"]),
                     validation=validation, sample_weight=sw, l2=l2, shuffle=self.shuffle,
                     seed=split_seed, progress=bool(self.verbose), init_search=search, **params)
         return net, rec
 
     @staticmethod
-    def _score(rec):
-        """Selection key: best validation loss when there was validation data."""
+    def _score(rec, run=None):
+        """Selection key: the validation loss of the parameters the run kept -- the best
+        epoch's, or the last one's for an algorithm that keeps its last parameters
+        (``validation_stop=False``: trainbr) -- else the final training loss."""
         v = rec.best_val_loss
+        if run is not None and len(rec.val_loss) and _BPBase._keeps_last(run):
+            v = rec.val_loss[-1]
         key = v if v is not None and np.isfinite(v) else rec.final_loss
         return key if np.isfinite(key) else np.inf
 
-    def _fit_network(self, Z, T, sw, validation, rs):
-        """Train every candidate (hidden widths x restarts x weight decays), keep the best on
-        validation data; with division "refit", train it again on all rows."""
-        split_seed = int(rs.randint(np.iinfo(np.int32).max))
-        division = None if validation is not None else self._division(Z.shape[0])
-        l2s = self._l2_candidates(validation is not None or division is not None)
-        epochs = self._eff["epochs"]
-        best, search, l2_search = None, {}, {}
-        for hidden, a in self._candidates(Z.shape[1], T.shape[1]):
-            n_params = Network([Z.shape[1], *hidden, T.shape[1]], "purelin", "zeros").n_params
+    @staticmethod
+    def _keeps_last(run):
+        """True when the run's algorithm keeps its last parameters rather than the best
+        validation epoch's (``validation_stop=False``, as trainbr by default)."""
+        return not getattr(get_algorithm(run[2], **run[3]), "validation_stop", True)
+
+    @staticmethod
+    def _loss_scale(rec):
+        """The run's starting loss (validation, else training): the yardstick below which
+        two candidates' losses differ by round-off only."""
+        for series in (rec.val_loss, rec.loss):
+            if len(series) and np.isfinite(series[0]):
+                return abs(float(series[0]))
+        return 0.0
+
+    @staticmethod
+    def _better(key, best, scale):
+        """``key`` beats ``best`` by more than round-off (``TIE_RTOL`` of the starting loss
+        or of ``best``): a tie keeps the earlier candidate (the narrower width, the first
+        initialisation), so the choice doesn't hang on the order rows are summed in (a
+        weighted fit and one with rows repeated sum in different orders)."""
+        if best is None:
+            return True
+        return key < best[0] - TIE_RTOL * max(abs(best[0]), scale)
+
+    def _runs(self, rs, split_seed, n_in, n_out, l2s):
+        """The candidate runs in order: (hidden, a, run) per width x restart x weight decay
+        (seeds drawn as they come, so a search cut short draws the same ones)."""
+        for hidden, a in self._candidates(n_in, n_out):
+            n_params = Network([n_in, *hidden, n_out], "purelin", "zeros").n_params
             alg, params = self._resolve_algorithm(n_params)
             for _ in range(self.n_restarts):
                 init_seed = int(rs.randint(np.iinfo(np.int32).max))
                 for l2 in l2s:
-                    run = (init_seed, split_seed, alg, params, l2)
-                    net, rec = self._train_one(hidden, Z, T, sw, validation, division, run,
-                                               epochs)
-                    key = self._score(rec)
-                    if a is not None:
-                        search[a] = min(search.get(a, np.inf), key)
-                    l2_search[l2] = min(l2_search.get(l2, np.inf), key)
-                    if best is None or key < best[0]:
-                        best = (key, net, rec, hidden, run)
+                    yield hidden, a, (init_seed, split_seed, alg, params, l2)
+
+    def _fit_network(self, Z, T, sw, validation, rs, deadline=None):
+        """Train every candidate (hidden widths x restarts x weight decays), keep the best on
+        validation data; with division "refit", train it again on all rows. ``time_limit``
+        is the budget of all of it: each run gets what is left, no candidate starts once it
+        is spent (the first always runs), and a refit that cannot finish in it is dropped
+        for the split run's network. ``rs`` draws the seeds; ``deadline`` (on the trainer's
+        clock) is shared by an ensemble's members."""
+        budget = math.inf if self.time_limit is None else float(self.time_limit)
+        if deadline is None:
+            deadline = _trainer._clock() + budget
+        split_seed = int(rs.randint(np.iinfo(np.int32).max))
+        division = None if validation is not None else self._division(Z.shape[0])
+        l2s = self._l2_candidates(validation is not None or division is not None)
+        epochs = self._eff["epochs"]
+        best, search, l2_search, notes = None, {}, {}, []
+        n_runs = len(self._candidates(Z.shape[1], T.shape[1])) * self.n_restarts * len(l2s)
+        done = 0
+        for hidden, a, run in self._runs(rs, split_seed, Z.shape[1], T.shape[1], l2s):
+            left = deadline - _trainer._clock()
+            if best is not None and left <= 0:
+                notes.append(f"time_limit={budget:g} s ran out after {done} of the {n_runs} "
+                             "candidate runs (hidden widths x restarts x weight decays); the "
+                             "best of those was kept.")
+                break
+            net, rec = self._train_one(hidden, Z, T, sw, validation, division, run, epochs,
+                                       left)
+            done += 1
+            key, scale = self._score(rec, run), self._loss_scale(rec)
+            if a is not None:
+                search[a] = min(search.get(a, np.inf), key)
+            l2_search[run[4]] = min(l2_search.get(run[4], np.inf), key)
+            if self._better(key, best, scale):
+                best = (key, net, rec, hidden, run)
         _, self.network_, self.record_, hidden, run = best
         self.algorithm_, self.l2_ = run[2], run[4]
         self.hidden_ = tuple(int(h) for h in hidden)
@@ -351,15 +409,29 @@ class _BPBase(BaseEstimator):
         self.selection_record_ = None
         if division is not None and self._eff["division"] == "refit":
             # early stopping found the epoch count; train on every row for that long
-            self.selection_record_ = self.record_
-            n = min(max(int(self.record_.best_epoch), REFIT_MIN_EPOCHS), epochs)
-            self.network_, self.record_ = self._train_one(hidden, Z, T, sw, None, None, run, n)
-        self._warn(self.selection_record_ or self.record_)
+            found = self.record_.epochs if self._keeps_last(run) else self.record_.best_epoch
+            n = min(max(int(found), REFIT_MIN_EPOCHS), epochs)
+            left = deadline - _trainer._clock()
+            refit = None
+            if left > 0:
+                refit = self._train_one(hidden, Z, T, sw, None, None, run, n, left)
+            if refit is not None and not (refit[1].stop_reason == "time limit"
+                                          and refit[1].epochs < n):
+                self.selection_record_ = self.record_
+                self.network_, self.record_ = refit
+            else:
+                notes.append(f"time_limit={budget:g} s ran out before the refit on all rows "
+                             f"({n} epochs) could finish; the network trained on the split "
+                             "(without the validation rows) was kept.")
+        self._warn(self.selection_record_ or self.record_, notes)
 
-    def _warn(self, rec):
+    def _warn(self, rec, notes=()):
         self.diagnosis_ = diagnose(rec, float(self.goal))
+        if notes:
+            self.diagnosis_ = " ".join([*notes, *([self.diagnosis_] if self.diagnosis_
+                                                   else [])])
         already = rec.stop_reason == "diverged" and rec.message   # the trainer warned
-        if self.diagnosis_ and self.warn and not already:
+        if self.diagnosis_ and self.warn and (notes or not already):
             warnings.warn(self.diagnosis_, ConvergenceWarning, stacklevel=6)   # the caller of fit
 
     def _set_dtype(self, X):
@@ -368,10 +440,10 @@ class _BPBase(BaseEstimator):
         want = _DTYPES[self.dtype]
         self.dtype_ = np.dtype(X.dtype if want is None else want)
 
-    def _prepare_X(self, X):
+    def _prepare_X(self, X, sw=None):
         self._set_dtype(X)
         self.input_map_ = InputPreprocessor(self._eff["scaling"], self.drop_constant, self.pca,
-                                            seed=0).fit(X)
+                                            seed=0).fit(X, sw)
         return self.input_map_.transform(X, self.dtype_)
 
     def _remember_target_names(self, y):
@@ -390,9 +462,12 @@ class _BPBase(BaseEstimator):
         the estimator's (``network_``, ``record_``...), ``networks_`` and ``records_`` list
         all of them."""
         rs = check_random_state(self.random_state)
+        # time_limit is the budget of the whole fit: every member draws on one deadline
+        deadline = _trainer._clock() + (math.inf if self.time_limit is None
+                                        else float(self.time_limit))
         nets, recs, first = [], [], None
         for i in range(self._n_ensemble):
-            self._fit_network(Z, T, sw, validation, rs)
+            self._fit_network(Z, T, sw, validation, rs, deadline)
             nets.append(self.network_)
             recs.append(self.record_)
             if i == 0:
@@ -432,12 +507,14 @@ class _BPBase(BaseEstimator):
         self._remember_target_names(y)
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=self._task == "regression",
                              dtype=_FLOATS)
-        T = self._fit_targets(y)
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
-        sw = self._combine_weights(y, sw)
         if sw is not None and not np.any(sw > 0):
             raise ValueError("sample_weight sums to 0: at least one sample must count")
-        Z = self._prepare_X(X)
+        # the scalers see the user's weights (a weight is copies of a row); class weights
+        # only shape the loss
+        T = self._fit_targets(y, sw)
+        Z = self._prepare_X(X, sw)
+        sw = self._combine_weights(y, sw)
         val = None
         if validation is not None:
             if not isinstance(validation, (tuple, list)) or len(validation) != 2:
@@ -480,10 +557,10 @@ class _BPBase(BaseEstimator):
                              f"the data ('sgd', 'gd', 'rprop'...), got {name!r}")
         return name, params
 
-    def _start_partial_fit(self, X, y, first_call_setup):
+    def _start_partial_fit(self, X, y, sw, first_call_setup):
         """First call: fit the maps on this batch and build the network."""
-        first_call_setup(y)
-        Z = self._prepare_X(X)
+        first_call_setup(y, sw)
+        Z = self._prepare_X(X, sw)
         n_out = self._n_net_outputs()
         hidden = self._hidden if self._hidden != "auto" else \
             (hidden_size_rule(Z.shape[1], n_out, 5),)
@@ -501,10 +578,10 @@ class _BPBase(BaseEstimator):
         first = not hasattr(self, "network_")
         X, y = validate_data(self, X, y, multi_output=True, reset=first,
                              y_numeric=self._task == "regression", dtype=_FLOATS)
-        if first:
-            self._start_partial_fit(X, y, first_call_setup)
-        Z, T = self.input_map_.transform(X, self.dtype_), self._encode_targets(y)
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
+        if first:
+            self._start_partial_fit(X, y, sw, first_call_setup)
+        Z, T = self.input_map_.transform(X, self.dtype_), self._encode_targets(y)
         sw = self._combine_weights(y, sw)
         self._pf_calls = getattr(self, "_pf_calls", 0) + 1   # a new shuffle every call
         self.algorithm_ = alg
@@ -552,9 +629,15 @@ _COMMON_DOC = """
         Passed to the algorithm, e.g. ``{{"lr": 0.5}}`` for "sgd" or ``{{"mu": 1e-3}}`` for "lm".
         With "auto" they go to the chosen algorithm; one it does not take is a ValueError
         naming it (raised by ``fit``, once the algorithm is chosen).
-    epochs, goal, max_fail, min_grad, time_limit :
+    epochs, goal, max_fail, min_grad :
         Stopping rules of :func:`bpnn.train`: epoch limit, training-loss goal, validation
-        checks, minimum gradient norm, seconds (epochs and max_fail None: the preset's).
+        checks, minimum gradient norm (epochs and max_fail None: the preset's).
+    time_limit : float, optional
+        Seconds for the whole ``fit``: every hidden width, restart and weight decay tried and
+        the refit share it. Each run gets what is left; once it is spent no further
+        candidate starts (the best so far is kept), and a refit that cannot finish in it
+        is dropped for the split run's network. ``diagnosis_`` and a ConvergenceWarning say
+        what was cut. Each ``partial_fit`` call trains one epoch and ignores it.
     division : "refit", "random", "block", "interleaved", None or "auto", default "auto"
         How ``fit`` splits X into training / validation / test sets (by ``ratios``); ignored
         when ``fit`` is given ``validation=(X_val, y_val)``. "refit": a random split picks
@@ -646,14 +729,14 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
             raise ValueError(f"target_scaling must be one of {sorted(SCALINGS)}, "
                              f"got {self.target_scaling!r}")
 
-    def _setup_targets(self, y):
+    def _setup_targets(self, y, sw=None):
         self._y_1d = np.ndim(y) == 1
         Y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         self.n_outputs_ = Y.shape[1]
-        self.target_map_ = TargetScaler(self._eff["target_scaling"]).fit(Y)
+        self.target_map_ = TargetScaler(self._eff["target_scaling"]).fit(Y, sw)
 
-    def _fit_targets(self, y):
-        self._setup_targets(y)
+    def _fit_targets(self, y, sw=None):
+        self._setup_targets(y, sw)
         return self._encode_targets(y)
 
     def _encode_targets(self, y):
@@ -741,7 +824,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         # the output activation and loss depend on the target type: validate them now
         get_loss(self._loss_name()).check_output(get_activation(self._output_activation()))
 
-    def _fit_targets(self, y, classes=None):
+    def _fit_targets(self, y, sw=None, classes=None):
         if np.ndim(y) == 2 and np.shape(y)[1] == 1:
             y = column_or_1d(y, warn=True)      # a column vector: warn as scikit-learn does
         self._setup_classes(y, classes)
@@ -779,8 +862,19 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         if not (self.class_weight == "balanced" or isinstance(self.class_weight, dict)):
             raise ValueError(f"class_weight must be None, 'balanced' or a dict, "
                              f"got {self.class_weight!r}")
-        cw = compute_sample_weight(self.class_weight, np.asarray(y).ravel())
-        return cw if sw is None else cw * sw
+        labels = np.asarray(y).ravel()
+        if self.class_weight != "balanced":
+            cw = compute_sample_weight(self.class_weight, labels)
+            return cw if sw is None else cw * sw
+        # "balanced" with the weights as copies of rows: total / (classes * class total),
+        # over the classes of positive weight
+        w = np.ones(len(labels)) if sw is None else sw
+        _, inv = np.unique(labels, return_inverse=True)
+        per_class = np.bincount(inv.ravel(), weights=w)
+        present = per_class > 0
+        factor = np.where(present, w.sum() / (present.sum() * np.where(present, per_class, 1)),
+                          0.0)
+        return factor[inv.ravel()] * w
 
     def fit(self, X, y, sample_weight=None, validation=None):
         """Fit on X (n_samples, n_features) and labels y (n_samples,) or a 0/1 indicator
@@ -793,7 +887,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
                 type_of_target(y) != "multilabel-indicator":
             raise ValueError("classes must be given to the first call of partial_fit")
         return self._partial_fit(X, y, sample_weight,
-                                 lambda yy: self._setup_classes(yy, classes))
+                                 lambda yy, sw: self._setup_classes(yy, classes))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

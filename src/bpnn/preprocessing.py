@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._validation import check_sample_weight
+
 if TYPE_CHECKING:   # for linters and type checkers; at run time see __getattr__ below
     from sklearn.decomposition import PCA
     from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 __all__ = ["minmax_scaler", "standard_scaler", "pca", "hidden_size_rule",
            "MinMaxScaler", "StandardScaler", "PCA", "InputPreprocessor", "TargetScaler",
-           "SCALINGS"]
+           "SCALINGS", "weighted_pca"]
 
 # scikit-learn's classes, re-exported here, are imported when first used: the maps stored
 # in a model (InputPreprocessor, TargetScaler) apply with NumPy alone, so loading a model and
@@ -91,27 +93,71 @@ def hidden_size_rule(m: int, n: int, a: int = 5) -> int:
 SCALINGS = {"minmax": (-1.0, 1.0), "minmax01": (0.0, 1.0), "standard": None, "none": None}
 
 
-def _affine(A, scaling):
+def _counted(A, w):
+    """The rows of A that count: all without weights, those of positive weight with them
+    (a weight of 0 is a removed row, so it takes no part in a minimum or a maximum)."""
+    return A if w is None or np.all(w > 0) else A[w > 0]
+
+
+def _affine(A, scaling, sample_weight=None):
     """Per-column ``(scale, offset)`` so that ``A * scale + offset`` is scaled as asked.
 
     minmax to [lo, hi]: scale = (hi - lo) / (max - min), offset = lo - min * scale;
     standard: scale = 1 / std, offset = -mean / std. A zero range or zero std keeps
     scale 1 (a constant column maps to ``lo`` or 0), never dividing by zero.
+    With ``sample_weight`` a weight counts as that many copies of the row: the mean and
+    the (population) standard deviation are weighted, and min/max skip rows of weight 0.
     """
     if scaling not in SCALINGS:
         raise ValueError(f"scaling must be one of {sorted(SCALINGS)}, got {scaling!r}")
     n = A.shape[1]
+    w = check_sample_weight(sample_weight, A.shape[0])
     if scaling == "none":
         return np.ones(n), np.zeros(n)
     if scaling == "standard":       # accumulated in float64 whatever A's dtype
-        mean, std = A.mean(axis=0, dtype=np.float64), A.std(axis=0, dtype=np.float64)
+        if w is None:
+            mean, std = A.mean(axis=0, dtype=np.float64), A.std(axis=0, dtype=np.float64)
+        else:
+            mean = np.average(A.astype(np.float64, copy=False), axis=0, weights=w)
+            dev = A - mean
+            std = np.sqrt(np.average(dev * dev, axis=0, weights=w))
         scale = 1.0 / np.where(std > 0, std, 1.0)
         return scale, -mean * scale
     lo, hi = SCALINGS[scaling]
-    amin, amax = A.min(axis=0).astype(np.float64), A.max(axis=0).astype(np.float64)
+    C = _counted(A, w)
+    amin, amax = C.min(axis=0).astype(np.float64), C.max(axis=0).astype(np.float64)
     rng = amax - amin
     scale = np.where(rng > 0, (hi - lo) / np.where(rng > 0, rng, 1.0), 1.0)
     return scale, lo - amin * scale
+
+
+def weighted_pca(S, n_components, sample_weight=None):
+    """Principal components of the rows of S, a weight counting as copies of its row.
+
+    Returns ``(mean, components, explained_variance)`` as scikit-learn's full-SVD PCA
+    does (the same components, signs and variances without weights; the variance divides
+    by ``sum(w) - 1``); ``n_components`` is an int or a variance fraction in (0, 1).
+    scikit-learn's PCA takes no weights, so the weighted SVD is done here.
+    """
+    S = np.asarray(S, dtype=np.float64)
+    w = check_sample_weight(sample_weight, S.shape[0])
+    total = float(S.shape[0]) if w is None else float(w.sum())
+    mean = S.mean(axis=0) if w is None else np.average(S, axis=0, weights=w)
+    C = S - mean
+    if w is not None:
+        C = C[w > 0] * np.sqrt(w[w > 0])[:, None]
+    _, sv, Vt = np.linalg.svd(C, full_matrices=False)
+    # scikit-learn's sign rule: the largest |entry| of every component is positive
+    signs = np.sign(Vt[np.arange(Vt.shape[0]), np.argmax(np.abs(Vt), axis=1)])
+    Vt *= np.where(signs == 0, 1.0, signs)[:, None]
+    var = sv ** 2 / max(total - 1.0, 1e-300)
+    if isinstance(n_components, (int, np.integer)):
+        k = int(n_components)
+    else:
+        ratio = np.cumsum(var) / max(var.sum(), 1e-300)
+        k = int(np.searchsorted(ratio, float(n_components), side="right")) + 1
+    k = max(1, min(k, Vt.shape[0]))
+    return mean, Vt[:k], var[:k]
 
 
 class InputPreprocessor:
@@ -130,35 +176,37 @@ class InputPreprocessor:
         self.scaling, self.drop_constant, self.pca = scaling, drop_constant, pca
         self.whiten, self.seed = whiten, seed
 
-    def fit(self, X):
+    def fit(self, X, sample_weight=None):
         """Learn the map from X (n_samples, n_features), float64 or float32 (statistics
-        are computed in float64 either way); returns self."""
+        are computed in float64 either way); returns self.
+
+        ``sample_weight``: a weight counts as that many copies of its row (weighted mean,
+        standard deviation and PCA; rows of weight 0 take no part in min/max or in
+        deciding which columns are constant).
+        """
         X = np.asarray(X)
         if X.dtype not in (np.float64, np.float32):
             X = X.astype(np.float64)
+        w = check_sample_weight(sample_weight, X.shape[0])
         keep = np.ones(X.shape[1], dtype=bool)
         if self.drop_constant:
-            keep = X.max(axis=0) > X.min(axis=0)
+            C = _counted(X, w)
+            keep = C.max(axis=0) > C.min(axis=0)
             if not keep.any():        # nothing varies: keep everything rather than nothing
                 keep[:] = True
         self.keep_ = keep
         K = X if keep.all() else X[:, keep]
-        self.scale_, self.offset_ = _affine(K, self.scaling)
+        self.scale_, self.offset_ = _affine(K, self.scaling, w)
         self.pca_mean_ = self.pca_components_ = None
         if self.pca is not None:
-            self._fit_pca(K * self.scale_ + self.offset_)
+            self._fit_pca(K * self.scale_ + self.offset_, w)
         return self
 
-    def _fit_pca(self, S):
-        n_comp = self.pca
-        if isinstance(n_comp, (int, np.integer)):
-            n_comp = min(int(n_comp), *S.shape)
-        from sklearn.decomposition import PCA
-        p = PCA(n_components=n_comp, svd_solver="full", random_state=self.seed).fit(S)
-        comps = p.components_
+    def _fit_pca(self, S, w=None):
+        mean, comps, var = weighted_pca(S, self.pca, w)
         if self.whiten:   # divide each component by its standard deviation
-            comps = comps / np.sqrt(np.maximum(p.explained_variance_, 1e-300))[:, None]
-        self.pca_mean_, self.pca_components_ = p.mean_, comps
+            comps = comps / np.sqrt(np.maximum(var, 1e-300))[:, None]
+        self.pca_mean_, self.pca_components_ = mean, comps
 
     @property
     def n_outputs(self) -> int:
@@ -237,8 +285,11 @@ class TargetScaler:
     def __init__(self, scaling="minmax"):
         self.scaling = scaling
 
-    def fit(self, T):
-        self.scale_, self.offset_ = _affine(np.asarray(T, dtype=np.float64), self.scaling)
+    def fit(self, T, sample_weight=None):
+        """Learn the map from T (n_samples, n_targets); a weight counts as copies of its
+        row (see :class:`InputPreprocessor`)."""
+        self.scale_, self.offset_ = _affine(np.asarray(T, dtype=np.float64), self.scaling,
+                                            sample_weight)
         return self
 
     def transform(self, T, dtype=np.float64):

@@ -55,6 +55,8 @@ class ReportData:
     feature_names, target_names : lists of str
     members : list of arrays, optional — an ensemble's member predictions (regression,
         (n, n_targets) each) or probabilities (classification, (n, n_classes) each).
+    sample_weight : array (n,), optional — per-row weights; the metrics weight every row
+        by it (a weight of 2 counts as the row twice, 0 as the row removed).
     """
 
     task: str
@@ -67,6 +69,7 @@ class ReportData:
     feature_names: list = field(default_factory=list)
     target_names: list = field(default_factory=list)
     members: list | None = None
+    sample_weight: np.ndarray | None = None
 
     def parts(self) -> dict:
         """Split name -> row indices, with "all" last (just "all" without splits)."""
@@ -76,30 +79,55 @@ class ReportData:
         return out
 
 
+def _weighted_pearson(t, y, w):
+    """Pearson's R with row weights (w None: the plain one)."""
+    if w is None:
+        return plots._pearson(t, y)
+    if t.size < 2 or w.sum() <= 0:
+        return float("nan")
+    dt, dy = t - np.average(t, weights=w), y - np.average(y, weights=w)
+    vt, vy = float(np.sum(w * dt * dt)), float(np.sum(w * dy * dy))
+    if vt <= 0 or vy <= 0:
+        return float("nan")
+    return float(np.sum(w * dt * dy) / math.sqrt(vt * vy))
+
+
 def split_metrics(data: ReportData) -> dict:
-    """Metrics per split: MSE, RMSE, MAE and R (regression) or accuracy and log loss."""
+    """Metrics per split: MSE, RMSE, MAE and R (regression) or accuracy and log loss;
+    weighted by ``data.sample_weight`` when given (then also the split's total weight)."""
     out = {}
+    sw = None if data.sample_weight is None else np.asarray(data.sample_weight, float).ravel()
     for name, idx in data.parts().items():
         t, y = data.y_true[idx], data.y_pred[idx]
+        w = None if sw is None else sw[idx]
         m = {"n": int(len(idx))}
+        if w is not None:
+            m["weight"] = float(w.sum())
+            if m["weight"] <= 0:       # every row of the split removed: nothing to measure
+                out[name] = m
+                continue
+        mean = lambda v: float(np.average(v, weights=w))   # noqa: E731  (per row)
         if data.task == "classification":
-            m["accuracy"] = float(np.mean(t == y))
+            m["accuracy"] = mean((t == y).astype(float).reshape(len(idx), -1).mean(axis=1))
             if data.proba is not None:
                 p = np.clip(data.proba[idx], 1e-15, 1.0)
                 col = {c: j for j, c in enumerate(data.classes)}
-                m["log loss"] = float(-np.mean(np.log([p[i, col[c]] for i, c in enumerate(t)])))
+                m["log loss"] = mean(-np.log([p[i, col[c]] for i, c in enumerate(t)]))
         else:
-            e = np.asarray(t, float) - np.asarray(y, float)
-            m["MSE"] = float(np.mean(e ** 2))
+            e = (np.asarray(t, float) - np.asarray(y, float)).reshape(len(idx), -1)
+            m["MSE"] = mean(np.mean(e ** 2, axis=1))
             m["RMSE"] = math.sqrt(m["MSE"])
-            m["MAE"] = float(np.mean(np.abs(e)))
-            m["R"] = plots._pearson(np.ravel(t).astype(float), np.ravel(y).astype(float))
+            m["MAE"] = mean(np.mean(np.abs(e), axis=1))
+            k = e.shape[1]                 # outputs pooled, as MATLAB's regression plot
+            m["R"] = _weighted_pearson(np.ravel(t).astype(float), np.ravel(y).astype(float),
+                                       None if w is None else np.repeat(w, k))
         out[name] = m
     return out
 
 
-def data_from_model(model, X, y, record=None, task=None) -> ReportData:
-    """Run ``model`` (a fitted bpnn estimator) on X and collect what a report needs.
+def data_from_model(model, X, y, record=None, task=None, sample_weight=None) -> ReportData:
+    """Run ``model`` (a fitted bpnn estimator) on X and collect what a report needs
+    (``sample_weight``: row weights for the metrics).
 
     The record's train/validation/test indices are used when they fit the rows of X
     (i.e. X is the data the model was trained on); otherwise all rows count as one set.
@@ -135,7 +163,9 @@ def data_from_model(model, X, y, record=None, task=None) -> ReportData:
                       None if classes is None else list(classes), Xa,
                       [str(c) for c in getattr(X, "columns", range(Xa.shape[1]))],
                       [str(c) for c in getattr(y, "columns", [getattr(y, "name", "target")])],
-                      members=members)
+                      members=members,
+                      sample_weight=None if sample_weight is None else
+                      np.asarray(sample_weight, float))
 
 
 # -- ensembles ------------------------------------------------------------------------------

@@ -50,6 +50,13 @@ _DEFAULTS = contextvars.ContextVar("bpnn_training_defaults", default=None)
 CHECKPOINT_SECONDS = 10.0   # checkpoint_every=None: at most this often (and when stopping)
 
 
+def _clock() -> float:
+    """Seconds on the clock that the record's times and the ``time`` limit are read from
+    (perf_counter). The estimators read the same clock for their whole-fit budget; tests
+    replace this function by a deterministic one."""
+    return _time.perf_counter()
+
+
 @contextlib.contextmanager
 def training_defaults(*, checkpoint=None, checkpoint_every=None, resume=None, callbacks=()):
     """Checkpointing, resume and callbacks for the :func:`train` call made inside the block.
@@ -235,7 +242,7 @@ class Trainer:
         rng = rng if rng is not None else np.random.default_rng()
         rec = record or TrainingRecord(algorithm=self.algorithm.name, loss_name=obj.loss.name)
         rec.goal, rec.params = self.goal, self.algorithm.params()
-        t0 = _time.perf_counter()
+        t0 = _clock()
         self._last_checkpoint = _time.monotonic()
         net = obj.network
         if resume is not None:
@@ -280,7 +287,7 @@ class Trainer:
                          if k != "loss_before" and np.isscalar(v)}
                 rec.append(epoch=epoch, loss=loss, val_loss=val, test_loss=tst,
                            grad_norm=info.grad_norm, mu=info.mu, lr=info.lr, val_fail=fails,
-                           time=_time.perf_counter() - t0, **extra)
+                           time=_clock() - t0, **extra)
                 bar.update(rec)
                 stop = self._should_stop(rec, info, fails, net, w)
                 if self.checkpoint and (stop or self._checkpoint_due(epoch)):
@@ -340,7 +347,7 @@ class Trainer:
             val = val_obj.value(w) if val_obj else math.nan
             tst = test_obj.value(w) if test_obj else math.nan
         rec.append(epoch=0, loss=loss, val_loss=val, test_loss=tst, val_fail=0,
-                   time=_time.perf_counter() - t0)
+                   time=_clock() - t0)
         best_w, best_key = w.copy(), (val if val_obj else loss)
         rec.best_epoch, rec.best_loss, rec.best_val_loss, rec.best_test_loss = 0, loss, val, tst
         stop = "goal met" if loss <= self.goal else ("max epochs" if self.epochs == 0 else None)
