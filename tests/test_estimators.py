@@ -481,6 +481,23 @@ def test_br_with_the_default_preset_takes_no_weight_decay_search(reg_data):
     assert m.record_.epochs == max(m.selection_record_.epochs, 10)
 
 
+def test_time_limit_is_shared_by_an_ensembles_members(monkeypatch, reg_data):
+    X, y = reg_data
+    kw = dict(n_ensemble=4, division=None, algorithm="rprop", epochs=10, min_grad=0.0,
+              random_state=0)
+    free = _fit_on_clock(monkeypatch, BPRegressor(**kw), X, y)
+    assert free.epochs == 4 * 10
+    est = BPRegressor(time_limit=25, **kw)
+    clock = _fit_on_clock(monkeypatch, est, X, y)
+    # one budget for the whole fit (a per-member limit would have let all 40 epochs run):
+    # members 1 and 2 use 20 ticks, the third is cut short, and the last, whose first
+    # candidate always runs, stops at once
+    assert clock.epochs == 25
+    assert len(est.networks_) == 4
+    epochs = [r.epochs for r in est.records_]
+    assert epochs[:2] == [10, 10] and 5 <= epochs[2] < 10 and epochs[3] <= 1
+
+
 # -- partial_fit: declared ranges, and a warning when a batch leaves the fitted one -----------
 def _batches(rng):
     X1 = rng.uniform(0, 5, size=(40, 3))

@@ -136,12 +136,11 @@ def _common(default=False):
 
 
 
-def _version():
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        return f"bpnn {version('bpnn')}"
-    except PackageNotFoundError:
-        return "bpnn (not installed)"
+def _version() -> str:
+    """``bpnn X.Y.Z``: the package's own ``__version__`` (the one place the version is kept;
+    the build reads it too), so the answer is that of the bpnn that runs, installed or not."""
+    from .. import __version__
+    return f"bpnn {__version__}"
 
 
 def _one_line(exc) -> str:
