@@ -53,7 +53,10 @@ def test_sklearn_compatible(estimator, check):
                 epochs=30),
     BPClassifier(division="none", algorithm="lbfgs", class_weight="balanced", scaling="minmax",
                  n_restarts=2),
-], ids=["clf-lbfgs", "reg-lbfgs", "reg-lm", "reg-lm-matlab-pca-auto", "clf-balanced"])
+    BPRegressor(division="none", algorithm="scg", loss="sse"),
+    BPClassifier(division="none", algorithm="rprop"),
+], ids=["clf-lbfgs", "reg-lbfgs", "reg-lm", "reg-lm-matlab-pca-auto", "clf-balanced",
+        "reg-scg-sse", "clf-rprop"])
 def test_sample_weight_equivalence_deterministic(estimator):
     from sklearn.utils.estimator_checks import check_sample_weight_equivalence_on_dense_data
     with warnings.catch_warnings():
