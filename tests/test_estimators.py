@@ -55,10 +55,21 @@ def test_sklearn_compatible(estimator, check):
                  n_restarts=2),
     BPRegressor(division="none", algorithm="scg", loss="sse"),
     BPClassifier(division="none", algorithm="rprop"),
+    BPRegressor(division="none", algorithm="lbfgs", goal=0.05),       # stops on the goal
+    BPRegressor(division="none", algorithm="lbfgs", min_grad=1e-2),   # on the gradient
 ], ids=["clf-lbfgs", "reg-lbfgs", "reg-lm", "reg-lm-matlab-pca-auto", "clf-balanced",
-        "reg-scg-sse", "clf-rprop"])
+        "reg-scg-sse", "clf-rprop", "reg-goal", "reg-min-grad"])
 def test_sample_weight_equivalence_deterministic(estimator):
     from sklearn.utils.estimator_checks import check_sample_weight_equivalence_on_dense_data
+    if estimator.goal or estimator.min_grad:      # the thresholds fire, at the same epoch
+        rng = np.random.RandomState(42)           # (the check's data)
+        X, y, w = rng.rand(15, 30), rng.randint(0, 3, 15), rng.randint(0, 5, 15)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            a = clone(estimator).set_params(random_state=0).fit(X, y, sample_weight=w)
+            b = clone(estimator).set_params(random_state=0).fit(X.repeat(w, 0), y.repeat(w))
+        assert a.record_.stop_reason == b.record_.stop_reason in ("goal met", "min grad")
+        assert a.record_.epochs == b.record_.epochs < estimator.effective_params()["epochs"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         check_sample_weight_equivalence_on_dense_data(type(estimator).__name__, estimator)
