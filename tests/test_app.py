@@ -310,7 +310,7 @@ def _shot(pg, name, full=False):
 
 
 def _message(pg):
-    pg.wait_for_selector("#message:not([hidden])")
+    pg.wait_for_selector("#message:not([hidden]):not(.info)")
     return pg.inner_text("#message")
 
 

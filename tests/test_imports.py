@@ -153,7 +153,8 @@ def models(tmp_path_factory):
         "bin": bpnn.BPClassifier(hidden=(4,), epochs=20, random_state=0, warn=False).fit(X, y_cls),
         "multi": bpnn.BPClassifier(hidden=(4,), activation="logsig", epochs=20,
                                    random_state=0, warn=False).fit(X, y_multi),
-        "pca": bpnn.BPRegressor(hidden=(3,), pca=2, epochs=10, random_state=0, warn=False).fit(X, y_reg),
+        "pca": bpnn.BPRegressor(hidden=(3,), pca=2, epochs=10, random_state=0,
+                               warn=False).fit(X, y_reg),
     }
     for name, model in fitted.items():
         save(model, d / f"{name}.bpnn")

@@ -209,3 +209,48 @@ def test_lean_predict_path_gives_the_general_paths_results_and_errors(rng):
     named = bpnn.BPClassifier(hidden=(4,), epochs=5, random_state=0).fit(df, y)
     with pytest.warns(UserWarning, match="feature names"):
         named.predict_proba(one)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_lean_cross_entropy_matches_the_reference_form(dtype, weighted):
+    """The lean softmax cross-entropy reads each row's log-sum-exp off the outputs
+    (max z - log max y); it must equal the two-pass form, also for logits far apart and
+    soft targets, and write (y - d)/n over the output buffer."""
+    from bpnn.activations import Softmax
+    from bpnn.losses import CrossEntropy
+    rng = np.random.default_rng(3)
+    Z = (rng.normal(size=(40, 5)) * 30).astype(dtype)
+    Z[0] = [300, -300, 0, 1, 2] if dtype == np.float64 else [80, -80, 0, 1, 2]
+    T = rng.dirichlet(np.ones(5), size=40).astype(dtype)
+    sw = rng.random(40) * 2 if weighted else None
+    act, loss = Softmax(), CrossEntropy()
+    Y = act(Z)
+    ref_value, ref_delta = loss.output_delta(Z, Y, T, act, sw)
+    buf = Y.copy()
+    value, delta = loss.value_and_delta_(Z, buf, T, act, sw)
+    tol = 1e-10 if dtype == np.float64 else 1e-4
+    assert np.isfinite(value) and value == pytest.approx(ref_value, rel=tol)
+    assert delta is buf
+    np.testing.assert_allclose(delta, ref_delta, rtol=tol, atol=tol * 1e-2)
+
+
+def test_identity_preprocessing_trains_on_the_callers_buffer(monkeypatch, rng):
+    """scaling='none' with nothing dropped: fit trains on the user's C-ordered float32 rows
+    themselves (no 20,000 x 784 copy per fit), never writes into them, and a Fortran-ordered
+    or float64 input is still converted once."""
+    from bpnn.preprocessing import InputPreprocessor
+    X = rng.random((60, 4), dtype=np.float32)
+    m = InputPreprocessor("none").fit(X)
+    assert m.transform(X, np.float32) is X
+    assert m.transform(X, np.float64) is not X
+    F = np.asfortranarray(X)
+    assert m.transform(F, np.float32).flags.c_contiguous
+    assert InputPreprocessor("minmax").fit(X).transform(X, np.float32) is not X
+    seen = _spy_rows(monkeypatch)
+    before = X.copy()
+    y = (X[:, 0] > 0.5).astype(int)
+    bpnn.BPClassifier(hidden=(3,), algorithm="sgd", algorithm_params={"batch_size": 16},
+                      epochs=2, division="none", scaling="none", l2=0.0, warn=False).fit(X, y)
+    assert seen and all(ptr == X.ctypes.data for ptr, _, _ in seen)
+    np.testing.assert_array_equal(X, before)

@@ -33,14 +33,15 @@ _EXPORTS = {
     "trainer": ("Trainer", "train"),
     "estimators": ("BPClassifier", "BPRegressor"),
     "io": ("ModelFileError", "load", "save"),
+    "inspection": ("importance", "partial_dependence"),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 # submodules reachable as attributes (``bpnn.io.load``) without importing them first, as
 # when this file imported them all
 _SUBMODULES = frozenset({
     "activations", "algorithms", "checkpoint", "cli", "data", "datasets", "estimators",
-    "explain", "export", "gradcheck", "initializers", "io", "io_tables", "losses", "network",
-    "objective", "plots", "preprocessing", "record", "report", "trainer",
+    "explain", "export", "gradcheck", "initializers", "inspection", "io", "io_tables",
+    "losses", "network", "objective", "plots", "preprocessing", "record", "report", "trainer",
     "_kernels", "_predict", "_validation",
 })
 
@@ -51,7 +52,7 @@ __all__ = [
     "Objective", "hidden_size_rule", "minmax_scaler", "pca", "standard_scaler",
     "TrainingRecord", "Trainer", "train", "__version__",
     "BPRegressor", "BPClassifier", "save", "load", "ModelFileError",
-    "dataset_names", "load_dataset",
+    "dataset_names", "load_dataset", "importance", "partial_dependence",
 ]
 
 
@@ -95,6 +96,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .estimators import BPClassifier, BPRegressor
     from .explain import explain, tutorial_network
     from .gradcheck import gradcheck, numerical_gradient
+    from .inspection import importance, partial_dependence
     from .io import ModelFileError, load, save
     from .losses import get_loss
     from .network import Network, Trace

@@ -15,7 +15,7 @@ ndarray / NumPy scalar / float / int / bool / str / None; :func:`encode_tree` tu
 into JSON plus a list of arrays, :func:`decode_tree` back, using the freshly initialised
 state as a template so NamedTuples come back as their own class.
 
-Writes are atomic (:func:`bpnn.io.atomic_write`): a temporary file in the same directory
+Writes are atomic (:func:`bpnn._atomic.atomic_write`): a temporary file in the same directory
 is written, flushed and fsync'ed, then ``os.replace``'d over the target, and the directory
 is fsync'ed — a crash at any moment leaves either the old file or the new one, never a
 torn one.
@@ -33,7 +33,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .io import atomic_write   # the project's one atomic write (re-exported here)
+from ._atomic import atomic_write   # the project's one atomic write (re-exported here)
 
 __all__ = ["atomic_write", "encode_tree", "decode_tree", "save_checkpoint",
            "load_checkpoint", "parse_checkpoint", "data_fingerprint", "TrainingState",

@@ -40,7 +40,8 @@ def divide(n, division="random", ratios=(0.70, 0.15, 0.15), seed=None, indices=N
         out = tuple(np.asarray(i, dtype=np.int64).reshape(-1) for i in indices)
         allidx = np.concatenate(out)
         if allidx.size and (allidx.min() < 0 or allidx.max() >= n):
-            raise ValueError(f"division indices must lie in [0, {n}), got {allidx.min()}..{allidx.max()}")
+            raise ValueError(f"division indices must lie in [0, {n}), "
+                             f"got {allidx.min()}..{allidx.max()}")
         if out[0].size == 0:
             raise ValueError("division='index' needs at least one training index")
         return out

@@ -83,7 +83,8 @@ def explain(network=None, x=None, target=None, lr=0.5, lr_bias=None, loss="sse",
     out = []
     title = ("The tutorial's worked example: 2-3-2 network, logistic sigmoid, "
              "input (5, 10), target (0.01, 0.99)" if tutorial else f"One BP step of {net!r}")
-    out += [title, "=" * len(title), "", "1. Forward pass   z(k) = W(k)·n(k-1) + b(k),  n(k) = f(z(k))"]
+    out += [title, "=" * len(title), "",
+            "1. Forward pass   z(k) = W(k)·n(k-1) + b(k),  n(k) = f(z(k))"]
     for k in range(net.n_layers):
         act = net.activations[k]
         prev = [f"{nm['in']}{j + 1}" for j in range(net.sizes[0])] if k == 0 else \
@@ -97,7 +98,8 @@ def explain(network=None, x=None, target=None, lr=0.5, lr_bias=None, loss="sse",
     sq = " + ".join(f"½({d[0, j]:g} − {_fmt(y[j])})²" for j in range(net.n_outputs))
     out += ["", f"2. Error   E_total = ½Σ(target − out)² = {sq}" if loss.name == "sse"
             else f"2. Error   ({loss.name})", f"   E_total = {_fmt(value)}", ""]
-    out.append("3. Back-propagation   δ(K) = f'(z(K)) ⊙ ∂E/∂n(K);  δ(k) = f'(z(k)) ⊙ (W(k+1)ᵀ δ(k+1))")
+    out.append("3. Back-propagation   δ(K) = f'(z(K)) ⊙ ∂E/∂n(K);  "
+               "δ(k) = f'(z(k)) ⊙ (W(k+1)ᵀ δ(k+1))")
     for k in range(net.n_layers - 1, -1, -1):
         act = net.activations[k]
         for i in range(net.sizes[k + 1]):

@@ -21,17 +21,16 @@ crash leaves either the old file or the new one, never half of one.
 """
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import math
-import os
-import tempfile
 import zipfile
 import zlib
 from pathlib import Path
 
 import numpy as np
+
+from ._atomic import atomic_write   # re-exported: bpnn.io.atomic_write as before
 
 __all__ = ["SCHEMA_VERSION", "ModelFileError", "atomic_write", "load", "load_predictor", "save"]
 
@@ -44,32 +43,6 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)     # fixed member times: the same model, the 
 
 class ModelFileError(ValueError):
     """A file that is not a valid bpnn model file (nothing from it was executed)."""
-
-
-# -- atomic writes -------------------------------------------------------------------------
-def atomic_write(path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (temp file in the same dir, fsync, os.replace)."""
-    path = Path(path)
-    folder = path.parent                    # Path("m.bpnn").parent is Path(".")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):      # make the rename itself durable
-        dfd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    return path
 
 
 # -- JSON encoding of hyper-parameters ----------------------------------------------------

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from . import _atomic
 
 __all__ = ["TableError", "read_table", "select_columns", "parse_columns", "check_columns",
            "write_table", "check_output", "atomic_path", "atomic_write_text",
@@ -249,29 +249,16 @@ def atomic_path(path):
     """Yield a temporary path beside ``path``; it replaces ``path`` only if the block succeeds.
 
     A failure (or a crash) mid-write never leaves a broken or half-written file at ``path``.
+    The output is checked first (:func:`check_output`); the writing is :mod:`bpnn._atomic`'s.
     """
-    path = Path(path)
     check_output(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; give the usual mode
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    with _atomic.atomic_path(path) as tmp:
+        yield tmp
 
 
 def atomic_write_text(path, text: str):
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    check_output(path)
+    _atomic.atomic_write_text(path, text)
 
 
 def write_table(df: pd.DataFrame, path):

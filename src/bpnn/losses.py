@@ -144,6 +144,30 @@ class CrossEntropy(Loss):
             return np.sum(T * (_logsumexp_rows(Z) - Z), axis=1)
         return np.sum(np.logaddexp(0.0, Z) - T * Z, axis=1)
 
+    def value_and_delta_(self, Z, Y, T, act, sw=None):
+        """:meth:`output_delta` for the lean paths: the sensitivity ``(y - d)/n`` is written
+        over ``Y`` (the network's own output buffer). With a softmax output the log-sum-exp
+        of each row is read off the outputs already computed, ``lse = max(z) - log(max(y))``
+        (exact: softmax keeps the order of z, and the largest output is at least 1/m, so its
+        logarithm is finite), which saves the exponentials of a second pass."""
+        self.check_output(act)
+        n = _total_weight(sw, T.shape[0])
+        if isinstance(act, Softmax):
+            lse = np.max(Z, axis=1) - np.log(np.max(Y, axis=1))
+            if sw is None:
+                value = float(np.dot(lse, T.sum(axis=1)) - np.vdot(T, Z)) / n
+            else:
+                per = lse * T.sum(axis=1) - np.einsum("ij,ij->i", T, Z)
+                value = float(np.dot(per, sw)) / n
+        else:
+            per = self._per_sample(Z, T, act)
+            value = float(np.sum(per if sw is None else per * sw)) / n
+        delta = np.subtract(Y, T, out=Y)
+        if sw is not None:
+            delta *= sw[:, None]
+        delta /= n
+        return value, delta
+
     def value_from_z(self, Z, Y, T, act, sw=None):
         per = self._per_sample(Z, T, act)
         return float(np.sum(per if sw is None else per * sw)) / _total_weight(sw, T.shape[0])

@@ -73,6 +73,8 @@ class Objective:
             if sw is not None:
                 delta *= sw[:, None]
             delta /= X.shape[0] if sw is None else float(np.sum(sw))
+        elif type(self.loss) is CrossEntropy:
+            value, delta = self.loss.value_and_delta_(z, a, Y, net.activations[-1], sw)
         else:
             value, delta = self.loss.output_delta(z, a, Y, net.activations[-1], sw)
         if type(self.loss) is not SSE:           # mean losses: re-weight the chunk's mean
@@ -105,14 +107,23 @@ class Objective:
         ``X`` (a row gather from a Fortran-ordered array costs ~100x more). With
         ``need_value=False`` the loss may be skipped (nan) where it costs extra work."""
         n = len(idx)
-        X = np.take(self.X, idx, axis=0, out=None if xbuf is None else xbuf[:n])
-        Y = np.take(self.Y, idx, axis=0, out=None if ybuf is None else ybuf[:n])
+        # with ``out``, mode "raise" makes NumPy gather into a temporary first (so that a bad
+        # index cannot leave ``out`` half written); indices checked once make that a waste
+        mode = "clip" if xbuf is not None and self._valid_index(idx) else "raise"
+        X = np.take(self.X, idx, axis=0, out=None if xbuf is None else xbuf[:n], mode=mode)
+        Y = np.take(self.Y, idx, axis=0, out=None if ybuf is None else ybuf[:n], mode=mode)
         sw = None if self.sample_weight is None else self.sample_weight[idx]
         total = float(n) if sw is None else float(np.sum(sw))
         value = self._rows(X, Y, sw, total, grad, need_value=need_value)
         if self.l2:
             grad += self._penalty(self.network.params)[1]
         return value
+
+    def _valid_index(self, idx) -> bool:
+        """True when ``idx`` is an integer array within range (so clipping changes nothing)."""
+        if not (isinstance(idx, np.ndarray) and idx.dtype.kind in "iu" and idx.size):
+            return False
+        return bool(idx.min() >= 0 and idx.max() < self.n_samples)
 
     def _set(self, w):
         if w is not self.network.params:

@@ -8,8 +8,13 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:   # for linters and type checkers; at run time see __getattr__ below
+    from sklearn.decomposition import PCA
+    from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 __all__ = ["minmax_scaler", "standard_scaler", "pca", "hidden_size_rule",
            "MinMaxScaler", "StandardScaler", "PCA", "InputPreprocessor", "TargetScaler",
@@ -44,7 +49,8 @@ def minmax_scaler(feature_range=(0.0, 1.0)) -> "MinMaxScaler":
     """
     lo, hi = feature_range
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise ValueError(f"feature_range must be (low, high) with low < high, got {feature_range!r}")
+        raise ValueError("feature_range must be (low, high) with low < high, "
+                         f"got {feature_range!r}")
     from sklearn.preprocessing import MinMaxScaler
     return MinMaxScaler(feature_range=(lo, hi))
 
@@ -162,8 +168,12 @@ class InputPreprocessor:
 
     def transform(self, X, dtype=np.float64):
         """(n_samples, n_features) -> (n_samples, n_outputs) network inputs, a new
-        C-ordered array of ``dtype`` (the network's: float64 or float32)."""
+        C-ordered array of ``dtype`` (the network's: float64 or float32). When the map is
+        the identity (no scaling, nothing dropped, no PCA) and X is already C-ordered in
+        ``dtype``, X itself is returned: training and prediction only read their inputs."""
         X = np.asarray(X)
+        if self._is_identity(X.shape[1]) and X.dtype == dtype and X.flags.c_contiguous:
+            return X
         kept = self.__dict__.get("_kept")
         if kept is None or kept.shape[0] != int(self.keep_.sum()):
             kept = self._kept = np.flatnonzero(self.keep_)
@@ -180,6 +190,13 @@ class InputPreprocessor:
             S = np.ascontiguousarray((S - self.pca_mean_) @ self.pca_components_.T,
                                      dtype=dtype)
         return S
+
+    def _is_identity(self, n_features) -> bool:
+        """True when the fitted map changes nothing (scale 1, offset 0, every column kept,
+        no PCA)."""
+        return (self.pca_components_ is None and bool(self.keep_.all())
+                and self.keep_.shape[0] == n_features
+                and bool(np.all(self.scale_ == 1.0)) and bool(np.all(self.offset_ == 0.0)))
 
     def state(self) -> tuple[dict, dict]:
         """(JSON-able config, dict of arrays) describing the fitted map."""

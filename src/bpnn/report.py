@@ -161,7 +161,7 @@ def render_pngs(figures: dict, dpi=100) -> dict:
 
 def write_plots(directory, figures: dict) -> list:
     """Write every figure (a Figure or PNG bytes) as ``<name>.png`` into ``directory``."""
-    from .io_tables import atomic_path
+    from ._atomic import atomic_path
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -306,7 +306,7 @@ def render_html(record=None, network=None, data: ReportData | None = None,
 def write_report(path, record=None, network=None, data=None, settings=None,
                  title="bpnn training report", plots_dir=None) -> Path:
     """Render the report and write it atomically to ``path`` (and PNGs to ``plots_dir``)."""
-    from .io_tables import atomic_write_text
+    from ._atomic import atomic_write_text
     figures = render_pngs(build_figures(record, network, data))
     text = render_html(record, network, data, settings, title, figures)
     if plots_dir is not None:

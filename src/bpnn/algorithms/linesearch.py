@@ -81,10 +81,12 @@ def backtracking(line, f0, slope0, a0=1.0, c1=1e-3, c2=None, shrink=(0.1, 0.5), 
                 fa, ga, _ = line.fg(a)
             return LineResult(a, fa, ga, line.n)
         if not np.isfinite(fa) or a_prev is None:
-            # quadratic: phi(a) ≈ f0 + slope0·a + c·a², minimum at −slope0·a²/(2(fa − f0 − slope0·a))
+            # quadratic: phi(a) ≈ f0 + slope0·a + c·a²,
+            # minimum at −slope0·a²/(2(fa − f0 − slope0·a))
             new = -slope0 * a * a / (2 * (fa - f0 - slope0 * a)) if np.isfinite(fa) else 0.1 * a
         else:
-            # cubic through (0, f0, slope0), (a, fa), (a_prev, f_prev):  phi ≈ f0 + slope0·t + b t² + c t³
+            # cubic through (0, f0, slope0), (a, fa), (a_prev, f_prev):
+            # phi ≈ f0 + slope0·t + b t² + c t³
             r1, r2 = fa - f0 - slope0 * a, f_prev - f0 - slope0 * a_prev
             c = (r1 / a**2 - r2 / a_prev**2) / (a - a_prev)
             b = (-a_prev * r1 / a**2 + a * r2 / a_prev**2) / (a - a_prev)
@@ -103,7 +105,8 @@ def _zoom(line, f0, slope0, lo, hi, c1, c2, max_iter):
         width = abs(hi[0] - lo[0])
         if width <= 1e-12 * max(abs(lo[0]), abs(hi[0])):
             break
-        if a is None or not (min(lo[0], hi[0]) + 0.1 * width <= a <= max(lo[0], hi[0]) - 0.1 * width):
+        a_lo, a_hi = min(lo[0], hi[0]) + 0.1 * width, max(lo[0], hi[0]) - 0.1 * width
+        if a is None or not (a_lo <= a <= a_hi):
             a = 0.5 * (lo[0] + hi[0])                       # bisect when the cubic misbehaves
         fa, ga, sa = line.fg(a)
         if not np.isfinite(fa) or fa > f0 + c1 * a * slope0 or fa >= lo[1]:

@@ -115,7 +115,8 @@ def rprop(variant, delta0, inc, dec, delta_max, delta_min) -> Rule:
         if forget:
             dw = np.where(flip, 0.0, dw)
         if backtrack:
-            revert = flip if variant == "rprop+" else flip & (loss is not None and loss > s.prev_loss)
+            revert = (flip if variant == "rprop+"
+                      else flip & (loss is not None and loss > s.prev_loss))
             dw = np.where(revert, -s.prev_delta, dw)
         g_kept = np.where(flip, 0.0, g) if forget else g
         loss = float("inf") if loss is None else float(loss)
@@ -203,7 +204,8 @@ class Rprop(RuleAlgorithm):
     unit saturates (loss 0.0365, smallest Hessian eigenvalue ≈ −1e-6, gradient ≈ 1e-5),
     where Rprop — and LM or BFGS started from there — stalls until "min grad". With
     inc 1.1 about one in twenty-five does, and none of the benchmark's 30
-    (benchmarks/training_functions.py). ``variant="rprop-", inc=1.2`` reproduces MATLAB's ``trainrp`` exactly.
+    (benchmarks/training_functions.py). ``variant="rprop-", inc=1.2`` reproduces MATLAB's
+    ``trainrp`` exactly.
     """
 
     minibatch = False

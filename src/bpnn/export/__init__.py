@@ -129,7 +129,7 @@ def export_onnx(model, path=None, float_type=None):
         float_type = "float" if d.dtype == "float32" else "double"
     proto = onnx_model(d, float_type)
     if path is not None:
-        from ..io import atomic_write
+        from .._atomic import atomic_write
         atomic_write(path, proto.SerializeToString())
     return proto
 
@@ -154,6 +154,6 @@ def export(model, path, format):
 
 def _maybe_write(text, path):
     if path is not None:
-        from ..io import atomic_write
+        from .._atomic import atomic_write
         atomic_write(path, text.encode("utf-8"))
     return text
