@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
@@ -204,7 +205,8 @@ def test_train_streams_epochs_and_the_command_line_trains_the_same_model(server,
     script = run["script"]
     assert "BPRegressor" in script
     monkeypatch.chdir(tmp_path)        # the script reads data.csv and writes model.bpnn here
-    exec(compile(script, "train_model.py", "exec"), {"__name__": "__main__"})  # noqa: S102
+    with pytest.warns(ConvergenceWarning):   # 15 epochs: the script passes the warning on
+        exec(compile(script, "train_model.py", "exec"), {"__name__": "__main__"})  # noqa: S102
     np.testing.assert_allclose(bpnn.load(tmp_path / "model.bpnn").predict(X),
                                app_model.predict(X), rtol=1e-10, atol=1e-12)
     for kind, head in (("predictions", b"row,split,y,prediction"), ("report", b"<!DOCTYPE html>"),
@@ -442,6 +444,10 @@ def test_browser_playground_trains(page, server):
     page.click("#pg-train-btn")
     page.wait_for_function("document.getElementById('pg-status').dataset.stop", timeout=60_000)
     assert int(page.get_attribute("#pg-boundary", "data-snapshots")) >= 2
+    status = page.inner_text("#pg-status")
+    assert "Epoch 60" in status and "max epochs" in status
+    acc = float(status.split("train accuracy ")[1].split(" ")[0])
+    assert acc > 0.8, status          # the circles are learnt (fixed seed: deterministic)
     assert int(page.get_attribute("#pg-loss", "data-points")) >= 60
     widths = set(page.eval_on_selector_all("#pg-net line.edge",
                                            "ls => ls.map(l => l.getAttribute('stroke-width'))"))
@@ -503,3 +509,25 @@ def test_browser_bad_inputs(page, server, tmp_path):
     page.wait_for_function("document.getElementById('stop-reason-text').textContent"
                            ".includes('stopped by user')")
     assert _call(server, "/api/meta")[0] == 200
+
+
+def test_browser_language_switch_and_time_series_tab(page, server):
+    assert page.inner_text("button[data-tab=train]") == "Train"
+    page.click("#lang")
+    assert page.inner_text("button[data-tab=train]") == "训练"
+    assert "lang=zh" in page.url
+    page.select_option("#builtin", "iris")
+    page.click("#builtin-load")
+    page.wait_for_selector("#columns select.role")
+    assert "模式识别" in page.inner_text("#task-reason")      # detected: classification
+    _shot(page, "train_zh")
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.inner_text("button[data-tab=predict]") == "预测"   # kept across a reload
+    page.click("#lang")
+    assert page.inner_text("button[data-tab=predict]") == "Predict"
+    page.click("button[data-tab=timeseries]")
+    has_ts = bool(_json(server, "/api/meta")[1]["timeseries"])
+    text = page.inner_text("#ts-status")
+    assert ("is installed" in text) if has_ts else ("needs the bpnn.timeseries module" in text)
+    _shot(page, "timeseries")

@@ -90,7 +90,8 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
                 return _error(exc, exc.status)
             except ValueError as exc:     # the library's one-line errors (TableError, ...)
                 from ..cli._shared import _one_line
-                return _error(_one_line(exc), 400)
+                msg = _one_line(exc).replace("choose --missing", "choose under Missing values:")
+                return _error(msg, 400)
             except Exception as exc:      # noqa: BLE001 - a bug: say so, keep serving
                 from ..cli._shared import _one_line
                 return _error(f"internal error: {type(exc).__name__}: {_one_line(exc)}", 500)
@@ -311,7 +312,7 @@ async def _read_json(request: Request) -> dict:
 
 
 def _size(n) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} kB"
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{-(-n // 1024)} kB"
 
 
 # -- running it ---------------------------------------------------------------------------------

@@ -76,12 +76,14 @@ function showTab(name, replace) {
 }
 App.showTab = showTab;
 
+const size = (n) => n >= 1048576 ? (n / 1048576).toFixed(1) + " MB" : Math.ceil(n / 1024) + " kB";
+
 // -- Train: data ---------------------------------------------------------------------------------
 async function uploadTable(file, onLoaded) {
   say("");
   if (!file) return;
   if (App.meta && file.size > App.meta.max_upload) {
-    say(`${T("m_too_big")}: ${file.name} (${(file.size / 1048576).toFixed(1)} MB), ${T("m_limit")} ${(App.meta.max_upload / 1048576).toFixed(1)} MB`);
+    say(`${T("m_too_big")}: ${file.name} (${size(file.size)}), ${T("m_limit")} ${size(App.meta.max_upload)}`);
     return;
   }
   say(T("m_loading"), "info");

@@ -15,8 +15,8 @@
   const STEPS = ["s_forward", "s_error", "s_delta", "s_grad", "s_update"];
   const L = { step: 0, data: null };
   const POS = {
-    i1: [90, 140], i2: [90, 290], h1: [380, 85], h2: [380, 215], h3: [380, 345],
-    o1: [660, 140], o2: [660, 290],
+    i1: [80, 140], i2: [80, 290], h1: [360, 85], h2: [360, 215], h3: [360, 345],
+    o1: [630, 140], o2: [630, 290],
   };
   const num = (x) => `<span class="num">${x.text}</span>`;
 
@@ -80,9 +80,9 @@
         svg.append(s("text", { x: x + 36, y: y + 5, "font-size": 12, fill: "#334155" }, `target ${tgt}`));
       }
     }
-    svg.append(s("text", { x: 380, y: 420, "text-anchor": "middle", "font-size": 12, fill: "#475569" }, "b1 = 0.35 (hidden), b2 = 0.65 (output)"));
+    svg.append(s("text", { x: 360, y: 420, "text-anchor": "middle", "font-size": 12, fill: "#475569" }, "b1 = 0.35 (hidden), b2 = 0.65 (output)"));
     if (step === 1) {
-      svg.append(s("text", { x: 660, y: 40, "text-anchor": "middle", "font-size": 14, fill: "#b42318", class: "num" }, `E_total = ${d.E.text}`));
+      svg.append(s("text", { x: 630, y: 40, "text-anchor": "middle", "font-size": 14, fill: "#b42318", class: "num" }, `E_total = ${d.E.text}`));
     }
   }
 
@@ -263,12 +263,22 @@
     ], { logY: true, xlabel: T("epoch") });
   }
 
+  function pgStatus() {
+    const p = P.last, parts = [];
+    if (p) parts.push(`${T("epoch")} ${p.epoch}`, `${T("train_loss")} ${App.fmt(p.loss)}`, `${T("test_loss")} ${App.fmt(p.test)}`);
+    if (P.snap) parts.push(`${T("m_acc_train")} ${App.fmt(P.snap.acc_train, 3)}`, `${T("m_acc_test")} ${App.fmt(P.snap.acc_test, 3)}`);
+    if (P.stop) parts.push(P.stop);
+    $("pg-status").textContent = parts.join(" · ");
+  }
+
   async function pgTrain() {
     App.say("");
     let job;
     try { job = (await App.api("/api/playground", { json: pgSettings() })).job; } catch (e) { App.fail(e); return; }
     P.job = job;
     P.losses = { epoch: [], loss: [], test: [] };
+    P.last = null; P.stop = null; P.snap = null;
+    delete $("pg-status").dataset.stop;
     $("pg-train-btn").disabled = true; $("pg-stop-btn").disabled = false;
     const finish = () => { $("pg-train-btn").disabled = false; $("pg-stop-btn").disabled = true; P.job = null; };
     App.follow(job, {
@@ -276,13 +286,11 @@
       epochs: (pts) => {
         for (const p of pts) { P.losses.epoch.push(p.epoch); P.losses.loss.push(p.loss); P.losses.test.push(p.test); }
         drawLoss();
-        const p = pts[pts.length - 1];
-        $("pg-status").textContent = `${T("epoch")} ${p.epoch} · ${T("train_loss")} ${App.fmt(p.loss)} · ${T("test_loss")} ${App.fmt(p.test)}` +
-          (P.snap ? ` · ${T("m_acc_train")} ${App.fmt(P.snap.acc_train, 3)} · ${T("m_acc_test")} ${App.fmt(P.snap.acc_test, 3)}` : "");
-        $("pg-status").dataset.epoch = p.epoch;
+        P.last = pts[pts.length - 1];
+        pgStatus();
       },
-      snapshot: (d) => { P.snap = d; drawBoundary(); drawNet(d.weights); },
-      done: (d) => { $("pg-status").dataset.stop = d.stop_reason; $("pg-status").textContent += ` · ${d.stop_reason}`; },
+      snapshot: (d) => { P.snap = d; drawBoundary(); drawNet(d.weights); pgStatus(); },
+      done: (d) => { P.stop = d.stop_reason; pgStatus(); $("pg-status").dataset.stop = d.stop_reason; },
       failed: (d) => App.say(d.error),
       end: finish,
       lost: () => { finish(); App.say(T("m_conn")); },
