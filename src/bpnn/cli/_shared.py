@@ -68,18 +68,24 @@ def _console(stderr=False):
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-def _load_model(path, predict_only=False):
+def _load_model(path, predict_only=False, forecaster=False):
     """``bpnn.load`` with the file checks the CLI promises (one-line errors).
 
     ``predict_only``: :func:`bpnn.io.load_predictor` instead, the same model without
-    scikit-learn's classes (``bpnn predict`` on a small file is then ~2x faster)."""
+    scikit-learn's classes (``bpnn predict`` on a small file is then ~2x faster).
+    A time-series model (BPForecaster) is refused unless ``forecaster``: the commands
+    that take rows of inputs cannot use it."""
     p = Path(path)
     if not p.exists():
         raise UsageError(f"model file not found: {str(p)!r}")
     if p.is_dir():
         raise UsageError(f"{str(p)!r} is a directory, not a model file")
     from ..io import load, load_predictor
-    return load_predictor(p) if predict_only else load(p)
+    model = load_predictor(p) if predict_only else load(p)
+    if not forecaster and type(model).__name__ == "BPForecaster":
+        raise UsageError(f"{str(p)!r} is a time-series model (BPForecaster): forecast with "
+                         "its predict(steps) in Python (docs/timeseries.md)")
+    return model
 
 
 def _feature_names(model):
@@ -130,12 +136,11 @@ def _common(default=False):
 
 
 
-def _version():
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        return f"bpnn {version('bpnn')}"
-    except PackageNotFoundError:
-        return "bpnn (not installed)"
+def _version() -> str:
+    """``bpnn X.Y.Z``: the package's own ``__version__`` (the one place the version is kept;
+    the build reads it too), so the answer is that of the bpnn that runs, installed or not."""
+    from .. import __version__
+    return f"bpnn {__version__}"
 
 
 def _one_line(exc) -> str:
