@@ -184,7 +184,8 @@ def _forecaster_state(est):
         "max_delay": int(est.max_delay_), "target_names": names(est.target_names_),
         "exog_names": names(est.exog_names_), "n_targets": int(est.n_targets_),
         "n_exog": int(est.n_exog_), "y_1d": bool(est._y_1d), "pandas": bool(est._pandas),
-        "index_info": est.index_info_, "n_series": int(est.n_series_),
+        "index_info": est.index_info_, "time_name": getattr(est, "time_name_", None),
+        "n_series": int(est.n_series_),
         "split_seed": int(est.split_seed_), "algorithm": str(est.algorithm_),
         "diagnosis": est.diagnosis_,
         "closed_loop_horizon": getattr(est, "closed_loop_horizon_", None)}
@@ -452,6 +453,9 @@ def _build_forecaster(man, net, arrays):
     est.network_, est.algorithm_ = net, str(f["algorithm"])
     est._y_1d, est._pandas = bool(f["y_1d"]), bool(f["pandas"])
     est.index_info_, est.diagnosis_ = f.get("index_info"), f.get("diagnosis")
+    est.time_name_ = f.get("time_name")
+    if est.time_name_ is not None and not isinstance(est.time_name_, str):
+        raise ModelFileError(f"time_name must be a string, got {est.time_name_!r:.80}")
     est.n_series_, est.split_seed_ = int(f["n_series"]), int(f["split_seed"])
     if f.get("closed_loop_horizon") is not None:
         est.closed_loop_horizon_ = int(f["closed_loop_horizon"])
