@@ -199,7 +199,8 @@ def test_dates_are_checked_and_continued(tmp_path, capsys):
     gap.to_csv(tmp_path / "gap.csv", index=False)
     code, _, err = run(["train", tmp_path / "gap.csv", "--target", "y", "--time-column", "t",
                         *FAST], capsys)
-    assert_one_line_error(code, err, "not evenly spaced", "2023-04-01 is followed by 2023-06-01", "row 41")
+    assert_one_line_error(code, err, "not evenly spaced",
+                          "2023-04-01 is followed by 2023-06-01", "row 41")
 
 
 # -- report -------------------------------------------------------------------------------

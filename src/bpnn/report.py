@@ -451,6 +451,9 @@ def series_from_model(model, y, X=None, times=None, time_name=None, max_lag=20,
         origin = int(np.max(rec.train_idx)) + 1
     if origin is None or n - origin < 2:
         origin = max(D, int(round(0.85 * n)))
+        notes.append("no time after the last training time is held out: the closed-loop "
+                     "forecast runs over the last 15 % of the series, values the network "
+                     "was trained on")
     fc = truth = None
     rmse, base = [], []
     if n - origin >= 1:
@@ -512,7 +515,7 @@ def _series_html(series: SeriesSummary, figures: dict) -> str:
         t0 = plots._time_text(series.times[series.origin])
         rows = [[name, len(series.forecast), rmse, base] for name, rmse, base in
                 zip(series.target_names, series.forecast_rmse, series.persistence_rmse)]
-        out += [f"<p>Closed-loop forecast from {_e(t0)} (the first held-out time):</p>",
+        out += [f"<p>Closed-loop forecast from {_e(t0)}:</p>",
                 _table(rows, ["series", "steps", "RMSE", "RMSE of persistence"])]
     out += [f'<p class="sub">Note: {_e(n)}.</p>' for n in series.notes]
     out += [_figure_html(cap, png) for name, (cap, png) in figures.items()

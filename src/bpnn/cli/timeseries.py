@@ -360,7 +360,8 @@ def cmd_train_series(args):
         _print_summary(console, model, data, rec, f"{kind} {sizes} {acts} network, "
                        f"algorithm {model.algorithm_} (one-step errors)")
         parts = data.parts()
-        console.print(f"[dim]metrics: one-step predictions; {_plural(len(data.y_true), 'target time')}"
+        n_t = _plural(len(data.y_true), "target time")
+        console.print(f"[dim]metrics: one-step predictions; {n_t}"
                       f" divided {params['division'] or 'not at all'}"
                       + (" (validation and test after every training time)"
                          if params["division"] == "block" and len(parts) > 1 else "")
