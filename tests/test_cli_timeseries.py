@@ -147,6 +147,14 @@ def test_nar_forecast_from_recent_values_in_data(files, tmp_path, capsys):
         z = m.y_map_.transform(np.array([[hist[-1]], [hist[-2]], [hist[-3]]]))[:, 0]
         hist.append(float(m.y_map_.inverse_transform(m.network_.predict(z[None]))[0, 0]))
     np.testing.assert_allclose(f["sunspots"], hist[-5:], rtol=1e-9)
+    # empty rows after the known values: the times to forecast (and --steps's default)
+    later = sun[(sun.year > 1950) & (sun.year <= 1953)].assign(sunspots=np.nan)
+    pd.concat([recent, later]).to_csv(tmp_path / "rows.csv", index=False)
+    code, out, err = run(["forecast", files / "sun.bpnn", tmp_path / "rows.csv"], capsys)
+    assert code == 0, err
+    g = pd.read_csv(pd.io.common.StringIO(out))
+    assert g["year"].tolist() == [1951, 1952, 1953]
+    np.testing.assert_allclose(g["sunspots"], hist[-5:-2], rtol=1e-9)
 
 
 def test_narx_forecast_reads_the_future_inputs(files, tmp_path, capsys):

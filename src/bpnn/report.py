@@ -441,9 +441,9 @@ def series_from_model(model, y, X=None, times=None, time_name=None, max_lag=20,
         e0 = _column(resp, "error", names, 0)
         for j, xname in enumerate(model.exog_names_):
             cross[xname] = input_error_crosscorrelation(Xa[:, j], e0, max_lag)
-        if len(names) > 1:
-            notes.append(f"the cross-correlation uses the errors of {names[0]!r}, the first "
-                         "target")
+    if len(names) > 1:
+        notes.append(f"the plots show the first target, {names[0]!r} (the table below has "
+                     "every target's forecast error)")
     rec = getattr(model, "record_", None)
     origin = None
     if rec is not None and rec.train_idx is not None and len(rec.train_idx) and \

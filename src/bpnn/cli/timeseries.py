@@ -434,9 +434,10 @@ def _forecaster(path):
 
 def _read_series_table(model, args):
     """DATA as (history y or None, history X or None, future X or None, future times or
-    None, time column or None, source). Rows with every target known are the history; the
-    rows after the last known target (targets empty, or no target column at all) are the
-    forecast times, whose exogenous values NARX and time-delay networks read."""
+    None, time column or None, source, the number of rows to forecast). Rows with every
+    target known are the history; the rows after the last known target (targets empty, or
+    no target column at all) are the forecast times, whose exogenous values NARX and
+    time-delay networks read."""
     import numpy as np
     df, ds = _read_data(args.data, getattr(args, "sheet", None))
     source = f"built-in data set {ds.name!r}" if ds is not None else repr(str(args.data))
@@ -479,7 +480,7 @@ def _read_series_table(model, args):
     hist_t = times[:n_hist] if times is not None else None
     if hist is not None and hist_t is not None:
         hist = hist.set_axis(hist_t)
-    return hist, hist_X, fut_X, fut_t, time, source
+    return hist, hist_X, fut_X, fut_t, time, source, n - n_hist
 
 
 def cmd_forecast(args):
@@ -493,10 +494,12 @@ def cmd_forecast(args):
     if args.steps is not None and args.steps < 1:
         raise UsageError(f"--steps must be a positive integer, got {args.steps}")
     hist = hist_X = fut_X = fut_t = None
+    n_future = 0
     time = getattr(model, "time_name_", None) if args.time_column is None else \
         (None if args.time_column in ("", "none") else args.time_column)
     if args.data is not None:
-        hist, hist_X, fut_X, fut_t, time_in, source = _read_series_table(model, args)
+        hist, hist_X, fut_X, fut_t, time_in, source, n_future = \
+            _read_series_table(model, args)
         time = time_in or time
     if model.n_exog_ and fut_X is None:
         where = f"{source} has no rows after the last known value of " \
@@ -506,9 +509,10 @@ def cmd_forecast(args):
                          "give DATA with those columns for the times to forecast")
     steps = args.steps
     if steps is None:
-        if fut_X is None:
-            raise UsageError("give --steps N: how many time steps to forecast")
-        steps = len(fut_X)
+        if not n_future:
+            raise UsageError("give --steps N: how many time steps to forecast (or rows "
+                             "after the known values in DATA, one per time to forecast)")
+        steps = n_future
     if model.n_exog_:
         need = steps - min(model.input_delays_)
         if len(fut_X) < need:
@@ -646,7 +650,8 @@ def add_train_options(t):
         "Any of these, or a built-in series (sunspots, narendra_plant), trains a "
         "BPForecaster: y(t) from its own past values y(t-d) and, with --inputs, from the "
         "exogenous series x(t-d). Defaults are MATLAB's: delays 1:2, 10 hidden units, lm, "
-        "and division block (the last 15%% validate, the 15%% after test).")
+        "and division block (the first 70% of the times train, the next 15% validate, "
+        "the last 15% test).")
     g.add_argument("--feedback-delays", dest="feedback_delays", metavar="DELAYS",
                    help="delays of the target fed back as inputs, >= 1: 1:2 (default), "
                    "1:12, 1,2,12; none for a time-delay network")
