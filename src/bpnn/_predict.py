@@ -21,9 +21,14 @@ row kernel, whose sums are rounded differently (about 1e-16 relative).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .activations import get_activation
+
+if TYPE_CHECKING:
+    from ._typing import ArrayLike
 
 __all__ = ["LoadedClassifier", "LoadedRegressor"]
 
@@ -40,7 +45,9 @@ class _PredictMixin:
 
 
 class RegressorPrediction(_PredictMixin):
-    def predict(self, X):
+    target_map_: Any      # set by fit / by the model-file loader
+    _y_1d: bool
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Predictions in the targets' units: (n_samples,) or (n_samples, n_targets)."""
         outputs = self._network_outputs(X)
         Y = self.target_map_.inverse_transform(outputs)
@@ -48,6 +55,8 @@ class RegressorPrediction(_PredictMixin):
 
 
 class ClassifierPrediction(_PredictMixin):
+    target_type_: str     # set by fit / by the model-file loader
+    classes_: np.ndarray
     def _output_activation(self):
         if self.output_activation != "auto":
             return self.output_activation
@@ -58,14 +67,14 @@ class ClassifierPrediction(_PredictMixin):
             get_activation(self._output_activation()).elementwise
         return 1 if single else len(self.classes_)     # softmax needs one unit per class
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities (n_samples, n_classes); for multilabel, one per label."""
         P = self._network_outputs(X)
         if self.target_type_ == "binary" and P.shape[1] == 1:
             return np.hstack([1.0 - P, P])
         return P
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Labels (n_samples,), or a 0/1 matrix (n_samples, n_labels) for multilabel."""
         P = self.predict_proba(X)
         if self.target_type_ == "multilabel-indicator":

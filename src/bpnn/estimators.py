@@ -23,6 +23,7 @@ import inspect
 import math
 import numbers
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -45,6 +46,9 @@ from .losses import get_loss
 from .network import Network
 from .preprocessing import SCALINGS, InputPreprocessor, TargetScaler, hidden_size_rule
 from .trainer import train
+
+if TYPE_CHECKING:
+    from ._typing import ArrayLike
 
 __all__ = ["AUTO_ALGORITHMS", "BPClassifier", "BPRegressor", "L2_CANDIDATES", "PRESETS",
            "diagnose"]
@@ -207,8 +211,10 @@ class _BPBase(BaseEstimator):
                              f"None or 'auto', got {self.division!r}")
         if self.pca is not None:
             p = self.pca
-            ok = (isinstance(p, numbers.Integral) and p >= 1) or \
-                 (isinstance(p, numbers.Real) and not isinstance(p, numbers.Integral) and 0 < p < 1)
+            # typeshed's numbers ABCs declare no comparisons, hence the two ignores
+            ok = ((isinstance(p, numbers.Integral) and p >= 1)  # type: ignore[operator]
+                  or (isinstance(p, numbers.Real) and not isinstance(p, numbers.Integral)
+                      and 0 < p < 1))  # type: ignore[operator]
             if not ok or isinstance(p, bool):
                 raise ValueError(f"pca must be None, a positive integer or a fraction in "
                                  f"(0, 1), got {p!r}")
@@ -249,7 +255,7 @@ class _BPBase(BaseEstimator):
                 small = n_params <= PRESETS[self.preset]["lm_max_params"]
                 kind = "small_regression" if squares and small else "regression"
         name, params = _pick_auto(kind), dict(self.algorithm_params or {})
-        accepted = inspect.signature(ALGORITHMS[name].__init__).parameters
+        accepted = inspect.signature(ALGORITHMS[name]).parameters
         bad = sorted(k for k in params if k not in accepted or k == "self")
         if bad:   # refuse rather than drop them silently: the user meant them to act
             raise ValueError(f"algorithm='auto' chose {name!r}, which has no parameter(s) "
@@ -322,7 +328,9 @@ class _BPBase(BaseEstimator):
         division = None if validation is not None else self._division(Z.shape[0])
         l2s = self._l2_candidates(validation is not None or division is not None)
         epochs = self._eff["epochs"]
-        best, search, l2_search = None, {}, {}
+        best: tuple | None = None
+        search: dict = {}
+        l2_search: dict = {}
         for hidden, a in self._candidates(Z.shape[1], T.shape[1]):
             n_params = Network([Z.shape[1], *hidden, T.shape[1]], "purelin", "zeros").n_params
             alg, params = self._resolve_algorithm(n_params)
@@ -338,6 +346,7 @@ class _BPBase(BaseEstimator):
                     l2_search[l2] = min(l2_search.get(l2, np.inf), key)
                     if best is None or key < best[0]:
                         best = (key, net, rec, hidden, run)
+        assert best is not None             # n_restarts >= 1 and at least one candidate
         _, self.network_, self.record_, hidden, run = best
         self.algorithm_, self.l2_ = run[2], run[4]
         self.hidden_ = tuple(int(h) for h in hidden)
@@ -599,14 +608,16 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
     def _n_net_outputs(self):
         return self.n_outputs_
 
-    def fit(self, X, y, sample_weight=None, validation=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            validation: tuple[ArrayLike, ArrayLike] | None = None) -> BPRegressor:
         """Fit on X (n_samples, n_features) and y (n_samples,) or (n_samples, n_targets).
 
         ``validation=(X_val, y_val)`` replaces the random division for early stopping.
         """
         return self._fit(X, y, sample_weight, validation)
 
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X: ArrayLike, y: ArrayLike,
+                    sample_weight: ArrayLike | None = None) -> BPRegressor:
         """One epoch of a mini-batch algorithm ("sgd" by default) on (X, y).
 
         The first call fits the input and target maps on its batch.
@@ -712,12 +723,14 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         cw = compute_sample_weight(self.class_weight, np.asarray(y).ravel())
         return cw if sw is None else cw * sw
 
-    def fit(self, X, y, sample_weight=None, validation=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            validation: tuple[ArrayLike, ArrayLike] | None = None) -> BPClassifier:
         """Fit on X (n_samples, n_features) and labels y (n_samples,) or a 0/1 indicator
         matrix (n_samples, n_labels) for multilabel problems."""
         return self._fit(X, y, sample_weight, validation)
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self, X: ArrayLike, y: ArrayLike, classes: ArrayLike | None = None,
+                    sample_weight: ArrayLike | None = None) -> BPClassifier:
         """One epoch of a mini-batch algorithm on (X, y); the first call needs ``classes``."""
         if not hasattr(self, "network_") and classes is None and \
                 type_of_target(y) != "multilabel-indicator":

@@ -27,10 +27,17 @@ import math
 import zipfile
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._atomic import atomic_write   # re-exported: bpnn.io.atomic_write as before
+
+if TYPE_CHECKING:
+    from ._predict import LoadedClassifier, LoadedRegressor
+    from ._typing import PathLike
+    from .estimators import BPClassifier, BPRegressor
+    from .network import Network
 
 __all__ = ["SCHEMA_VERSION", "ModelFileError", "atomic_write", "load", "load_predictor", "save"]
 
@@ -182,7 +189,7 @@ def _npy_bytes(a):
     return buf.getvalue()
 
 
-def save(model, path) -> Path:
+def save(model: BPRegressor | BPClassifier | Network, path: PathLike) -> Path:
     """Write a fitted BPRegressor / BPClassifier (or a Network) to ``path`` atomically.
 
     Refuses parameters that are not finite. Returns the path.
@@ -302,7 +309,7 @@ def _read_arrays(z, man):
     return {k: _read_array(z, k, d) for k, d in decl.items()}
 
 
-def load(path):
+def load(path: PathLike) -> BPRegressor | BPClassifier | Network:
     """Read a model file written by :func:`save`; returns the fitted estimator (or Network).
 
     Raises :class:`ModelFileError` (a ValueError) for anything that is not a valid model
@@ -311,7 +318,7 @@ def load(path):
     return _load(path, _estimator_kinds())
 
 
-def load_predictor(path):
+def load_predictor(path: PathLike) -> LoadedRegressor | LoadedClassifier | Network:
     """Read a model file for prediction only, without importing scikit-learn.
 
     Returns a Network as :func:`load` does, or for an estimator a

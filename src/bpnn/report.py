@@ -72,12 +72,12 @@ def split_metrics(data: ReportData) -> dict:
     out = {}
     for name, idx in data.parts().items():
         t, y = data.y_true[idx], data.y_pred[idx]
-        m = {"n": int(len(idx))}
+        m: dict[str, float] = {"n": int(len(idx))}
         if data.task == "classification":
             m["accuracy"] = float(np.mean(t == y))
             if data.proba is not None:
                 p = np.clip(data.proba[idx], 1e-15, 1.0)
-                col = {c: j for j, c in enumerate(data.classes)}
+                col = {c: j for j, c in enumerate(data.classes)}  # type: ignore[arg-type]
                 m["log loss"] = float(-np.mean(np.log([p[i, col[c]] for i, c in enumerate(t)])))
         else:
             e = np.asarray(t, float) - np.asarray(y, float)
@@ -106,7 +106,7 @@ def data_from_model(model, X, y, record=None, task=None) -> ReportData:
         y_true = y_true.reshape(-1)
     proba = np.asarray(model.predict_proba(X)) if task == "classification" and \
         hasattr(model, "predict_proba") else None
-    if proba is not None and proba.ndim == 2 and proba.shape[1] != len(classes):
+    if proba is not None and proba.ndim == 2 and proba.shape[1] != len(classes):  # type: ignore[arg-type]
         proba = None   # e.g. multilabel output: no single-label ROC
     splits = {}
     if record is not None and record.train_idx is not None:
