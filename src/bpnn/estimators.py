@@ -556,12 +556,46 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
 
     Attributes
     ----------
-    network_ : Network; record_ : TrainingRecord; algorithm_ : str; hidden_ : tuple
-    input_map_ : InputPreprocessor; target_map_ : TargetScaler
-    n_features_in_ : int; feature_names_in_ : array of str (when fitted on a DataFrame)
-    hidden_search_ : dict {a: validation loss} for hidden="auto"; diagnosis_ : str or None
-    l2_ : float, the weight decay used; l2_search_ : dict {l2: validation loss} for l2="auto"
-    selection_record_ : TrainingRecord of the split run when division="refit", else None
+    network_ : Network
+        The trained network (on the scaled inputs and targets).
+    record_ : TrainingRecord
+        The training run's per-epoch record and stop reason.
+    algorithm_ : str
+        The training algorithm used (what "auto" chose).
+    hidden_ : tuple of int
+        The hidden-layer widths used.
+    input_map_ : InputPreprocessor
+        Input scaling, dropped constant columns and PCA, as fitted.
+    target_map_ : TargetScaler
+        The target scaling and its inverse for predictions.
+    n_features_in_ : int
+        Number of input columns seen by ``fit``.
+    feature_names_in_ : array of str
+        Column names, when fitted on a DataFrame.
+    hidden_search_ : dict or None
+        ``{a: validation loss}`` for ``hidden="auto"``.
+    diagnosis_ : str or None
+        Why training stopped short and what to try, or None.
+    l2_ : float
+        The weight decay used.
+    l2_search_ : dict or None
+        ``{l2: validation loss}`` for ``l2="auto"``.
+    selection_record_ : TrainingRecord or None
+        The split run's record when ``division="refit"``, else None.
+
+    Examples
+    --------
+    MATLAB's SIN problem, with MATLAB's defaults (Levenberg-Marquardt) on all 41 points:
+
+    >>> import numpy as np
+    >>> from bpnn import BPRegressor
+    >>> x = np.linspace(-1, 1, 41).reshape(-1, 1)
+    >>> model = BPRegressor(hidden=(5,), preset="matlab", division=None, random_state=0,
+    ...                     warn=False).fit(x, np.sin(np.pi * x).ravel())
+    >>> model.algorithm_, model.predict(x[:3]).shape
+    ('lm', (3,))
+    >>> model.score(x, np.sin(np.pi * x).ravel()) > 0.99
+    True
 """)
 
     _task = "regression"
@@ -641,9 +675,23 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
 
     Attributes
     ----------
-    classes_ : array of labels (for multilabel y, the column indices)
-    network_, record_, algorithm_, hidden_, input_map_, n_features_in_, feature_names_in_,
-    hidden_search_, diagnosis_, l2_, l2_search_, selection_record_ : as for BPRegressor
+    classes_ : ndarray
+        The class labels (for multilabel y, the column indices).
+    network_, record_, algorithm_, hidden_, input_map_, n_features_in_ : see BPRegressor
+        As for :class:`BPRegressor`.
+    feature_names_in_, hidden_search_, diagnosis_, l2_, l2_search_ : see BPRegressor
+        As for :class:`BPRegressor`.
+    selection_record_ : see BPRegressor
+        As for :class:`BPRegressor`.
+
+    Examples
+    --------
+    >>> from bpnn import BPClassifier
+    >>> X = [[0, 0], [0, 1], [1, 0], [1, 1]]
+    >>> clf = BPClassifier(hidden=(4,), preset="matlab", division=None, random_state=0,
+    ...                    warn=False).fit(X, [0, 1, 1, 0])
+    >>> clf.predict(X).tolist(), clf.predict_proba(X).shape
+    ([0, 1, 1, 0], (4, 2))
 """)
 
     _task = "classification"

@@ -193,6 +193,20 @@ def save(model: BPRegressor | BPClassifier | Network, path: PathLike) -> Path:
     """Write a fitted BPRegressor / BPClassifier (or a Network) to ``path`` atomically.
 
     Refuses parameters that are not finite. Returns the path.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from bpnn import BPRegressor, load, save
+    >>> x = np.linspace(-1, 1, 41).reshape(-1, 1)
+    >>> model = BPRegressor(hidden=(5,), preset="matlab", division=None, random_state=0,
+    ...                     warn=False).fit(x, np.sin(np.pi * x).ravel())
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save(model, os.path.join(folder, "sine.bpnn"))
+    ...     again = load(path)
+    >>> bool(np.array_equal(again.predict(x), model.predict(x)))    # bit for bit
+    True
     """
     from . import __version__
     man, arrays = _state(model)

@@ -34,7 +34,8 @@ from .initializers import get_initializer
 from .losses import get_loss
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
     from ._typing import ArrayLike, DTypeLike, Seed
     from .losses import Loss
@@ -118,11 +119,21 @@ class Network:
     seed : int or numpy Generator, optional
         Randomness for the initialisation; the same seed gives the same bits.
     dtype : float64 (default) or float32
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpnn import Network
+    >>> net = Network([2, 3, 1], "logsig", seed=0)
+    >>> net.n_params                    # (2 + 1) * 3 + (3 + 1) * 1
+    13
+    >>> net.forward(np.zeros((5, 2))).shape
+    (5, 1)
     """
 
     def __init__(self, sizes: Sequence[int],
                  activations: str | Activation | Sequence[str | Activation] = "logsig",
-                 init: str = "uniform", seed: Seed = None,
+                 init: str | Callable[..., Any] = "uniform", seed: Seed = None,
                  dtype: DTypeLike = np.float64) -> None:
         self.sizes = _parse_sizes(sizes)
         self.activations: list[Activation] = _parse_activations(activations, len(self.sizes) - 1)
@@ -185,7 +196,8 @@ class Network:
             mask[wo:bo] = True
         return mask
 
-    def initialize(self, init: str = "uniform", seed: Seed = None) -> Network:
+    def initialize(self, init: str | Callable[..., Any] = "uniform",
+                   seed: Seed = None) -> Network:
         """(Re)draw all parameters with initialiser ``init`` from ``seed``."""
         fill = get_initializer(init)
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)

@@ -430,6 +430,21 @@ def train(network: Network, X: ArrayLike, Y: ArrayLike, algorithm: str | Algorit
     Returns
     -------
     TrainingRecord
+
+    Examples
+    --------
+    XOR with Levenberg-Marquardt, trained to an MSE goal:
+
+    >>> import numpy as np
+    >>> import bpnn
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    >>> Y = np.array([[0], [1], [1], [0]], dtype=float)
+    >>> net = bpnn.Network([2, 4, 1], ["tansig", "logsig"], init="nguyen-widrow", seed=0)
+    >>> record = bpnn.train(net, X, Y, "lm", "mse", epochs=500, goal=1e-6, seed=0)
+    >>> record.stop_reason
+    'goal met'
+    >>> net.forward(X).round(2).ravel()
+    array([0., 1., 1., 0.])
     """
     alg = get_algorithm(algorithm, **algorithm_params)
     checkpoint, checkpoint_every, resume, callbacks = _apply_defaults(
