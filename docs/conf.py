@@ -63,6 +63,12 @@ def _relink(text: str) -> str:
         else:
             return f"{label} (`{path}` in the source tree)"
         return f"[{label}]({new}{'#' + anchor if anchor else ''})"
+    def fix_image(m: re.Match) -> str:
+        alt, target = m.group(1), m.group(2)
+        if target.startswith("docs/"):
+            return f"![{alt}](../{target[len('docs/'):]})"
+        return m.group(0)
+    text = re.sub(r"!\[([^\]]*)\]\(([^)\s]+)\)", fix_image, text)
     return re.sub(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)\)", fix, text)
 
 

@@ -20,13 +20,16 @@ def _write(tmp_path, name, text):
 def test_every_dataset_loads_with_its_targets():
     expected = {"tutorial": (1, 2), "xor": (4, 2), "parity3": (8, 3), "sine": (81, 1),
                 "iris": (150, 4), "wine": (178, 13), "breast_cancer": (569, 30),
-                "diabetes": (442, 10)}
+                "diabetes": (442, 10), "sunspots": (309, 0), "narendra_plant": (1000, 1)}
     assert dataset_names() == list(expected)
     assert DEFAULT_DATASET in expected
     for name, (n, k) in expected.items():
         ds = load_dataset(name)
-        assert ds.frame.shape == (n, k + len(ds.target)), name
-        assert len(ds.features) == k and ds.task in ("classification", "regression")
+        has_time = ds.time is not None
+        assert ds.frame.shape == (n, k + len(ds.target) + has_time), name
+        assert len(ds.features) == k
+        assert ds.task in ("classification", "regression", "timeseries")
+        assert (ds.task == "timeseries") == has_time
         assert not ds.frame.isna().to_numpy().any()
 
 

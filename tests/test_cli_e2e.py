@@ -59,8 +59,8 @@ def test_train_prints_metrics_and_writes_its_outputs(csv_run):
         assert word in out
     assert (d / "m.bpnn").exists() and (d / "r.html").exists()
     assert sorted(p.name for p in (d / "png").iterdir()) == [
-        "error_histogram.png", "network.png", "performance.png", "regression.png",
-        "training_state.png"]
+        "error_histogram.png", "importance.png", "network.png", "partial_dependence.png",
+        "performance.png", "regression.png", "training_state.png"]
 
 
 def test_predict_is_the_models_predict_in_original_units(csv_run):
@@ -83,7 +83,8 @@ def test_evaluate_reports_the_metrics_of_those_predictions(csv_run):
 def test_report_of_a_saved_model_shows_the_record_splits(csv_run):
     d, _, _ = csv_run
     text = (d / "r2.html").read_text(encoding="utf-8")
-    assert text.count('src="data:image/png;base64,') == 5
+    assert text.count('src="data:image/png;base64,') == 7     # 5 plots + the Inputs' 2
+    assert "<h2>Inputs</h2>" in text
     rec = bpnn.load(d / "m.bpnn").record_
     assert rec.stop_reason in text
     # rows of the metrics table: the default preset refits on all fit rows, so its splits are

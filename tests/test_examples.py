@@ -38,3 +38,20 @@ def test_cbpnet_hidden_derivative_is_elementwise():
     h = tr.n[1][0]
     expected = h * (1 - h) * (net.weights[1].T @ d_out)    # one factor per hidden unit
     np.testing.assert_allclose(gb.biases[0], expected, rtol=1e-12)
+
+
+def test_sunspots_nar_example():
+    out = _load("sunspots_nar.py")["main"](verbose=False)
+    # one step ahead: far better than the mean of the test years (NMSE 1)
+    assert out["one_step_nmse_1921_1955"] < 0.2
+    assert out["one_step_nmse_1956_1979"] < 0.5
+    # 35 years closed loop: better than repeating 1920's value
+    assert out["closed_loop_nmse_1921_1955"] < out["persistence_nmse_1921_1955"]
+
+
+def test_plant_narx_example():
+    out = _load("plant_narx.py")["main"](verbose=False)
+    # 200 steps simulated from the input alone, on random and on sinusoidal input
+    assert out["closed_loop_rmse_random"] < 0.02 * out["std_y"]
+    assert out["closed_loop_rmse_sine"] < 0.02 * out["std_y"]
+    assert out["fine_tuned_rmse_random"] < 0.02 * out["std_y"]

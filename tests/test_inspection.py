@@ -263,3 +263,26 @@ def test_classifiers():
     np.testing.assert_allclose(pm["importance"], nm.loc[pm.index, "importance"])
     assert list(bpnn.partial_dependence(binary, Xb, [0])[Xb.columns[0]].columns) == \
         ["virginica"]
+
+
+def test_ensembles_average_the_members_connection_weights(friedman):
+    if "n_ensemble" not in bpnn.BPRegressor().get_params():
+        pytest.skip("this bpnn has no ensembles (n_ensemble)")
+    _, X, y = friedman
+    model = _fit_quietly(bpnn.BPRegressor(hidden=(6,), n_ensemble=3, random_state=0), X, y)
+    assert len(model.networks_) == 3
+    olden = bpnn.importance(model, method="olden")
+    want = np.mean([(n.weights[1] @ n.weights[0])[0] for n in model.networks_], axis=0)
+    for j in range(10):
+        name = f"x{j}"
+        assert olden.loc[name, "importance"] * olden.loc[name, "sign"] == \
+            pytest.approx(want[j])
+    garson = bpnn.importance(model, method="garson")
+    assert garson["importance"].sum() == pytest.approx(1.0)
+    # permutation and MIV go through the ensemble's (averaged) predict
+    miv = bpnn.importance(model, X, method="miv", delta=0.5)
+    up, down = X.copy(), X.copy()
+    up["x3"] *= 1.5
+    down["x3"] *= 0.5
+    assert miv.loc["x3", "importance"] == pytest.approx(
+        abs(np.mean(model.predict(up) - model.predict(down))))

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,18 +27,12 @@ def test_write_failing_mid_save_leaves_previous_model_intact(tmp_path, monkeypat
     class HalfWritten(OSError):
         pass
 
-    real_fdopen = os.fdopen
+    real_write_bytes = Path.write_bytes
 
-    def fdopen_that_dies_halfway(fd, *a, **k):   # the disk fills up half-way through
-        fh = real_fdopen(fd, *a, **k)
-        write = fh.write
-
-        def half(data):
-            write(data[:len(data) // 2])
-            raise HalfWritten("no space left on device")
-        fh.write = half
-        return fh
-    monkeypatch.setattr(os, "fdopen", fdopen_that_dies_halfway)
+    def write_that_dies_halfway(self, data):    # the disk fills up half-way through
+        real_write_bytes(self, data[:len(data) // 2])
+        raise HalfWritten("no space left on device")
+    monkeypatch.setattr(Path, "write_bytes", write_that_dies_halfway)
     with pytest.raises(HalfWritten):
         bpnn.save(_net(2.0), path)
     monkeypatch.undo()

@@ -69,6 +69,30 @@ def test_classification_metrics_by_hand():
     assert m["log loss"] == pytest.approx(-(np.log(0.9) + np.log(0.4) + np.log(0.8)) / 3)
 
 
+@pytest.mark.parametrize("task", ["regression", "classification"])
+def test_weighted_metrics_equal_repeated_rows(task, rng):
+    n = 9
+    w = np.array([0, 1, 2, 3, 1, 0, 2, 1, 1.0])
+    if task == "regression":
+        t, y = rng.normal(size=(n, 2)), rng.normal(size=(n, 2))
+        proba = classes = None
+    else:
+        t, y = rng.choice(["a", "b"], n), rng.choice(["a", "b"], n)
+        proba, classes = rng.dirichlet([1, 1], size=n), ["a", "b"]
+    splits = {"train": np.arange(5), "test": np.arange(5, 9)}
+    got = split_metrics(ReportData(task, t, y, splits, proba, classes, sample_weight=w))
+    k = w.astype(int)
+    rep = np.repeat(np.arange(n), k)
+    ref = split_metrics(ReportData(task, t[rep], y[rep], {
+        "train": np.flatnonzero(rep < 5), "test": np.flatnonzero(rep >= 5)},
+        None if proba is None else proba[rep], classes))
+    for part in ("train", "test", "all"):
+        assert got[part]["weight"] == ref[part]["n"]
+        for name, v in ref[part].items():
+            if name != "n":
+                assert got[part][name] == pytest.approx(v, rel=1e-12), (part, name)
+
+
 def test_figures_for_each_task(trained):
     rec, net, data = trained
     assert list(build_figures(rec, net, data)) == ["performance", "training_state",

@@ -28,12 +28,14 @@ _EXPORTS = {
     "losses": ("get_loss",),
     "network": ("Network", "Trace"),
     "objective": ("Objective",),
-    "preprocessing": ("hidden_size_rule", "minmax_scaler", "pca", "standard_scaler"),
+    "preprocessing": ("RangeWarning", "hidden_size_rule", "minmax_scaler", "pca",
+                      "standard_scaler"),
     "record": ("TrainingRecord",),
     "trainer": ("Trainer", "train"),
     "estimators": ("BPClassifier", "BPRegressor"),
     "io": ("ModelFileError", "load", "save"),
     "inspection": ("importance", "partial_dependence"),
+    "timeseries": ("BPForecaster", "narnet", "narxnet", "timedelaynet"),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 # submodules reachable as attributes (``bpnn.io.load``) without importing them first, as
@@ -41,7 +43,8 @@ _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 _SUBMODULES = frozenset({
     "activations", "algorithms", "checkpoint", "cli", "data", "datasets", "estimators",
     "explain", "export", "gradcheck", "initializers", "inspection", "io", "io_tables",
-    "losses", "network", "objective", "plots", "preprocessing", "record", "report", "trainer",
+    "losses", "network", "objective", "plots", "preprocessing", "record", "report",
+    "timeseries", "trainer",
     "_kernels", "_predict", "_validation",
 })
 
@@ -49,10 +52,12 @@ __all__ = [
     "Activation", "GeneralizedSigmoid", "Logsig", "Poslin", "Purelin", "Softmax", "Tansig",
     "get_activation", "algorithm_names", "get_algorithm", "divide", "explain",
     "tutorial_network", "gradcheck", "numerical_gradient", "get_loss", "Network", "Trace",
-    "Objective", "hidden_size_rule", "minmax_scaler", "pca", "standard_scaler",
+    "Objective", "RangeWarning", "hidden_size_rule", "minmax_scaler", "pca",
+    "standard_scaler",
     "TrainingRecord", "Trainer", "train", "__version__",
     "BPRegressor", "BPClassifier", "save", "load", "ModelFileError",
     "dataset_names", "load_dataset", "importance", "partial_dependence",
+    "BPForecaster", "narnet", "narxnet", "timedelaynet",
 ]
 
 
@@ -101,6 +106,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .losses import get_loss
     from .network import Network, Trace
     from .objective import Objective
-    from .preprocessing import hidden_size_rule, minmax_scaler, pca, standard_scaler
+    from .preprocessing import (RangeWarning, hidden_size_rule, minmax_scaler, pca,
+                                standard_scaler)
     from .record import TrainingRecord
+    from .timeseries import BPForecaster, narnet, narxnet, timedelaynet
     from .trainer import Trainer, train

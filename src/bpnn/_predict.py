@@ -34,29 +34,80 @@ __all__ = ["LoadedClassifier", "LoadedRegressor"]
 
 
 class _PredictMixin:
-    """``X -> network outputs``; the class it is mixed into checks X (``_checked_X``)."""
+    """``X -> network outputs``; the class it is mixed into checks X (``_checked_X``).
 
-    def _forward(self, Z):
-        return self.network_.forward(Z)
+    An ensemble (``n_ensemble=k``) keeps its k networks in ``networks_`` (``network_`` is
+    the first); its outputs are the mean of theirs. Models without ``networks_`` (files
+    written before ensembles existed) are one network."""
+
+    def _forward(self, Z, net):
+        return net.forward(Z)
+
+    def _members(self):
+        nets = self.__dict__.get("networks_")
+        return nets if nets else [self.network_]
+
+    def _member_outputs(self, X):
+        """Each member network's outputs on X: a list of (n_samples, n_net_outputs)."""
+        X = self._checked_X(X)
+        nets = self._members()
+        Z = self.input_map_.transform(X, nets[0].dtype)
+        return [self._forward(Z, net) for net in nets]
 
     def _network_outputs(self, X):
-        X = self._checked_X(X)
-        return self._forward(self.input_map_.transform(X, self.network_.dtype))
+        outs = self._member_outputs(X)
+        return outs[0] if len(outs) == 1 else np.mean(outs, axis=0)
 
 
 class RegressorPrediction(_PredictMixin):
     target_map_: Any      # set by fit / by the model-file loader
     _y_1d: bool
-    def predict(self, X: ArrayLike) -> np.ndarray:
-        """Predictions in the targets' units: (n_samples,) or (n_samples, n_targets)."""
-        outputs = self._network_outputs(X)
-        Y = self.target_map_.inverse_transform(outputs)
-        return Y.ravel() if self._y_1d else Y
+
+    def predict(self, X: ArrayLike, return_std: bool = False
+                ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+        """Predictions in the targets' units: (n_samples,) or (n_samples, n_targets).
+
+        With ``return_std=True`` (ensembles only) also the standard deviation of the k
+        member networks' predictions around their mean (ddof=0), of the same shape: their
+        disagreement, not an interval (see :meth:`predict_interval`)."""
+        outs = self._member_outputs(X)
+        if return_std and len(outs) < 2:
+            raise ValueError("return_std=True needs an ensemble: this model is one network "
+                             "(fit it with n_ensemble >= 2)")
+        Ys = [self.target_map_.inverse_transform(o) for o in outs]
+        Y = Ys[0] if len(Ys) == 1 else np.mean(Ys, axis=0)
+        shape = (lambda A: A.ravel()) if self._y_1d else (lambda A: A)
+        if return_std:
+            return shape(Y), shape(np.std(Ys, axis=0))
+        return shape(Y)
+
+    def _member_predictions(self, X):
+        """Each member network's predictions, (n_samples, n_targets) each."""
+        return [self.target_map_.inverse_transform(o) for o in self._member_outputs(X)]
+
+    def predict_interval(self, X: ArrayLike, coverage: float = 0.9
+                         ) -> tuple[np.ndarray, np.ndarray]:
+        """Split-conformal prediction intervals: ``(lower, upper)``, each shaped as
+        :meth:`predict`'s output, that hold a new row's target with probability at least
+        ``coverage`` (marginally, over calibration and new rows exchangeable with them).
+
+        The half-width is the ``ceil((n + 1) * coverage)``-th smallest of the n absolute
+        residuals stored at fit time (``conformity_scores_``) on rows the network(s) did
+        not train on: ``fit(..., calibration=(X_cal, y_cal))``, or the rows the division
+        held out of every member (see docs/uncertainty.md). One width per target column.
+        """
+        from .conformal import interval_halfwidth
+        scores = self.__dict__.get("conformity_scores_")
+        hw = interval_halfwidth(scores, coverage)
+        Y = self.predict(X)
+        w = hw[0] if self._y_1d else hw
+        return Y - w, Y + w
 
 
 class ClassifierPrediction(_PredictMixin):
     target_type_: str     # set by fit / by the model-file loader
     classes_: np.ndarray
+
     def _output_activation(self):
         if self.output_activation != "auto":
             return self.output_activation
@@ -67,12 +118,18 @@ class ClassifierPrediction(_PredictMixin):
             get_activation(self._output_activation()).elementwise
         return 1 if single else len(self.classes_)     # softmax needs one unit per class
 
-    def predict_proba(self, X: ArrayLike) -> np.ndarray:
-        """Class probabilities (n_samples, n_classes); for multilabel, one per label."""
-        P = self._network_outputs(X)
+    def _probabilities(self, P):
         if self.target_type_ == "binary" and P.shape[1] == 1:
             return np.hstack([1.0 - P, P])
         return P
+
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
+        """Class probabilities (n_samples, n_classes); for multilabel, one per label."""
+        return self._probabilities(self._network_outputs(X))
+
+    def _member_predictions(self, X):
+        """Each member network's class probabilities, (n_samples, n_classes) each."""
+        return [self._probabilities(P) for P in self._member_outputs(X)]
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         """Labels (n_samples,), or a 0/1 matrix (n_samples, n_labels) for multilabel."""
@@ -127,8 +184,7 @@ class _Loaded:
             raise ValueError(f"Input X contains {what}.")
         return A
 
-    def _forward(self, Z):
-        net = self.network_
+    def _forward(self, Z, net):
         return net.predict_unchecked(np.ascontiguousarray(net._check_X(Z)), kernel=False)
 
 

@@ -6,7 +6,7 @@ strings, ``from __future__ import annotations``), so nothing here is imported at
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Union
 
 import numpy as np
@@ -16,7 +16,7 @@ __all__ = ["ArrayLike", "DTypeLike", "NDArray", "PathLike", "Seed", "Callback"]
 
 #: a file path: ``str`` or any ``os.PathLike`` (``pathlib.Path``)
 PathLike = Union[str, "os.PathLike[str]"]
-#: an integer seed, a NumPy Generator, or None for fresh entropy
-Seed = Union[int, np.random.Generator, None]
+#: an integer seed (or a sequence of them), a NumPy Generator, or None for fresh entropy
+Seed = Union[int, Sequence[int], np.random.Generator, None]
 #: a training callback: called with the epoch's information, returns None or a stop reason
 Callback = Callable[..., Any]

@@ -33,10 +33,12 @@ class Dataset:
     frame : pandas.DataFrame, shape (n_samples, n_features + n_targets)
     target : list of str
         The target column names; every other column is an input feature.
-    task : "classification" or "regression"
+    task : "classification", "regression" or "timeseries"
     hints : dict
         Training settings that suit this set (used by ``bpnn train`` when the user does
         not choose), e.g. ``{"hidden": (3,), "division": None}``.
+    time : str or None
+        For a time series, the column of times (kept for plots, never an input).
     """
 
     name: str
@@ -45,10 +47,11 @@ class Dataset:
     target: list
     task: str
     hints: dict = field(default_factory=dict)
+    time: str | None = None
 
     @property
     def features(self) -> list:
-        return [c for c in self.frame.columns if c not in self.target]
+        return [c for c in self.frame.columns if c not in self.target and c != self.time]
 
 
 def _csv(name):
@@ -121,9 +124,25 @@ def _diabetes():
                    ["progression"], "regression")
 
 
+def _sunspots():
+    return Dataset("sunspots", "yearly mean sunspot numbers 1700-2008 (309 years; NOAA "
+                   "NGDC, public domain, as shipped with statsmodels): a NAR benchmark",
+                   _csv("sunspots.csv"), ["sunspots"], "timeseries",
+                   {"feedback_delays": (1, 2), "hidden": (10,)}, time="year")
+
+
+def _narendra_plant():
+    return Dataset("narendra_plant", "simulated plant y(t+1) = y(t)/(1+y(t)^2) + u(t)^3 "
+                   "(Narendra & Parthasarathy 1990, example 2), u ~ U(-1, 1), 1,000 steps "
+                   "(examples/make_plant_data.py): a NARX benchmark",
+                   _csv("narendra_plant.csv"), ["y"], "timeseries",
+                   {"feedback_delays": (1, 2), "input_delays": (1, 2), "hidden": (10,)},
+                   time="t")
+
+
 _LOADERS = {"tutorial": _tutorial, "xor": _xor, "parity3": _parity3, "sine": _sine,
             "iris": _iris, "wine": _wine, "breast_cancer": _breast_cancer,
-            "diabetes": _diabetes}
+            "diabetes": _diabetes, "sunspots": _sunspots, "narendra_plant": _narendra_plant}
 
 
 def dataset_names() -> list:

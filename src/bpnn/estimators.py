@@ -42,9 +42,18 @@ from sklearn.utils.validation import (
 from ._predict import ClassifierPrediction, RegressorPrediction
 from .activations import get_activation
 from .algorithms import ALGORITHMS, get_algorithm
+from .algorithms.global_init import GLOBAL_INITS
 from .losses import get_loss
 from .network import Network
-from .preprocessing import SCALINGS, InputPreprocessor, TargetScaler, hidden_size_rule
+from .preprocessing import (
+    SCALINGS,
+    InputPreprocessor,
+    RangeWarning,
+    TargetScaler,
+    describe_outside,
+    hidden_size_rule,
+)
+from . import trainer as _trainer
 from .trainer import train
 
 if TYPE_CHECKING:
@@ -84,6 +93,10 @@ PRESETS = {
 #: The losses are means over samples (mse, cross-entropy), so one grid suits any n.
 L2_CANDIDATES = (1e-4, 1e-3, 1e-2)
 REFIT_MIN_EPOCHS = 10   # division="refit" trains on all rows for max(best epoch, this)
+#: what one member of an ensemble fit sets; the estimator keeps member 0's
+_MEMBER_ATTRS = ("network_", "record_", "selection_record_", "algorithm_", "l2_", "hidden_",
+                 "hidden_search_", "l2_search_", "diagnosis_")
+TIE_RTOL = 1e-9         # candidates' losses closer than this (relative) are a tie
 
 
 def _pick_auto(kind):
@@ -159,8 +172,8 @@ def _check_hidden(hidden):
 def _check_number(name, value, low=None, integer=False, allow_inf=False):
     bad = isinstance(value, bool) or not isinstance(value, numbers.Real)
     if not bad:
-        bad = (integer and int(value) != value) or (math.isnan(value)) or \
-              (math.isinf(value) and not allow_inf) or (low is not None and value < low)
+        bad = math.isnan(value) or (math.isinf(value) and not (allow_inf and not integer)) \
+            or (integer and int(value) != value) or (low is not None and value < low)
     if bad:
         kind = "an integer" if integer else "a number"
         bound = "" if low is None else f" >= {low}"
@@ -193,6 +206,7 @@ class _BPBase(BaseEstimator):
         self._hidden = _check_hidden(eff["hidden"])
         for name in ("epochs", "max_fail", "n_restarts"):
             _check_number(name, eff[name], low=0 if name == "epochs" else 1, integer=True)
+        self._n_ensemble = _check_number("n_ensemble", self.n_ensemble, low=1, integer=True)
         _check_number("goal", self.goal, low=0)
         if eff["l2"] != "auto":
             try:
@@ -281,10 +295,15 @@ class _BPBase(BaseEstimator):
 
     def _l2_candidates(self, selecting):
         """Weight decays to try: ``L2_CANDIDATES`` for "auto" when there are validation rows
-        to choose on (none without: no weight decay), else the given value."""
+        to choose on (none without, or for an algorithm that sets its own, such as trainbr:
+        no weight decay), else the given value."""
         l2 = self._eff["l2"]
         if l2 != "auto":
             return (float(l2),)
+        if self.algorithm != "auto" and getattr(
+                ALGORITHMS.get(str(self.algorithm).strip().lower()), "estimates_weight_decay",
+                False):
+            return (0.0,)
         return L2_CANDIDATES if selecting else (0.0,)
 
     def _candidates(self, n_in, n_out):
@@ -299,31 +318,79 @@ class _BPBase(BaseEstimator):
                 out.append(((h,), a))
         return out
 
-    def _train_one(self, hidden, Z, T, sw, validation, division, run, epochs):
-        """One network trained; ``run`` = (init_seed, split_seed, algorithm, params, l2)."""
+    def _train_one(self, hidden, Z, T, sw, validation, division, run, epochs,
+                   time_left=math.inf):
+        """One network trained; ``run`` = (init_seed, split_seed, algorithm, params, l2);
+        ``time_left``: the seconds of the fit's budget that remain for it."""
         init_seed, split_seed, alg, params, l2 = run
         acts = self._activations(len(hidden))
-        net = Network([Z.shape[1], *hidden, T.shape[1]], acts, init=self.init, seed=init_seed,
-                      dtype=self.dtype_)
+        search = self.init if self.init in GLOBAL_INITS else None   # GA/PSO/DE-BP
+        net = Network([Z.shape[1], *hidden, T.shape[1]], acts, seed=init_seed,
+                      init="nguyen-widrow" if search else self.init, dtype=self.dtype_)
         rec = train(net, Z, T, algorithm=alg, loss=self._loss_name(), epochs=epochs,
                     goal=self.goal, min_grad=self.min_grad, max_fail=self._eff["max_fail"],
-                    time=math.inf if self.time_limit is None else self.time_limit,
-                    division=division, ratios=tuple(self._eff["ratios"]),
+                    time=max(time_left, 0.0), division=division, ratios=tuple(self._eff["ratios"]),
                     validation=validation, sample_weight=sw, l2=l2, shuffle=self.shuffle,
-                    seed=split_seed, progress=bool(self.verbose), **params)
+                    seed=split_seed, progress=bool(self.verbose), init_search=search, **params)
         return net, rec
 
     @staticmethod
-    def _score(rec):
-        """Selection key: best validation loss when there was validation data."""
+    def _score(rec, run=None):
+        """Selection key: the validation loss of the parameters the run kept -- the best
+        epoch's, or the last one's for an algorithm that keeps its last parameters
+        (``validation_stop=False``: trainbr) -- else the final training loss."""
         v = rec.best_val_loss
+        if run is not None and len(rec.val_loss) and _BPBase._keeps_last(run):
+            v = rec.val_loss[-1]
         key = v if v is not None and np.isfinite(v) else rec.final_loss
         return key if np.isfinite(key) else np.inf
 
-    def _fit_network(self, Z, T, sw, validation):
+    @staticmethod
+    def _keeps_last(run):
+        """True when the run's algorithm keeps its last parameters rather than the best
+        validation epoch's (``validation_stop=False``, as trainbr by default)."""
+        return not getattr(get_algorithm(run[2], **run[3]), "validation_stop", True)
+
+    @staticmethod
+    def _loss_scale(rec):
+        """The run's starting loss (validation, else training): the yardstick below which
+        two candidates' losses differ by round-off only."""
+        for series in (rec.val_loss, rec.loss):
+            if len(series) and np.isfinite(series[0]):
+                return abs(float(series[0]))
+        return 0.0
+
+    @staticmethod
+    def _better(key, best, scale):
+        """``key`` beats ``best`` by more than round-off (``TIE_RTOL`` of the starting loss
+        or of ``best``): a tie keeps the earlier candidate (the narrower width, the first
+        initialisation), so the choice doesn't hang on the order rows are summed in (a
+        weighted fit and one with rows repeated sum in different orders)."""
+        if best is None:
+            return True
+        return key < best[0] - TIE_RTOL * max(abs(best[0]), scale)
+
+    def _runs(self, rs, split_seed, n_in, n_out, l2s):
+        """The candidate runs in order: (hidden, a, run) per width x restart x weight decay
+        (seeds drawn as they come, so a search cut short draws the same ones)."""
+        for hidden, a in self._candidates(n_in, n_out):
+            n_params = Network([n_in, *hidden, n_out], "purelin", "zeros").n_params
+            alg, params = self._resolve_algorithm(n_params)
+            for _ in range(self.n_restarts):
+                init_seed = int(rs.randint(np.iinfo(np.int32).max))
+                for l2 in l2s:
+                    yield hidden, a, (init_seed, split_seed, alg, params, l2)
+
+    def _fit_network(self, Z, T, sw, validation, rs, deadline=None):
         """Train every candidate (hidden widths x restarts x weight decays), keep the best on
-        validation data; with division "refit", train it again on all rows."""
-        rs = check_random_state(self.random_state)
+        validation data; with division "refit", train it again on all rows. ``time_limit``
+        is the budget of all of it: each run gets what is left, no candidate starts once it
+        is spent (the first always runs), and a refit that cannot finish in it is dropped
+        for the split run's network. ``rs`` draws the seeds; ``deadline`` (on the trainer's
+        clock) is shared by an ensemble's members."""
+        budget = math.inf if self.time_limit is None else float(self.time_limit)
+        if deadline is None:
+            deadline = _trainer._clock() + budget
         split_seed = int(rs.randint(np.iinfo(np.int32).max))
         division = None if validation is not None else self._division(Z.shape[0])
         l2s = self._l2_candidates(validation is not None or division is not None)
@@ -331,22 +398,26 @@ class _BPBase(BaseEstimator):
         best: tuple | None = None
         search: dict = {}
         l2_search: dict = {}
-        for hidden, a in self._candidates(Z.shape[1], T.shape[1]):
-            n_params = Network([Z.shape[1], *hidden, T.shape[1]], "purelin", "zeros").n_params
-            alg, params = self._resolve_algorithm(n_params)
-            for _ in range(self.n_restarts):
-                init_seed = int(rs.randint(np.iinfo(np.int32).max))
-                for l2 in l2s:
-                    run = (init_seed, split_seed, alg, params, l2)
-                    net, rec = self._train_one(hidden, Z, T, sw, validation, division, run,
-                                               epochs)
-                    key = self._score(rec)
-                    if a is not None:
-                        search[a] = min(search.get(a, np.inf), key)
-                    l2_search[l2] = min(l2_search.get(l2, np.inf), key)
-                    if best is None or key < best[0]:
-                        best = (key, net, rec, hidden, run)
-        assert best is not None             # n_restarts >= 1 and at least one candidate
+        notes: list[str] = []
+        n_runs = len(self._candidates(Z.shape[1], T.shape[1])) * self.n_restarts * len(l2s)
+        done = 0
+        for hidden, a, run in self._runs(rs, split_seed, Z.shape[1], T.shape[1], l2s):
+            left = deadline - _trainer._clock()
+            if best is not None and left <= 0:
+                notes.append(f"time_limit={budget:g} s ran out after {done} of the {n_runs} "
+                             "candidate runs (hidden widths x restarts x weight decays); the "
+                             "best of those was kept.")
+                break
+            net, rec = self._train_one(hidden, Z, T, sw, validation, division, run, epochs,
+                                       left)
+            done += 1
+            key, scale = self._score(rec, run), self._loss_scale(rec)
+            if a is not None:
+                search[a] = min(search.get(a, np.inf), key)
+            l2_search[run[4]] = min(l2_search.get(run[4], np.inf), key)
+            if self._better(key, best, scale):
+                best = (key, net, rec, hidden, run)
+        assert best is not None             # the first candidate always runs
         _, self.network_, self.record_, hidden, run = best
         self.algorithm_, self.l2_ = run[2], run[4]
         self.hidden_ = tuple(int(h) for h in hidden)
@@ -355,16 +426,30 @@ class _BPBase(BaseEstimator):
         self.selection_record_ = None
         if division is not None and self._eff["division"] == "refit":
             # early stopping found the epoch count; train on every row for that long
-            self.selection_record_ = self.record_
-            n = min(max(int(self.record_.best_epoch), REFIT_MIN_EPOCHS), epochs)
-            self.network_, self.record_ = self._train_one(hidden, Z, T, sw, None, None, run, n)
-        self._warn(self.selection_record_ or self.record_)
+            found = self.record_.epochs if self._keeps_last(run) else self.record_.best_epoch
+            n = min(max(int(found), REFIT_MIN_EPOCHS), epochs)
+            left = deadline - _trainer._clock()
+            refit = None
+            if left > 0:
+                refit = self._train_one(hidden, Z, T, sw, None, None, run, n, left)
+            if refit is not None and not (refit[1].stop_reason == "time limit"
+                                          and refit[1].epochs < n):
+                self.selection_record_ = self.record_
+                self.network_, self.record_ = refit
+            else:
+                notes.append(f"time_limit={budget:g} s ran out before the refit on all rows "
+                             f"({n} epochs) could finish; the network trained on the split "
+                             "(without the validation rows) was kept.")
+        self._warn(self.selection_record_ or self.record_, notes)
 
-    def _warn(self, rec):
+    def _warn(self, rec, notes=()):
         self.diagnosis_ = diagnose(rec, float(self.goal))
+        if notes:
+            self.diagnosis_ = " ".join([*notes, *([self.diagnosis_] if self.diagnosis_
+                                                   else [])])
         already = rec.stop_reason == "diverged" and rec.message   # the trainer warned
-        if self.diagnosis_ and self.warn and not already:
-            warnings.warn(self.diagnosis_, ConvergenceWarning, stacklevel=5)
+        if self.diagnosis_ and self.warn and (notes or not already):
+            warnings.warn(self.diagnosis_, ConvergenceWarning, stacklevel=6)   # the caller of fit
 
     def _set_dtype(self, X):
         """``dtype_``: the network's float type — float32 for float32 data with
@@ -372,10 +457,10 @@ class _BPBase(BaseEstimator):
         want = _DTYPES[self.dtype]
         self.dtype_ = np.dtype(X.dtype if want is None else want)
 
-    def _prepare_X(self, X):
+    def _prepare_X(self, X, sw=None):
         self._set_dtype(X)
         self.input_map_ = InputPreprocessor(self._eff["scaling"], self.drop_constant, self.pca,
-                                            seed=0).fit(X)
+                                            seed=0).fit(X, sw, self.input_range)
         return self.input_map_.transform(X, self.dtype_)
 
     def _remember_target_names(self, y):
@@ -388,17 +473,67 @@ class _BPBase(BaseEstimator):
         elif hasattr(self, "target_names_"):
             del self.target_names_
 
-    def _fit(self, X, y, sample_weight=None, validation=None):
+    def _fit_ensemble(self, Z, T, sw, validation):
+        """``n_ensemble`` runs of the one-network fit, drawing their seeds (and with a random
+        division their splits) in turn from one random state; member 0's attributes stay
+        the estimator's (``network_``, ``record_``...), ``networks_`` and ``records_`` list
+        all of them."""
+        rs = check_random_state(self.random_state)
+        # time_limit is the budget of the whole fit: every member draws on one deadline
+        deadline = _trainer._clock() + (math.inf if self.time_limit is None
+                                        else float(self.time_limit))
+        nets, recs, first = [], [], None
+        for i in range(self._n_ensemble):
+            self._fit_network(Z, T, sw, validation, rs, deadline)
+            nets.append(self.network_)
+            recs.append(self.record_)
+            if i == 0:
+                first = {a: getattr(self, a) for a in _MEMBER_ATTRS}
+        self.__dict__.update(first)  # type: ignore[arg-type]  # set by member 0
+        self.networks_, self.records_ = nets, recs
+
+    def _held_out_rows(self, n):
+        """Rows of the training data that no member trained on (sorted indices)."""
+        used = np.zeros(n, dtype=bool)
+        for rec in self.records_:
+            idx = np.arange(n) if rec.train_idx is None else np.asarray(rec.train_idx, int)
+            used[idx] = True
+        return np.flatnonzero(~used)
+
+    def _calibrate(self, X, y, calibration):
+        """``conformity_scores_`` for :meth:`predict_interval` (regression): absolute
+        residuals on ``calibration`` data, else on the rows no member trained on."""
+        if self._task != "regression":
+            return
+        if calibration is not None:
+            if not isinstance(calibration, (tuple, list)) or len(calibration) != 2:
+                raise ValueError(f"calibration must be a tuple (X_cal, y_cal), got "
+                                 f"{type(calibration).__name__}")
+            Xc = validate_data(self, calibration[0], reset=False, dtype=_FLOATS)
+            yc = np.asarray(calibration[1], dtype=np.float64).reshape(len(Xc), -1)
+            self._encode_targets(yc)        # checks the number of target columns
+        else:
+            rows = self._held_out_rows(X.shape[0])
+            Xc, yc = X[rows], np.asarray(y, dtype=np.float64).reshape(len(X), -1)[rows]
+        from .conformal import conformity_scores
+        self.conformity_scores_ = None if len(Xc) == 0 else conformity_scores(
+            yc, np.asarray(self.predict(Xc)).reshape(len(Xc), -1))
+
+    def _fit(self, X, y, sample_weight=None, validation=None, calibration=None):
         self._check_params()
         self._remember_target_names(y)
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=self._task == "regression",
                              dtype=_FLOATS)
-        T = self._fit_targets(y)
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
-        sw = self._combine_weights(y, sw)
         if sw is not None and not np.any(sw > 0):
             raise ValueError("sample_weight sums to 0: at least one sample must count")
-        Z = self._prepare_X(X)
+        # the scalers see the user's weights (a weight is copies of a row); class weights
+        # only shape the loss
+        T = self._fit_targets(y, sw)
+        Z = self._prepare_X(X, sw)
+        if self.input_range is not None or getattr(self, "target_range", None) is not None:
+            self._warn_outside(X, y, sw, "fit")
+        sw = self._combine_weights(y, sw)
         val = None
         if validation is not None:
             if not isinstance(validation, (tuple, list)) or len(validation) != 2:
@@ -407,11 +542,44 @@ class _BPBase(BaseEstimator):
             Xv = validate_data(self, validation[0], reset=False, dtype=_FLOATS)
             val = (self.input_map_.transform(Xv, self.dtype_),
                    self._encode_targets(validation[1]))
-        self._fit_network(Z, T, sw, val)
+        self._fit_ensemble(Z, T, sw, val)
+        self._calibrate(X, y, calibration)
         return self
 
     def _combine_weights(self, y, sw):
         return sw
+
+    def _column_names(self, n, what):
+        names = self.__dict__.get("feature_names_in_") if what == "input" else \
+            self.__dict__.get("target_names_")
+        if names is not None and len(names) == n:
+            return [f"{what} column {str(c)!r}" for c in names]
+        return [f"{what} column {j}" for j in range(n)]
+
+    def _warn_outside(self, X, y, sw, where):
+        """A RangeWarning naming the columns of this batch that leave the range the
+        scalers were fitted on (the first batch's, or the declared one), and how far
+        (rows of weight 0 do not count: they take no part in training)."""
+        if not self.warn:
+            return
+        rows = slice(None) if sw is None else np.asarray(sw) > 0
+        checks = [("input", self.input_map_, X, "input_range")]
+        if self.__dict__.get("target_map_") is not None and self._task == "regression":
+            Y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+            checks.append(("target", self.target_map_, Y, "target_range"))
+        for what, m, A, param in checks:
+            out = m.outside(A[rows])
+            if not out:
+                continue
+            declared = getattr(self, param, None) is not None
+            said = describe_outside(out, m.range_low_, m.range_high_,
+                                    self._column_names(A.shape[1], what), what)
+            fix = (f"the declared {param} does not cover these rows; widen it" if declared
+                   else f"declare {param}=(low, high) (one pair, or one per column) so "
+                        "the scaling covers every batch")
+            warnings.warn(f"{where}: {said}. The network sees scaled values beyond those it "
+                          f"was fitted on and extrapolates; {fix}.", RangeWarning,
+                          stacklevel=4)
 
     def _lean_rows(self, X):
         """X itself when the microsecond checks prove it fit for prediction: a plain, non-empty
@@ -440,16 +608,19 @@ class _BPBase(BaseEstimator):
                              f"the data ('sgd', 'gd', 'rprop'...), got {name!r}")
         return name, params
 
-    def _start_partial_fit(self, X, y, first_call_setup):
+    def _start_partial_fit(self, X, y, sw, first_call_setup):
         """First call: fit the maps on this batch and build the network."""
-        first_call_setup(y)
-        Z = self._prepare_X(X)
+        first_call_setup(y, sw)
+        Z = self._prepare_X(X, sw)
         n_out = self._n_net_outputs()
         hidden = self._hidden if self._hidden != "auto" else \
             (hidden_size_rule(Z.shape[1], n_out, 5),)
-        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        self.network_ = Network([Z.shape[1], *hidden, n_out], self._activations(len(hidden)),
-                                init=self.init, seed=seed, dtype=self.dtype_)
+        rs = check_random_state(self.random_state)
+        init = "nguyen-widrow" if self.init in GLOBAL_INITS else self.init   # no data to search
+        self.networks_ = [Network([Z.shape[1], *hidden, n_out], self._activations(len(hidden)),
+                                  init=init, seed=int(rs.randint(np.iinfo(np.int32).max)),
+                                  dtype=self.dtype_) for _ in range(self._n_ensemble)]
+        self.network_, self.records_, self.conformity_scores_ = self.networks_[0], [], None
         self.hidden_, self.hidden_search_, self._pf_calls = tuple(hidden), None, 0
 
     def _partial_fit(self, X, y, sample_weight, first_call_setup):
@@ -458,17 +629,20 @@ class _BPBase(BaseEstimator):
         first = not hasattr(self, "network_")
         X, y = validate_data(self, X, y, multi_output=True, reset=first,
                              y_numeric=self._task == "regression", dtype=_FLOATS)
-        if first:
-            self._start_partial_fit(X, y, first_call_setup)
-        Z, T = self.input_map_.transform(X, self.dtype_), self._encode_targets(y)
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
+        if first:
+            self._start_partial_fit(X, y, sw, first_call_setup)
+        self._warn_outside(X, y, sw, "partial_fit")
+        Z, T = self.input_map_.transform(X, self.dtype_), self._encode_targets(y)
         sw = self._combine_weights(y, sw)
         self._pf_calls = getattr(self, "_pf_calls", 0) + 1   # a new shuffle every call
         self.algorithm_ = alg
-        self.record_ = train(self.network_, Z, T, algorithm=alg, loss=self._loss_name(),
-                             epochs=1, division=None, sample_weight=sw,
-                             l2=self._l2_candidates(False)[0],
-                             shuffle=self.shuffle, seed=self._pf_calls, **params)
+        self.records_ = [   # every member one epoch, each in its own order
+            train(net, Z, T, algorithm=alg, loss=self._loss_name(), epochs=1, division=None,
+                  sample_weight=sw, l2=self._l2_candidates(False)[0], shuffle=self.shuffle,
+                  seed=self._pf_calls if i == 0 else [self._pf_calls, i], **params)
+            for i, net in enumerate(self._members())]
+        self.record_ = self.records_[0]
         self.diagnosis_ = None
         return self
 
@@ -507,9 +681,15 @@ _COMMON_DOC = """
         Passed to the algorithm, e.g. ``{{"lr": 0.5}}`` for "sgd" or ``{{"mu": 1e-3}}`` for "lm".
         With "auto" they go to the chosen algorithm; one it does not take is a ValueError
         naming it (raised by ``fit``, once the algorithm is chosen).
-    epochs, goal, max_fail, min_grad, time_limit :
+    epochs, goal, max_fail, min_grad :
         Stopping rules of :func:`bpnn.train`: epoch limit, training-loss goal, validation
-        checks, minimum gradient norm, seconds (epochs and max_fail None: the preset's).
+        checks, minimum gradient norm (epochs and max_fail None: the preset's).
+    time_limit : float, optional
+        Seconds for the whole ``fit``: every hidden width, restart and weight decay tried and
+        the refit share it. Each run gets what is left; once it is spent no further
+        candidate starts (the best so far is kept), and a refit that cannot finish in it
+        is dropped for the split run's network. ``diagnosis_`` and a ConvergenceWarning say
+        what was cut. Each ``partial_fit`` call trains one epoch and ignores it.
     division : "refit", "random", "block", "interleaved", None or "auto", default "auto"
         How ``fit`` splits X into training / validation / test sets (by ``ratios``); ignored
         when ``fit`` is given ``validation=(X_val, y_val)``. "refit": a random split picks
@@ -526,7 +706,10 @@ _COMMON_DOC = """
         Keep this many principal components (or this fraction of the variance) of the
         scaled inputs.
     init : str, default "nguyen-widrow"
-        Weight initialiser (see :mod:`bpnn.initializers`).
+        Weight initialiser (see :mod:`bpnn.initializers`), or "ga", "pso", "de": a population
+        search over the initial weights on the training loss (from a Nguyen-Widrow start;
+        600 loss evaluations, see :mod:`bpnn.algorithms.global_init` and docs/init.md),
+        then training as usual ("ga" needs PyGAD: ``pip install "bpnn[search]"``).
     l2 : float or "auto", default None (the preset's: "auto"; 0 for preset="matlab")
         Weight decay ``l2 / 2 * ||W||^2`` added to the (mean) loss. "auto" tries
         ``bpnn.estimators.L2_CANDIDATES`` and keeps the lowest validation loss (``l2_``,
@@ -543,6 +726,22 @@ _COMMON_DOC = """
         The network's float type; "auto" trains float32 data in float32 (as scikit-learn's
         MLP does: half the memory, faster matrix products) and anything else in float64.
         Kept in the model file; predictions are computed in it (``dtype_``).
+    n_ensemble : int, default 1
+        Fit this many networks, each as one fit would (new seeds and, with a random
+        division, a new split each), and average their outputs (probabilities for the
+        classifier). ``networks_`` and ``records_`` hold them all; ``network_`` is the first.
+        See docs/uncertainty.md.
+    input_range : (low, high), optional
+        The inputs' range declared in advance, used by the input scaling instead of the
+        data's own min/max (``partial_fit``: instead of the first batch's): ``low`` and
+        ``high`` are numbers (every column) or arrays of one value per column. Min-max
+        scaling maps it onto its interval; "standard" centres it and divides by
+        ``(high - low) / sqrt(12)`` (the spread of values even over the range); a column
+        with low == high is constant (dropped with ``drop_constant``). PCA, when asked
+        for, is still fitted on the first data. Without it, a ``partial_fit`` batch that
+        leaves the first batch's range (or data beyond a declared range) gives a
+        ``bpnn.preprocessing.RangeWarning`` (a UserWarning) naming the columns and how
+        far they go; ``warn=False`` silences it.
 """
 
 
@@ -553,6 +752,9 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
                    loss_doc="'auto' is 'mse' (MATLAB's); also 'sse', 'mae'.") +
                """    target_scaling : "minmax", "minmax01", "standard" or "none", default None (the
         preset's: "standard"; "minmax" for preset="matlab")
+    target_range : (low, high), optional
+        The targets' range declared in advance, as ``input_range`` for the inputs: the
+        target scaling uses it instead of the (first batch's) data.
 
     Attributes
     ----------
@@ -582,6 +784,13 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
         ``{l2: validation loss}`` for ``l2="auto"``.
     selection_record_ : TrainingRecord or None
         The split run's record when ``division="refit"``, else None.
+    networks_ : list of Network
+        The ensemble's member networks (``n_ensemble``).
+    records_ : list of TrainingRecord
+        Their training records.
+    conformity_scores_ : ndarray or None
+        (n_cal, n_targets) sorted absolute residuals on rows not trained on, for
+        ``predict_interval``; None when there were none.
 
     Examples
     --------
@@ -606,7 +815,7 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
                  ratios=None, scaling=None, drop_constant=True, pca=None,
                  init="nguyen-widrow", l2=None, n_restarts=1, shuffle=True, random_state=None,
                  verbose=False, warn=True, preset="default", target_scaling=None,
-                 dtype="auto"):
+                 dtype="auto", n_ensemble=1, input_range=None, target_range=None):
         self.hidden, self.activation, self.output_activation = hidden, activation, \
             output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
@@ -616,6 +825,8 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
         self.init, self.l2, self.n_restarts, self.shuffle = init, l2, n_restarts, shuffle
         self.random_state, self.verbose, self.warn = random_state, verbose, warn
         self.preset, self.target_scaling, self.dtype = preset, target_scaling, dtype
+        self.n_ensemble = n_ensemble
+        self.input_range, self.target_range = input_range, target_range
 
     def _check_params(self):
         super()._check_params()
@@ -623,14 +834,15 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
             raise ValueError(f"target_scaling must be one of {sorted(SCALINGS)}, "
                              f"got {self.target_scaling!r}")
 
-    def _setup_targets(self, y):
+    def _setup_targets(self, y, sw=None):
         self._y_1d = np.ndim(y) == 1
         Y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         self.n_outputs_ = Y.shape[1]
-        self.target_map_ = TargetScaler(self._eff["target_scaling"]).fit(Y)
+        self.target_map_ = TargetScaler(self._eff["target_scaling"]).fit(Y, sw,
+                                                                         self.target_range)
 
-    def _fit_targets(self, y):
-        self._setup_targets(y)
+    def _fit_targets(self, y, sw=None):
+        self._setup_targets(y, sw)
         return self._encode_targets(y)
 
     def _encode_targets(self, y):
@@ -643,18 +855,23 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
         return self.n_outputs_
 
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
-            validation: tuple[ArrayLike, ArrayLike] | None = None) -> BPRegressor:
+            validation: tuple[ArrayLike, ArrayLike] | None = None,
+            calibration: tuple[ArrayLike, ArrayLike] | None = None) -> BPRegressor:
         """Fit on X (n_samples, n_features) and y (n_samples,) or (n_samples, n_targets).
 
         ``validation=(X_val, y_val)`` replaces the random division for early stopping.
+        ``calibration=(X_cal, y_cal)``: rows not trained on for :meth:`predict_interval`
+        (without it, the rows the division held out of every member are used).
         """
-        return self._fit(X, y, sample_weight, validation)
+        return self._fit(X, y, sample_weight, validation, calibration)
 
     def partial_fit(self, X: ArrayLike, y: ArrayLike,
                     sample_weight: ArrayLike | None = None) -> BPRegressor:
         """One epoch of a mini-batch algorithm ("sgd" by default) on (X, y).
 
-        The first call fits the input and target maps on its batch.
+        The first call fits the input and target maps on its batch, or on
+        ``input_range`` / ``target_range`` when declared; a later batch outside the range
+        they were fitted on gives a RangeWarning naming the columns.
         """
         return self._partial_fit(X, y, sample_weight, self._setup_targets)
 
@@ -681,7 +898,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         As for :class:`BPRegressor`.
     feature_names_in_, hidden_search_, diagnosis_, l2_, l2_search_ : see BPRegressor
         As for :class:`BPRegressor`.
-    selection_record_ : see BPRegressor
+    selection_record_, networks_, records_ : see BPRegressor
         As for :class:`BPRegressor`.
 
     Examples
@@ -702,7 +919,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
                  ratios=None, scaling=None, drop_constant=True, pca=None,
                  init="nguyen-widrow", l2=None, n_restarts=1, shuffle=True, random_state=None,
                  verbose=False, warn=True, preset="default", class_weight=None,
-                 dtype="auto"):
+                 dtype="auto", n_ensemble=1, input_range=None):
         self.hidden, self.activation, self.output_activation = hidden, activation, \
             output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
@@ -712,6 +929,8 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         self.init, self.l2, self.n_restarts, self.shuffle = init, l2, n_restarts, shuffle
         self.random_state, self.verbose, self.warn = random_state, verbose, warn
         self.preset, self.class_weight, self.dtype = preset, class_weight, dtype
+        self.n_ensemble = n_ensemble
+        self.input_range = input_range
 
     def _setup_classes(self, y, classes=None):
         kind = type_of_target(y, input_name="y", raise_unknown=True)
@@ -730,7 +949,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         # the output activation and loss depend on the target type: validate them now
         get_loss(self._loss_name()).check_output(get_activation(self._output_activation()))
 
-    def _fit_targets(self, y, classes=None):
+    def _fit_targets(self, y, sw=None, classes=None):
         if np.ndim(y) == 2 and np.shape(y)[1] == 1:
             y = column_or_1d(y, warn=True)      # a column vector: warn as scikit-learn does
         self._setup_classes(y, classes)
@@ -768,8 +987,19 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         if not (self.class_weight == "balanced" or isinstance(self.class_weight, dict)):
             raise ValueError(f"class_weight must be None, 'balanced' or a dict, "
                              f"got {self.class_weight!r}")
-        cw = compute_sample_weight(self.class_weight, np.asarray(y).ravel())
-        return cw if sw is None else cw * sw
+        labels = np.asarray(y).ravel()
+        if self.class_weight != "balanced":
+            cw = compute_sample_weight(self.class_weight, labels)
+            return cw if sw is None else cw * sw
+        # "balanced" with the weights as copies of rows: total / (classes * class total),
+        # over the classes of positive weight
+        w = np.ones(len(labels)) if sw is None else sw
+        _, inv = np.unique(labels, return_inverse=True)
+        per_class = np.bincount(inv.ravel(), weights=w)
+        present = per_class > 0
+        factor = np.where(present, w.sum() / (present.sum() * np.where(present, per_class, 1)),
+                          0.0)
+        return factor[inv.ravel()] * w
 
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
             validation: tuple[ArrayLike, ArrayLike] | None = None) -> BPClassifier:
@@ -779,12 +1009,14 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
 
     def partial_fit(self, X: ArrayLike, y: ArrayLike, classes: ArrayLike | None = None,
                     sample_weight: ArrayLike | None = None) -> BPClassifier:
-        """One epoch of a mini-batch algorithm on (X, y); the first call needs ``classes``."""
+        """One epoch of a mini-batch algorithm on (X, y); the first call needs ``classes``
+        and fits the input map on its batch (or on ``input_range``); a later batch outside
+        that range gives a RangeWarning naming the columns."""
         if not hasattr(self, "network_") and classes is None and \
                 type_of_target(y) != "multilabel-indicator":
             raise ValueError("classes must be given to the first call of partial_fit")
         return self._partial_fit(X, y, sample_weight,
-                                 lambda yy: self._setup_classes(yy, classes))
+                                 lambda yy, sw: self._setup_classes(yy, classes))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -13,8 +13,8 @@ from .activations import GeneralizedSigmoid, Softmax
 from .losses import get_loss
 from .network import Network
 
-__all__ = ["explain", "tutorial_network", "TUTORIAL_INPUT", "TUTORIAL_TARGET",
-           "TUTORIAL_ERRORS"]
+__all__ = ["explain", "step_numbers", "tutorial_network", "TUTORIAL_INPUT",
+           "TUTORIAL_TARGET", "TUTORIAL_ERRORS"]
 
 TUTORIAL_INPUT = np.array([[5.0, 10.0]])
 TUTORIAL_TARGET = np.array([[0.01, 0.99]])
@@ -76,19 +76,10 @@ def explain(network=None, x=None, target=None, lr=0.5, lr_bias=None, loss="sse",
             print_=True) -> str:
     """Print (and return) one forward pass, back-propagation and update, step by step."""
     tutorial = network is None
-    net = tutorial_network() if tutorial else network
-    x = TUTORIAL_INPUT if x is None else np.atleast_2d(np.asarray(x, dtype=float))
-    d = TUTORIAL_TARGET if target is None else np.atleast_2d(np.asarray(target, dtype=float))
-    if x.shape != (1, net.n_inputs) or d.shape != (1, net.n_outputs):
-        raise ValueError(f"explain needs one sample: x of {net.n_inputs} values and a target "
-                         f"of {net.n_outputs}, got {x.size} and {d.size}")
-    loss = get_loss(loss)
-    lr_bias = lr if lr_bias is None else lr_bias
+    s = step_numbers(network, x, target, lr, lr_bias, loss)
+    net, x, d, loss, lr_bias = s["network"], s["x"], s["target"], s["loss"], s["lr_bias"]
+    tr, value, g, deltas = s["trace"], s["E"], s["gradient"], s["deltas"]
     wn, nm = _tutorial_names() if tutorial else _generic_names(net)
-    tr = net.forward_trace(x)
-    value, grad = net.loss_and_gradient(x, d, loss)
-    g = net.copy()
-    g.params = grad
     out = []
     title = ("The tutorial's worked example: 2-3-2 network, logistic sigmoid, "
              "input (5, 10), target (0.01, 0.99)" if tutorial else f"One BP step of {net!r}")
@@ -109,7 +100,6 @@ def explain(network=None, x=None, target=None, lr=0.5, lr_bias=None, loss="sse",
             else f"2. Error   ({loss.name})", f"   E_total = {_fmt(value)}", ""]
     out.append("3. Back-propagation   δ(K) = f'(z(K)) ⊙ ∂E/∂n(K);  "
                "δ(k) = f'(z(k)) ⊙ (W(k+1)ᵀ δ(k+1))")
-    deltas = _deltas(net, tr, d, loss)
     for k in range(net.n_layers - 1, -1, -1):
         act = net.activations[k]
         for i in range(net.sizes[k + 1]):
@@ -143,6 +133,35 @@ def explain(network=None, x=None, target=None, lr=0.5, lr_bias=None, loss="sse",
     if print_:
         print(text)
     return text
+
+
+def step_numbers(network=None, x=None, target=None, lr=0.5, lr_bias=None, loss="sse") -> dict:
+    """The numbers of one BP step that :func:`explain` prints, as arrays.
+
+    Returns a dict: ``network`` (the tutorial's when None), ``x``, ``target``, ``loss``
+    (the Loss object), ``lr``, ``lr_bias``, ``trace`` (the forward trace: ``z[k]``,
+    ``n[k]``), ``E`` (the loss), ``deltas`` (δ of each layer, one sample), ``gradient``
+    (a Network holding ∂E/∂W, ∂E/∂b) and ``updated`` (a Network after the update).
+    """
+    net = tutorial_network() if network is None else network
+    x = TUTORIAL_INPUT if x is None else np.atleast_2d(np.asarray(x, dtype=float))
+    d = TUTORIAL_TARGET if target is None else np.atleast_2d(np.asarray(target, dtype=float))
+    if x.shape != (1, net.n_inputs) or d.shape != (1, net.n_outputs):
+        raise ValueError(f"explain needs one sample: x of {net.n_inputs} values and a target "
+                         f"of {net.n_outputs}, got {x.size} and {d.size}")
+    loss = get_loss(loss)
+    lr_bias = lr if lr_bias is None else lr_bias
+    tr = net.forward_trace(x)
+    value, grad = net.loss_and_gradient(x, d, loss)
+    g = net.copy()
+    g.params = grad
+    new = net.copy()
+    for k in range(net.n_layers):
+        new.weights[k][...] = net.weights[k] - lr * g.weights[k]
+        new.biases[k][...] = net.biases[k] - lr_bias * g.biases[k]
+    return {"network": net, "x": x, "target": d, "loss": loss, "lr": lr, "lr_bias": lr_bias,
+            "trace": tr, "E": value, "deltas": _deltas(net, tr, d, loss), "gradient": g,
+            "updated": new}
 
 
 def _delta_formula(is_output, loss, act, out_name, i, target="d"):

@@ -25,6 +25,7 @@ of different inputs comparable; raw units would make them depend on each column'
 PCA, a linear map, is folded into the first layer (``W1 @ components``), which gives an
 equivalent network whose inputs are the scaled columns, and the methods run on that.
 ``inputs="network"`` reports the network's own inputs instead (the components after PCA).
+For an ensemble (``networks_``) they are averaged over its networks.
 
 Nothing here trains: every function reads a fitted model and data. Definitions, references
 and caveats: docs/inspection.md.
@@ -335,7 +336,6 @@ def importance(model, X=None, y=None, *, method="permutation", output=None, delt
     olden). Sorted by ``importance``, largest first. ``df.attrs`` records the method, the
     output explained and the method's settings.
     """
-    import pandas as pd
     _check_choice("method", method, METHODS)
     _check_choice("inputs", inputs, ("columns", "network"))
     view = _View(model, input_map, target_map, feature_names)
@@ -357,7 +357,7 @@ def importance(model, X=None, y=None, *, method="permutation", output=None, delt
     frame.index.name = "input"
     frame = frame.sort_values("importance", ascending=False, kind="stable")
     frame.attrs.update(attrs)
-    return frame if isinstance(frame, pd.DataFrame) else pd.DataFrame(frame)
+    return frame
 
 
 def _targets(view, y, n):

@@ -8,6 +8,11 @@ Layout (schema version 1)::
                              array its shape and dtype
     arrays/<name>.npy        float64 / uint8 arrays in NumPy's .npy format
 
+An ensemble (``n_ensemble=k``) keeps its first network as ``network/params`` and the other
+k - 1 as ``ensemble/<i>/params``, their specs and records in the manifest's ``ensemble``
+list; a regressor's conformity scores for ``predict_interval`` are ``conformity/scores``.
+Files without them (written before they existed) load as one network without scores.
+
 Why ZIP + JSON + .npy: the parameters keep their exact bits (save -> load predicts
 bit-identically), the container is a standard any tool can list, and both parts are read
 by parsers that cannot run code: ``json`` and ``numpy.lib.format.read_array(...,
@@ -38,6 +43,7 @@ if TYPE_CHECKING:
     from ._typing import PathLike
     from .estimators import BPClassifier, BPRegressor
     from .network import Network
+    from .timeseries.forecaster import BPForecaster
 
 __all__ = ["SCHEMA_VERSION", "ModelFileError", "atomic_write", "load", "load_predictor", "save"]
 
@@ -68,6 +74,8 @@ def _enc(v):
         return {"__tuple__": [_enc(x) for x in v]}
     if isinstance(v, list):
         return [_enc(x) for x in v]
+    if isinstance(v, np.ndarray) and v.dtype.kind in "biuf" and v.ndim <= 2:
+        return _enc(v.tolist())     # e.g. a per-column input_range: stored as numbers
     if isinstance(v, dict):
         if all(isinstance(k, str) for k in v):
             return {k: _enc(x) for k, x in v.items()}
@@ -165,7 +173,56 @@ def _estimator_state(est):
         man["target_type"] = est.target_type_
     man["record"], man["record_full"] = _record_state(getattr(est, "record_", None))
     _, man["selection_record_full"] = _record_state(getattr(est, "selection_record_", None))
+    _ensemble_state(est, man, arrays)
     return man, arrays
+
+
+def _forecaster_state(est):
+    """A BPForecaster: network, hyper-parameters, delays, the per-series maps and the last
+    max-delay rows of the series (where forecasts continue), names, records."""
+    from sklearn.utils.validation import check_is_fitted
+    check_is_fitted(est, "network_")
+    man, arrays = _network_state(est.network_)
+    params = {k: tuple(v) if isinstance(v, range) else v
+              for k, v in est.get_params(deep=False).items()}
+    man["hyper_parameters"] = {k: _enc(v) for k, v in params.items()}
+    names = lambda v: None if v is None else [str(n) for n in v]   # noqa: E731
+    man["forecaster"] = {
+        "feedback_delays": list(est.feedback_delays_), "input_delays": list(est.input_delays_),
+        "max_delay": int(est.max_delay_), "target_names": names(est.target_names_),
+        "exog_names": names(est.exog_names_), "n_targets": int(est.n_targets_),
+        "n_exog": int(est.n_exog_), "y_1d": bool(est._y_1d), "pandas": bool(est._pandas),
+        "index_info": est.index_info_, "n_series": int(est.n_series_),
+        "split_seed": int(est.split_seed_), "algorithm": str(est.algorithm_),
+        "diagnosis": est.diagnosis_,
+        "closed_loop_horizon": getattr(est, "closed_loop_horizon_", None)}
+    for key, m in (("y_map", est.y_map_), ("x_map", est.x_map_)):
+        if m is not None:
+            config, arr = m.state()
+            man["forecaster"][key] = config
+            arrays.update({f"{key}/{k}": v for k, v in arr.items()})
+    arrays["last_y"] = np.asarray(est.last_y_, dtype=np.float64)
+    if est.last_X_ is not None:
+        arrays["last_X"] = np.asarray(est.last_X_, dtype=np.float64)
+    man["record"], man["record_full"] = _record_state(est.record_)
+    _, man["closed_loop_record_full"] = _record_state(est.closed_loop_record_)
+    return man, arrays
+
+
+def _ensemble_state(est, man, arrays):
+    """Members 2..k of an ensemble (``ensemble``: their specs and records; arrays
+    ``ensemble/<i>/params``) and the conformity scores of predict_interval."""
+    nets = list(getattr(est, "networks_", None) or [])[1:]
+    recs = list(getattr(est, "records_", None) or [])[1:]
+    if nets:
+        man["ensemble"] = [{"network": n.spec(),
+                            "record_full": _record_state(recs[i] if i < len(recs) else None)[1]}
+                           for i, n in enumerate(nets)]
+        arrays.update({f"ensemble/{i}/params": np.asarray(n.params, np.float64)
+                       for i, n in enumerate(nets, start=1)})
+    scores = getattr(est, "conformity_scores_", None)
+    if scores is not None:
+        arrays["conformity/scores"] = np.asarray(scores, np.float64)
 
 
 def _state(model):
@@ -175,9 +232,11 @@ def _state(model):
         man, arrays = _estimator_state(model)
     elif isinstance(model, Network):
         man, arrays = _network_state(model)
+    elif type(model).__name__ == "BPForecaster":
+        man, arrays = _forecaster_state(model)
     else:
-        raise ModelFileError(f"save() takes a BPRegressor, BPClassifier or Network, "
-                             f"got {type(model).__name__}")
+        raise ModelFileError(f"save() takes a BPRegressor, BPClassifier, BPForecaster or "
+                             f"Network, got {type(model).__name__}")
     man["kind"] = type(model).__name__
     return man, arrays
 
@@ -189,8 +248,9 @@ def _npy_bytes(a):
     return buf.getvalue()
 
 
-def save(model: BPRegressor | BPClassifier | Network, path: PathLike) -> Path:
-    """Write a fitted BPRegressor / BPClassifier (or a Network) to ``path`` atomically.
+def save(model: BPRegressor | BPClassifier | BPForecaster | Network, path: PathLike) -> Path:
+    """Write a fitted BPRegressor / BPClassifier / BPForecaster (or a Network) to ``path``
+    atomically.
 
     Refuses parameters that are not finite. Returns the path.
 
@@ -323,7 +383,7 @@ def _read_arrays(z, man):
     return {k: _read_array(z, k, d) for k, d in decl.items()}
 
 
-def load(path: PathLike) -> BPRegressor | BPClassifier | Network:
+def load(path: PathLike) -> BPRegressor | BPClassifier | BPForecaster | Network:
     """Read a model file written by :func:`save`; returns the fitted estimator (or Network).
 
     Raises :class:`ModelFileError` (a ValueError) for anything that is not a valid model
@@ -363,14 +423,14 @@ def _load(path, kinds):
         raise ModelFileError(f"inconsistent model file: {type(exc).__name__}: {exc}") from None
 
 
-def _build_network(man, arrays):
+def _build_network(man, arrays, key="network/params"):
     from .network import Network
     spec = man["network"]
     sizes = [int(s) for s in spec["sizes"]]
     n_params = sum(o * (i + 1) for i, o in zip(sizes[:-1], sizes[1:]))
-    params = arrays["network/params"]
+    params = arrays[key]
     if params.shape != (n_params,):
-        raise ModelFileError(f"network/params has shape {params.shape}; layer sizes {sizes} "
+        raise ModelFileError(f"{key} has shape {params.shape}; layer sizes {sizes} "
                              f"need ({n_params},)")
     dtype = spec.get("dtype", "float64")
     if dtype not in ("float64", "float32"):
@@ -383,6 +443,56 @@ def _sub(arrays, prefix):
     return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
 
 
+def _build_forecaster(man, net, arrays):
+    """A BPForecaster from :func:`_forecaster_state`'s manifest and arrays (checked)."""
+    from .preprocessing import TargetScaler
+    from .record import TrainingRecord
+    from .timeseries import BPForecaster
+    from .timeseries.lags import lag_names, max_delay, parse_delays
+    est = BPForecaster(**{k: _dec(v) for k, v in man["hyper_parameters"].items()})
+    f = man["forecaster"]
+    est.feedback_delays_ = parse_delays(f["feedback_delays"], "feedback_delays", 1)
+    est.input_delays_ = parse_delays(f["input_delays"], "input_delays", 0)
+    est.max_delay_ = D = max_delay(est.feedback_delays_, est.input_delays_)
+    if int(f["max_delay"]) != D:
+        raise ModelFileError(f"max_delay {f['max_delay']!r} does not match the delays")
+    est.n_targets_, est.n_exog_ = int(f["n_targets"]), int(f["n_exog"])
+    for key in ("target_names", "exog_names"):
+        v = f[key]
+        if v is not None and (not isinstance(v, list) or not all(isinstance(t, str)
+                                                                 for t in v)):
+            raise ModelFileError(f"{key} must be a list of strings, got {v!r:.80}")
+    est.target_names_, est.exog_names_ = f["target_names"], f["exog_names"]
+    if len(est.target_names_) != est.n_targets_ or \
+            (est.exog_names_ is not None and len(est.exog_names_) != est.n_exog_):
+        raise ModelFileError("the series names do not match the numbers of series")
+    n_in = len(lag_names(est.target_names_, est.exog_names_, est.feedback_delays_,
+                         est.input_delays_))
+    if (net.n_inputs, net.n_outputs) != (n_in, est.n_targets_):
+        raise ModelFileError(f"the network maps {net.n_inputs} -> {net.n_outputs}, the delays "
+                             f"and series need {n_in} -> {est.n_targets_}")
+    est.network_, est.algorithm_ = net, str(f["algorithm"])
+    est._y_1d, est._pandas = bool(f["y_1d"]), bool(f["pandas"])
+    est.index_info_, est.diagnosis_ = f.get("index_info"), f.get("diagnosis")
+    est.n_series_, est.split_seed_ = int(f["n_series"]), int(f["split_seed"])
+    if f.get("closed_loop_horizon") is not None:
+        est.closed_loop_horizon_ = int(f["closed_loop_horizon"])
+    est.y_map_ = TargetScaler.from_state(f["y_map"], _sub(arrays, "y_map/"), est.n_targets_)
+    est.x_map_ = None if not est.n_exog_ else \
+        TargetScaler.from_state(f["x_map"], _sub(arrays, "x_map/"), est.n_exog_)
+    est.last_y_ = arrays["last_y"]
+    est.last_X_ = arrays.get("last_X") if est.n_exog_ else None
+    for name, a, k in (("last_y", est.last_y_, est.n_targets_),
+                       ("last_X", est.last_X_, est.n_exog_)):
+        if k and (a is None or a.shape != (D, k)):
+            raise ModelFileError(f"{name} must have shape ({D}, {k}), got "
+                                 f"{None if a is None else a.shape}")
+    full, cl = man.get("record_full"), man.get("closed_loop_record_full")
+    est.record_ = None if full is None else TrainingRecord.from_dict(_nan_lists(full))
+    est.closed_loop_record_ = None if cl is None else TrainingRecord.from_dict(_nan_lists(cl))
+    return est
+
+
 def _build(man, arrays, kinds):
     """The model of a checked manifest and arrays; ``kinds`` maps "BPRegressor" and
     "BPClassifier" to the classes to build (the estimators, or :func:`load_predictor`'s)."""
@@ -392,9 +502,11 @@ def _build(man, arrays, kinds):
     net = _build_network(man, arrays)
     if kind == "Network":
         return net
+    if kind == "BPForecaster":      # one class for both loaders (forecasting needs it all)
+        return _build_forecaster(man, net, arrays)
     if kind not in kinds:
         raise ModelFileError(f"unknown model kind {kind!r}; expected one of "
-                             f"{sorted(kinds) + ['Network']}")
+                             f"{sorted(kinds) + ['BPForecaster', 'Network']}")
     est = kinds[kind](**{k: _dec(v) for k, v in man["hyper_parameters"].items()})
     n_in = int(man["n_features_in"])
     est.input_map_ = InputPreprocessor.from_state(man["input_map"], _sub(arrays, "input/"), n_in)
@@ -432,7 +544,36 @@ def _build(man, arrays, kinds):
     est.record_ = None if full is None else TrainingRecord.from_dict(_nan_lists(full))
     sel = man.get("selection_record_full")
     est.selection_record_ = None if sel is None else TrainingRecord.from_dict(_nan_lists(sel))
+    _build_ensemble(est, man, arrays, n_net)
     return est
+
+
+def _build_ensemble(est, man, arrays, n_net):
+    """``networks_``, ``records_`` and ``conformity_scores_`` (files without an ensemble:
+    one network; without scores: None)."""
+    from .record import TrainingRecord
+    members = man.get("ensemble") or []
+    if not isinstance(members, list):
+        raise ModelFileError(f"ensemble must be a list, got {members!r:.80}")
+    nets, recs = [est.network_], [est.record_]
+    for i, m in enumerate(members, start=1):
+        net = _build_network(m, arrays, key=f"ensemble/{i}/params")
+        if (net.n_inputs, net.n_outputs) != (est.network_.n_inputs, n_net) or \
+                net.dtype != est.network_.dtype:
+            raise ModelFileError(f"ensemble member {i} takes {net.n_inputs} inputs and gives "
+                                 f"{net.n_outputs} outputs ({net.dtype}); the model needs "
+                                 f"{est.network_.n_inputs} and {n_net} "
+                                 f"({est.network_.dtype})")
+        nets.append(net)
+        full = m.get("record_full")
+        recs.append(None if full is None else TrainingRecord.from_dict(_nan_lists(full)))
+    est.networks_, est.records_ = nets, recs
+    scores = arrays.get("conformity/scores")
+    if scores is not None and (scores.ndim != 2 or scores.shape[1] != n_net):
+        raise ModelFileError(f"conformity/scores has shape {scores.shape}; the model has "
+                             f"{n_net} targets")
+    if "n_outputs" in man:
+        est.conformity_scores_ = scores
 
 
 def _load_search(est, man):

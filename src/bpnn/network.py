@@ -370,11 +370,14 @@ class Network:
         return Trace(zs, ns)
 
     # -- backward -------------------------------------------------------------------------
-    def backward(self, trace: Trace, delta_out: np.ndarray) -> np.ndarray:
+    def backward(self, trace: Trace, delta_out: np.ndarray, input_grad: bool = False):
         """Back-propagate the output sensitivity dL/dz(K) to a flat gradient.
 
         The tutorial's recursion: ``delta(k) = f_k'(z(k)) * (delta(k+1) @ W(k+1))`` and
         ``dL/dW(k) = delta(k).T @ n(k-1)``, ``dL/db(k) = sum of delta(k)`` over samples.
+        With ``input_grad`` also ``dL/dX = delta(0) @ W(0)`` (n_samples, n_inputs), returned
+        as ``(grad, dX)``: what back-propagation through time needs where inputs are earlier
+        outputs (:mod:`bpnn.timeseries`).
         """
         grad = np.empty_like(self._params)
         delta = delta_out
@@ -386,6 +389,8 @@ class Network:
             if k > 0:
                 g = delta @ W
                 delta = self.activations[k - 1].backprop(trace.z[k - 1], trace.n[k], g)
+        if input_grad:
+            return grad, delta @ self.weights[0]
         return grad
 
     def loss_and_gradient(self, X: ArrayLike, Y: ArrayLike, loss: str | Loss = "sse",
@@ -416,9 +421,10 @@ class Network:
         """
         return self._outputs_and_jacobian(self._check_X(X))[1]
 
-    def _outputs_and_jacobian(self, X):
+    def _outputs_and_jacobian(self, X, input_jacobian=False):
         """``(Y, J)`` for checked rows X: the outputs (N, m) and the Jacobian (N*m, P) from
         one forward pass; every block of J is written in place (no per-layer temporaries).
+        With ``input_jacobian`` also ``dY/dX`` (N, m, n_inputs), as ``(Y, J, JX)``.
 
         All m outputs back-propagate at once: delta[i, j, :] = d y_ij / d z(k)[i, :].
         """
@@ -441,4 +447,6 @@ class Network:
                 g = delta @ self.weights[k]
                 delta = self.activations[k - 1].backprop(trace.z[k - 1][:, None, :],
                                                          trace.n[k][:, None, :], g)
+        if input_jacobian:
+            return trace.output, J.reshape(N * m, self.n_params), delta @ self.weights[0]
         return trace.output, J.reshape(N * m, self.n_params)

@@ -12,7 +12,10 @@ global state is touched and figures are freed with their last reference:
 * :func:`plot_error_histogram` — errors target − output per split (``ploterrhist``);
 * :func:`plot_confusion` — confusion matrices per split (``plotconfusion``);
 * :func:`plot_roc` — one-vs-rest ROC curves with AUC (``plotroc``);
-* :func:`plot_network` — the network's units and weights (``view(net)``).
+* :func:`plot_network` — the network's units and weights (``view(net)``);
+* :func:`plot_importance` — input importance by several methods, one panel each;
+* :func:`plot_partial_dependence` — the average output against each input;
+* :func:`plot_ensemble_spread` — an ensemble's disagreement per row, against its error.
 """
 from __future__ import annotations
 
@@ -23,7 +26,8 @@ from matplotlib.figure import Figure
 
 __all__ = ["plot_performance", "plot_training_state", "plot_regression",
            "plot_error_histogram", "plot_confusion", "plot_roc", "plot_network",
-           "figure_png", "SPLIT_COLORS"]
+           "plot_importance", "plot_partial_dependence", "plot_ensemble_spread", "figure_png",
+           "SPLIT_COLORS"]
 
 SPLIT_COLORS = {"train": "#1f5fbf", "validation": "#2e9e44", "test": "#d0342c",
                 "all": "#555555"}
@@ -279,3 +283,118 @@ def _label_units(ax, pos, names, dx, align):
             text = str(names[u])
             ax.text(x + dx, y, text if len(text) <= 18 else text[:17] + "…", ha=align,
                     va="center", fontsize=7)
+
+
+# -- inputs ---------------------------------------------------------------------------------
+_METHOD_TITLES = {"permutation": "Permutation (score drop)", "miv": "Mean impact value",
+                  "garson": "Garson (weight shares)", "olden": "Olden (weight products)"}
+
+
+def plot_importance(frames: dict, top=15) -> Figure:
+    """Horizontal bars of each method's importance (``{method: DataFrame}`` as returned by
+    :func:`bpnn.importance`), the ``top`` largest of each; signed methods colour the bars
+    (blue: the output rises with the input, red: it falls), permutation shows ± std."""
+    names = list(frames)
+    cols = min(len(names), 2)
+    rows = int(np.ceil(len(names) / cols))
+    n = max(min(len(f), top) for f in frames.values())
+    fig = Figure(figsize=(5.2 * cols, (0.9 + 0.24 * n) * rows + 0.3), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    for ax, method in zip(axes, names):
+        f = frames[method].iloc[:top]
+        vals = f["importance"].to_numpy(dtype=float)
+        ypos = np.arange(len(f))[::-1]
+        if "sign" in f:
+            colors = ["#d0342c" if s < 0 else "#1f5fbf" for s in f["sign"]]
+        else:
+            colors = ["#1f5fbf"] * len(f)
+        xerr = f["std"].to_numpy(dtype=float) if method == "permutation" and "std" in f \
+            else None
+        ax.barh(ypos, vals, color=colors, xerr=xerr, ecolor="#444444", capsize=2)
+        labels = [str(i) if len(str(i)) <= 22 else str(i)[:21] + "…" for i in f.index]
+        ax.set_yticks(ypos, labels, fontsize=8)
+        ax.axvline(0.0, color="#888888", lw=0.8)
+        title = _METHOD_TITLES.get(method, method)
+        if str(frames[method].attrs.get("output", "")).startswith("all"):
+            title += ", mean over outputs"
+        if len(frames[method]) > top:
+            title += f": top {top} of {len(frames[method])}"
+        ax.set_title(title, fontsize=10)
+        ax.grid(True, axis="x", alpha=0.25)
+        ax.tick_params(axis="x", labelsize=8)
+    for ax in axes[len(names):]:
+        ax.set_visible(False)
+    return fig
+
+
+def plot_partial_dependence(profiles: dict, X=None, feature_names=None, ylabel="output"
+                            ) -> Figure:
+    """One panel per input: the average output (a column per output) over the input's grid
+    (``{input: DataFrame}`` as returned by :func:`bpnn.partial_dependence`), with the
+    deciles of the input's values in X (when given) as ticks along the bottom."""
+    names = list(profiles)
+    cols = min(len(names), 3)
+    rows = int(np.ceil(len(names) / cols))
+    fig = Figure(figsize=(3.6 * cols, 2.9 * rows), layout="constrained")
+    # one y scale for all panels, so an input that barely matters looks flat
+    axes = fig.subplots(rows, cols, squeeze=False, sharey=True).ravel()
+    for ax, name in zip(axes, names):
+        frame = profiles[name]
+        grid = frame.index.to_numpy(dtype=float)
+        for c in frame.columns:
+            ax.plot(grid, frame[c].to_numpy(dtype=float), lw=1.6,
+                    label=str(c) if frame.shape[1] > 1 else None)
+        if X is not None and feature_names is not None and name in feature_names:
+            col = np.asarray(X, dtype=float)[:, list(feature_names).index(name)]
+            deciles = np.percentile(col, np.arange(10, 100, 10))
+            ax.plot(deciles, np.zeros_like(deciles), "|", color="#333333", ms=10,
+                    transform=ax.get_xaxis_transform())
+        ax.set_xlabel(str(name), fontsize=9)
+        ax.set_ylabel(ylabel, fontsize=9)
+        ax.yaxis.set_tick_params(labelleft=True)
+        ax.tick_params(labelsize=8)
+        ax.grid(True, alpha=0.25)
+        if frame.shape[1] > 1 and ax is axes[0]:     # one legend: the outputs are the same
+            ax.legend(fontsize=7)
+    for ax in axes[len(names):]:
+        ax.set_visible(False)
+    return fig
+
+
+# -- ensembles ------------------------------------------------------------------------------
+def plot_ensemble_spread(spread, error, task="regression", bins=20) -> Figure:
+    """An ensemble's spread per row: its histogram, and against the ensemble's error
+    (regression: absolute error; classification: the histogram split by right/wrong)."""
+    spread, error = np.asarray(spread, float), np.asarray(error, float)
+    fig = Figure(figsize=(9.6, 3.8), layout="constrained")
+    ax, bx = fig.subplots(1, 2)
+    edges = np.histogram_bin_edges(spread, bins=bins)
+    if task == "regression":
+        ax.hist(spread, bins=edges, color=SPLIT_COLORS["train"], edgecolor="white")
+        bx.scatter(spread, error, s=9, alpha=0.5, color=SPLIT_COLORS["all"])
+        bx.set_xlabel("spread (std of the members' predictions)")
+        bx.set_ylabel("|target − ensemble output|")
+        r = np.corrcoef(spread, error)[0, 1] if len(spread) > 2 and spread.std() > 0 and \
+            error.std() > 0 else np.nan
+        bx.set_title(f"Spread against error (R = {r:.2f})")
+        ax.set_xlabel("spread (std of the members' predictions)")
+    else:
+        wrong = error > 0
+        ax.hist([spread[~wrong], spread[wrong]], bins=edges, stacked=True,
+                label=["right class", "wrong class"], edgecolor="white",
+                color=[SPLIT_COLORS["validation"], SPLIT_COLORS["test"]])
+        ax.legend(fontsize=8)
+        ax.set_xlabel("spread (std of the members' probability of the predicted class)")
+        share = [np.mean(wrong[spread <= np.median(spread)]) if len(spread) else np.nan,
+                 np.mean(wrong[spread > np.median(spread)]) if np.any(spread > np.median(
+                     spread)) else np.nan]
+        pct = [100 * v for v in share]
+        bars = bx.bar(["lower half\nof spread", "upper half\nof spread"], pct,
+                      color=[SPLIT_COLORS["train"], SPLIT_COLORS["test"]])
+        bx.bar_label(bars, labels=[f"{v:.1f} %" for v in pct])
+        bx.set_ylim(0, max(5.0, 1.25 * max((v for v in pct if v == v), default=0.0)))
+        bx.set_ylabel("wrong class (%)")
+        bx.set_title("Errors where the members agree / disagree")
+    ax.set_ylabel("rows")
+    ax.set_title("Ensemble spread per row")
+    return fig

@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._validation import check_sample_weight
+
 if TYPE_CHECKING:   # for linters and type checkers; at run time see __getattr__ below
     from sklearn.decomposition import PCA
     from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 __all__ = ["minmax_scaler", "standard_scaler", "pca", "hidden_size_rule",
            "MinMaxScaler", "StandardScaler", "PCA", "InputPreprocessor", "TargetScaler",
-           "SCALINGS"]
+           "SCALINGS", "weighted_pca", "RangeWarning", "check_range"]
 
 # scikit-learn's classes, re-exported here, are imported when first used: the maps stored
 # in a model (InputPreprocessor, TargetScaler) apply with NumPy alone, so loading a model and
@@ -91,27 +93,149 @@ def hidden_size_rule(m: int, n: int, a: int = 5) -> int:
 SCALINGS = {"minmax": (-1.0, 1.0), "minmax01": (0.0, 1.0), "standard": None, "none": None}
 
 
-def _affine(A, scaling):
+def _counted(A, w):
+    """The rows of A that count: all without weights, those of positive weight with them
+    (a weight of 0 is a removed row, so it takes no part in a minimum or a maximum)."""
+    return A if w is None or np.all(w > 0) else A[w > 0]
+
+
+def _affine(A, scaling, sample_weight=None):
     """Per-column ``(scale, offset)`` so that ``A * scale + offset`` is scaled as asked.
 
     minmax to [lo, hi]: scale = (hi - lo) / (max - min), offset = lo - min * scale;
     standard: scale = 1 / std, offset = -mean / std. A zero range or zero std keeps
     scale 1 (a constant column maps to ``lo`` or 0), never dividing by zero.
+    With ``sample_weight`` a weight counts as that many copies of the row: the mean and
+    the (population) standard deviation are weighted, and min/max skip rows of weight 0.
     """
     if scaling not in SCALINGS:
         raise ValueError(f"scaling must be one of {sorted(SCALINGS)}, got {scaling!r}")
     n = A.shape[1]
+    w = check_sample_weight(sample_weight, A.shape[0])
     if scaling == "none":
         return np.ones(n), np.zeros(n)
     if scaling == "standard":       # accumulated in float64 whatever A's dtype
-        mean, std = A.mean(axis=0, dtype=np.float64), A.std(axis=0, dtype=np.float64)
+        if w is None:
+            mean, std = A.mean(axis=0, dtype=np.float64), A.std(axis=0, dtype=np.float64)
+        else:
+            mean = np.average(A.astype(np.float64, copy=False), axis=0, weights=w)
+            dev = A - mean
+            std = np.sqrt(np.average(dev * dev, axis=0, weights=w))
         scale = 1.0 / np.where(std > 0, std, 1.0)
         return scale, -mean * scale
+    C = _counted(A, w)
+    return _minmax_affine(C.min(axis=0).astype(np.float64), C.max(axis=0).astype(np.float64),
+                          scaling)
+
+
+def _minmax_affine(amin, amax, scaling):
     lo, hi = SCALINGS[scaling]
-    amin, amax = A.min(axis=0).astype(np.float64), A.max(axis=0).astype(np.float64)
     rng = amax - amin
     scale = np.where(rng > 0, (hi - lo) / np.where(rng > 0, rng, 1.0), 1.0)
     return scale, lo - amin * scale
+
+
+def _affine_from_range(amin, amax, scaling):
+    """``(scale, offset)`` from a declared range [amin, amax] per column instead of data:
+    min-max maps the range onto the target interval; "standard" centres it and divides by
+    the standard deviation of values spread evenly over it, ``(max - min) / sqrt(12)``."""
+    if scaling not in SCALINGS:
+        raise ValueError(f"scaling must be one of {sorted(SCALINGS)}, got {scaling!r}")
+    if scaling == "none":
+        return np.ones(amin.shape[0]), np.zeros(amin.shape[0])
+    if scaling == "standard":
+        std = (amax - amin) / math.sqrt(12.0)
+        scale = 1.0 / np.where(std > 0, std, 1.0)
+        return scale, -(amin + amax) / 2.0 * scale
+    return _minmax_affine(amin, amax, scaling)
+
+
+class RangeWarning(UserWarning):
+    """Data lie outside the range the scalers were fitted on (a later ``partial_fit``
+    batch, or rows beyond a declared ``input_range``/``target_range``): the network sees
+    scaled values it never trained on and extrapolates."""
+
+
+def check_range(value, n, name="input_range"):
+    """A declared range -> ``(low, high)`` float64 arrays of length ``n``.
+
+    ``value`` is ``(low, high)``, each a number (every column) or ``n`` numbers (one per
+    column), finite, with low <= high; anything else is a ValueError naming it.
+    """
+    try:
+        lo, hi = value
+        lo = np.broadcast_to(np.asarray(lo, dtype=np.float64), (n,)).copy()
+        hi = np.broadcast_to(np.asarray(hi, dtype=np.float64), (n,)).copy()
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be (low, high), each a number or {n} numbers (one per "
+                         f"column), got {value!r:.120}") from None
+    if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
+        raise ValueError(f"{name} must be finite, got {value!r:.120}")
+    if np.any(lo > hi):
+        j = int(np.argmax(lo > hi))
+        raise ValueError(f"{name}: low > high for column {j} ({lo[j]!r} > {hi[j]!r})")
+    return lo, hi
+
+
+def _outside(A, lo, hi):
+    """Columns of A beyond [lo, hi]: a list of (column, value, distance), the worst first
+    (distance relative to the range's width; a zero-width range counts as width 1)."""
+    if lo is None or A.shape[0] == 0:
+        return []
+    amin, amax = A.min(axis=0), A.max(axis=0)
+    below, above = lo - amin, amax - hi
+    out = []
+    for j in np.flatnonzero((below > 0) | (above > 0)):
+        value, dist = (amin[j], -below[j]) if below[j] >= above[j] else (amax[j], above[j])
+        out.append((int(j), float(value), float(dist)))
+    width = np.where(hi > lo, hi - lo, 1.0)
+    out.sort(key=lambda t: -abs(t[2]) / width[t[0]])
+    return out
+
+
+def describe_outside(outside, lo, hi, names, what):
+    """One sentence per column (the worst three) of what :func:`_outside` found."""
+    parts = []
+    for j, value, dist in outside[:3]:
+        width = hi[j] - lo[j]
+        side = "above" if dist > 0 else "below"
+        how = f" ({abs(dist) / width:.0%} of its width)" if width > 0 else \
+            " (it was constant there, so it was dropped from the inputs)" \
+            if what == "input" else ""
+        parts.append(f"{names[j]} reaches {value:.6g}, {abs(dist):.3g} {side} the range "
+                     f"[{lo[j]:.6g}, {hi[j]:.6g}] the {what} scaling was fitted on{how}")
+    more = len(outside) - len(parts)
+    tail = f"; {more} more column{'s' if more > 1 else ''} too" if more > 0 else ""
+    return "; ".join(parts) + tail
+
+
+def weighted_pca(S, n_components, sample_weight=None):
+    """Principal components of the rows of S, a weight counting as copies of its row.
+
+    Returns ``(mean, components, explained_variance)`` as scikit-learn's full-SVD PCA
+    does (the same components, signs and variances without weights; the variance divides
+    by ``sum(w) - 1``); ``n_components`` is an int or a variance fraction in (0, 1).
+    scikit-learn's PCA takes no weights, so the weighted SVD is done here.
+    """
+    S = np.asarray(S, dtype=np.float64)
+    w = check_sample_weight(sample_weight, S.shape[0])
+    total = float(S.shape[0]) if w is None else float(w.sum())
+    mean = S.mean(axis=0) if w is None else np.average(S, axis=0, weights=w)
+    C = S - mean
+    if w is not None:
+        C = C[w > 0] * np.sqrt(w[w > 0])[:, None]
+    _, sv, Vt = np.linalg.svd(C, full_matrices=False)
+    # scikit-learn's sign rule: the largest |entry| of every component is positive
+    signs = np.sign(Vt[np.arange(Vt.shape[0]), np.argmax(np.abs(Vt), axis=1)])
+    Vt *= np.where(signs == 0, 1.0, signs)[:, None]
+    var = sv ** 2 / max(total - 1.0, 1e-300)
+    if isinstance(n_components, (int, np.integer)):
+        k = int(n_components)
+    else:
+        ratio = np.cumsum(var) / max(var.sum(), 1e-300)
+        k = int(np.searchsorted(ratio, float(n_components), side="right")) + 1
+    k = max(1, min(k, Vt.shape[0]))
+    return mean, Vt[:k], var[:k]
 
 
 class InputPreprocessor:
@@ -130,35 +254,54 @@ class InputPreprocessor:
         self.scaling, self.drop_constant, self.pca = scaling, drop_constant, pca
         self.whiten, self.seed = whiten, seed
 
-    def fit(self, X):
+    def fit(self, X, sample_weight=None, data_range=None):
         """Learn the map from X (n_samples, n_features), float64 or float32 (statistics
-        are computed in float64 either way); returns self."""
+        are computed in float64 either way); returns self.
+
+        ``sample_weight``: a weight counts as that many copies of its row (weighted mean,
+        standard deviation and PCA; rows of weight 0 take no part in min/max or in
+        deciding which columns are constant).
+        ``data_range``: a declared ``(low, high)`` per column (see :func:`check_range`)
+        that the scaling and the constant-column test use instead of X's own (PCA is
+        still fitted on X). ``range_low_`` / ``range_high_`` keep the range used: the
+        declared one, or X's (rows of positive weight); :meth:`outside` checks data
+        against it.
+        """
         X = np.asarray(X)
         if X.dtype not in (np.float64, np.float32):
             X = X.astype(np.float64)
+        w = check_sample_weight(sample_weight, X.shape[0])
+        C = _counted(X, w)
+        if data_range is None:
+            lo, hi = C.min(axis=0).astype(np.float64), C.max(axis=0).astype(np.float64)
+        else:
+            lo, hi = check_range(data_range, X.shape[1])
+        self.range_low_, self.range_high_ = lo, hi
         keep = np.ones(X.shape[1], dtype=bool)
         if self.drop_constant:
-            keep = X.max(axis=0) > X.min(axis=0)
+            keep = hi > lo
             if not keep.any():        # nothing varies: keep everything rather than nothing
                 keep[:] = True
         self.keep_ = keep
         K = X if keep.all() else X[:, keep]
-        self.scale_, self.offset_ = _affine(K, self.scaling)
+        self.scale_, self.offset_ = _affine(K, self.scaling, w) if data_range is None else \
+            _affine_from_range(lo[keep], hi[keep], self.scaling)
         self.pca_mean_ = self.pca_components_ = None
         if self.pca is not None:
-            self._fit_pca(K * self.scale_ + self.offset_)
+            self._fit_pca(K * self.scale_ + self.offset_, w)
         return self
 
-    def _fit_pca(self, S):
-        n_comp = self.pca
-        if isinstance(n_comp, (int, np.integer)):
-            n_comp = min(int(n_comp), *S.shape)
-        from sklearn.decomposition import PCA
-        p = PCA(n_components=n_comp, svd_solver="full", random_state=self.seed).fit(S)
-        comps = p.components_
+    def outside(self, X):
+        """Columns of X beyond the fitted range: [(column, value, distance)], worst first
+        (empty when all lie inside, or for a map loaded without its range)."""
+        return _outside(np.asarray(X, dtype=np.float64), self.__dict__.get("range_low_"),
+                        self.__dict__.get("range_high_"))
+
+    def _fit_pca(self, S, w=None):
+        mean, comps, var = weighted_pca(S, self.pca, w)
         if self.whiten:   # divide each component by its standard deviation
-            comps = comps / np.sqrt(np.maximum(p.explained_variance_, 1e-300))[:, None]
-        self.pca_mean_, self.pca_components_ = p.mean_, comps
+            comps = comps / np.sqrt(np.maximum(var, 1e-300))[:, None]
+        self.pca_mean_, self.pca_components_ = mean, comps
 
     @property
     def n_outputs(self) -> int:
@@ -204,6 +347,7 @@ class InputPreprocessor:
                   "offset": self.offset_}
         if self.pca_components_ is not None:
             arrays["pca_mean"], arrays["pca_components"] = self.pca_mean_, self.pca_components_
+        _save_range(self, arrays)
         config = {"scaling": self.scaling, "drop_constant": bool(self.drop_constant),
                   "pca": self.pca, "whiten": bool(self.whiten)}
         return config, arrays
@@ -228,6 +372,7 @@ class InputPreprocessor:
                 raise ValueError(f"input map: 'pca_components' must be (n, {k}), "
                                  f"got {comps.shape}")
             self.pca_components_ = comps
+        _load_range(self, arrays, n_features)
         return self
 
 
@@ -237,9 +382,26 @@ class TargetScaler:
     def __init__(self, scaling="minmax"):
         self.scaling = scaling
 
-    def fit(self, T):
-        self.scale_, self.offset_ = _affine(np.asarray(T, dtype=np.float64), self.scaling)
+    def fit(self, T, sample_weight=None, data_range=None):
+        """Learn the map from T (n_samples, n_targets); a weight counts as copies of its
+        row, and ``data_range`` is a declared range used instead of T's (see
+        :class:`InputPreprocessor`)."""
+        T = np.asarray(T, dtype=np.float64)
+        w = check_sample_weight(sample_weight, T.shape[0])
+        if data_range is None:
+            C = _counted(T, w)
+            self.range_low_, self.range_high_ = C.min(axis=0), C.max(axis=0)
+            self.scale_, self.offset_ = _affine(T, self.scaling, w)
+        else:
+            lo, hi = check_range(data_range, T.shape[1], "target_range")
+            self.range_low_, self.range_high_ = lo, hi
+            self.scale_, self.offset_ = _affine_from_range(lo, hi, self.scaling)
         return self
+
+    def outside(self, T):
+        """Columns of T beyond the fitted range (see :meth:`InputPreprocessor.outside`)."""
+        return _outside(np.asarray(T, dtype=np.float64), self.__dict__.get("range_low_"),
+                        self.__dict__.get("range_high_"))
 
     def transform(self, T, dtype=np.float64):
         S = np.array(T, dtype=dtype, order="C")
@@ -254,7 +416,9 @@ class TargetScaler:
         return Y
 
     def state(self):
-        return {"scaling": self.scaling}, {"scale": self.scale_, "offset": self.offset_}
+        arrays = {"scale": self.scale_, "offset": self.offset_}
+        _save_range(self, arrays)
+        return {"scaling": self.scaling}, arrays
 
     @classmethod
     def from_state(cls, config, arrays, n_targets):
@@ -263,7 +427,21 @@ class TargetScaler:
         self.offset_ = _vector(arrays, "offset", n_targets)
         if np.any(self.scale_ == 0):
             raise ValueError("target map: 'scale' holds a zero; it could not be inverted")
+        _load_range(self, arrays, n_targets)
         return self
+
+
+def _save_range(m, arrays):
+    if m.__dict__.get("range_low_") is not None:
+        arrays["range_low"], arrays["range_high"] = m.range_low_, m.range_high_
+
+
+def _load_range(m, arrays, n):
+    """The fitted range, when the file has it (files written before: None, unchecked)."""
+    m.range_low_ = m.range_high_ = None
+    if "range_low" in arrays or "range_high" in arrays:
+        m.range_low_, m.range_high_ = _vector(arrays, "range_low", n), \
+            _vector(arrays, "range_high", n)
 
 
 def _vector(arrays, name, n):

@@ -3,10 +3,15 @@
 Built from a :class:`~bpnn.TrainingRecord`, a :class:`~bpnn.Network` and, when given, the
 data with the model's outputs (:class:`ReportData`). Figures are embedded as base64 PNG,
 the style sheet is inline and there is no script, so the file opens offline anywhere.
+
+When the model and its data are at hand, :func:`inputs_from_model` adds an "Inputs"
+section: input importance by the methods of :func:`bpnn.importance` and partial-dependence
+profiles of the most important inputs (:func:`bpnn.partial_dependence`).
 """
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as _dt
 import html
 import math
@@ -17,8 +22,9 @@ import numpy as np
 
 from . import plots
 
-__all__ = ["ReportData", "split_metrics", "metric_names", "build_figures", "render_pngs",
-           "render_html", "write_report", "write_plots", "data_from_model", "STOP_REASONS"]
+__all__ = ["ReportData", "InputsSummary", "split_metrics", "metric_names", "build_figures",
+           "render_pngs", "render_html", "write_report", "write_plots", "data_from_model",
+           "inputs_from_model", "STOP_REASONS"]
 
 STOP_REASONS = {
     "goal met": "the training loss reached the goal",
@@ -47,6 +53,10 @@ class ReportData:
     classes : list, optional — class labels in the column order of ``proba``.
     X : array (n, n_features), optional — inputs, for the data summary.
     feature_names, target_names : lists of str
+    members : list of arrays, optional — an ensemble's member predictions (regression,
+        (n, n_targets) each) or probabilities (classification, (n, n_classes) each).
+    sample_weight : array (n,), optional — per-row weights; the metrics weight every row
+        by it (a weight of 2 counts as the row twice, 0 as the row removed).
     """
 
     task: str
@@ -58,6 +68,8 @@ class ReportData:
     X: np.ndarray | None = None
     feature_names: list = field(default_factory=list)
     target_names: list = field(default_factory=list)
+    members: list | None = None
+    sample_weight: np.ndarray | None = None
 
     def parts(self) -> dict:
         """Split name -> row indices, with "all" last (just "all" without splits)."""
@@ -67,30 +79,55 @@ class ReportData:
         return out
 
 
+def _weighted_pearson(t, y, w):
+    """Pearson's R with row weights (w None: the plain one)."""
+    if w is None:
+        return plots._pearson(t, y)
+    if t.size < 2 or w.sum() <= 0:
+        return float("nan")
+    dt, dy = t - np.average(t, weights=w), y - np.average(y, weights=w)
+    vt, vy = float(np.sum(w * dt * dt)), float(np.sum(w * dy * dy))
+    if vt <= 0 or vy <= 0:
+        return float("nan")
+    return float(np.sum(w * dt * dy) / math.sqrt(vt * vy))
+
+
 def split_metrics(data: ReportData) -> dict:
-    """Metrics per split: MSE, RMSE, MAE and R (regression) or accuracy and log loss."""
+    """Metrics per split: MSE, RMSE, MAE and R (regression) or accuracy and log loss;
+    weighted by ``data.sample_weight`` when given (then also the split's total weight)."""
     out = {}
+    sw = None if data.sample_weight is None else np.asarray(data.sample_weight, float).ravel()
     for name, idx in data.parts().items():
         t, y = data.y_true[idx], data.y_pred[idx]
+        w = None if sw is None else sw[idx]
         m: dict[str, float] = {"n": int(len(idx))}
+        if w is not None:
+            m["weight"] = float(w.sum())
+            if m["weight"] <= 0:       # every row of the split removed: nothing to measure
+                out[name] = m
+                continue
+        mean = lambda v: float(np.average(v, weights=w))   # noqa: E731  (per row)
         if data.task == "classification":
-            m["accuracy"] = float(np.mean(t == y))
+            m["accuracy"] = mean((t == y).astype(float).reshape(len(idx), -1).mean(axis=1))
             if data.proba is not None:
                 p = np.clip(data.proba[idx], 1e-15, 1.0)
-                col = {c: j for j, c in enumerate(data.classes)}  # type: ignore[arg-type]
-                m["log loss"] = float(-np.mean(np.log([p[i, col[c]] for i, c in enumerate(t)])))
+                col = {c: j for j, c in enumerate(data.classes)}
+                m["log loss"] = mean(-np.log([p[i, col[c]] for i, c in enumerate(t)]))
         else:
-            e = np.asarray(t, float) - np.asarray(y, float)
-            m["MSE"] = float(np.mean(e ** 2))
+            e = (np.asarray(t, float) - np.asarray(y, float)).reshape(len(idx), -1)
+            m["MSE"] = mean(np.mean(e ** 2, axis=1))
             m["RMSE"] = math.sqrt(m["MSE"])
-            m["MAE"] = float(np.mean(np.abs(e)))
-            m["R"] = plots._pearson(np.ravel(t).astype(float), np.ravel(y).astype(float))
+            m["MAE"] = mean(np.mean(np.abs(e), axis=1))
+            k = e.shape[1]                 # outputs pooled, as MATLAB's regression plot
+            m["R"] = _weighted_pearson(np.ravel(t).astype(float), np.ravel(y).astype(float),
+                                       None if w is None else np.repeat(w, k))
         out[name] = m
     return out
 
 
-def data_from_model(model, X, y, record=None, task=None) -> ReportData:
-    """Run ``model`` (a fitted bpnn estimator) on X and collect what a report needs.
+def data_from_model(model, X, y, record=None, task=None, sample_weight=None) -> ReportData:
+    """Run ``model`` (a fitted bpnn estimator) on X and collect what a report needs
+    (``sample_weight``: row weights for the metrics).
 
     The record's train/validation/test indices are used when they fit the rows of X
     (i.e. X is the data the model was trained on); otherwise all rows count as one set.
@@ -106,7 +143,7 @@ def data_from_model(model, X, y, record=None, task=None) -> ReportData:
         y_true = y_true.reshape(-1)
     proba = np.asarray(model.predict_proba(X)) if task == "classification" and \
         hasattr(model, "predict_proba") else None
-    if proba is not None and proba.ndim == 2 and proba.shape[1] != len(classes):  # type: ignore[arg-type]
+    if proba is not None and proba.ndim == 2 and proba.shape[1] != len(classes):
         proba = None   # e.g. multilabel output: no single-label ROC
     splits = {}
     if record is not None and record.train_idx is not None:
@@ -116,15 +153,191 @@ def data_from_model(model, X, y, record=None, task=None) -> ReportData:
                                                         for i in idx) < n:
             splits = {"train": record.train_idx, "validation": record.val_idx,
                       "test": record.test_idx}
+            splits = _ensemble_splits(model, record, n) or splits
     Xa = np.asarray(X, dtype=float)
+    members = None
+    if len(getattr(model, "networks_", None) or ()) > 1 and (task == "regression" or
+                                                            proba is not None):
+        members = [np.asarray(m, dtype=float) for m in model._member_predictions(X)]
     return ReportData(task, y_true, y_pred, splits, proba,
                       None if classes is None else list(classes), Xa,
                       [str(c) for c in getattr(X, "columns", range(Xa.shape[1]))],
-                      [str(c) for c in getattr(y, "columns", [getattr(y, "name", "target")])])
+                      [str(c) for c in getattr(y, "columns", [getattr(y, "name", "target")])],
+                      members=members,
+                      sample_weight=None if sample_weight is None else
+                      np.asarray(sample_weight, float))
+
+
+# -- ensembles ------------------------------------------------------------------------------
+def _ensemble_splits(model, record, n):
+    """For an ensemble whose members had different splits (a random division draws one
+    each): "train" = the rows some member trained on, "test" = the rows none did; None
+    when the members share ``record``'s split (or it is not an ensemble)."""
+    recs = [r for r in (getattr(model, "records_", None) or ()) if r is not None]
+    if len(recs) < 2 or recs[0] is not record:
+        return None
+    def split(r):
+        return [np.asarray([] if i is None else i) for i in (r.train_idx, r.val_idx, r.test_idx)]
+    first = split(record)
+    if all(all(map(np.array_equal, split(r), first)) for r in recs[1:]):
+        return None
+    used = np.zeros(n, dtype=bool)
+    for r in recs:
+        if r.train_idx is None or (len(r.train_idx) and int(np.max(r.train_idx)) >= n):
+            return None
+        used[np.asarray(r.train_idx, dtype=np.int64)] = True
+    return {"train": np.flatnonzero(used), "test": np.flatnonzero(~used)}
+
+
+def ensemble_spread(data: ReportData):
+    """Per row: the members' spread (std of their predictions of the first target, or of
+    their probabilities of the ensemble's class) and the ensemble's error (absolute error
+    of the first target, or 1 for a wrong class); None without members."""
+    if not data.members:
+        return None
+    M = np.stack(data.members)                      # (k, n, width)
+    if data.task == "regression":
+        spread = M[:, :, 0].std(axis=0)
+        err = np.abs(data.y_true[:, 0] - data.y_pred[:, 0])
+    else:
+        col = {c: j for j, c in enumerate(data.classes)}
+        j = np.array([col[c] for c in data.y_pred])
+        spread = M[:, np.arange(M.shape[1]), j].std(axis=0)
+        err = (np.asarray(data.y_true) != np.asarray(data.y_pred)).astype(float)
+    return spread, err
+
+
+def _member_metrics(data: ReportData) -> list:
+    """Rows [who, metric per split] for the ensemble and each member (RMSE or accuracy)."""
+    key = "RMSE" if data.task == "regression" else "accuracy"
+    rows = [["ensemble"] + [split_metrics(data)[s][key] for s in data.parts()]]
+    for i, m in enumerate(data.members, start=1):
+        pred = m if data.task == "regression" else \
+            np.asarray(data.classes, dtype=object)[np.argmax(m, axis=1)]
+        one = dataclasses.replace(data, y_pred=pred, proba=None, members=None)
+        rows.append([f"member {i}"] + [split_metrics(one)[s][key] for s in data.parts()])
+    return rows
+
+
+def _ensemble_html(data: ReportData, figures: dict) -> str:
+    key = "RMSE" if data.task == "regression" else "accuracy"
+    k = len(data.members)
+    what = ("the standard deviation of the members' predictions"
+            if data.task == "regression" else
+            "the standard deviation of the members' probabilities of the predicted class")
+    rows = [[r[0]] + [float(f"{v:.4g}") for v in r[1:]] for r in _member_metrics(data)]
+    out = ["<h2>Ensemble</h2>",
+           f"<p>{k} networks, their outputs averaged. {'Accuracy' if key == 'accuracy' else key}"
+           " of each member and of the ensemble, per split:</p>",
+           _table(rows, [""] + list(data.parts())),
+           f'<p class="sub">The spread is {what}: where they disagree, not an interval '
+           "(see docs/uncertainty.md). When the members were trained on different random "
+           "splits, \"train\" is the rows some member trained on and \"test\" the rows "
+           "none did (some were validation rows, used for early stopping).</p>"]
+    if "ensemble_spread" in figures:
+        out.append(_figure_html(*figures["ensemble_spread"]))
+    return "\n".join(out)
+
+
+# -- inputs ---------------------------------------------------------------------------------
+@dataclass
+class InputsSummary:
+    """What the "Inputs" section shows (built by :func:`inputs_from_model`).
+
+    Attributes
+    ----------
+    importance : dict {method: DataFrame} as returned by :func:`bpnn.importance`
+    partial_dependence : dict {input: DataFrame} as returned by :func:`bpnn.partial_dependence`
+    n_rows : the number of rows they were computed on
+    notes : list of str, what was left out and why
+    ylabel : what the partial-dependence profiles show
+    X, feature_names : the rows used, for the profiles' decile ticks
+    """
+
+    importance: dict
+    partial_dependence: dict
+    n_rows: int
+    notes: list = field(default_factory=list)
+    ylabel: str = "output"
+    X: np.ndarray | None = None
+    feature_names: list = field(default_factory=list)
+
+
+#: the figures of the Inputs section (build_figures' names)
+INPUT_FIGURES = ("importance", "partial_dependence")
+
+
+def inputs_from_model(model, data: ReportData, max_rows=1000, max_inputs=100, n_profiles=6,
+                      n_repeats=5, seed=0, min_held_out=50) -> InputsSummary | None:
+    """Importance of every input (permutation, MIV, Olden, and Garson for one hidden layer)
+    and the partial dependence of the ``n_profiles`` most important, on the report's data.
+
+    When the data's splits hold at least ``min_held_out`` validation and test rows, only
+    those rows are used (the network did not train on them); at most ``max_rows`` rows are
+    used (a random subset beyond); with more than
+    ``max_inputs`` inputs only the connection-weight methods run (the others cost a
+    prediction per input and repeat). None when ``data`` has no inputs.
+    """
+    if data is None or data.X is None or not hasattr(model, "network_"):
+        return None
+    from .inspection import importance, partial_dependence
+    X = np.asarray(data.X, dtype=float)
+    y = data.y_true
+    notes = []
+    parts = data.parts()
+    held = np.concatenate([parts[k] for k in ("validation", "test") if k in parts] or
+                          [np.empty(0, dtype=np.int64)])
+    if len(held) >= min_held_out:       # rows the network did not train on
+        X, y = X[np.sort(held)], y[np.sort(held)]
+        notes.append(f"computed on the {len(held)} held-out (validation and test) rows")
+    elif "train" in parts:
+        notes.append(f"computed on all rows, the training rows included (fewer than "
+                     f"{min_held_out} held-out rows)")
+    if len(X) > max_rows:
+        rows = np.sort(np.random.default_rng(seed).choice(len(X), max_rows, replace=False))
+        notes.append(f"computed on {max_rows} rows drawn at random from {len(X)}")
+        X, y = X[rows], y[rows]
+    if data.task == "regression" and y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    names = list(data.feature_names)
+    if getattr(model, "feature_names_in_", None) is not None:
+        import pandas as pd
+        Xin, kw = pd.DataFrame(X, columns=names), {}
+    else:
+        Xin, kw = X, {"feature_names": names}
+    methods = ["permutation", "miv", "olden", "garson"]
+    if X.shape[1] > max_inputs:
+        methods = ["olden", "garson"]
+        notes.append(f"{X.shape[1]} inputs: permutation importance, MIV and partial "
+                     f"dependence left out (more than {max_inputs}; run `bpnn importance`)")
+    frames = {}
+    for method in methods:
+        if method == "garson" and any(n.n_layers != 2 for n in
+                                      getattr(model, "networks_", None) or [model.network_]):
+            notes.append("Garson's method left out: it needs exactly one hidden layer")
+            continue
+        try:
+            frames[method] = importance(model, Xin, y, method=method, n_repeats=n_repeats,
+                                        random_state=seed, **kw)
+        except ValueError as exc:
+            notes.append(f"{method}: {' '.join(str(exc).split())}")
+    profiles = {}
+    lead = next((frames[m] for m in ("permutation", "miv") if m in frames), None)
+    if lead is not None and n_profiles > 0:
+        try:
+            profiles = partial_dependence(model, Xin, list(lead.index[:n_profiles]), **kw)
+        except ValueError as exc:
+            notes.append(f"partial dependence: {' '.join(str(exc).split())}")
+    if not frames and not profiles:
+        return None
+    ylabel = "class probability" if data.task == "classification" else (
+        data.target_names[0] if len(data.target_names) == 1 else "prediction")
+    return InputsSummary(frames, profiles, len(X), notes, ylabel, X, names)
 
 
 # -- figures --------------------------------------------------------------------------------
-def build_figures(record=None, network=None, data: ReportData | None = None) -> dict:
+def build_figures(record=None, network=None, data: ReportData | None = None,
+                  inputs: InputsSummary | None = None) -> dict:
     """Name -> (caption, Figure) for every plot that the inputs allow."""
     figs = {}
     if record is not None and record.epoch:
@@ -142,6 +355,10 @@ def build_figures(record=None, network=None, data: ReportData | None = None) -> 
             figs["regression"] = ("Regression: outputs against targets",
                                   plots.plot_regression(pairs))
             figs["error_histogram"] = ("Error histogram", plots.plot_error_histogram(pairs))
+        spread = ensemble_spread(data)
+        if spread is not None:
+            figs["ensemble_spread"] = ("Ensemble spread", plots.plot_ensemble_spread(
+                *spread, data.task))
     if network is not None:
         names = data.feature_names if data is not None else None
         outs = None
@@ -150,6 +367,14 @@ def build_figures(record=None, network=None, data: ReportData | None = None) -> 
             outs = outs if outs is not None and len(outs) == network.n_outputs else None
         figs["network"] = ("The network and its weights",
                            plots.plot_network(network, names, outs))
+    if inputs is not None and inputs.importance:
+        figs["importance"] = ("Input importance by method",
+                              plots.plot_importance(inputs.importance))
+    if inputs is not None and inputs.partial_dependence:
+        figs["partial_dependence"] = (
+            "Partial dependence of the most important inputs (ticks: deciles of the data)",
+            plots.plot_partial_dependence(inputs.partial_dependence, inputs.X,
+                                          inputs.feature_names, inputs.ylabel))
     return figs
 
 
@@ -255,6 +480,35 @@ def _cards(record, network) -> str:
         f'<div class="card">{_e(k)}<b>{_e(v)}</b></div>' for k, v in items) + "</div>"
 
 
+def _inputs_html(inputs: InputsSummary, figures: dict) -> str:
+    methods = list(inputs.importance)
+    out = ["<h2>Inputs</h2>",
+           f'<p class="sub">Which inputs the model relies on, on {inputs.n_rows} rows of the '
+           "data: permutation importance (the drop of the score when the input is shuffled), "
+           "the mean impact value (mean change of the output when the input is scaled by "
+           "1.1 rather than 0.9), Olden's and Garson's connection weights (on the scaled "
+           "inputs). Signed values: positive when the output rises with the input. "
+           "Definitions and caveats: docs/inspection.md.</p>"]
+    out += [f'<p class="sub">{_e(n)}.</p>' for n in inputs.notes]
+    if methods:
+        lead = inputs.importance[methods[0]]
+        rows = []
+        for name in list(lead.index[:20]):
+            row = [name]
+            for m in methods:
+                f = inputs.importance[m]
+                v = float(f.loc[name, "importance"])
+                v = v * float(f.loc[name, "sign"]) if "sign" in f else v
+                row.append(float(f"{v:.4g}"))
+            rows.append(row)
+        more = f" (the first 20 of {len(lead)})" if len(lead) > 20 else ""
+        out.append(f"<p>Inputs in the order of {_e(methods[0])} importance{_e(more)}:</p>")
+        out.append(_table(rows, ["input"] + methods))
+    out += [_figure_html(cap, png) for name, (cap, png) in figures.items()
+            if name in INPUT_FIGURES]
+    return "\n".join(out)
+
+
 def _figure_html(caption, png: bytes) -> str:
     b64 = base64.b64encode(png).decode("ascii")
     return (f'<figure><img alt="{_e(caption)}" src="data:image/png;base64,{b64}">'
@@ -263,11 +517,12 @@ def _figure_html(caption, png: bytes) -> str:
 
 def render_html(record=None, network=None, data: ReportData | None = None,
                 settings: dict | None = None, title="bpnn training report",
-                figures: dict | None = None) -> str:
+                figures: dict | None = None, inputs: InputsSummary | None = None) -> str:
     """The whole report as one HTML string (see the module docstring)."""
     import bpnn
-    figures = render_pngs(build_figures(record, network, data) if figures is None
+    figures = render_pngs(build_figures(record, network, data, inputs) if figures is None
                           else figures)
+    plain = {k: v for k, v in figures.items() if k not in INPUT_FIGURES}
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     body = [f"<h1>{_e(title)}</h1>",
             f'<p class="sub">bpnn {_e(bpnn.__version__)} · {stamp}</p>', _cards(record, network)]
@@ -277,13 +532,18 @@ def render_html(record=None, network=None, data: ReportData | None = None,
                     f"{' — ' + _e(why) if why else ''}.</p>")
     if data is not None:
         body += ["<h2>Metrics</h2>", _metrics_table(split_metrics(data))]
-    if figures:
+    if plain:
         body.append("<h2>Plots</h2>")
         if record is not None and data is not None:
             body.append('<p class="sub">The loss curves are computed on the targets the '
                         "network was trained on (after normalisation); the metrics above "
                         "and the plots of outputs are in the data's own units.</p>")
-        body += [_figure_html(cap, png) for cap, png in figures.values()]
+        body += [_figure_html(cap, png) for name, (cap, png) in plain.items()
+                 if name != "ensemble_spread"]
+    if data is not None and data.members:
+        body.append(_ensemble_html(data, figures))
+    if inputs is not None:
+        body.append(_inputs_html(inputs, figures))
     if network is not None:
         acts = ", ".join(a.name for a in network.activations)
         body += ["<h2>Network</h2>", f"<p>Layers {_e(network.sizes)}; activations {_e(acts)}; "
@@ -304,11 +564,12 @@ def render_html(record=None, network=None, data: ReportData | None = None,
 
 
 def write_report(path, record=None, network=None, data=None, settings=None,
-                 title="bpnn training report", plots_dir=None) -> Path:
-    """Render the report and write it atomically to ``path`` (and PNGs to ``plots_dir``)."""
+                 title="bpnn training report", plots_dir=None, inputs=None) -> Path:
+    """Render the report and write it atomically to ``path`` (and PNGs to ``plots_dir``);
+    ``inputs`` (from :func:`inputs_from_model`) adds the Inputs section."""
     from ._atomic import atomic_write_text
-    figures = render_pngs(build_figures(record, network, data))
-    text = render_html(record, network, data, settings, title, figures)
+    figures = render_pngs(build_figures(record, network, data, inputs))
+    text = render_html(record, network, data, settings, title, figures, inputs)
     if plots_dir is not None:
         write_plots(plots_dir, figures)
     atomic_write_text(path, text)

@@ -59,6 +59,13 @@ _DEFAULTS: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
 CHECKPOINT_SECONDS = 10.0   # checkpoint_every=None: at most this often (and when stopping)
 
 
+def _clock() -> float:
+    """Seconds on the clock that the record's times and the ``time`` limit are read from
+    (perf_counter). The estimators read the same clock for their whole-fit budget; tests
+    replace this function by a deterministic one."""
+    return _time.perf_counter()
+
+
 @contextlib.contextmanager
 def training_defaults(*, checkpoint=None, checkpoint_every=None, resume=None, callbacks=()):
     """Checkpointing, resume and callbacks for the :func:`train` call made inside the block.
@@ -244,7 +251,7 @@ class Trainer:
         rng = rng if rng is not None else np.random.default_rng()
         rec = record or TrainingRecord(algorithm=self.algorithm.name, loss_name=obj.loss.name)
         rec.goal, rec.params = self.goal, self.algorithm.params()
-        t0 = _time.perf_counter()
+        t0 = _clock()
         self._last_checkpoint = _time.monotonic()
         net = obj.network
         if resume is not None:
@@ -289,7 +296,7 @@ class Trainer:
                          if k != "loss_before" and np.isscalar(v)}
                 rec.append(epoch=epoch, loss=loss, val_loss=val, test_loss=tst,
                            grad_norm=info.grad_norm, mu=info.mu, lr=info.lr, val_fail=fails,
-                           time=_time.perf_counter() - t0, **extra)
+                           time=_clock() - t0, **extra)
                 bar.update(rec)
                 stop = self._should_stop(rec, info, fails, net, w)
                 if self.checkpoint and (stop or self._checkpoint_due(epoch)):
@@ -349,7 +356,7 @@ class Trainer:
             val = val_obj.value(w) if val_obj else math.nan
             tst = test_obj.value(w) if test_obj else math.nan
         rec.append(epoch=0, loss=loss, val_loss=val, test_loss=tst, val_fail=0,
-                   time=_time.perf_counter() - t0)
+                   time=_clock() - t0)
         best_w, best_key = w.copy(), (val if val_obj else loss)
         rec.best_epoch, rec.best_loss, rec.best_val_loss, rec.best_test_loss = 0, loss, val, tst
         stop = "goal met" if loss <= self.goal else ("max epochs" if self.epochs == 0 else None)
@@ -391,6 +398,7 @@ def train(network: Network, X: ArrayLike, Y: ArrayLike, algorithm: str | Algorit
           seed: Seed = None, callbacks: Sequence[Callback] = (), progress: bool = False,
           checkpoint: PathLike | None = None, checkpoint_every: int | None = None,
           resume: PathLike | None = None, epoch_loss: str = "running",
+          init_search: str | None = None, init_search_params: dict | None = None,
           **algorithm_params: Any) -> TrainingRecord:
     """Train ``network`` in place on inputs X (n, n_in) and targets Y (n, n_out).
 
@@ -422,6 +430,11 @@ def train(network: Network, X: ArrayLike, Y: ArrayLike, algorithm: str | Algorit
         always exact, computed on their own rows only.
     checkpoint, checkpoint_every : write a crash-safe checkpoint to this path every N epochs
         (None: every 10 seconds) and when training stops (see :mod:`bpnn.checkpoint`).
+    init_search : None, "ga", "pso" or "de"
+        Before training, replace the network's initial weights by the best point of a
+        population search on the training loss (GA-BP, PSO-BP, DE-BP; see
+        :mod:`bpnn.algorithms.global_init`); ``init_search_params`` (``budget``, the loss
+        evaluations, and ``population``) go to it. Not with ``resume``.
     resume : path of a checkpoint to continue from; the other arguments must describe the
         same run (network, algorithm and its parameters, loss, data — checked), except the
         stopping rules (``epochs``, ``goal``...), which may change. The continued run ends
@@ -464,6 +477,12 @@ def train(network: Network, X: ArrayLike, Y: ArrayLike, algorithm: str | Algorit
     mk = lambda p: None if p is None else Objective(  # noqa: E731
         network, loss, *p, l2=0.0)  # type: ignore[misc]  # p is (X, Y, sample_weight)
     obj = Objective(network, loss, *parts[0], l2=l2)  # type: ignore[misc]
+    if init_search is not None:
+        if ts is not None:
+            raise ValueError("init_search chooses a starting point; a resumed run has one")
+        from .algorithms.global_init import search_initial_weights
+        network.params = search_initial_weights(obj, network.params.copy(), init_search,
+                                                rng=rng, **(init_search_params or {}))
     context = None
     if checkpoint is not None or ts is not None:
         from .checkpoint import check_compatible, training_context

@@ -45,6 +45,8 @@ class Algorithm:
     name = "algorithm"
     minibatch = False
     batch_size: int | None = None
+    #: True for an algorithm that sets its own weight decay (trainbr): it takes no ``l2``
+    estimates_weight_decay = False
 
     def init(self, objective, w):
         return None

@@ -176,6 +176,8 @@ class BR(_MuSchedule):
     ``validation_stop=True`` restores the early stop and the best-validation restore.
     """
 
+    estimates_weight_decay = True
+
     def __init__(self, mu=5e-3, mu_dec=0.1, mu_inc=10.0, mu_max=1e10, chunk_rows=None,
                  validation_stop=False):
         self._set_mu(mu, mu_dec, mu_inc, mu_max, chunk_rows)
@@ -183,7 +185,11 @@ class BR(_MuSchedule):
 
     @staticmethod
     def _n_residuals(objective):
-        return objective.n_samples * objective.network.n_outputs
+        """The number of errors N in β = (N - γ) / 2E_D; a sample weight counts as that
+        many copies of its row (E_D is the weighted sum of squares)."""
+        sw = objective.sample_weight
+        rows = objective.n_samples if sw is None else float(np.sum(sw))
+        return rows * objective.network.n_outputs
 
     def init(self, objective, w):
         c = objective.residual_scale()

@@ -68,18 +68,24 @@ def _console(stderr=False):
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-def _load_model(path, predict_only=False):
+def _load_model(path, predict_only=False, forecaster=False):
     """``bpnn.load`` with the file checks the CLI promises (one-line errors).
 
     ``predict_only``: :func:`bpnn.io.load_predictor` instead, the same model without
-    scikit-learn's classes (``bpnn predict`` on a small file is then ~2x faster)."""
+    scikit-learn's classes (``bpnn predict`` on a small file is then ~2x faster).
+    A time-series model (BPForecaster) is refused unless ``forecaster``: the commands
+    that take rows of inputs cannot use it."""
     p = Path(path)
     if not p.exists():
         raise UsageError(f"model file not found: {str(p)!r}")
     if p.is_dir():
         raise UsageError(f"{str(p)!r} is a directory, not a model file")
     from ..io import load, load_predictor
-    return load_predictor(p) if predict_only else load(p)
+    model = load_predictor(p) if predict_only else load(p)
+    if not forecaster and type(model).__name__ == "BPForecaster":
+        raise UsageError(f"{str(p)!r} is a time-series model (BPForecaster): forecast with "
+                         "its predict(steps) in Python (docs/timeseries.md)")
+    return model
 
 
 def _feature_names(model):

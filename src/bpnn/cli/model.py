@@ -59,11 +59,17 @@ def cmd_predict(args):
     if missing == "drop":
         raise UsageError("--missing drop would lose rows in a prediction; use error, mean or "
                          "median")
+    interval = _check_interval(args.interval, model)
     X = _model_inputs(model, df, source, missing)
     pred = np.asarray(model.predict(X))
     pred = pred.reshape(len(X), -1)
     names = _prediction_names(model, pred.shape[1])
     out = pd.DataFrame(pred, columns=names, index=X.index)
+    if interval is not None:
+        lo, hi = (np.asarray(b).reshape(len(X), -1) for b in model.predict_interval(X, interval))
+        for j, name in enumerate(names):
+            out[name.replace("prediction", "lower", 1)] = lo[:, j]
+            out[name.replace("prediction", "upper", 1)] = hi[:, j]
     if args.proba:
         if not hasattr(model, "predict_proba"):
             raise UsageError("--proba needs a classifier model")
@@ -77,6 +83,18 @@ def cmd_predict(args):
     else:
         out.to_csv(sys.stdout, index=False)
     return EXIT_OK
+
+
+def _check_interval(coverage, model):
+    """``--interval``: a coverage in (0, 1) for a regression model with calibration rows
+    (checked before anything is read or written)."""
+    if coverage is None:
+        return None
+    from ..conformal import interval_halfwidth
+    if not hasattr(model, "predict_interval"):
+        raise UsageError("--interval needs a regression model (classifiers give --proba)")
+    interval_halfwidth(getattr(model, "conformity_scores_", None), coverage)   # the errors
+    return coverage
 
 
 def _prediction_names(model, n_cols):
@@ -159,16 +177,17 @@ def cmd_evaluate(args):
 
 # -- report / export --------------------------------------------------------------------------
 def cmd_report(args):
-    from ..report import write_report
+    from ..report import inputs_from_model, write_report
     _check_output(args.output, "report")
     model = _load_model(args.model)
     rec = getattr(model, "record_", None)
     data, source = _evaluation_data(args, model, rec) if args.data is not None else (None, None)
     settings = {"data": source, **_model_settings(model)}
     settings = {k: v for k, v in settings.items() if v is not None}
+    inputs = inputs_from_model(model, data) if data is not None and args.inputs else None
     write_report(args.output, rec, model.network_, data, settings,
                  title=args.title or f"bpnn training report: {Path(args.model).name}",
-                 plots_dir=args.plots)
+                 plots_dir=args.plots, inputs=inputs)
     if not args.quiet:
         _console().print(f"report written to {args.output}" +
                          ("" if data is not None else " (give DATA for the regression or "
@@ -200,6 +219,10 @@ def add_parsers(sub, common):
     p.add_argument("-o", "--output", help="output table (.csv, .tsv, .xlsx, .parquet); "
                    "default: CSV on stdout")
     p.add_argument("--proba", action="store_true", help="add class probabilities")
+    p.add_argument("--interval", type=float, metavar="COVERAGE",
+                   help="add lower/upper columns: split-conformal prediction intervals that "
+                        "hold the target with this probability, e.g. 0.9 (regression models "
+                        "fitted with held-out or calibration rows; docs/uncertainty.md)")
     p.add_argument("--with-inputs", dest="with_inputs", action="store_true",
                    help="copy the input columns into the output")
     p.add_argument("--missing", choices=("error", "mean", "median"))
@@ -226,6 +249,9 @@ def add_parsers(sub, common):
     r.add_argument("--missing", choices=("error", "drop", "mean", "median"))
     r.add_argument("--sheet")
     r.add_argument("--title")
+    r.add_argument("--no-inputs", dest="inputs", action="store_false",
+                   help="leave out the Inputs section (input importance and partial "
+                   "dependence, computed on DATA)")
     r.set_defaults(func=cmd_report)
     x = sub.add_parser("export", parents=[common], help="export a model as Python, C or ONNX")
     x.add_argument("model", metavar="MODEL")

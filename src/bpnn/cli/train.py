@@ -28,6 +28,7 @@ _TRAIN_KEYS = {   # option name -> type, for --config files
     "scaling": str, "target_scaling": str, "pca": float, "l2": float, "restarts": int,
     "seed": int, "missing": str, "preset": str, "holdout": float,
     "sheet": str, "init": str, "param": dict, "output": str, "report": str, "plots": str,
+    "n_ensemble": int,
 }
 
 
@@ -145,7 +146,8 @@ def _algorithm_params(args, hints):
 
 _SIMPLE = {"loss": "loss", "epochs": "epochs", "goal": "goal", "max_fail": "max_fail",
            "min_grad": "min_grad", "time": "time_limit", "l2": "l2", "restarts": "n_restarts",
-           "init": "init", "scaling": "scaling", "target_scaling": "target_scaling"}
+           "init": "init", "scaling": "scaling", "target_scaling": "target_scaling",
+           "n_ensemble": "n_ensemble"}
 
 
 def _estimator_params(args, ds, task):
@@ -187,6 +189,9 @@ def _load_training_table(args):
     features = parse_columns(args.features) if args.features else None
     check_columns(df, target, source)
     task, why = _detect_task(df[target], args.task, ds if not args.target else None)
+    if task == "timeseries":
+        raise UsageError(f"{source} is a time series: train it in Python with "
+                         "bpnn.BPForecaster (see docs/timeseries.md)")
     X, Y = select_columns(df, target, features, missing=args.missing or "error",
                           source=source, numeric_target=task == "regression")
     return X, Y, ds, task, why, source
@@ -199,11 +204,14 @@ def _target(Y, task):
     return y
 
 
-def _fit(model, X, y):
+def _fit(model, X, y, calibration=None):
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")   # the diagnosis is printed below instead
-        model.fit(X, y)
+        if calibration is None:
+            model.fit(X, y)
+        else:
+            model.fit(X, y, calibration=calibration)
 
 
 HOLDOUT = 0.15   # --holdout's default where the model trains on all the rows it is given
@@ -278,6 +286,9 @@ def _held_out_note(model, data, held_idx):
     if held_idx is not None:
         what = (f"test: {_plural(len(held_idx), 'row')} held out by bpnn train (--holdout) "
                 "before fitting, never used for training or selection")
+    elif len(getattr(model, "records_", None) or ()) > 1 and n_test and not n_val:
+        what = (f"test: {_plural(n_test, 'row')} that no member of the ensemble trained on "
+                "(each member had its own random division)")
     elif n_val or n_test:
         what = ("validation/test: rows of the model's own division, held out from the "
                 "training rows")
@@ -327,12 +338,15 @@ def cmd_train(args):
         if held_idx is None:
             _fit(model, X, y)
         else:
-            _fit(model, X.iloc[fit_idx], y.iloc[fit_idx])
+            # the held-out rows also calibrate a regressor's prediction intervals
+            cal = (X.iloc[held_idx], y.iloc[held_idx]) if task == "regression" else None
+            _fit(model, X.iloc[fit_idx], y.iloc[fit_idx], cal)
     if params["verbose"] and not sys.stdout.isatty():
         print()   # Rich leaves the last progress line open when the output is not a terminal
     rec = model.record_
     if held_idx is not None:
-        _rows_of_table(rec, fit_idx, held_idx)
+        for member in getattr(model, "records_", None) or [rec]:   # an ensemble's too
+            _rows_of_table(member, fit_idx, held_idx)
     data = data_from_model(model, X, y, rec, task)
     settings = {"task": task, "data": source, "targets": ", ".join(map(str, Y.columns)),
                 **_model_settings(model)}
@@ -359,11 +373,11 @@ def _checkpointing(args, model):
         raise UsageError(f"--checkpoint-every must be >= 1, got {args.checkpoint_every}")
     eff = model.effective_params()
     one_run = eff["hidden"] != "auto" and eff["n_restarts"] == 1 and \
-        eff["l2"] != "auto" and eff["division"] != "refit"
+        eff["l2"] != "auto" and eff["division"] != "refit" and eff["n_ensemble"] == 1
     if (args.checkpoint or args.resume) and not one_run:
         raise UsageError("--checkpoint/--resume need one training run: give --hidden "
-                         "widths (not auto), --restarts 1, an --l2 value and a --division "
-                         "other than refit (or --preset matlab)")
+                         "widths (not auto), --restarts 1, --n-ensemble 1, an --l2 value and "
+                         "a --division other than refit (or --preset matlab)")
     with GracefulInterrupt() as interrupt, training_defaults(
             checkpoint=args.checkpoint, checkpoint_every=args.checkpoint_every,
             resume=args.resume, callbacks=[interrupt]):
@@ -371,11 +385,13 @@ def _checkpointing(args, model):
 
 
 def _write_training_outputs(args, model, rec, data, settings, console):
-    from ..report import build_figures, write_plots, write_report
+    from ..report import build_figures, inputs_from_model, write_plots, write_report
+    inputs = inputs_from_model(model, data) if args.report or args.plots else None
     if args.report:
-        write_report(args.report, rec, model.network_, data, settings, plots_dir=args.plots)
+        write_report(args.report, rec, model.network_, data, settings, plots_dir=args.plots,
+                     inputs=inputs)
     elif args.plots:
-        write_plots(args.plots, build_figures(rec, model.network_, data))
+        write_plots(args.plots, build_figures(rec, model.network_, data, inputs))
     if args.output:
         from ..io import save
         save(model, args.output)
@@ -450,8 +466,12 @@ def add_parsers(sub, common):
     n.add_argument("--pca", type=float, help="keep N components, or a variance fraction < 1")
     n.add_argument("--l2", type=_l2_value, help="weight decay, or 'auto' (chosen on "
                    "validation rows; the default preset's)")
-    n.add_argument("--init", help="initialiser: nguyen-widrow, uniform, glorot, he, zeros")
+    n.add_argument("--init", help="initialiser: nguyen-widrow, uniform, glorot, he, zeros; "
+                   "or ga, pso, de: a population search for the initial weights "
+                   "(docs/init.md)")
     n.add_argument("--restarts", type=int, help="initialisations to try; the best is kept")
+    n.add_argument("--n-ensemble", dest="n_ensemble", type=int, metavar="K",
+                   help="train K networks and average them (docs/uncertainty.md)")
     n.add_argument("--seed", type=int, help="random seed (default 0)")
     n.add_argument("--config", help="TOML file with these options ([train] table)")
     o = t.add_argument_group("outputs")

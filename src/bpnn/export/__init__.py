@@ -43,6 +43,7 @@ class ModelDescription:
     pca_mean: np.ndarray | None     # (k,)
     pca_components: np.ndarray | None  # (p, k)
     layers: list = field(default_factory=list)  # [(W (n_out, n_in), b (n_out,), name, A, B)]
+    members: list = field(default_factory=list)  # an ensemble's other networks' layers
     target_scale: np.ndarray | None = None    # (n_targets,)
     target_offset: np.ndarray | None = None
     classes: np.ndarray | None = None
@@ -77,8 +78,15 @@ def _layer(W, b, act):
 def describe(model) -> ModelDescription:
     """The flat description of a fitted BPRegressor or BPClassifier."""
     from sklearn.utils.validation import check_is_fitted
+    if type(model).__name__ == "BPForecaster":
+        raise ValueError(
+            "cannot export a BPForecaster: the exports compute one static map from a row of "
+            "inputs, but a forecaster reads lagged values of its series (delays "
+            f"{getattr(model, 'feedback_delays_', model.feedback_delays)!r} of y) and feeds "
+            "its outputs back; forecast with bpnn.load(...).predict(steps) instead")
     check_is_fitted(model, "network_")
     im, net = model.input_map_, model.network_
+    others = list(getattr(model, "networks_", None) or [net])[1:]
     names = getattr(model, "feature_names_in_", None)
     d = ModelDescription(
         kind=getattr(model, "target_type_", "regression"), n_features=int(model.n_features_in_),
@@ -86,7 +94,9 @@ def describe(model) -> ModelDescription:
         pca_mean=im.pca_mean_, pca_components=im.pca_components_,
         layers=[_layer(W, b, a) for W, b, a in zip(net.weights, net.biases, net.activations)],
         feature_names=None if names is None else [str(n) for n in names],
-        dtype=np.dtype(net.dtype).name)
+        dtype=np.dtype(net.dtype).name,
+        members=[[_layer(W, b, a) for W, b, a in zip(m.weights, m.biases, m.activations)]
+                 for m in others])
     if d.kind == "regression":
         d.target_scale, d.target_offset = model.target_map_.scale_, model.target_map_.offset_
         d.y_1d = bool(model._y_1d)
@@ -110,7 +120,12 @@ def export_c(model, path=None, prefix="bpnn") -> tuple[str, str]:
     """
     from .c import c_sources
     header_name = None if path is None else Path(path).with_suffix(".h").name
-    c_src, h_src = c_sources(describe(model), prefix, header_name or f"{prefix}.h")
+    d = describe(model)
+    if d.members:
+        raise ValueError(f"cannot export an ensemble of {len(d.members) + 1} networks to C "
+                         "(the C export holds one network); export it as python or onnx, "
+                         "or fit with n_ensemble=1")
+    c_src, h_src = c_sources(d, prefix, header_name or f"{prefix}.h")
     if path is not None:
         _maybe_write(c_src, Path(path).with_suffix(".c"))
         _maybe_write(h_src, Path(path).with_suffix(".h"))

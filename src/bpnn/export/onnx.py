@@ -55,7 +55,17 @@ def _body(g, d):
     a = g.op("Add", g.op("Mul", a, g.const(d.scale)), g.const(d.offset))
     if d.pca_components is not None:
         a = g.op("MatMul", g.op("Sub", a, g.const(d.pca_mean)), g.const(d.pca_components.T))
-    for W, b, name, A, B in d.layers:
+    outs = [_layers(g, a, layers) for layers in [d.layers, *d.members]]
+    if len(outs) == 1:
+        return outs[0]
+    total = outs[0]     # an ensemble's average: Add and Div (onnxruntime has no double Mean)
+    for o in outs[1:]:
+        total = g.op("Add", total, o)
+    return g.op("Div", total, g.const(float(len(outs))))
+
+
+def _layers(g, a, layers):
+    for W, b, name, A, B in layers:
         z = g.op("Add", g.op("MatMul", a, g.const(W.T)), g.const(b))
         a = _activation(g, z, name, A, B)
     return a

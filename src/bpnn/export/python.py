@@ -37,12 +37,20 @@ def transform(X):
     return S
 
 
-def network_outputs(X):
-    """Outputs of the last layer, before any inverse mapping: (n, n_outputs)."""
-    a = transform(X).astype(LAYERS[0][0].dtype)
-    for W, b, name, A, B in LAYERS:
+def _one_network(Z, layers):
+    a = Z
+    for W, b, name, A, B in layers:
         a = _activate(name, a @ W.T + b, A, B)
     return a
+
+
+def network_outputs(X):
+    """Outputs of the last layer, before any inverse mapping: (n, n_outputs); for an
+    ensemble the mean of its networks' outputs."""
+    Z = transform(X).astype(LAYERS[0][0].dtype)
+    if not MEMBERS:
+        return _one_network(Z, LAYERS)
+    return np.mean([_one_network(Z, layers) for layers in [LAYERS, *MEMBERS]], axis=0)
 '''
 
 _REGRESSION = '''
@@ -81,7 +89,9 @@ def _arr(a, dtype="np.float64"):
 def python_source(d) -> str:
     """Source text of the module for a :class:`~bpnn.export.ModelDescription`."""
     from .. import __version__
-    lines = [f'"""A BP network exported by bpnn {__version__}: {d.kind}, layer sizes {d.sizes}.',
+    what = f"an ensemble of {len(d.members) + 1} BP networks" if d.members else "A BP network"
+    what = what[0].upper() + what[1:]
+    lines = [f'"""{what} exported by bpnn {__version__}: {d.kind}, layer sizes {d.sizes}.',
              "", "Needs only NumPy. Call predict(X) with X of shape (n, N_FEATURES).", '"""',
              "import numpy as np", "",
              f"KIND = {d.kind!r}", f"N_FEATURES = {d.n_features}",
@@ -91,10 +101,18 @@ def python_source(d) -> str:
              f"PCA_COMPONENTS = {_arr(d.pca_components)}", "LAYERS = ["]
     for W, b, name, A, B in d.layers:
         lines.append(f"    ({_arr(W)}, {_arr(b)}, {name!r}, {A!r}, {B!r}),")
+    lines += ["]", "MEMBERS = [   # an ensemble's other networks, averaged with LAYERS"]
+    for layers in d.members:
+        lines.append("    [")
+        for W, b, name, A, B in layers:
+            lines.append(f"        ({_arr(W)}, {_arr(b)}, {name!r}, {A!r}, {B!r}),")
+        lines.append("    ],")
     lines.append("]")
     if d.dtype == "float32":    # the network computes in float32, as the fitted model does
         lines += ["LAYERS = [(W.astype(np.float32), b.astype(np.float32), n, A, B)",
-                  "          for W, b, n, A, B in LAYERS]"]
+                  "          for W, b, n, A, B in LAYERS]",
+                  "MEMBERS = [[(W.astype(np.float32), b.astype(np.float32), n, A, B)",
+                  "            for W, b, n, A, B in layers] for layers in MEMBERS]"]
     if d.kind == "regression":
         lines += [f"TARGET_SCALE = {_arr(d.target_scale)}",
                   f"TARGET_OFFSET = {_arr(d.target_offset)}", f"Y_1D = {d.y_1d!r}"]
