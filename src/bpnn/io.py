@@ -32,10 +32,18 @@ import math
 import zipfile
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._atomic import atomic_write   # re-exported: bpnn.io.atomic_write as before
+
+if TYPE_CHECKING:
+    from ._predict import LoadedClassifier, LoadedRegressor
+    from ._typing import PathLike
+    from .estimators import BPClassifier, BPRegressor
+    from .network import Network
+    from .timeseries.forecaster import BPForecaster
 
 __all__ = ["SCHEMA_VERSION", "ModelFileError", "atomic_write", "load", "load_predictor", "save"]
 
@@ -241,11 +249,25 @@ def _npy_bytes(a):
     return buf.getvalue()
 
 
-def save(model, path) -> Path:
+def save(model: BPRegressor | BPClassifier | BPForecaster | Network, path: PathLike) -> Path:
     """Write a fitted BPRegressor / BPClassifier / BPForecaster (or a Network) to ``path``
     atomically.
 
     Refuses parameters that are not finite. Returns the path.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from bpnn import BPRegressor, load, save
+    >>> x = np.linspace(-1, 1, 41).reshape(-1, 1)
+    >>> model = BPRegressor(hidden=(5,), preset="matlab", division=None, random_state=0,
+    ...                     warn=False).fit(x, np.sin(np.pi * x).ravel())
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save(model, os.path.join(folder, "sine.bpnn"))
+    ...     again = load(path)
+    >>> bool(np.array_equal(again.predict(x), model.predict(x)))    # bit for bit
+    True
     """
     from . import __version__
     man, arrays = _state(model)
@@ -362,7 +384,7 @@ def _read_arrays(z, man):
     return {k: _read_array(z, k, d) for k, d in decl.items()}
 
 
-def load(path):
+def load(path: PathLike) -> BPRegressor | BPClassifier | BPForecaster | Network:
     """Read a model file written by :func:`save`; returns the fitted estimator (or Network).
 
     Raises :class:`ModelFileError` (a ValueError) for anything that is not a valid model
@@ -371,7 +393,7 @@ def load(path):
     return _load(path, _estimator_kinds())
 
 
-def load_predictor(path):
+def load_predictor(path: PathLike) -> LoadedRegressor | LoadedClassifier | Network:
     """Read a model file for prediction only, without importing scikit-learn.
 
     Returns a Network as :func:`load` does, or for an estimator a

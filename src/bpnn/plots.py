@@ -155,7 +155,7 @@ def plot_error_histogram(splits: dict, bins=20) -> Figure:
             for n in names]
     allerr = np.concatenate(errs)
     edges = np.histogram_bin_edges(allerr, bins=bins)
-    ax.hist(errs, bins=edges, stacked=True, label=names,
+    ax.hist(errs, bins=edges, stacked=True, label=names,  # type: ignore[arg-type]
             color=[SPLIT_COLORS.get(n, "#333333") for n in names], edgecolor="white")
     ax.axvline(0.0, color="#e8a10a", lw=2, label="zero error")
     ax.set_xlabel("error = target − output")
@@ -264,7 +264,7 @@ def plot_network(network, input_names=None, output_names=None, max_units=12) -> 
         for u in s:
             x, y = pos[k][u]
             if k == 0:
-                face = "#eeeeee"
+                face: str | tuple = "#eeeeee"
             else:
                 b = network.biases[k - 1][u] / bmax
                 face = (1 - max(-b, 0) * 0.6, 1 - abs(b) * 0.6, 1 - max(b, 0) * 0.6)

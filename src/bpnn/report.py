@@ -107,7 +107,7 @@ def split_metrics(data: ReportData) -> dict:
     for name, idx in data.parts().items():
         t, y = data.y_true[idx], data.y_pred[idx]
         w = None if sw is None else sw[idx]
-        m = {"n": int(len(idx))}
+        m: dict[str, float] = {"n": int(len(idx))}
         if w is not None:
             m["weight"] = float(w.sum())
             if m["weight"] <= 0:       # every row of the split removed: nothing to measure
