@@ -101,6 +101,27 @@ def test_binds_loopback_by_default():
         srv.app.state.tmp.cleanup()
 
 
+def test_the_command_serves_until_interrupted(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(Path(bpnn.__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.Popen([sys.executable, "-m", "bpnn", "app", "--no-browser", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("bpnn app: serving on http://127.0.0.1:"), line
+        url = line.split("serving on ", 1)[1].strip()
+        with urllib.request.urlopen(url, timeout=30) as r:
+            assert r.status == 200 and b"bpnn-token" in r.read()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode in (0, 130), err
+    assert "Traceback" not in err
+
+
 def test_without_the_extra_says_what_to_install(monkeypatch, capsys):
     import bpnn.app
     monkeypatch.setattr(bpnn.app, "missing_requirements", lambda: ["starlette", "uvicorn"])
@@ -163,6 +184,14 @@ def test_never_serves_a_path_outside_its_own(server, path):
 def test_serves_its_own_assets(server):
     st, body = _raw(server, "GET", "/static/app.js")
     assert st == 200 and b"EventSource" in body
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    conn.request("GET", f"/?token={server.token}")
+    r = conn.getresponse()
+    csp = r.getheader("Content-Security-Policy")
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert r.getheader("X-Frame-Options") == "DENY" and r.getheader("Referrer-Policy") == \
+        "no-referrer"
+    conn.close()
     page = _raw(server, "GET", f"/?token={server.token}")[1].decode()
     assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
 
@@ -253,6 +282,14 @@ def test_two_trainings_at_once_are_refused(server):
     assert res["stop_reason"] == "stopped by user" and res["epochs"] < 10_000_000
 
 
+def test_long_runs_send_fewer_points():
+    from bpnn.app.session import Job
+    keep = Job("j", "train").every_epoch_then_fewer(first=100, seconds=1e9)
+    kept = [e for e in range(1, 100_001) if keep(e)]
+    assert kept[:100] == list(range(1, 101)) and len(kept) < 1200
+    assert all(e % 2 == 0 for e in kept if e > 100)
+
+
 def test_worked_example_numbers_are_explains():
     from bpnn.app.learn import worked_example
     from bpnn.explain import explain
@@ -294,7 +331,10 @@ def browser():
 
 @pytest.fixture
 def page(browser, server):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    # bypass_csp: Playwright's wait_for_function evaluates strings, which the app's CSP
+    # forbids; test_browser_page_works_under_its_csp runs the page with it enforced
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True,
+                              bypass_csp=True)
     pg = ctx.new_page()
     errors = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
@@ -314,6 +354,24 @@ def _shot(pg, name, full=False):
 def _message(pg):
     pg.wait_for_selector("#message:not([hidden]):not(.info)")
     return pg.inner_text("#message")
+
+
+def test_browser_page_works_under_its_csp(browser, server):
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    problems = []
+    pg.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    pg.on("pageerror", lambda e: problems.append(str(e)))
+    pg.goto(server.url)
+    pg.wait_for_selector("body[data-ready='1']")
+    pg.click("button[data-tab=learn]")
+    pg.wait_for_selector("#learn-panel .num")
+    pg.click("button[data-tab=playground]")
+    pg.wait_for_selector("#pg-net circle")
+    pg.click("#lang")
+    pg.wait_for_selector("html[lang='zh-CN']")
+    ctx.close()
+    assert not problems, problems
 
 
 def test_browser_upload_train_stop_download(page, server, tmp_path):

@@ -37,6 +37,35 @@ TOKEN_HEADER = "x-bpnn-token"
 POLL_SECONDS = 0.1                     # how often an event stream looks for new events
 
 
+SECURITY_HEADERS = [   # on every response: nothing from elsewhere, no framing, no sniffing
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; "
+     b"style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
+     b"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+
+
+class _SecurityHeaders:
+    """ASGI middleware adding :data:`SECURITY_HEADERS` (streams pass through untouched)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+            await send(message)
+        await self.app(scope, receive, with_headers)
+
+
 def _json(obj, status=200):
     return JSONResponse(clean(obj), status_code=status)
 
@@ -292,7 +321,7 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
     ]
     hosts = list(allowed_hosts or ["127.0.0.1", "localhost", "[::1]"])
     app = Starlette(routes=routes, middleware=[
-        Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
+        Middleware(_SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
     app.state.token, app.state.session, app.state.tmp = token, session, tmp
     app.state.cookie = cookie
     return app

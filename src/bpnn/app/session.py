@@ -131,6 +131,22 @@ class Job:
     def emit(self, kind, data):
         self.events.append((kind, data))
 
+    def every_epoch_then_fewer(self, first=2000, seconds=0.25):
+        """A filter ``keep(epoch)``: every epoch up to ``first``, then every 2^k-th epoch
+        (k growing with the epoch, so a run of millions of epochs sends a few thousand
+        points) and at least one every ``seconds`` so the page's numbers stay current."""
+        last = [0.0]
+
+        def keep(epoch):
+            now = time.perf_counter()
+            if epoch > first:
+                stride = 1 << max(0, int(math.log2(epoch / first)) + 1)
+                if epoch % stride and now - last[0] < seconds:
+                    return False
+            last[0] = now
+            return True
+        return keep
+
     def stop_callback(self):
         """A trainer callback: True-ish (a stop reason) once Stop was pressed."""
         def cb(epoch, record, network):
@@ -380,7 +396,11 @@ def train_job(session: Session, spec: TrainSpec):
         job.emit("started", {"rows": int(X.shape[0]), "inputs": int(X.shape[1]),
                              "task": spec.task, "epochs": spec.params["epochs"]})
 
+        keep = job.every_epoch_then_fewer()
+
         def progress(epoch, rec, net):
+            if not keep(rec.epoch[-1]):
+                return False
             job.emit("epoch", clean({
                 "epoch": rec.epoch[-1], "time": rec.time[-1], "loss": rec.loss[-1],
                 "val": rec.val_loss[-1], "test": rec.test_loss[-1],
