@@ -244,6 +244,19 @@ def test_train_streams_epochs_and_the_command_line_trains_the_same_model(server,
         assert st == 200 and data.startswith(head), kind
 
 
+def test_pattern_recognition_with_levenberg_marquardt_uses_mse(server):
+    t = _json(server, "/api/data/builtin", {"name": "iris"})[1]
+    assert t["task"] == "classification"
+    st, body = _json(server, "/api/train", {"table": t["id"], "target": t["target"],
+                                            "algorithm": "trainlm", "epochs": 5})
+    assert st == 200, body
+    run = next(d["run"] for k, d in _wait(server, body["job"]) if k == "done")
+    res = _json(server, f"/api/runs/{run}")[1]
+    assert res["algorithm"] in ("lm", "trainlm") and "--loss mse" in res["command"]
+    assert {"confusion", "roc"} <= {p["name"] for p in res["plots"]}
+    assert res["predictions"]["columns"][-3:] == ["p_setosa", "p_versicolor", "p_virginica"]
+
+
 def test_bad_inputs_over_http(server, tmp_path):
     st, body = _json(server, "/api/data/upload?name=photo.png", None, method="POST")
     assert st == 400 and "not a table file" in body["error"]

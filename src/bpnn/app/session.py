@@ -197,8 +197,9 @@ class Session:
         def target():
             try:
                 work(job)
-            except AppError as exc:
-                job.emit("failed", {"error": str(exc)})
+            except ValueError as exc:   # AppError and the library's one-line errors
+                from ..cli._shared import _one_line
+                job.emit("failed", {"error": _one_line(exc)})
             except Exception as exc:   # noqa: BLE001 - the page shows it; the server lives on
                 from ..cli._shared import _one_line
                 job.emit("failed", {"error": f"{type(exc).__name__}: {_one_line(exc)}"})
@@ -344,6 +345,8 @@ def parse_train_settings(session: Session, s: dict) -> TrainSpec:
     names = {a["name"] for a in algorithm_choices()} | {a["matlab"] for a in algorithm_choices()}
     if params["algorithm"] not in names | {"auto"}:
         raise AppError(f"unknown algorithm {params['algorithm']!r}")
+    if task == "classification" and params["algorithm"] in ("lm", "trainlm", "br", "trainbr"):
+        params["loss"] = "mse"   # Levenberg-Marquardt needs a sum of squares, not cross-entropy
     if params["output_activation"] == "softmax" and task != "classification":
         raise AppError("a softmax output is for classification")
     return TrainSpec(t, target, features, task,
@@ -501,6 +504,8 @@ def cli_command(spec: TrainSpec) -> str:
         args += ["--output-activation", p["output_activation"]]
     if p["algorithm"] != "auto":
         args += ["--algorithm", p["algorithm"]]
+    if "loss" in p:
+        args += ["--loss", p["loss"]]
     args += ["--epochs", str(p["epochs"]), "--goal", f"{p['goal']:g}",
              "--max-fail", str(p["max_fail"]), "--l2", f"{p['l2']:g}",
              "--division", p["division"] or "none"]

@@ -334,9 +334,9 @@ async function init() {
   $("builtin").replaceChildren(...m.datasets.map((n) => el("option", { value: n, text: n })));
   $("activation").replaceChildren(...m.activations.map((n) => el("option", { value: n, text: n })));
   $("output-activation").replaceChildren(...m.output_activations.map((n) => el("option", { value: n, text: n })));
-  $("algorithm").replaceChildren(el("option", { value: "auto", text: "auto" }),
+  $("algorithm").replaceChildren(el("option", { value: "auto", "data-i18n": "alg_auto", text: T("alg_auto") }),
     ...m.algorithms.map((a) => el("option", { value: a.name, text: a.matlab ? `${a.matlab} (${a.name})` : a.name })));
-  $("algorithm").value = "lm";
+  $("algorithm").value = "auto";
   $("train-file").addEventListener("change", (e) => uploadTable(e.target.files[0], showTable));
   $("builtin-load").addEventListener("click", async () => {
     say("");

@@ -45,7 +45,7 @@ window.BPI18N = (function () {
     m_ts_present: "已检测到 bpnn.timeseries 模块；此页将在后续版本接入它。",
     m_classes: "类别", m_inputs: "输入", m_of: "共", m_shown: "显示", m_conn: "与服务器的连接中断",
     s_forward: "前向传播", s_error: "误差", s_delta: "δ（误差项）", s_grad: "梯度", s_update: "更新",
-    m_acc_train: "训练准确率", m_acc_test: "测试准确率", m_test: "测试",
+    alg_auto: "自动（拟合用 trainlm，模式识别用 trainscg）", m_acc_train: "训练准确率", m_acc_test: "测试准确率", m_test: "测试",
   };
   const en = {
     m_loading: "Reading…", m_loaded: "Loaded", m_rows: "rows", m_cols: "columns",
@@ -65,7 +65,8 @@ window.BPI18N = (function () {
     m_classes: "classes", m_inputs: "inputs", m_of: "of", m_shown: "shown",
     m_conn: "The connection to the server was lost",
     s_forward: "Forward pass", s_error: "Error", s_delta: "δ (error terms)", s_grad: "Gradients",
-    s_update: "Update", m_acc_train: "train accuracy", m_acc_test: "test accuracy", m_test: "test",
+    s_update: "Update", alg_auto: "auto (trainlm for fitting, trainscg for pattern recognition)",
+    m_acc_train: "train accuracy", m_acc_test: "test accuracy", m_test: "test",
   };
   let lang = "en";
   const original = new Map();
@@ -81,7 +82,8 @@ window.BPI18N = (function () {
     document.querySelectorAll("[data-i18n]").forEach((el) => {
       if (!original.has(el)) original.set(el, el.textContent);
       const key = el.dataset.i18n;
-      el.textContent = lang === "zh" && zh[key] !== undefined ? zh[key] : original.get(el);
+      el.textContent = lang === "zh" && zh[key] !== undefined ? zh[key]
+        : (en[key] !== undefined ? en[key] : original.get(el));
     });
     const btn = document.getElementById("lang");
     if (btn) btn.textContent = lang === "zh" ? "English" : "中文";
