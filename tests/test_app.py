@@ -600,5 +600,63 @@ def test_browser_language_switch_and_time_series_tab(page, server):
     page.click("button[data-tab=timeseries]")
     has_ts = bool(_json(server, "/api/meta")[1]["timeseries"])
     text = page.inner_text("#ts-status")
-    assert ("is installed" in text) if has_ts else ("needs the bpnn.timeseries module" in text)
-    _shot(page, "timeseries")
+    assert ("ntstool" in text) if has_ts else ("needs the bpnn.timeseries module" in text)
+
+
+needs_ts = pytest.mark.skipif(not __import__("importlib").util.find_spec("bpnn.timeseries"),
+                              reason="bpnn.timeseries is not part of this bpnn")
+
+
+@needs_ts
+def test_time_series_run_forecasts_and_downloads(server, tmp_path, monkeypatch):
+    from bpnn.timeseries import BPForecaster
+    t = _json(server, "/api/data/builtin", {"name": "sunspots"})[1]
+    st, body = _json(server, "/api/train", {"table": t["id"], "target": t["target"]})
+    assert st == 400 and "Time series tab" in body["error"]
+    st, body = _json(server, "/api/timeseries", {
+        "table": t["id"], "target": ["sunspots"], "feedback_delays": "1:2", "hidden": "4",
+        "epochs": 20, "steps": 12, "seed": 1})
+    assert st == 200, body
+    run = next(d["run"] for k, d in _wait(server, body["job"]) if k == "done")
+    res = _json(server, f"/api/runs/{run}")[1]
+    assert res["model_kind"] == "narnet" and len(res["series"]["forecast"]) == 12
+    assert res["inputs"] == ["sunspots(t-1)", "sunspots(t-2)"]
+    assert {"train", "validation", "test"} <= set(res["metrics"])
+    st, data = _call(server, f"/api/runs/{run}/download/model")
+    (tmp_path / "ts.bpnn").write_bytes(data)
+    model = bpnn.load(tmp_path / "ts.bpnn")
+    assert isinstance(model, BPForecaster)
+    np.testing.assert_allclose(np.asarray(model.predict(12)).ravel(), res["series"]["forecast"],
+                               rtol=1e-12)
+    st, data = _call(server, f"/api/runs/{run}/download/predictions")
+    assert data.decode().count("forecast") == 12
+    assert _call(server, f"/api/runs/{run}/download/onnx")[0] == 404
+    monkeypatch.chdir(tmp_path)            # the generated script trains the same model
+    exec(compile(res["script"], "train_ts.py", "exec"), {"__name__": "__main__"})  # noqa: S102
+    np.testing.assert_allclose(bpnn.load(tmp_path / "model.bpnn").predict(12),
+                               model.predict(12), rtol=1e-10)
+    # a gap in the series is a message naming the column and the row
+    (tmp_path / "gap.csv").write_text("t,v\n1,1\n2,\n3,3\n4,4\n5,5\n6,6\n")
+    g = _upload(server, "gap.csv", (tmp_path / "gap.csv").read_bytes())
+    st, body = _json(server, "/api/timeseries", {"table": g["id"], "target": ["v"]})
+    assert st == 400 and "'v'" in body["error"] and "every time step" in body["error"]
+
+
+@needs_ts
+def test_browser_time_series_page(page):
+    page.click("button[data-tab=timeseries]")
+    page.select_option("#ts-builtin", "narendra_plant")
+    page.click("#ts-builtin-load")
+    page.wait_for_selector("#ts-columns select.ts-role")
+    assert page.input_value("select[data-column='u']") == "exog"
+    assert page.input_value("select[data-column='y']") == "target"
+    page.fill("#ts-epochs", "12")
+    page.click("#ts-train-btn")
+    page.wait_for_selector("#ts-results:not([hidden])", timeout=60_000)
+    assert "narxnet" in page.inner_text("#ts-stop")
+    assert "u(t-1)" in page.inner_text("#ts-stop")
+    assert page.inner_text("#ts-s-epoch") == "12"          # the last epoch is shown too
+    assert int(page.get_attribute("#ts-chart", "data-points")) >= 1990
+    assert "future values" in page.inner_text("#ts-note")
+    page.wait_for_selector("#ts-plots img")
+    _shot(page, "timeseries", full=True)

@@ -210,6 +210,13 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
         job = session.start("train", work)
         return _json({"job": job.id})
 
+    async def start_timeseries(request):
+        from .timeseries import parse_ts_settings, ts_job
+        spec = parse_ts_settings(session, await _read_json(request))
+        work = await asyncio.to_thread(ts_job, session, spec)
+        job = session.start("timeseries", work)
+        return _json({"job": job.id})
+
     async def start_playground(request):
         p = learn.parse_playground(await _read_json(request))
         job = session.start("playground", learn.playground_job(p))
@@ -306,6 +313,7 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
         Route("/api/data/detect", api(detect), methods=["POST"]),
         Route("/api/train", api(start_train), methods=["POST"]),
         Route("/api/playground", api(start_playground), methods=["POST"]),
+        Route("/api/timeseries", api(start_timeseries), methods=["POST"]),
         Route("/api/jobs/{job}/events", api(events)),
         Route("/api/jobs/{job}/stop", api(stop), methods=["POST"]),
         Route("/api/runs", api(runs)),

@@ -187,7 +187,9 @@ class Session:
         """Run ``work(job)`` in a thread; AppError 409 while another training runs."""
         with self._lock:
             if self._active is not None and not self._active.done:
-                what = "a training" if self._active.kind == "train" else "a playground training"
+                what = {"train": "a training", "playground": "a playground training",
+                        "timeseries": "a time-series training"}.get(self._active.kind,
+                                                                    "a training")
                 raise AppError(f"{what} is already running: stop it or wait until it ends, "
                                "then start this one", 409)
             job = Job(uuid.uuid4().hex[:12], kind)
@@ -315,6 +317,9 @@ def parse_train_settings(session: Session, s: dict) -> TrainSpec:
     task = s.get("task") or "auto"
     if task == "auto":
         task = detect_task(t, target)["task"]
+    if task == "timeseries":
+        raise AppError(f"{t.name!r} is a time series: train it on the Time series tab, or "
+                       "choose fitting or pattern recognition as the task")
     task = _choice({"task": task}, "task", ("regression", "classification"), "regression")
     if task == "classification" and len(target) > 1:
         raise AppError("classification takes one target column; choose one, or choose "
@@ -451,7 +456,8 @@ def finish_run(session, spec, model, X, y) -> Run:
                         "values": clean(np.asarray(model.predict(X.iloc[:rows])).reshape(
                             rows, -1).tolist()) if spec.task == "regression" else None},
         "curves": {"epoch": rec.epoch, "loss": rec.loss, "val": rec.val_loss,
-                   "test": rec.test_loss},
+                   "test": rec.test_loss, "grad": rec.grad_norm, "mu": rec.mu,
+                   "fails": rec.val_fail},
         "settings": clean(dict(spec.params, target=spec.target, features=spec.features,
                                missing=spec.missing)),
         "command": cli_command(spec),
@@ -571,6 +577,9 @@ def download(session: Session, run: Run, kind: str) -> tuple[bytes, str, str]:
     """(content, file name, media type) of one of :data:`DOWNLOADS`."""
     if kind not in DOWNLOADS:
         raise AppError(f"unknown download {kind!r}", 404)
+    allowed = run.result.get("downloads")
+    if allowed is not None and kind not in allowed:
+        raise AppError(f"a time-series run offers {', '.join(allowed)}, not {kind!r}", 404)
     name, media = DOWNLOADS[kind]
     name = f"run{run.number}_{name}"
     if kind == "model":
