@@ -101,6 +101,27 @@ def test_binds_loopback_by_default():
         srv.app.state.tmp.cleanup()
 
 
+def test_the_command_serves_until_interrupted(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(Path(bpnn.__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.Popen([sys.executable, "-m", "bpnn", "app", "--no-browser", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("bpnn app: serving on http://127.0.0.1:"), line
+        url = line.split("serving on ", 1)[1].strip()
+        with urllib.request.urlopen(url, timeout=30) as r:
+            assert r.status == 200 and b"bpnn-token" in r.read()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode in (0, 130), err
+    assert "Traceback" not in err
+
+
 def test_without_the_extra_says_what_to_install(monkeypatch, capsys):
     import bpnn.app
     monkeypatch.setattr(bpnn.app, "missing_requirements", lambda: ["starlette", "uvicorn"])
@@ -163,6 +184,14 @@ def test_never_serves_a_path_outside_its_own(server, path):
 def test_serves_its_own_assets(server):
     st, body = _raw(server, "GET", "/static/app.js")
     assert st == 200 and b"EventSource" in body
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    conn.request("GET", f"/?token={server.token}")
+    r = conn.getresponse()
+    csp = r.getheader("Content-Security-Policy")
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert r.getheader("X-Frame-Options") == "DENY" and r.getheader("Referrer-Policy") == \
+        "no-referrer"
+    conn.close()
     page = _raw(server, "GET", f"/?token={server.token}")[1].decode()
     assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
 
@@ -215,6 +244,19 @@ def test_train_streams_epochs_and_the_command_line_trains_the_same_model(server,
         assert st == 200 and data.startswith(head), kind
 
 
+def test_pattern_recognition_with_levenberg_marquardt_uses_mse(server):
+    t = _json(server, "/api/data/builtin", {"name": "iris"})[1]
+    assert t["task"] == "classification"
+    st, body = _json(server, "/api/train", {"table": t["id"], "target": t["target"],
+                                            "algorithm": "trainlm", "epochs": 5})
+    assert st == 200, body
+    run = next(d["run"] for k, d in _wait(server, body["job"]) if k == "done")
+    res = _json(server, f"/api/runs/{run}")[1]
+    assert res["algorithm"] in ("lm", "trainlm") and "--loss mse" in res["command"]
+    assert {"confusion", "roc"} <= {p["name"] for p in res["plots"]}
+    assert res["predictions"]["columns"][-3:] == ["p_setosa", "p_versicolor", "p_virginica"]
+
+
 def test_bad_inputs_over_http(server, tmp_path):
     st, body = _json(server, "/api/data/upload?name=photo.png", None, method="POST")
     assert st == 400 and "not a table file" in body["error"]
@@ -251,6 +293,14 @@ def test_two_trainings_at_once_are_refused(server):
     run = next(d["run"] for k, d in events if k == "done")
     st, res = _json(server, f"/api/runs/{run}")
     assert res["stop_reason"] == "stopped by user" and res["epochs"] < 10_000_000
+
+
+def test_long_runs_send_fewer_points():
+    from bpnn.app.session import Job
+    keep = Job("j", "train").every_epoch_then_fewer(first=100, seconds=1e9)
+    kept = [e for e in range(1, 100_001) if keep(e)]
+    assert kept[:100] == list(range(1, 101)) and len(kept) < 1200
+    assert all(e % 2 == 0 for e in kept if e > 100)
 
 
 def test_worked_example_numbers_are_explains():
@@ -294,7 +344,10 @@ def browser():
 
 @pytest.fixture
 def page(browser, server):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    # bypass_csp: Playwright's wait_for_function evaluates strings, which the app's CSP
+    # forbids; test_browser_page_works_under_its_csp runs the page with it enforced
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True,
+                              bypass_csp=True)
     pg = ctx.new_page()
     errors = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
@@ -314,6 +367,24 @@ def _shot(pg, name, full=False):
 def _message(pg):
     pg.wait_for_selector("#message:not([hidden]):not(.info)")
     return pg.inner_text("#message")
+
+
+def test_browser_page_works_under_its_csp(browser, server):
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    problems = []
+    pg.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    pg.on("pageerror", lambda e: problems.append(str(e)))
+    pg.goto(server.url)
+    pg.wait_for_selector("body[data-ready='1']")
+    pg.click("button[data-tab=learn]")
+    pg.wait_for_selector("#learn-panel .num")
+    pg.click("button[data-tab=playground]")
+    pg.wait_for_selector("#pg-net circle")
+    pg.click("#lang")
+    pg.wait_for_selector("html[lang='zh-CN']")
+    ctx.close()
+    assert not problems, problems
 
 
 def test_browser_upload_train_stop_download(page, server, tmp_path):
@@ -529,5 +600,63 @@ def test_browser_language_switch_and_time_series_tab(page, server):
     page.click("button[data-tab=timeseries]")
     has_ts = bool(_json(server, "/api/meta")[1]["timeseries"])
     text = page.inner_text("#ts-status")
-    assert ("is installed" in text) if has_ts else ("needs the bpnn.timeseries module" in text)
-    _shot(page, "timeseries")
+    assert ("ntstool" in text) if has_ts else ("needs the bpnn.timeseries module" in text)
+
+
+needs_ts = pytest.mark.skipif(not __import__("importlib").util.find_spec("bpnn.timeseries"),
+                              reason="bpnn.timeseries is not part of this bpnn")
+
+
+@needs_ts
+def test_time_series_run_forecasts_and_downloads(server, tmp_path, monkeypatch):
+    from bpnn.timeseries import BPForecaster
+    t = _json(server, "/api/data/builtin", {"name": "sunspots"})[1]
+    st, body = _json(server, "/api/train", {"table": t["id"], "target": t["target"]})
+    assert st == 400 and "Time series tab" in body["error"]
+    st, body = _json(server, "/api/timeseries", {
+        "table": t["id"], "target": ["sunspots"], "feedback_delays": "1:2", "hidden": "4",
+        "epochs": 20, "steps": 12, "seed": 1})
+    assert st == 200, body
+    run = next(d["run"] for k, d in _wait(server, body["job"]) if k == "done")
+    res = _json(server, f"/api/runs/{run}")[1]
+    assert res["model_kind"] == "narnet" and len(res["series"]["forecast"]) == 12
+    assert res["inputs"] == ["sunspots(t-1)", "sunspots(t-2)"]
+    assert {"train", "validation", "test"} <= set(res["metrics"])
+    st, data = _call(server, f"/api/runs/{run}/download/model")
+    (tmp_path / "ts.bpnn").write_bytes(data)
+    model = bpnn.load(tmp_path / "ts.bpnn")
+    assert isinstance(model, BPForecaster)
+    np.testing.assert_allclose(np.asarray(model.predict(12)).ravel(), res["series"]["forecast"],
+                               rtol=1e-12)
+    st, data = _call(server, f"/api/runs/{run}/download/predictions")
+    assert data.decode().count("forecast") == 12
+    assert _call(server, f"/api/runs/{run}/download/onnx")[0] == 404
+    monkeypatch.chdir(tmp_path)            # the generated script trains the same model
+    exec(compile(res["script"], "train_ts.py", "exec"), {"__name__": "__main__"})  # noqa: S102
+    np.testing.assert_allclose(bpnn.load(tmp_path / "model.bpnn").predict(12),
+                               model.predict(12), rtol=1e-10)
+    # a gap in the series is a message naming the column and the row
+    (tmp_path / "gap.csv").write_text("t,v\n1,1\n2,\n3,3\n4,4\n5,5\n6,6\n")
+    g = _upload(server, "gap.csv", (tmp_path / "gap.csv").read_bytes())
+    st, body = _json(server, "/api/timeseries", {"table": g["id"], "target": ["v"]})
+    assert st == 400 and "'v'" in body["error"] and "every time step" in body["error"]
+
+
+@needs_ts
+def test_browser_time_series_page(page):
+    page.click("button[data-tab=timeseries]")
+    page.select_option("#ts-builtin", "narendra_plant")
+    page.click("#ts-builtin-load")
+    page.wait_for_selector("#ts-columns select.ts-role")
+    assert page.input_value("select[data-column='u']") == "exog"
+    assert page.input_value("select[data-column='y']") == "target"
+    page.fill("#ts-epochs", "12")
+    page.click("#ts-train-btn")
+    page.wait_for_selector("#ts-results:not([hidden])", timeout=60_000)
+    assert "narxnet" in page.inner_text("#ts-stop")
+    assert "u(t-1)" in page.inner_text("#ts-stop")
+    assert page.inner_text("#ts-s-epoch") == "12"          # the last epoch is shown too
+    assert int(page.get_attribute("#ts-chart", "data-points")) >= 1990
+    assert "future values" in page.inner_text("#ts-note")
+    page.wait_for_selector("#ts-plots img")
+    _shot(page, "timeseries", full=True)

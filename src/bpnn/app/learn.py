@@ -168,9 +168,12 @@ def playground_job(p: dict):
                                         "weights": _weights(network), "final": final,
                                         "acc_train": acc[0], "acc_test": acc[1]}))
 
+        keep = job.every_epoch_then_fewer()
+
         def cb(epoch, rec, network):
-            job.emit("epoch", clean({"epoch": rec.epoch[-1], "loss": rec.loss[-1],
-                                     "test": rec.test_loss[-1]}))
+            if keep(rec.epoch[-1]):
+                job.emit("epoch", clean({"epoch": rec.epoch[-1], "loss": rec.loss[-1],
+                                         "test": rec.test_loss[-1]}))
             now = time.perf_counter()
             if now - last[0] >= SNAPSHOT_SECONDS:
                 last[0] = now

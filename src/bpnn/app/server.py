@@ -37,6 +37,35 @@ TOKEN_HEADER = "x-bpnn-token"
 POLL_SECONDS = 0.1                     # how often an event stream looks for new events
 
 
+SECURITY_HEADERS = [   # on every response: nothing from elsewhere, no framing, no sniffing
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; "
+     b"style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
+     b"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+
+
+class _SecurityHeaders:
+    """ASGI middleware adding :data:`SECURITY_HEADERS` (streams pass through untouched)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+            await send(message)
+        await self.app(scope, receive, with_headers)
+
+
 def _json(obj, status=200):
     return JSONResponse(clean(obj), status_code=status)
 
@@ -181,6 +210,13 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
         job = session.start("train", work)
         return _json({"job": job.id})
 
+    async def start_timeseries(request):
+        from .timeseries import parse_ts_settings, ts_job
+        spec = parse_ts_settings(session, await _read_json(request))
+        work = await asyncio.to_thread(ts_job, session, spec)
+        job = session.start("timeseries", work)
+        return _json({"job": job.id})
+
     async def start_playground(request):
         p = learn.parse_playground(await _read_json(request))
         job = session.start("playground", learn.playground_job(p))
@@ -277,6 +313,7 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
         Route("/api/data/detect", api(detect), methods=["POST"]),
         Route("/api/train", api(start_train), methods=["POST"]),
         Route("/api/playground", api(start_playground), methods=["POST"]),
+        Route("/api/timeseries", api(start_timeseries), methods=["POST"]),
         Route("/api/jobs/{job}/events", api(events)),
         Route("/api/jobs/{job}/stop", api(stop), methods=["POST"]),
         Route("/api/runs", api(runs)),
@@ -292,7 +329,7 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
     ]
     hosts = list(allowed_hosts or ["127.0.0.1", "localhost", "[::1]"])
     app = Starlette(routes=routes, middleware=[
-        Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
+        Middleware(_SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
     app.state.token, app.state.session, app.state.tmp = token, session, tmp
     app.state.cookie = cookie
     return app

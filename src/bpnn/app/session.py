@@ -131,6 +131,22 @@ class Job:
     def emit(self, kind, data):
         self.events.append((kind, data))
 
+    def every_epoch_then_fewer(self, first=2000, seconds=0.25):
+        """A filter ``keep(epoch)``: every epoch up to ``first``, then every 2^k-th epoch
+        (k growing with the epoch, so a run of millions of epochs sends a few thousand
+        points) and at least one every ``seconds`` so the page's numbers stay current."""
+        last = [0.0]
+
+        def keep(epoch):
+            now = time.perf_counter()
+            if epoch > first:
+                stride = 1 << max(0, int(math.log2(epoch / first)) + 1)
+                if epoch % stride and now - last[0] < seconds:
+                    return False
+            last[0] = now
+            return True
+        return keep
+
     def stop_callback(self):
         """A trainer callback: True-ish (a stop reason) once Stop was pressed."""
         def cb(epoch, record, network):
@@ -171,7 +187,9 @@ class Session:
         """Run ``work(job)`` in a thread; AppError 409 while another training runs."""
         with self._lock:
             if self._active is not None and not self._active.done:
-                what = "a training" if self._active.kind == "train" else "a playground training"
+                what = {"train": "a training", "playground": "a playground training",
+                        "timeseries": "a time-series training"}.get(self._active.kind,
+                                                                    "a training")
                 raise AppError(f"{what} is already running: stop it or wait until it ends, "
                                "then start this one", 409)
             job = Job(uuid.uuid4().hex[:12], kind)
@@ -181,8 +199,9 @@ class Session:
         def target():
             try:
                 work(job)
-            except AppError as exc:
-                job.emit("failed", {"error": str(exc)})
+            except ValueError as exc:   # AppError and the library's one-line errors
+                from ..cli._shared import _one_line
+                job.emit("failed", {"error": _one_line(exc)})
             except Exception as exc:   # noqa: BLE001 - the page shows it; the server lives on
                 from ..cli._shared import _one_line
                 job.emit("failed", {"error": f"{type(exc).__name__}: {_one_line(exc)}"})
@@ -298,6 +317,9 @@ def parse_train_settings(session: Session, s: dict) -> TrainSpec:
     task = s.get("task") or "auto"
     if task == "auto":
         task = detect_task(t, target)["task"]
+    if task == "timeseries":
+        raise AppError(f"{t.name!r} is a time series: train it on the Time series tab, or "
+                       "choose fitting or pattern recognition as the task")
     task = _choice({"task": task}, "task", ("regression", "classification"), "regression")
     if task == "classification" and len(target) > 1:
         raise AppError("classification takes one target column; choose one, or choose "
@@ -328,6 +350,8 @@ def parse_train_settings(session: Session, s: dict) -> TrainSpec:
     names = {a["name"] for a in algorithm_choices()} | {a["matlab"] for a in algorithm_choices()}
     if params["algorithm"] not in names | {"auto"}:
         raise AppError(f"unknown algorithm {params['algorithm']!r}")
+    if task == "classification" and params["algorithm"] in ("lm", "trainlm", "br", "trainbr"):
+        params["loss"] = "mse"   # Levenberg-Marquardt needs a sum of squares, not cross-entropy
     if params["output_activation"] == "softmax" and task != "classification":
         raise AppError("a softmax output is for classification")
     return TrainSpec(t, target, features, task,
@@ -380,7 +404,11 @@ def train_job(session: Session, spec: TrainSpec):
         job.emit("started", {"rows": int(X.shape[0]), "inputs": int(X.shape[1]),
                              "task": spec.task, "epochs": spec.params["epochs"]})
 
+        keep = job.every_epoch_then_fewer()
+
         def progress(epoch, rec, net):
+            if not keep(rec.epoch[-1]):
+                return False
             job.emit("epoch", clean({
                 "epoch": rec.epoch[-1], "time": rec.time[-1], "loss": rec.loss[-1],
                 "val": rec.val_loss[-1], "test": rec.test_loss[-1],
@@ -428,7 +456,8 @@ def finish_run(session, spec, model, X, y) -> Run:
                         "values": clean(np.asarray(model.predict(X.iloc[:rows])).reshape(
                             rows, -1).tolist()) if spec.task == "regression" else None},
         "curves": {"epoch": rec.epoch, "loss": rec.loss, "val": rec.val_loss,
-                   "test": rec.test_loss},
+                   "test": rec.test_loss, "grad": rec.grad_norm, "mu": rec.mu,
+                   "fails": rec.val_fail},
         "settings": clean(dict(spec.params, target=spec.target, features=spec.features,
                                missing=spec.missing)),
         "command": cli_command(spec),
@@ -481,6 +510,8 @@ def cli_command(spec: TrainSpec) -> str:
         args += ["--output-activation", p["output_activation"]]
     if p["algorithm"] != "auto":
         args += ["--algorithm", p["algorithm"]]
+    if "loss" in p:
+        args += ["--loss", p["loss"]]
     args += ["--epochs", str(p["epochs"]), "--goal", f"{p['goal']:g}",
              "--max-fail", str(p["max_fail"]), "--l2", f"{p['l2']:g}",
              "--division", p["division"] or "none"]
@@ -546,6 +577,9 @@ def download(session: Session, run: Run, kind: str) -> tuple[bytes, str, str]:
     """(content, file name, media type) of one of :data:`DOWNLOADS`."""
     if kind not in DOWNLOADS:
         raise AppError(f"unknown download {kind!r}", 404)
+    allowed = run.result.get("downloads")
+    if allowed is not None and kind not in allowed:
+        raise AppError(f"a time-series run offers {', '.join(allowed)}, not {kind!r}", 404)
     name, media = DOWNLOADS[kind]
     name = f"run{run.number}_{name}"
     if kind == "model":

@@ -187,6 +187,7 @@ function follow(jobId, handlers) {
   return es;
 }
 App.follow = follow;
+App.uploadTable = uploadTable;
 
 async function startTraining() {
   say("");
@@ -206,6 +207,7 @@ async function startTraining() {
     epochs: onEpochs,
     done: async (d) => {
       $("train-status").textContent = T("m_done");
+      App.training = d.run;
       try { showRun(await api("/api/runs/" + d.run)); await refreshRuns(d.run); } catch (e) { App.fail(e); }
     },
     failed: (d) => { $("train-status").textContent = ""; say(d.error); },
@@ -222,8 +224,22 @@ async function stopTraining() {
 }
 
 // -- Train: results ---------------------------------------------------------------------------------
+function finalCurves(c, r) {
+  // the record's own series: the epoch that fired a stopping rule is not sent to callbacks
+  const k = r.curves.epoch.map((e, i) => i).filter((i) => r.curves.epoch[i] > 0);
+  for (const name of ["epoch", "loss", "val", "test", "grad", "mu"]) c[name] = k.map((i) => r.curves[name][i]);
+  const i = k[k.length - 1];
+  return i === undefined ? null : { epoch: r.curves.epoch[i], time: r.time, loss: r.curves.loss[i], val: r.curves.val[i],
+    test: r.curves.test[i], grad: r.curves.grad[i], mu: r.curves.mu[i], fails: r.curves.fails[i] };
+}
+App.finalCurves = finalCurves;
+
 function showRun(r) {
   App.lastRun = r;
+  if (r.id === App.training) {
+    const last = finalCurves(curve, r);
+    if (last) { const n = curve.epoch.length; onEpochs([last]); for (const k of Object.keys(curve)) curve[k].length = n; drawCurves(); }
+  }
   $("results-card").hidden = false;
   const why = r.stop_text ? ` — ${r.stop_text}` : "";
   $("stop-reason").innerHTML = "";
@@ -334,9 +350,9 @@ async function init() {
   $("builtin").replaceChildren(...m.datasets.map((n) => el("option", { value: n, text: n })));
   $("activation").replaceChildren(...m.activations.map((n) => el("option", { value: n, text: n })));
   $("output-activation").replaceChildren(...m.output_activations.map((n) => el("option", { value: n, text: n })));
-  $("algorithm").replaceChildren(el("option", { value: "auto", text: "auto" }),
+  $("algorithm").replaceChildren(el("option", { value: "auto", "data-i18n": "alg_auto", text: T("alg_auto") }),
     ...m.algorithms.map((a) => el("option", { value: a.name, text: a.matlab ? `${a.matlab} (${a.name})` : a.name })));
-  $("algorithm").value = "lm";
+  $("algorithm").value = "auto";
   $("train-file").addEventListener("change", (e) => uploadTable(e.target.files[0], showTable));
   $("builtin-load").addEventListener("click", async () => {
     say("");
@@ -359,6 +375,7 @@ async function init() {
 function tsStatus() {
   if (!App.meta) return;
   $("ts-status").textContent = App.meta.timeseries ? T("m_ts_present") : T("m_ts_missing");
+  $("ts-body").hidden = !App.meta.timeseries;
 }
 
 document.addEventListener("DOMContentLoaded", init);

@@ -22,7 +22,11 @@ window.BPI18N = (function () {
     safe_loader: "由 bpnn 的安全加载器读取：模型文件只含数组与设置，不含代码。",
     predict_data: "2. 新数据", predict: "预测", predictions: "预测结果",
     download_predictions: "下载预测（CSV）",
-    ts_hint: "类似 MATLAB 的 ntstool：序列、输入与反馈延迟、开环训练与闭环预测。",
+    ts_hint: "每行一个时间步，按时间顺序。要预测的序列为目标；其他列可作为输入（NARX）或忽略。",
+    feedback_delays: "序列的反馈延迟", input_delays: "输入延迟（有输入列时）",
+    split_block: "按时间顺序划分 %（训练 / 验证 / 测试）", forecast_steps: "闭环预测步数",
+    ts_response: "序列、一步预测输出与闭环预测", m_series: "序列", m_output: "一步输出",
+    m_forecast: "闭环预测", m_exog: "输入序列",
     learn_title: "手算一步反向传播", learning_rate: "学习率 η",
     learn_hint: "教程中的算例：2-3-2 网络，logistic sigmoid，输入 (5, 10)，目标 (0.01, 0.99)。每个数都来自 `bpnn explain` 所用的同一函数。",
     prev: "◀ 上一步", next: "下一步 ▶", explain_text: "`bpnn explain` 打印的同一步",
@@ -42,10 +46,10 @@ window.BPI18N = (function () {
     m_onnx: "ONNX 导出", m_report: "HTML 报告", m_preds: "预测（CSV）", m_script: "Python 脚本",
     m_command: "命令行", m_need_model: "请先打开模型文件。", m_need_data: "请先上传新数据。",
     m_ts_missing: "时间序列页面需要 bpnn.timeseries 模块，当前版本的 bpnn 尚未包含它。该模块完成后，此页将提供延迟设置、开环训练与闭环预测。",
-    m_ts_present: "已检测到 bpnn.timeseries 模块；此页将在后续版本接入它。",
+    m_ts_present: "类似 MATLAB 的 ntstool：NAR、NARX 与时延网络（bpnn.timeseries.BPForecaster），开环训练、闭环预测。",
     m_classes: "类别", m_inputs: "输入", m_of: "共", m_shown: "显示", m_conn: "与服务器的连接中断",
     s_forward: "前向传播", s_error: "误差", s_delta: "δ（误差项）", s_grad: "梯度", s_update: "更新",
-    m_acc_train: "训练准确率", m_acc_test: "测试准确率", m_test: "测试",
+    alg_auto: "自动（拟合用 trainlm，模式识别用 trainscg）", m_acc_train: "训练准确率", m_acc_test: "测试准确率", m_test: "测试",
   };
   const en = {
     m_loading: "Reading…", m_loaded: "Loaded", m_rows: "rows", m_cols: "columns",
@@ -61,11 +65,13 @@ window.BPI18N = (function () {
     m_script: "Python script", m_command: "Command line",
     m_need_model: "Open a model file first.", m_need_data: "Upload new data first.",
     m_ts_missing: "The time-series page needs the bpnn.timeseries module, which this version of bpnn does not have yet. When it lands, this page will offer delays, open-loop training and closed-loop forecasts.",
-    m_ts_present: "The bpnn.timeseries module is installed; this page will be wired to it in a later version.",
+    m_ts_present: "As MATLAB's ntstool: NAR, NARX and time-delay networks (bpnn.timeseries.BPForecaster), trained open loop, forecasting closed loop.",
+    m_series: "series", m_output: "one-step output", m_forecast: "closed-loop forecast", m_exog: "input series",
     m_classes: "classes", m_inputs: "inputs", m_of: "of", m_shown: "shown",
     m_conn: "The connection to the server was lost",
     s_forward: "Forward pass", s_error: "Error", s_delta: "δ (error terms)", s_grad: "Gradients",
-    s_update: "Update", m_acc_train: "train accuracy", m_acc_test: "test accuracy", m_test: "test",
+    s_update: "Update", alg_auto: "auto (trainlm for fitting, trainscg for pattern recognition)",
+    m_acc_train: "train accuracy", m_acc_test: "test accuracy", m_test: "test",
   };
   let lang = "en";
   const original = new Map();
@@ -81,7 +87,8 @@ window.BPI18N = (function () {
     document.querySelectorAll("[data-i18n]").forEach((el) => {
       if (!original.has(el)) original.set(el, el.textContent);
       const key = el.dataset.i18n;
-      el.textContent = lang === "zh" && zh[key] !== undefined ? zh[key] : original.get(el);
+      el.textContent = lang === "zh" && zh[key] !== undefined ? zh[key]
+        : (en[key] !== undefined ? en[key] : original.get(el));
     });
     const btn = document.getElementById("lang");
     if (btn) btn.textContent = lang === "zh" ? "English" : "中文";
