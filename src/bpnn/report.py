@@ -23,6 +23,7 @@ import html
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -368,7 +369,7 @@ class SeriesSummary:
     kind: str
     times: np.ndarray
     time_name: str
-    response: object
+    response: Any                  # a pandas DataFrame (pandas is imported lazily)
     target_names: list
     exog_names: list
     autocorrelation: dict
