@@ -163,7 +163,7 @@ def _user_error(exc):
     return None
 
 
-# -- shared by the training commands (train, and train on a series) -----------------------
+# -- shared by the training commands (train, train on series) -------------------------------
 def _activations(text, n_hidden):
     """``tansig`` -> hidden only; ``tansig,purelin`` with one hidden layer -> + output."""
     if text is None:

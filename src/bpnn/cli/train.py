@@ -12,16 +12,14 @@ from ._shared import (
     MODEL_SUFFIX,
     UsageError,
     _check_output,
-    _activations,
     _console,
     _floats,
     _ints,
     _key_values,
     _l2_value,
-    _plural,
-    _print_summary,
     _read_data,
 )
+from ._shared import _activations, _fmt, _plural, _print_summary  # noqa: F401 (moved)
 from .timeseries import SERIES_KEYS, add_train_options, cmd_train_series, wants_series
 
 # -- train ------------------------------------------------------------------------------------
