@@ -303,6 +303,17 @@ def test_long_runs_send_fewer_points():
     assert all(e % 2 == 0 for e in kept if e > 100)
 
 
+def test_a_long_playground_run_keeps_the_newest_boundaries_only():
+    from bpnn.app.session import KEEP_SNAPSHOTS, Job
+    job = Job("j", "playground")
+    for i in range(KEEP_SNAPSHOTS + 30):
+        job.emit("epoch", {"epoch": i})
+        job.emit("snapshot", {"epoch": i})
+    kept = [d["epoch"] for k, d in job.events if k == "snapshot"]
+    assert kept == list(range(30, KEEP_SNAPSHOTS + 30))
+    assert sum(k == "epoch" for k, _ in job.events) == KEEP_SNAPSHOTS + 30
+
+
 def test_worked_example_numbers_are_explains():
     from bpnn.app.learn import worked_example
     from bpnn.explain import explain

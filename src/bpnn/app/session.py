@@ -24,6 +24,8 @@ import numpy as np
 STOPPED = "stopped by user"           # the trainer's stop_reason after Stop
 MAX_TABLES = 20                       # tables kept per server (the oldest go first)
 MAX_RUNS = 30
+KEEP_SNAPSHOTS = 50                   # playground boundaries kept per training (~40 kB each)
+MAX_JOBS = 10                         # finished trainings whose events are kept
 PREVIEW_ROWS = 10
 PREDICTION_ROWS = 20                  # predictions shown on the page
 
@@ -128,7 +130,13 @@ class Job:
     started: float = field(default_factory=time.time)
     thread: threading.Thread | None = None
 
+    snapshots: list = field(default_factory=list)
+
     def emit(self, kind, data):
+        if kind == "snapshot":   # keep the newest KEEP_SNAPSHOTS boundaries: long runs stay small
+            self.snapshots.append(len(self.events))
+            if len(self.snapshots) > KEEP_SNAPSHOTS:
+                self.events[self.snapshots.pop(0)] = ("superseded", {})
         self.events.append((kind, data))
 
     def every_epoch_then_fewer(self, first=2000, seconds=0.25):
@@ -194,6 +202,8 @@ class Session:
                                "then start this one", 409)
             job = Job(uuid.uuid4().hex[:12], kind)
             self.jobs[job.id] = job
+            for old in [j for j in self.jobs.values() if j.done][:-MAX_JOBS]:
+                self.jobs.pop(old.id)   # finished trainings' events go, oldest first
             self._active = job
 
         def target():
