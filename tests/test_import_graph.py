@@ -21,13 +21,31 @@ def _module_name(path: Path) -> tuple[str, list[str]]:
     return ".".join(parts), parts[:-1]
 
 
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or \
+        (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _runtime_nodes(tree: ast.AST):
+    """Every node except those under ``if TYPE_CHECKING:`` (imports a type checker reads
+    and Python never runs: they close no cycle)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            stack.extend(node.orelse)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
 def import_graph() -> dict[str, set[str]]:
     """bpnn module -> the bpnn modules it imports (the package root ``bpnn`` left out)."""
     raw = {}
     for path in sorted(PKG.rglob("*.py")):
         name, package = _module_name(path)
         targets = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"), str(path))):
             if isinstance(node, ast.ImportFrom):
                 if node.level:
                     base = package[:len(package) - (node.level - 1)]
@@ -77,6 +95,14 @@ def test_the_graph_sees_the_imports_it_should():
     assert "bpnn.estimators" in graph["bpnn.io"]
     assert "bpnn._atomic" in graph["bpnn.checkpoint"]
     assert "bpnn.cli._shared" in graph["bpnn.cli.train"]    # relative, one level
+
+
+def test_type_checking_imports_are_left_out():
+    tree = ast.parse("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import a\n"
+                     "else:\n    import b\nimport c\n")
+    names = {alias.name for node in _runtime_nodes(tree) if isinstance(node, ast.Import)
+             for alias in node.names}
+    assert names == {"b", "c"}
 
 
 def test_find_cycle_finds_a_planted_cycle():

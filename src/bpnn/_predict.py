@@ -21,9 +21,14 @@ row kernel, whose sums are rounded differently (about 1e-16 relative).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .activations import get_activation
+
+if TYPE_CHECKING:
+    from ._typing import ArrayLike
 
 __all__ = ["LoadedClassifier", "LoadedRegressor"]
 
@@ -55,7 +60,11 @@ class _PredictMixin:
 
 
 class RegressorPrediction(_PredictMixin):
-    def predict(self, X, return_std=False):
+    target_map_: Any      # set by fit / by the model-file loader
+    _y_1d: bool
+
+    def predict(self, X: ArrayLike, return_std: bool = False
+                ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Predictions in the targets' units: (n_samples,) or (n_samples, n_targets).
 
         With ``return_std=True`` (ensembles only) also the standard deviation of the k
@@ -76,7 +85,8 @@ class RegressorPrediction(_PredictMixin):
         """Each member network's predictions, (n_samples, n_targets) each."""
         return [self.target_map_.inverse_transform(o) for o in self._member_outputs(X)]
 
-    def predict_interval(self, X, coverage=0.9):
+    def predict_interval(self, X: ArrayLike, coverage: float = 0.9
+                         ) -> tuple[np.ndarray, np.ndarray]:
         """Split-conformal prediction intervals: ``(lower, upper)``, each shaped as
         :meth:`predict`'s output, that hold a new row's target with probability at least
         ``coverage`` (marginally, over calibration and new rows exchangeable with them).
@@ -95,6 +105,9 @@ class RegressorPrediction(_PredictMixin):
 
 
 class ClassifierPrediction(_PredictMixin):
+    target_type_: str     # set by fit / by the model-file loader
+    classes_: np.ndarray
+
     def _output_activation(self):
         if self.output_activation != "auto":
             return self.output_activation
@@ -110,7 +123,7 @@ class ClassifierPrediction(_PredictMixin):
             return np.hstack([1.0 - P, P])
         return P
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities (n_samples, n_classes); for multilabel, one per label."""
         return self._probabilities(self._network_outputs(X))
 
@@ -118,7 +131,7 @@ class ClassifierPrediction(_PredictMixin):
         """Each member network's class probabilities, (n_samples, n_classes) each."""
         return [self._probabilities(P) for P in self._member_outputs(X)]
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Labels (n_samples,), or a 0/1 matrix (n_samples, n_labels) for multilabel."""
         P = self.predict_proba(X)
         if self.target_type_ == "multilabel-indicator":

@@ -27,7 +27,7 @@ def as_2d(A, name: str, n_cols: int | None = None, dtype=np.float64) -> np.ndarr
     return arr
 
 
-def check_pair(X, Y, n_in, n_out, dtype=np.float64):
+def check_pair(X, Y, n_in, n_out, dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
     X = as_2d(X, "X", n_in, dtype)
     Y = as_2d(Y, "Y", n_out, dtype)
     if X.shape[0] != Y.shape[0]:

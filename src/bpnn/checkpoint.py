@@ -199,7 +199,7 @@ def save_checkpoint(path, manifest: dict, arrays: list) -> None:
     text = json.dumps({"format": FORMAT, "version": VERSION, **manifest})
     buf = io.BytesIO()
     np.savez(buf, __manifest__=np.frombuffer(text.encode("utf-8"), dtype=np.uint8),
-             **{f"a{i}": np.asarray(a) for i, a in enumerate(arrays)})
+             **{f"a{i}": np.asarray(a) for i, a in enumerate(arrays)})  # type: ignore[arg-type]
     atomic_write(path, buf.getvalue())
 
 

@@ -58,7 +58,7 @@ def divide(n, division="random", ratios=(0.70, 0.15, 0.15), seed=None, indices=N
         # deal samples in turn: each takes the set furthest below its share so far
         target = np.array([n_train, n_val, n_test], dtype=float) / n
         got = np.zeros(3)
-        sets = ([], [], [])
+        sets: tuple[list[int], list[int], list[int]] = ([], [], [])
         for i in range(n):
             k = int(np.argmax(target * (i + 1) - got))
             sets[k].append(i)

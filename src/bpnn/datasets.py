@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = ["Dataset", "load_dataset", "dataset_names", "DEFAULT_DATASET"]
 
@@ -39,7 +43,7 @@ class Dataset:
 
     name: str
     description: str
-    frame: "pandas.DataFrame"  # noqa: F821 - pandas is imported when a set is loaded
+    frame: pandas.DataFrame   # pandas is imported when a set is loaded
     target: list
     task: str
     hints: dict = field(default_factory=dict)
@@ -52,7 +56,7 @@ class Dataset:
 
 def _csv(name):
     import pandas as pd
-    with resources.files("bpnn").joinpath("data", name).open("r", encoding="utf-8") as f:
+    with resources.files("bpnn").joinpath("data").joinpath(name).open("r", encoding="utf-8") as f:
         return pd.read_csv(f)
 
 

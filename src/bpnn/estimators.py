@@ -23,6 +23,7 @@ import inspect
 import math
 import numbers
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -54,6 +55,9 @@ from .preprocessing import (
 )
 from . import trainer as _trainer
 from .trainer import train
+
+if TYPE_CHECKING:
+    from ._typing import ArrayLike
 
 __all__ = ["AUTO_ALGORITHMS", "BPClassifier", "BPRegressor", "L2_CANDIDATES", "PRESETS",
            "diagnose"]
@@ -221,8 +225,10 @@ class _BPBase(BaseEstimator):
                              f"None or 'auto', got {self.division!r}")
         if self.pca is not None:
             p = self.pca
-            ok = (isinstance(p, numbers.Integral) and p >= 1) or \
-                 (isinstance(p, numbers.Real) and not isinstance(p, numbers.Integral) and 0 < p < 1)
+            # typeshed's numbers ABCs declare no comparisons, hence the two ignores
+            ok = ((isinstance(p, numbers.Integral) and p >= 1)  # type: ignore[operator]
+                  or (isinstance(p, numbers.Real) and not isinstance(p, numbers.Integral)
+                      and 0 < p < 1))  # type: ignore[operator]
             if not ok or isinstance(p, bool):
                 raise ValueError(f"pca must be None, a positive integer or a fraction in "
                                  f"(0, 1), got {p!r}")
@@ -263,7 +269,7 @@ class _BPBase(BaseEstimator):
                 small = n_params <= PRESETS[self.preset]["lm_max_params"]
                 kind = "small_regression" if squares and small else "regression"
         name, params = _pick_auto(kind), dict(self.algorithm_params or {})
-        accepted = inspect.signature(ALGORITHMS[name].__init__).parameters
+        accepted = inspect.signature(ALGORITHMS[name]).parameters
         bad = sorted(k for k in params if k not in accepted or k == "self")
         if bad:   # refuse rather than drop them silently: the user meant them to act
             raise ValueError(f"algorithm='auto' chose {name!r}, which has no parameter(s) "
@@ -389,7 +395,10 @@ class _BPBase(BaseEstimator):
         division = None if validation is not None else self._division(Z.shape[0])
         l2s = self._l2_candidates(validation is not None or division is not None)
         epochs = self._eff["epochs"]
-        best, search, l2_search, notes = None, {}, {}, []
+        best: tuple | None = None
+        search: dict = {}
+        l2_search: dict = {}
+        notes: list[str] = []
         n_runs = len(self._candidates(Z.shape[1], T.shape[1])) * self.n_restarts * len(l2s)
         done = 0
         for hidden, a, run in self._runs(rs, split_seed, Z.shape[1], T.shape[1], l2s):
@@ -408,6 +417,7 @@ class _BPBase(BaseEstimator):
             l2_search[run[4]] = min(l2_search.get(run[4], np.inf), key)
             if self._better(key, best, scale):
                 best = (key, net, rec, hidden, run)
+        assert best is not None             # the first candidate always runs
         _, self.network_, self.record_, hidden, run = best
         self.algorithm_, self.l2_ = run[2], run[4]
         self.hidden_ = tuple(int(h) for h in hidden)
@@ -479,7 +489,7 @@ class _BPBase(BaseEstimator):
             recs.append(self.record_)
             if i == 0:
                 first = {a: getattr(self, a) for a in _MEMBER_ATTRS}
-        self.__dict__.update(first)
+        self.__dict__.update(first)  # type: ignore[arg-type]  # set by member 0
         self.networks_, self.records_ = nets, recs
 
     def _held_out_rows(self, n):
@@ -748,15 +758,53 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
 
     Attributes
     ----------
-    network_ : Network; record_ : TrainingRecord; algorithm_ : str; hidden_ : tuple
-    input_map_ : InputPreprocessor; target_map_ : TargetScaler
-    n_features_in_ : int; feature_names_in_ : array of str (when fitted on a DataFrame)
-    hidden_search_ : dict {a: validation loss} for hidden="auto"; diagnosis_ : str or None
-    l2_ : float, the weight decay used; l2_search_ : dict {l2: validation loss} for l2="auto"
-    selection_record_ : TrainingRecord of the split run when division="refit", else None
-    networks_ : list of Network (n_ensemble); records_ : their TrainingRecords
-    conformity_scores_ : (n_cal, n_targets) sorted absolute residuals on rows not trained
-        on, for predict_interval; None when there were none
+    network_ : Network
+        The trained network (on the scaled inputs and targets).
+    record_ : TrainingRecord
+        The training run's per-epoch record and stop reason.
+    algorithm_ : str
+        The training algorithm used (what "auto" chose).
+    hidden_ : tuple of int
+        The hidden-layer widths used.
+    input_map_ : InputPreprocessor
+        Input scaling, dropped constant columns and PCA, as fitted.
+    target_map_ : TargetScaler
+        The target scaling and its inverse for predictions.
+    n_features_in_ : int
+        Number of input columns seen by ``fit``.
+    feature_names_in_ : array of str
+        Column names, when fitted on a DataFrame.
+    hidden_search_ : dict or None
+        ``{a: validation loss}`` for ``hidden="auto"``.
+    diagnosis_ : str or None
+        Why training stopped short and what to try, or None.
+    l2_ : float
+        The weight decay used.
+    l2_search_ : dict or None
+        ``{l2: validation loss}`` for ``l2="auto"``.
+    selection_record_ : TrainingRecord or None
+        The split run's record when ``division="refit"``, else None.
+    networks_ : list of Network
+        The ensemble's member networks (``n_ensemble``).
+    records_ : list of TrainingRecord
+        Their training records.
+    conformity_scores_ : ndarray or None
+        (n_cal, n_targets) sorted absolute residuals on rows not trained on, for
+        ``predict_interval``; None when there were none.
+
+    Examples
+    --------
+    MATLAB's SIN problem, with MATLAB's defaults (Levenberg-Marquardt) on all 41 points:
+
+    >>> import numpy as np
+    >>> from bpnn import BPRegressor
+    >>> x = np.linspace(-1, 1, 41).reshape(-1, 1)
+    >>> model = BPRegressor(hidden=(5,), preset="matlab", division=None, random_state=0,
+    ...                     warn=False).fit(x, np.sin(np.pi * x).ravel())
+    >>> model.algorithm_, model.predict(x[:3]).shape
+    ('lm', (3,))
+    >>> model.score(x, np.sin(np.pi * x).ravel()) > 0.99
+    True
 """)
 
     _task = "regression"
@@ -806,7 +854,9 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
     def _n_net_outputs(self):
         return self.n_outputs_
 
-    def fit(self, X, y, sample_weight=None, validation=None, calibration=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            validation: tuple[ArrayLike, ArrayLike] | None = None,
+            calibration: tuple[ArrayLike, ArrayLike] | None = None) -> BPRegressor:
         """Fit on X (n_samples, n_features) and y (n_samples,) or (n_samples, n_targets).
 
         ``validation=(X_val, y_val)`` replaces the random division for early stopping.
@@ -815,7 +865,8 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
         """
         return self._fit(X, y, sample_weight, validation, calibration)
 
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X: ArrayLike, y: ArrayLike,
+                    sample_weight: ArrayLike | None = None) -> BPRegressor:
         """One epoch of a mini-batch algorithm ("sgd" by default) on (X, y).
 
         The first call fits the input and target maps on its batch, or on
@@ -841,10 +892,23 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
 
     Attributes
     ----------
-    classes_ : array of labels (for multilabel y, the column indices)
-    network_, record_, algorithm_, hidden_, input_map_, n_features_in_, feature_names_in_,
-    hidden_search_, diagnosis_, l2_, l2_search_, selection_record_, networks_,
-    records_ : as for BPRegressor
+    classes_ : ndarray
+        The class labels (for multilabel y, the column indices).
+    network_, record_, algorithm_, hidden_, input_map_, n_features_in_ : see BPRegressor
+        As for :class:`BPRegressor`.
+    feature_names_in_, hidden_search_, diagnosis_, l2_, l2_search_ : see BPRegressor
+        As for :class:`BPRegressor`.
+    selection_record_, networks_, records_ : see BPRegressor
+        As for :class:`BPRegressor`.
+
+    Examples
+    --------
+    >>> from bpnn import BPClassifier
+    >>> X = [[0, 0], [0, 1], [1, 0], [1, 1]]
+    >>> clf = BPClassifier(hidden=(4,), preset="matlab", division=None, random_state=0,
+    ...                    warn=False).fit(X, [0, 1, 1, 0])
+    >>> clf.predict(X).tolist(), clf.predict_proba(X).shape
+    ([0, 1, 1, 0], (4, 2))
 """)
 
     _task = "classification"
@@ -937,12 +1001,14 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
                           0.0)
         return factor[inv.ravel()] * w
 
-    def fit(self, X, y, sample_weight=None, validation=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            validation: tuple[ArrayLike, ArrayLike] | None = None) -> BPClassifier:
         """Fit on X (n_samples, n_features) and labels y (n_samples,) or a 0/1 indicator
         matrix (n_samples, n_labels) for multilabel problems."""
         return self._fit(X, y, sample_weight, validation)
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self, X: ArrayLike, y: ArrayLike, classes: ArrayLike | None = None,
+                    sample_weight: ArrayLike | None = None) -> BPClassifier:
         """One epoch of a mini-batch algorithm on (X, y); the first call needs ``classes``
         and fits the input map on its batch (or on ``input_range``); a later batch outside
         that range gives a RangeWarning naming the columns."""

@@ -32,10 +32,18 @@ import math
 import zipfile
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._atomic import atomic_write   # re-exported: bpnn.io.atomic_write as before
+
+if TYPE_CHECKING:
+    from ._predict import LoadedClassifier, LoadedRegressor
+    from ._typing import PathLike
+    from .estimators import BPClassifier, BPRegressor
+    from .network import Network
+    from .timeseries.forecaster import BPForecaster
 
 __all__ = ["SCHEMA_VERSION", "ModelFileError", "atomic_write", "load", "load_predictor", "save"]
 
@@ -184,7 +192,8 @@ def _forecaster_state(est):
         "max_delay": int(est.max_delay_), "target_names": names(est.target_names_),
         "exog_names": names(est.exog_names_), "n_targets": int(est.n_targets_),
         "n_exog": int(est.n_exog_), "y_1d": bool(est._y_1d), "pandas": bool(est._pandas),
-        "index_info": est.index_info_, "n_series": int(est.n_series_),
+        "index_info": est.index_info_, "time_name": getattr(est, "time_name_", None),
+        "n_series": int(est.n_series_),
         "split_seed": int(est.split_seed_), "algorithm": str(est.algorithm_),
         "diagnosis": est.diagnosis_,
         "closed_loop_horizon": getattr(est, "closed_loop_horizon_", None)}
@@ -240,11 +249,25 @@ def _npy_bytes(a):
     return buf.getvalue()
 
 
-def save(model, path) -> Path:
+def save(model: BPRegressor | BPClassifier | BPForecaster | Network, path: PathLike) -> Path:
     """Write a fitted BPRegressor / BPClassifier / BPForecaster (or a Network) to ``path``
     atomically.
 
     Refuses parameters that are not finite. Returns the path.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from bpnn import BPRegressor, load, save
+    >>> x = np.linspace(-1, 1, 41).reshape(-1, 1)
+    >>> model = BPRegressor(hidden=(5,), preset="matlab", division=None, random_state=0,
+    ...                     warn=False).fit(x, np.sin(np.pi * x).ravel())
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save(model, os.path.join(folder, "sine.bpnn"))
+    ...     again = load(path)
+    >>> bool(np.array_equal(again.predict(x), model.predict(x)))    # bit for bit
+    True
     """
     from . import __version__
     man, arrays = _state(model)
@@ -361,7 +384,7 @@ def _read_arrays(z, man):
     return {k: _read_array(z, k, d) for k, d in decl.items()}
 
 
-def load(path):
+def load(path: PathLike) -> BPRegressor | BPClassifier | BPForecaster | Network:
     """Read a model file written by :func:`save`; returns the fitted estimator (or Network).
 
     Raises :class:`ModelFileError` (a ValueError) for anything that is not a valid model
@@ -370,7 +393,7 @@ def load(path):
     return _load(path, _estimator_kinds())
 
 
-def load_predictor(path):
+def load_predictor(path: PathLike) -> LoadedRegressor | LoadedClassifier | Network:
     """Read a model file for prediction only, without importing scikit-learn.
 
     Returns a Network as :func:`load` does, or for an estimator a
@@ -452,6 +475,9 @@ def _build_forecaster(man, net, arrays):
     est.network_, est.algorithm_ = net, str(f["algorithm"])
     est._y_1d, est._pandas = bool(f["y_1d"]), bool(f["pandas"])
     est.index_info_, est.diagnosis_ = f.get("index_info"), f.get("diagnosis")
+    est.time_name_ = f.get("time_name")
+    if est.time_name_ is not None and not isinstance(est.time_name_, str):
+        raise ModelFileError(f"time_name must be a string, got {est.time_name_!r:.80}")
     est.n_series_, est.split_seed_ = int(f["n_series"]), int(f["split_seed"])
     if f.get("closed_loop_horizon") is not None:
         est.closed_loop_horizon_ = int(f["closed_loop_horizon"])

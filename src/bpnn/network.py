@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,6 +32,13 @@ from .activations import (
 )
 from .initializers import get_initializer
 from .losses import get_loss
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
+    from ._typing import ArrayLike, DTypeLike, Seed
+    from .losses import Loss
 
 __all__ = ["Network", "Trace"]
 
@@ -111,10 +119,22 @@ class Network:
     seed : int or numpy Generator, optional
         Randomness for the initialisation; the same seed gives the same bits.
     dtype : float64 (default) or float32
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpnn import Network
+    >>> net = Network([2, 3, 1], "logsig", seed=0)
+    >>> net.n_params                    # (2 + 1) * 3 + (3 + 1) * 1
+    13
+    >>> net.forward(np.zeros((5, 2))).shape
+    (5, 1)
     """
 
-    def __init__(self, sizes, activations="logsig", init="uniform", seed=None,
-                 dtype=np.float64):
+    def __init__(self, sizes: Sequence[int],
+                 activations: str | Activation | Sequence[str | Activation] = "logsig",
+                 init: str | Callable[..., Any] = "uniform", seed: Seed = None,
+                 dtype: DTypeLike = np.float64) -> None:
         self.sizes = _parse_sizes(sizes)
         self.activations: list[Activation] = _parse_activations(activations, len(self.sizes) - 1)
         self.dtype = np.dtype(dtype)
@@ -176,7 +196,8 @@ class Network:
             mask[wo:bo] = True
         return mask
 
-    def initialize(self, init="uniform", seed=None):
+    def initialize(self, init: str | Callable[..., Any] = "uniform",
+                   seed: Seed = None) -> Network:
         """(Re)draw all parameters with initialiser ``init`` from ``seed``."""
         fill = get_initializer(init)
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
@@ -191,7 +212,7 @@ class Network:
         other.__dict__.update(self.__dict__)
         other._params = self._params.copy()
         other.activations = list(self.activations)
-        other._ws = None
+        other._ws = None   # type: ignore[assignment]  # made anew on first use
         other._make_views()
         return other
 
@@ -202,7 +223,7 @@ class Network:
         state.pop("_layout", None)
         return state
 
-    def astype(self, dtype) -> "Network":
+    def astype(self, dtype: DTypeLike) -> Network:
         other = self.copy()
         other.dtype = np.dtype(dtype)
         other._params = self._params.astype(dtype)
@@ -217,7 +238,7 @@ class Network:
         return spec
 
     @classmethod
-    def from_spec(cls, spec, params=None):
+    def from_spec(cls, spec: dict, params: ArrayLike | None = None) -> Network:
         net = cls(spec["sizes"], spec["activations"], init="zeros",
                   dtype=spec.get("dtype", "float64"))
         if params is not None:
@@ -232,7 +253,7 @@ class Network:
     def _check_X(self, X):
         return as_2d(X, "X", self.n_inputs, self.dtype)
 
-    def forward(self, X) -> np.ndarray:
+    def forward(self, X: ArrayLike) -> np.ndarray:
         """Outputs for inputs X of shape (n_samples, n_inputs) -> (n_samples, n_outputs)."""
         if (type(X) is np.ndarray and X.ndim == 2 and 0 < X.shape[0] <= _KERNEL_ROWS
                 and X.dtype == self.dtype and X.shape[1] == self.sizes[0]
@@ -312,7 +333,8 @@ class Network:
                 delta = self.activations[k - 1].backprop_(a_prev, g, ws.tmp[k - 1][:n])
         return grad
 
-    def predict_unchecked(self, X, out=None, *, kernel=True) -> np.ndarray:
+    def predict_unchecked(self, X: np.ndarray, out: np.ndarray | None = None, *,
+                          kernel: bool = True) -> np.ndarray:
         """Outputs for a C-contiguous 2-D array X of this network's dtype, without checks.
 
         The fast path behind :meth:`forward`/:meth:`predict`; callers guarantee the shape,
@@ -337,7 +359,7 @@ class Network:
             self._forward_into(X[s:s + step], ws, out[s:s + step])
         return out
 
-    def forward_trace(self, X) -> Trace:
+    def forward_trace(self, X: ArrayLike) -> Trace:
         """Forward pass keeping z(k) and n(k) of every layer (see :class:`Trace`)."""
         X = self._check_X(X)
         zs, ns = [], [X]
@@ -371,7 +393,8 @@ class Network:
             return grad, delta @ self.weights[0]
         return grad
 
-    def loss_and_gradient(self, X, Y, loss="sse", sample_weight=None):
+    def loss_and_gradient(self, X: ArrayLike, Y: ArrayLike, loss: str | Loss = "sse",
+                          sample_weight: ArrayLike | None = None) -> tuple[float, np.ndarray]:
         """Return ``(loss, grad)``; ``grad`` is flat and laid out like ``params``."""
         loss = get_loss(loss)
         loss.check_output(self.activations[-1])
@@ -381,7 +404,8 @@ class Network:
         value, delta = loss.output_delta(trace.z[-1], trace.n[-1], Y, self.activations[-1], sw)
         return value, self.backward(trace, delta)
 
-    def loss(self, X, Y, loss="sse", sample_weight=None) -> float:
+    def loss(self, X: ArrayLike, Y: ArrayLike, loss: str | Loss = "sse",
+             sample_weight: ArrayLike | None = None) -> float:
         """The loss alone (no back-propagation)."""
         loss = get_loss(loss)
         X, Y = check_pair(X, Y, self.n_inputs, self.n_outputs, self.dtype)
@@ -389,7 +413,7 @@ class Network:
         trace = self.forward_trace(X)
         return loss.value_from_z(trace.z[-1], trace.n[-1], Y, self.activations[-1], sw)
 
-    def jacobian(self, X) -> np.ndarray:
+    def jacobian(self, X: ArrayLike) -> np.ndarray:
         """Jacobian of the outputs w.r.t. ``params``: shape (n_samples * n_outputs, n_params).
 
         Row ``i * n_outputs + j`` is d y_ij / d params — the residual Jacobian that

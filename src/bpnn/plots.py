@@ -15,7 +15,15 @@ global state is touched and figures are freed with their last reference:
 * :func:`plot_network` — the network's units and weights (``view(net)``);
 * :func:`plot_importance` — input importance by several methods, one panel each;
 * :func:`plot_partial_dependence` — the average output against each input;
-* :func:`plot_ensemble_spread` — an ensemble's disagreement per row, against its error.
+* :func:`plot_ensemble_spread` — an ensemble's disagreement per row, against its error;
+* :func:`plot_response` — a series' targets and one-step outputs over time by split, the
+  error below (``plotresponse``);
+* :func:`plot_error_autocorrelation` — the errors' autocorrelation with the 95 % band of
+  white noise (``ploterrcorr``);
+* :func:`plot_input_error_crosscorrelation` — each input's correlation with the error at
+  every lag, same band (``plotinerrcorr``);
+* :func:`plot_closed_loop_forecast` — a closed-loop forecast over held-out times beside the
+  true values.
 """
 from __future__ import annotations
 
@@ -26,8 +34,9 @@ from matplotlib.figure import Figure
 
 __all__ = ["plot_performance", "plot_training_state", "plot_regression",
            "plot_error_histogram", "plot_confusion", "plot_roc", "plot_network",
-           "plot_importance", "plot_partial_dependence", "plot_ensemble_spread", "figure_png",
-           "SPLIT_COLORS"]
+           "plot_importance", "plot_partial_dependence", "plot_ensemble_spread", "plot_response",
+           "plot_error_autocorrelation", "plot_input_error_crosscorrelation",
+           "plot_closed_loop_forecast", "figure_png", "SPLIT_COLORS"]
 
 SPLIT_COLORS = {"train": "#1f5fbf", "validation": "#2e9e44", "test": "#d0342c",
                 "all": "#555555"}
@@ -146,7 +155,7 @@ def plot_error_histogram(splits: dict, bins=20) -> Figure:
             for n in names]
     allerr = np.concatenate(errs)
     edges = np.histogram_bin_edges(allerr, bins=bins)
-    ax.hist(errs, bins=edges, stacked=True, label=names,
+    ax.hist(errs, bins=edges, stacked=True, label=names,  # type: ignore[arg-type]
             color=[SPLIT_COLORS.get(n, "#333333") for n in names], edgecolor="white")
     ax.axvline(0.0, color="#e8a10a", lw=2, label="zero error")
     ax.set_xlabel("error = target − output")
@@ -255,7 +264,7 @@ def plot_network(network, input_names=None, output_names=None, max_units=12) -> 
         for u in s:
             x, y = pos[k][u]
             if k == 0:
-                face = "#eeeeee"
+                face: str | tuple = "#eeeeee"
             else:
                 b = network.biases[k - 1][u] / bmax
                 face = (1 - max(-b, 0) * 0.6, 1 - abs(b) * 0.6, 1 - max(b, 0) * 0.6)
@@ -397,4 +406,138 @@ def plot_ensemble_spread(spread, error, task="regression", bins=20) -> Figure:
         bx.set_title("Errors where the members agree / disagree")
     ax.set_ylabel("rows")
     ax.set_title("Ensemble spread per row")
+    return fig
+
+
+# -- time series ----------------------------------------------------------------------------
+_SERIES_SPLITS = (("train", "train"), ("val", "validation"), ("test", "test"))
+
+
+def plot_response(times, target, output, split, name="y", time_name="time",
+                  error=None) -> Figure:
+    """A series' targets over time (line) and the network's one-step outputs (dots coloured
+    by split: training, validation, test), with the errors target − output below."""
+    t = np.asarray(times)
+    target, output = np.asarray(target, float), np.asarray(output, float)
+    split = np.asarray(split, dtype=object)
+    err = target - output if error is None else np.asarray(error, float)
+    fig = Figure(figsize=(9.6, 5.2), layout="constrained")
+    ax, ex = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1.3]})
+    ax.plot(t, target, "-", color="#222222", lw=1.0, label="target")
+    ms = 3.5 if len(t) <= 400 else 2.0
+    for key, label in _SERIES_SPLITS:
+        m = split == key
+        if m.any():
+            c = SPLIT_COLORS[label]
+            ax.plot(t[m], output[m], "o", ms=ms, color=c, alpha=0.85, label=f"output: {label}")
+            ex.plot(t[m], err[m], "o", ms=ms * 0.8, color=c, alpha=0.85)
+            ex.vlines(t[m], 0, err[m], color=c, lw=0.6, alpha=0.6)
+    other = ~np.isin(split, [k for k, _ in _SERIES_SPLITS]) & np.isfinite(output)
+    if other.any():
+        ax.plot(t[other], output[other], "o", ms=ms, color=SPLIT_COLORS["all"], alpha=0.8,
+                label="output")
+        ex.plot(t[other], err[other], "o", ms=ms * 0.8, color=SPLIT_COLORS["all"])
+    ex.axhline(0.0, color="#e8a10a", lw=1)
+    ax.set_ylabel(name)
+    ax.set_title(f"Response of {name}: targets and one-step (open-loop) outputs")
+    ax.legend(fontsize=8, loc="upper left", ncol=4)
+    ax.grid(True, alpha=0.25)
+    ex.set_ylabel("error")
+    ex.set_xlabel(time_name)
+    ex.grid(True, alpha=0.25)
+    return fig
+
+
+def _correlation_panel(ax, lags, r, band, title, zero_is_one=False):
+    lags, r = np.asarray(lags), np.asarray(r, float)
+    ax.axhspan(-band, band, color="#e8a10a", alpha=0.18, lw=0,
+               label=f"95 % band of white noise (±{band:.3g})")
+    ax.axhline(band, color="#e8a10a", ls="--", lw=0.8)
+    ax.axhline(-band, color="#e8a10a", ls="--", lw=0.8)
+    out = (np.abs(r) > band) & ~((lags == 0) & zero_is_one)
+    ax.vlines(lags, 0, r, color=SPLIT_COLORS["train"], lw=2)
+    ax.plot(lags[~out], r[~out], "o", ms=4, color=SPLIT_COLORS["train"])
+    if out.any():
+        ax.plot(lags[out], r[out], "o", ms=5, color=SPLIT_COLORS["test"],
+                label=f"outside the band ({int(out.sum())})")
+    ax.axhline(0.0, color="#444444", lw=0.8)
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel("lag")
+    ax.set_ylabel("correlation")
+    ax.legend(fontsize=7, loc="upper right")
+    ax.grid(True, alpha=0.25)
+
+
+def plot_error_autocorrelation(lags, r, band, name="error") -> Figure:
+    """The autocorrelation of the one-step errors at lags −L..L (1 at lag 0) with the
+    band ±1.96/√N: outside it (red), the errors are not white noise."""
+    fig = Figure(figsize=(6.4, 4.0), layout="constrained")
+    ax = fig.add_subplot()
+    n_out = int(np.sum((np.abs(np.asarray(r)) > band) & (np.asarray(lags) != 0)))
+    _correlation_panel(ax, lags, r, band, f"Autocorrelation of the errors of {name} "
+                       f"({n_out} of {len(lags) - 1} lags ≠ 0 outside the band)", True)
+    ax.set_ylim(min(-1.05 * band, float(np.min(r)) - 0.05), 1.05)
+    return fig
+
+
+def plot_input_error_crosscorrelation(curves: dict, target="y") -> Figure:
+    """``curves``: input name -> (lags, r, band), r[k] = corr(x(t), e(t + lag_k)); one
+    panel per input (at most four)."""
+    names = list(curves)[:4]
+    cols = min(len(names), 2)
+    rows = int(np.ceil(len(names) / cols))
+    fig = Figure(figsize=(6.4 if cols == 1 else 9.6, 3.8 * rows), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    for ax, name in zip(axes, names):
+        lags, r, band = curves[name]
+        _correlation_panel(ax, lags, r, band, f"Correlation of input {name}(t) with the error "
+                           f"of {target}(t + lag)")
+        lim = max(2.5 * band, float(np.max(np.abs(r))) * 1.15)
+        ax.set_ylim(-lim, lim)
+    for ax in axes[len(names):]:
+        ax.set_visible(False)
+    return fig
+
+
+def _time_text(t) -> str:
+    """A time for a title: 1921, 2020-03-01 (a day) or 2020-03-01 12:00."""
+    if isinstance(t, np.datetime64):
+        text = str(t.astype("datetime64[s]")).replace("T", " ")
+        return text[:10] if text.endswith("00:00:00") else text[:16]
+    if isinstance(t, (float, np.floating)) and float(t).is_integer():
+        return str(int(t))
+    return str(t)
+
+
+def plot_closed_loop_forecast(times, values, origin, forecast, name="y", time_name="time",
+                              context=None, one_step=None) -> Figure:
+    """A closed-loop forecast from position ``origin`` (fed only its own outputs, and
+    the true exogenous inputs) beside the true values that were held out; ``context`` of the
+    known values before it are drawn too (default: as many as the forecast, at least 20).
+    ``one_step``: the one-step (open-loop) outputs over the same times, for comparison."""
+    t = np.asarray(times)
+    v = np.asarray(values, float)
+    fc = np.asarray(forecast, float)
+    h = len(fc)
+    c = max(20, h) if context is None else int(context)
+    lo = max(0, origin - c)
+    fig = Figure(figsize=(9.6, 4.2), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot(t[lo:origin], v[lo:origin], "-", color="#222222", lw=1.2, label="known values")
+    ax.plot(t[origin:origin + h], v[origin:origin + h], "-", color="#888888", lw=1.2,
+            label="held-out truth")
+    if one_step is not None:
+        ax.plot(t[origin:origin + h], np.asarray(one_step, float)[:h], ":",
+                color=SPLIT_COLORS["validation"], lw=1.2, label="one-step outputs")
+    ax.plot(t[origin:origin + h], fc, "-", color=SPLIT_COLORS["test"], lw=1.6,
+            label=f"closed-loop forecast ({h} steps)")
+    ax.axvline(t[origin], color="#999999", ls=":", lw=1)
+    rmse = float(np.sqrt(np.mean((fc - v[origin:origin + h]) ** 2)))
+    ax.set_title(f"Closed-loop forecast of {name} from {_time_text(t[origin])}: RMSE "
+                 f"{rmse:.4g} over "
+                 f"{h} steps", fontsize=10)
+    ax.set_xlabel(time_name)
+    ax.set_ylabel(name)
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(True, alpha=0.25)
     return fig

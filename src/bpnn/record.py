@@ -63,7 +63,7 @@ class TrainingRecord:
 
     def to_dict(self) -> dict:
         """Everything, with arrays as lists (JSON-able; NaN stays NaN)."""
-        d = {name: [float(v) for v in getattr(self, name)] for name in _PER_EPOCH}
+        d: dict = {name: [float(v) for v in getattr(self, name)] for name in _PER_EPOCH}
         d["epoch"] = [int(e) for e in self.epoch]
         d["extra"] = {k: [float(v) for v in vs] for k, vs in self.extra.items()}
         for name in ("train_idx", "val_idx", "test_idx"):
@@ -80,7 +80,7 @@ class TrainingRecord:
     @classmethod
     def from_dict(cls, d: dict) -> "TrainingRecord":
         name = d.get("loss_name", d.get("loss") if isinstance(d.get("loss"), str) else "")
-        rec = cls(algorithm=d.get("algorithm", ""), loss_name=name)
+        rec = cls(algorithm=d.get("algorithm", ""), loss_name=name)  # type: ignore[arg-type]
         for name in _PER_EPOCH:
             v = d.get(name, [])
             setattr(rec, name, list(v) if isinstance(v, (list, tuple)) else [])

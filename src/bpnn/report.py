@@ -7,6 +7,12 @@ the style sheet is inline and there is no script, so the file opens offline anyw
 When the model and its data are at hand, :func:`inputs_from_model` adds an "Inputs"
 section: input importance by the methods of :func:`bpnn.importance` and partial-dependence
 profiles of the most important inputs (:func:`bpnn.partial_dependence`).
+
+For a time-series model (:class:`~bpnn.timeseries.BPForecaster`), :func:`data_from_forecaster`
+gives the one-step outputs as the report's data and :func:`series_from_model` a "Time
+series" section: the response over time by split, the errors' autocorrelation and the
+input–error cross-correlation with their 95 % bands, and a closed-loop forecast over the
+held-out times beside the truth.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ import html
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -24,7 +31,8 @@ from . import plots
 
 __all__ = ["ReportData", "InputsSummary", "split_metrics", "metric_names", "build_figures",
            "render_pngs", "render_html", "write_report", "write_plots", "data_from_model",
-           "inputs_from_model", "STOP_REASONS"]
+           "inputs_from_model", "SeriesSummary", "series_from_model", "data_from_forecaster",
+           "STOP_REASONS"]
 
 STOP_REASONS = {
     "goal met": "the training loss reached the goal",
@@ -100,7 +108,7 @@ def split_metrics(data: ReportData) -> dict:
     for name, idx in data.parts().items():
         t, y = data.y_true[idx], data.y_pred[idx]
         w = None if sw is None else sw[idx]
-        m = {"n": int(len(idx))}
+        m: dict[str, float] = {"n": int(len(idx))}
         if w is not None:
             m["weight"] = float(w.sum())
             if m["weight"] <= 0:       # every row of the split removed: nothing to measure
@@ -335,11 +343,195 @@ def inputs_from_model(model, data: ReportData, max_rows=1000, max_inputs=100, n_
     return InputsSummary(frames, profiles, len(X), notes, ylabel, X, names)
 
 
+# -- time series ----------------------------------------------------------------------------
+@dataclass
+class SeriesSummary:
+    """What the "Time series" section shows (built by :func:`series_from_model`).
+
+    Attributes
+    ----------
+    kind : "narnet", "narxnet" or "timedelaynet"
+    times : array (T,) — the time of every step (numbers or datetime64)
+    time_name : what the times are (the time column's name, or "time step")
+    response : DataFrame — :func:`bpnn.timeseries.response` (target, output, error, split)
+    target_names, exog_names : lists of str
+    autocorrelation : dict {target: (lags, r, band)} of the one-step errors
+    crosscorrelation : dict {input: (lags, r, band)}, input x(t) against the first
+        target's error e(t + lag) (NARX and time-delay networks)
+    origin : position where the closed-loop forecast starts (the first held-out time)
+    forecast, truth : arrays (h, n_targets) — the forecast of positions origin..origin+h-1
+        and the true values there
+    forecast_rmse, persistence_rmse : RMSE per target of the forecast, and of the
+        persistence forecast (the last known value, repeated)
+    notes : list of str
+    """
+
+    kind: str
+    times: np.ndarray
+    time_name: str
+    response: Any                  # a pandas DataFrame (pandas is imported lazily)
+    target_names: list
+    exog_names: list
+    autocorrelation: dict
+    crosscorrelation: dict
+    origin: int | None = None
+    forecast: np.ndarray | None = None
+    truth: np.ndarray | None = None
+    forecast_rmse: list = field(default_factory=list)
+    persistence_rmse: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+
+#: the figures of the Time series section (build_figures' names)
+SERIES_FIGURES = ("response", "error_autocorrelation", "input_error_crosscorrelation",
+                  "closed_loop_forecast")
+
+
+def _column(frame, what, names, j):
+    return frame[what if len(names) == 1 else f"{what}_{names[j]}"].to_numpy(dtype=float)
+
+
+def data_from_forecaster(model, y, X=None) -> ReportData:
+    """The one-step (open-loop) outputs of a fitted BPForecaster on its series as the
+    report's data: one row per target time (the first max_delay_ steps, initial values,
+    have none), the lagged values as the inputs, and the record's split when ``y`` is the
+    fitted series."""
+    from .timeseries.lags import lag_matrix
+    Y, Xa = model._check_like_fit(y, X)
+    D = model.max_delay_
+    P = np.asarray(model.predict_open_loop(y, X), dtype=float).reshape(len(Y), -1)[D:]
+    Z, T = lag_matrix(Y, Xa, model.feedback_delays_, model.input_delays_)
+    splits = {}
+    rec = getattr(model, "record_", None)
+    if rec is not None and len(Y) == model.n_series_:
+        for name, idx in (("train", rec.train_idx), ("validation", rec.val_idx),
+                          ("test", rec.test_idx)):
+            if idx is not None and len(idx):
+                splits[name] = np.asarray(idx, dtype=np.int64) - D
+    return ReportData("regression", T, P, splits, X=Z, feature_names=model.input_names(),
+                      target_names=list(model.target_names_))
+
+
+def series_from_model(model, y, X=None, times=None, time_name=None, max_lag=20,
+                      max_horizon=500) -> SeriesSummary:
+    """The Time series section's numbers for a fitted BPForecaster and its series.
+
+    The closed-loop forecast starts at the first time after the last training time (the
+    first validation time of a block division), or, when that leaves fewer than two steps
+    (a random division, say), at 85 % of the series; it runs to the end of the series (at
+    most ``max_horizon`` steps) from the true values before it and the true exogenous
+    inputs. The correlations use every one-step error of the series.
+    """
+    from .timeseries import (error_autocorrelation, input_error_crosscorrelation,
+                             response)
+    Y, Xa = model._check_like_fit(y, X)
+    n, D = len(Y), model.max_delay_
+    resp = response(model, y, X)
+    if times is None:
+        idx = getattr(y, "index", None)
+        times = np.asarray(idx) if idx is not None else np.arange(n)
+    times = np.asarray(times)
+    names = list(model.target_names_)
+    notes = []
+    auto = {}
+    for j, name in enumerate(names):
+        e = _column(resp, "error", names, j)
+        auto[name] = error_autocorrelation(e, max_lag)
+    cross = {}
+    if model.n_exog_:
+        e0 = _column(resp, "error", names, 0)
+        for j, xname in enumerate(model.exog_names_):
+            cross[xname] = input_error_crosscorrelation(Xa[:, j], e0, max_lag)
+    if len(names) > 1:
+        notes.append(f"the plots show the first target, {names[0]!r} (the table below has "
+                     "every target's forecast error)")
+    rec = getattr(model, "record_", None)
+    origin = None
+    if rec is not None and rec.train_idx is not None and len(rec.train_idx) and \
+            n == model.n_series_:
+        origin = int(np.max(rec.train_idx)) + 1
+    if origin is None or n - origin < 2:
+        origin = max(D, int(round(0.85 * n)))
+        notes.append("no time after the last training time is held out: the closed-loop "
+                     "forecast runs over the last 15 % of the series, values the network "
+                     "was trained on")
+    fc = truth = None
+    rmse, base = [], []
+    if n - origin >= 1:
+        h = min(n - origin, max_horizon)
+        fc = np.asarray(model.predict(
+            h, X=None if Xa is None else Xa[origin:origin + h], last_window=Y[:origin],
+            last_window_X=None if Xa is None else Xa[:origin]), dtype=float).reshape(h, -1)
+        truth = Y[origin:origin + h]
+        rmse = [float(v) for v in np.sqrt(np.mean((fc - truth) ** 2, axis=0))]
+        base = [float(v) for v in np.sqrt(np.mean((truth - Y[origin - 1]) ** 2, axis=0))]
+        if h < n - origin:
+            notes.append(f"the closed-loop forecast shows the first {h} of the {n - origin} "
+                         "held-out steps")
+    return SeriesSummary(model.kind_, times, time_name or "time step", resp, names,
+                         list(model.exog_names_ or []), auto, cross, origin, fc, truth, rmse,
+                         base, notes)
+
+
+def _series_figures(series: SeriesSummary) -> dict:
+    figs = {}
+    name0 = series.target_names[0]
+    resp = series.response
+    figs["response"] = ("Response: targets and one-step outputs over time, coloured by "
+                        "split; the errors below", plots.plot_response(
+                            series.times, _column(resp, "target", series.target_names, 0),
+                            _column(resp, "output", series.target_names, 0),
+                            resp["split"].to_numpy(), name0, series.time_name))
+    lags, r, band = series.autocorrelation[name0]
+    figs["error_autocorrelation"] = (
+        "Autocorrelation of the one-step errors with the 95 % band ±1.96/√N",
+        plots.plot_error_autocorrelation(lags, r, band, name0))
+    if series.crosscorrelation:
+        figs["input_error_crosscorrelation"] = (
+            "Input–error cross-correlation with the 95 % band",
+            plots.plot_input_error_crosscorrelation(series.crosscorrelation, name0))
+    if series.forecast is not None:
+        values = _column(resp, "target", series.target_names, 0)
+        one = _column(resp, "output", series.target_names, 0)[series.origin:]
+        figs["closed_loop_forecast"] = (
+            "Closed-loop forecast over the held-out times, beside the truth",
+            plots.plot_closed_loop_forecast(series.times, values, series.origin,
+                                            series.forecast[:, 0], name0, series.time_name,
+                                            one_step=one))
+    return figs
+
+
+def _series_html(series: SeriesSummary, figures: dict) -> str:
+    kinds = {"narnet": "NAR", "narxnet": "NARX", "timedelaynet": "time-delay"}
+    out = ["<h2>Time series</h2>",
+           f'<p class="sub">A {kinds.get(series.kind, series.kind)} network on '
+           f"{len(series.times)} time steps of {_e(', '.join(series.target_names))}"
+           + (f" with inputs {_e(', '.join(series.exog_names))}" if series.exog_names else "")
+           + ". The response shows every step's one-step (open-loop) output, predicted from "
+           "the true past values; a well-fitted model leaves errors whose autocorrelation "
+           "(and correlation with the inputs) stays inside the band at every lag other than "
+           "0. The closed-loop forecast feeds each prediction back, as a forecast of the "
+           "future does.</p>"]
+    if series.forecast is not None:
+        t0 = plots._time_text(series.times[series.origin])
+        rows = [[name, len(series.forecast), rmse, base] for name, rmse, base in
+                zip(series.target_names, series.forecast_rmse, series.persistence_rmse)]
+        out += [f"<p>Closed-loop forecast from {_e(t0)}:</p>",
+                _table(rows, ["series", "steps", "RMSE", "RMSE of persistence"])]
+    out += [f'<p class="sub">Note: {_e(n)}.</p>' for n in series.notes]
+    out += [_figure_html(cap, png) for name, (cap, png) in figures.items()
+            if name in SERIES_FIGURES]
+    return "\n".join(out)
+
+
 # -- figures --------------------------------------------------------------------------------
 def build_figures(record=None, network=None, data: ReportData | None = None,
-                  inputs: InputsSummary | None = None) -> dict:
+                  inputs: InputsSummary | None = None,
+                  series: SeriesSummary | None = None) -> dict:
     """Name -> (caption, Figure) for every plot that the inputs allow."""
     figs = {}
+    if series is not None:
+        figs.update(_series_figures(series))
     if record is not None and record.epoch:
         figs["performance"] = ("Performance: loss per epoch", plots.plot_performance(record))
         figs["training_state"] = ("Training state", plots.plot_training_state(record))
@@ -517,12 +709,14 @@ def _figure_html(caption, png: bytes) -> str:
 
 def render_html(record=None, network=None, data: ReportData | None = None,
                 settings: dict | None = None, title="bpnn training report",
-                figures: dict | None = None, inputs: InputsSummary | None = None) -> str:
+                figures: dict | None = None, inputs: InputsSummary | None = None,
+                series: SeriesSummary | None = None) -> str:
     """The whole report as one HTML string (see the module docstring)."""
     import bpnn
-    figures = render_pngs(build_figures(record, network, data, inputs) if figures is None
-                          else figures)
-    plain = {k: v for k, v in figures.items() if k not in INPUT_FIGURES}
+    figures = render_pngs(build_figures(record, network, data, inputs, series)
+                          if figures is None else figures)
+    plain = {k: v for k, v in figures.items()
+             if k not in INPUT_FIGURES and k not in SERIES_FIGURES}
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     body = [f"<h1>{_e(title)}</h1>",
             f'<p class="sub">bpnn {_e(bpnn.__version__)} · {stamp}</p>', _cards(record, network)]
@@ -532,6 +726,11 @@ def render_html(record=None, network=None, data: ReportData | None = None,
                     f"{' — ' + _e(why) if why else ''}.</p>")
     if data is not None:
         body += ["<h2>Metrics</h2>", _metrics_table(split_metrics(data))]
+        if series is not None:
+            body.append('<p class="sub">Metrics of the one-step (open-loop) outputs, one row '
+                        "per target time; the closed-loop forecast is measured below.</p>")
+    if series is not None:
+        body.append(_series_html(series, figures))
     if plain:
         body.append("<h2>Plots</h2>")
         if record is not None and data is not None:
@@ -564,12 +763,14 @@ def render_html(record=None, network=None, data: ReportData | None = None,
 
 
 def write_report(path, record=None, network=None, data=None, settings=None,
-                 title="bpnn training report", plots_dir=None, inputs=None) -> Path:
+                 title="bpnn training report", plots_dir=None, inputs=None,
+                 series=None) -> Path:
     """Render the report and write it atomically to ``path`` (and PNGs to ``plots_dir``);
-    ``inputs`` (from :func:`inputs_from_model`) adds the Inputs section."""
+    ``inputs`` (from :func:`inputs_from_model`) adds the Inputs section, ``series`` (from
+    :func:`series_from_model`) the Time series section."""
     from ._atomic import atomic_write_text
-    figures = render_pngs(build_figures(record, network, data, inputs))
-    text = render_html(record, network, data, settings, title, figures, inputs)
+    figures = render_pngs(build_figures(record, network, data, inputs, series))
+    text = render_html(record, network, data, settings, title, figures, inputs, series)
     if plots_dir is not None:
         write_plots(plots_dir, figures)
     atomic_write_text(path, text)

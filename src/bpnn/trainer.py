@@ -34,6 +34,8 @@ import contextvars
 import math
 import time as _time
 import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -44,9 +46,16 @@ from .data import divide
 from .objective import Objective
 from .record import TrainingRecord
 
+if TYPE_CHECKING:
+    from ._typing import ArrayLike, Callback, PathLike, Seed
+    from .algorithms import Algorithm
+    from .losses import Loss
+    from .network import Network
+
 __all__ = ["train", "Trainer", "training_defaults"]
 
-_DEFAULTS = contextvars.ContextVar("bpnn_training_defaults", default=None)
+_DEFAULTS: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "bpnn_training_defaults", default=None)
 CHECKPOINT_SECONDS = 10.0   # checkpoint_every=None: at most this often (and when stopping)
 
 
@@ -156,7 +165,7 @@ def _split_data(X, Y, sw, division, ratios, indices, validation, test, rng):
             raise ValueError(f"give either division={division!r} or validation=/test= data, "
                              "not both")
         tr, va, te = np.arange(n), None, None
-        parts = [(X, Y, sw)]
+        parts: list = [(X, Y, sw)]
         for extra in (validation, test):
             if extra is None:
                 parts.append(None)
@@ -378,13 +387,19 @@ class Trainer:
         return None
 
 
-def train(network, X, Y, algorithm="sgd", loss="sse", *, epochs=1000, goal=0.0,
-          time=math.inf, min_grad=None, max_fail=6, division=None,
-          ratios=(0.70, 0.15, 0.15), indices=None, validation=None, test=None,
-          sample_weight=None, l2=0.0, shuffle=True, seed=None, callbacks=(),
-          progress=False, checkpoint=None, checkpoint_every=None, resume=None,
-          epoch_loss="running", init_search=None, init_search_params=None,
-          **algorithm_params) -> TrainingRecord:
+def train(network: Network, X: ArrayLike, Y: ArrayLike, algorithm: str | Algorithm = "sgd",
+          loss: str | Loss = "sse", *, epochs: int = 1000, goal: float = 0.0,
+          time: float = math.inf, min_grad: float | None = None, max_fail: int | None = 6,
+          division: str | None = None, ratios: Sequence[float] = (0.70, 0.15, 0.15),
+          indices: Sequence[ArrayLike] | None = None,
+          validation: tuple[ArrayLike, ArrayLike] | None = None,
+          test: tuple[ArrayLike, ArrayLike] | None = None,
+          sample_weight: ArrayLike | None = None, l2: float = 0.0, shuffle: bool = True,
+          seed: Seed = None, callbacks: Sequence[Callback] = (), progress: bool = False,
+          checkpoint: PathLike | None = None, checkpoint_every: int | None = None,
+          resume: PathLike | None = None, epoch_loss: str = "running",
+          init_search: str | None = None, init_search_params: dict | None = None,
+          **algorithm_params: Any) -> TrainingRecord:
     """Train ``network`` in place on inputs X (n, n_in) and targets Y (n, n_out).
 
     Parameters
@@ -428,6 +443,21 @@ def train(network, X, Y, algorithm="sgd", loss="sse", *, epochs=1000, goal=0.0,
     Returns
     -------
     TrainingRecord
+
+    Examples
+    --------
+    XOR with Levenberg-Marquardt, trained to an MSE goal:
+
+    >>> import numpy as np
+    >>> import bpnn
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    >>> Y = np.array([[0], [1], [1], [0]], dtype=float)
+    >>> net = bpnn.Network([2, 4, 1], ["tansig", "logsig"], init="nguyen-widrow", seed=0)
+    >>> record = bpnn.train(net, X, Y, "lm", "mse", epochs=500, goal=1e-6, seed=0)
+    >>> record.stop_reason
+    'goal met'
+    >>> net.forward(X).round(2).ravel()
+    array([0., 1., 1., 0.])
     """
     alg = get_algorithm(algorithm, **algorithm_params)
     checkpoint, checkpoint_every, resume, callbacks = _apply_defaults(
@@ -444,8 +474,9 @@ def train(network, X, Y, algorithm="sgd", loss="sse", *, epochs=1000, goal=0.0,
             division, indices = "index", [np.arange(0) if i is None else i
                                           for i in (r.train_idx, r.val_idx, r.test_idx)]
     parts, (tr, va, te) = _split_data(X, Y, sw, division, ratios, indices, validation, test, rng)
-    mk = lambda p: None if p is None else Objective(network, loss, *p, l2=0.0)  # noqa: E731
-    obj = Objective(network, loss, *parts[0], l2=l2)
+    mk = lambda p: None if p is None else Objective(  # noqa: E731
+        network, loss, *p, l2=0.0)  # type: ignore[misc]  # p is (X, Y, sample_weight)
+    obj = Objective(network, loss, *parts[0], l2=l2)  # type: ignore[misc]
     if init_search is not None:
         if ts is not None:
             raise ValueError("init_search chooses a starting point; a resumed run has one")

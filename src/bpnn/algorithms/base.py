@@ -202,7 +202,16 @@ def algorithm_names() -> list[str]:
 
 
 def get_algorithm(spec, **params):
-    """Build an algorithm from a name (or alias) and its parameters; or pass one through."""
+    """Build an algorithm from a name (or alias) and its parameters; or pass one through.
+
+    Examples
+    --------
+    >>> from bpnn import algorithm_names, get_algorithm
+    >>> {"lm", "scg", "rprop", "bfgs", "sgd"} <= set(algorithm_names())
+    True
+    >>> get_algorithm("trainlm", mu=0.01).name          # MATLAB's names are aliases
+    'lm'
+    """
     if isinstance(spec, Algorithm):
         if params:
             raise ValueError(f"parameters {sorted(params)} given with an algorithm object")

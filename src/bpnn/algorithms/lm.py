@@ -30,7 +30,7 @@ from .base import Algorithm, StepInfo, _check_count, _check_positive, register
 __all__ = ["LM", "BR", "LMState", "BRState"]
 
 
-_BLAS = []
+_BLAS: list = []
 
 
 def _small_solve_context(n):

@@ -1,15 +1,16 @@
 """The ``bpnn`` command line.
 
-Sub-commands: ``train``, ``predict``, ``evaluate``, ``report``, ``export``, ``importance``,
-``explain``, ``gradcheck``, ``datasets`` and ``app``. Training, saving and exporting are
-delegated to the estimators and the model file (the CLI owns no training logic); the
-sub-commands read the options and the data, print, and write outputs atomically after success.
+Sub-commands: ``train``, ``predict``, ``evaluate``, ``report``, ``export``, ``forecast``,
+``importance``, ``explain``, ``gradcheck``, ``datasets`` and ``app``. Training, saving and
+exporting are delegated to the estimators and the model file (the CLI owns no training logic);
+the sub-commands read the options and the data, print, and write outputs atomically after
+success.
 
 One module per family of sub-commands (``train``; ``model``: predict, evaluate, report,
-export; ``inspection``: importance; ``tools``: explain, gradcheck, datasets; ``app``: the
-browser app), each with ``add_parsers(sub, common)`` and listed in :data:`FAMILIES`;
-``_shared`` holds what they share (the usage error, option parsers, reading tables and
-models, checking output paths).
+export; ``timeseries``: forecast and ``train``'s time-series options; ``inspection``:
+importance; ``tools``: explain, gradcheck, datasets; ``app``: the browser app), each with
+``add_parsers(sub, common)`` and listed in :data:`FAMILIES`; ``_shared`` holds what they
+share (the usage error, option parsers, reading tables and models, checking output paths).
 
 Every user error — a missing file, an unknown column, a bad option — is one line on stderr
 and exit code 2; ``--verbose`` adds the traceback. Heavy imports happen inside the
@@ -38,13 +39,13 @@ from ._shared import (  # noqa: F401 - the constants are part of bpnn.cli's API
 __all__ = ["main", "build_parser", "UsageError"]
 
 # one module per sub-command family; each has add_parsers(sub, common)
-FAMILIES = ("train", "model", "inspection", "tools", "app")
+FAMILIES = ("train", "model", "timeseries", "inspection", "tools", "app")
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = _common(argparse.SUPPRESS)
     p = _Parser(prog="bpnn", description="BP (back-propagation) neural networks: train, "
-                "predict, evaluate, report, export, importance, explain.",
+                "predict, evaluate, report, export, forecast, importance, explain.",
                 parents=[_common()])
     p.add_argument("--version", action="version", version=_version())
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND",

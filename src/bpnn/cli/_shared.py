@@ -83,8 +83,9 @@ def _load_model(path, predict_only=False, forecaster=False):
     from ..io import load, load_predictor
     model = load_predictor(p) if predict_only else load(p)
     if not forecaster and type(model).__name__ == "BPForecaster":
-        raise UsageError(f"{str(p)!r} is a time-series model (BPForecaster): forecast with "
-                         "its predict(steps) in Python (docs/timeseries.md)")
+        raise UsageError(f"{str(p)!r} is a time-series model (BPForecaster), which reads "
+                         "lagged values of its series rather than rows of inputs: use "
+                         "`bpnn forecast MODEL [DATA] --steps N`")
     return model
 
 

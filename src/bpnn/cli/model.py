@@ -13,6 +13,7 @@ from ._shared import (
     _load_model,
     _read_data,
 )
+from .timeseries import cmd_evaluate_series, cmd_report_series, is_forecaster
 from .train import _model_settings, _print_summary
 
 
@@ -166,7 +167,9 @@ def cmd_evaluate(args):
     import json
 
     from ..report import split_metrics
-    model = _load_model(args.model)
+    model = _load_model(args.model, forecaster=True)
+    if is_forecaster(model):
+        return cmd_evaluate_series(args, model)
     data, source = _evaluation_data(args, model)
     if args.json:
         print(json.dumps(split_metrics(data)["all"]))
@@ -179,7 +182,9 @@ def cmd_evaluate(args):
 def cmd_report(args):
     from ..report import inputs_from_model, write_report
     _check_output(args.output, "report")
-    model = _load_model(args.model)
+    model = _load_model(args.model, forecaster=True)
+    if is_forecaster(model):
+        return cmd_report_series(args, model)
     rec = getattr(model, "record_", None)
     data, source = _evaluation_data(args, model, rec) if args.data is not None else (None, None)
     settings = {"data": source, **_model_settings(model)}
@@ -203,7 +208,7 @@ def cmd_export(args):
     fmt = args.format
     out = args.output or str(Path(args.model).with_suffix(_EXPORT_SUFFIX[fmt]))
     _check_output(out, "output")
-    model = _load_model(args.model)
+    model = _load_model(args.model, forecaster=True)    # a forecaster: the exporters refuse
     written = exporters.export(model, out, format=fmt)
     if not args.quiet:
         paths = written if isinstance(written, (list, tuple)) else [written or out]

@@ -19,6 +19,7 @@ from ._shared import (
     _l2_value,
     _read_data,
 )
+from .timeseries import SERIES_KEYS, add_train_options, cmd_train_series, wants_series
 
 # -- train ------------------------------------------------------------------------------------
 _TRAIN_KEYS = {   # option name -> type, for --config files
@@ -30,6 +31,7 @@ _TRAIN_KEYS = {   # option name -> type, for --config files
     "sheet": str, "init": str, "param": dict, "output": str, "report": str, "plots": str,
     "n_ensemble": int,
 }
+_TRAIN_KEYS.update(SERIES_KEYS)
 
 
 def _apply_config(args):
@@ -189,9 +191,6 @@ def _load_training_table(args):
     features = parse_columns(args.features) if args.features else None
     check_columns(df, target, source)
     task, why = _detect_task(df[target], args.task, ds if not args.target else None)
-    if task == "timeseries":
-        raise UsageError(f"{source} is a time series: train it in Python with "
-                         "bpnn.BPForecaster (see docs/timeseries.md)")
     X, Y = select_columns(df, target, features, missing=args.missing or "error",
                           source=source, numeric_target=task == "regression")
     return X, Y, ds, task, why, source
@@ -319,6 +318,8 @@ def cmd_train(args):
     from ..estimators import BPClassifier, BPRegressor
     from ..report import data_from_model
     _apply_config(args)
+    if wants_series(args):
+        return cmd_train_series(args)
     for what, path in (("output", args.output), ("report", args.report)):
         _check_output(path, what)
     X, Y, ds, task, why, source = _load_training_table(args)
@@ -486,4 +487,5 @@ def add_parsers(sub, common):
                    help="checkpoint every N epochs (default: every 10 s) and at the end")
     c.add_argument("--resume", metavar="CHECKPOINT", help="continue the run saved in "
                    "CHECKPOINT (give the same options); ends as if never interrupted")
+    add_train_options(t)
     t.set_defaults(func=cmd_train)

@@ -78,7 +78,8 @@ class BPForecaster(BaseEstimator):
     positions in the fitted series of the target times), algorithm_,
     closed_loop_record_ (None unless fine-tuned), feedback_delays_, input_delays_,
     max_delay_, target_names_, exog_names_, n_targets_, n_exog_, y_map_, x_map_
-    (TargetScaler per series), last_y_ / last_X_ (the last max_delay_ rows, in their units,
+    (TargetScaler per series), time_name_ (the name of the fitted pandas index, e.g. the
+    time column, or None), last_y_ / last_X_ (the last max_delay_ rows, in their units,
     where forecasts continue from), n_series_ (rows fitted), split_seed_, diagnosis_.
     """
 
@@ -216,6 +217,8 @@ class BPForecaster(BaseEstimator):
         self._y_1d = np.ndim(y) == 1
         self._pandas = hasattr(y, "to_numpy") and hasattr(y, "index")
         self.index_info_ = _index_info(y.index) if self._pandas else None
+        name = getattr(getattr(y, "index", None), "name", None) if self._pandas else None
+        self.time_name_ = None if name is None else str(name)
         if Y.shape[0] <= D:
             raise ValueError(f"y has {Y.shape[0]} rows, too few for delays up to {D}: need "
                              f"at least {D + 1} ({D} initial values and one target)")

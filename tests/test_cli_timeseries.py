@@ -1,0 +1,362 @@
+"""Time series on the command line: `bpnn train SERIES --feedback-delays ...` and
+`bpnn forecast`, in-process through bpnn.cli.main, down to the report's time-series plots in
+headless Chromium. Every bad input: exit 2, one line on stderr, nothing written."""
+import os
+import shutil
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import bpnn
+from bpnn.cli import main
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium"
+                                        if os.path.exists("/usr/bin/chromium") else None)
+FAST = ["--epochs", "15", "-q"]
+
+
+def run(argv, capsys):
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(code, err, *words):
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    for w in words:
+        assert w in lines[0], lines[0]
+
+
+def plant_frame(n=300, seed=0):
+    """A NARX plant y(t+1) = y(t)/(1+y(t)^2) + u(t)^3 with a time column t = 10, 11, ..."""
+    rng = np.random.default_rng(seed)
+    u = rng.uniform(-1, 1, n)
+    y = np.zeros(n)
+    for t in range(n - 1):
+        y[t + 1] = y[t] / (1 + y[t] ** 2) + u[t] ** 3
+    return pd.DataFrame({"t": np.arange(10, 10 + n), "u": u, "y": y})
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("ts")
+    plant_frame().to_csv(d / "plant.csv", index=False)
+    code = main(["train", str(d / "plant.csv"), "--target", "y", "--inputs", "u",
+                 "--input-delays", "1:2", "--feedback-delays", "1:2", "--time-column", "t",
+                 "--hidden", "6", *FAST, "-o", str(d / "plant.bpnn")])
+    assert code == 0
+    code = main(["train", "sunspots", "--feedback-delays", "1:3", "--hidden", "4", *FAST,
+                 "-o", str(d / "sun.bpnn")])
+    assert code == 0
+    return d
+
+
+# -- train --------------------------------------------------------------------------------
+def test_train_builds_the_network_the_options_ask_for(files):
+    m = bpnn.load(files / "plant.bpnn")
+    assert type(m).__name__ == "BPForecaster" and m.kind_ == "narxnet"
+    assert m.feedback_delays_ == (1, 2) and m.input_delays_ == (1, 2)
+    assert m.network_.sizes == [4, 6, 1]
+    assert m.input_names() == ["u(t-1)", "u(t-2)", "y(t-1)", "y(t-2)"]
+    assert m.time_name_ == "t" and m.index_info_ == {"kind": "int", "last": 309, "step": 1}
+    assert m.division == "block" and m.record_.epochs <= 15
+    s = bpnn.load(files / "sun.bpnn")
+    assert s.kind_ == "narnet" and s.feedback_delays_ == (1, 2, 3) and s.time_name_ == "year"
+
+
+def test_train_prints_one_step_metrics_by_split(files, capsys):
+    code, out, err = run(["train", files / "plant.csv", "--target", "y", "--inputs", "u",
+                          "--time-column", "t", "--hidden", "3", "--epochs", "5"], capsys)
+    assert code == 0, err
+    assert "training a NARX network" in out and "300 time steps (10..309)" in out
+    for word in ("train", "validation", "test", "one-step", "bpnn forecast"):
+        assert word in out
+
+
+def test_builtin_plant_trains_a_narx_network(tmp_path, capsys):
+    code, out, err = run(["train", "narendra_plant", "--hidden", "4", "--epochs", "5",
+                          "-o", tmp_path / "p.bpnn"], capsys)
+    assert code == 0, err
+    m = bpnn.load(tmp_path / "p.bpnn")
+    assert m.kind_ == "narxnet" and m.exog_names_ == ["u"] and m.time_name_ == "t"
+
+
+def test_time_delay_network_and_closed_loop_fine_tuning(files, tmp_path, capsys):
+    code, out, err = run(["train", files / "plant.csv", "--target", "y", "--inputs", "u",
+                          "--input-delays", "0:1", "--feedback-delays", "none",
+                          "--hidden", "3", *FAST, "-o", tmp_path / "td.bpnn"], capsys)
+    assert code == 0, err
+    m = bpnn.load(tmp_path / "td.bpnn")
+    assert m.kind_ == "timedelaynet" and m.input_delays_ == (0, 1)
+    code, out, err = run(["train", files / "plant.csv", "--target", "y", "--inputs", "u",
+                          "--hidden", "3", "--epochs", "5", "--closed-loop-horizon", "3",
+                          "--param", "mu=0.01", "--algorithm", "lm", "-o",
+                          tmp_path / "cl.bpnn"], capsys)
+    assert code == 0, err
+    m = bpnn.load(tmp_path / "cl.bpnn")
+    assert m.closed_loop_record_ is not None and m.closed_loop_horizon_ == 3
+
+
+def test_config_file_takes_the_time_series_options(files, tmp_path, capsys):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[train]\nfeedback-delays = "1,3"\nhidden = 3\nepochs = 5\n')
+    code, _, err = run(["train", "sunspots", "--config", cfg, "-q", "-o", tmp_path / "s.bpnn"],
+                       capsys)
+    assert code == 0, err
+    assert bpnn.load(tmp_path / "s.bpnn").feedback_delays_ == (1, 3)
+
+
+# -- forecast -------------------------------------------------------------------------------
+def test_nar_forecast_without_data_continues_the_years(files, tmp_path, capsys):
+    out_path = tmp_path / "f.csv"
+    code, out, err = run(["forecast", files / "sun.bpnn", "--steps", "7", "-o", out_path],
+                         capsys)
+    assert code == 0, err
+    f = pd.read_csv(out_path)
+    assert list(f.columns) == ["year", "sunspots"]
+    assert f["year"].tolist() == list(range(2009, 2016))
+    expected = bpnn.load(files / "sun.bpnn").predict(7)
+    np.testing.assert_allclose(f["sunspots"], expected.to_numpy(), rtol=1e-10)
+    # without -o: the same table on stdout
+    code, out, err = run(["forecast", files / "sun.bpnn", "--steps", "7"], capsys)
+    assert code == 0 and out.splitlines()[0] == "year,sunspots"
+    assert len(out.splitlines()) == 8
+
+
+def test_nar_forecast_from_recent_values_in_data(files, tmp_path, capsys):
+    sun = bpnn.load_dataset("sunspots").frame
+    recent = sun[sun.year <= 1950]
+    recent.to_csv(tmp_path / "recent.csv", index=False)
+    code, out, err = run(["forecast", files / "sun.bpnn", tmp_path / "recent.csv",
+                          "--steps", "5"], capsys)
+    assert code == 0, err
+    f = pd.read_csv(pd.io.common.StringIO(out))
+    assert f["year"].tolist() == [1951, 1952, 1953, 1954, 1955]
+    m = bpnn.load(files / "sun.bpnn")
+    # by hand: the last three known values fed through the network, each output fed back
+    hist = list(recent["sunspots"].astype(float))
+    for _ in range(5):
+        z = m.y_map_.transform(np.array([[hist[-1]], [hist[-2]], [hist[-3]]]))[:, 0]
+        hist.append(float(m.y_map_.inverse_transform(m.network_.predict(z[None]))[0, 0]))
+    np.testing.assert_allclose(f["sunspots"], hist[-5:], rtol=1e-9)
+    # empty rows after the known values: the times to forecast (and --steps's default)
+    later = sun[(sun.year > 1950) & (sun.year <= 1953)].assign(sunspots=np.nan)
+    pd.concat([recent, later]).to_csv(tmp_path / "rows.csv", index=False)
+    code, out, err = run(["forecast", files / "sun.bpnn", tmp_path / "rows.csv"], capsys)
+    assert code == 0, err
+    g = pd.read_csv(pd.io.common.StringIO(out))
+    assert g["year"].tolist() == [1951, 1952, 1953]
+    np.testing.assert_allclose(g["sunspots"], hist[-5:-2], rtol=1e-9)
+
+
+def test_narx_forecast_reads_the_future_inputs(files, tmp_path, capsys):
+    rng = np.random.default_rng(5)
+    fut = pd.DataFrame({"t": np.arange(310, 320), "u": rng.uniform(-1, 1, 10)})
+    fut.to_csv(tmp_path / "fut.csv", index=False)
+    code, out, err = run(["forecast", files / "plant.bpnn", tmp_path / "fut.csv", "-o",
+                          tmp_path / "f.csv"], capsys)
+    assert code == 0, err
+    f = pd.read_csv(tmp_path / "f.csv")
+    assert list(f.columns) == ["t", "y"] and f["t"].tolist() == list(range(310, 320))
+    m = bpnn.load(files / "plant.bpnn")
+    np.testing.assert_allclose(f["y"], np.asarray(m.predict(10, X=fut[["u"]].to_numpy())),
+                               rtol=1e-10)
+    # with input delays >= 1 one more step than rows of inputs can be forecast
+    code, out, err = run(["forecast", files / "plant.bpnn", tmp_path / "fut.csv",
+                          "--steps", "11"], capsys)
+    assert code == 0, err
+    assert out.strip().splitlines()[-1].startswith("320,")
+
+
+def test_narx_forecast_from_history_and_future_rows(files, tmp_path, capsys):
+    df = plant_frame(400, seed=3)          # a later stretch of the plant, never seen
+    table = df.iloc[:60].copy()
+    table.loc[50:, "y"] = np.nan           # rows 50..59: forecast times with inputs
+    table.to_csv(tmp_path / "hf.csv", index=False)
+    code, out, err = run(["forecast", files / "plant.bpnn", tmp_path / "hf.csv"], capsys)
+    assert code == 0, err
+    f = pd.read_csv(pd.io.common.StringIO(out))
+    assert f["t"].tolist() == list(range(60, 70))
+    m = bpnn.load(files / "plant.bpnn")
+    want = m.predict(10, X=df[["u"]].to_numpy()[50:60], last_window=df["y"].to_numpy()[:50],
+                     last_window_X=df[["u"]].to_numpy()[:50])
+    np.testing.assert_allclose(f["y"], np.asarray(want), rtol=1e-10)
+
+
+def test_dates_are_checked_and_continued(tmp_path, capsys):
+    df = plant_frame(120)
+    df["t"] = pd.date_range("2020-01-01", periods=120, freq="MS").strftime("%Y-%m-%d")
+    df.to_csv(tmp_path / "monthly.csv", index=False)
+    code, _, err = run(["train", tmp_path / "monthly.csv", "--target", "y",
+                        "--time-column", "t", "--hidden", "3", *FAST,
+                        "-o", tmp_path / "m.bpnn"], capsys)
+    assert code == 0, err
+    code, out, err = run(["forecast", tmp_path / "m.bpnn", "--steps", "3"], capsys)
+    assert code == 0, err
+    assert [ln.split(",")[0] for ln in out.strip().splitlines()[1:]] == \
+        ["2030-01-01", "2030-02-01", "2030-03-01"]
+    gap = df.drop(index=40)
+    gap.to_csv(tmp_path / "gap.csv", index=False)
+    code, _, err = run(["train", tmp_path / "gap.csv", "--target", "y", "--time-column", "t",
+                        *FAST], capsys)
+    assert_one_line_error(code, err, "not evenly spaced",
+                          "2023-04-01 is followed by 2023-06-01", "row 41")
+
+
+# -- report -------------------------------------------------------------------------------
+def test_report_and_plots_show_the_time_series_figures(files, tmp_path, capsys):
+    code, out, err = run(["train", files / "plant.csv", "--target", "y", "--inputs", "u",
+                          "--time-column", "t", "--hidden", "4", *FAST, "--report",
+                          tmp_path / "r.html", "--plots", tmp_path / "png"], capsys)
+    assert code == 0, err
+    names = {p.name for p in (tmp_path / "png").iterdir()}
+    assert {"response.png", "error_autocorrelation.png", "input_error_crosscorrelation.png",
+            "closed_loop_forecast.png", "performance.png", "regression.png"} <= names
+    text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<h2>Time series</h2>" in text and "NARX network" in text
+    assert "RMSE of persistence" in text
+    # a NAR model has no input-error cross-correlation; bpnn report of a saved model too
+    code, out, err = run(["report", files / "sun.bpnn", "sunspots", "-o", tmp_path / "s.html",
+                          "--plots", tmp_path / "spng", "-q"], capsys)
+    assert code == 0, err
+    names = {p.name for p in (tmp_path / "spng").iterdir()}
+    assert "response.png" in names and "input_error_crosscorrelation.png" not in names
+    assert "<h2>Time series</h2>" in (tmp_path / "s.html").read_text(encoding="utf-8")
+
+
+def test_evaluate_prints_one_step_metrics(files, capsys):
+    code, out, err = run(["evaluate", files / "sun.bpnn", "sunspots", "--json"], capsys)
+    assert code == 0, err
+    import json
+    m = json.loads(out)
+    assert m["n"] == 309 - 3 and m["RMSE"] > 0
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_time_series_report_renders_in_headless_chromium(files, tmp_path, capsys):
+    code, _, err = run(["report", files / "plant.bpnn", files / "plant.csv", "-o",
+                        tmp_path / "r.html", "-q"], capsys)
+    assert code == 0, err
+    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
+           "--dump-dom", (tmp_path / "r.html").as_uri()]
+    run_ = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert run_.returncode == 0, run_.stderr[-2000:]
+    assert [ln for ln in run_.stderr.splitlines() if ":CONSOLE" in ln] == []
+    # performance, training state, regression, histogram, network + the four series plots
+    assert run_.stdout.count('src="data:image/png;base64,') == 9
+    assert "Closed-loop forecast from 220" in run_.stdout
+
+
+# -- refusals -------------------------------------------------------------------------------
+def test_other_commands_refuse_a_forecaster_in_one_line(files, tmp_path, capsys):
+    code, _, err = run(["predict", files / "plant.bpnn", files / "plant.csv"], capsys)
+    assert_one_line_error(code, err, "time-series model", "bpnn forecast")
+    code, _, err = run(["export", files / "plant.bpnn", "--format", "python",
+                        "-o", tmp_path / "x.py"], capsys)
+    assert_one_line_error(code, err, "cannot export a BPForecaster")
+    assert not (tmp_path / "x.py").exists()
+    code, _, err = run(["forecast", files / "plant.csv", "--steps", "2"], capsys)
+    assert code == 2 and "Traceback" not in err
+
+
+def _bad_tables(d):
+    base = plant_frame(40)
+    t = {}
+    t["short"] = base.iloc[:2]
+    t["missing"] = base.assign(y=base.y.where(base.index != 7))
+    t["gap"] = base.drop(index=12)
+    t["unsorted"] = base.iloc[[0, 1, 3, 2] + list(range(4, 40))]
+    t["duplicated"] = base.assign(t=base.t.where(base.index != 5, base.t[4]))
+    t["text"] = base.assign(u=base.u.astype(object).where(base.index != 9, "abc"))
+    for name, frame in t.items():
+        frame.to_csv(d / f"{name}.csv", index=False)
+    return t
+
+
+@pytest.mark.parametrize("name, words", [
+    ("short", ("2 rows", "too few", "delays up to 2")),
+    ("missing", ("column 'y'", "missing value", "row 8", "time 17")),
+    ("gap", ("not evenly spaced", "21 is followed by 23", "1 missing time step")),
+    ("unsorted", ("not sorted", "12 in row 4 comes after 13")),
+    ("duplicated", ("repeats the time 14", "rows 5 and 6")),
+    ("text", ("column 'u'", "not numeric", "'abc'", "row 10")),
+])
+def test_bad_series_one_line_and_nothing_written(name, words, tmp_path, capsys):
+    _bad_tables(tmp_path)
+    out = tmp_path / "model.bpnn"
+    out.write_bytes(b"keep me")
+    code, _, err = run(["train", tmp_path / f"{name}.csv", "--target", "y", "--inputs", "u",
+                        "--time-column", "t", *FAST, "-o", out, "--report",
+                        tmp_path / "r.html"], capsys)
+    assert_one_line_error(code, err, *words)
+    assert out.read_bytes() == b"keep me" and not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--feedback-delays", "0:2"], ("--feedback-delays", ">= 1", "got 0")),
+    (["--feedback-delays", "x"], ("--feedback-delays", "'1:2'",)),
+    (["--input-delays", "1:2"], ("--input-delays needs --inputs",)),
+    (["--feedback-delays", "none"], ("no inputs",)),
+    (["--pca", "2"], ("--pca does not apply to a time-series model",)),
+    (["--division", "refit"], ("--division refit",)),
+    (["--hidden", "auto"], ("--hidden auto",)),
+    (["--missing", "mean"], ("must be complete",)),
+    (["--inputs", "sunspots"], ("both --target and --inputs",)),
+])
+def test_bad_series_options_one_line(argv, words, capsys, tmp_path):
+    code, _, err = run(["train", "sunspots", *argv, *FAST, "-o", tmp_path / "m.bpnn"], capsys)
+    assert_one_line_error(code, err, *words)
+    assert not (tmp_path / "m.bpnn").exists()
+
+
+def test_bad_forecasts_one_line_and_nothing_written(files, tmp_path, capsys):
+    out = tmp_path / "f.csv"
+    out.write_text("keep me")
+    cases = [
+        (["forecast", files / "plant.bpnn", "--steps", "5"],
+         ("needs the future values of its inputs u", "no DATA")),
+        (["forecast", files / "sun.bpnn"], ("give --steps",)),
+        (["forecast", files / "sun.bpnn", "--steps", "0"], ("--steps must be a positive",)),
+    ]
+    fut = pd.DataFrame({"t": np.arange(310, 313), "u": [0.1, 0.2, 0.3]})
+    fut.to_csv(tmp_path / "fut.csv", index=False)
+    cases.append((["forecast", files / "plant.bpnn", tmp_path / "fut.csv", "--steps", "9"],
+                  ("--steps 9 needs the inputs u at 8", "gives 3")))
+    fut.assign(t=fut.t + 4).to_csv(tmp_path / "late.csv", index=False)
+    cases.append((["forecast", files / "plant.bpnn", tmp_path / "late.csv"],
+                  ("first time 314 does not follow",)))
+    fut.assign(u=[0.1, np.nan, 0.3]).to_csv(tmp_path / "hole.csv", index=False)
+    cases.append((["forecast", files / "plant.bpnn", tmp_path / "hole.csv"],
+                  ("column 'u'", "missing value", "row 2")))
+    fut.drop(columns="u").to_csv(tmp_path / "nou.csv", index=False)
+    cases.append((["forecast", files / "plant.bpnn", tmp_path / "nou.csv"],
+                  ("unknown column 'u'",)))
+    sun = bpnn.load_dataset("sunspots").frame.iloc[:2]
+    sun.to_csv(tmp_path / "two.csv", index=False)
+    cases.append((["forecast", files / "sun.bpnn", tmp_path / "two.csv", "--steps", "2"],
+                  ("2 known value(s)", "need the last 3")))
+    for argv, words in cases:
+        code, _, err = run([*argv, "-o", out], capsys)
+        assert_one_line_error(code, err, *words)
+        assert out.read_text() == "keep me"
+
+
+def test_forecast_help_reads_well(capsys):
+    code, out, _ = run(["forecast", "--help"], capsys)
+    assert code == 0
+    for words in ("MODEL", "DATA", "--steps N", "closed loop", "NARX", "time column",
+                  "examples:", "bpnn forecast sun.bpnn --steps 20"):
+        assert words in out
+    assert max(len(ln) for ln in out.splitlines()) <= 90
+    code, out, _ = run(["train", "--help"], capsys)
+    assert "--feedback-delays" in out and "--time-column" in out
