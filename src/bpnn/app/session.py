@@ -18,6 +18,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -61,8 +62,8 @@ def clean(obj):
 class Table:
     id: str
     name: str            # what the user called it: the file's name, or the built-in set's
-    frame: object        # pandas.DataFrame
-    dataset: object = None   # bpnn.datasets.Dataset for a built-in set
+    frame: Any           # pandas.DataFrame
+    dataset: Any = None  # bpnn.datasets.Dataset for a built-in set
 
 
 def _is_numeric(col):
@@ -252,7 +253,7 @@ MISSING = ("error", "drop", "mean", "median")
 def algorithm_choices() -> list:
     """[{"name": "lm", "matlab": "trainlm"}, ...] for every registered algorithm."""
     from ..algorithms.base import _CANONICAL
-    out = {}
+    out: dict = {}
     for alias, canon in _CANONICAL.items():
         entry = out.setdefault(canon, {"name": canon, "matlab": ""})
         if alias.startswith("train") and not entry["matlab"]:
@@ -307,6 +308,7 @@ class TrainSpec:
     task: str
     missing: str
     params: dict
+    steps: int = 0       # time series: closed-loop forecast steps
 
 
 def parse_train_settings(session: Session, s: dict) -> TrainSpec:
@@ -391,13 +393,13 @@ class Run:
     id: str
     number: int
     spec: TrainSpec
-    model: object
-    X: object
-    y: object
+    model: Any
+    X: Any
+    y: Any
     result: dict
     figures: dict          # name -> (caption, png bytes)
     report_html: str
-    predictions: object    # DataFrame
+    predictions: Any       # DataFrame
 
 
 def train_job(session: Session, spec: TrainSpec):
