@@ -161,3 +161,54 @@ def _user_error(exc):
             msg = f"{msg}: {exc.filename!r}"
         return msg
     return None
+
+
+# -- shared by the training commands (train, and train on a series) -----------------------
+def _activations(text, n_hidden):
+    """``tansig`` -> hidden only; ``tansig,purelin`` with one hidden layer -> + output."""
+    if text is None:
+        return None, None
+    acts = [a.strip() for a in text.split(",") if a.strip()]
+    if len(acts) == n_hidden + 1:
+        return (acts[0] if n_hidden == 1 else acts[:-1]), acts[-1]
+    if len(acts) == 1:
+        return acts[0], None
+    if len(acts) == n_hidden:
+        return acts, None
+    counts = "1 or 2 (hidden, output)" if n_hidden == 1 else \
+        f"1, {n_hidden} (one per hidden layer) or {n_hidden + 1} (hidden layers, output)"
+    raise UsageError(f"--activation lists {len(acts)} functions for {n_hidden} hidden layer(s); "
+                     f"give {counts}")
+
+
+def _print_summary(console, model, data, record, title):
+    from rich.table import Table
+
+    from ..report import metric_names, split_metrics
+    metrics = split_metrics(data)
+    names = metric_names(metrics)
+    table = Table(title=title, title_justify="left")
+    table.add_column("set")
+    for n in names:
+        table.add_column(n, justify="right")
+    for split, m in metrics.items():
+        table.add_row(split, *[_fmt(m.get(n), 6 if n == "R" else 4) for n in names])
+    console.print(table)
+    if record is not None:
+        console.print(f"stop reason: [bold]{record.stop_reason}[/bold] after {record.epochs} "
+                      f"epochs (best epoch {record.best_epoch})")
+    diag = getattr(model, "diagnosis_", None)
+    if diag:
+        console.print(f"[yellow]note:[/yellow] {diag}")
+
+
+def _plural(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _fmt(v, digits=4):
+    if v is None:
+        return "—"
+    if isinstance(v, int):
+        return str(v)
+    return "—" if v != v else f"{v:.{digits}g}"

@@ -239,7 +239,7 @@ def _series_options(args, ds):
 
 
 def _forecaster_params(args, ds, fb, ind):
-    from .train import _activations
+    from ._shared import _activations
     hints = dict(ds.hints) if ds is not None else {}
     for opt, why in _NOT_FOR_SERIES.items():
         if getattr(args, opt, None) is not None:
@@ -307,7 +307,7 @@ def cmd_train_series(args):
     from ..checkpoint import GracefulInterrupt
     from ..timeseries import BPForecaster
     from ..trainer import training_defaults
-    from .train import _plural, _print_summary
+    from ._shared import _plural, _print_summary
     for what, path in (("output", args.output), ("report", args.report)):
         _check_output(path, what)
     if args.data is None:
@@ -632,7 +632,7 @@ def cmd_evaluate_series(args, model):
     import json
 
     from ..report import data_from_forecaster, split_metrics
-    from .train import _print_summary
+    from ._shared import _print_summary
     y, X, _, _, source = _model_series(model, args)
     data = data_from_forecaster(model, y, X)
     if args.json:
