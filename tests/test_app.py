@@ -641,6 +641,8 @@ def test_time_series_run_forecasts_and_downloads(server, tmp_path, monkeypatch):
                                rtol=1e-12)
     st, data = _call(server, f"/api/runs/{run}/download/predictions")
     assert data.decode().count("forecast") == 12
+    st, body = _call(server, "/api/predict/model?name=ts.bpnn", (tmp_path / "ts.bpnn").read_bytes())
+    assert st == 400 and "time-series model (narnet)" in json.loads(body)["error"]
     assert _call(server, f"/api/runs/{run}/download/onnx")[0] == 404
     argv = res["command"].splitlines()[0].split()[1:]      # and so does the command line
     argv[argv.index("-o") + 1] = str(tmp_path / "cli.bpnn")

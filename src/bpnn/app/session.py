@@ -650,6 +650,10 @@ def load_model_bytes(session: Session, name: str, data: bytes) -> dict:
         raise AppError(f"cannot load {name!r} as a bpnn model: {msg}") from None
     finally:
         path.unlink(missing_ok=True)
+    if type(model).__name__ == "BPForecaster":
+        raise AppError(f"{name!r} is a time-series model ({model.kind_}): it forecasts steps "
+                       "ahead rather than predicting rows; use `bpnn forecast "
+                       f"{name} --steps N`, or train and forecast on the Time series tab")
     if not hasattr(model, "predict") or not hasattr(model, "network_"):
         raise AppError(f"{name!r} holds a bare network, not a fitted model: the Predict page "
                        "needs a model saved from an estimator (bpnn train -o, or this app)")
