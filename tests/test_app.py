@@ -303,6 +303,17 @@ def test_long_runs_send_fewer_points():
     assert all(e % 2 == 0 for e in kept if e > 100)
 
 
+def test_a_long_playground_run_keeps_the_newest_boundaries_only():
+    from bpnn.app.session import KEEP_SNAPSHOTS, Job
+    job = Job("j", "playground")
+    for i in range(KEEP_SNAPSHOTS + 30):
+        job.emit("epoch", {"epoch": i})
+        job.emit("snapshot", {"epoch": i})
+    kept = [d["epoch"] for k, d in job.events if k == "snapshot"]
+    assert kept == list(range(30, KEEP_SNAPSHOTS + 30))
+    assert sum(k == "epoch" for k, _ in job.events) == KEEP_SNAPSHOTS + 30
+
+
 def test_worked_example_numbers_are_explains():
     from bpnn.app.learn import worked_example
     from bpnn.explain import explain
@@ -630,7 +641,16 @@ def test_time_series_run_forecasts_and_downloads(server, tmp_path, monkeypatch):
                                rtol=1e-12)
     st, data = _call(server, f"/api/runs/{run}/download/predictions")
     assert data.decode().count("forecast") == 12
+    st, body = _call(server, "/api/predict/model?name=ts.bpnn", (tmp_path / "ts.bpnn").read_bytes())
+    assert st == 400 and "time-series model (narnet)" in json.loads(body)["error"]
     assert _call(server, f"/api/runs/{run}/download/onnx")[0] == 404
+    argv = res["command"].splitlines()[0].split()[1:]      # and so does the command line
+    argv[argv.index("-o") + 1] = str(tmp_path / "cli.bpnn")
+    argv[argv.index("--report") + 1] = str(tmp_path / "cli.html")
+    assert main(argv + ["-q"]) == 0
+    np.testing.assert_allclose(np.asarray(bpnn.load(tmp_path / "cli.bpnn").predict(12)).ravel(),
+                               res["series"]["forecast"], rtol=1e-10)
+    assert res["command"].splitlines()[1].startswith("bpnn forecast model.bpnn --steps 12")
     monkeypatch.chdir(tmp_path)            # the generated script trains the same model
     exec(compile(res["script"], "train_ts.py", "exec"), {"__name__": "__main__"})  # noqa: S102
     np.testing.assert_allclose(bpnn.load(tmp_path / "model.bpnn").predict(12),
@@ -658,5 +678,6 @@ def test_browser_time_series_page(page):
     assert page.inner_text("#ts-s-epoch") == "12"          # the last epoch is shown too
     assert int(page.get_attribute("#ts-chart", "data-points")) >= 1990
     assert "future values" in page.inner_text("#ts-note")
+    assert "--inputs u --input-delays 1,2" in page.inner_text("#ts-command")
     page.wait_for_selector("#ts-plots img")
     _shot(page, "timeseries", full=True)

@@ -73,6 +73,14 @@ def test_the_package_ships_its_data_and_typing_marker():
         assert len(data.frame) > 0 and data.target, name
 
 
+def test_the_package_ships_the_apps_page_and_assets():
+    app = PKG / "app"
+    page = (app / "templates" / "index.html").read_text(encoding="utf-8")
+    for src in ("app.css", "i18n.js", "chart.js", "app.js", "learn.js", "ts.js"):
+        assert (app / "static" / src).is_file(), src
+        assert f"/static/{src}" in page, src          # every asset the page loads ships
+
+
 def test_licence_file_is_mit():
     root = PKG.parents[1]
     licence = root / "LICENSE"

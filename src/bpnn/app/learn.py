@@ -150,7 +150,7 @@ def playground_job(p: dict):
     tr, te = split_points(len(y), p["train"], p["seed"])
     g = np.linspace(-EXTENT, EXTENT, GRID)
     grid = np.array([[a, b] for b in g[::-1] for a in g])      # rows from the top
-    accepted = inspect.signature(ALGORITHMS[p["algorithm"]].__init__).parameters
+    accepted = inspect.signature(ALGORITHMS[p["algorithm"]]).parameters
     alg_params = {"lr": p["lr"]} if "lr" in accepted else {}
 
     def work(job: Job):

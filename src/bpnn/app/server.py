@@ -242,7 +242,7 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
                     if epochs:
                         yield f"event: epochs\ndata: {json.dumps(epochs)}\n\n"
                     for kind, data in batch:
-                        if kind != "epoch":
+                        if kind not in ("epoch", "superseded"):
                             yield f"event: {kind}\ndata: {json.dumps(data)}\n\n"
                 elif job.done:
                     yield "event: end\ndata: {}\n\n"

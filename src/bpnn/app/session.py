@@ -18,12 +18,15 @@ import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 STOPPED = "stopped by user"           # the trainer's stop_reason after Stop
 MAX_TABLES = 20                       # tables kept per server (the oldest go first)
 MAX_RUNS = 30
+KEEP_SNAPSHOTS = 50                   # playground boundaries kept per training (~40 kB each)
+MAX_JOBS = 10                         # finished trainings whose events are kept
 PREVIEW_ROWS = 10
 PREDICTION_ROWS = 20                  # predictions shown on the page
 
@@ -59,8 +62,8 @@ def clean(obj):
 class Table:
     id: str
     name: str            # what the user called it: the file's name, or the built-in set's
-    frame: object        # pandas.DataFrame
-    dataset: object = None   # bpnn.datasets.Dataset for a built-in set
+    frame: Any           # pandas.DataFrame
+    dataset: Any = None  # bpnn.datasets.Dataset for a built-in set
 
 
 def _is_numeric(col):
@@ -128,7 +131,13 @@ class Job:
     started: float = field(default_factory=time.time)
     thread: threading.Thread | None = None
 
+    snapshots: list = field(default_factory=list)
+
     def emit(self, kind, data):
+        if kind == "snapshot":   # keep the newest KEEP_SNAPSHOTS boundaries: long runs stay small
+            self.snapshots.append(len(self.events))
+            if len(self.snapshots) > KEEP_SNAPSHOTS:
+                self.events[self.snapshots.pop(0)] = ("superseded", {})
         self.events.append((kind, data))
 
     def every_epoch_then_fewer(self, first=2000, seconds=0.25):
@@ -194,6 +203,8 @@ class Session:
                                "then start this one", 409)
             job = Job(uuid.uuid4().hex[:12], kind)
             self.jobs[job.id] = job
+            for old in [j for j in self.jobs.values() if j.done][:-MAX_JOBS]:
+                self.jobs.pop(old.id)   # finished trainings' events go, oldest first
             self._active = job
 
         def target():
@@ -242,7 +253,7 @@ MISSING = ("error", "drop", "mean", "median")
 def algorithm_choices() -> list:
     """[{"name": "lm", "matlab": "trainlm"}, ...] for every registered algorithm."""
     from ..algorithms.base import _CANONICAL
-    out = {}
+    out: dict = {}
     for alias, canon in _CANONICAL.items():
         entry = out.setdefault(canon, {"name": canon, "matlab": ""})
         if alias.startswith("train") and not entry["matlab"]:
@@ -297,6 +308,7 @@ class TrainSpec:
     task: str
     missing: str
     params: dict
+    steps: int = 0       # time series: closed-loop forecast steps
 
 
 def parse_train_settings(session: Session, s: dict) -> TrainSpec:
@@ -381,13 +393,13 @@ class Run:
     id: str
     number: int
     spec: TrainSpec
-    model: object
-    X: object
-    y: object
+    model: Any
+    X: Any
+    y: Any
     result: dict
     figures: dict          # name -> (caption, png bytes)
     report_html: str
-    predictions: object    # DataFrame
+    predictions: Any       # DataFrame
 
 
 def train_job(session: Session, spec: TrainSpec):
@@ -638,6 +650,10 @@ def load_model_bytes(session: Session, name: str, data: bytes) -> dict:
         raise AppError(f"cannot load {name!r} as a bpnn model: {msg}") from None
     finally:
         path.unlink(missing_ok=True)
+    if type(model).__name__ == "BPForecaster":
+        raise AppError(f"{name!r} is a time-series model ({model.kind_}): it forecasts steps "
+                       "ahead rather than predicting rows; use `bpnn forecast "
+                       f"{name} --steps N`, or train and forecast on the Time series tab")
     if not hasattr(model, "predict") or not hasattr(model, "network_"):
         raise AppError(f"{name!r} holds a bare network, not a fitted model: the Predict page "
                        "needs a model saved from an estimator (bpnn train -o, or this app)")

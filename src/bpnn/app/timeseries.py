@@ -108,26 +108,22 @@ def ts_job(session: Session, spec: TrainSpec):
 def finish_ts_run(session, spec, model, y, X) -> Run:
     import pandas as pd
 
-    from ..report import (STOP_REASONS, ReportData, build_figures, metric_names, render_html,
-                          render_pngs, split_metrics)
+    from ..report import (STOP_REASONS, build_figures, data_from_forecaster, metric_names,
+                          render_html, render_pngs, series_from_model, split_metrics)
     from ..timeseries import response
     rec = model.record_
     resp = response(model, y, X)
-    D = model.max_delay_
     Y = np.asarray(y, dtype=float).reshape(len(resp), -1)
     P = np.asarray(model.predict_open_loop(y, X), dtype=float).reshape(len(resp), -1)
     split = resp["split"].to_numpy()
-    rows = np.arange(D, len(resp))
-    splits = {name: np.flatnonzero(split[D:] == key) for name, key in
-              (("train", "train"), ("validation", "val"), ("test", "test"))}
-    data = ReportData("regression", Y[rows], P[rows], splits, None, None, None,
-                      [str(c) for c in model.input_names()], list(spec.target))
+    data = data_from_forecaster(model, y, X)
+    series = series_from_model(model, y, X)
     metrics = split_metrics(data)
-    figures = render_pngs(build_figures(rec, model.network_, data))
+    figures = render_pngs(build_figures(rec, model.network_, data, series=series))
     settings = {"task": "time series (" + model.kind_ + ")", "data": spec.table.name,
                 "series": ", ".join(spec.target), "inputs": ", ".join(spec.features) or "—",
                 **spec.params}
-    report = render_html(rec, model.network_, data, settings, figures=figures,
+    report = render_html(rec, model.network_, data, settings, figures=figures, series=series,
                          title="bpnn time-series training report")
     forecast, note = None, ""
     if spec.steps and not spec.features:
@@ -165,13 +161,34 @@ def finish_ts_run(session, spec, model, y, X) -> Run:
                         "rows": [[_cell(v) if not isinstance(v, str) else v for v in r]
                                  for r in pred.head(20).itertuples(index=False)]},
         "downloads": list(DOWNLOADS),
-        "script": ts_script(spec), "command": "",
+        "script": ts_script(spec), "command": ts_command(spec),
     }
     run = Run(uuid.uuid4().hex[:12], number, spec, model, X, y, clean(result), figures,
               report, pred)
     run.result["id"] = run.id
     session.add_run(run)
     return run
+
+
+def ts_command(spec) -> str:
+    """The ``bpnn train`` (and ``bpnn forecast``) lines that train the same forecaster."""
+    import shlex
+    p = spec.params
+    data = spec.table.dataset.name if spec.table.dataset is not None else spec.table.name
+    delays = lambda d: ",".join(map(str, d)) or "none"    # noqa: E731
+    args = ["bpnn", "train", data, "--target", ",".join(spec.target),
+            "--feedback-delays", delays(p["feedback_delays"])]
+    args += ["--inputs", ",".join(spec.features), "--input-delays", delays(p["input_delays"])] \
+        if spec.features else ["--inputs", "none"]
+    args += ["--hidden", ",".join(map(str, p["hidden"])), "--algorithm", p["algorithm"],
+             "--epochs", str(p["epochs"]), "--goal", f"{p['goal']:g}",
+             "--max-fail", str(p["max_fail"]), "--l2", f"{p['l2']:g}", "--division", "block",
+             "--ratios", ",".join(f"{r:g}" for r in p["ratios"]),
+             "--seed", str(p["random_state"]), "-o", "model.bpnn", "--report", "report.html"]
+    line = " ".join(shlex.quote(a) for a in args)
+    if spec.steps and not spec.features:
+        line += f"\nbpnn forecast model.bpnn --steps {spec.steps} -o forecast.csv"
+    return line
 
 
 def ts_script(spec) -> str:

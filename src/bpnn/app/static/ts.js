@@ -94,6 +94,7 @@
     const labels = { model: "m_model", predictions: "m_preds", report: "m_report", script: "m_script" };
     d.replaceChildren(...r.downloads.map((k) => App.el("a", { class: "button", href: `/api/runs/${r.id}/download/${k}`, download: "", "data-kind": k, text: T(labels[k]) })));
     $("ts-script").textContent = r.script;
+    $("ts-command").textContent = r.command;
     $("ts-plots").replaceChildren(...r.plots.map((p) => App.el("figure", {}, App.el("img", { src: `/api/runs/${r.id}/plot/${p.name}.png`, alt: p.caption }), App.el("figcaption", { text: p.caption }))));
   }
 
