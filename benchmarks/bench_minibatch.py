@@ -7,13 +7,13 @@ call, float32 data converted before the clock starts. Peers: a PyTorch CPU loop
 limited by threadpoolctl); the target is against the faster of the two at each setting.
 bpnn's target figure is the call a user writes, ``bpnn.train(net, X, Y, "sgd", ...)`` end
 to end (network construction outside the clock), for 1 and for 5 epochs; the peers run the
-same number of epochs. One epoch of ``SGD.run_epoch`` alone (the kernel-only figure) is an
-info row.
+same number of epochs, the sides taking turns call by call. One epoch of ``SGD.run_epoch``
+alone (the kernel-only figure) is an info row.
 """
 from __future__ import annotations
 
 import numpy as np
-from bench_common import Row, fmt_s, threads, timings, timings_setup
+from bench_common import Row, fmt_s, threads, timings
 
 SIZES = (784, 256, 128, 10)
 TARGETS = {2: {32: 1.3, 128: 1.2, 1024: 1.15}, 1: {32: 1.05, 128: 1.05, 1024: 1.05}}
@@ -44,30 +44,43 @@ def _bpnn_epoch(X, Y, batch_size):
     return epoch
 
 
-def _bpnn_train(X, Y, batch_size, epochs, repeats):
+def _bpnn_train_once(X, Y, batch_size, epochs):
+    """Seconds of one ``bpnn.train`` call (a fresh network, built outside the clock)."""
+    import time
+
     import bpnn
-
-    def setup():
-        return bpnn.Network(SIZES, ["relu", "relu", "softmax"], init="glorot", seed=0,
-                            dtype=np.float32)
-
-    def run(net):
-        bpnn.train(net, X, Y, "sgd", loss="cross_entropy", lr=0.01, batch_size=batch_size,
-                   epochs=epochs, seed=0)
-    return timings_setup(setup, run, repeats, warmup=1 if epochs == 1 else 0)
+    net = bpnn.Network(SIZES, ["relu", "relu", "softmax"], init="glorot", seed=0,
+                       dtype=np.float32)
+    t0 = time.perf_counter()
+    bpnn.train(net, X, Y, "sgd", loss="cross_entropy", lr=0.01, batch_size=batch_size,
+               epochs=epochs, seed=0)
+    return time.perf_counter() - t0
 
 
-def _peer_times(X, y, bs, nt, epochs, repeats):
+def _interleaved(X, Y, y, bs, nt, epochs, repeats):
+    """(min, median) seconds of bpnn.train and of each peer, the sides taking turns call by
+    call (bpnn, PyTorch, scikit-learn, bpnn, ...): a burst of load from another process then
+    falls on both sides of a ratio instead of on one side's repeats. One-epoch calls get a
+    warm-up round that is not counted."""
     from benchmarks.peers import sklearn_peer, torch_peer
-    peers = {}
-    for name, mod in (("PyTorch", torch_peer), ("scikit-learn", sklearn_peer)):
-        if mod.is_available():
-            ts = [mod.train_minibatch(SIZES, X, y, batch_size=bs, epochs=epochs, lr=0.01,
-                                      threads=nt).elapsed_s
-                  for _ in range(repeats + (1 if epochs == 1 else 0))]
-            ts = ts[1:] if epochs == 1 else ts
-            peers[name] = (min(ts), float(np.median(ts)))
-    return peers
+    mods = {name: mod for name, mod in (("PyTorch", torch_peer), ("scikit-learn", sklearn_peer))
+            if mod.is_available()}
+    ours, theirs = [], {name: [] for name in mods}
+    warm = 1 if epochs == 1 else 0
+    for r in range(repeats + warm):
+        with threads(nt):
+            t = _bpnn_train_once(X, Y, bs, epochs)
+        if r >= warm:
+            ours.append(t)
+        for name, mod in mods.items():
+            t = mod.train_minibatch(SIZES, X, y, batch_size=bs, epochs=epochs, lr=0.01,
+                                    threads=nt).elapsed_s
+            if r >= warm:
+                theirs[name].append(t)
+
+    def stats(ts):
+        return min(ts), float(np.median(ts))
+    return stats(ours), {name: stats(ts) for name, ts in theirs.items()}
 
 
 def run(repeats=3, batch_sizes=(32, 128, 1024), thread_counts=(2, 1), epoch_counts=(1, 5)):
@@ -81,9 +94,7 @@ def run(repeats=3, batch_sizes=(32, 128, 1024), thread_counts=(2, 1), epoch_coun
                 kernel = timings(_bpnn_epoch(X, Y, bs), repeats)
             for epochs in epoch_counts:
                 reps = repeats if epochs == 1 else max(1, repeats - 1)
-                with threads(nt):
-                    ours = _bpnn_train(X, Y, bs, epochs, reps)
-                peers = _peer_times(X, y, bs, nt, epochs, reps)
+                ours, peers = _interleaved(X, Y, y, bs, nt, epochs, reps)
                 work = (f"bpnn.train sgd 784-256-128-10 f32, batch {bs}, {epochs} epoch(s), "
                         f"{nt} thread(s)")
                 if not peers:
