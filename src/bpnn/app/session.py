@@ -651,7 +651,8 @@ def load_model_bytes(session: Session, name: str, data: bytes) -> dict:
     finally:
         path.unlink(missing_ok=True)
     if type(model).__name__ == "BPForecaster":
-        raise AppError(f"{name!r} is a time-series model ({model.kind_}): it forecasts steps "
+        kind = getattr(model, "kind_", "NAR/NARX")
+        raise AppError(f"{name!r} is a time-series model ({kind}): it forecasts steps "
                        "ahead rather than predicting rows; use `bpnn forecast "
                        f"{name} --steps N`, or train and forecast on the Time series tab")
     if not hasattr(model, "predict") or not hasattr(model, "network_"):
