@@ -471,3 +471,18 @@ def test_convergence_warning_points_at_the_callers_line():
         BPRegressor(hidden=(3,), epochs=2, n_ensemble=2, random_state=0).fit(X, y)
     ours = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
     assert ours and all(w.filename == __file__ for w in ours)
+
+
+def test_calibration_on_a_dataframe_fit_gives_no_feature_name_warning():
+    """The held-out rows are checked arrays; calibrating on them must not make predict
+    warn that X lacks the feature names the model was fitted with."""
+    import pandas as pd
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
+    y = 2 * X["a"] + 0.1 * rng.normal(size=200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        model = BPRegressor(preset="matlab", random_state=0, warn=False).fit(X, y)
+    assert model.conformity_scores_ is not None
+    lo, hi = model.predict_interval(X.iloc[:5])
+    assert np.all(lo < hi)

@@ -516,6 +516,9 @@ class _BPBase(BaseEstimator):
             rows = self._held_out_rows(X.shape[0])
             Xc, yc = X[rows], np.asarray(y, dtype=np.float64).reshape(len(X), -1)[rows]
         from .conformal import conformity_scores
+        if len(Xc) and getattr(self, "feature_names_in_", None) is not None:
+            import pandas as pd                 # rows already checked: keep their names, so
+            Xc = pd.DataFrame(Xc, columns=self.feature_names_in_)   # predict doesn't warn
         self.conformity_scores_ = None if len(Xc) == 0 else conformity_scores(
             yc, np.asarray(self.predict(Xc)).reshape(len(Xc), -1))
 
