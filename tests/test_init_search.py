@@ -98,6 +98,25 @@ def test_unknown_init_is_an_error():
         BPClassifier(init="gax", hidden=(3,), epochs=2).fit(X, y)
 
 
+def test_unknown_init_names_the_population_searches_too():
+    """The refusal lists every choice, ga/pso/de included, and comes before any data is
+    read (a non-numeric X would otherwise be the first error)."""
+    with pytest.raises(ValueError, match=r"unknown init 'gaa'.*'ga', 'pso', 'de'"):
+        BPRegressor(init="gaa").fit([["not a number"]], [1.0])
+
+
+def test_global_init_names_are_case_insensitive_like_the_others():
+    """'PSO' is the population search, as 'NW' is Nguyen-Widrow: the same fit as 'pso'."""
+    warnings.simplefilter("ignore")
+    X, y = load_iris(return_X_y=True)
+    kw = dict(hidden=(4,), epochs=5, l2=1e-3, random_state=0)
+    upper = BPClassifier(init=" PSO", **kw).fit(X, y)
+    lower = BPClassifier(init="pso", **kw).fit(X, y)
+    plain = BPClassifier(init="nguyen-widrow", **kw).fit(X, y)
+    np.testing.assert_array_equal(upper.predict_proba(X), lower.predict_proba(X))
+    assert not np.array_equal(upper.predict_proba(X), plain.predict_proba(X))
+
+
 def test_init_search_refuses_resume(tmp_path):
     X, Y = _problem()
     net = bpnn.Network([4, 6, 1], ["tansig", "purelin"], init="nguyen-widrow", seed=1)

@@ -43,6 +43,7 @@ from ._predict import ClassifierPrediction, RegressorPrediction
 from .activations import get_activation
 from .algorithms import ALGORITHMS, get_algorithm
 from .algorithms.global_init import GLOBAL_INITS
+from .initializers import INITIALIZERS
 from .losses import get_loss
 from .network import Network
 from .preprocessing import (
@@ -181,6 +182,23 @@ def _check_number(name, value, low=None, integer=False, allow_inf=False):
     return int(value) if integer else float(value)
 
 
+
+def _global_init(init):
+    """"ga", "pso" or "de" when ``init`` names a population search (any case), else None."""
+    if isinstance(init, str) and init.strip().lower() in GLOBAL_INITS:
+        return init.strip().lower()
+    return None
+
+
+def _check_init(init):
+    """An unknown ``init`` is refused before any data is read, with every choice named."""
+    if callable(init) or _global_init(init) is not None or \
+            (isinstance(init, str) and init.strip().lower() in INITIALIZERS):
+        return
+    raise ValueError(f"unknown init {init!r}; choose one of 'nguyen-widrow', 'uniform', "
+                     "'glorot', 'he', 'zeros' or a population search 'ga', 'pso', 'de' "
+                     "(or a callable)")
+
 class _BPBase(BaseEstimator):
     """Shared fit / predict machinery; the subclasses define the targets and the outputs."""
 
@@ -236,6 +254,7 @@ class _BPBase(BaseEstimator):
             raise ValueError(f"algorithm_params must be a dict, got {self.algorithm_params!r}")
         if self.dtype not in _DTYPES:
             raise ValueError(f"dtype must be one of {list(_DTYPES)}, got {self.dtype!r}")
+        _check_init(self.init)
         self._activations()     # raises on unknown names
         get_loss(self._loss_name())
 
@@ -324,7 +343,7 @@ class _BPBase(BaseEstimator):
         ``time_left``: the seconds of the fit's budget that remain for it."""
         init_seed, split_seed, alg, params, l2 = run
         acts = self._activations(len(hidden))
-        search = self.init if self.init in GLOBAL_INITS else None   # GA/PSO/DE-BP
+        search = _global_init(self.init)   # GA/PSO/DE-BP
         net = Network([Z.shape[1], *hidden, T.shape[1]], acts, seed=init_seed,
                       init="nguyen-widrow" if search else self.init, dtype=self.dtype_)
         rec = train(net, Z, T, algorithm=alg, loss=self._loss_name(), epochs=epochs,
@@ -619,7 +638,7 @@ class _BPBase(BaseEstimator):
         hidden = self._hidden if self._hidden != "auto" else \
             (hidden_size_rule(Z.shape[1], n_out, 5),)
         rs = check_random_state(self.random_state)
-        init = "nguyen-widrow" if self.init in GLOBAL_INITS else self.init   # no data to search
+        init = "nguyen-widrow" if _global_init(self.init) else self.init   # no data to search
         self.networks_ = [Network([Z.shape[1], *hidden, n_out], self._activations(len(hidden)),
                                   init=init, seed=int(rs.randint(np.iinfo(np.int32).max)),
                                   dtype=self.dtype_) for _ in range(self._n_ensemble)]
