@@ -383,6 +383,28 @@ def test_cli_bad_interval_writes_nothing(saved_models, capsys, bad):
     assert len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("holdout, coverage, message", [
+    ("0", "0.9", "has none (it trained on every row): retrain it with bpnn train --holdout"),
+    ("0.02", "0.95", "0.95 needs at least 19 calibration rows for a finite interval; the "
+                     "model has 4: retrain it with a larger bpnn train --holdout")])
+def test_cli_interval_without_enough_held_out_rows(saved_models, capsys, holdout, coverage,
+                                                   message):
+    """A model trained on every row (--holdout 0, the default preset's refit) or with too
+    few held-out rows for the coverage: one line saying which bpnn train option gives
+    intervals, exit 2, no output written."""
+    d = saved_models
+    model, out = d / f"h{holdout}.bpnn", d / f"never_h{holdout}.csv"
+    assert main(["train", str(d / "train.csv"), "--hidden", "3", "--epochs", "5",
+                 "--holdout", holdout, "-o", str(model), "--quiet"]) == 0
+    capsys.readouterr()
+    code = main(["predict", str(model), str(d / "new.csv"), "--interval", coverage,
+                 "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert message in err and len(err.strip().splitlines()) == 1, err
+    assert "calibration=(X_cal" not in err          # Python advice, not for the command line
+
+
 def test_cli_export_of_an_ensemble(saved_models, capsys):
     d = saved_models
     assert main(["export", str(d / "m.bpnn"), "--format", "c", "-o", str(d / "m.c")]) == 2

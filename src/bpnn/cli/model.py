@@ -91,10 +91,21 @@ def _check_interval(coverage, model):
     (checked before anything is read or written)."""
     if coverage is None:
         return None
-    from ..conformal import interval_halfwidth
+    from ..conformal import interval_halfwidth, min_calibration_rows
     if not hasattr(model, "predict_interval"):
         raise UsageError("--interval needs a regression model (classifiers give --proba)")
-    interval_halfwidth(getattr(model, "conformity_scores_", None), coverage)   # the errors
+    need = min_calibration_rows(coverage)     # a bad coverage is refused first
+    scores = getattr(model, "conformity_scores_", None)
+    n = 0 if scores is None else len(scores)
+    if n == 0:                                # say how to get them from the command line
+        raise UsageError("--interval needs rows the network did not train on, and this model "
+                         "has none (it trained on every row): retrain it with bpnn train "
+                         "--holdout 0.15 (the default) or a --division that holds rows out")
+    if n < need:
+        raise UsageError(f"--interval {coverage:g} needs at least {need} calibration rows for a "
+                         f"finite interval; the model has {n}: retrain it with a larger bpnn "
+                         "train --holdout, or ask for a lower coverage")
+    interval_halfwidth(scores, coverage)      # the library's own checks
     return coverage
 
 
