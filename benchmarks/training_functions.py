@@ -16,6 +16,7 @@ deterministic, so each run is timed ``--repeat`` times and the fastest kept (thi
 the noise of other processes); BLAS runs on one thread (these networks are tiny).
 
 Run:  python benchmarks/training_functions.py [--runs 30] [--epochs 20000] [--repeat 3]
+                                              [--matlab] [--rprop-variants] [--inc 1.2]
                                               [--markdown FILE]
 """
 from __future__ import annotations
@@ -94,7 +95,12 @@ def main(argv=None) -> int:
     ap.add_argument("--markdown", help="also write the tables to this file")
     ap.add_argument("--rprop-variants", action="store_true",
                     help="only compare Rprop+, Rprop-, iRprop+, iRprop- (goal met, epochs)")
+    ap.add_argument("--inc", type=float,
+                    help="Rprop's step growth (bpnn's default 1.1; MATLAB's trainrp 1.2)")
     args = ap.parse_args(argv)
+    if args.inc is not None:
+        for problem in PARAMS:
+            PARAMS[problem]["rprop"] = {"inc": args.inc}
     if args.matlab:
         args.algorithms = MATLAB
     from threadpoolctl import threadpool_limits
@@ -109,7 +115,7 @@ def rprop_variants(runs, epochs):
     for v in ("rprop+", "rprop-", "irprop+", "irprop-"):
         cells = [v]
         for problem in ("sin", "parity"):
-            PARAMS[problem]["rprop"] = {"variant": v}
+            PARAMS[problem]["rprop"] = {**PARAMS[problem].get("rprop", {}), "variant": v}
             r = run(problem, "rprop", runs, epochs)
             e = [x[1] for x in r if x[2]]
             cells += [f"{len(e)}/{runs}", f"{np.mean(e):.1f} / {max(e)}" if e else "–"]
@@ -128,7 +134,8 @@ def _main(args):
     parts = [f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
              f"Python {platform.python_version()}, NumPy {np.__version__}; "
              f"{args.runs} initialisations, budget {args.epochs} epochs, fastest of "
-             f"{args.repeat} timings per run, one BLAS thread.\n"]
+             f"{args.repeat} timings per run, one BLAS thread"
+             + (f", rprop inc {args.inc}" if args.inc is not None else "") + ".\n"]
     for problem, title in (("sin", "SIN 1-5-1, MSE goal 0.002"),
                            ("parity", "PARITY 3-10-10-1, MSE goal 0.001")):
         results = {}

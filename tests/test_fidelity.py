@@ -85,3 +85,33 @@ def test_auto_accepts_the_chosen_algorithms_parameters():
     with pytest.raises(ValueError, match=r"chose 'lm'.*\['lr'\]"):
         BPRegressor(hidden=(5,), epochs=5, algorithm_params={"lr": 0.1, "mu": 0.01},
                     preset="matlab").fit(X, Y.ravel())
+
+
+# -- the benchmark reproduces its published tables -----------------------------------------
+def test_benchmark_passes_inc_to_rprop(monkeypatch, tmp_path):
+    # docs/training_functions.md's variant table and 2000-epoch table were made with MATLAB's
+    # inc 1.2: the script must still be able to run Rprop that way (`--inc 1.2`)
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "training_functions.py"
+    if not path.is_file():
+        pytest.skip("benchmarks/ not in this tree")
+    spec = importlib.util.spec_from_file_location("_bench_training_functions", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    seen = []
+    real = bpnn.train
+
+    def spy(net, X, Y, algorithm=None, **kw):
+        seen.append((algorithm, kw.get("inc"), kw.get("variant")))
+        return real(net, X, Y, algorithm=algorithm, **kw)
+    monkeypatch.setattr(mod.bpnn, "train", spy)
+    out = tmp_path / "t.md"
+    assert mod.main(["--runs", "1", "--epochs", "3", "--repeat", "1", "--algorithms", "rprop",
+                     "lm", "--inc", "1.2", "--markdown", str(out)]) == 0
+    assert {(a, i) for a, i, _ in seen} == {("rprop", 1.2), ("lm", None)}
+    assert "rprop inc 1.2" in out.read_text(encoding="utf-8")
+    seen.clear()
+    assert mod.main(["--runs", "1", "--epochs", "3", "--rprop-variants", "--inc", "1.2"]) == 0
+    assert {(i, v) for _, i, v in seen} == {(1.2, v) for v in
+                                            ("rprop+", "rprop-", "irprop+", "irprop-")}
