@@ -712,16 +712,20 @@ _COMMON_DOC = """
         candidate starts (the best so far is kept), and a refit that cannot finish in it
         is dropped for the split run's network. ``diagnosis_`` and a ConvergenceWarning say
         what was cut. Each ``partial_fit`` call trains one epoch and ignores it.
-    division : "refit", "random", "block", "interleaved", None or "auto", default "auto"
-        How ``fit`` splits X into training / validation / test sets (by ``ratios``); ignored
-        when ``fit`` is given ``validation=(X_val, y_val)``. "refit": a random split picks
-        ``l2`` and the epoch count by early stopping, then the network is trained again on
-        all rows for that many epochs (at least 10, at most ``epochs``;
-        ``selection_record_`` keeps the split run). None: train on all rows. "auto": the
-        preset's. With fewer than about ten samples everything is used for training.
+    division : str or None, default "auto"
+        How ``fit`` splits X into training / validation / test sets (by ``ratios``):
+        "refit", "random", "block", "interleaved" (as in :func:`bpnn.train`), None or
+        "auto"; ignored when ``fit`` is given ``validation=(X_val, y_val)``. "refit": a
+        random split picks ``l2`` and the epoch count by early stopping, then the network
+        is trained again on all rows for that many epochs (at least 10, at most
+        ``epochs``; ``selection_record_`` keeps the split run). None: train on all rows.
+        "auto": the preset's. With fewer than about ten samples everything is used for
+        training.
     ratios : (train, val, test), default None (the preset's)
-    scaling : "minmax" ([-1, 1]), "minmax01" ([0, 1]), "standard" or "none", default None
-        (the preset's: "standard"; "minmax" for preset="matlab")
+    scaling : str, default None
+        How the inputs are scaled: "minmax" to [-1, 1], "minmax01" to [0, 1], "standard"
+        to zero mean and unit variance, "none" not at all. None: the preset's, "standard"
+        ("minmax" for ``preset="matlab"``).
     drop_constant : bool, default True
         Drop input columns that never change.
     pca : None, int or float in (0, 1)
@@ -732,8 +736,9 @@ _COMMON_DOC = """
         search over the initial weights on the training loss (from a Nguyen-Widrow start;
         600 loss evaluations, see :mod:`bpnn.algorithms.global_init` and docs/init.md),
         then training as usual ("ga" needs PyGAD: ``pip install "bpnn[search]"``).
-    l2 : float or "auto", default None (the preset's: "auto"; 0 for preset="matlab")
-        Weight decay ``l2 / 2 * ||W||^2`` added to the (mean) loss. "auto" tries
+    l2 : float or "auto", default None
+        Weight decay ``l2 / 2 * ||W||^2`` added to the (mean) loss. None: the preset's,
+        "auto" (0 for ``preset="matlab"``). "auto" tries
         ``bpnn.estimators.L2_CANDIDATES`` and keeps the lowest validation loss (``l2_``,
         ``l2_search_``); without validation rows (division None, partial_fit) it is 0.
     n_restarts : int, default 1
@@ -772,8 +777,11 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
                "and predictions mapped back to their units.\n" + _COMMON_DOC.format(
                    output_doc="Output activation; 'auto' is 'purelin' (linear).",
                    loss_doc="'auto' is 'mse' (MATLAB's); also 'sse', 'mae'.") +
-               """    target_scaling : "minmax", "minmax01", "standard" or "none", default None (the
-        preset's: "standard"; "minmax" for preset="matlab")
+               """    target_scaling : str, default None
+        How the targets are scaled for training: "minmax", "minmax01", "standard" or
+        "none", as ``scaling`` for the inputs;
+        predictions are mapped back to the targets' units. None: the preset's, "standard"
+        ("minmax" for ``preset="matlab"``).
     target_range : (low, high), optional
         The targets' range declared in advance, as ``input_range`` for the inputs: the
         target scaling uses it instead of the (first batch's) data.

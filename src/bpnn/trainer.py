@@ -404,20 +404,39 @@ def train(network: Network, X: ArrayLike, Y: ArrayLike, algorithm: str | Algorit
 
     Parameters
     ----------
-    algorithm : str or Algorithm
+    network : Network
+        The network to train; its weights are updated in place.
+    X, Y : array-like, (n, n_in) and (n, n_out)
+        Inputs and targets, one row per sample.
+    algorithm : str or Algorithm, default "sgd"
         A name or MATLAB alias (``"sgd"`` — the tutorial's per-sample BP —, ``"gd"``,
         ``"lm"``/``"trainlm"``, ``"scg"``, ``"rprop"``, ...); its parameters (``lr``,
         ``lr_bias``, ``batch_size``, ``mu``...) are passed as keyword arguments.
-    loss : "sse" (the tutorial's ½Σ(d−y)²), "mse", "mae" or "cross_entropy".
-    epochs, goal, time, min_grad, max_fail : stopping rules (see the module docstring).
-    division, ratios, indices : split X, Y into train/validation/test
-        (``"random"``, ``"block"``, ``"interleaved"``, ``"index"``, or None for all-train).
-    validation, test : (X, Y) or (X, Y, weights) given directly instead of a division.
-    sample_weight : per-sample weights; l2 : weight decay ``l2/2 · ||W||²``.
-    shuffle : visit samples in a new random order every epoch; seed : all randomness.
-    callbacks : callables ``cb(epoch, record, network) -> bool | str``; True stops training
-        ("callback"), a string stops it with that reason (e.g. "interrupted").
-    progress : show a live progress line (Rich).
+    loss : str or Loss, default "sse"
+        "sse" (the tutorial's ½Σ(d−y)²), "mse", "mae" or "cross_entropy".
+    epochs, goal, time, min_grad, max_fail
+        Stopping rules: epoch limit, training-loss goal, seconds, minimum gradient norm,
+        validation checks (the order they are checked in: ``bpnn.trainer``'s docstring).
+        The record's ``stop_reason`` names the one that stopped training.
+    division, ratios, indices
+        Split X, Y into train/validation/test: ``division`` is ``"random"``, ``"block"``,
+        ``"interleaved"``, ``"index"`` (by ``indices``), or None for all-train; ``ratios``
+        are the (train, val, test) fractions.
+    validation, test : (X, Y) or (X, Y, weights), optional
+        Validation or test data given directly instead of a division.
+    sample_weight : array-like, optional
+        Per-sample weights.
+    l2 : float, default 0.0
+        Weight decay ``l2/2 · ||W||²``.
+    shuffle : bool, default True
+        Visit the samples in a new random order every epoch.
+    seed : int, sequence of int, Generator or None
+        The seed of all randomness.
+    callbacks : sequence of callables
+        ``cb(epoch, record, network) -> bool | str``; True stops training ("callback"), a
+        string stops it with that reason (e.g. "interrupted").
+    progress : bool, default False
+        Show a live progress line (Rich).
     epoch_loss : "running" (default) or "exact"
         The training loss recorded for each epoch of mini-batch and per-sample training
         (``sgd``, ``adam`` with ``batch_size``), which ``goal`` is checked against:
@@ -428,17 +447,22 @@ def train(network: Network, X: ArrayLike, Y: ArrayLike, algorithm: str | Algorit
         first), one more pass over the data each. Whole-batch algorithms (line searches,
         LM, BR, Rprop...) always record the exact loss. Validation and test losses are
         always exact, computed on their own rows only.
-    checkpoint, checkpoint_every : write a crash-safe checkpoint to this path every N epochs
-        (None: every 10 seconds) and when training stops (see :mod:`bpnn.checkpoint`).
-    init_search : None, "ga", "pso" or "de"
-        Before training, replace the network's initial weights by the best point of a
-        population search on the training loss (GA-BP, PSO-BP, DE-BP; see
-        :mod:`bpnn.algorithms.global_init`); ``init_search_params`` (``budget``, the loss
-        evaluations, and ``population``) go to it. Not with ``resume``.
-    resume : path of a checkpoint to continue from; the other arguments must describe the
-        same run (network, algorithm and its parameters, loss, data — checked), except the
-        stopping rules (``epochs``, ``goal``...), which may change. The continued run ends
-        with the same parameters, bit for bit, as an uninterrupted one.
+    checkpoint, checkpoint_every : path, int
+        Write a crash-safe checkpoint to this path every N epochs (None: every 10 seconds)
+        and when training stops (see :mod:`bpnn.checkpoint`).
+    init_search, init_search_params : str or None, dict or None
+        ``init_search`` None, "ga", "pso" or "de": before training, replace the network's
+        initial weights by the best point of a population search on the training loss
+        (GA-BP, PSO-BP, DE-BP; see :mod:`bpnn.algorithms.global_init`);
+        ``init_search_params`` (``budget``, the loss evaluations, and ``population``) go
+        to it. Not with ``resume``.
+    resume : path, optional
+        A checkpoint to continue from; the other arguments must describe the same run
+        (network, algorithm and its parameters, loss, data — checked), except the stopping
+        rules (``epochs``, ``goal``...), which may change. The continued run ends with the
+        same parameters, bit for bit, as an uninterrupted one.
+    **algorithm_params
+        The algorithm's own parameters (``lr``, ``mu``...).
 
     Returns
     -------
