@@ -4,15 +4,18 @@ import inspect
 import pytest
 
 import bpnn
-from bpnn import estimators, io, network, trainer
+from bpnn import datasets, estimators, export, io, network, trainer
+from bpnn.algorithms import base as algorithms_base
 
-PUBLIC_FUNCTIONS = [trainer.train, io.save, io.load, io.load_predictor]
+PUBLIC_FUNCTIONS = [trainer.train, io.save, io.load, io.load_predictor,
+                    export.export, export.export_python, export.export_c, export.export_onnx,
+                    export.describe, algorithms_base.get_algorithm, datasets.load_dataset]
 PUBLIC_METHODS = {
     network.Network: ["__init__", "initialize", "astype", "from_spec", "forward",
                       "predict_unchecked", "forward_trace", "loss_and_gradient", "loss",
-                      "jacobian", "copy", "spec"],
-    estimators.BPRegressor: ["fit", "partial_fit", "predict"],
-    estimators.BPClassifier: ["fit", "partial_fit", "predict", "predict_proba"],
+                      "jacobian", "copy", "spec", "backward"],
+    estimators.BPRegressor: ["__init__", "fit", "partial_fit", "predict"],
+    estimators.BPClassifier: ["__init__", "fit", "partial_fit", "predict", "predict_proba"],
 }
 
 

@@ -151,7 +151,23 @@ def dataset_names() -> list:
 
 
 def load_dataset(name: str) -> Dataset:
-    """Load a shipped data set by name (see :func:`dataset_names`)."""
+    """Load a shipped data set by name (see :func:`dataset_names`).
+
+    Parameters
+    ----------
+    name : str
+        The data set's name, in any case ("iris", "diabetes", "sunspots"...).
+
+    Returns
+    -------
+    Dataset
+        The table, its target columns, its task and the training hints.
+
+    Raises
+    ------
+    ValueError
+        For a name that is not shipped; the message lists the names that are.
+    """
     key = str(name).strip().lower().replace("-", "_")
     if key not in _LOADERS:
         raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(_LOADERS)}")

@@ -23,7 +23,8 @@ import inspect
 import math
 import numbers
 import warnings
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -59,6 +60,10 @@ from .trainer import train
 
 if TYPE_CHECKING:
     from ._typing import ArrayLike
+
+#: A declared range (``input_range``, ``target_range``): (low, high), each a number or one
+#: value per column.
+_Range = tuple[Union[float, "ArrayLike"], Union[float, "ArrayLike"]]
 
 __all__ = ["AUTO_ALGORITHMS", "BPClassifier", "BPRegressor", "L2_CANDIDATES", "PRESETS",
            "diagnose"]
@@ -839,13 +844,22 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
 
     _task = "regression"
 
-    def __init__(self, hidden=None, activation="tansig", output_activation="auto",
-                 loss="auto", algorithm="auto", algorithm_params=None, epochs=None, goal=0.0,
-                 max_fail=None, min_grad=None, time_limit=None, division="auto",
-                 ratios=None, scaling=None, drop_constant=True, pca=None,
-                 init="nguyen-widrow", l2=None, n_restarts=1, shuffle=True, random_state=None,
-                 verbose=False, warn=True, preset="default", target_scaling=None,
-                 dtype="auto", n_ensemble=1, input_range=None, target_range=None):
+    def __init__(self, hidden: int | Sequence[int] | str | None = None,
+                 activation: str | Sequence[str] = "tansig",
+                 output_activation: str = "auto", loss: str = "auto",
+                 algorithm: str = "auto", algorithm_params: dict[str, Any] | None = None,
+                 epochs: int | None = None, goal: float = 0.0, max_fail: int | None = None,
+                 min_grad: float | None = None, time_limit: float | None = None,
+                 division: str | None = "auto",
+                 ratios: tuple[float, float, float] | None = None,
+                 scaling: str | None = None, drop_constant: bool = True,
+                 pca: int | float | None = None, init: str = "nguyen-widrow",
+                 l2: float | str | None = None, n_restarts: int = 1, shuffle: bool = True,
+                 random_state: int | np.random.RandomState | None = None,
+                 verbose: bool = False, warn: bool = True, preset: str = "default",
+                 target_scaling: str | None = None, dtype: str = "auto",
+                 n_ensemble: int = 1, input_range: _Range | None = None,
+                 target_range: _Range | None = None) -> None:
         self.hidden, self.activation, self.output_activation = hidden, activation, \
             output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
@@ -943,13 +957,21 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
 
     _task = "classification"
 
-    def __init__(self, hidden=None, activation="tansig", output_activation="auto",
-                 loss="auto", algorithm="auto", algorithm_params=None, epochs=None, goal=0.0,
-                 max_fail=None, min_grad=None, time_limit=None, division="auto",
-                 ratios=None, scaling=None, drop_constant=True, pca=None,
-                 init="nguyen-widrow", l2=None, n_restarts=1, shuffle=True, random_state=None,
-                 verbose=False, warn=True, preset="default", class_weight=None,
-                 dtype="auto", n_ensemble=1, input_range=None):
+    def __init__(self, hidden: int | Sequence[int] | str | None = None,
+                 activation: str | Sequence[str] = "tansig",
+                 output_activation: str = "auto", loss: str = "auto",
+                 algorithm: str = "auto", algorithm_params: dict[str, Any] | None = None,
+                 epochs: int | None = None, goal: float = 0.0, max_fail: int | None = None,
+                 min_grad: float | None = None, time_limit: float | None = None,
+                 division: str | None = "auto",
+                 ratios: tuple[float, float, float] | None = None,
+                 scaling: str | None = None, drop_constant: bool = True,
+                 pca: int | float | None = None, init: str = "nguyen-widrow",
+                 l2: float | str | None = None, n_restarts: int = 1, shuffle: bool = True,
+                 random_state: int | np.random.RandomState | None = None,
+                 verbose: bool = False, warn: bool = True, preset: str = "default",
+                 class_weight: dict[Any, float] | str | None = None, dtype: str = "auto",
+                 n_ensemble: int = 1, input_range: _Range | None = None) -> None:
         self.hidden, self.activation, self.output_activation = hidden, activation, \
             output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params

@@ -253,7 +253,25 @@ def save(model: BPRegressor | BPClassifier | BPForecaster | Network, path: PathL
     """Write a fitted BPRegressor / BPClassifier / BPForecaster (or a Network) to ``path``
     atomically.
 
-    Refuses parameters that are not finite. Returns the path.
+    The file is a zip of JSON and ``.npy`` arrays (no pickle). It is written to a temporary
+    file beside ``path`` and renamed, so an existing file is never left half-written.
+
+    Parameters
+    ----------
+    model : BPRegressor, BPClassifier, BPForecaster or Network
+        A fitted estimator (single network or ensemble), a fitted forecaster or a Network.
+    path : str or path-like
+        The file to write (conventionally ``*.bpnn``).
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Raises
+    ------
+    ValueError
+        If the model is not fitted or holds parameters that are not finite.
 
     Examples
     --------
@@ -387,8 +405,21 @@ def _read_arrays(z, man):
 def load(path: PathLike) -> BPRegressor | BPClassifier | BPForecaster | Network:
     """Read a model file written by :func:`save`; returns the fitted estimator (or Network).
 
-    Raises :class:`ModelFileError` (a ValueError) for anything that is not a valid model
-    file of a supported schema version: pickles, truncated files, wrong array shapes...
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by :func:`save`.
+
+    Returns
+    -------
+    BPRegressor, BPClassifier, BPForecaster or Network
+        The fitted model, predicting exactly as the one saved.
+
+    Raises
+    ------
+    ModelFileError
+        (a ValueError) for anything that is not a valid model file of a supported schema
+        version: pickles, truncated files, wrong array shapes...
     """
     return _load(path, _estimator_kinds())
 
@@ -402,6 +433,21 @@ def load_predictor(path: PathLike) -> LoadedRegressor | LoadedClassifier | Netwo
     ``feature_names_in_``, ``record_``...) and the same ``predict`` / ``predict_proba``
     code as the estimator, checked and run with NumPy only (see :mod:`bpnn._predict`).
     The file is checked exactly as by :func:`load`. ``bpnn predict`` uses it.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by :func:`save` from a BPRegressor, a BPClassifier or a Network.
+
+    Returns
+    -------
+    LoadedRegressor, LoadedClassifier or Network
+        A predictor with the estimator's ``predict`` (and ``predict_proba``).
+
+    Raises
+    ------
+    ModelFileError
+        As :func:`load` does.
     """
     from ._predict import LoadedClassifier, LoadedRegressor
     return _load(path, {"BPRegressor": LoadedRegressor, "BPClassifier": LoadedClassifier})

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 import numpy as np
 
@@ -370,7 +370,16 @@ class Network:
         return Trace(zs, ns)
 
     # -- backward -------------------------------------------------------------------------
-    def backward(self, trace: Trace, delta_out: np.ndarray, input_grad: bool = False):
+    @overload
+    def backward(self, trace: Trace, delta_out: np.ndarray,
+                 input_grad: Literal[False] = False) -> np.ndarray: ...
+
+    @overload
+    def backward(self, trace: Trace, delta_out: np.ndarray,
+                 input_grad: Literal[True]) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def backward(self, trace: Trace, delta_out: np.ndarray, input_grad: bool = False
+                 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Back-propagate the output sensitivity dL/dz(K) to a flat gradient.
 
         The tutorial's recursion: ``delta(k) = f_k'(z(k)) * (delta(k+1) @ W(k+1))`` and

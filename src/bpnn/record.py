@@ -13,6 +13,39 @@ _PER_EPOCH = ("epoch", "loss", "val_loss", "test_loss", "grad_norm", "mu", "lr",
 
 @dataclass
 class TrainingRecord:
+    """What happened in every epoch of a training run and why it stopped (MATLAB's ``tr``).
+
+    ``bpnn.train`` returns one; a fitted estimator keeps it as ``record_``. The per-epoch
+    lists all have one entry per epoch, epoch 0 being the state before the first update
+    (its training loss is NaN where epochs report a running loss, see ``bpnn.train``).
+
+    Attributes
+    ----------
+    algorithm, loss_name : str
+        The algorithm's and the loss's canonical names.
+    epoch, loss, val_loss, test_loss, grad_norm, mu, lr, val_fail, time : list
+        Per epoch: its number, the training / validation / test loss, the gradient norm,
+        LM's mu and the step size (NaN where the algorithm has none), the count of
+        consecutive validation failures and the seconds since the start.
+    extra : dict
+        Further per-epoch series an algorithm adds (BR: gamma, its effective number of
+        parameters, with alpha and beta).
+    best_epoch : int
+        The epoch whose parameters were kept.
+    best_loss, best_val_loss, best_test_loss : float
+        The losses at ``best_epoch``.
+    stop_reason : str
+        Why training stopped: "goal met", "max epochs", "validation stop", "min grad",
+        "mu max", "diverged", "time limit"...
+    message : str
+        Advice when training went wrong (e.g. after "diverged"); empty otherwise.
+    goal : float
+        The loss goal training ran against.
+    train_idx, val_idx, test_idx : ndarray or None
+        The rows of each split.
+    params : dict
+        The algorithm's parameters.
+    """
     algorithm: str = ""
     loss_name: str = ""
     epoch: list = field(default_factory=list)

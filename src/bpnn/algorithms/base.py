@@ -201,8 +201,27 @@ def algorithm_names() -> list[str]:
     return sorted(set(_CANONICAL.values()))
 
 
-def get_algorithm(spec, **params):
+def get_algorithm(spec: str | Algorithm, **params: Any) -> Algorithm:
     """Build an algorithm from a name (or alias) and its parameters; or pass one through.
+
+    Parameters
+    ----------
+    spec : str or Algorithm
+        A name from :func:`algorithm_names` or one of its aliases (MATLAB's ``trainlm``,
+        ``trainscg``...), in any case; an Algorithm object is returned as it is.
+    **params
+        The algorithm's parameters (e.g. ``mu=0.01`` for ``lm``, ``lr=0.1`` for ``sgd``).
+
+    Returns
+    -------
+    Algorithm
+        A new algorithm object (or ``spec`` itself).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, a parameter the algorithm does not have (the message lists the
+        ones it has), or parameters given with an algorithm object.
 
     Examples
     --------
@@ -220,7 +239,7 @@ def get_algorithm(spec, **params):
     if key not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {spec!r}; choose one of {algorithm_names()}")
     cls = ALGORITHMS[key]
-    sig = inspect.signature(cls.__init__)
+    sig = inspect.signature(cls)                # the constructor's parameters, no self
     accepted = [p for p in sig.parameters if p != "self"]
     bad = [p for p in params if p not in accepted]
     if bad:

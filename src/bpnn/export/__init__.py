@@ -13,10 +13,20 @@ All three read the same flat description, :func:`describe`, so they compute the 
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Union
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import onnx
+
+    from ..estimators import BPClassifier, BPRegressor
+
+# What the exports read: a fitted estimator, or one returned by bpnn.load.
+Exportable = Union["BPRegressor", "BPClassifier"]
 
 __all__ = [
     "FORMATS",
@@ -75,8 +85,20 @@ def _layer(W, b, act):
             "logsig" if name == "gsigmoid" else name, float(A), float(B))
 
 
-def describe(model) -> ModelDescription:
-    """The flat description of a fitted BPRegressor or BPClassifier."""
+def describe(model: Exportable) -> ModelDescription:
+    """The flat description of a fitted BPRegressor or BPClassifier.
+
+    Parameters
+    ----------
+    model : BPRegressor or BPClassifier
+        A fitted estimator (or one loaded with :func:`bpnn.load`); a single network or an
+        ensemble.
+
+    Returns
+    -------
+    ModelDescription
+        The input map, the layers and the output map as plain float64 arrays.
+    """
     from sklearn.utils.validation import check_is_fitted
     if type(model).__name__ == "BPForecaster":
         raise ValueError(
@@ -107,16 +129,42 @@ def describe(model) -> ModelDescription:
     return d
 
 
-def export_python(model, path=None) -> str:
-    """Standalone NumPy-only Python source; written atomically to ``path`` if given."""
+def export_python(model: Exportable, path: str | os.PathLike[str] | None = None) -> str:
+    """Standalone NumPy-only Python source; written atomically to ``path`` if given.
+
+    Parameters
+    ----------
+    model : BPRegressor or BPClassifier
+        A fitted estimator; ensembles are exported with every member.
+    path : str or path-like, optional
+        Where to write the module; nothing is written when None.
+
+    Returns
+    -------
+    str
+        The module's source. It defines ``predict`` (and ``predict_proba`` for classifiers).
+    """
     from .python import python_source
     return _maybe_write(python_source(describe(model)), path)
 
 
-def export_c(model, path=None, prefix="bpnn") -> tuple[str, str]:
+def export_c(model: Exportable, path: str | os.PathLike[str] | None = None,
+             prefix: str = "bpnn") -> tuple[str, str]:
     """C source and header ``(c, h)``; with ``path`` ("model.c") writes model.c and model.h.
 
-    Functions are named ``<prefix>_predict`` etc. (see the generated header).
+    Parameters
+    ----------
+    model : BPRegressor or BPClassifier
+        A fitted single-network estimator (an ensemble is refused with a ValueError).
+    path : str or path-like, optional
+        The ``.c`` file to write; the header goes beside it with the suffix ``.h``.
+    prefix : str, default "bpnn"
+        Functions are named ``<prefix>_predict`` etc. (see the generated header).
+
+    Returns
+    -------
+    tuple of str
+        The C source and the header.
     """
     from .c import c_sources
     header_name = None if path is None else Path(path).with_suffix(".h").name
@@ -132,11 +180,26 @@ def export_c(model, path=None, prefix="bpnn") -> tuple[str, str]:
     return c_src, h_src
 
 
-def export_onnx(model, path=None, float_type=None):
+def export_onnx(model: Exportable, path: str | os.PathLike[str] | None = None,
+                float_type: str | None = None) -> onnx.ModelProto:
     """An ``onnx.ModelProto`` (inputs "X"; outputs "y" or "probabilities" and "label").
 
-    ``float_type`` "double" or "float" for the input and all computations; None (default)
-    follows the model: "float" for a float32 network, else "double".
+    Needs the ``onnx`` package (``pip install "bpnn[onnx]"``).
+
+    Parameters
+    ----------
+    model : BPRegressor or BPClassifier
+        A fitted estimator; ensembles average their members inside the graph.
+    path : str or path-like, optional
+        Where to write the serialised graph; nothing is written when None.
+    float_type : {"double", "float"}, optional
+        The type of the input and of all computations. None (default) follows the model:
+        "float" for a float32 network, else "double".
+
+    Returns
+    -------
+    onnx.ModelProto
+        The graph, checked by ``onnx.checker``.
     """
     from .onnx import onnx_model
     d = describe(model)
@@ -149,10 +212,22 @@ def export_onnx(model, path=None, float_type=None):
     return proto
 
 
-def export(model, path, format):
+def export(model: Exportable, path: str | os.PathLike[str], format: str) -> list[Path]:
     """Write ``model`` to ``path`` as "python", "c" (also writes the .h) or "onnx".
 
-    Returns the list of paths written.
+    Parameters
+    ----------
+    model : BPRegressor or BPClassifier
+        A fitted estimator.
+    path : str or path-like
+        The file to write (for "c", the ``.c`` file; the header goes beside it).
+    format : {"python", "c", "onnx"}
+        The export format.
+
+    Returns
+    -------
+    list of Path
+        The paths written.
     """
     path = Path(path)
     if format == "python":
@@ -167,7 +242,7 @@ def export(model, path, format):
     raise ValueError(f"unknown export format {format!r}; choose one of {list(FORMATS)}")
 
 
-def _maybe_write(text, path):
+def _maybe_write(text: str, path: str | os.PathLike[str] | None) -> str:
     if path is not None:
         from .._atomic import atomic_write
         atomic_write(path, text.encode("utf-8"))
