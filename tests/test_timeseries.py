@@ -602,3 +602,24 @@ def test_rolling_forecasts_match_predict_and_open_loop():
     assert err[0] == pytest.approx(np.sqrt(np.mean((one[100:117] - y[100:117]) ** 2)))
     with pytest.raises(ValueError, match="no origin for 4-step forecasts"):
         rolling_forecasts(m, y, u, horizon=4, start=118)
+
+
+def test_report_on_the_fitted_series_continued_keeps_its_split():
+    from bpnn.report import data_from_forecaster, series_from_model
+    u, y = _plant(200)
+    m = narxnet(hidden=3, epochs=5, random_state=0, warn=False).fit(y[:150], u[:150])
+    rec = m.record_
+    s = series_from_model(m, y, u)                 # the fitted 150 steps and 50 later ones
+    assert s.origin == int(rec.train_idx.max()) + 1 and s.notes == []
+    assert len(s.forecast) == 200 - s.origin
+    split = s.response["split"].to_numpy()
+    assert (split[rec.train_idx] == "train").all() and (split[rec.test_idx] == "test").all()
+    assert (split[150:] == "").all()
+    assert set(data_from_forecaster(m, y, u).splits) == {"train", "validation", "test"}
+    # another series (the fitted one's last values changed): its training times are unknown
+    other = y.copy()
+    other[148:150] += 0.5
+    s = series_from_model(m, other, u)
+    assert s.origin == round(0.85 * 200) and "not the one the model was fitted" in s.notes[0]
+    assert (s.response["split"].to_numpy()[2:] == "").all()
+    assert data_from_forecaster(m, other, u).splits == {}

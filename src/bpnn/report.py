@@ -401,9 +401,10 @@ def data_from_forecaster(model, y, X=None) -> ReportData:
     D = model.max_delay_
     P = np.asarray(model.predict_open_loop(y, X), dtype=float).reshape(len(Y), -1)[D:]
     Z, T = lag_matrix(Y, Xa, model.feedback_delays_, model.input_delays_)
+    from .timeseries.diagnostics import starts_with_fitted_series
     splits = {}
     rec = getattr(model, "record_", None)
-    if rec is not None and len(Y) == model.n_series_:
+    if rec is not None and starts_with_fitted_series(model, Y, Xa):
         for name, idx in (("train", rec.train_idx), ("validation", rec.val_idx),
                           ("test", rec.test_idx)):
             if idx is not None and len(idx):
@@ -424,6 +425,7 @@ def series_from_model(model, y, X=None, times=None, time_name=None, max_lag=20,
     """
     from .timeseries import (error_autocorrelation, input_error_crosscorrelation,
                              response)
+    from .timeseries.diagnostics import starts_with_fitted_series
     Y, Xa = model._check_like_fit(y, X)
     n, D = len(Y), model.max_delay_
     resp = response(model, y, X)
@@ -447,14 +449,20 @@ def series_from_model(model, y, X=None, times=None, time_name=None, max_lag=20,
                      "every target's forecast error)")
     rec = getattr(model, "record_", None)
     origin = None
-    if rec is not None and rec.train_idx is not None and len(rec.train_idx) and \
-            n == model.n_series_:
+    fitted = starts_with_fitted_series(model, Y, Xa)
+    if rec is not None and rec.train_idx is not None and len(rec.train_idx) and fitted:
         origin = int(np.max(rec.train_idx)) + 1
     if origin is None or n - origin < 2:
         origin = max(D, int(round(0.85 * n)))
-        notes.append("no time after the last training time is held out: the closed-loop "
-                     "forecast runs over the last 15 % of the series, values the network "
-                     "was trained on")
+        if fitted:
+            notes.append("no time after the last training time is held out: the closed-loop "
+                         "forecast runs over the last 15 % of the series, values the "
+                         "network was trained on")
+        else:
+            notes.append(f"this series ({n} time steps) is not the one the model was fitted "
+                         f"on ({model.n_series_} time steps) nor that series continued, so "
+                         "which of its times were trained on is not known: the closed-loop "
+                         "forecast runs over its last 15 %")
     fc = truth = None
     rmse, base = [], []
     if n - origin >= 1:

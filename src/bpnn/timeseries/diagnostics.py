@@ -65,19 +65,38 @@ def error_autocorrelation(e, max_lag=20):
     return input_error_crosscorrelation(e, e, max_lag)
 
 
+def starts_with_fitted_series(model, Y, Xa=None) -> bool:
+    """Whether the rows of ``Y`` (and ``Xa``), checked arrays, begin with the series the model
+    was fitted on, so that ``record_``'s positions apply to them: the same length (taken
+    as the fitted series), or longer with the fitted series' last max_delay_ values (the
+    ones kept in ``last_y_`` / ``last_X_``) at the same rows — the fitted series continued
+    with later values."""
+    n = getattr(model, "n_series_", None)
+    if n is None or len(Y) < n:
+        return False
+    if len(Y) == n:
+        return True
+    D = model.max_delay_
+    last_y, last_X = getattr(model, "last_y_", None), getattr(model, "last_X_", None)
+    if last_y is None or not np.array_equal(Y[n - D:n], last_y):
+        return False
+    return last_X is None or Xa is None or np.array_equal(Xa[n - D:n], last_X)
+
+
 def response(model, y, X=None):
     """A DataFrame with, for every time step of the series, ``target``, ``output`` (the
     open-loop, one-step prediction), ``error`` (target - output) and ``split``: "initial"
     for the first max_delay_ steps, else "train", "val", "test" — as in ``record_`` when
-    ``y`` is the series the model was fitted on (the same length), else "" (unknown)."""
+    ``y`` is the series the model was fitted on (the same length, or that series continued:
+    see :func:`starts_with_fitted_series`), else "" (unknown, and for the later values)."""
     import pandas as pd
     out = model.predict_open_loop(y, X)
-    Y = np.asarray(y, dtype=np.float64).reshape(len(out), -1)
+    Y, Xa = model._check_like_fit(y, X)
     P = np.asarray(out, dtype=np.float64).reshape(len(out), -1)
     split = np.full(len(out), "", dtype=object)
     split[:model.max_delay_] = "initial"
     rec = model.record_
-    if rec is not None and len(out) == model.n_series_:
+    if rec is not None and starts_with_fitted_series(model, Y, Xa):
         for name, idx in (("train", rec.train_idx), ("val", rec.val_idx),
                           ("test", rec.test_idx)):
             if idx is not None:
