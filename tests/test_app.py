@@ -662,6 +662,8 @@ def test_time_series_run_forecasts_and_downloads(server, tmp_path, monkeypatch):
     st, body = _call(server, "/api/predict/model?name=ts.bpnn", (tmp_path / "ts.bpnn").read_bytes())
     assert st == 400 and "time-series model (narnet)" in json.loads(body)["error"]
     assert _call(server, f"/api/runs/{run}/download/onnx")[0] == 404
+    st, data = _call(server, f"/api/runs/{run}/download/command")
+    assert st == 200 and data.startswith(b"#!/bin/sh") and b"\nbpnn forecast model.bpnn" in data
     argv = res["command"].splitlines()[0].split()[1:]      # and so does the command line
     argv[argv.index("-o") + 1] = str(tmp_path / "cli.bpnn")
     argv[argv.index("--report") + 1] = str(tmp_path / "cli.html")
@@ -697,5 +699,8 @@ def test_browser_time_series_page(page):
     assert int(page.get_attribute("#ts-chart", "data-points")) >= 1990
     assert "future values" in page.inner_text("#ts-note")
     assert "--inputs u --input-delays 1,2" in page.inner_text("#ts-command")
+    kinds = page.eval_on_selector_all("#ts-downloads a", "as => as.map(a => a.dataset.kind)")
+    assert kinds == ["model", "predictions", "report", "script", "command"]
+    assert "No Python / C / ONNX export" in page.inner_text("#ts-results")   # and says why
     page.wait_for_selector("#ts-plots img")
     _shot(page, "timeseries", full=True)
