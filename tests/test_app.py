@@ -485,6 +485,23 @@ def test_browser_predict_page(page, server, tmp_path):
     assert _call(server, "/api/meta")[0] == 200
 
 
+LABEL_OVERLAPS = """() => {
+  const box = (e) => { const b = e.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; };
+  const meet = (a, b) => a[0] < b[2] - 0.5 && b[0] < a[2] - 0.5 &&
+    a[1] < b[3] - 0.5 && b[1] < a[3] - 0.5;
+  const inside = (a, b) => a[0] >= b[0] && a[2] <= b[2] && a[1] >= b[1] && a[3] <= b[3];
+  const texts = [...document.querySelectorAll('#learn-svg text')]
+    .map((e) => [e.textContent, box(e)]);
+  const circles = [...document.querySelectorAll('#learn-svg circle')].map(box);
+  const out = [];
+  texts.forEach(([t, a], i) => {
+    texts.slice(i + 1).forEach(([u, b]) => { if (meet(a, b)) out.push(t + ' / ' + u); });
+    circles.forEach((c) => { if (meet(a, c) && !inside(a, c)) out.push(t + ' / a unit'); });
+  });
+  return out;
+}"""
+
+
 def test_browser_learn_numbers_equal_explain(page):
     from bpnn.explain import explain, step_numbers
     page.click("button[data-tab=learn]")
@@ -498,6 +515,7 @@ def test_browser_learn_numbers_equal_explain(page):
         assert diagram, step                       # numbers drawn where they live
         for text in diagram:
             assert text.split("=")[-1].strip() in shown, text
+        assert page.evaluate(LABEL_OVERLAPS) == [], step     # every label readable
         if step in (0, 3):
             _shot(page, f"learn_step{step + 1}")
     text = explain(print_=False)
@@ -644,6 +662,8 @@ def test_time_series_run_forecasts_and_downloads(server, tmp_path, monkeypatch):
     st, body = _call(server, "/api/predict/model?name=ts.bpnn", (tmp_path / "ts.bpnn").read_bytes())
     assert st == 400 and "time-series model (narnet)" in json.loads(body)["error"]
     assert _call(server, f"/api/runs/{run}/download/onnx")[0] == 404
+    st, data = _call(server, f"/api/runs/{run}/download/command")
+    assert st == 200 and data.startswith(b"#!/bin/sh") and b"\nbpnn forecast model.bpnn" in data
     argv = res["command"].splitlines()[0].split()[1:]      # and so does the command line
     argv[argv.index("-o") + 1] = str(tmp_path / "cli.bpnn")
     argv[argv.index("--report") + 1] = str(tmp_path / "cli.html")
@@ -679,5 +699,8 @@ def test_browser_time_series_page(page):
     assert int(page.get_attribute("#ts-chart", "data-points")) >= 1990
     assert "future values" in page.inner_text("#ts-note")
     assert "--inputs u --input-delays 1,2" in page.inner_text("#ts-command")
+    kinds = page.eval_on_selector_all("#ts-downloads a", "as => as.map(a => a.dataset.kind)")
+    assert kinds == ["model", "predictions", "report", "script", "command"]
+    assert "No Python / C / ONNX export" in page.inner_text("#ts-results")   # and says why
     page.wait_for_selector("#ts-plots img")
     _shot(page, "timeseries", full=True)

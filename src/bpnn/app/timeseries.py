@@ -12,7 +12,8 @@ from .session import (STOPPED, AppError, Job, Run, Session, TrainSpec, _cell, _h
                       algorithm_choices, clean)
 
 FORECAST_MAX = 1000
-DOWNLOADS = ("model", "predictions", "report", "script")
+DOWNLOADS = ("model", "predictions", "report", "script", "command")   # no exports: see
+#   bpnn.export.describe (a forecaster is not one static map), said on the page
 
 
 def parse_ts_settings(session: Session, s: dict) -> TrainSpec:

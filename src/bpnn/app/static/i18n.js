@@ -23,6 +23,7 @@ window.BPI18N = (function () {
     predict_data: "2. 新数据", predict: "预测", predictions: "预测结果",
     download_predictions: "下载预测（CSV）",
     ts_hint: "每行一个时间步，按时间顺序。要预测的序列为目标；其他列可作为输入（NARX）或忽略。",
+    ts_no_export: "没有 Python / C / ONNX 导出：导出的是从一行输入到输出的静态映射，而预测器读取序列的滞后值并把输出反馈回去。请用 bpnn.load(...).predict(steps) 或 bpnn forecast 预测。",
     feedback_delays: "序列的反馈延迟", input_delays: "输入延迟（有输入列时）",
     split_block: "按时间顺序划分 %（训练 / 验证 / 测试）", forecast_steps: "闭环预测步数",
     ts_response: "序列、一步预测输出与闭环预测", m_series: "序列", m_output: "一步输出",

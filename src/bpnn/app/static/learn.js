@@ -44,15 +44,19 @@
       const [x1, y1] = POS[from], [x2, y2] = POS[to];
       const active = (step === 0) || (step >= 3);
       svg.append(s("line", { x1, y1, x2, y2, stroke: active ? "#94a3b8" : "#d5dbe4", "stroke-width": 1.4 }));
-      const t = w.layer === 0 ? 0.28 : 0.72;
+      // where the label sits on its edge: near the inputs on the first layer, near the
+      // outputs on the second (there the six edges are 27+ px apart, clear of their crossings)
+      const t = w.layer === 0 ? 0.28 : 0.70;
       const lx = x1 + (x2 - x1) * t, ly = y1 + (y2 - y1) * t;
       let label = `${w.name}=${w.value}`;
       let cls = "";
       if (step === 3) { label = `∂${w.name}=${w.grad.text}`; cls = "num"; }
       if (step === 4) { label = `${w.name}⁺=${w.new.text}`; cls = "num"; }
+      const size = step >= 3 ? 10 : 11;
+      const half = (label.length * size * 0.62) / 2 + 2;   // a backdrop as wide as the text
       const g = s("g");
-      const text = s("text", { x: lx, y: ly - 3, "font-size": step >= 3 ? 10 : 11, "text-anchor": "middle", fill: step >= 3 ? "#1d4ed8" : "#475569", class: cls }, label);
-      g.append(s("rect", { x: lx - (step >= 3 ? 62 : 30), y: ly - 14, width: step >= 3 ? 124 : 60, height: 14, fill: "#fcfdff", opacity: 0.85 }), text);
+      const text = s("text", { x: lx, y: ly - 3, "font-size": size, "text-anchor": "middle", fill: step >= 3 ? "#1d4ed8" : "#475569", class: cls }, label);
+      g.append(s("rect", { x: lx - half, y: ly - 14, width: 2 * half, height: 14, fill: "#fcfdff", opacity: 0.85 }), text);
       svg.append(g);
     }
     const inputs = { i1: d.inputs[0], i2: d.inputs[1] };
@@ -72,8 +76,10 @@
       if (step === 2) lines.push([`δ=${u.delta.text}`, true]);
       if (step === 3) lines.push([`∂b=${u.bias_grad.text}`, true]);
       if (step === 4) lines.push([`b⁺=${u.bias_new.text}`, true]);
+      // below a hidden unit; right of an output unit, under its target, clear of the edges
+      const right = layer === "o";
       lines.forEach(([text, isNum], k) => {
-        svg.append(s("text", { x, y: y + 44 + 14 * k, "text-anchor": "middle", "font-size": 11, fill: "#1d4ed8", class: isNum ? "num" : "" }, text));
+        svg.append(s("text", { x: right ? x + 36 : x, y: right ? y + 23 + 14 * k : y + 44 + 14 * k, "text-anchor": right ? "start" : "middle", "font-size": 11, fill: "#1d4ed8", class: isNum ? "num" : "" }, text));
       });
       if (layer === "o") {
         const tgt = d.targets[name === "o1" ? 0 : 1];

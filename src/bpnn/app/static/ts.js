@@ -91,7 +91,7 @@
     ], { xlabel: "t" });
     $("ts-note").textContent = r.forecast_note || "";
     const d = $("ts-downloads");
-    const labels = { model: "m_model", predictions: "m_preds", report: "m_report", script: "m_script" };
+    const labels = { model: "m_model", predictions: "m_preds", report: "m_report", script: "m_script", command: "m_command" };
     d.replaceChildren(...r.downloads.map((k) => App.el("a", { class: "button", href: `/api/runs/${r.id}/download/${k}`, download: "", "data-kind": k, text: T(labels[k]) })));
     $("ts-script").textContent = r.script;
     $("ts-command").textContent = r.command;
