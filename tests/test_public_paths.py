@@ -211,6 +211,44 @@ def test_lean_predict_path_gives_the_general_paths_results_and_errors(rng):
         named.predict_proba(one)
 
 
+def test_lean_predict_path_takes_a_dataframe_with_the_fitted_names(monkeypatch, rng):
+    """A model fitted on a DataFrame (as in the README) predicts a DataFrame of the same
+    columns without scikit-learn's validation, with the general path's results; any other
+    frame (other names or order, integer or NaN values) still gets the general errors."""
+    import pandas as pd
+
+    from bpnn import estimators
+    X = rng.normal(size=(60, 3))
+    df = pd.DataFrame(X, columns=["p", "q", "r"])
+    y = np.where(X[:, 0] > 0, "a", "b")
+    clf = bpnn.BPClassifier(hidden=(4,), epochs=5, random_state=0, warn=False).fit(df, y)
+    reg = bpnn.BPRegressor(hidden=(3,), epochs=5, random_state=0, warn=False).fit(df, X[:, 1])
+    f32 = df.astype(np.float32)
+    with monkeypatch.context() as m:              # the general path's results
+        m.setattr(estimators._BPBase, "_lean_rows", lambda self, X: None)
+        expected = (clf.predict_proba(df), clf.predict(df.iloc[:1]), reg.predict(df),
+                    clf.predict_proba(f32))
+    general = estimators.validate_data
+    calls = []
+
+    def counting(*a, **k):
+        calls.append(1)
+        return general(*a, **k)
+    monkeypatch.setattr(estimators, "validate_data", counting)
+    np.testing.assert_array_equal(clf.predict_proba(df), expected[0])
+    np.testing.assert_array_equal(clf.predict(df.iloc[:1]), expected[1])
+    np.testing.assert_array_equal(reg.predict(df), expected[2])
+    assert calls == []                            # the lean path took every frame above
+    np.testing.assert_array_equal(clf.predict_proba(f32), expected[3])
+    with pytest.raises(ValueError, match="feature names should match"):
+        clf.predict_proba(df[["q", "p", "r"]])
+    with pytest.raises(ValueError, match="NaN"):
+        clf.predict_proba(df.iloc[:1].assign(q=np.nan))
+    ints = pd.DataFrame(np.ones((2, 3), dtype=int), columns=["p", "q", "r"])
+    np.testing.assert_array_equal(clf.predict_proba(ints), clf.predict_proba(ints.astype(float)))
+    assert len(calls) >= 3                        # those went through the general checks
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_lean_cross_entropy_matches_the_reference_form(dtype, weighted):
