@@ -91,10 +91,12 @@ def test_minibatch_training_makes_no_pass_over_the_training_rows(params, rng):
     assert np.all(np.isfinite(rec.val_loss))     # validation: on its own 5 rows, every epoch
 
 
-def test_whole_batch_algorithms_still_record_the_exact_loss(rng):
+@pytest.mark.parametrize("algorithm", ["rprop", "scg", "bfgs", "lm", "br"])
+def test_whole_batch_algorithms_still_record_the_exact_loss(algorithm, rng):
+    """Line searches, LM and BR keep the exact loss over the training rows (epoch 0 too)."""
     X, Y = _data(rng, n=30)
     net = bpnn.Network([2, 4, 1], ["tansig", "purelin"], seed=0)
-    rec = bpnn.train(net, X, Y, "rprop", "mse", epochs=5)
+    rec = bpnn.train(net, X, Y, algorithm, "mse", epochs=5)
     assert rec.loss[-1] == pytest.approx(net.loss(X, Y, "mse"), rel=1e-12)
     assert np.isfinite(rec.loss[0])
 
