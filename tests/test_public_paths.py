@@ -91,10 +91,12 @@ def test_minibatch_training_makes_no_pass_over_the_training_rows(params, rng):
     assert np.all(np.isfinite(rec.val_loss))     # validation: on its own 5 rows, every epoch
 
 
-def test_whole_batch_algorithms_still_record_the_exact_loss(rng):
+@pytest.mark.parametrize("algorithm", ["rprop", "scg", "bfgs", "lm", "br"])
+def test_whole_batch_algorithms_still_record_the_exact_loss(algorithm, rng):
+    """Line searches, LM and BR keep the exact loss over the training rows (epoch 0 too)."""
     X, Y = _data(rng, n=30)
     net = bpnn.Network([2, 4, 1], ["tansig", "purelin"], seed=0)
-    rec = bpnn.train(net, X, Y, "rprop", "mse", epochs=5)
+    rec = bpnn.train(net, X, Y, algorithm, "mse", epochs=5)
     assert rec.loss[-1] == pytest.approx(net.loss(X, Y, "mse"), rel=1e-12)
     assert np.isfinite(rec.loss[0])
 
@@ -209,6 +211,44 @@ def test_lean_predict_path_gives_the_general_paths_results_and_errors(rng):
     named = bpnn.BPClassifier(hidden=(4,), epochs=5, random_state=0).fit(df, y)
     with pytest.warns(UserWarning, match="feature names"):
         named.predict_proba(one)
+
+
+def test_lean_predict_path_takes_a_dataframe_with_the_fitted_names(monkeypatch, rng):
+    """A model fitted on a DataFrame (as in the README) predicts a DataFrame of the same
+    columns without scikit-learn's validation, with the general path's results; any other
+    frame (other names or order, integer or NaN values) still gets the general errors."""
+    import pandas as pd
+
+    from bpnn import estimators
+    X = rng.normal(size=(60, 3))
+    df = pd.DataFrame(X, columns=["p", "q", "r"])
+    y = np.where(X[:, 0] > 0, "a", "b")
+    clf = bpnn.BPClassifier(hidden=(4,), epochs=5, random_state=0, warn=False).fit(df, y)
+    reg = bpnn.BPRegressor(hidden=(3,), epochs=5, random_state=0, warn=False).fit(df, X[:, 1])
+    f32 = df.astype(np.float32)
+    with monkeypatch.context() as m:              # the general path's results
+        m.setattr(estimators._BPBase, "_lean_rows", lambda self, X: None)
+        expected = (clf.predict_proba(df), clf.predict(df.iloc[:1]), reg.predict(df),
+                    clf.predict_proba(f32))
+    general = estimators.validate_data
+    calls = []
+
+    def counting(*a, **k):
+        calls.append(1)
+        return general(*a, **k)
+    monkeypatch.setattr(estimators, "validate_data", counting)
+    np.testing.assert_array_equal(clf.predict_proba(df), expected[0])
+    np.testing.assert_array_equal(clf.predict(df.iloc[:1]), expected[1])
+    np.testing.assert_array_equal(reg.predict(df), expected[2])
+    assert calls == []                            # the lean path took every frame above
+    np.testing.assert_array_equal(clf.predict_proba(f32), expected[3])
+    with pytest.raises(ValueError, match="feature names should match"):
+        clf.predict_proba(df[["q", "p", "r"]])
+    with pytest.raises(ValueError, match="NaN"):
+        clf.predict_proba(df.iloc[:1].assign(q=np.nan))
+    ints = pd.DataFrame(np.ones((2, 3), dtype=int), columns=["p", "q", "r"])
+    np.testing.assert_array_equal(clf.predict_proba(ints), clf.predict_proba(ints.astype(float)))
+    assert len(calls) >= 3                        # those went through the general checks
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

@@ -22,6 +22,7 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
+import sys
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Union
@@ -609,12 +610,20 @@ class _BPBase(BaseEstimator):
                           stacklevel=4)
 
     def _lean_rows(self, X):
-        """X itself when the microsecond checks prove it fit for prediction: a plain, non-empty
-        2-D float array of the fitted width, finite, given to a model fitted without feature
-        names; else None, and the general validation (with its usual errors) runs."""
+        """X as an array when the microsecond checks prove it fit for prediction: a plain,
+        non-empty 2-D float array of the fitted width, finite, given to a model fitted without
+        feature names, or a pandas DataFrame with exactly the fitted feature names, in order,
+        whose values are such an array; else None, and the general validation (with its usual
+        errors and warnings) runs."""
+        names = self.__dict__.get("feature_names_in_")
+        if names is not None:
+            pd = sys.modules.get("pandas")          # no DataFrame without pandas imported
+            if pd is None or type(X) is not pd.DataFrame or X.columns.tolist() != list(names):
+                return None
+            X = X.to_numpy()
         if (type(X) is np.ndarray and X.ndim == 2 and X.dtype in _FLOATS and X.shape[0] > 0
                 and X.shape[1] == self.__dict__.get("n_features_in_", -1)
-                and "feature_names_in_" not in self.__dict__ and np.isfinite(X.sum())):
+                and np.isfinite(X.sum())):
             return X
         return None
 
