@@ -74,7 +74,9 @@ def test_python_module_reproduces_predict(fitted, tmp_path):
 
 
 def _c_driver(model):
-    """A main() reading samples from stdin and printing the outputs with 17 digits."""
+    """A main() reading samples from stdin and printing the outputs with 17 digits.
+
+    Its buffers are of the header's type ``bpnn_real`` (double or float)."""
     d = describe(model)
     call = "bpnn_predict(x, y)" if d.kind == "regression" else "bpnn_predict_proba(x, y)"
     klass = ('printf("%d ", bpnn_predict_class(x));' if d.kind in ("binary", "multiclass")
@@ -83,36 +85,92 @@ def _c_driver(model):
 #include <stdio.h>
 #include "model.h"
 int main(void) {{
-    double x[BPNN_N_FEATURES], y[BPNN_N_OUTPUTS];
+    bpnn_real x[BPNN_N_FEATURES], y[BPNN_N_OUTPUTS];
+    double v;
     for (;;) {{
-        for (int i = 0; i < BPNN_N_FEATURES; ++i) if (scanf("%lf", &x[i]) != 1) return 0;
+        for (int i = 0; i < BPNN_N_FEATURES; ++i) {{
+            if (scanf("%lf", &v) != 1) return 0;
+            x[i] = (bpnn_real)v;
+        }}
         {call};
         {klass}
-        for (int i = 0; i < BPNN_N_OUTPUTS; ++i) printf("%.17g ", y[i]);
+        for (int i = 0; i < BPNN_N_OUTPUTS; ++i) printf("%.17g ", (double)y[i]);
         printf("\\n");
     }}
 }}
 """
 
 
-@pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
-def test_c_export_compiles_and_reproduces_predict(fitted, tmp_path):
-    _, model, X = fitted
-    _, h_src = export_c(model, tmp_path / "model.c")
+def _run_c(model, X, tmp_path, extra_flags=(), **kwargs):
+    """Export ``model`` to C, compile it with a driver under -Werror, run it on X."""
+    _, h_src = export_c(model, tmp_path / "model.c", **kwargs)
     assert (tmp_path / "model.h").read_text() == h_src
     (tmp_path / "main.c").write_text(_c_driver(model))
     exe = tmp_path / "predict"
-    subprocess.run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-o", str(exe),
-                    str(tmp_path / "main.c"), str(tmp_path / "model.c"), "-lm"], check=True)
+    subprocess.run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", *extra_flags,
+                    "-o", str(exe), str(tmp_path / "main.c"), str(tmp_path / "model.c"),
+                    "-lm"], check=True)
     text = "\n".join(" ".join(repr(float(v)) for v in row) for row in X) + "\n"
     out = subprocess.run([str(exe)], input=text, capture_output=True, text=True,
                          check=True).stdout
     rows = np.array([[float(v) for v in line.split()] for line in out.strip().splitlines()])
     if describe(model).kind in ("binary", "multiclass"):
         idx, rows = rows[:, 0].astype(int), rows[:, 1:]
+        return h_src, idx, rows
+    return h_src, None, rows
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
+def test_c_export_compiles_and_reproduces_predict(fitted, tmp_path):
+    _, model, X = fitted
+    h_src, idx, rows = _run_c(model, X, tmp_path)
+    assert "typedef double bpnn_real;" in h_src
+    if idx is not None:
         np.testing.assert_array_equal(model.classes_[idx], model.predict(X))
     expected = _expected(model)(X)
     np.testing.assert_allclose(rows, expected.reshape(len(X), -1), rtol=0, atol=1e-9)
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
+@pytest.mark.parametrize("kind", ["regression", "multiclass", "binary"])
+def test_c_export_of_a_float32_model_computes_in_float(kind, tmp_path):
+    """A float32 network's C export takes and computes floats (as its ONNX export does);
+    -Wdouble-promotion fails the build if any double arithmetic is left in the code."""
+    model, n_features = MODELS[kind]()
+    X = np.random.default_rng(7).normal(size=(40, n_features)).astype(np.float32)
+    model = model.set_params(dtype="float32")
+    Xfit, yfit = _fit_data(kind)
+    model.fit(Xfit.astype(np.float32), yfit)
+    assert model.dtype_ == np.float32
+    h_src, idx, rows = _run_c(model, X, tmp_path, extra_flags=("-Wdouble-promotion",))
+    assert "typedef float bpnn_real;" in h_src and "double" not in h_src
+    src = (tmp_path / "model.c").read_text()
+    assert "double" not in src and ("expf(" in src or "tanhf(" in src)
+    expected = _expected(model)(X).reshape(len(X), -1)
+    scale = np.abs(expected).max()
+    np.testing.assert_allclose(rows, expected, rtol=0, atol=2e-6 * max(scale, 1.0))
+    if idx is not None:
+        assert (model.classes_[idx] == model.predict(X)).mean() >= 0.95   # ties may flip
+    # double stays available for a float32 model
+    h64, _, rows64 = _run_c(model, X, tmp_path, float_type="double")
+    assert "typedef double bpnn_real;" in h64
+    np.testing.assert_allclose(rows64, expected, rtol=0, atol=2e-6 * max(scale, 1.0))
+
+
+def _fit_data(kind):
+    if kind == "regression":
+        X, Y = make_regression(60, 4, n_targets=2, random_state=2)
+        X[:, 1] = -3.0
+        return X, Y * 50 + 1000
+    X, y = load_iris(return_X_y=True)
+    if kind == "binary":
+        return X, np.where(y == 2, 7, -1)
+    return X, np.array(["setosa", "versi\"color", "virginica"])[y]
+
+
+def test_c_float_type_is_checked(fitted):
+    with pytest.raises(ValueError, match="float_type must be 'double' or 'float', got 'half'"):
+        export_c(fitted[1], float_type="half")
 
 
 def test_onnx_export_reproduces_predict(fitted, tmp_path):

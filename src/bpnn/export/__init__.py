@@ -1,7 +1,7 @@
 """Exports of a fitted estimator, each with its preprocessing and inverse mapping built in.
 
 * :func:`export_python` — a standalone module that needs only NumPy (MATLAB's genFunction);
-* :func:`export_c` — C99 source and header computing in double precision;
+* :func:`export_c` — C99 source and header, in double or (float32 models) single precision;
 * :func:`export_onnx` — an ONNX graph (needs the ``onnx`` package; ``bpnn[onnx]``).
 
 All three read the same flat description, :func:`describe`, so they compute the same maps::
@@ -149,7 +149,7 @@ def export_python(model: Exportable, path: str | os.PathLike[str] | None = None)
 
 
 def export_c(model: Exportable, path: str | os.PathLike[str] | None = None,
-             prefix: str = "bpnn") -> tuple[str, str]:
+             prefix: str = "bpnn", float_type: str | None = None) -> tuple[str, str]:
     """C source and header ``(c, h)``; with ``path`` ("model.c") writes model.c and model.h.
 
     Parameters
@@ -160,6 +160,10 @@ def export_c(model: Exportable, path: str | os.PathLike[str] | None = None,
         The ``.c`` file to write; the header goes beside it with the suffix ``.h``.
     prefix : str, default "bpnn"
         Functions are named ``<prefix>_predict`` etc. (see the generated header).
+    float_type : {"double", "float"}, optional
+        The C type of the inputs, the outputs and every computation (the header's
+        ``<prefix>_real``). None (default) follows the model: "float" for a float32
+        network, else "double".
 
     Returns
     -------
@@ -173,7 +177,9 @@ def export_c(model: Exportable, path: str | os.PathLike[str] | None = None,
         raise ValueError(f"cannot export an ensemble of {len(d.members) + 1} networks to C "
                          "(the C export holds one network); export it as python or onnx, "
                          "or fit with n_ensemble=1")
-    c_src, h_src = c_sources(d, prefix, header_name or f"{prefix}.h")
+    if float_type is None:
+        float_type = "float" if d.dtype == "float32" else "double"
+    c_src, h_src = c_sources(d, prefix, header_name or f"{prefix}.h", float_type)
     if path is not None:
         _maybe_write(c_src, Path(path).with_suffix(".c"))
         _maybe_write(h_src, Path(path).with_suffix(".h"))

@@ -1,9 +1,14 @@
-"""C99 source and header for one fitted model, computing in double precision.
+"""C99 source and header for one fitted model, computing in double or single precision.
 
 The generated code has no dependencies beyond ``<math.h>``; it processes one sample per
-call, keeping two work buffers of the widest layer on the stack.
+call, keeping two work buffers of the widest layer on the stack. It is written for
+``double`` and, for ``float_type="float"``, rewritten for ``float``: the type, the math
+functions (``expf``...) and the literals of the code (``1.0f``); the constant arrays keep
+their shortest round-trip text, which a float32 model's weights convert from exactly.
 """
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -111,6 +116,8 @@ def _header(p, d, guard):
              f"#ifndef {guard}", f"#define {guard}", "",
              f"#define {p.upper()}_N_FEATURES {d.n_features}",
              f"#define {p.upper()}_N_OUTPUTS {n_out}", "",
+             "/* the type of the inputs, the outputs and every computation */",
+             f"typedef double {p}_real;", "",
              "#ifdef __cplusplus", 'extern "C" {', "#endif", "",
              f"/* raw network outputs: x[{p.upper()}_N_FEATURES] -> y[last layer width] */",
              f"void {p}_network_outputs(const double *x, double *y);"]
@@ -128,10 +135,38 @@ def _header(p, d, guard):
     return "\n".join(lines)
 
 
-def c_sources(d, prefix="bpnn", header_name="bpnn.h") -> tuple[str, str]:
-    """``(source, header)`` for a :class:`~bpnn.export.ModelDescription`."""
+_FLOAT_CODE = [(re.compile(r"\bdouble\b"), "float"),
+               (re.compile(r"\b(tanh|exp|fabs)\("), r"\1f("),
+               (re.compile(r"(?<![\w.])(\d+\.\d+)(?![\w.])"), r"\1f")]
+
+
+def _as_float(code: str) -> str:
+    """The double code rewritten for float; array initialisers keep their text."""
+    out = []
+    for line in code.split("\n"):
+        if line.startswith("static const double "):      # a constant array: type only
+            out.append("static const float " + line[len("static const double "):])
+            continue
+        if line.startswith("const char *const "):         # class names: strings as they are
+            out.append(line)
+            continue
+        for pattern, repl in _FLOAT_CODE:
+            line = pattern.sub(repl, line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def c_sources(d, prefix="bpnn", header_name="bpnn.h", float_type="double"
+              ) -> tuple[str, str]:
+    """``(source, header)`` for a :class:`~bpnn.export.ModelDescription`.
+
+    ``float_type`` "double" or "float": the type of the inputs, the outputs and every
+    computation.
+    """
     if not prefix.isidentifier():
         raise ValueError(f"prefix must be a C identifier, got {prefix!r}")
+    if float_type not in ("double", "float"):
+        raise ValueError(f"float_type must be 'double' or 'float', got {float_type!r}")
     parts = [f'#include <math.h>\n#include "{header_name}"\n', _preprocess_code(prefix, d)]
     parts += [_layer_code(prefix, k, *layer) for k, layer in enumerate(d.layers)]
     parts += [_outputs_code(prefix, d, max(d.sizes)), _predict_code(prefix, d)]
@@ -139,4 +174,7 @@ def c_sources(d, prefix="bpnn", header_name="bpnn.h") -> tuple[str, str]:
         names = ", ".join(_c_string(c) for c in d.classes.tolist())
         parts.append(f"const char *const {prefix}_class_names[{len(d.classes)}] = {{{names}}};\n")
     guard = f"{prefix.upper()}_MODEL_H"
-    return "\n".join(parts), _header(prefix, d, guard)
+    src, header = "\n".join(parts), _header(prefix, d, guard)
+    if float_type == "float":
+        src, header = _as_float(src), _as_float(header)
+    return src, header
