@@ -21,6 +21,7 @@ paired folds (the fold-to-fold noise of the comparison).
 
 Not part of the test suite.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,6 +44,7 @@ def _suite():
             X = ds.frame[ds.features].to_numpy(float)
             y = ds.frame[ds.target[0]].to_numpy()
             return X, (y if ds.task == "classification" else y.astype(float)), ds.task
+
         return load
 
     def synth(fn, task, **kw):
@@ -54,8 +56,9 @@ def _suite():
     suite["friedman2"] = synth(D.make_friedman2, "regression", n_samples=500, noise=50.0)
     suite["friedman3"] = synth(D.make_friedman3, "regression", n_samples=500, noise=0.1)
     for n in (300, 1000, 3000):
-        suite[f"classification_{n}"] = synth(D.make_classification, "classification",
-                                             n_samples=n, n_features=20, n_informative=5)
+        suite[f"classification_{n}"] = synth(
+            D.make_classification, "classification", n_samples=n, n_features=20, n_informative=5
+        )
     # the shipped sets big enough for 5 folds (xor, parity3 and the tutorial's one sample
     # are not): sine, plus those above
     for name in dataset_names():
@@ -71,20 +74,26 @@ def _sides(task):
     from sklearn.preprocessing import StandardScaler
 
     from bpnn import BPClassifier, BPRegressor
+
     if task == "classification":
-        return {"bpnn": BPClassifier(random_state=0),
-                "sklearn": make_pipeline(StandardScaler(), MLPClassifier(random_state=0)),
-                "matlab": BPClassifier(preset="matlab", random_state=0)}
+        return {
+            "bpnn": BPClassifier(random_state=0),
+            "sklearn": make_pipeline(StandardScaler(), MLPClassifier(random_state=0)),
+            "matlab": BPClassifier(preset="matlab", random_state=0),
+        }
     sk = make_pipeline(StandardScaler(), MLPRegressor(random_state=0))
-    return {"bpnn": BPRegressor(random_state=0),
-            "sklearn": TransformedTargetRegressor(sk, transformer=StandardScaler()),
-            "matlab": BPRegressor(preset="matlab", random_state=0)}
+    return {
+        "bpnn": BPRegressor(random_state=0),
+        "sklearn": TransformedTargetRegressor(sk, transformer=StandardScaler()),
+        "matlab": BPRegressor(preset="matlab", random_state=0),
+    }
 
 
 def run_one(X, y, task, repeats, folds):
     """{side: (scores (repeats*folds,), total fit seconds)} on shared folds."""
     from sklearn.base import clone
     from sklearn.model_selection import KFold, StratifiedKFold
+
     split = StratifiedKFold if task == "classification" else KFold
     sides = _sides(task)
     scores = {k: [] for k in sides}
@@ -112,8 +121,17 @@ def _row(name, task, res):
     return cells
 
 
-HEADER = ["data set", "score", "bpnn default", "fit s", "sklearn MLP", "fit s",
-          "bpnn matlab", "fit s", "diff bpnn-sklearn ± se"]
+HEADER = [
+    "data set",
+    "score",
+    "bpnn default",
+    "fit s",
+    "sklearn MLP",
+    "fit s",
+    "bpnn matlab",
+    "fit s",
+    "diff bpnn-sklearn ± se",
+]
 
 
 def _print(rows, markdown):
@@ -140,6 +158,7 @@ def main(argv=None):
     from threadpoolctl import threadpool_limits
 
     import bpnn
+
     suite = _suite()
     names = a.datasets.split(",") if a.datasets else list(suite)
     repeats = a.repeats
@@ -148,7 +167,7 @@ def main(argv=None):
     unknown = [n for n in names if n not in suite]
     if unknown:
         p.error(f"unknown data set(s) {unknown}; the suite is {list(suite)}")
-    warnings.filterwarnings("ignore")      # ConvergenceWarnings of every side
+    warnings.filterwarnings("ignore")  # ConvergenceWarnings of every side
     rows, totals, means = [], {"bpnn": 0.0, "sklearn": 0.0, "matlab": 0.0}, []
     t0 = time.perf_counter()
     with threadpool_limits(a.threads):
@@ -162,14 +181,25 @@ def main(argv=None):
             if not a.markdown:
                 print(" ".join(rows[-1][:1] + rows[-1][2:]), flush=True)
     m = np.mean(means, axis=0)
-    rows.append(["**mean / total**" if a.markdown else "mean / total", "",
-                 f"{m[0]:.4f}", f"{totals['bpnn']:.1f}", f"{m[1]:.4f}",
-                 f"{totals['sklearn']:.1f}", f"{m[2]:.4f}", f"{totals['matlab']:.1f}",
-                 f"{m[0] - m[1]:+.4f}"])
-    print(f"\n{repeats} x {a.folds}-fold CV, {a.threads} BLAS thread(s), bpnn {bpnn.__version__},"
-          f" python {platform.python_version()}, run {time.perf_counter() - t0:.0f} s; "
-          f"fit time bpnn/sklearn = {totals['bpnn'] / totals['sklearn']:.2f}, "
-          f"matlab/sklearn = {totals['matlab'] / totals['sklearn']:.2f}\n")
+    rows.append(
+        [
+            "**mean / total**" if a.markdown else "mean / total",
+            "",
+            f"{m[0]:.4f}",
+            f"{totals['bpnn']:.1f}",
+            f"{m[1]:.4f}",
+            f"{totals['sklearn']:.1f}",
+            f"{m[2]:.4f}",
+            f"{totals['matlab']:.1f}",
+            f"{m[0] - m[1]:+.4f}",
+        ]
+    )
+    print(
+        f"\n{repeats} x {a.folds}-fold CV, {a.threads} BLAS thread(s), bpnn {bpnn.__version__},"
+        f" python {platform.python_version()}, run {time.perf_counter() - t0:.0f} s; "
+        f"fit time bpnn/sklearn = {totals['bpnn'] / totals['sklearn']:.2f}, "
+        f"matlab/sklearn = {totals['matlab'] / totals['sklearn']:.2f}\n"
+    )
     _print(rows, a.markdown)
 
 

@@ -13,6 +13,7 @@ this interpreter imports (set PYTHONPATH to time a checkout). The model and the 
 made in a temporary directory. Each command runs ``max(5, repeats)`` times, the two sides
 of a row alternating; the ratio is bpnn's minimum over the peer's minimum (lower is better).
 """
+
 from __future__ import annotations
 
 import statistics
@@ -35,8 +36,7 @@ def bpnn_command():
 
 def _time(argv, cwd):
     t0 = time.perf_counter()
-    subprocess.run(argv, cwd=cwd, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(argv, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - t0
 
 
@@ -53,8 +53,13 @@ def _pair(ours, theirs, runs, cwd):
 
 def _files(d, bpnn):
     import bpnn as lib
-    subprocess.run([*bpnn, "train", "iris", "-o", "model.bpnn", "-q"], cwd=d, check=True,
-                   stdout=subprocess.DEVNULL)
+
+    subprocess.run(
+        [*bpnn, "train", "iris", "-o", "model.bpnn", "-q"],
+        cwd=d,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     ds = lib.load_dataset("iris")
     ds.frame[list(ds.features)].sample(20, random_state=0).to_csv(d / "rows.csv", index=False)
 
@@ -68,23 +73,52 @@ def run(repeats=3):
         d = Path(tmp)
         _files(d, bpnn)
         cases = [
-            ("bpnn --help", [*bpnn, "--help"], 'python -c "import numpy"',
-             [py, "-c", "import numpy"], "<= 2x", 2.0),
-            ("bpnn predict model.bpnn rows.csv (20 rows, iris model)",
-             [*bpnn, "predict", "model.bpnn", "rows.csv"], 'python -c "import numpy, pandas"',
-             [py, "-c", "import numpy, pandas"], "<= 1.5x", 1.5),
-            ('python -c "import bpnn"', [py, "-c", "import bpnn"], 'python -c "import numpy"',
-             [py, "-c", "import numpy"], "", None),
+            (
+                "bpnn --help",
+                [*bpnn, "--help"],
+                'python -c "import numpy"',
+                [py, "-c", "import numpy"],
+                "<= 2x",
+                2.0,
+            ),
+            (
+                "bpnn predict model.bpnn rows.csv (20 rows, iris model)",
+                [*bpnn, "predict", "model.bpnn", "rows.csv"],
+                'python -c "import numpy, pandas"',
+                [py, "-c", "import numpy, pandas"],
+                "<= 1.5x",
+                1.5,
+            ),
+            (
+                'python -c "import bpnn"',
+                [py, "-c", "import bpnn"],
+                'python -c "import numpy"',
+                [py, "-c", "import numpy"],
+                "",
+                None,
+            ),
         ]
         for work, ours, peer, theirs, target, goal in cases:
             t_ours, t_theirs = _pair(ours, theirs, runs, d)
-            out.append(Row(work, peer, target, goal, t_ours[0] / t_theirs[0],
-                           fmt_s(*t_ours), fmt_s(*t_theirs), lower_is_better=True,
-                           note=f"process time, min of {runs}; {how}" if goal else
-                           f"process time, min of {runs} (info)"))
+            out.append(
+                Row(
+                    work,
+                    peer,
+                    target,
+                    goal,
+                    t_ours[0] / t_theirs[0],
+                    fmt_s(*t_ours),
+                    fmt_s(*t_theirs),
+                    lower_is_better=True,
+                    note=f"process time, min of {runs}; {how}"
+                    if goal
+                    else f"process time, min of {runs} (info)",
+                )
+            )
     return out
 
 
 if __name__ == "__main__":
     from run_all import _table
+
     print(_table(run()))

@@ -5,6 +5,7 @@ is better for bpnn) or ``peak extra memory / data size`` for memory (lower is be
 Each side is timed ``repeats`` times; the ratio uses the minimum of each side (the least
 disturbed run on a shared machine), and the medians are reported next to it.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,7 +16,7 @@ import time
 from dataclasses import asdict, dataclass, field
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:                       # `benchmarks.peers` importable as a package
+if ROOT not in sys.path:  # `benchmarks.peers` importable as a package
     sys.path.insert(0, ROOT)
 
 
@@ -25,18 +26,18 @@ class Row:
 
     work: str
     peer: str
-    target: str                  # e.g. ">= 1.5x"
-    goal: float | None           # the number the ratio is compared with (None: info only)
-    ratio: float                 # measured: peer/bpnn time, or peak/data for memory
-    ours: str                    # bpnn's figure, min / median
-    theirs: str                  # the peer's figure, min / median
+    target: str  # e.g. ">= 1.5x"
+    goal: float | None  # the number the ratio is compared with (None: info only)
+    ratio: float  # measured: peer/bpnn time, or peak/data for memory
+    ours: str  # bpnn's figure, min / median
+    theirs: str  # the peer's figure, min / median
     lower_is_better: bool = False
     note: str = ""
     extra: dict = field(default_factory=dict)
 
     @property
     def status(self) -> str:
-        if self.goal is None or self.ratio != self.ratio:       # info row, or NaN
+        if self.goal is None or self.ratio != self.ratio:  # info row, or NaN
             return "info" if self.goal is None else "FAIL"
         ok = self.ratio <= self.goal if self.lower_is_better else self.ratio >= self.goal
         return "PASS" if ok else "FAIL"
@@ -75,18 +76,21 @@ def timings_setup(setup, fn, repeats=3, warmup=1):
 
 def fmt_s(t_min, t_med):
     """'12.3 ms / 13.0 ms' style min / median."""
+
     def one(t):
         if t < 1e-3:
             return f"{t * 1e6:.1f} µs"
         if t < 1:
             return f"{t * 1e3:.2f} ms"
         return f"{t:.3f} s"
+
     return f"{one(t_min)} / {one(t_med)}"
 
 
 def threads(n):
     """A context that limits every BLAS/OpenMP pool in the process to ``n`` threads."""
     from threadpoolctl import threadpool_limits
+
     return threadpool_limits(limits=int(n))
 
 
@@ -94,6 +98,7 @@ def machine() -> dict:
     """What the numbers were measured on."""
     import numpy as np
     from threadpoolctl import threadpool_info
+
     cpu = platform.processor() or ""
     try:
         with open("/proc/cpuinfo") as fh:
@@ -103,14 +108,17 @@ def machine() -> dict:
                     break
     except OSError:
         pass
-    blas = [f"{d.get('internal_api')} {d.get('version')} ({d.get('architecture')}, "
-            f"{d.get('num_threads')} threads)" for d in threadpool_info()
-            if d.get("user_api") == "blas"]
+    blas = [
+        f"{d.get('internal_api')} {d.get('version')} ({d.get('architecture')}, "
+        f"{d.get('num_threads')} threads)"
+        for d in threadpool_info()
+        if d.get("user_api") == "blas"
+    ]
     versions = {"python": platform.python_version(), "numpy": np.__version__}
     for mod in ("numba", "scipy", "sklearn", "torch", "bpnn"):
         try:
             versions[mod] = __import__(mod).__version__
-        except (ImportError, AttributeError):   # an absent peer is reported as such
+        except (ImportError, AttributeError):  # an absent peer is reported as such
             versions[mod] = "absent"
     flags = ""
     try:
@@ -123,7 +131,13 @@ def machine() -> dict:
         load = os.getloadavg()
     except OSError:
         load = (float("nan"),) * 3
-    return {"cpu": cpu, "cores": os.cpu_count(), "simd": flags, "blas": sorted(set(blas)),
-            "versions": versions, "platform": platform.platform(),
-            "load_average": [round(x, 2) for x in load],
-            "openblas_env": {k: os.environ[k] for k in os.environ if k.startswith("OPENBLAS")}}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "simd": flags,
+        "blas": sorted(set(blas)),
+        "versions": versions,
+        "platform": platform.platform(),
+        "load_average": [round(x, 2) for x in load],
+        "openblas_env": {k: os.environ[k] for k in os.environ if k.startswith("OPENBLAS")},
+    }

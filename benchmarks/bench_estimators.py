@@ -10,6 +10,7 @@
   row, both fitted on iris (4-10-3), one thread: the median of many calls, each with its
   input checks, as a user pays them in a loop.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -31,14 +32,25 @@ def _data(n=20_000, seed=0):
 
 def _bp_classifier(**kw):
     from bpnn import BPClassifier
-    return BPClassifier(hidden=SIZES[1:-1], activation="relu", algorithm="sgd",
-                        algorithm_params={"batch_size": 128, "lr": 0.1}, epochs=5,
-                        division="none", scaling="none", l2=0.0, random_state=0, warn=False,
-                        **kw)
+
+    return BPClassifier(
+        hidden=SIZES[1:-1],
+        activation="relu",
+        algorithm="sgd",
+        algorithm_params={"batch_size": 128, "lr": 0.1},
+        epochs=5,
+        division="none",
+        scaling="none",
+        l2=0.0,
+        random_state=0,
+        warn=False,
+        **kw,
+    )
 
 
 def _mlp_classifier():
     from benchmarks.peers.sklearn_peer import make_classifier
+
     return make_classifier(SIZES[1:-1], batch_size=128, epochs=5, lr=0.1, seed=0)
 
 
@@ -47,6 +59,7 @@ def _time_fits(makers, X, y, repeats):
     call by call after one uncounted warm-up round (caches, JIT), so that a burst of load
     from another process falls on both sides of the ratio."""
     from sklearn.exceptions import ConvergenceWarning
+
     ts = [[] for _ in makers]
     for i in range(repeats + 1):
         for side, make in enumerate(makers):
@@ -77,13 +90,22 @@ def run(repeats=3, calls=3000):
     from sklearn.neural_network import MLPClassifier
 
     from bpnn import BPClassifier
+
     rows = []
     X, y = _data()
     with threads(2):
         ours, theirs = _time_fits((_bp_classifier, _mlp_classifier), X, y, repeats)
-    rows.append(Row("BPClassifier.fit 20,000x784 f32, sgd batch 128, 5 epochs, 2 threads",
-                    "MLPClassifier.fit, same settings", ">= 1.2x", 1.2, theirs[0] / ours[0],
-                    fmt_s(*ours), fmt_s(*theirs)))
+    rows.append(
+        Row(
+            "BPClassifier.fit 20,000x784 f32, sgd batch 128, 5 epochs, 2 threads",
+            "MLPClassifier.fit, same settings",
+            ">= 1.2x",
+            1.2,
+            theirs[0] / ours[0],
+            fmt_s(*ours),
+            fmt_s(*theirs),
+        )
+    )
 
     Xi, yi = load_iris(return_X_y=True)
     with threads(1), warnings.catch_warnings():
@@ -93,10 +115,17 @@ def run(repeats=3, calls=3000):
         row = Xi[:1].copy()
         ours = [_median_call(bp.predict_proba, row, calls) for _ in range(repeats)]
         theirs = [_median_call(mlp.predict_proba, row, calls) for _ in range(repeats)]
-    rows.append(Row("BPClassifier.predict_proba, one row (iris model), 1 thread",
-                    "MLPClassifier.predict_proba", ">= 3x", 3.0, min(theirs) / min(ours),
-                    fmt_s(min(ours), statistics.median(ours)),
-                    fmt_s(min(theirs), statistics.median(theirs))))
+    rows.append(
+        Row(
+            "BPClassifier.predict_proba, one row (iris model), 1 thread",
+            "MLPClassifier.predict_proba",
+            ">= 3x",
+            3.0,
+            min(theirs) / min(ours),
+            fmt_s(min(ours), statistics.median(ours)),
+            fmt_s(min(theirs), statistics.median(theirs)),
+        )
+    )
     return rows
 
 

@@ -21,6 +21,7 @@ user's fit does.
 
 Run: ``python benchmarks/bench_init.py [--json out.json]`` (1-2 minutes on 2 cores).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,6 +41,7 @@ class _Counter:
 
     def __init__(self):
         from bpnn.objective import Objective
+
         self.n, self._cls = 0, Objective
         self._orig = Objective.value, Objective.value_and_grad
         counter = self
@@ -51,6 +53,7 @@ class _Counter:
         def value_and_grad(obj, w):
             counter.n += 1
             return counter._orig[1](obj, w)
+
         Objective.value, Objective.value_and_grad = value, value_and_grad
 
     def close(self):
@@ -59,13 +62,18 @@ class _Counter:
 
 def _datasets():
     from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_wine
-    return {"diabetes": (load_diabetes, "regression"),
-            "breast_cancer": (load_breast_cancer, "classification"),
-            "wine": (load_wine, "classification"), "iris": (load_iris, "classification")}
+
+    return {
+        "diabetes": (load_diabetes, "regression"),
+        "breast_cancer": (load_breast_cancer, "classification"),
+        "wine": (load_wine, "classification"),
+        "iris": (load_iris, "classification"),
+    }
 
 
 def _fit(task, X, y, seed, counter, **kw):
     from bpnn import BPClassifier, BPRegressor
+
     cls = BPRegressor if task == "regression" else BPClassifier
     counter.n = 0
     t0 = time.perf_counter()
@@ -78,15 +86,23 @@ def _fit(task, X, y, seed, counter, **kw):
 
 def run(seeds=SEEDS):
     from sklearn.model_selection import train_test_split
+
     counter = _Counter()
     rows = []
     try:
         for name, (loader, task) in _datasets().items():
             X, y = loader(return_X_y=True)
             res = {m: [] for m in ("nw", *SEARCHES, "restarts")}
-            splits = [train_test_split(X, y, test_size=0.3, random_state=s,
-                                       stratify=None if task == "regression" else y)
-                      for s in seeds]
+            splits = [
+                train_test_split(
+                    X,
+                    y,
+                    test_size=0.3,
+                    random_state=s,
+                    stratify=None if task == "regression" else y,
+                )
+                for s in seeds
+            ]
             for s, (Xtr, Xte, ytr, yte) in zip(seeds, splits):
                 for m in ("nw", *SEARCHES):
                     kw = {} if m == "nw" else {"init": m}
@@ -95,7 +111,7 @@ def run(seeds=SEEDS):
             one = statistics.mean(r[1] for r in res["nw"])
             search = statistics.mean(r[1] for m in SEARCHES for r in res[m])
             R = max(2, math.ceil(search / one))
-            for _ in range(2):      # a second pass corrects R by the measured cost per start
+            for _ in range(2):  # a second pass corrects R by the measured cost per start
                 res["restarts"] = []
                 for s, (Xtr, Xte, ytr, yte) in zip(seeds, splits):
                     model, evals, sec, start = _fit(task, Xtr, ytr, s, counter, n_restarts=R)
@@ -107,26 +123,35 @@ def run(seeds=SEEDS):
                 R += math.ceil((search - got) / per_start)
             for m, rs in res.items():
                 scores = [r[0] for r in rs]
-                rows.append({"data": name, "metric": "R^2" if task == "regression" else
-                             "accuracy", "method": m if m != "restarts" else f"restarts x{R}",
-                             "score_mean": statistics.mean(scores),
-                             "score_sd": statistics.stdev(scores),
-                             "evals": statistics.mean(r[1] for r in rs),
-                             "seconds": statistics.mean(r[2] for r in rs),
-                             "start_loss": statistics.mean(r[3] for r in rs)})
+                rows.append(
+                    {
+                        "data": name,
+                        "metric": "R^2" if task == "regression" else "accuracy",
+                        "method": m if m != "restarts" else f"restarts x{R}",
+                        "score_mean": statistics.mean(scores),
+                        "score_sd": statistics.stdev(scores),
+                        "evals": statistics.mean(r[1] for r in rs),
+                        "seconds": statistics.mean(r[2] for r in rs),
+                        "start_loss": statistics.mean(r[3] for r in rs),
+                    }
+                )
     finally:
         counter.close()
     return rows
 
 
 def table(rows):
-    out = ["| data (test metric) | start | test score, mean ± sd of 10 splits | loss evals "
-           "per fit | s per fit | training loss at epoch 0 |",
-           "|---|---|---|---|---|---|"]
+    out = [
+        "| data (test metric) | start | test score, mean ± sd of 10 splits | loss evals "
+        "per fit | s per fit | training loss at epoch 0 |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        out.append(f"| {r['data']} ({r['metric']}) | {r['method']} | {r['score_mean']:.4f} ± "
-                   f"{r['score_sd']:.4f} | {r['evals']:.0f} | {r['seconds']:.2f} | "
-                   f"{r['start_loss']:.4g} |")
+        out.append(
+            f"| {r['data']} ({r['metric']}) | {r['method']} | {r['score_mean']:.4f} ± "
+            f"{r['score_sd']:.4f} | {r['evals']:.0f} | {r['seconds']:.2f} | "
+            f"{r['start_loss']:.4g} |"
+        )
     return "\n".join(out)
 
 

@@ -13,6 +13,7 @@ Also diabetes (442 rows): 60 % training, 20 % calibration, 20 % new rows, 20 ran
 Printed: the mean share of new rows inside the interval (its standard deviation over the
 repetitions) and the mean interval width. Run: ``python benchmarks/bench_intervals.py``.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -28,19 +29,23 @@ SETTINGS = dict(hidden=(10,), l2=1e-3, warn=False)
 
 def _friedman(n, seed):
     from sklearn.datasets import make_friedman1
+
     return make_friedman1(n_samples=n, noise=1.0, random_state=seed)
 
 
 def _fit(rep, how, X, y, Xc, yc):
     from bpnn import BPRegressor
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if how == "division rows":
             return BPRegressor(preset="matlab", random_state=rep, **SETTINGS).fit(
-                np.vstack([X, Xc]), np.concatenate([y, yc]))
+                np.vstack([X, Xc]), np.concatenate([y, yc])
+            )
         k = 5 if how.startswith("ensemble") else 1
         return BPRegressor(n_ensemble=k, random_state=rep, **SETTINGS).fit(
-            X, y, calibration=(Xc, yc))
+            X, y, calibration=(Xc, yc)
+        )
 
 
 def _friedman_rows():
@@ -64,6 +69,7 @@ def _friedman_rows():
 def _diabetes_rows():
     from sklearn.datasets import load_diabetes
     from sklearn.model_selection import train_test_split
+
     X, y = load_diabetes(return_X_y=True)
     cov = {c: [] for c in COVERAGES}
     wid = {c: [] for c in COVERAGES}
@@ -85,8 +91,11 @@ def main():
     print(f"| data | calibration | {head} |")
     print("|---|---|" + "---|" * len(COVERAGES))
     for data, how, cov, wid in rows:
-        cells = " | ".join(f"{statistics.mean(cov[c]):.3f} ({statistics.stdev(cov[c]):.3f}), "
-                           f"{statistics.mean(wid[c]):.3g}" for c in COVERAGES)
+        cells = " | ".join(
+            f"{statistics.mean(cov[c]):.3f} ({statistics.stdev(cov[c]):.3f}), "
+            f"{statistics.mean(wid[c]):.3g}"
+            for c in COVERAGES
+        )
         print(f"| {data} | {how} | {cells} |")
     print(f"\n({time.perf_counter() - t0:.0f} s, {REPS} repetitions each)")
 

@@ -5,6 +5,7 @@ reports its buffers to) then records the peak of everything ``bpnn.train`` alloc
 validation, the objective, workspaces, gradients, algorithm state — over two epochs of
 each whole-batch algorithm on a 20-10-1 tanh network. Target: peak <= 1x the size of X.
 """
+
 from __future__ import annotations
 
 import time
@@ -18,6 +19,7 @@ ALGORITHMS = (("gd", {"lr": 0.01}), ("scg", {}), ("rprop", {}), ("lm", {}))
 
 def run(repeats=1, n=1_000_000):
     import bpnn
+
     rng = np.random.default_rng(0)
     X = rng.standard_normal((n, 20))
     Y = np.tanh(0.5 * X[:, :1] + 0.2 * X[:, 1:2])
@@ -34,10 +36,19 @@ def run(repeats=1, n=1_000_000):
                 peak = tracemalloc.get_traced_memory()[1]
             finally:
                 tracemalloc.stop()
-            rows.append(Row(f"memory, whole-batch {name}, 1,000,000 x 20 f64, 2 epochs",
-                            "the data itself (X)", "<= 1x", 1.0, peak / X.nbytes,
-                            f"{peak / 1e6:.1f} MB peak", f"{X.nbytes / 1e6:.0f} MB",
-                            lower_is_better=True, note=f"{elapsed:.2f} s"))
+            rows.append(
+                Row(
+                    f"memory, whole-batch {name}, 1,000,000 x 20 f64, 2 epochs",
+                    "the data itself (X)",
+                    "<= 1x",
+                    1.0,
+                    peak / X.nbytes,
+                    f"{peak / 1e6:.1f} MB peak",
+                    f"{X.nbytes / 1e6:.0f} MB",
+                    lower_is_better=True,
+                    note=f"{elapsed:.2f} s",
+                )
+            )
     return rows
 
 

@@ -10,6 +10,7 @@ to end (network construction outside the clock), for 1 and for 5 epochs; the pee
 same number of epochs, the sides taking turns call by call. One epoch of ``SGD.run_epoch``
 alone (the kernel-only figure) is an info row.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,8 +32,8 @@ def data(n=60_000, seed=0):
 def _bpnn_epoch(X, Y, batch_size):
     import bpnn
     from bpnn.algorithms import get_algorithm
-    net = bpnn.Network(SIZES, ["relu", "relu", "softmax"], init="glorot", seed=0,
-                       dtype=np.float32)
+
+    net = bpnn.Network(SIZES, ["relu", "relu", "softmax"], init="glorot", seed=0, dtype=np.float32)
     obj = bpnn.Objective(net, "cross_entropy", X, Y)
     alg = get_algorithm("sgd", lr=0.01, batch_size=batch_size)
     w0 = net.params.copy()
@@ -41,6 +42,7 @@ def _bpnn_epoch(X, Y, batch_size):
     def epoch():
         state = alg.init(obj, w0)
         alg.run_epoch(obj, w0, state, rng.permutation(obj.n_samples))
+
     return epoch
 
 
@@ -49,11 +51,20 @@ def _bpnn_train_once(X, Y, batch_size, epochs):
     import time
 
     import bpnn
-    net = bpnn.Network(SIZES, ["relu", "relu", "softmax"], init="glorot", seed=0,
-                       dtype=np.float32)
+
+    net = bpnn.Network(SIZES, ["relu", "relu", "softmax"], init="glorot", seed=0, dtype=np.float32)
     t0 = time.perf_counter()
-    bpnn.train(net, X, Y, "sgd", loss="cross_entropy", lr=0.01, batch_size=batch_size,
-               epochs=epochs, seed=0)
+    bpnn.train(
+        net,
+        X,
+        Y,
+        "sgd",
+        loss="cross_entropy",
+        lr=0.01,
+        batch_size=batch_size,
+        epochs=epochs,
+        seed=0,
+    )
     return time.perf_counter() - t0
 
 
@@ -63,8 +74,12 @@ def _interleaved(X, Y, y, bs, nt, epochs, repeats):
     falls on both sides of a ratio instead of on one side's repeats. One-epoch calls get a
     warm-up round that is not counted."""
     from benchmarks.peers import sklearn_peer, torch_peer
-    mods = {name: mod for name, mod in (("PyTorch", torch_peer), ("scikit-learn", sklearn_peer))
-            if mod.is_available()}
+
+    mods = {
+        name: mod
+        for name, mod in (("PyTorch", torch_peer), ("scikit-learn", sklearn_peer))
+        if mod.is_available()
+    }
     ours, theirs = [], {name: [] for name in mods}
     warm = 1 if epochs == 1 else 0
     for r in range(repeats + warm):
@@ -73,13 +88,15 @@ def _interleaved(X, Y, y, bs, nt, epochs, repeats):
         if r >= warm:
             ours.append(t)
         for name, mod in mods.items():
-            t = mod.train_minibatch(SIZES, X, y, batch_size=bs, epochs=epochs, lr=0.01,
-                                    threads=nt).elapsed_s
+            t = mod.train_minibatch(
+                SIZES, X, y, batch_size=bs, epochs=epochs, lr=0.01, threads=nt
+            ).elapsed_s
             if r >= warm:
                 theirs[name].append(t)
 
     def stats(ts):
         return min(ts), float(np.median(ts))
+
     return stats(ours), {name: stats(ts) for name, ts in theirs.items()}
 
 
@@ -95,27 +112,48 @@ def run(repeats=3, batch_sizes=(32, 128, 1024), thread_counts=(2, 1), epoch_coun
             for epochs in epoch_counts:
                 reps = repeats if epochs == 1 else max(1, repeats - 1)
                 ours, peers = _interleaved(X, Y, y, bs, nt, epochs, reps)
-                work = (f"bpnn.train sgd 784-256-128-10 f32, batch {bs}, {epochs} epoch(s), "
-                        f"{nt} thread(s)")
+                work = (
+                    f"bpnn.train sgd 784-256-128-10 f32, batch {bs}, {epochs} epoch(s), "
+                    f"{nt} thread(s)"
+                )
                 if not peers:
-                    rows.append(Row(work, "(no peer)", f">= {goal}x", goal, float("nan"),
-                                    fmt_s(*ours), "-"))
+                    rows.append(
+                        Row(work, "(no peer)", f">= {goal}x", goal, float("nan"), fmt_s(*ours), "-")
+                    )
                     continue
                 best = min(peers, key=lambda k: peers[k][0])
                 others = ", ".join(f"{k} {fmt_s(*v)}" for k, v in peers.items() if k != best)
-                rows.append(Row(work, f"best peer: {best}", f">= {goal}x", goal,
-                                peers[best][0] / ours[0], fmt_s(*ours), fmt_s(*peers[best]),
-                                note=others))
+                rows.append(
+                    Row(
+                        work,
+                        f"best peer: {best}",
+                        f">= {goal}x",
+                        goal,
+                        peers[best][0] / ours[0],
+                        fmt_s(*ours),
+                        fmt_s(*peers[best]),
+                        note=others,
+                    )
+                )
                 if epochs == 1:
-                    rows.append(Row(f"  kernel only: SGD.run_epoch, batch {bs}, {nt} th",
-                                    f"best peer: {best}", "", None,
-                                    peers[best][0] / kernel[0], fmt_s(*kernel),
-                                    fmt_s(*peers[best]), note="info: not the public path"))
+                    rows.append(
+                        Row(
+                            f"  kernel only: SGD.run_epoch, batch {bs}, {nt} th",
+                            f"best peer: {best}",
+                            "",
+                            None,
+                            peers[best][0] / kernel[0],
+                            fmt_s(*kernel),
+                            fmt_s(*peers[best]),
+                            note="info: not the public path",
+                        )
+                    )
     return rows
 
 
 if __name__ == "__main__":
     import sys
+
     quick = "--quick" in sys.argv
     for row in run(repeats=2 if quick else 3, thread_counts=(1,) if quick else (2, 1)):
         print(row.status, f"{row.ratio:.2f}", row.work, "|", row.ours, "|", row.theirs, row.note)

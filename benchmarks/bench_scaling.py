@@ -13,6 +13,7 @@ handicap SCG); SCG overtakes LM from the width where its MSE stays lower.
 
     python benchmarks/bench_scaling.py [--quick]
 """
+
 from __future__ import annotations
 
 import os
@@ -35,21 +36,23 @@ def problem(n, seed=0):
 
 def net_for(width, depth, seed=0, init="nguyen-widrow"):
     import bpnn
+
     sizes = [4] + [width] * depth + [1]
     return bpnn.Network(sizes, ["tansig"] * depth + ["purelin"], init=init, seed=seed)
 
 
 def epoch_time(alg, X, Y, width, depth, epochs):
     import bpnn
+
     net = net_for(width, depth)
-    rec = bpnn.train(net, X, Y, alg, loss="mse", epochs=epochs, goal=0.0, min_grad=0.0,
-                     **ALGS[alg])
-    t = np.diff([0.0] + list(rec.time[1:]))          # seconds of each epoch
+    rec = bpnn.train(net, X, Y, alg, loss="mse", epochs=epochs, goal=0.0, min_grad=0.0, **ALGS[alg])
+    t = np.diff([0.0] + list(rec.time[1:]))  # seconds of each epoch
     return statistics.median(t[1:] if len(t) > 1 else t), net.n_params
 
 
 def peak_memory(alg, X, Y, width, depth):
     import bpnn
+
     net = net_for(width, depth)
     tracemalloc.start()
     try:
@@ -67,17 +70,21 @@ def sweep(quick):
     for alg in ALGS:
         ep = 3 if alg == "lm" else 5
         for key, values, fn in (
-                ("samples", ns, lambda v: (problem(v), 16, 1)),
-                ("width", widths, lambda v: (problem(2000), v, 1)),
-                ("depth", depths, lambda v: (problem(2000), 16, v))):
+            ("samples", ns, lambda v: (problem(v), 16, 1)),
+            ("width", widths, lambda v: (problem(2000), v, 1)),
+            ("depth", depths, lambda v: (problem(2000), 16, v)),
+        ):
             pts = []
             for v in values:
                 (X, Y), w, d = fn(v)
                 t, p = epoch_time(alg, X, Y, w, d, ep)
                 m = peak_memory(alg, X, Y, w, d)
                 pts.append((v, t, m, p))
-                print(f"{alg:>3} {key:>7}={v:<7} params={p:<6} {t * 1e3:9.3f} ms/epoch "
-                      f"{m / 1e6:8.2f} MB peak", flush=True)
+                print(
+                    f"{alg:>3} {key:>7}={v:<7} params={p:<6} {t * 1e3:9.3f} ms/epoch "
+                    f"{m / 1e6:8.2f} MB peak",
+                    flush=True,
+                )
             out[key][alg] = pts
     return out
 
@@ -86,6 +93,7 @@ def crossover(quick, budget=3.0, n=5000):
     """Training MSE that scg and lm reach in the same wall-clock ``budget`` vs the width
     of one hidden layer (median of 3 seeds): SCG overtakes LM where its MSE is lower."""
     import bpnn
+
     widths = [16, 128, 512] if quick else [16, 64, 128, 256, 512, 768, 1024]
     X, Y = problem(n)
     res = {"scg": [], "lm": []}
@@ -93,14 +101,18 @@ def crossover(quick, budget=3.0, n=5000):
         for alg in ("scg", "lm"):
             losses = []
             for seed in (0, 1, 2):
-                net = net_for(w, 1, seed, init="glorot")    # NW saturates wide layers
-                rec = bpnn.train(net, X, Y, alg, loss="mse", goal=0.0, time=budget,
-                                 epochs=10**6, min_grad=0.0)
+                net = net_for(w, 1, seed, init="glorot")  # NW saturates wide layers
+                rec = bpnn.train(
+                    net, X, Y, alg, loss="mse", goal=0.0, time=budget, epochs=10**6, min_grad=0.0
+                )
                 losses.append(min(rec.loss))
             res[alg].append((w, statistics.median(losses), net.n_params))
-            print(f"MSE after {budget:g} s: {alg:>3} width {w:<4} params {net.n_params:<5} "
-                  f"{statistics.median(losses):.3e}", flush=True)
-    over = None       # the smallest width from which SCG stays ahead of LM
+            print(
+                f"MSE after {budget:g} s: {alg:>3} width {w:<4} params {net.n_params:<5} "
+                f"{statistics.median(losses):.3e}",
+                flush=True,
+            )
+    over = None  # the smallest width from which SCG stays ahead of LM
     for (w, l_scg, p), (_, l_lm, _) in reversed(list(zip(res["scg"], res["lm"]))):
         if l_scg >= l_lm:
             break
@@ -110,14 +122,21 @@ def crossover(quick, budget=3.0, n=5000):
 
 def plot(data, cross, over, outdir):
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    labels = {"samples": "samples (width 16, 1 hidden layer)",
-              "width": "hidden width (2,000 samples, 1 hidden layer)",
-              "depth": "hidden layers (width 16, 2,000 samples)"}
-    for idx, (what, ylabel, fname) in enumerate((
+
+    labels = {
+        "samples": "samples (width 16, 1 hidden layer)",
+        "width": "hidden width (2,000 samples, 1 hidden layer)",
+        "depth": "hidden layers (width 16, 2,000 samples)",
+    }
+    for idx, (what, ylabel, fname) in enumerate(
+        (
             (1, "seconds per epoch", "scaling_time.png"),
-            (2, "peak extra memory (MB)", "scaling_memory.png"))):
+            (2, "peak extra memory (MB)", "scaling_memory.png"),
+        )
+    ):
         fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
         for ax, key in zip(axes, ("samples", "width", "depth")):
             for alg, pts in data[key].items():
@@ -156,8 +175,10 @@ def main(argv=None):
     with threads(1):
         data = None if "--crossover-only" in argv else sweep(quick)
         cross, over = crossover(quick)
-    print("SCG overtakes LM at:", "never in this range" if over is None else
-          f"width {over[0]} ({over[1]} parameters)")
+    print(
+        "SCG overtakes LM at:",
+        "never in this range" if over is None else f"width {over[0]} ({over[1]} parameters)",
+    )
     if data is not None:
         plot(data, cross, over, os.path.join(ROOT, "docs"))
     return 0

@@ -16,6 +16,7 @@
 
 Run: python benchmarks/bench_timeseries.py   (about a minute on 2 cores)
 """
+
 from __future__ import annotations
 
 import time
@@ -29,11 +30,13 @@ SUN_LAGS = tuple(range(1, 13))
 
 def _sunspots():
     import bpnn
+
     return bpnn.load_dataset("sunspots").frame.set_index("year")["sunspots"].astype(float)
 
 
 def _plant():
     import bpnn
+
     df = bpnn.load_dataset("narendra_plant").frame
     return df["u"].to_numpy(float), df["y"].to_numpy(float)
 
@@ -59,6 +62,7 @@ SUN_NETS = {
 
 def sun_net(seed, name="NAR 12-8-1 lm, early stop", **kw):
     import bpnn
+
     params = dict(feedback_delays=SUN_LAGS, random_state=seed, warn=False)
     params.update(SUN_NETS[name])
     params.update(kw)
@@ -69,6 +73,7 @@ def sun_net(seed, name="NAR 12-8-1 lm, early stop", **kw):
 def ar_least_squares(y_train, lags):
     """AR(p) with an intercept by least squares: coefficients (1 + p,)."""
     from bpnn.timeseries import lag_matrix
+
     Z, T = lag_matrix(np.asarray(y_train, float)[:, None], None, lags, ())
     A = np.hstack([np.ones((len(Z), 1)), Z])
     coef, *_ = np.linalg.lstsq(A, T[:, 0], rcond=None)
@@ -77,17 +82,21 @@ def ar_least_squares(y_train, lags):
 
 def ar_one_step(coef, y, lags):
     from bpnn.timeseries import lag_matrix
+
     Z, _ = lag_matrix(np.asarray(y, float)[:, None], None, lags, ())
     out = np.full(len(y), np.nan)
-    out[max(lags):] = coef[0] + Z @ coef[1:]
+    out[max(lags) :] = coef[0] + Z @ coef[1:]
     return out
 
 
 def bench_arv():
     y = _sunspots().loc[:1979]
     var = float(np.var(y.loc[1700:1979]))
-    sets = {"train 1712-1920": (1712, 1920), "test 1921-1955": (1921, 1955),
-            "test 1956-1979": (1956, 1979)}
+    sets = {
+        "train 1712-1920": (1712, 1920),
+        "test 1921-1955": (1921, 1955),
+        "test 1956-1979": (1956, 1979),
+    }
     rows = {}
     for net in SUN_NETS:
         per_seed = {k: [] for k in sets}
@@ -99,17 +108,21 @@ def bench_arv():
                 per_seed[k].append(arv(y.loc[a:b], p.loc[a:b], var))
                 per_seed_own[k].append(arv_own(y.loc[a:b], p.loc[a:b]))
         rows[f"bpnn {net}"] = {
-            k: f"{np.mean(v):.3f} ± {np.std(v):.3f}" for k, v in per_seed.items()}
+            k: f"{np.mean(v):.3f} ± {np.std(v):.3f}" for k, v in per_seed.items()
+        }
         rows[f"  {net}, per-set var."] = {
-            k: f"{np.mean(v):.3f} ± {np.std(v):.3f}" for k, v in per_seed_own.items()}
+            k: f"{np.mean(v):.3f} ± {np.std(v):.3f}" for k, v in per_seed_own.items()
+        }
     coef = ar_least_squares(y.loc[:1920].to_numpy(), SUN_LAGS)
     p = ar_one_step(coef, y.to_numpy(), SUN_LAGS)
     ps = dict(zip(y.index, p))
-    get = lambda a, b: [ps[t] for t in range(a, b + 1)]     # noqa: E731
-    rows["AR(12) least squares"] = {k: f"{arv(y.loc[a:b], get(a, b), var):.3f}"
-                                    for k, (a, b) in sets.items()}
-    rows["  AR(12), per-set var."] = {k: f"{arv_own(y.loc[a:b], get(a, b)):.3f}"
-                                   for k, (a, b) in sets.items()}
+    get = lambda a, b: [ps[t] for t in range(a, b + 1)]  # noqa: E731
+    rows["AR(12) least squares"] = {
+        k: f"{arv(y.loc[a:b], get(a, b), var):.3f}" for k, (a, b) in sets.items()
+    }
+    rows["  AR(12), per-set var."] = {
+        k: f"{arv_own(y.loc[a:b], get(a, b)):.3f}" for k, (a, b) in sets.items()
+    }
     return rows, var
 
 
@@ -125,23 +138,30 @@ class RecursiveMLP:
         from sklearn.neural_network import MLPRegressor
 
         from bpnn.timeseries import lag_matrix
+
         self.my, self.sy = float(np.mean(y)), float(np.std(y))
         if u is not None:
             self.mu, self.su = float(np.mean(u)), float(np.std(u))
         ys, us = self._scale(y, u)
-        Z, T = lag_matrix(ys[:, None], None if us is None else us[:, None], self.lags,
-                          self.exog_lags)
-        self.reg = MLPRegressor(hidden_layer_sizes=(self.hidden,), max_iter=2000,
-                                early_stopping=True, random_state=self.seed,
-                                n_iter_no_change=20)
+        Z, T = lag_matrix(
+            ys[:, None], None if us is None else us[:, None], self.lags, self.exog_lags
+        )
+        self.reg = MLPRegressor(
+            hidden_layer_sizes=(self.hidden,),
+            max_iter=2000,
+            early_stopping=True,
+            random_state=self.seed,
+            n_iter_no_change=20,
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.reg.fit(Z, T[:, 0])
         return self
 
     def _scale(self, y, u):
-        return (np.asarray(y, float) - self.my) / self.sy, \
-            None if u is None else (np.asarray(u, float) - self.mu) / self.su
+        return (np.asarray(y, float) - self.my) / self.sy, None if u is None else (
+            np.asarray(u, float) - self.mu
+        ) / self.su
 
     def rolling(self, y, u, origins, H):
         """Forecasts (B, H) from every origin, true values before it."""
@@ -150,7 +170,7 @@ class RecursiveMLP:
         B = len(origins)
         buf = np.zeros((B, D + H))
         for b, s in enumerate(origins):
-            buf[b, :D] = ys[s - D:s]
+            buf[b, :D] = ys[s - D : s]
         for k in range(H):
             cols = []
             if us is not None:
@@ -168,13 +188,14 @@ def _rmse_by_h(fc, truth):
 def bench_horizons():
     from bpnn.timeseries import rolling_forecasts
     import bpnn
+
     out = {}
     # sunspots
     y = _sunspots().loc[:1979].to_numpy()
     years = _sunspots().loc[:1979].index.to_numpy()
     start, H = int(np.flatnonzero(years == 1921)[0]), 12
     origins = np.arange(start, len(y) - H + 1)
-    truth = np.stack([y[s:s + H] for s in origins])
+    truth = np.stack([y[s : s + H] for s in origins])
     res = {f"bpnn {n}": [] for n in SUN_NETS}
     res["MLPRegressor recursive"] = []
     for seed in SEEDS:
@@ -183,12 +204,11 @@ def bench_horizons():
             _, fc, tr = rolling_forecasts(m, y, horizon=H, start=start)
             res[f"bpnn {net}"].append(_rmse_by_h(fc[:, :, 0], tr[:, :, 0]))
         r = RecursiveMLP(SUN_LAGS, hidden=8, seed=seed).fit(y[:start])
-        res["MLPRegressor recursive"].append(_rmse_by_h(r.rolling(y, None, origins, H),
-                                                        truth))
+        res["MLPRegressor recursive"].append(_rmse_by_h(r.rolling(y, None, origins, H), truth))
     res = {k: np.mean(v, axis=0) for k, v in res.items()}
     res["persistence"] = _rmse_by_h(np.repeat(y[origins - 1][:, None], H, axis=1), truth)
     coef = ar_least_squares(y[:start], SUN_LAGS)
-    buf = np.stack([y[s - 12:s] for s in origins]).astype(float)
+    buf = np.stack([y[s - 12 : s] for s in origins]).astype(float)
     for k in range(H):
         nxt = coef[0] + buf[:, -12:][:, ::-1] @ coef[1:]
         buf = np.hstack([buf, nxt[:, None]])
@@ -198,11 +218,17 @@ def bench_horizons():
     u, y = _plant()
     start, H = 800, 20
     origins = np.arange(start, len(y) - H + 1)
-    truth = np.stack([y[s:s + H] for s in origins])
+    truth = np.stack([y[s : s + H] for s in origins])
     res = {"bpnn NARX 1:2/1:2, 10 hidden": [], "MLPRegressor recursive": []}
     for seed in SEEDS:
-        m = bpnn.narxnet(input_delays=(1, 2), feedback_delays=(1, 2), hidden=10,
-                         epochs=200, random_state=seed, warn=False).fit(y[:start], u[:start])
+        m = bpnn.narxnet(
+            input_delays=(1, 2),
+            feedback_delays=(1, 2),
+            hidden=10,
+            epochs=200,
+            random_state=seed,
+            warn=False,
+        ).fit(y[:start], u[:start])
         _, fc, tr = rolling_forecasts(m, y, u, horizon=H, start=start)
         res["bpnn NARX 1:2/1:2, 10 hidden"].append(_rmse_by_h(fc[:, :, 0], tr[:, :, 0]))
         r = RecursiveMLP((1, 2), (1, 2), hidden=10, seed=seed).fit(y[:start], u[:start])
@@ -225,13 +251,22 @@ def _best_of(fn, repeats=3):
 
 def bench_times():
     import bpnn
+
     y = _sunspots().loc[:1920].to_numpy()
     u, yp = _plant()
     rows = {}
-    fit_sun = lambda: sun_net(0).fit(y)                                       # noqa: E731
-    fit_br = lambda: sun_net(0, "NAR 12-4-1 br").fit(y)                       # noqa: E731
-    fit_plant = lambda: bpnn.narxnet(hidden=10, epochs=200, random_state=0,  # noqa: E731
-                                     warn=False).fit(yp[:800], u[:800])
+
+    def fit_sun():
+        return sun_net(0).fit(y)
+
+    def fit_br():
+        return sun_net(0, "NAR 12-4-1 br").fit(y)
+
+    def fit_plant():
+        return bpnn.narxnet(hidden=10, epochs=200, random_state=0, warn=False).fit(
+            yp[:800], u[:800]
+        )
+
     rows["fit sunspots NAR 12-8-1 lm, early stop (209 rows)"] = _best_of(fit_sun)
     rows["fit sunspots NAR 12-4-1 br (209 rows)"] = _best_of(fit_br)
     rows["fit plant NARX 4-10-1 lm, 200 epochs max (798 rows)"] = _best_of(fit_plant)
@@ -243,7 +278,8 @@ def bench_times():
     uu = np.concatenate([u, x_future])
     yy = np.concatenate([yp, np.zeros(1000)])
     rows["forecast 1,000 steps NARX, MLPRegressor recursive"] = _best_of(
-        lambda: r.rolling(yy, uu, np.array([1000]), 1000), 3)
+        lambda: r.rolling(yy, uu, np.array([1000]), 1000), 3
+    )
     return rows
 
 
@@ -252,8 +288,10 @@ def main():
     print("(a) Sunspots, one-step ARV (Weigend et al.'s split)")
     rows, var = bench_arv()
     print(f"    sigma^2 of 1700-1979 in the shipped data: {var:.1f}")
-    print(f"    {'model':44s} {'train 1712-1920':>16s} {'test 1921-1955':>16s} "
-          f"{'test 1956-1979':>16s}")
+    print(
+        f"    {'model':44s} {'train 1712-1920':>16s} {'test 1921-1955':>16s} "
+        f"{'test 1956-1979':>16s}"
+    )
     for name, r in rows.items():
         print(f"    {name:44s} " + " ".join(f"{v:>16s}" for v in r.values()))
     print("\n(b) Closed-loop RMSE against horizon (mean over seeds for the networks)")

@@ -9,6 +9,7 @@ both presets). The table gives, per method, how many fits put all five informati
 in the top five, and the mean rank of each input (1 = most important). Used for the table
 in docs/inspection.md; not part of the test suite.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,15 @@ def run(seeds, preset):
         for method in METHODS:
             imp = bpnn.importance(model, Xt, yt, method=method)
             rank = {name: k + 1 for k, name in enumerate(imp.index)}
-            rows.append({"preset": preset, "seed": seed, "r2": r2, "method": method,
-                         **{n: rank[n] for n in NAMES}})
+            rows.append(
+                {
+                    "preset": preset,
+                    "seed": seed,
+                    "r2": r2,
+                    "method": method,
+                    **{n: rank[n] for n in NAMES},
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -48,11 +56,16 @@ def summary(df):
     for (preset, method), g in df.groupby(["preset", "method"], sort=False):
         ranks = g[NAMES[:5]].to_numpy()
         noise = g[NAMES[5:]].to_numpy()
-        out.append({"preset": preset, "method": method,
-                    "all 5 in top 5": f"{int((ranks.max(axis=1) <= 5).sum())}/{len(g)}",
-                    **{f"rank {n}": f"{g[n].mean():.1f}" for n in NAMES[:5]},
-                    "best noise rank": f"{noise.min(axis=1).mean():.1f}",
-                    "test R2": f"{g['r2'].mean():.3f}"})
+        out.append(
+            {
+                "preset": preset,
+                "method": method,
+                "all 5 in top 5": f"{int((ranks.max(axis=1) <= 5).sum())}/{len(g)}",
+                **{f"rank {n}": f"{g[n].mean():.1f}" for n in NAMES[:5]},
+                "best noise rank": f"{noise.min(axis=1).mean():.1f}",
+                "test R2": f"{g['r2'].mean():.3f}",
+            }
+        )
     return pd.DataFrame(out)
 
 

@@ -8,6 +8,7 @@ kernels for this CPU, as it does for every peer; the machine block shows what it
 Every ratio comes from this one run; ``--json PATH`` stores rows and machine, ``--markdown``
 prints the table as Markdown (for docs/benchmarks.md). Not part of the test suite.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,21 +25,30 @@ SUITES = ("per_sample", "minibatch", "estimators", "lm", "predict", "memory", "c
 
 
 def _table(rows, markdown=False):
-    head = ("status", "ratio", "target", "work", "peer", "bpnn min / median",
-            "peer min / median", "note")
+    head = (
+        "status",
+        "ratio",
+        "target",
+        "work",
+        "peer",
+        "bpnn min / median",
+        "peer min / median",
+        "note",
+    )
     lines = []
     for r in rows:
         ratio = "-" if r.ratio != r.ratio else f"{r.ratio:.2f}x"
-        lines.append((r.status, ratio, r.target or "-", r.work, r.peer, r.ours, r.theirs,
-                      r.note))
+        lines.append((r.status, ratio, r.target or "-", r.work, r.peer, r.ours, r.theirs, r.note))
     if markdown:
         out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         out += ["| " + " | ".join(x.replace("|", "/") for x in line) + " |" for line in lines]
         return "\n".join(out)
     widths = [max(len(str(x)) for x in col) for col in zip(head, *lines)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-    return "\n".join([fmt.format(*head), fmt.format(*("-" * w for w in widths))]
-                     + [fmt.format(*line) for line in lines])
+    return "\n".join(
+        [fmt.format(*head), fmt.format(*("-" * w for w in widths))]
+        + [fmt.format(*line) for line in lines]
+    )
 
 
 def main(argv=None):
@@ -66,8 +76,10 @@ def main(argv=None):
         with open(args.json, "w") as fh:
             json.dump({"machine": info, "rows": [r.as_dict() for r in rows]}, fh, indent=1)
     failed = [r for r in rows if r.status == "FAIL"]
-    print(f"\n{sum(r.status == 'PASS' for r in rows)} PASS, {len(failed)} FAIL, "
-          f"{sum(r.status == 'info' for r in rows)} info rows")
+    print(
+        f"\n{sum(r.status == 'PASS' for r in rows)} PASS, {len(failed)} FAIL, "
+        f"{sum(r.status == 'info' for r in rows)} info rows"
+    )
     return 0
 
 

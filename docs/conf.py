@@ -1,4 +1,5 @@
 """Sphinx configuration for bpnn's documentation site (build: see docs/README.md)."""
+
 from __future__ import annotations
 
 import re
@@ -7,7 +8,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT / "src"))     # document this tree's bpnn, installed or not
+sys.path.insert(0, str(ROOT / "src"))  # document this tree's bpnn, installed or not
 
 import bpnn  # noqa: E402
 
@@ -28,11 +29,11 @@ root_doc = "index"
 # README.md here is the how-to-build note, not a page of the site
 exclude_patterns = ["_build", "README.md", "Thumbs.db", ".DS_Store"]
 
-myst_heading_anchors = 3                  # links such as benchmarks.md#accuracy-out-of-the-box
+myst_heading_anchors = 3  # links such as benchmarks.md#accuracy-out-of-the-box
 myst_enable_extensions = ["dollarmath"]
 
 autodoc_default_options = {"members": False}
-autodoc_typehints = "none"                # the numpydoc "Parameters" sections say the types
+autodoc_typehints = "none"  # the numpydoc "Parameters" sections say the types
 autosummary_generate = False
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
@@ -57,17 +58,19 @@ def _relink(text: str) -> str:
             return m.group(0)
         path, _, anchor = target.partition("#")
         if path.startswith("docs/") and path != "docs/README.md" and (ROOT / path).is_file():
-            new = "../" + path[len("docs/"):]
+            new = "../" + path[len("docs/") :]
         elif path in ("README.md", "README.zh.md"):
             new = _PAGES[path]
         else:
             return f"{label} (`{path}` in the source tree)"
         return f"[{label}]({new}{'#' + anchor if anchor else ''})"
+
     def fix_image(m: re.Match) -> str:
         alt, target = m.group(1), m.group(2)
         if target.startswith("docs/"):
-            return f"![{alt}](../{target[len('docs/'):]})"
+            return f"![{alt}](../{target[len('docs/') :]})"
         return m.group(0)
+
     text = re.sub(r"!\[([^\]]*)\]\(([^)\s]+)\)", fix_image, text)
     return re.sub(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)\)", fix, text)
 

@@ -6,6 +6,7 @@ n(1) = f(z(1)), not its pre-activations z(1).
 
 Run:  python examples/binary_classifier_2_3_2_1.py
 """
+
 import numpy as np
 
 import bpnn
@@ -22,13 +23,16 @@ def make_data(n=200, seed=0):
 def main(epochs=3000, seed=1):
     X, y = make_data()
     net = bpnn.Network([2, 3, 2, 1], activations="logsig", init="uniform", seed=seed)
-    record = bpnn.train(net, X, y, algorithm="sgd", loss="sse", lr=0.5, epochs=epochs,
-                        goal=2.0, seed=seed)
+    record = bpnn.train(
+        net, X, y, algorithm="sgd", loss="sse", lr=0.5, epochs=epochs, goal=2.0, seed=seed
+    )
     accuracy = float(np.mean((net.forward(X) > 0.5) == (y > 0.5)))
     Xt, yt = make_data(1000, seed=99)
     test_accuracy = float(np.mean((net.forward(Xt) > 0.5) == (yt > 0.5)))
-    print(f"2-3-2-1 logsig, per-sample BP: {record.epochs} epochs ({record.stop_reason}), "
-          f"E = {record.final_loss:.4f}")
+    print(
+        f"2-3-2-1 logsig, per-sample BP: {record.epochs} epochs ({record.stop_reason}), "
+        f"E = {record.final_loss:.4f}"
+    )
     print(f"training accuracy {accuracy:.3f}, accuracy on 1000 new points {test_accuracy:.3f}")
     return accuracy, test_accuracy
 

@@ -14,6 +14,7 @@ that rounding (the check at the bottom asserts it).
 
 Run:  python examples/make_plant_data.py        (rewrites the CSV; same seed, same bytes)
 """
+
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +39,9 @@ def main(path=OUT):
     lines = ["t,u,y"] + [f"{t},{u[t]:.8f},{y[t]:.8f}" for t in range(N)]
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
     back = np.loadtxt(path, delimiter=",", skiprows=1)
-    assert np.allclose(back[1:, 2], back[:-1, 2] / (1 + back[:-1, 2] ** 2) +
-                       back[:-1, 1] ** 3, atol=1e-7)
+    assert np.allclose(
+        back[1:, 2], back[:-1, 2] / (1 + back[:-1, 2] ** 2) + back[:-1, 1] ** 3, atol=1e-7
+    )
     return path
 
 

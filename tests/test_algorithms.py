@@ -3,6 +3,7 @@
 Rules get injected states; whole-batch methods run one step on tiny objectives whose
 numbers can be followed on paper (a quadratic, or a 1-1 linear network = least squares).
 """
+
 import math
 
 import numpy as np
@@ -15,8 +16,18 @@ from bpnn.algorithms.cg import CGF, CGP
 from bpnn.algorithms.lm import LMState
 from bpnn.algorithms.linesearch import Line, SearchState, backtracking, wolfe
 from bpnn.algorithms.quasi_newton import BFGS, OSS, two_loop
-from bpnn.algorithms.rules import (AdamState, MomentumState, QuickpropState, RpropState,
-                                   adam, chain, matlab_momentum, quickprop, rprop, scale)
+from bpnn.algorithms.rules import (
+    AdamState,
+    MomentumState,
+    QuickpropState,
+    RpropState,
+    adam,
+    chain,
+    matlab_momentum,
+    quickprop,
+    rprop,
+    scale,
+)
 
 
 class Quadratic:
@@ -68,8 +79,9 @@ def test_chain_of_rules_is_a_recipe():
 
 def test_adam_one_step():
     rule = adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8)
-    dw, s = rule.update(np.array([0.5]), AdamState(np.array([0.1]), np.array([0.01]), 1.0),
-                        np.zeros(1))
+    dw, s = rule.update(
+        np.array([0.5]), AdamState(np.array([0.1]), np.array([0.01]), 1.0), np.zeros(1)
+    )
     # m = 0.9·0.1 + 0.1·0.5 = 0.14;  v = 0.999·0.01 + 0.001·0.25 = 0.01024;  t = 2
     # m̂ = 0.14/(1 − 0.9²) = 0.736842;  v̂ = 0.01024/(1 − 0.999²) = 5.122561;  √v̂ = 2.263308
     # dw = −0.001·0.736842/2.263308 = −3.255599e-4
@@ -78,19 +90,26 @@ def test_adam_one_step():
 
 
 # three weights: same sign (g·g_prev = 2 > 0), a sign change (−3 < 0), no history (g_prev 0)
-RP_STATE = RpropState(step=np.array([0.1, 0.2, 0.3]), prev_grad=np.array([1.0, 1.0, 0.0]),
-                      prev_delta=np.array([-0.05, -0.3, 0.0]), prev_loss=1.0)
+RP_STATE = RpropState(
+    step=np.array([0.1, 0.2, 0.3]),
+    prev_grad=np.array([1.0, 1.0, 0.0]),
+    prev_delta=np.array([-0.05, -0.3, 0.0]),
+    prev_loss=1.0,
+)
 RP_G = np.array([2.0, -3.0, 4.0])
 
 
-@pytest.mark.parametrize("variant, loss, dw1, g1", [
-    # weight 1 changes sign: its step shrinks 0.2·0.5 = 0.1 and then
-    ("rprop-", 2.0, +0.1, -3.0),    # steps anyway: −sign(−3)·0.1 = +0.1, keeps g
-    ("rprop+", 2.0, +0.3, 0.0),     # reverts the last step: −(−0.3) = +0.3, forgets g
-    ("irprop-", 2.0, 0.0, 0.0),     # does not step, forgets g
-    ("irprop+", 2.0, +0.3, 0.0),    # error rose (2.0 > 1.0): reverts like Rprop+
-    ("irprop+", 0.5, 0.0, 0.0),     # error fell (0.5 < 1.0): no revert, no step
-])
+@pytest.mark.parametrize(
+    "variant, loss, dw1, g1",
+    [
+        # weight 1 changes sign: its step shrinks 0.2·0.5 = 0.1 and then
+        ("rprop-", 2.0, +0.1, -3.0),  # steps anyway: −sign(−3)·0.1 = +0.1, keeps g
+        ("rprop+", 2.0, +0.3, 0.0),  # reverts the last step: −(−0.3) = +0.3, forgets g
+        ("irprop-", 2.0, 0.0, 0.0),  # does not step, forgets g
+        ("irprop+", 2.0, +0.3, 0.0),  # error rose (2.0 > 1.0): reverts like Rprop+
+        ("irprop+", 0.5, 0.0, 0.0),  # error fell (0.5 < 1.0): no revert, no step
+    ],
+)
 def test_rprop_variants_one_step(variant, loss, dw1, g1):
     rule = rprop(variant, delta0=0.07, inc=1.2, dec=0.5, delta_max=50.0, delta_min=0.0)
     dw, s = rule.update(RP_G, RP_STATE, np.zeros(3), loss=loss)
@@ -110,9 +129,10 @@ def test_rprop_step_bounds():
 
 
 def test_quickprop_one_step():
-    rule = quickprop(lr=0.5, mu=1.75)             # shrink = 1.75/2.75 = 0.636364
-    st = QuickpropState(prev_grad=np.array([-1.0, -1.0, 0.5, 0.4]),
-                        prev_delta=np.array([0.1, 0.1, 0.0, -0.2]))
+    rule = quickprop(lr=0.5, mu=1.75)  # shrink = 1.75/2.75 = 0.636364
+    st = QuickpropState(
+        prev_grad=np.array([-1.0, -1.0, 0.5, 0.4]), prev_delta=np.array([0.1, 0.1, 0.0, -0.2])
+    )
     dw, s = rule.update(np.array([-0.5, -0.9, 0.2, 0.1]), st, np.zeros(4))
     # w0: slope along the step 0.5 > 0 → −lr·g = 0.25; 0.5 ≤ 0.636·1.0 → parabola
     #     0.1·(−0.5)/(−1.0 + 0.5) = 0.1;  dw = 0.35
@@ -125,10 +145,13 @@ def test_quickprop_one_step():
 
 
 # -- adaptive learning rate (gda, gdx) on f = ½(w₀² + 4w₁²), w = (1, 2): f = 8.5, g = (1, 8)
-@pytest.mark.parametrize("lr, w_new, lr_new", [
-    (0.1, [0.9, 1.2], 0.105),   # f(0.9, 1.2) = ½(0.81 + 5.76) = 3.285 < 8.5: keep, lr·1.05
-    (0.6, [1.0, 2.0], 0.42),    # f(0.4, −2.8) = 15.76 > 8.5·1.04: discard, lr·0.7
-])
+@pytest.mark.parametrize(
+    "lr, w_new, lr_new",
+    [
+        (0.1, [0.9, 1.2], 0.105),  # f(0.9, 1.2) = ½(0.81 + 5.76) = 3.285 < 8.5: keep, lr·1.05
+        (0.6, [1.0, 2.0], 0.42),  # f(0.4, −2.8) = 15.76 > 8.5·1.04: discard, lr·0.7
+    ],
+)
 def test_gda_one_step(lr, w_new, lr_new):
     alg = get_algorithm("traingda", lr=lr)
     w = np.array([1.0, 2.0])
@@ -155,7 +178,7 @@ def test_lm_one_step_on_least_squares():
     # outputs (1, 2), residuals (0, −1): sse = ½ < 5 = ½(1 + 9): accepted, μ → 0.1
     assert w == pytest.approx([1.0, 1.0]) and s.mu == pytest.approx(0.1)
     assert info.loss == pytest.approx(0.5) and info.mu == 1.0
-    assert info.grad_norm == pytest.approx(5.0)   # |Jᵀr| = |(−3, −4)| = 5 (2c = 1 for sse)
+    assert info.grad_norm == pytest.approx(5.0)  # |Jᵀr| = |(−3, −4)| = 5 (2c = 1 for sse)
 
 
 def test_lm_weight_decay_enters_the_system():
@@ -206,7 +229,7 @@ def test_lm_stops_with_mu_max_in_the_record():
 
 def _uphill_obj(net):
     obj = bpnn.Objective(net, "sse", [[0.0]], [[1.0]])
-    obj.value = lambda w: 1e9 if np.any(w != 0) else 0.5    # every move looks worse
+    obj.value = lambda w: 1e9 if np.any(w != 0) else 0.5  # every move looks worse
     return obj
 
 
@@ -264,15 +287,15 @@ def test_scg_first_step_is_the_exact_line_minimum_on_a_quadratic():
 # -- conjugate gradient, quasi-Newton ---------------------------------------------------
 def test_cg_betas_by_hand():
     g_prev, g = np.array([1.0, 0.0]), np.array([0.5, 0.5])
-    assert CGF().beta(g, g_prev) == pytest.approx(0.5)    # g·g/g_prev·g_prev = 0.5/1
-    assert CGP().beta(g, g_prev) == pytest.approx(0.0)    # (0.5, 0.5)·(−0.5, 0.5) = 0
+    assert CGF().beta(g, g_prev) == pytest.approx(0.5)  # g·g/g_prev·g_prev = 0.5/1
+    assert CGP().beta(g, g_prev) == pytest.approx(0.0)  # (0.5, 0.5)·(−0.5, 0.5) = 0
 
 
 def test_cgf_direction_from_injected_state():
-    g, y = np.array([0.5, 0.5]), np.array([-0.5, 0.5])     # g_prev = g − y = (1, 0)
+    g, y = np.array([0.5, 0.5]), np.array([-0.5, 0.5])  # g_prev = g − y = (1, 0)
     st = SearchState(1.0, g, np.array([-1.0, 0.0]), y, 0.1, -1.0, 1.0, {"restart": None})
     d, _ = CGF().direction(st, n_params=10)
-    assert d == pytest.approx([-0.5 - 0.5, -0.5])         # −g + 0.5·d_prev
+    assert d == pytest.approx([-0.5 - 0.5, -0.5])  # −g + 0.5·d_prev
 
 
 def test_bfgs_update_satisfies_the_secant_equation():
@@ -285,8 +308,9 @@ def test_bfgs_update_satisfies_the_secant_equation():
 def test_oss_direction_is_one_bfgs_update_of_the_identity():
     g, s, y = np.array([1.0, -2.0, 0.5]), np.array([0.3, -0.1, 0.2]), np.array([0.5, 0.1, 0.4])
     rho = 1 / (y @ s)
-    H = (np.eye(3) - rho * np.outer(s, y)) @ (np.eye(3) - rho * np.outer(y, s)) \
-        + rho * np.outer(s, s)
+    H = (np.eye(3) - rho * np.outer(s, y)) @ (np.eye(3) - rho * np.outer(y, s)) + rho * np.outer(
+        s, s
+    )
     st = SearchState(1.0, g, s / 0.5, y, 0.5, -1.0, 1.0, {"restart": None})
     d, _ = OSS().direction(st, n_params=3)
     assert d == pytest.approx(-H @ g)
@@ -295,7 +319,7 @@ def test_oss_direction_is_one_bfgs_update_of_the_identity():
 def test_two_loop_matches_scipy():
     rng = np.random.default_rng(0)
     S = rng.normal(size=(4, 6))
-    Y = S @ np.diag(rng.uniform(0.5, 2, 6)) + 0.01 * rng.normal(size=(4, 6))   # yᵀs > 0
+    Y = S @ np.diag(rng.uniform(0.5, 2, 6)) + 0.01 * rng.normal(size=(4, 6))  # yᵀs > 0
     g = rng.normal(size=6)
     assert two_loop(g, S, Y, gamma=1.0) == pytest.approx(LbfgsInvHessProduct(S, Y).matvec(g))
 
@@ -306,8 +330,7 @@ class Rosenbrock:
         return float((1 - w[0]) ** 2 + 100 * (w[1] - w[0] ** 2) ** 2)
 
     def value_and_grad(self, w):
-        g = np.array([-2 * (1 - w[0]) - 400 * w[0] * (w[1] - w[0] ** 2),
-                      200 * (w[1] - w[0] ** 2)])
+        g = np.array([-2 * (1 - w[0]) - 400 * w[0] * (w[1] - w[0] ** 2), 200 * (w[1] - w[0] ** 2)])
         return self.value(w), g
 
 
@@ -318,8 +341,8 @@ def test_wolfe_search_meets_strong_wolfe(a0):
     d = -g0
     res = wolfe(Line(obj, w, d), f0, float(g0 @ d), a0=a0, c1=1e-4, c2=0.1)
     assert res.a > 0
-    assert res.f <= f0 + 1e-4 * res.a * (g0 @ d)                     # sufficient decrease
-    assert abs(res.g @ d) <= 0.1 * abs(g0 @ d)                        # curvature
+    assert res.f <= f0 + 1e-4 * res.a * (g0 @ d)  # sufficient decrease
+    assert abs(res.g @ d) <= 0.1 * abs(g0 @ d)  # curvature
     assert res.f == pytest.approx(obj.value(w + res.a * d))
 
 
@@ -351,10 +374,21 @@ def test_line_search_methods_stop_when_no_descent_is_possible(name):
 
 
 # -- the registry, MATLAB names and defaults ------------------------------------------------
-MATLAB = {"trainlm": "lm", "trainbr": "br", "trainscg": "scg", "traincgf": "cgf",
-          "traincgp": "cgp", "traincgb": "cgb", "trainbfg": "bfgs", "trainoss": "oss",
-          "trainrp": "rprop", "traingd": "gd", "traingdm": "gdm", "traingda": "gda",
-          "traingdx": "gdx"}
+MATLAB = {
+    "trainlm": "lm",
+    "trainbr": "br",
+    "trainscg": "scg",
+    "traincgf": "cgf",
+    "traincgp": "cgp",
+    "traincgb": "cgb",
+    "trainbfg": "bfgs",
+    "trainoss": "oss",
+    "trainrp": "rprop",
+    "traingd": "gd",
+    "traingdm": "gdm",
+    "traingda": "gda",
+    "traingdx": "gdx",
+}
 
 
 @pytest.mark.parametrize("alias, name", MATLAB.items())
@@ -368,21 +402,39 @@ def test_matlab_defaults():
     assert get_algorithm("trainbr").mu == 5e-3
     rp = get_algorithm("trainrp")
     # MATLAB's but the variant and inc (1.2 stalls on SIN: docs/training_functions.md)
-    assert (rp.delta0, rp.inc, rp.dec, rp.delta_max, rp.variant) == (0.07, 1.1, 0.5, 50.0,
-                                                                     "irprop+")
+    assert (rp.delta0, rp.inc, rp.dec, rp.delta_max, rp.variant) == (
+        0.07,
+        1.1,
+        0.5,
+        50.0,
+        "irprop+",
+    )
     gdx = get_algorithm("traingdx")
-    assert (gdx.lr, gdx.mc, gdx.lr_inc, gdx.lr_dec, gdx.max_perf_inc) == (0.01, 0.9, 1.05,
-                                                                        0.7, 1.04)
+    assert (gdx.lr, gdx.mc, gdx.lr_inc, gdx.lr_dec, gdx.max_perf_inc) == (
+        0.01,
+        0.9,
+        1.05,
+        0.7,
+        1.04,
+    )
     scg = get_algorithm("trainscg")
     assert (scg.sigma, scg.lam) == (5e-5, 5e-7)
     assert lm.default_min_grad == 1e-7 and scg.default_min_grad == 1e-6
 
 
-@pytest.mark.parametrize("name, bad", [("lm", {"mu": -1}), ("lm", {"mu_dec": 2.0}),
-                                       ("rprop", {"variant": "rprop*"}),
-                                       ("gdm", {"mc": 1.0}), ("lbfgs", {"m": 0}),
-                                       ("cgf", {"line_search": "exact"}), ("adam", {"lr": 0}),
-                                       ("scg", {"nesterov": True})])
+@pytest.mark.parametrize(
+    "name, bad",
+    [
+        ("lm", {"mu": -1}),
+        ("lm", {"mu_dec": 2.0}),
+        ("rprop", {"variant": "rprop*"}),
+        ("gdm", {"mc": 1.0}),
+        ("lbfgs", {"m": 0}),
+        ("cgf", {"line_search": "exact"}),
+        ("adam", {"lr": 0}),
+        ("scg", {"nesterov": True}),
+    ],
+)
 def test_bad_parameters_are_refused(name, bad):
     with pytest.raises(ValueError):
         get_algorithm(name, **bad)
@@ -409,6 +461,7 @@ def _is_plain(tree):
 @pytest.mark.parametrize("name", algorithm_names())
 def test_state_is_plain_data_and_resuming_from_it_is_exact(name):
     from bpnn.checkpoint import decode_tree, encode_tree
+
     X, Y = _xor_problem()
     kw = {"batch_size": 2} if name == "sgd" else {}
     net = bpnn.Network([2, 3, 1], "tansig", seed=1)
@@ -449,23 +502,47 @@ def test_sample_weights_equal_repeated_rows(name):
     X, Y = _xor_problem()
     a = bpnn.Network([2, 3, 1], "tansig", seed=2)
     b = a.copy()
-    bpnn.train(a, X, Y, algorithm=name, loss="sse", epochs=5, sample_weight=[2, 1, 1, 1],
-               shuffle=False)
-    bpnn.train(b, np.vstack([X[:1], X]), np.vstack([Y[:1], Y]), algorithm=name, loss="sse",
-               epochs=5, shuffle=False)
+    bpnn.train(
+        a, X, Y, algorithm=name, loss="sse", epochs=5, sample_weight=[2, 1, 1, 1], shuffle=False
+    )
+    bpnn.train(
+        b,
+        np.vstack([X[:1], X]),
+        np.vstack([Y[:1], Y]),
+        algorithm=name,
+        loss="sse",
+        epochs=5,
+        shuffle=False,
+    )
     np.testing.assert_allclose(a.params, b.params, rtol=1e-7, atol=1e-9)
 
 
 def test_unknown_algorithm_lists_the_names():
     with pytest.raises(ValueError, match="trainlm|lm"):
         get_algorithm("levenberg")
-    assert math.isfinite(len(algorithm_names())) and {"lm", "br", "scg", "lbfgs", "adam",
-                                                      "quickprop"} <= set(algorithm_names())
+    assert math.isfinite(len(algorithm_names())) and {
+        "lm",
+        "br",
+        "scg",
+        "lbfgs",
+        "adam",
+        "quickprop",
+    } <= set(algorithm_names())
 
 
 # -- against independent references ---------------------------------------------------------
-@pytest.mark.parametrize("name, iters", [("scg", 400), ("cgf", 400), ("cgp", 200), ("cgb", 200),
-                                         ("bfgs", 100), ("oss", 400), ("lbfgs", 100)])
+@pytest.mark.parametrize(
+    "name, iters",
+    [
+        ("scg", 400),
+        ("cgf", 400),
+        ("cgp", 200),
+        ("cgb", 200),
+        ("bfgs", 100),
+        ("oss", 400),
+        ("lbfgs", 100),
+    ],
+)
 def test_whole_batch_methods_find_scipys_rosenbrock_minimum(name, iters):
     from scipy.optimize import minimize, rosen, rosen_der
 
@@ -486,4 +563,4 @@ def test_lm_solves_linear_least_squares_like_lstsq():
     net = bpnn.Network([3, 1], "purelin", init="zeros")
     bpnn.train(net, X, Y, algorithm="lm", loss="mse", epochs=20)
     coef, *_ = np.linalg.lstsq(np.hstack([X, np.ones((50, 1))]), Y, rcond=None)
-    assert net.params == pytest.approx(coef.ravel(), abs=1e-6)   # [w1, w2, w3, b]
+    assert net.params == pytest.approx(coef.ravel(), abs=1e-6)  # [w1, w2, w3, b]

@@ -4,6 +4,7 @@ Skipped without the app extra (starlette, uvicorn); the browser tests also need 
 playwright package and Debian's chromium (``.ci/run`` installs both; no browser download).
 Set BPNN_APP_SCREENSHOTS=docs/img to write the pages' screenshots while they run.
 """
+
 import http.client
 import json
 import os
@@ -24,8 +25,9 @@ from bpnn.app.server import AppServer  # noqa: E402
 from bpnn.cli import build_parser, main  # noqa: E402
 
 MAX_UPLOAD = 200_000
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium")
-                                        else None)
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+)
 SHOTS = os.environ.get("BPNN_APP_SCREENSHOTS")
 
 
@@ -37,10 +39,10 @@ def server():
 
 
 def _call(srv, path, data=None, headers=None, token=True, method=None, ctype="application/json"):
-    h = {"Content-Type": ctype, **({"X-BPNN-Token": srv.token} if token else {}),
-         **(headers or {})}
-    req = urllib.request.Request(f"http://127.0.0.1:{srv.port}{path}", data=data, headers=h,
-                                 method=method)
+    h = {"Content-Type": ctype, **({"X-BPNN-Token": srv.token} if token else {}), **(headers or {})}
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{srv.port}{path}", data=data, headers=h, method=method
+    )
     try:
         with urllib.request.urlopen(req, timeout=60) as r:
             return r.status, r.read()
@@ -81,9 +83,14 @@ def _upload(srv, name, data):
 def _regression_csv(path, n=240, seed=0):
     rng = np.random.default_rng(seed)
     X = rng.uniform(-1, 1, (n, 3))
-    df = pd.DataFrame({"a": X[:, 0], "b": X[:, 1],
-                       "y": np.sin(2 * X[:, 0]) + X[:, 1] ** 2 + 0.05 * rng.normal(size=n),
-                       "c": X[:, 2]})
+    df = pd.DataFrame(
+        {
+            "a": X[:, 0],
+            "b": X[:, 1],
+            "y": np.sin(2 * X[:, 0]) + X[:, 1] ** 2 + 0.05 * rng.normal(size=n),
+            "c": X[:, 2],
+        }
+    )
     df.to_csv(path, index=False)
     return df
 
@@ -105,10 +112,20 @@ def test_the_command_serves_until_interrupted(tmp_path):
     import signal
     import subprocess
     import sys
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(Path(bpnn.__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")]))
-    proc = subprocess.Popen([sys.executable, "-m", "bpnn", "app", "--no-browser", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(
+            [str(Path(bpnn.__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")]
+        ),
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bpnn", "app", "--no-browser", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         line = proc.stdout.readline()
         assert line.startswith("bpnn app: serving on http://127.0.0.1:"), line
@@ -124,6 +141,7 @@ def test_the_command_serves_until_interrupted(tmp_path):
 
 def test_without_the_extra_says_what_to_install(monkeypatch, capsys):
     import bpnn.app
+
     monkeypatch.setattr(bpnn.app, "missing_requirements", lambda: ["starlette", "uvicorn"])
     assert main(["app", "--no-browser"]) == 2
     err = capsys.readouterr().err.strip()
@@ -151,8 +169,10 @@ def test_refuses_cross_site_requests(server):
     st, body = _json(server, "/api/meta", headers={"Sec-Fetch-Site": "cross-site"})
     assert st == 403 and "cross-site" in body["error"]
     # a foreign Host name (DNS rebinding) is refused before any route
-    assert _raw(server, "GET", "/api/meta", {"Host": "evil.example",
-                                             "X-BPNN-Token": server.token})[0] == 400
+    assert (
+        _raw(server, "GET", "/api/meta", {"Host": "evil.example", "X-BPNN-Token": server.token})[0]
+        == 400
+    )
     own = {"Origin": f"http://127.0.0.1:{server.port}", "Sec-Fetch-Site": "same-origin"}
     assert _json(server, "/api/data/builtin", {"name": "xor"}, headers=own)[0] == 200
 
@@ -163,18 +183,33 @@ def test_refuses_oversized_upload(server):
     assert st == 413 and "upload limit" in json.loads(body)["error"]
     # without a Content-Length (chunked), the reading stops at the limit
     chunks = (b"1,2\n" * 5000 for _ in range(20))
-    st, body = _raw(server, "POST", "/api/data/upload?name=big.csv",
-                    {"X-BPNN-Token": server.token, "Transfer-Encoding": "chunked"},
-                    chunks, encode_chunked=True)
+    st, body = _raw(
+        server,
+        "POST",
+        "/api/data/upload?name=big.csv",
+        {"X-BPNN-Token": server.token, "Transfer-Encoding": "chunked"},
+        chunks,
+        encode_chunked=True,
+    )
     assert st == 413 and "upload limit" in json.loads(body)["error"]
-    assert _call(server, "/api/meta")[0] == 200     # still serving
+    assert _call(server, "/api/meta")[0] == 200  # still serving
 
 
-@pytest.mark.parametrize("path", [
-    "/static/../server.py", "/static/%2e%2e/server.py", "/static/..%2fserver.py",
-    "/static/%2e%2e%2f%2e%2e%2fio.py", "/static//etc/passwd", "/static/..\\server.py",
-    "/../../etc/passwd", "/static/%252e%252e/server.py", "/templates/index.html",
-    "/static/../templates/index.html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../server.py",
+        "/static/%2e%2e/server.py",
+        "/static/..%2fserver.py",
+        "/static/%2e%2e%2f%2e%2e%2fio.py",
+        "/static//etc/passwd",
+        "/static/..\\server.py",
+        "/../../etc/passwd",
+        "/static/%252e%252e/server.py",
+        "/templates/index.html",
+        "/static/../templates/index.html",
+    ],
+)
 def test_never_serves_a_path_outside_its_own(server, path):
     st, body = _raw(server, "GET", path, {"X-BPNN-Token": server.token})
     assert st in (400, 403, 404), (path, st)
@@ -189,23 +224,36 @@ def test_serves_its_own_assets(server):
     r = conn.getresponse()
     csp = r.getheader("Content-Security-Policy")
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
-    assert r.getheader("X-Frame-Options") == "DENY" and r.getheader("Referrer-Policy") == \
-        "no-referrer"
+    assert (
+        r.getheader("X-Frame-Options") == "DENY" and r.getheader("Referrer-Policy") == "no-referrer"
+    )
     conn.close()
     page = _raw(server, "GET", f"/?token={server.token}")[1].decode()
     assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
 
 
 # -- training, downloads, the equivalent code -------------------------------------------------
-def test_train_streams_epochs_and_the_command_line_trains_the_same_model(server, tmp_path,
-                                                                        monkeypatch, capsys):
+def test_train_streams_epochs_and_the_command_line_trains_the_same_model(
+    server, tmp_path, monkeypatch, capsys
+):
     csv = tmp_path / "data.csv"
     df = _regression_csv(csv)
     t = _upload(server, "data.csv", csv.read_bytes())
     assert t["rows"] == len(df) and t["task"] == "regression" and t["target"] == ["c"]
-    st, body = _json(server, "/api/train", {
-        "table": t["id"], "target": ["y"], "features": ["a", "b", "c"], "hidden": "4",
-        "algorithm": "lm", "epochs": 15, "max_fail": 50, "seed": 3})
+    st, body = _json(
+        server,
+        "/api/train",
+        {
+            "table": t["id"],
+            "target": ["y"],
+            "features": ["a", "b", "c"],
+            "hidden": "4",
+            "algorithm": "lm",
+            "epochs": 15,
+            "max_fail": 50,
+            "seed": 3,
+        },
+    )
     assert st == 200, body
     events = _wait(server, body["job"])
     epochs = [p["epoch"] for k, d in events if k == "epochs" for p in d]
@@ -220,8 +268,11 @@ def test_train_streams_epochs_and_the_command_line_trains_the_same_model(server,
     model_file.write_bytes(data)
     app_model = bpnn.load(model_file)
     X = df[["a", "b", "c"]]
-    np.testing.assert_allclose(app_model.predict(X[:20]).ravel(),
-                               np.array(run["predictions"]["values"]).ravel(), rtol=1e-12)
+    np.testing.assert_allclose(
+        app_model.predict(X[:20]).ravel(),
+        np.array(run["predictions"]["values"]).ravel(),
+        rtol=1e-12,
+    )
     # the command line shown on the page trains the same model
     argv = run["command"].split()[1:]
     argv[1] = str(csv)
@@ -233,13 +284,19 @@ def test_train_streams_epochs_and_the_command_line_trains_the_same_model(server,
     # and so does the Python script
     script = run["script"]
     assert "BPRegressor" in script
-    monkeypatch.chdir(tmp_path)        # the script reads data.csv and writes model.bpnn here
-    with pytest.warns(ConvergenceWarning):   # 15 epochs: the script passes the warning on
+    monkeypatch.chdir(tmp_path)  # the script reads data.csv and writes model.bpnn here
+    with pytest.warns(ConvergenceWarning):  # 15 epochs: the script passes the warning on
         exec(compile(script, "train_model.py", "exec"), {"__name__": "__main__"})  # noqa: S102
-    np.testing.assert_allclose(bpnn.load(tmp_path / "model.bpnn").predict(X),
-                               app_model.predict(X), rtol=1e-10, atol=1e-12)
-    for kind, head in (("predictions", b"row,split,y,prediction"), ("report", b"<!DOCTYPE html>"),
-                       ("python", b'"""'), ("c", b"PK"), ("command", b"#!/bin/sh")):
+    np.testing.assert_allclose(
+        bpnn.load(tmp_path / "model.bpnn").predict(X), app_model.predict(X), rtol=1e-10, atol=1e-12
+    )
+    for kind, head in (
+        ("predictions", b"row,split,y,prediction"),
+        ("report", b"<!DOCTYPE html>"),
+        ("python", b'"""'),
+        ("c", b"PK"),
+        ("command", b"#!/bin/sh"),
+    ):
         st, data = _call(server, f"/api/runs/{run_id}/download/{kind}")
         assert st == 200 and data.startswith(head), kind
 
@@ -247,8 +304,11 @@ def test_train_streams_epochs_and_the_command_line_trains_the_same_model(server,
 def test_pattern_recognition_with_levenberg_marquardt_uses_mse(server):
     t = _json(server, "/api/data/builtin", {"name": "iris"})[1]
     assert t["task"] == "classification"
-    st, body = _json(server, "/api/train", {"table": t["id"], "target": t["target"],
-                                            "algorithm": "trainlm", "epochs": 5})
+    st, body = _json(
+        server,
+        "/api/train",
+        {"table": t["id"], "target": t["target"], "algorithm": "trainlm", "epochs": 5},
+    )
     assert st == 200, body
     run = next(d["run"] for k, d in _wait(server, body["job"]) if k == "done")
     res = _json(server, f"/api/runs/{run}")[1]
@@ -269,8 +329,9 @@ def test_bad_inputs_over_http(server, tmp_path):
     assert st == 400 and "'b'" in body["error"] and "missing" in body["error"]
     csv.write_text("a,y\n1,low\n2,high\n3,low\n4,high\n")
     t = _upload(server, "m.csv", csv.read_bytes())
-    st, body = _json(server, "/api/train", {"table": t["id"], "target": ["y"],
-                                            "task": "regression"})
+    st, body = _json(
+        server, "/api/train", {"table": t["id"], "target": ["y"], "task": "regression"}
+    )
     assert st == 400 and "not numeric" in body["error"] and "'low'" in body["error"]
     st, body = _call(server, "/api/predict/model?name=bad.bpnn", b"PK\x03\x04 not a model")
     assert st == 400 and "cannot load 'bad.bpnn'" in json.loads(body)["error"]
@@ -280,9 +341,17 @@ def test_bad_inputs_over_http(server, tmp_path):
 
 def test_two_trainings_at_once_are_refused(server):
     t = _json(server, "/api/data/builtin", {"name": "sine"})[1]
-    st, first = _json(server, "/api/train", {"table": t["id"], "target": t["target"],
-                                             "algorithm": "gd", "epochs": 10_000_000,
-                                             "max_fail": 10_000_000})
+    st, first = _json(
+        server,
+        "/api/train",
+        {
+            "table": t["id"],
+            "target": t["target"],
+            "algorithm": "gd",
+            "epochs": 10_000_000,
+            "max_fail": 10_000_000,
+        },
+    )
     assert st == 200
     st, body = _json(server, "/api/train", {"table": t["id"], "target": t["target"]})
     assert st == 409 and "already running" in body["error"]
@@ -297,6 +366,7 @@ def test_two_trainings_at_once_are_refused(server):
 
 def test_long_runs_send_fewer_points():
     from bpnn.app.session import Job
+
     keep = Job("j", "train").every_epoch_then_fewer(first=100, seconds=1e9)
     kept = [e for e in range(1, 100_001) if keep(e)]
     assert kept[:100] == list(range(1, 101)) and len(kept) < 1200
@@ -305,6 +375,7 @@ def test_long_runs_send_fewer_points():
 
 def test_a_long_playground_run_keeps_the_newest_boundaries_only():
     from bpnn.app.session import KEEP_SNAPSHOTS, Job
+
     job = Job("j", "playground")
     for i in range(KEEP_SNAPSHOTS + 30):
         job.emit("epoch", {"epoch": i})
@@ -317,20 +388,24 @@ def test_a_long_playground_run_keeps_the_newest_boundaries_only():
 def test_worked_example_numbers_are_explains():
     from bpnn.app.learn import worked_example
     from bpnn.explain import explain
+
     for lr in (0.5, 0.1):
         d = worked_example(lr)
         text = explain(lr=lr, print_=False)
-        nums = [d["E"]] + [u[k] for u in d["units"]
-                           for k in ("net", "out", "delta", "bias_grad", "bias_new")] + \
-            [w[k] for w in d["weights"] for k in ("grad", "new")]
+        nums = (
+            [d["E"]]
+            + [u[k] for u in d["units"] for k in ("net", "out", "delta", "bias_grad", "bias_new")]
+            + [w[k] for w in d["weights"] for k in ("grad", "new")]
+        )
         assert len(nums) == 1 + 5 * 5 + 12 * 2
         for n in nums:
             assert n["text"] in text, n
-        assert d["units"][3]["out"]["text"] == "0.8910896615"   # the tutorial's out_o1
+        assert d["units"][3]["out"]["text"] == "0.8910896615"  # the tutorial's out_o1
 
 
 def test_playground_sets_and_settings():
     from bpnn.app.learn import PLAYGROUND_SETS, make_points, parse_playground
+
     for name in PLAYGROUND_SETS:
         X, y = make_points(name, 100, 0.1, 0)
         assert X.shape == (100, 2) and set(np.unique(y)) == {0.0, 1.0}
@@ -357,8 +432,9 @@ def browser():
 def page(browser, server):
     # bypass_csp: Playwright's wait_for_function evaluates strings, which the app's CSP
     # forbids; test_browser_page_works_under_its_csp runs the page with it enforced
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True,
-                              bypass_csp=True)
+    ctx = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, accept_downloads=True, bypass_csp=True
+    )
     pg = ctx.new_page()
     errors = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
@@ -401,7 +477,7 @@ def test_browser_page_works_under_its_csp(browser, server):
 def test_browser_upload_train_stop_download(page, server, tmp_path):
     csv = tmp_path / "curve.csv"
     df = _regression_csv(csv, n=300)
-    assert "token=" not in page.url                     # the token is not left in the URL
+    assert "token=" not in page.url  # the token is not left in the URL
     page.set_input_files("#train-file", str(csv))
     page.wait_for_selector("#columns select.role")
     page.select_option("select[data-column='y']", "target")
@@ -434,11 +510,13 @@ def test_browser_upload_train_stop_download(page, server, tmp_path):
     assert rec.best_val_loss == np.nanmin(rec.val_loss)
     Z = model.input_map_.transform(df[["a", "b", "c"]].to_numpy()[rec.val_idx])
     T = model.target_map_.transform(df[["y"]].to_numpy()[rec.val_idx])
-    assert np.mean((model.network_.forward(Z) - T) ** 2) == pytest.approx(rec.best_val_loss,
-                                                                          rel=1e-9)
+    assert np.mean((model.network_.forward(Z) - T) ** 2) == pytest.approx(
+        rec.best_val_loss, rel=1e-9
+    )
     # the model file predicts what the page showed
-    rows = page.eval_on_selector_all("#pred-table tbody tr",
-                                     "rs => rs.map(r => [...r.cells].map(c => c.textContent))")
+    rows = page.eval_on_selector_all(
+        "#pred-table tbody tr", "rs => rs.map(r => [...r.cells].map(c => c.textContent))"
+    )
     head = page.eval_on_selector_all("#pred-table th", "hs => hs.map(h => h.textContent)")
     shown = np.array([float(r[head.index("prediction")]) for r in rows])
     assert len(shown) == 20
@@ -451,7 +529,7 @@ def test_browser_upload_train_stop_download(page, server, tmp_path):
     page.fill("#epochs", "5")
     page.click("#train-btn")
     page.wait_for_function(f"document.querySelectorAll('#runs tbody tr').length > {n}")
-    page.check(f"#runs tbody tr:nth-child({n}) input[type=checkbox]")   # the stopped run
+    page.check(f"#runs tbody tr:nth-child({n}) input[type=checkbox]")  # the stopped run
     page.wait_for_function("document.querySelectorAll('#compare img').length >= 4")
     page.locator("#runs-card").scroll_into_view_if_needed()
     _shot(page, "compare")
@@ -475,7 +553,8 @@ def test_browser_predict_page(page, server, tmp_path):
     head = page.eval_on_selector_all("#predict-table th", "hs => hs.map(h => h.textContent)")
     col = head.index("prediction")
     shown = page.eval_on_selector_all(
-        "#predict-table tbody tr", f"rs => rs.map(r => Number(r.cells[{col}].textContent))")
+        "#predict-table tbody tr", f"rs => rs.map(r => Number(r.cells[{col}].textContent))"
+    )
     np.testing.assert_allclose(shown, model.predict(df[["a", "b", "c"]][:20]), rtol=1e-5)
     _shot(page, "predict")
     # a file that is not a model: a message, and the server keeps serving
@@ -504,6 +583,7 @@ LABEL_OVERLAPS = """() => {
 
 def test_browser_learn_numbers_equal_explain(page):
     from bpnn.explain import explain, step_numbers
+
     page.click("button[data-tab=learn]")
     page.wait_for_selector("#learn-panel .num")
     shown = []
@@ -512,10 +592,10 @@ def test_browser_learn_numbers_equal_explain(page):
         page.wait_for_selector(f"#step-buttons button[data-step='{step}'].active")
         shown += page.eval_on_selector_all("#learn-panel .num", "ns => ns.map(n => n.textContent)")
         diagram = page.eval_on_selector_all("#learn-svg .num", "ns => ns.map(n => n.textContent)")
-        assert diagram, step                       # numbers drawn where they live
+        assert diagram, step  # numbers drawn where they live
         for text in diagram:
             assert text.split("=")[-1].strip() in shown, text
-        assert page.evaluate(LABEL_OVERLAPS) == [], step     # every label readable
+        assert page.evaluate(LABEL_OVERLAPS) == [], step  # every label readable
         if step in (0, 3):
             _shot(page, f"learn_step{step + 1}")
     text = explain(print_=False)
@@ -523,36 +603,50 @@ def test_browser_learn_numbers_equal_explain(page):
     for v in shown:
         assert v in text, v
     s = step_numbers()
-    expected = [s["E"], *np.concatenate([z.ravel() for z in s["trace"].z]),
-                *np.concatenate([d for d in s["deltas"]]),
-                *s["gradient"].params, *s["updated"].params]
+    expected = [
+        s["E"],
+        *np.concatenate([z.ravel() for z in s["trace"].z]),
+        *np.concatenate([d for d in s["deltas"]]),
+        *s["gradient"].params,
+        *s["updated"].params,
+    ]
     for v in expected:
         assert f"{v:.10f}" in shown, v
     assert page.text_content("#explain-text").strip() == text.strip()
 
 
 def test_browser_playground_trains(page, server):
-    page.goto(f"http://127.0.0.1:{server.port}/?tab=playground&pg_data=circles&pg_layers=5"
-              "&pg_epochs=60&pg_noise=0.1&pg_algorithm=rprop")
+    page.goto(
+        f"http://127.0.0.1:{server.port}/?tab=playground&pg_data=circles&pg_layers=5"
+        "&pg_epochs=60&pg_noise=0.1&pg_algorithm=rprop"
+    )
     page.wait_for_selector("body[data-ready='1']")
     assert page.input_value("#pg-data") == "circles" and page.input_value("#pg-noise") == "0.1"
     assert page.locator("#pg-layers input").count() == 1
     page.click("#pg-add")
     assert "pg_layers=5%2C4" in page.url or "pg_layers=5,4" in page.url
-    page.wait_for_function("Number(document.getElementById('pg-boundary').dataset.snapshots || 0)"
-                           " === 0 && window.App.meta")
+    page.wait_for_function(
+        "Number(document.getElementById('pg-boundary').dataset.snapshots || 0)"
+        " === 0 && window.App.meta"
+    )
     page.click("#pg-train-btn")
     page.wait_for_function("document.getElementById('pg-status').dataset.stop", timeout=60_000)
     assert int(page.get_attribute("#pg-boundary", "data-snapshots")) >= 2
     status = page.inner_text("#pg-status")
     assert "Epoch 60" in status and "max epochs" in status
     acc = float(status.split("train accuracy ")[1].split(" ")[0])
-    assert acc > 0.8, status          # the circles are learnt (fixed seed: deterministic)
+    assert acc > 0.8, status  # the circles are learnt (fixed seed: deterministic)
     assert int(page.get_attribute("#pg-loss", "data-points")) >= 60
-    widths = set(page.eval_on_selector_all("#pg-net line.edge",
-                                           "ls => ls.map(l => l.getAttribute('stroke-width'))"))
-    colours = set(page.eval_on_selector_all("#pg-net line.edge",
-                                            "ls => ls.map(l => l.getAttribute('stroke'))"))
+    widths = set(
+        page.eval_on_selector_all(
+            "#pg-net line.edge", "ls => ls.map(l => l.getAttribute('stroke-width'))"
+        )
+    )
+    colours = set(
+        page.eval_on_selector_all(
+            "#pg-net line.edge", "ls => ls.map(l => l.getAttribute('stroke'))"
+        )
+    )
     assert len(widths) > 5 and colours == {"#2563eb", "#ea7a1a"}
     assert page.locator("#pg-net line.edge").count() == 2 * 5 + 5 * 4 + 4
     _shot(page, "playground")
@@ -574,7 +668,7 @@ def test_browser_bad_inputs(page, server, tmp_path):
     for name, expected in cases:
         page.set_input_files("#train-file", str(tmp_path / name))
         assert expected in _message(page), name
-        assert page.inner_text("#data-title") == title        # the loaded table is kept
+        assert page.inner_text("#data-title") == title  # the loaded table is kept
     _shot(page, "bad_input")
     # missing values, then a non-numeric target
     (tmp_path / "gaps.csv").write_text("a,b,y\n1,2,3\n4,,6\n7,8,9\n1,1,1\n2,2,2\n")
@@ -606,8 +700,9 @@ def test_browser_bad_inputs(page, server, tmp_path):
     assert "already running" in _message(page)
     page.click("button[data-tab=train]")
     page.click("#stop-btn")
-    page.wait_for_function("document.getElementById('stop-reason-text').textContent"
-                           ".includes('stopped by user')")
+    page.wait_for_function(
+        "document.getElementById('stop-reason-text').textContent.includes('stopped by user')"
+    )
     assert _call(server, "/api/meta")[0] == 200
 
 
@@ -619,11 +714,11 @@ def test_browser_language_switch_and_time_series_tab(page, server):
     page.select_option("#builtin", "iris")
     page.click("#builtin-load")
     page.wait_for_selector("#columns select.role")
-    assert "模式识别" in page.inner_text("#task-reason")      # detected: classification
+    assert "模式识别" in page.inner_text("#task-reason")  # detected: classification
     _shot(page, "train_zh")
     page.reload()
     page.wait_for_selector("body[data-ready='1']")
-    assert page.inner_text("button[data-tab=predict]") == "预测"   # kept across a reload
+    assert page.inner_text("button[data-tab=predict]") == "预测"  # kept across a reload
     page.click("#lang")
     assert page.inner_text("button[data-tab=predict]") == "Predict"
     page.click("button[data-tab=timeseries]")
@@ -632,19 +727,32 @@ def test_browser_language_switch_and_time_series_tab(page, server):
     assert ("ntstool" in text) if has_ts else ("needs the bpnn.timeseries module" in text)
 
 
-needs_ts = pytest.mark.skipif(not __import__("importlib").util.find_spec("bpnn.timeseries"),
-                              reason="bpnn.timeseries is not part of this bpnn")
+needs_ts = pytest.mark.skipif(
+    not __import__("importlib").util.find_spec("bpnn.timeseries"),
+    reason="bpnn.timeseries is not part of this bpnn",
+)
 
 
 @needs_ts
 def test_time_series_run_forecasts_and_downloads(server, tmp_path, monkeypatch):
     from bpnn.timeseries import BPForecaster
+
     t = _json(server, "/api/data/builtin", {"name": "sunspots"})[1]
     st, body = _json(server, "/api/train", {"table": t["id"], "target": t["target"]})
     assert st == 400 and "Time series tab" in body["error"]
-    st, body = _json(server, "/api/timeseries", {
-        "table": t["id"], "target": ["sunspots"], "feedback_delays": "1:2", "hidden": "4",
-        "epochs": 20, "steps": 12, "seed": 1})
+    st, body = _json(
+        server,
+        "/api/timeseries",
+        {
+            "table": t["id"],
+            "target": ["sunspots"],
+            "feedback_delays": "1:2",
+            "hidden": "4",
+            "epochs": 20,
+            "steps": 12,
+            "seed": 1,
+        },
+    )
     assert st == 200, body
     run = next(d["run"] for k, d in _wait(server, body["job"]) if k == "done")
     res = _json(server, f"/api/runs/{run}")[1]
@@ -655,8 +763,9 @@ def test_time_series_run_forecasts_and_downloads(server, tmp_path, monkeypatch):
     (tmp_path / "ts.bpnn").write_bytes(data)
     model = bpnn.load(tmp_path / "ts.bpnn")
     assert isinstance(model, BPForecaster)
-    np.testing.assert_allclose(np.asarray(model.predict(12)).ravel(), res["series"]["forecast"],
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        np.asarray(model.predict(12)).ravel(), res["series"]["forecast"], rtol=1e-12
+    )
     st, data = _call(server, f"/api/runs/{run}/download/predictions")
     assert data.decode().count("forecast") == 12
     st, body = _call(server, "/api/predict/model?name=ts.bpnn", (tmp_path / "ts.bpnn").read_bytes())
@@ -664,17 +773,21 @@ def test_time_series_run_forecasts_and_downloads(server, tmp_path, monkeypatch):
     assert _call(server, f"/api/runs/{run}/download/onnx")[0] == 404
     st, data = _call(server, f"/api/runs/{run}/download/command")
     assert st == 200 and data.startswith(b"#!/bin/sh") and b"\nbpnn forecast model.bpnn" in data
-    argv = res["command"].splitlines()[0].split()[1:]      # and so does the command line
+    argv = res["command"].splitlines()[0].split()[1:]  # and so does the command line
     argv[argv.index("-o") + 1] = str(tmp_path / "cli.bpnn")
     argv[argv.index("--report") + 1] = str(tmp_path / "cli.html")
     assert main(argv + ["-q"]) == 0
-    np.testing.assert_allclose(np.asarray(bpnn.load(tmp_path / "cli.bpnn").predict(12)).ravel(),
-                               res["series"]["forecast"], rtol=1e-10)
+    np.testing.assert_allclose(
+        np.asarray(bpnn.load(tmp_path / "cli.bpnn").predict(12)).ravel(),
+        res["series"]["forecast"],
+        rtol=1e-10,
+    )
     assert res["command"].splitlines()[1].startswith("bpnn forecast model.bpnn --steps 12")
-    monkeypatch.chdir(tmp_path)            # the generated script trains the same model
+    monkeypatch.chdir(tmp_path)  # the generated script trains the same model
     exec(compile(res["script"], "train_ts.py", "exec"), {"__name__": "__main__"})  # noqa: S102
-    np.testing.assert_allclose(bpnn.load(tmp_path / "model.bpnn").predict(12),
-                               model.predict(12), rtol=1e-10)
+    np.testing.assert_allclose(
+        bpnn.load(tmp_path / "model.bpnn").predict(12), model.predict(12), rtol=1e-10
+    )
     # a gap in the series is a message naming the column and the row
     (tmp_path / "gap.csv").write_text("t,v\n1,1\n2,\n3,3\n4,4\n5,5\n6,6\n")
     g = _upload(server, "gap.csv", (tmp_path / "gap.csv").read_bytes())
@@ -695,12 +808,12 @@ def test_browser_time_series_page(page):
     page.wait_for_selector("#ts-results:not([hidden])", timeout=60_000)
     assert "narxnet" in page.inner_text("#ts-stop")
     assert "u(t-1)" in page.inner_text("#ts-stop")
-    assert page.inner_text("#ts-s-epoch") == "12"          # the last epoch is shown too
+    assert page.inner_text("#ts-s-epoch") == "12"  # the last epoch is shown too
     assert int(page.get_attribute("#ts-chart", "data-points")) >= 1990
     assert "future values" in page.inner_text("#ts-note")
     assert "--inputs u --input-delays 1,2" in page.inner_text("#ts-command")
     kinds = page.eval_on_selector_all("#ts-downloads a", "as => as.map(a => a.dataset.kind)")
     assert kinds == ["model", "predictions", "report", "script", "command"]
-    assert "No Python / C / ONNX export" in page.inner_text("#ts-results")   # and says why
+    assert "No Python / C / ONNX export" in page.inner_text("#ts-results")  # and says why
     page.wait_for_selector("#ts-plots img")
     _shot(page, "timeseries", full=True)

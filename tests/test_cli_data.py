@@ -1,4 +1,5 @@
 """Tables and built-in data sets behind the command line: every bad file is one clear error."""
+
 import os
 
 import numpy as np
@@ -6,8 +7,7 @@ import pandas as pd
 import pytest
 
 from bpnn.datasets import DEFAULT_DATASET, dataset_names, load_dataset
-from bpnn.io_tables import (TableError, atomic_path, read_table, select_columns,
-                            write_table)
+from bpnn.io_tables import TableError, atomic_path, read_table, select_columns, write_table
 
 
 def _write(tmp_path, name, text):
@@ -18,9 +18,18 @@ def _write(tmp_path, name, text):
 
 # -- built-in data sets -----------------------------------------------------------------------
 def test_every_dataset_loads_with_its_targets():
-    expected = {"tutorial": (1, 2), "xor": (4, 2), "parity3": (8, 3), "sine": (81, 1),
-                "iris": (150, 4), "wine": (178, 13), "breast_cancer": (569, 30),
-                "diabetes": (442, 10), "sunspots": (309, 0), "narendra_plant": (1000, 1)}
+    expected = {
+        "tutorial": (1, 2),
+        "xor": (4, 2),
+        "parity3": (8, 3),
+        "sine": (81, 1),
+        "iris": (150, 4),
+        "wine": (178, 13),
+        "breast_cancer": (569, 30),
+        "diabetes": (442, 10),
+        "sunspots": (309, 0),
+        "narendra_plant": (1000, 1),
+    }
     assert dataset_names() == list(expected)
     assert DEFAULT_DATASET in expected
     for name, (n, k) in expected.items():
@@ -58,7 +67,7 @@ def test_reads_csv_tsv_txt_excel_parquet(tmp_path):
     paths = [tmp_path / f"t.{s}" for s in ("csv", "tsv", "xlsx", "parquet")]
     for p in paths:
         write_table(df, p)
-    _write(tmp_path, "t.txt", "a;b;c\n1;4;x\n2;5;y\n3;6;z\n")   # sniffed delimiter
+    _write(tmp_path, "t.txt", "a;b;c\n1;4;x\n2;5;y\n3;6;z\n")  # sniffed delimiter
     for p in paths + [tmp_path / "t.txt"]:
         got = read_table(p)
         assert list(got.columns) == ["a", "b", "c"], p
@@ -66,15 +75,22 @@ def test_reads_csv_tsv_txt_excel_parquet(tmp_path):
         assert got["c"].tolist() == ["x", "y", "z"]
 
 
-@pytest.mark.parametrize("name, text, message", [
-    ("missing.csv", None, r"file not found: '.*missing\.csv'"),
-    ("empty.csv", "", r"is empty"),
-    ("header.csv", "a,b\n", r"has a header but no data rows"),
-    ("long.csv", "a,b\n1,2\n3,4,5\n", r"ragged file .*line 3 has 3 fields, the header has 2"),
-    ("short.csv", "a,b,c\n1,2,3\n4,5\n", r"ragged file .*line 3 has 2 fields, the header has 3"),
-    ("dup.csv", "a,a\n1,2\n", r"column name 'a' more than once"),
-    ("data.json", "{}", r"unknown file type '\.json'"),
-])
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        ("missing.csv", None, r"file not found: '.*missing\.csv'"),
+        ("empty.csv", "", r"is empty"),
+        ("header.csv", "a,b\n", r"has a header but no data rows"),
+        ("long.csv", "a,b\n1,2\n3,4,5\n", r"ragged file .*line 3 has 3 fields, the header has 2"),
+        (
+            "short.csv",
+            "a,b,c\n1,2,3\n4,5\n",
+            r"ragged file .*line 3 has 2 fields, the header has 3",
+        ),
+        ("dup.csv", "a,a\n1,2\n", r"column name 'a' more than once"),
+        ("data.json", "{}", r"unknown file type '\.json'"),
+    ],
+)
 def test_bad_files(tmp_path, name, text, message):
     p = tmp_path / name
     if text is not None:
@@ -99,12 +115,15 @@ def test_select_columns_splits_inputs_and_targets():
     assert Y["y"].tolist() == ["u", "v"]
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"target": ["nope"]}, r"unknown column 'nope' in the data; its columns are: a, b, y"),
-    ({"target": ["y"], "features": ["a", "zz"]}, r"unknown column 'zz'"),
-    ({"target": ["y"], "features": ["y"]}, r"'y' is both an input and a target"),
-    ({"target": ["a", "b", "y"]}, r"no input columns"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"target": ["nope"]}, r"unknown column 'nope' in the data; its columns are: a, b, y"),
+        ({"target": ["y"], "features": ["a", "zz"]}, r"unknown column 'zz'"),
+        ({"target": ["y"], "features": ["y"]}, r"'y' is both an input and a target"),
+        ({"target": ["a", "b", "y"]}, r"no input columns"),
+    ],
+)
 def test_select_column_errors(kwargs, message):
     df = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0], "y": [0.0, 1.0]})
     with pytest.raises(TableError, match=message):
@@ -122,8 +141,11 @@ def test_non_numeric_and_infinite_inputs_are_named():
 
 def test_missing_value_strategies():
     df = pd.DataFrame({"a": [1.0, np.nan, 3.0, 5.0], "y": [1.0, 2.0, np.nan, 4.0]})
-    with pytest.raises(TableError, match=r"column 'a' .* 1 missing value\(s\), the first in "
-                                         r"row 2; choose --missing"):
+    with pytest.raises(
+        TableError,
+        match=r"column 'a' .* 1 missing value\(s\), the first in "
+        r"row 2; choose --missing",
+    ):
         select_columns(df, ["y"])
     X, Y = select_columns(df, ["y"], missing="drop")
     assert X["a"].tolist() == [1.0, 5.0] and Y["y"].tolist() == [1.0, 4.0]
@@ -147,13 +169,13 @@ def test_atomic_path_keeps_the_old_file_on_failure(tmp_path):
             tmp.write_text("half")
             raise RuntimeError("crash mid-write")
     assert out.read_text() == "old"
-    assert sorted(os.listdir(tmp_path)) == ["out.csv"]     # no temporary left behind
+    assert sorted(os.listdir(tmp_path)) == ["out.csv"]  # no temporary left behind
     with atomic_path(out) as tmp:
         tmp.write_text("new")
     assert out.read_text() == "new"
     mask = os.umask(0)
     os.umask(mask)
-    assert os.stat(out).st_mode & 0o777 == 0o666 & ~mask    # not mkstemp's 0600
+    assert os.stat(out).st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
     with pytest.raises(TableError, match="does not exist"):
         with atomic_path(tmp_path / "nodir" / "x.csv"):
             pass

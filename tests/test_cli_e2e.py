@@ -1,5 +1,6 @@
 """End to end through the installed ``bpnn`` command (subprocesses):
 train -> predict -> evaluate -> report -> export, on a CSV file and on built-in data."""
+
 import importlib.util
 import json
 import os
@@ -22,8 +23,9 @@ pytestmark = pytest.mark.skipif(BPNN is None, reason="the bpnn command is not in
 
 def bpnn_cmd(*args, cwd, ok=True):
     env = dict(os.environ, COLUMNS="120", NO_COLOR="1")
-    run = subprocess.run([BPNN, *map(str, args)], cwd=cwd, capture_output=True, text=True,
-                         timeout=300, env=env)
+    run = subprocess.run(
+        [BPNN, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300, env=env
+    )
     if ok:
         assert run.returncode == 0, run.stderr
     return run
@@ -36,16 +38,31 @@ def csv_run(tmp_path_factory):
     rng = np.random.default_rng(1)
     X = rng.uniform(-1, 1, (120, 3))
     df = pd.DataFrame(X, columns=["a", "b", "c"])
-    df["y"] = 10 + 3 * np.sin(2 * X[:, 0]) + X[:, 1] * X[:, 2]     # original units ~ 7..13
+    df["y"] = 10 + 3 * np.sin(2 * X[:, 0]) + X[:, 1] * X[:, 2]  # original units ~ 7..13
     df.to_csv(d / "reg.csv", index=False)
-    runs = {"train": bpnn_cmd("train", "reg.csv", "--target", "y", "--hidden", "6", "--seed",
-                              "1", "-o", "m.bpnn", "--report", "r.html", "--plots", "png",
-                              cwd=d),
-            "predict": bpnn_cmd("predict", "m.bpnn", "reg.csv", "-o", "pred.csv", cwd=d),
-            "evaluate": bpnn_cmd("evaluate", "m.bpnn", "reg.csv", "--json", cwd=d),
-            "report": bpnn_cmd("report", "m.bpnn", "reg.csv", "-o", "r2.html", cwd=d)}
-    runs["python"] = bpnn_cmd("export", "m.bpnn", "--format", "python", "-o", "m_export.py",
-                              cwd=d)
+    runs = {
+        "train": bpnn_cmd(
+            "train",
+            "reg.csv",
+            "--target",
+            "y",
+            "--hidden",
+            "6",
+            "--seed",
+            "1",
+            "-o",
+            "m.bpnn",
+            "--report",
+            "r.html",
+            "--plots",
+            "png",
+            cwd=d,
+        ),
+        "predict": bpnn_cmd("predict", "m.bpnn", "reg.csv", "-o", "pred.csv", cwd=d),
+        "evaluate": bpnn_cmd("evaluate", "m.bpnn", "reg.csv", "--json", cwd=d),
+        "report": bpnn_cmd("report", "m.bpnn", "reg.csv", "-o", "r2.html", cwd=d),
+    }
+    runs["python"] = bpnn_cmd("export", "m.bpnn", "--format", "python", "-o", "m_export.py", cwd=d)
     # the other formats go through the same code path; run them in-process to save start-ups
     for fmt in ("c", "onnx"):
         assert main(["-q", "export", str(d / "m.bpnn"), "--format", fmt]) == 0
@@ -59,8 +76,14 @@ def test_train_prints_metrics_and_writes_its_outputs(csv_run):
         assert word in out
     assert (d / "m.bpnn").exists() and (d / "r.html").exists()
     assert sorted(p.name for p in (d / "png").iterdir()) == [
-        "error_histogram.png", "importance.png", "network.png", "partial_dependence.png",
-        "performance.png", "regression.png", "training_state.png"]
+        "error_histogram.png",
+        "importance.png",
+        "network.png",
+        "partial_dependence.png",
+        "performance.png",
+        "regression.png",
+        "training_state.png",
+    ]
 
 
 def test_predict_is_the_models_predict_in_original_units(csv_run):
@@ -83,7 +106,7 @@ def test_evaluate_reports_the_metrics_of_those_predictions(csv_run):
 def test_report_of_a_saved_model_shows_the_record_splits(csv_run):
     d, _, _ = csv_run
     text = (d / "r2.html").read_text(encoding="utf-8")
-    assert text.count('src="data:image/png;base64,') == 7     # 5 plots + the Inputs' 2
+    assert text.count('src="data:image/png;base64,') == 7  # 5 plots + the Inputs' 2
     assert "<h2>Inputs</h2>" in text
     rec = bpnn.load(d / "m.bpnn").record_
     assert rec.stop_reason in text
@@ -113,10 +136,11 @@ def test_exports_reproduce_predict(csv_run):
 def builtin_run(tmp_path_factory):
     """The README's main job (`bpnn train`, no data) plus predict/evaluate on built-in data."""
     d = tmp_path_factory.mktemp("e2e_builtin")
-    runs = {"train": bpnn_cmd("train", "-o", "iris.bpnn", "--report", "iris.html", cwd=d),
-            "predict": bpnn_cmd("predict", "iris.bpnn", "iris", "--proba", "-o", "p.csv",
-                                cwd=d),
-            "evaluate": bpnn_cmd("evaluate", "iris.bpnn", "iris", "--json", cwd=d)}
+    runs = {
+        "train": bpnn_cmd("train", "-o", "iris.bpnn", "--report", "iris.html", cwd=d),
+        "predict": bpnn_cmd("predict", "iris.bpnn", "iris", "--proba", "-o", "p.csv", cwd=d),
+        "evaluate": bpnn_cmd("evaluate", "iris.bpnn", "iris", "--json", cwd=d),
+    }
     return d, runs
 
 
@@ -127,8 +151,10 @@ def test_builtin_train_predict_evaluate(builtin_run):
     assert set(p["prediction"]) <= {"setosa", "versicolor", "virginica"}
     probs = p[["p_setosa", "p_versicolor", "p_virginica"]].to_numpy()
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-12)
-    assert (p["prediction"].to_numpy() ==
-            np.array(["setosa", "versicolor", "virginica"])[probs.argmax(axis=1)]).all()
+    assert (
+        p["prediction"].to_numpy()
+        == np.array(["setosa", "versicolor", "virginica"])[probs.argmax(axis=1)]
+    ).all()
     m = json.loads(runs["evaluate"].stdout)
     assert m["n"] == 150 and m["accuracy"] > 0.85
     html = (d / "iris.html").read_text(encoding="utf-8")
@@ -139,8 +165,9 @@ def test_a_bad_input_in_a_real_process(builtin_run, csv_run):
     """Columns that do not match the model: exit 2, one line, no traceback, output kept."""
     d, _ = builtin_run
     (d / "keep.csv").write_text("precious")
-    run = bpnn_cmd("predict", "iris.bpnn", csv_run[0] / "reg.csv", "-o", "keep.csv", cwd=d,
-                   ok=False)
+    run = bpnn_cmd(
+        "predict", "iris.bpnn", csv_run[0] / "reg.csv", "-o", "keep.csv", cwd=d, ok=False
+    )
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
     assert "lacks the model's input column(s) 'sepal length (cm)'" in run.stderr
@@ -148,6 +175,7 @@ def test_a_bad_input_in_a_real_process(builtin_run, csv_run):
 
 
 def test_python_dash_m_bpnn(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "bpnn", "--version"], capture_output=True,
-                         text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "bpnn", "--version"], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0 and run.stdout.startswith("bpnn ")

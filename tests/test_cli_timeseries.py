@@ -1,6 +1,7 @@
 """Time series on the command line: `bpnn train SERIES --feedback-delays ...` and
 `bpnn forecast`, in-process through bpnn.cli.main, down to the report's time-series plots in
 headless Chromium. Every bad input: exit 2, one line on stderr, nothing written."""
+
 import os
 import shutil
 import subprocess
@@ -12,8 +13,9 @@ import pytest
 import bpnn
 from bpnn.cli import main
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium"
-                                        if os.path.exists("/usr/bin/chromium") else None)
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+)
 FAST = ["--epochs", "15", "-q"]
 
 
@@ -49,12 +51,41 @@ def plant_frame(n=300, seed=0):
 def files(tmp_path_factory):
     d = tmp_path_factory.mktemp("ts")
     plant_frame().to_csv(d / "plant.csv", index=False)
-    code = main(["train", str(d / "plant.csv"), "--target", "y", "--inputs", "u",
-                 "--input-delays", "1:2", "--feedback-delays", "1:2", "--time-column", "t",
-                 "--hidden", "6", *FAST, "-o", str(d / "plant.bpnn")])
+    code = main(
+        [
+            "train",
+            str(d / "plant.csv"),
+            "--target",
+            "y",
+            "--inputs",
+            "u",
+            "--input-delays",
+            "1:2",
+            "--feedback-delays",
+            "1:2",
+            "--time-column",
+            "t",
+            "--hidden",
+            "6",
+            *FAST,
+            "-o",
+            str(d / "plant.bpnn"),
+        ]
+    )
     assert code == 0
-    code = main(["train", "sunspots", "--feedback-delays", "1:3", "--hidden", "4", *FAST,
-                 "-o", str(d / "sun.bpnn")])
+    code = main(
+        [
+            "train",
+            "sunspots",
+            "--feedback-delays",
+            "1:3",
+            "--hidden",
+            "4",
+            *FAST,
+            "-o",
+            str(d / "sun.bpnn"),
+        ]
+    )
     assert code == 0
     return d
 
@@ -73,8 +104,23 @@ def test_train_builds_the_network_the_options_ask_for(files):
 
 
 def test_train_prints_one_step_metrics_by_split(files, capsys):
-    code, out, err = run(["train", files / "plant.csv", "--target", "y", "--inputs", "u",
-                          "--time-column", "t", "--hidden", "3", "--epochs", "5"], capsys)
+    code, out, err = run(
+        [
+            "train",
+            files / "plant.csv",
+            "--target",
+            "y",
+            "--inputs",
+            "u",
+            "--time-column",
+            "t",
+            "--hidden",
+            "3",
+            "--epochs",
+            "5",
+        ],
+        capsys,
+    )
     assert code == 0, err
     assert "training a NARX network" in out and "300 time steps (10..309)" in out
     for word in ("train", "validation", "test", "one-step", "bpnn forecast"):
@@ -82,24 +128,62 @@ def test_train_prints_one_step_metrics_by_split(files, capsys):
 
 
 def test_builtin_plant_trains_a_narx_network(tmp_path, capsys):
-    code, out, err = run(["train", "narendra_plant", "--hidden", "4", "--epochs", "5",
-                          "-o", tmp_path / "p.bpnn"], capsys)
+    code, out, err = run(
+        ["train", "narendra_plant", "--hidden", "4", "--epochs", "5", "-o", tmp_path / "p.bpnn"],
+        capsys,
+    )
     assert code == 0, err
     m = bpnn.load(tmp_path / "p.bpnn")
     assert m.kind_ == "narxnet" and m.exog_names_ == ["u"] and m.time_name_ == "t"
 
 
 def test_time_delay_network_and_closed_loop_fine_tuning(files, tmp_path, capsys):
-    code, out, err = run(["train", files / "plant.csv", "--target", "y", "--inputs", "u",
-                          "--input-delays", "0:1", "--feedback-delays", "none",
-                          "--hidden", "3", *FAST, "-o", tmp_path / "td.bpnn"], capsys)
+    code, out, err = run(
+        [
+            "train",
+            files / "plant.csv",
+            "--target",
+            "y",
+            "--inputs",
+            "u",
+            "--input-delays",
+            "0:1",
+            "--feedback-delays",
+            "none",
+            "--hidden",
+            "3",
+            *FAST,
+            "-o",
+            tmp_path / "td.bpnn",
+        ],
+        capsys,
+    )
     assert code == 0, err
     m = bpnn.load(tmp_path / "td.bpnn")
     assert m.kind_ == "timedelaynet" and m.input_delays_ == (0, 1)
-    code, out, err = run(["train", files / "plant.csv", "--target", "y", "--inputs", "u",
-                          "--hidden", "3", "--epochs", "5", "--closed-loop-horizon", "3",
-                          "--param", "mu=0.01", "--algorithm", "lm", "-o",
-                          tmp_path / "cl.bpnn"], capsys)
+    code, out, err = run(
+        [
+            "train",
+            files / "plant.csv",
+            "--target",
+            "y",
+            "--inputs",
+            "u",
+            "--hidden",
+            "3",
+            "--epochs",
+            "5",
+            "--closed-loop-horizon",
+            "3",
+            "--param",
+            "mu=0.01",
+            "--algorithm",
+            "lm",
+            "-o",
+            tmp_path / "cl.bpnn",
+        ],
+        capsys,
+    )
     assert code == 0, err
     m = bpnn.load(tmp_path / "cl.bpnn")
     assert m.closed_loop_record_ is not None and m.closed_loop_horizon_ == 3
@@ -108,8 +192,9 @@ def test_time_delay_network_and_closed_loop_fine_tuning(files, tmp_path, capsys)
 def test_config_file_takes_the_time_series_options(files, tmp_path, capsys):
     cfg = tmp_path / "c.toml"
     cfg.write_text('[train]\nfeedback-delays = "1,3"\nhidden = 3\nepochs = 5\n')
-    code, _, err = run(["train", "sunspots", "--config", cfg, "-q", "-o", tmp_path / "s.bpnn"],
-                       capsys)
+    code, _, err = run(
+        ["train", "sunspots", "--config", cfg, "-q", "-o", tmp_path / "s.bpnn"], capsys
+    )
     assert code == 0, err
     assert bpnn.load(tmp_path / "s.bpnn").feedback_delays_ == (1, 3)
 
@@ -117,8 +202,7 @@ def test_config_file_takes_the_time_series_options(files, tmp_path, capsys):
 # -- forecast -------------------------------------------------------------------------------
 def test_nar_forecast_without_data_continues_the_years(files, tmp_path, capsys):
     out_path = tmp_path / "f.csv"
-    code, out, err = run(["forecast", files / "sun.bpnn", "--steps", "7", "-o", out_path],
-                         capsys)
+    code, out, err = run(["forecast", files / "sun.bpnn", "--steps", "7", "-o", out_path], capsys)
     assert code == 0, err
     f = pd.read_csv(out_path)
     assert list(f.columns) == ["year", "sunspots"]
@@ -135,8 +219,9 @@ def test_nar_forecast_from_recent_values_in_data(files, tmp_path, capsys):
     sun = bpnn.load_dataset("sunspots").frame
     recent = sun[sun.year <= 1950]
     recent.to_csv(tmp_path / "recent.csv", index=False)
-    code, out, err = run(["forecast", files / "sun.bpnn", tmp_path / "recent.csv",
-                          "--steps", "5"], capsys)
+    code, out, err = run(
+        ["forecast", files / "sun.bpnn", tmp_path / "recent.csv", "--steps", "5"], capsys
+    )
     assert code == 0, err
     f = pd.read_csv(pd.io.common.StringIO(out))
     assert f["year"].tolist() == [1951, 1952, 1953, 1954, 1955]
@@ -161,33 +246,40 @@ def test_narx_forecast_reads_the_future_inputs(files, tmp_path, capsys):
     rng = np.random.default_rng(5)
     fut = pd.DataFrame({"t": np.arange(310, 320), "u": rng.uniform(-1, 1, 10)})
     fut.to_csv(tmp_path / "fut.csv", index=False)
-    code, out, err = run(["forecast", files / "plant.bpnn", tmp_path / "fut.csv", "-o",
-                          tmp_path / "f.csv"], capsys)
+    code, out, err = run(
+        ["forecast", files / "plant.bpnn", tmp_path / "fut.csv", "-o", tmp_path / "f.csv"], capsys
+    )
     assert code == 0, err
     f = pd.read_csv(tmp_path / "f.csv")
     assert list(f.columns) == ["t", "y"] and f["t"].tolist() == list(range(310, 320))
     m = bpnn.load(files / "plant.bpnn")
-    np.testing.assert_allclose(f["y"], np.asarray(m.predict(10, X=fut[["u"]].to_numpy())),
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        f["y"], np.asarray(m.predict(10, X=fut[["u"]].to_numpy())), rtol=1e-10
+    )
     # with input delays >= 1 one more step than rows of inputs can be forecast
-    code, out, err = run(["forecast", files / "plant.bpnn", tmp_path / "fut.csv",
-                          "--steps", "11"], capsys)
+    code, out, err = run(
+        ["forecast", files / "plant.bpnn", tmp_path / "fut.csv", "--steps", "11"], capsys
+    )
     assert code == 0, err
     assert out.strip().splitlines()[-1].startswith("320,")
 
 
 def test_narx_forecast_from_history_and_future_rows(files, tmp_path, capsys):
-    df = plant_frame(400, seed=3)          # a later stretch of the plant, never seen
+    df = plant_frame(400, seed=3)  # a later stretch of the plant, never seen
     table = df.iloc[:60].copy()
-    table.loc[50:, "y"] = np.nan           # rows 50..59: forecast times with inputs
+    table.loc[50:, "y"] = np.nan  # rows 50..59: forecast times with inputs
     table.to_csv(tmp_path / "hf.csv", index=False)
     code, out, err = run(["forecast", files / "plant.bpnn", tmp_path / "hf.csv"], capsys)
     assert code == 0, err
     f = pd.read_csv(pd.io.common.StringIO(out))
     assert f["t"].tolist() == list(range(60, 70))
     m = bpnn.load(files / "plant.bpnn")
-    want = m.predict(10, X=df[["u"]].to_numpy()[50:60], last_window=df["y"].to_numpy()[:50],
-                     last_window_X=df[["u"]].to_numpy()[:50])
+    want = m.predict(
+        10,
+        X=df[["u"]].to_numpy()[50:60],
+        last_window=df["y"].to_numpy()[:50],
+        last_window_X=df[["u"]].to_numpy()[:50],
+    )
     np.testing.assert_allclose(f["y"], np.asarray(want), rtol=1e-10)
 
 
@@ -195,37 +287,89 @@ def test_dates_are_checked_and_continued(tmp_path, capsys):
     df = plant_frame(120)
     df["t"] = pd.date_range("2020-01-01", periods=120, freq="MS").strftime("%Y-%m-%d")
     df.to_csv(tmp_path / "monthly.csv", index=False)
-    code, _, err = run(["train", tmp_path / "monthly.csv", "--target", "y",
-                        "--time-column", "t", "--hidden", "3", *FAST,
-                        "-o", tmp_path / "m.bpnn"], capsys)
+    code, _, err = run(
+        [
+            "train",
+            tmp_path / "monthly.csv",
+            "--target",
+            "y",
+            "--time-column",
+            "t",
+            "--hidden",
+            "3",
+            *FAST,
+            "-o",
+            tmp_path / "m.bpnn",
+        ],
+        capsys,
+    )
     assert code == 0, err
     code, out, err = run(["forecast", tmp_path / "m.bpnn", "--steps", "3"], capsys)
     assert code == 0, err
-    assert [ln.split(",")[0] for ln in out.strip().splitlines()[1:]] == \
-        ["2030-01-01", "2030-02-01", "2030-03-01"]
+    assert [ln.split(",")[0] for ln in out.strip().splitlines()[1:]] == [
+        "2030-01-01",
+        "2030-02-01",
+        "2030-03-01",
+    ]
     gap = df.drop(index=40)
     gap.to_csv(tmp_path / "gap.csv", index=False)
-    code, _, err = run(["train", tmp_path / "gap.csv", "--target", "y", "--time-column", "t",
-                        *FAST], capsys)
-    assert_one_line_error(code, err, "not evenly spaced",
-                          "2023-04-01 is followed by 2023-06-01", "row 41")
+    code, _, err = run(
+        ["train", tmp_path / "gap.csv", "--target", "y", "--time-column", "t", *FAST], capsys
+    )
+    assert_one_line_error(
+        code, err, "not evenly spaced", "2023-04-01 is followed by 2023-06-01", "row 41"
+    )
 
 
 # -- report -------------------------------------------------------------------------------
 def test_report_and_plots_show_the_time_series_figures(files, tmp_path, capsys):
-    code, out, err = run(["train", files / "plant.csv", "--target", "y", "--inputs", "u",
-                          "--time-column", "t", "--hidden", "4", *FAST, "--report",
-                          tmp_path / "r.html", "--plots", tmp_path / "png"], capsys)
+    code, out, err = run(
+        [
+            "train",
+            files / "plant.csv",
+            "--target",
+            "y",
+            "--inputs",
+            "u",
+            "--time-column",
+            "t",
+            "--hidden",
+            "4",
+            *FAST,
+            "--report",
+            tmp_path / "r.html",
+            "--plots",
+            tmp_path / "png",
+        ],
+        capsys,
+    )
     assert code == 0, err
     names = {p.name for p in (tmp_path / "png").iterdir()}
-    assert {"response.png", "error_autocorrelation.png", "input_error_crosscorrelation.png",
-            "closed_loop_forecast.png", "performance.png", "regression.png"} <= names
+    assert {
+        "response.png",
+        "error_autocorrelation.png",
+        "input_error_crosscorrelation.png",
+        "closed_loop_forecast.png",
+        "performance.png",
+        "regression.png",
+    } <= names
     text = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<h2>Time series</h2>" in text and "NARX network" in text
     assert "RMSE of persistence" in text
     # a NAR model has no input-error cross-correlation; bpnn report of a saved model too
-    code, out, err = run(["report", files / "sun.bpnn", "sunspots", "-o", tmp_path / "s.html",
-                          "--plots", tmp_path / "spng", "-q"], capsys)
+    code, out, err = run(
+        [
+            "report",
+            files / "sun.bpnn",
+            "sunspots",
+            "-o",
+            tmp_path / "s.html",
+            "--plots",
+            tmp_path / "spng",
+            "-q",
+        ],
+        capsys,
+    )
     assert code == 0, err
     names = {p.name for p in (tmp_path / "spng").iterdir()}
     assert "response.png" in names and "input_error_crosscorrelation.png" not in names
@@ -236,19 +380,33 @@ def test_evaluate_prints_one_step_metrics(files, capsys):
     code, out, err = run(["evaluate", files / "sun.bpnn", "sunspots", "--json"], capsys)
     assert code == 0, err
     import json
+
     m = json.loads(out)
     assert m["n"] == 309 - 3 and m["RMSE"] > 0
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 def test_time_series_report_renders_in_headless_chromium(files, tmp_path, capsys):
-    code, _, err = run(["report", files / "plant.bpnn", files / "plant.csv", "-o",
-                        tmp_path / "r.html", "-q"], capsys)
+    code, _, err = run(
+        ["report", files / "plant.bpnn", files / "plant.csv", "-o", tmp_path / "r.html", "-q"],
+        capsys,
+    )
     assert code == 0, err
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
-           "--dump-dom", (tmp_path / "r.html").as_uri()]
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--dump-dom",
+        (tmp_path / "r.html").as_uri(),
+    ]
     run_ = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert run_.returncode == 0, run_.stderr[-2000:]
     assert [ln for ln in run_.stderr.splitlines() if ":CONSOLE" in ln] == []
@@ -261,8 +419,9 @@ def test_time_series_report_renders_in_headless_chromium(files, tmp_path, capsys
 def test_other_commands_refuse_a_forecaster_in_one_line(files, tmp_path, capsys):
     code, _, err = run(["predict", files / "plant.bpnn", files / "plant.csv"], capsys)
     assert_one_line_error(code, err, "time-series model", "bpnn forecast")
-    code, _, err = run(["export", files / "plant.bpnn", "--format", "python",
-                        "-o", tmp_path / "x.py"], capsys)
+    code, _, err = run(
+        ["export", files / "plant.bpnn", "--format", "python", "-o", tmp_path / "x.py"], capsys
+    )
     assert_one_line_error(code, err, "cannot export a BPForecaster")
     assert not (tmp_path / "x.py").exists()
     code, _, err = run(["forecast", files / "plant.csv", "--steps", "2"], capsys)
@@ -283,36 +442,63 @@ def _bad_tables(d):
     return t
 
 
-@pytest.mark.parametrize("name, words", [
-    ("short", ("2 rows", "too few", "delays up to 2")),
-    ("missing", ("column 'y'", "missing value", "row 8", "time 17")),
-    ("gap", ("not evenly spaced", "21 is followed by 23", "1 missing time step")),
-    ("unsorted", ("not sorted", "12 in row 4 comes after 13")),
-    ("duplicated", ("repeats the time 14", "rows 5 and 6")),
-    ("text", ("column 'u'", "not numeric", "'abc'", "row 10")),
-])
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("short", ("2 rows", "too few", "delays up to 2")),
+        ("missing", ("column 'y'", "missing value", "row 8", "time 17")),
+        ("gap", ("not evenly spaced", "21 is followed by 23", "1 missing time step")),
+        ("unsorted", ("not sorted", "12 in row 4 comes after 13")),
+        ("duplicated", ("repeats the time 14", "rows 5 and 6")),
+        ("text", ("column 'u'", "not numeric", "'abc'", "row 10")),
+    ],
+)
 def test_bad_series_one_line_and_nothing_written(name, words, tmp_path, capsys):
     _bad_tables(tmp_path)
     out = tmp_path / "model.bpnn"
     out.write_bytes(b"keep me")
-    code, _, err = run(["train", tmp_path / f"{name}.csv", "--target", "y", "--inputs", "u",
-                        "--time-column", "t", *FAST, "-o", out, "--report",
-                        tmp_path / "r.html"], capsys)
+    code, _, err = run(
+        [
+            "train",
+            tmp_path / f"{name}.csv",
+            "--target",
+            "y",
+            "--inputs",
+            "u",
+            "--time-column",
+            "t",
+            *FAST,
+            "-o",
+            out,
+            "--report",
+            tmp_path / "r.html",
+        ],
+        capsys,
+    )
     assert_one_line_error(code, err, *words)
     assert out.read_bytes() == b"keep me" and not (tmp_path / "r.html").exists()
 
 
-@pytest.mark.parametrize("argv, words", [
-    (["--feedback-delays", "0:2"], ("--feedback-delays", ">= 1", "got 0")),
-    (["--feedback-delays", "x"], ("--feedback-delays", "'1:2'",)),
-    (["--input-delays", "1:2"], ("--input-delays needs --inputs",)),
-    (["--feedback-delays", "none"], ("no inputs",)),
-    (["--pca", "2"], ("--pca does not apply to a time-series model",)),
-    (["--division", "refit"], ("--division refit",)),
-    (["--hidden", "auto"], ("--hidden auto",)),
-    (["--missing", "mean"], ("must be complete",)),
-    (["--inputs", "sunspots"], ("both --target and --inputs",)),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["--feedback-delays", "0:2"], ("--feedback-delays", ">= 1", "got 0")),
+        (
+            ["--feedback-delays", "x"],
+            (
+                "--feedback-delays",
+                "'1:2'",
+            ),
+        ),
+        (["--input-delays", "1:2"], ("--input-delays needs --inputs",)),
+        (["--feedback-delays", "none"], ("no inputs",)),
+        (["--pca", "2"], ("--pca does not apply to a time-series model",)),
+        (["--division", "refit"], ("--division refit",)),
+        (["--hidden", "auto"], ("--hidden auto",)),
+        (["--missing", "mean"], ("must be complete",)),
+        (["--inputs", "sunspots"], ("both --target and --inputs",)),
+    ],
+)
 def test_bad_series_options_one_line(argv, words, capsys, tmp_path):
     code, _, err = run(["train", "sunspots", *argv, *FAST, "-o", tmp_path / "m.bpnn"], capsys)
     assert_one_line_error(code, err, *words)
@@ -323,28 +509,47 @@ def test_bad_forecasts_one_line_and_nothing_written(files, tmp_path, capsys):
     out = tmp_path / "f.csv"
     out.write_text("keep me")
     cases = [
-        (["forecast", files / "plant.bpnn", "--steps", "5"],
-         ("needs the future values of its inputs u", "no DATA")),
+        (
+            ["forecast", files / "plant.bpnn", "--steps", "5"],
+            ("needs the future values of its inputs u", "no DATA"),
+        ),
         (["forecast", files / "sun.bpnn"], ("give --steps",)),
         (["forecast", files / "sun.bpnn", "--steps", "0"], ("--steps must be a positive",)),
     ]
     fut = pd.DataFrame({"t": np.arange(310, 313), "u": [0.1, 0.2, 0.3]})
     fut.to_csv(tmp_path / "fut.csv", index=False)
-    cases.append((["forecast", files / "plant.bpnn", tmp_path / "fut.csv", "--steps", "9"],
-                  ("--steps 9 needs the inputs u at 8", "gives 3")))
+    cases.append(
+        (
+            ["forecast", files / "plant.bpnn", tmp_path / "fut.csv", "--steps", "9"],
+            ("--steps 9 needs the inputs u at 8", "gives 3"),
+        )
+    )
     fut.assign(t=fut.t + 4).to_csv(tmp_path / "late.csv", index=False)
-    cases.append((["forecast", files / "plant.bpnn", tmp_path / "late.csv"],
-                  ("first time 314 does not follow",)))
+    cases.append(
+        (
+            ["forecast", files / "plant.bpnn", tmp_path / "late.csv"],
+            ("first time 314 does not follow",),
+        )
+    )
     fut.assign(u=[0.1, np.nan, 0.3]).to_csv(tmp_path / "hole.csv", index=False)
-    cases.append((["forecast", files / "plant.bpnn", tmp_path / "hole.csv"],
-                  ("column 'u'", "missing value", "row 2")))
+    cases.append(
+        (
+            ["forecast", files / "plant.bpnn", tmp_path / "hole.csv"],
+            ("column 'u'", "missing value", "row 2"),
+        )
+    )
     fut.drop(columns="u").to_csv(tmp_path / "nou.csv", index=False)
-    cases.append((["forecast", files / "plant.bpnn", tmp_path / "nou.csv"],
-                  ("unknown column 'u'",)))
+    cases.append(
+        (["forecast", files / "plant.bpnn", tmp_path / "nou.csv"], ("unknown column 'u'",))
+    )
     sun = bpnn.load_dataset("sunspots").frame.iloc[:2]
     sun.to_csv(tmp_path / "two.csv", index=False)
-    cases.append((["forecast", files / "sun.bpnn", tmp_path / "two.csv", "--steps", "2"],
-                  ("2 known value(s)", "need the last 3")))
+    cases.append(
+        (
+            ["forecast", files / "sun.bpnn", tmp_path / "two.csv", "--steps", "2"],
+            ("2 known value(s)", "need the last 3"),
+        )
+    )
     for argv, words in cases:
         code, _, err = run([*argv, "-o", out], capsys)
         assert_one_line_error(code, err, *words)
@@ -354,8 +559,16 @@ def test_bad_forecasts_one_line_and_nothing_written(files, tmp_path, capsys):
 def test_forecast_help_reads_well(capsys):
     code, out, _ = run(["forecast", "--help"], capsys)
     assert code == 0
-    for words in ("MODEL", "DATA", "--steps N", "closed loop", "NARX", "time column",
-                  "examples:", "bpnn forecast sun.bpnn --steps 20"):
+    for words in (
+        "MODEL",
+        "DATA",
+        "--steps N",
+        "closed loop",
+        "NARX",
+        "time column",
+        "examples:",
+        "bpnn forecast sun.bpnn --steps 20",
+    ):
         assert words in out
     assert max(len(ln) for ln in out.splitlines()) <= 90
     code, out, _ = run(["train", "--help"], capsys)

@@ -5,6 +5,7 @@ problem's goal in at least 8 of them within the cell's epoch budget. Cells that 
 than a few seconds are marked slow (run them with ``python -m pytest -m slow``); pairings
 that cannot work are listed in ``UNSUITABLE`` with the reason and show up as xfail.
 """
+
 import numpy as np
 import pytest
 
@@ -13,7 +14,7 @@ import bpnn
 
 def _parity3():
     X = np.array([[a, b, c] for a in (-1, 1) for b in (-1, 1) for c in (-1, 1)], float)
-    return X, -np.prod(X, axis=1, keepdims=True)       # +1 for an odd number of +1 inputs
+    return X, -np.prod(X, axis=1, keepdims=True)  # +1 for an odd number of +1 inputs
 
 
 def _sine():
@@ -25,13 +26,26 @@ def _sine():
 #: (XOR uses the tutorial's uniform(-1, 1): Nguyen-Widrow's spread-out biases leave a
 #: 2-2-1 net in XOR's plateaus for most seeds)
 PROBLEMS = {
-    "xor": (np.array([[-1, -1], [-1, 1], [1, -1], [1, 1]], float),
-            np.array([[-1], [1], [1], [-1]], float), [2, 2, 1], "tansig", "mse", 0.01,
-            "uniform"),
+    "xor": (
+        np.array([[-1, -1], [-1, 1], [1, -1], [1, 1]], float),
+        np.array([[-1], [1], [1], [-1]], float),
+        [2, 2, 1],
+        "tansig",
+        "mse",
+        0.01,
+        "uniform",
+    ),
     "parity": (*_parity3(), [3, 10, 10, 1], "tansig", "mse", 0.001, "nguyen-widrow"),
     "sine": (*_sine(), [1, 5, 1], ["tansig", "purelin"], "mse", 0.002, "nguyen-widrow"),
-    "encoder": (np.eye(8), np.eye(8), [8, 3, 8], ["tansig", "softmax"], "cross_entropy", 0.05,
-                "nguyen-widrow"),
+    "encoder": (
+        np.eye(8),
+        np.eye(8),
+        [8, 3, 8],
+        ["tansig", "softmax"],
+        "cross_entropy",
+        0.05,
+        "nguyen-widrow",
+    ),
 }
 
 #: algorithm -> (epoch budget, {problem: extra parameters})  -- MATLAB's defaults unless listed
@@ -50,19 +64,25 @@ ALGORITHMS = {
     "gdx": (2000, {}),
     "gda": (2000, {}),
     "gdm": (1000, {p: {"lr": 0.5} for p in PROBLEMS}),
-    "gd": (1000, {"xor": {"lr": 0.5}, "parity": {"lr": 0.5}, "sine": {"lr": 0.1},
-                  "encoder": {"lr": 0.5}}),
+    "gd": (
+        1000,
+        {"xor": {"lr": 0.5}, "parity": {"lr": 0.5}, "sine": {"lr": 0.1}, "encoder": {"lr": 0.5}},
+    ),
     "sgd": (2000, {}),
-    "adam": (2000, {"xor": {"lr": 0.2}, "parity": {"lr": 0.03}, "sine": {"lr": 0.03},
-                    "encoder": {"lr": 0.03}}),
+    "adam": (
+        2000,
+        {"xor": {"lr": 0.2}, "parity": {"lr": 0.03}, "sine": {"lr": 0.03}, "encoder": {"lr": 0.03}},
+    ),
 }
 
 #: (algorithm, problem) -> why the pairing cannot meet the goal. "refused" pairings are
 #: checked to raise ValueError; the others are run and must fail (strict xfail).
 REFUSED = "cross-entropy is not a sum of squares: {} works on residuals and refuses it"
-COLLAPSES = ("Bayesian regularisation with fewer residuals than parameters (N={} < P={}): "
-             "the evidence favours the all-zero network (alpha grows without bound, "
-             "gamma -> 0) and training ends at 'mu max' with MSE ~1")
+COLLAPSES = (
+    "Bayesian regularisation with fewer residuals than parameters (N={} < P={}): "
+    "the evidence favours the all-zero network (alpha grows without bound, "
+    "gamma -> 0) and training ends at 'mu max' with MSE ~1"
+)
 UNSUITABLE = {
     ("lm", "encoder"): REFUSED.format("Levenberg-Marquardt"),
     ("br", "encoder"): REFUSED.format("Bayesian regularisation"),
@@ -70,7 +90,7 @@ UNSUITABLE = {
     ("br", "parity"): COLLAPSES.format(8, 161),
 }
 
-SLOW = set()    # every cell runs in the default suite (the whole table takes ~10 s)
+SLOW = set()  # every cell runs in the default suite (the whole table takes ~10 s)
 
 
 def run_cell(algorithm, problem, seeds=range(10)):
@@ -80,8 +100,17 @@ def run_cell(algorithm, problem, seeds=range(10)):
     met, epochs = 0, []
     for seed in seeds:
         net = bpnn.Network(sizes, acts, init=init, seed=seed)
-        rec = bpnn.train(net, X, Y, algorithm=algorithm, loss=loss, epochs=budget, goal=goal,
-                         seed=seed, **extra.get(problem, {}))
+        rec = bpnn.train(
+            net,
+            X,
+            Y,
+            algorithm=algorithm,
+            loss=loss,
+            epochs=budget,
+            goal=goal,
+            seed=seed,
+            **extra.get(problem, {}),
+        )
         met += rec.stop_reason == "goal met"
         epochs.append(rec.epochs)
     return met, epochs
@@ -104,20 +133,26 @@ def test_reaches_goal_in_8_of_10_seeds(algorithm, problem):
     if "refuses" in reason:
         with pytest.raises(ValueError, match="not a sum of squares"):
             run_cell(algorithm, problem, seeds=[0])
-        pytest.xfail(reason)                    # listed, with the reason, and checked
+        pytest.xfail(reason)  # listed, with the reason, and checked
     met, epochs = run_cell(algorithm, problem)
     assert met >= 8, f"{algorithm} on {problem}: goal met in {met}/10 seeds, epochs {epochs}"
 
 
-if __name__ == "__main__":          # print the whole table: python tests/test_convergence.py
+if __name__ == "__main__":  # print the whole table: python tests/test_convergence.py
     import sys
     import time
+
     algs = sys.argv[1:] or list(ALGORITHMS)
     for spec in algs:
         alg, _, kw = spec.partition(":")
-        if kw:     # e.g. gd:lr=0.5 to try parameters
-            ALGORITHMS[alg] = (ALGORITHMS[alg][0], {p: {k: float(v) for k, v in
-                               (a.split("=") for a in kw.split(","))} for p in PROBLEMS})
+        if kw:  # e.g. gd:lr=0.5 to try parameters
+            ALGORITHMS[alg] = (
+                ALGORITHMS[alg][0],
+                {
+                    p: {k: float(v) for k, v in (a.split("=") for a in kw.split(","))}
+                    for p in PROBLEMS
+                },
+            )
         for prob in PROBLEMS:
             t = time.perf_counter()
             try:
@@ -125,5 +160,7 @@ if __name__ == "__main__":          # print the whole table: python tests/test_c
             except ValueError as e:
                 print(f"{alg:10s} {prob:8s} refused: {e}")
                 continue
-            print(f"{alg:10s} {prob:8s} {met:2d}/10  epochs med {np.median(ep):6.0f} "
-                  f"max {max(ep):6d}  {time.perf_counter() - t:6.2f} s")
+            print(
+                f"{alg:10s} {prob:8s} {met:2d}/10  epochs med {np.median(ep):6.0f} "
+                f"max {max(ep):6d}  {time.perf_counter() - t:6.2f} s"
+            )

@@ -1,4 +1,5 @@
 """The estimators' defaults (docs/defaults.md), the MATLAB preset, and honest CLI metrics."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,11 +11,25 @@ from bpnn.cli import main
 from bpnn.estimators import L2_CANDIDATES, PRESETS, REFIT_MIN_EPOCHS
 
 # the estimators' defaults before the presets existed (MATLAB's feedforwardnet/trainlm)
-PREVIOUS = dict(hidden=(10,), epochs=1000, max_fail=6, division="random",
-                ratios=(0.70, 0.15, 0.15), scaling="minmax", l2=0.0)
+PREVIOUS = dict(
+    hidden=(10,),
+    epochs=1000,
+    max_fail=6,
+    division="random",
+    ratios=(0.70, 0.15, 0.15),
+    scaling="minmax",
+    l2=0.0,
+)
 # what docs/defaults.md promises for the default preset
-DOCUMENTED = dict(hidden=(20,), epochs=200, max_fail=10, division="refit",
-                  ratios=(0.80, 0.20, 0.0), scaling="standard", l2="auto")
+DOCUMENTED = dict(
+    hidden=(20,),
+    epochs=200,
+    max_fail=10,
+    division="refit",
+    ratios=(0.80, 0.20, 0.0),
+    scaling="standard",
+    l2="auto",
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +44,7 @@ def test_the_defaults_are_the_documented_ones(cls):
     assert {k: eff[k] for k in DOCUMENTED} == DOCUMENTED
     if cls is BPRegressor:
         assert eff["target_scaling"] == "standard"
-    assert PRESETS["default"]["lm_max_params"] == 0      # "auto" never picks LM by default
+    assert PRESETS["default"]["lm_max_params"] == 0  # "auto" never picks LM by default
 
 
 def test_a_default_fit_picks_l2_on_a_split_then_refits_on_all_rows():
@@ -56,8 +71,13 @@ def test_matlab_preset_is_exactly_the_previous_defaults(cls, alg, reg):
         assert eff["target_scaling"] == "minmax"
     m = cls(preset="matlab", random_state=3, warn=False).fit(X, y)
     # the old defaults spelled out (the old "auto" algorithm included), under the new preset
-    old = cls(random_state=3, warn=False, algorithm=alg, **PREVIOUS,
-              **({"target_scaling": "minmax"} if cls is BPRegressor else {})).fit(X, y)
+    old = cls(
+        random_state=3,
+        warn=False,
+        algorithm=alg,
+        **PREVIOUS,
+        **({"target_scaling": "minmax"} if cls is BPRegressor else {}),
+    ).fit(X, y)
     assert m.algorithm_ == alg and m.l2_ == 0.0 and m.selection_record_ is None
     np.testing.assert_array_equal(m.network_.params, old.network_.params)
     np.testing.assert_array_equal(m.predict(X), old.predict(X))
@@ -68,7 +88,7 @@ def test_explicit_parameters_override_the_preset():
     m = BPRegressor(preset="matlab", hidden=(4,), division=None, l2="auto", scaling="none")
     eff = m.effective_params()
     assert eff["hidden"] == (4,) and eff["division"] is None and eff["scaling"] == "none"
-    assert eff["l2"] == "auto" and eff["max_fail"] == 6            # the rest: MATLAB's
+    assert eff["l2"] == "auto" and eff["max_fail"] == 6  # the rest: MATLAB's
     assert BPRegressor(division="random").effective_params()["ratios"] == (0.8, 0.2, 0.0)
 
 
@@ -76,16 +96,20 @@ def test_l2_auto_without_validation_rows_means_no_weight_decay(reg):
     X, y = reg
     m = BPRegressor(division=None, epochs=20, random_state=0, warn=False).fit(X, y)
     assert m.l2_ == 0.0 and m.l2_search_ is None and m.selection_record_ is None
-    p = BPRegressor(random_state=0, algorithm="sgd",
-                    algorithm_params={"lr": 0.01}).partial_fit(X, y)
+    p = BPRegressor(random_state=0, algorithm="sgd", algorithm_params={"lr": 0.01}).partial_fit(
+        X, y
+    )
     assert p.record_.epochs == 1
 
 
-@pytest.mark.parametrize("param, value, match", [
-    ("preset", "matlb", r"preset must be one of \['default', 'matlab'\], got 'matlb'"),
-    ("l2", "big", r"l2 must be a number >= 0 or 'auto', got 'big'"),
-    ("division", "later", r"division must be .*got 'later'"),
-])
+@pytest.mark.parametrize(
+    "param, value, match",
+    [
+        ("preset", "matlb", r"preset must be one of \['default', 'matlab'\], got 'matlb'"),
+        ("l2", "big", r"l2 must be a number >= 0 or 'auto', got 'big'"),
+        ("division", "later", r"division must be .*got 'later'"),
+    ],
+)
 def test_bad_preset_and_options_are_refused_quoting_the_value(reg, param, value, match):
     with pytest.raises(ValueError, match=match):
         BPRegressor(**{param: value}).fit(*reg)
@@ -112,7 +136,7 @@ def test_cli_default_holds_out_test_rows_that_training_never_saw(table, tmp_path
     model, out = _train(path, tmp_path, capsys)
     rec = model.record_
     tr, te = rec.train_idx, rec.test_idx
-    assert rec.val_idx is None and len(te) == 18 and len(tr) == 102          # 15 % held out
+    assert rec.val_idx is None and len(te) == 18 and len(tr) == 102  # 15 % held out
     assert np.intersect1d(tr, te).size == 0
     np.testing.assert_array_equal(np.union1d(tr, te), np.arange(len(df)))
     assert "held out by bpnn train" in out and "test" in out
@@ -135,8 +159,7 @@ def test_cli_matlab_preset_reports_its_own_division(table, tmp_path, capsys):
 
 def test_cli_holdout_zero_says_there_are_no_held_out_metrics(table, tmp_path, capsys):
     path, _ = table
-    model, out = _train(path, tmp_path, capsys, "--holdout", "0", "--l2", "0.001",
-                        "--epochs", "20")
+    model, out = _train(path, tmp_path, capsys, "--holdout", "0", "--l2", "0.001", "--epochs", "20")
     assert model.record_.test_idx is None and model.get_params()["l2"] == 0.001
     assert "no held-out metrics" in out
 

@@ -1,5 +1,6 @@
 """Ensembles (n_ensemble), their spread, the model file, exports, and split-conformal
 prediction intervals (predict_interval, bpnn predict --interval)."""
+
 import io
 import json
 import math
@@ -43,8 +44,7 @@ def iris3():
 # -- ensembles -----------------------------------------------------------------------------
 def _member_predictions(model, X):
     Z = model.input_map_.transform(X)
-    return [model.target_map_.inverse_transform(net.forward(Z)).ravel()
-            for net in model.networks_]
+    return [model.target_map_.inverse_transform(net.forward(Z)).ravel() for net in model.networks_]
 
 
 def test_regressor_averages_its_members(reg3):
@@ -105,8 +105,10 @@ def test_first_member_is_the_single_network_fit():
 @pytest.mark.parametrize("bad", [0, -2, 2.5, "3", True, None, math.nan])
 def test_bad_n_ensemble(bad):
     X, y = _data(30, 0)
-    with pytest.raises(ValueError, match=r"n_ensemble must be an integer >= 1, got " +
-                       repr(bad).replace("(", r"\(")):
+    with pytest.raises(
+        ValueError,
+        match=r"n_ensemble must be an integer >= 1, got " + repr(bad).replace("(", r"\("),
+    ):
         BPRegressor(n_ensemble=bad, **FAST).fit(X, y)
 
 
@@ -131,15 +133,17 @@ def test_ensemble_round_trip(reg3, iris3, tmp_path, reader):
     back = reader(tmp_path / "r.bpnn")
     assert len(back.networks_) == 3 and back.records_[2].epochs == model.records_[2].epochs
     np.testing.assert_array_equal(back.predict(X), model.predict(X))
-    np.testing.assert_array_equal(back.predict(X, return_std=True)[1],
-                                  model.predict(X, return_std=True)[1])
+    np.testing.assert_array_equal(
+        back.predict(X, return_std=True)[1], model.predict(X, return_std=True)[1]
+    )
     np.testing.assert_array_equal(back.conformity_scores_, model.conformity_scores_)
     for a, b in zip(back.predict_interval(X, 0.5), model.predict_interval(X, 0.5)):
         np.testing.assert_array_equal(a, b)
     clf, Xi = iris3
     save(clf, tmp_path / "c.bpnn")
-    np.testing.assert_array_equal(reader(tmp_path / "c.bpnn").predict_proba(Xi),
-                                  clf.predict_proba(Xi))
+    np.testing.assert_array_equal(
+        reader(tmp_path / "c.bpnn").predict_proba(Xi), clf.predict_proba(Xi)
+    )
 
 
 def _rewrite(path, edit_manifest, drop=()):
@@ -163,8 +167,11 @@ def test_file_without_ensemble_or_scores_loads_as_one_network(reg3, tmp_path):
     model, X = reg3
     p = tmp_path / "old.bpnn"
     save(model, p)
-    _rewrite(p, lambda m: m.pop("ensemble"),
-             drop=["ensemble/1/params", "ensemble/2/params", "conformity/scores"])
+    _rewrite(
+        p,
+        lambda m: m.pop("ensemble"),
+        drop=["ensemble/1/params", "ensemble/2/params", "conformity/scores"],
+    )
     old = load(p)
     assert old.networks_ == [old.network_] and old.conformity_scores_ is None
     np.testing.assert_array_equal(old.predict(X), _member_predictions(model, X)[0])
@@ -179,6 +186,7 @@ def test_inconsistent_ensemble_member_is_refused(reg3, tmp_path):
 
     def widen(m):
         m["ensemble"][0]["network"]["sizes"][1] = 6
+
     _rewrite(p, widen)
     with pytest.raises(ModelFileError, match="ensemble/1/params"):
         load(p)
@@ -188,6 +196,7 @@ def test_inconsistent_ensemble_member_is_refused(reg3, tmp_path):
 def test_python_export_averages_the_members(reg3, iris3, tmp_path):
     import runpy
     from bpnn.export import export_python
+
     for model, X, fn in ((*reg3, "predict"), (*iris3, "predict_proba")):
         path = tmp_path / f"m_{fn}.py"
         export_python(model, path)
@@ -199,17 +208,21 @@ def test_python_export_averages_the_members(reg3, iris3, tmp_path):
 def test_onnx_export_averages_the_members(reg3, iris3):
     ort = pytest.importorskip("onnxruntime")
     from bpnn.export import export_onnx
-    for model, X, out, fn in ((*reg3, "y", "predict"), (*iris3, "probabilities",
-                                                        "predict_proba")):
+
+    for model, X, out, fn in ((*reg3, "y", "predict"), (*iris3, "probabilities", "predict_proba")):
         sess = ort.InferenceSession(export_onnx(model).SerializeToString())
         got = dict(zip([o.name for o in sess.get_outputs()], sess.run(None, {"X": X})))[out]
-        np.testing.assert_allclose(got.reshape(len(X), -1),
-                                   np.asarray(getattr(model, fn)(X)).reshape(len(X), -1),
-                                   rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(
+            got.reshape(len(X), -1),
+            np.asarray(getattr(model, fn)(X)).reshape(len(X), -1),
+            rtol=1e-9,
+            atol=1e-12,
+        )
 
 
 def test_c_export_refuses_an_ensemble(reg3, tmp_path):
     from bpnn.export import export
+
     model, _ = reg3
     out = tmp_path / "m.c"
     with pytest.raises(ValueError, match="cannot export an ensemble of 3 networks to C"):
@@ -219,6 +232,7 @@ def test_c_export_refuses_an_ensemble(reg3, tmp_path):
 
 def test_export_of_one_network_still_works(tmp_path):
     from bpnn.export import export_python
+
     X, y = _data(60, 4)
     model = BPRegressor(random_state=0, **FAST).fit(X, y)
     assert "def predict" in export_python(model)
@@ -279,7 +293,7 @@ def test_intervals_equal_mapie_split_conformal(calibrated):
 
 
 def test_interval_halfwidth_is_the_corrected_order_statistic():
-    scores = np.arange(1.0, 20.0)[:, None]        # n = 19: scores 1..19
+    scores = np.arange(1.0, 20.0)[:, None]  # n = 19: scores 1..19
     # ceil((19 + 1) * 0.9) = 18 -> the 18th smallest
     assert interval_halfwidth(scores, 0.9)[0] == 18.0
     # ceil(20 * 0.5) = 10
@@ -292,8 +306,9 @@ def test_intervals_from_the_division_held_out_rows():
     model = BPRegressor(preset="matlab", random_state=0, **FAST).fit(X, y)
     held = np.setdiff1d(np.arange(200), model.record_.train_idx)
     assert model.conformity_scores_.shape == (len(held), 1)
-    np.testing.assert_allclose(model.conformity_scores_[:, 0],
-                               np.sort(np.abs(y[held] - model.predict(X[held]))))
+    np.testing.assert_allclose(
+        model.conformity_scores_[:, 0], np.sort(np.abs(y[held] - model.predict(X[held])))
+    )
 
 
 def test_multi_output_intervals_one_width_per_target():
@@ -301,7 +316,8 @@ def test_multi_output_intervals_one_width_per_target():
     Y = np.column_stack([y, 10 * y])
     Xc, yc = _data(100, 7)
     model = BPRegressor(random_state=0, division=None, **FAST).fit(
-        X, Y, calibration=(Xc, np.column_stack([yc, 10 * yc])))
+        X, Y, calibration=(Xc, np.column_stack([yc, 10 * yc]))
+    )
     lo, hi = model.predict_interval(X[:5])
     assert lo.shape == (5, 2)
     w = (hi - lo)[0]
@@ -317,7 +333,7 @@ def test_bad_coverage(calibrated, bad):
 
 def test_no_held_out_rows_is_a_clear_error():
     X, y = _data(80, 8)
-    model = BPRegressor(random_state=0, **FAST).fit(X, y)   # division "refit": all rows
+    model = BPRegressor(random_state=0, **FAST).fit(X, y)  # division "refit": all rows
     assert model.conformity_scores_ is None
     with pytest.raises(ValueError, match="did not train on.*calibration=\\(X_cal, y_cal\\)"):
         model.predict_interval(X)
@@ -326,8 +342,9 @@ def test_no_held_out_rows_is_a_clear_error():
 def test_too_few_calibration_rows_for_the_coverage():
     X, y = _data(80, 8)
     model = BPRegressor(random_state=0, division=None, **FAST).fit(
-        X, y, calibration=(X[:10], y[:10]))
-    model.predict_interval(X, coverage=0.9)            # 10 rows: enough for 0.9
+        X, y, calibration=(X[:10], y[:10])
+    )
+    model.predict_interval(X, coverage=0.9)  # 10 rows: enough for 0.9
     with pytest.raises(ValueError, match="coverage=0.95 needs at least 19 calibration rows"):
         model.predict_interval(X, coverage=0.95)
 
@@ -344,25 +361,47 @@ def test_bad_calibration_argument():
 @pytest.fixture(scope="module")
 def saved_models(tmp_path_factory):
     import pandas as pd
+
     d = tmp_path_factory.mktemp("cli")
     X, y = _data(200, 9)
     df = pd.DataFrame(X, columns=["a", "b", "c"]).assign(y=y)
     df.to_csv(d / "train.csv", index=False)
     df.iloc[:25].drop(columns="y").to_csv(d / "new.csv", index=False)
-    assert main(["train", str(d / "train.csv"), "--hidden", "5", "--epochs", "30",
-                 "--n-ensemble", "2", "-o", str(d / "m.bpnn"), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                str(d / "train.csv"),
+                "--hidden",
+                "5",
+                "--epochs",
+                "30",
+                "--n-ensemble",
+                "2",
+                "-o",
+                str(d / "m.bpnn"),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     return d
 
 
 def test_cli_predict_interval_columns(saved_models, capsys):
     import pandas as pd
+
     d = saved_models
     model = load(d / "m.bpnn")
-    assert len(model.networks_) == 2          # --n-ensemble
-    assert model.conformity_scores_ is not None   # the CLI's held-out rows calibrate
+    assert len(model.networks_) == 2  # --n-ensemble
+    assert model.conformity_scores_ is not None  # the CLI's held-out rows calibrate
     out = d / "pred.csv"
-    assert main(["predict", str(d / "m.bpnn"), str(d / "new.csv"), "--interval", "0.9",
-                 "-o", str(out)]) == 0
+    assert (
+        main(
+            ["predict", str(d / "m.bpnn"), str(d / "new.csv"), "--interval", "0.9", "-o", str(out)]
+        )
+        == 0
+    )
     table = pd.read_csv(out)
     assert list(table.columns) == ["prediction", "lower", "upper"]
     assert np.all(table.lower < table.prediction) and np.all(table.prediction < table.upper)
@@ -375,34 +414,59 @@ def test_cli_predict_interval_columns(saved_models, capsys):
 def test_cli_bad_interval_writes_nothing(saved_models, capsys, bad):
     d = saved_models
     out = d / f"never_{bad}.csv"
-    code = main(["predict", str(d / "m.bpnn"), str(d / "new.csv"), "--interval", bad,
-                 "-o", str(out)])
+    code = main(
+        ["predict", str(d / "m.bpnn"), str(d / "new.csv"), "--interval", bad, "-o", str(out)]
+    )
     assert code == 2 and not out.exists()
     err = capsys.readouterr().err
     assert "coverage must be a number strictly between 0 and 1" in err
     assert len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("holdout, coverage, message", [
-    ("0", "0.9", "has none (it trained on every row): retrain it with bpnn train --holdout"),
-    ("0.02", "0.95", "0.95 needs at least 19 calibration rows for a finite interval; the "
-                     "model has 4: retrain it with a larger bpnn train --holdout")])
-def test_cli_interval_without_enough_held_out_rows(saved_models, capsys, holdout, coverage,
-                                                   message):
+@pytest.mark.parametrize(
+    "holdout, coverage, message",
+    [
+        ("0", "0.9", "has none (it trained on every row): retrain it with bpnn train --holdout"),
+        (
+            "0.02",
+            "0.95",
+            "0.95 needs at least 19 calibration rows for a finite interval; the "
+            "model has 4: retrain it with a larger bpnn train --holdout",
+        ),
+    ],
+)
+def test_cli_interval_without_enough_held_out_rows(
+    saved_models, capsys, holdout, coverage, message
+):
     """A model trained on every row (--holdout 0, the default preset's refit) or with too
     few held-out rows for the coverage: one line saying which bpnn train option gives
     intervals, exit 2, no output written."""
     d = saved_models
     model, out = d / f"h{holdout}.bpnn", d / f"never_h{holdout}.csv"
-    assert main(["train", str(d / "train.csv"), "--hidden", "3", "--epochs", "5",
-                 "--holdout", holdout, "-o", str(model), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                str(d / "train.csv"),
+                "--hidden",
+                "3",
+                "--epochs",
+                "5",
+                "--holdout",
+                holdout,
+                "-o",
+                str(model),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
-    code = main(["predict", str(model), str(d / "new.csv"), "--interval", coverage,
-                 "-o", str(out)])
+    code = main(["predict", str(model), str(d / "new.csv"), "--interval", coverage, "-o", str(out)])
     err = capsys.readouterr().err
     assert code == 2 and not out.exists()
     assert message in err and len(err.strip().splitlines()) == 1, err
-    assert "calibration=(X_cal" not in err          # Python advice, not for the command line
+    assert "calibration=(X_cal" not in err  # Python advice, not for the command line
 
 
 def test_cli_export_of_an_ensemble(saved_models, capsys):
@@ -410,14 +474,17 @@ def test_cli_export_of_an_ensemble(saved_models, capsys):
     assert main(["export", str(d / "m.bpnn"), "--format", "c", "-o", str(d / "m.c")]) == 2
     assert "cannot export an ensemble of 2 networks to C" in capsys.readouterr().err
     assert not (d / "m.c").exists()
-    assert main(["export", str(d / "m.bpnn"), "--format", "python", "-o", str(d / "m.py"),
-                 "--quiet"]) == 0
+    assert (
+        main(["export", str(d / "m.bpnn"), "--format", "python", "-o", str(d / "m.py"), "--quiet"])
+        == 0
+    )
     assert "MEMBERS = [" in (d / "m.py").read_text()
 
 
 # -- the report ----------------------------------------------------------------------------
 def test_report_data_and_section_for_an_ensemble(reg3, iris3):
     from bpnn.report import build_figures, data_from_model, ensemble_spread, render_html
+
     model, X = reg3
     y = model.predict(X) + np.random.default_rng(0).normal(0, 0.1, len(X))
     data = data_from_model(model, X, y, model.record_)
@@ -439,27 +506,44 @@ def test_report_data_and_section_for_an_ensemble(reg3, iris3):
 
 def test_one_network_report_has_no_ensemble_section():
     from bpnn.report import data_from_model, render_html
+
     X, y = _data(60, 1)
     model = BPRegressor(random_state=0, **FAST).fit(X, y)
     data = data_from_model(model, X, y, model.record_)
     assert data.members is None and "<h2>Ensemble</h2>" not in render_html(data=data)
 
 
-@pytest.mark.skipif(not __import__("os").path.exists("/usr/bin/chromium"),
-                    reason="chromium is not installed")
+@pytest.mark.skipif(
+    not __import__("os").path.exists("/usr/bin/chromium"), reason="chromium is not installed"
+)
 def test_ensemble_report_renders_in_chromium(saved_models, tmp_path):
     import subprocess
+
     d = saved_models
     page = tmp_path / "r.html"
-    assert main(["report", str(d / "m.bpnn"), str(d / "train.csv"), "-o", str(page),
-                 "--quiet"]) == 0
+    assert (
+        main(["report", str(d / "m.bpnn"), str(d / "train.csv"), "-o", str(page), "--quiet"]) == 0
+    )
     shot = tmp_path / "shot.png"
-    subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                    "--no-first-run", "--disable-background-networking",
-                    f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}",
-                    "--window-size=1100,6000", "--hide-scrollbars", page.as_uri()],
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "/usr/bin/chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={shot}",
+            "--window-size=1100,6000",
+            "--hide-scrollbars",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     from matplotlib.image import imread
+
     rgb = (imread(shot)[..., :3] * 255).round()
     html = page.read_text()
     assert "<h2>Ensemble</h2>" in html and "Ensemble spread" in html
@@ -473,20 +557,29 @@ def test_cli_predict_interval_stays_light(saved_models):
     import os
     import subprocess
     import sys
+
     d = saved_models
-    code = ("import sys; from bpnn.cli import main; "
-            f"rc = main(['predict', {str(d / 'm.bpnn')!r}, {str(d / 'new.csv')!r}, "
-            f"'--interval', '0.8', '-o', {str(d / 'light.csv')!r}]); "
-            "print(rc, sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'mapie', "
-            "'scipy', 'pygad'}))")
+    code = (
+        "import sys; from bpnn.cli import main; "
+        f"rc = main(['predict', {str(d / 'm.bpnn')!r}, {str(d / 'new.csv')!r}, "
+        f"'--interval', '0.8', '-o', {str(d / 'light.csv')!r}]); "
+        "print(rc, sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'mapie', "
+        "'scipy', 'pygad'}))"
+    )
     src = str(__import__("pathlib").Path(__import__("bpnn").__file__).resolve().parents[1])
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120, env=dict(os.environ, PYTHONPATH=src))
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, PYTHONPATH=src),
+    )
     assert run.stdout.split() == ["0", "[]"], run.stderr
 
 
 def test_convergence_warning_points_at_the_callers_line():
     from sklearn.exceptions import ConvergenceWarning
+
     X, y = _data(50, 3)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -499,6 +592,7 @@ def test_calibration_on_a_dataframe_fit_gives_no_feature_name_warning():
     """The held-out rows are checked arrays; calibrating on them must not make predict
     warn that X lacks the feature names the model was fitted with."""
     import pandas as pd
+
     rng = np.random.default_rng(0)
     X = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
     y = 2 * X["a"] + 0.1 * rng.normal(size=200)

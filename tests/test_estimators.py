@@ -1,4 +1,5 @@
 """BPRegressor / BPClassifier: scikit-learn conformance, preprocessing, delegation, warnings."""
+
 import warnings
 
 import numpy as np
@@ -25,14 +26,16 @@ from bpnn.trainer import training_defaults
 #   deterministic configurations (division="none", whole-batch algorithms) the check passes:
 #   test_sample_weight_equivalence_deterministic below.
 EXPECTED_FAILURES = {
-    "check_sample_weight_equivalence_on_dense_data":
-        "random division + per-sample order differ when rows are repeated",
+    "check_sample_weight_equivalence_on_dense_data": (
+        "random division + per-sample order differ when rows are repeated"
+    ),
 }
 
 
-@parametrize_with_checks([BPRegressor(epochs=50, random_state=0),
-                          BPClassifier(epochs=50, random_state=0)],
-                         expected_failed_checks=lambda est: EXPECTED_FAILURES)
+@parametrize_with_checks(
+    [BPRegressor(epochs=50, random_state=0), BPClassifier(epochs=50, random_state=0)],
+    expected_failed_checks=lambda est: EXPECTED_FAILURES,
+)
 def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -45,24 +48,44 @@ def test_sklearn_compatible(estimator, check):
 # the weight total), LM/BR's counts, balanced class weights, the hidden-width search -- so a
 # weighted fit is the fit on repeated rows, to round-off (scikit-learn's own check, which
 # also shuffles the rows).
-@pytest.mark.parametrize("estimator", [
-    BPClassifier(division="none", algorithm="lbfgs"),
-    BPRegressor(division="none", algorithm="lbfgs"),
-    BPRegressor(division="none", algorithm="lm"),
-    BPRegressor(division="none", algorithm="lm", preset="matlab", pca=0.9, hidden="auto",
-                epochs=30),
-    BPClassifier(division="none", algorithm="lbfgs", class_weight="balanced", scaling="minmax",
-                 n_restarts=2),
-    BPRegressor(division="none", algorithm="scg", loss="sse"),
-    BPClassifier(division="none", algorithm="rprop"),
-    BPRegressor(division="none", algorithm="lbfgs", goal=0.05),       # stops on the goal
-    BPRegressor(division="none", algorithm="lbfgs", min_grad=1e-2),   # on the gradient
-], ids=["clf-lbfgs", "reg-lbfgs", "reg-lm", "reg-lm-matlab-pca-auto", "clf-balanced",
-        "reg-scg-sse", "clf-rprop", "reg-goal", "reg-min-grad"])
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        BPClassifier(division="none", algorithm="lbfgs"),
+        BPRegressor(division="none", algorithm="lbfgs"),
+        BPRegressor(division="none", algorithm="lm"),
+        BPRegressor(
+            division="none", algorithm="lm", preset="matlab", pca=0.9, hidden="auto", epochs=30
+        ),
+        BPClassifier(
+            division="none",
+            algorithm="lbfgs",
+            class_weight="balanced",
+            scaling="minmax",
+            n_restarts=2,
+        ),
+        BPRegressor(division="none", algorithm="scg", loss="sse"),
+        BPClassifier(division="none", algorithm="rprop"),
+        BPRegressor(division="none", algorithm="lbfgs", goal=0.05),  # stops on the goal
+        BPRegressor(division="none", algorithm="lbfgs", min_grad=1e-2),  # on the gradient
+    ],
+    ids=[
+        "clf-lbfgs",
+        "reg-lbfgs",
+        "reg-lm",
+        "reg-lm-matlab-pca-auto",
+        "clf-balanced",
+        "reg-scg-sse",
+        "clf-rprop",
+        "reg-goal",
+        "reg-min-grad",
+    ],
+)
 def test_sample_weight_equivalence_deterministic(estimator):
     from sklearn.utils.estimator_checks import check_sample_weight_equivalence_on_dense_data
-    if estimator.goal or estimator.min_grad:      # the thresholds fire, at the same epoch
-        rng = np.random.RandomState(42)           # (the check's data)
+
+    if estimator.goal or estimator.min_grad:  # the thresholds fire, at the same epoch
+        rng = np.random.RandomState(42)  # (the check's data)
         X, y, w = rng.rand(15, 30), rng.randint(0, 3, 15), rng.randint(0, 5, 15)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
@@ -79,6 +102,7 @@ def test_trainbr_counts_weighted_errors(rng):
     # beta = (N - gamma) / 2 E_D: N is the weighted number of errors, as with repeated rows
     from bpnn.algorithms import get_algorithm
     from bpnn.objective import Objective
+
     X, Y = rng.normal(size=(8, 2)), rng.normal(size=(8, 1))
     w = np.array([0, 1, 2, 3, 1, 1, 2, 4.0])
     net = bpnn.Network([2, 3, 1], ["tansig", "purelin"], seed=0)
@@ -94,7 +118,7 @@ def test_balanced_class_weight_with_sample_weight_equals_repeated_rows():
     w = np.array([1, 3, 0, 2, 1, 1.0])
     c = BPClassifier(class_weight="balanced")
     c.target_type_ = "multiclass"
-    rep = np.array([0, 0, 0, 0, 2, 2, 2, 1])      # y repeated by w (order irrelevant)
+    rep = np.array([0, 0, 0, 0, 2, 2, 2, 1])  # y repeated by w (order irrelevant)
     ref = dict(zip(rep, c._combine_weights(rep, None)))
     got = c._combine_weights(y, w)
     np.testing.assert_allclose(got, [w[i] * ref.get(y[i], 0.0) for i in range(len(y))])
@@ -104,7 +128,7 @@ def test_search_ties_keep_the_first_candidate():
     # losses equal to round-off: the earlier (narrower, first) candidate stays
     better = BPRegressor._better
     assert better(1.0, None, 1.0)
-    assert not better(1e-32, (5e-32,), 1.0)             # both zero at the loss' scale
+    assert not better(1e-32, (5e-32,), 1.0)  # both zero at the loss' scale
     assert not better(0.5 - 1e-12, (0.5,), 1.0)
     assert better(0.49, (0.5,), 1.0)
 
@@ -131,8 +155,9 @@ def test_minmax_maps_columns_to_minus_one_one_by_hand():
     np.testing.assert_allclose(p.offset_, [-1.5])
     np.testing.assert_allclose(p.transform(X).ravel(), [-1.0, 0.0, 1.0])
     # the tutorial's [0, 1]: scale 1/4, offset -1/4 -> [0, 0.5, 1]
-    np.testing.assert_allclose(InputPreprocessor("minmax01").fit(X).transform(X).ravel(),
-                               [0.0, 0.5, 1.0])
+    np.testing.assert_allclose(
+        InputPreprocessor("minmax01").fit(X).transform(X).ravel(), [0.0, 0.5, 1.0]
+    )
 
 
 def test_standard_scaling_and_constant_column_kept_without_division_by_zero():
@@ -162,7 +187,7 @@ def test_target_scaler_inverse_is_exact_enough(rng):
 
 def test_regression_predictions_come_back_in_target_units(reg_data):
     X, y = reg_data
-    y_big = 1000.0 * y + 5e4          # far outside the network's [-1, 1] output range
+    y_big = 1000.0 * y + 5e4  # far outside the network's [-1, 1] output range
     m = BPRegressor(algorithm="sgd", random_state=0, warn=False, preset="matlab").fit(X, y_big)
     assert m.score(X, y_big) > 0.95
     assert abs(np.mean(m.predict(X)) - np.mean(y_big)) < 0.05 * np.std(y_big)
@@ -202,7 +227,7 @@ def test_multilabel():
     assert m.network_.activations[-1].name == "logsig" and m.network_.n_outputs == 3
     P = m.predict(X)
     assert P.shape == Y.shape and set(np.unique(P)) <= {0, 1}
-    majority = np.mean((Y.mean(axis=0) > 0.5).astype(int) == Y)     # 0.567 here
+    majority = np.mean((Y.mean(axis=0) > 0.5).astype(int) == Y)  # 0.567 here
     assert np.mean(P == Y) > majority + 0.1
 
 
@@ -210,8 +235,9 @@ def test_class_weight_shifts_predictions_toward_the_weighted_class(iris):
     X, y = iris
     yb = (y == 2).astype(int)
     plain = BPClassifier(random_state=0, warn=False, hidden=(3,), epochs=30).fit(X, yb)
-    heavy = BPClassifier(random_state=0, warn=False, hidden=(3,), epochs=30,
-                         class_weight={0: 1.0, 1: 20.0}).fit(X, yb)
+    heavy = BPClassifier(
+        random_state=0, warn=False, hidden=(3,), epochs=30, class_weight={0: 1.0, 1: 20.0}
+    ).fit(X, yb)
     assert heavy.predict_proba(X)[:, 1].mean() > plain.predict_proba(X)[:, 1].mean()
 
 
@@ -226,10 +252,17 @@ def test_fit_delegates_to_bpnn_train_with_algorithm_and_params(monkeypatch, reg_
 
     monkeypatch.setattr(bpnn.estimators, "train", spy)
     X, y = reg_data
-    m = BPRegressor(algorithm="gd", algorithm_params={"lr": 0.05}, epochs=7, n_restarts=2,
-                    preset="matlab",
-                    max_fail=3, random_state=0, warn=False).fit(X, y)
-    assert len(calls) == 2                      # one call per restart
+    m = BPRegressor(
+        algorithm="gd",
+        algorithm_params={"lr": 0.05},
+        epochs=7,
+        n_restarts=2,
+        preset="matlab",
+        max_fail=3,
+        random_state=0,
+        warn=False,
+    ).fit(X, y)
+    assert len(calls) == 2  # one call per restart
     kw = calls[0]
     assert kw["algorithm"] == "gd" and kw["lr"] == 0.05 and kw["epochs"] == 7
     assert kw["division"] == "random" and kw["ratios"] == (0.70, 0.15, 0.15)
@@ -241,14 +274,19 @@ def test_auto_algorithm_is_a_registered_one(reg_data):
     X, y = reg_data
     m = BPRegressor(epochs=5, random_state=0, warn=False, preset="matlab").fit(X, y)
     assert m.algorithm_ in bpnn.algorithm_names()
-    assert m.algorithm_ == [a for a in bpnn.estimators.AUTO_ALGORITHMS["small_regression"]
-                            if a in bpnn.algorithms.ALGORITHMS][0]
+    assert (
+        m.algorithm_
+        == [
+            a
+            for a in bpnn.estimators.AUTO_ALGORITHMS["small_regression"]
+            if a in bpnn.algorithms.ALGORITHMS
+        ][0]
+    )
 
 
 def test_n_restarts_keeps_the_best_validation_loss(reg_data):
     X, y = reg_data
-    kw = dict(hidden=(3,), epochs=20, random_state=0, warn=False, algorithm="gd",
-              preset="matlab")
+    kw = dict(hidden=(3,), epochs=20, random_state=0, warn=False, algorithm="gd", preset="matlab")
     first = BPRegressor(**kw).fit(X, y)
     m = BPRegressor(n_restarts=4, **kw).fit(X, y)
     # m's first restart is exactly `first` (same seeds), so the kept one is at least as good
@@ -267,7 +305,8 @@ def test_hidden_auto_searches_the_tutorial_rule(reg_data):
 def test_validation_data_replaces_the_division(reg_data):
     X, y = reg_data
     m = BPRegressor(epochs=30, random_state=0, warn=False).fit(
-        X[:80], y[:80], validation=(X[80:], y[80:]))
+        X[:80], y[:80], validation=(X[80:], y[80:])
+    )
     assert m.record_.val_idx is None and len(m.record_.train_idx) == 80
     assert np.isfinite(m.record_.best_val_loss)
 
@@ -276,12 +315,10 @@ def test_partial_fit_runs_one_epoch_per_call(reg_data):
     X, y = reg_data
     m = BPRegressor(random_state=0, algorithm_params=None, preset="matlab")
     m.partial_fit(X[:60], y[:60])
-    loss1 = m.network_.loss(m.input_map_.transform(X), m.target_map_.transform(y[:, None]),
-                            "mse")
+    loss1 = m.network_.loss(m.input_map_.transform(X), m.target_map_.transform(y[:, None]), "mse")
     for _ in range(20):
         m.partial_fit(X, y)
-    loss2 = m.network_.loss(m.input_map_.transform(X), m.target_map_.transform(y[:, None]),
-                            "mse")
+    loss2 = m.network_.loss(m.input_map_.transform(X), m.target_map_.transform(y[:, None]), "mse")
     assert m.algorithm_ == "sgd" and m.record_.epochs == 1 and loss2 < loss1
 
 
@@ -293,17 +330,24 @@ def test_partial_fit_classifier_needs_classes(iris):
     assert list(m.classes_) == [0, 1, 2] and m.predict_proba(X).shape == (150, 3)
 
 
-@pytest.mark.parametrize("param, value, match", [
-    ("hidden", (3, 0), "hidden must be"), ("hidden", "big", "'big'"),
-    ("epochs", -1, "epochs must"), ("scaling", "zscore", "'zscore'"),
-    ("pca", 1.5, "pca must"), ("division", "halves", "'halves'"),
-    ("algorithm_params", {"lr": 0.1}, "algorithm='auto'"),
-    ("activation", "swish", "'swish'"), ("loss", "hinge", "'hinge'"),
-    ("ratios", (0.5, -0.1, 0.6), "ratios must"),
-])
+@pytest.mark.parametrize(
+    "param, value, match",
+    [
+        ("hidden", (3, 0), "hidden must be"),
+        ("hidden", "big", "'big'"),
+        ("epochs", -1, "epochs must"),
+        ("scaling", "zscore", "'zscore'"),
+        ("pca", 1.5, "pca must"),
+        ("division", "halves", "'halves'"),
+        ("algorithm_params", {"lr": 0.1}, "algorithm='auto'"),
+        ("activation", "swish", "'swish'"),
+        ("loss", "hinge", "'hinge'"),
+        ("ratios", (0.5, -0.1, 0.6), "ratios must"),
+    ],
+)
 def test_bad_parameters_are_refused_in_fit_naming_the_value(reg_data, param, value, match):
     X, y = reg_data
-    est = BPRegressor(**{param: value})           # __init__ only stores
+    est = BPRegressor(**{param: value})  # __init__ only stores
     assert est.get_params()[param] == value
     with pytest.raises(ValueError, match=match):
         est.fit(X, y)
@@ -325,15 +369,19 @@ def test_warning_says_epoch_limit_and_what_to_try(reg_data):
 def test_warning_says_goal_not_met(reg_data):
     X, y = reg_data
     with pytest.warns(ConvergenceWarning, match="above goal=1e-12"):
-        BPRegressor(algorithm="gd", epochs=2, goal=1e-12, division=None,
-                    random_state=0).fit(X, y)
+        BPRegressor(algorithm="gd", epochs=2, goal=1e-12, division=None, random_state=0).fit(X, y)
 
 
 def test_diagnose_divergence_message():
     rec = bpnn.TrainingRecord(stop_reason="diverged", epoch=[0, 1], loss=[1.0, 2.0])
     assert "smaller learning rate" in bpnn.estimators.diagnose(rec)
-    rec = bpnn.TrainingRecord(stop_reason="validation stop", epoch=[0, 1, 2], best_epoch=0,
-                              loss=[1.0, 0.9, 0.8], val_fail=[0, 1, 2])
+    rec = bpnn.TrainingRecord(
+        stop_reason="validation stop",
+        epoch=[0, 1, 2],
+        best_epoch=0,
+        loss=[1.0, 0.9, 0.8],
+        val_fail=[0, 1, 2],
+    )
     assert "barely trained" in bpnn.estimators.diagnose(rec)
     rec = bpnn.TrainingRecord(stop_reason="goal met", epoch=[0, 1], loss=[1.0, 0.0])
     assert bpnn.estimators.diagnose(rec) is None
@@ -345,8 +393,11 @@ def test_pipeline_gridsearch_cross_val_score(iris):
     pipe = make_pipeline(StandardScaler(), BPClassifier(epochs=40, random_state=0, warn=False))
     scores = cross_val_score(pipe, X, y, cv=3)
     assert scores.shape == (3,) and scores.mean() > 0.8
-    grid = GridSearchCV(BPClassifier(epochs=40, random_state=0, warn=False),
-                        {"hidden": [(2,), (6,)], "scaling": ["minmax", "standard"]}, cv=3)
+    grid = GridSearchCV(
+        BPClassifier(epochs=40, random_state=0, warn=False),
+        {"hidden": [(2,), (6,)], "scaling": ["minmax", "standard"]},
+        cv=3,
+    )
     grid.fit(X, y)
     assert grid.best_params_["hidden"] in [(2,), (6,)] and grid.best_score_ > 0.8
     assert clone(grid.best_estimator_).get_params() == grid.best_estimator_.get_params()
@@ -358,7 +409,7 @@ def test_dataframe_feature_names_survive_and_are_checked(iris):
     df = pd.DataFrame(X, columns=["sl", "sw", "pl", "pw"])
     m = BPClassifier(epochs=30, random_state=0, warn=False).fit(df, y)
     assert list(m.feature_names_in_) == ["sl", "sw", "pl", "pw"]
-    with pytest.warns(UserWarning, match="feature names"):     # fitted with names
+    with pytest.warns(UserWarning, match="feature names"):  # fitted with names
         np.testing.assert_array_equal(m.predict(df), m.predict(X))
     with pytest.raises(ValueError, match="feature names"):
         m.predict(df[["sw", "sl", "pl", "pw"]])
@@ -368,20 +419,32 @@ def test_gridsearch_on_a_dask_local_cluster(reg_data):
     pytest.importorskip("dask")
     distributed = pytest.importorskip("distributed")
     import joblib
+
     X, y = reg_data
-    grid = GridSearchCV(BPRegressor(epochs=20, random_state=0, warn=False, algorithm="gd"),
-                        {"hidden": [(2,), (5,)]}, cv=2, n_jobs=-1)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    grid = GridSearchCV(
+        BPRegressor(epochs=20, random_state=0, warn=False, algorithm="gd"),
+        {"hidden": [(2,), (5,)]},
+        cv=2,
+        n_jobs=-1,
+    )
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         with distributed.get_task_stream(client) as stream, joblib.parallel_backend("dask"):
             grid.fit(X, y)
     # the 2 candidates x 2 folds ran as tasks on the cluster
     assert len(stream.data) >= 4
-    ref = GridSearchCV(BPRegressor(epochs=20, random_state=0, warn=False, algorithm="gd"),
-                       {"hidden": [(2,), (5,)]}, cv=2).fit(X, y)
-    np.testing.assert_allclose(grid.cv_results_["mean_test_score"],
-                               ref.cv_results_["mean_test_score"])
+    ref = GridSearchCV(
+        BPRegressor(epochs=20, random_state=0, warn=False, algorithm="gd"),
+        {"hidden": [(2,), (5,)]},
+        cv=2,
+    ).fit(X, y)
+    np.testing.assert_allclose(
+        grid.cv_results_["mean_test_score"], ref.cv_results_["mean_test_score"]
+    )
 
 
 def test_binary_with_a_softmax_output_uses_two_units(iris):
@@ -403,7 +466,7 @@ def test_partial_fit_refuses_whole_batch_algorithms_and_continues_after_fit(reg_
         BPRegressor(algorithm="lm").partial_fit(X, y)
     m = BPRegressor(epochs=5, random_state=0, warn=False).fit(X, y)
     before = m.network_.params.copy()
-    m.partial_fit(X, y)                       # auto -> 'sgd' for partial_fit
+    m.partial_fit(X, y)  # auto -> 'sgd' for partial_fit
     assert m.algorithm_ == "sgd" and not np.array_equal(before, m.network_.params)
 
 
@@ -414,6 +477,7 @@ class _EpochClock:
 
     def __init__(self, monkeypatch):
         import bpnn.trainer
+
         self.t, self.epochs = 0.0, 0
         monkeypatch.setattr(bpnn.trainer, "_clock", lambda: self.t)
 
@@ -433,10 +497,17 @@ def _fit_on_clock(monkeypatch, est, X, y):
 
 def test_time_limit_spans_restarts_and_hidden_search(monkeypatch, reg_data):
     X, y = reg_data
-    kw = dict(hidden="auto", n_restarts=3, division=None, algorithm="rprop", epochs=8,
-              min_grad=0.0, random_state=0)
+    kw = dict(
+        hidden="auto",
+        n_restarts=3,
+        division=None,
+        algorithm="rprop",
+        epochs=8,
+        min_grad=0.0,
+        random_state=0,
+    )
     free = _fit_on_clock(monkeypatch, BPRegressor(**kw), X, y)
-    assert free.epochs == 10 * 3 * 8 > 30            # every width x restart runs 8 epochs
+    assert free.epochs == 10 * 3 * 8 > 30  # every width x restart runs 8 epochs
     est = BPRegressor(time_limit=30, **kw)
     clock = _fit_on_clock(monkeypatch, est, X, y)
     # one budget: 30 ticks in all (the run that meets the limit stops without a tick),
@@ -451,14 +522,14 @@ def test_time_limit_covers_the_l2_search_and_the_refit(monkeypatch, reg_data):
     X, y = reg_data
     kw = dict(algorithm="rprop", epochs=30, max_fail=1000, min_grad=0.0, random_state=0)
     free = _fit_on_clock(monkeypatch, BPRegressor(**kw), X, y)
-    assert free.epochs > 3 * 30                      # three weight decays, then the refit
+    assert free.epochs > 3 * 30  # three weight decays, then the refit
     # budget for the three split runs and part of a refit: the refit is dropped, the
     # split network kept, and the fit says so
     est = BPRegressor(time_limit=100, **kw)
     clock = _fit_on_clock(monkeypatch, est, X, y)
     assert clock.epochs == 100
     assert est.selection_record_ is None and est.record_.epochs == 30
-    assert np.isfinite(est.record_.val_loss[-1])     # the split run, with validation rows
+    assert np.isfinite(est.record_.val_loss[-1])  # the split run, with validation rows
     assert len(est.l2_search_) == 3
     assert "before the refit on all rows" in est.diagnosis_
     # enough for all of it: the refit happens as without a limit
@@ -470,19 +541,21 @@ def test_time_limit_covers_the_l2_search_and_the_refit(monkeypatch, reg_data):
 # -- trainbr keeps its last parameters: judge it by them --------------------------------------
 def test_br_candidates_are_compared_on_the_final_validation_loss():
     from sklearn.datasets import load_diabetes
+
     X, y = load_diabetes(return_X_y=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         m = BPRegressor(algorithm="br", preset="matlab", epochs=40, random_state=0).fit(X, y)
     rec = m.record_
     assert rec.stop_reason != "validation stop" and rec.best_epoch < rec.epochs
-    assert rec.val_loss[-1] > rec.best_val_loss          # the kept (last) epoch is worse
+    assert rec.val_loss[-1] > rec.best_val_loss  # the kept (last) epoch is worse
     br_run, lm_run = (0, 0, "br", {}, 0.0), (0, 0, "lm", {}, 0.0)
     assert BPRegressor._score(rec, br_run) == rec.val_loss[-1]
     assert BPRegressor._score(rec, lm_run) == rec.best_val_loss
     # validation_stop=True restores the best epoch: then the best epoch is the key
-    assert BPRegressor._score(rec, (0, 0, "br", {"validation_stop": True}, 0.0)) == \
-        rec.best_val_loss
+    assert (
+        BPRegressor._score(rec, (0, 0, "br", {"validation_stop": True}, 0.0)) == rec.best_val_loss
+    )
 
 
 def test_br_with_the_default_preset_takes_no_weight_decay_search(reg_data):
@@ -497,8 +570,9 @@ def test_br_with_the_default_preset_takes_no_weight_decay_search(reg_data):
 
 def test_time_limit_is_shared_by_an_ensembles_members(monkeypatch, reg_data):
     X, y = reg_data
-    kw = dict(n_ensemble=4, division=None, algorithm="rprop", epochs=10, min_grad=0.0,
-              random_state=0)
+    kw = dict(
+        n_ensemble=4, division=None, algorithm="rprop", epochs=10, min_grad=0.0, random_state=0
+    )
     free = _fit_on_clock(monkeypatch, BPRegressor(**kw), X, y)
     assert free.epochs == 4 * 10
     est = BPRegressor(time_limit=25, **kw)
@@ -516,7 +590,7 @@ def test_time_limit_is_shared_by_an_ensembles_members(monkeypatch, reg_data):
 def _batches(rng):
     X1 = rng.uniform(0, 5, size=(40, 3))
     X2 = X1.copy()
-    X2[:, 1] *= 2.0                       # column 1 goes up to about 10
+    X2[:, 1] *= 2.0  # column 1 goes up to about 10
     return X1, X1.sum(axis=1), X2, X2.sum(axis=1)
 
 
@@ -526,7 +600,7 @@ def test_partial_fit_warns_naming_the_column_and_how_far(rng):
     with warnings.catch_warnings():
         warnings.simplefilter("error", bpnn.RangeWarning)
         m.partial_fit(X1, y1)
-        m.partial_fit(X1[:10], y1[:10])          # inside the first batch's range: silent
+        m.partial_fit(X1[:10], y1[:10])  # inside the first batch's range: silent
     hi = X1[:, 1].max()
     with pytest.warns(bpnn.RangeWarning) as got:
         m.partial_fit(X2, y2)
@@ -543,11 +617,16 @@ def test_partial_fit_warns_naming_the_column_and_how_far(rng):
 
 def test_declared_ranges_set_the_scaling_instead_of_the_first_batch(rng):
     X1, y1, X2, y2 = _batches(rng)
-    m = BPRegressor(random_state=0, scaling="minmax", target_scaling="minmax",
-                    input_range=(0, [5, 10, 5]), target_range=(0.0, 20.0))
+    m = BPRegressor(
+        random_state=0,
+        scaling="minmax",
+        target_scaling="minmax",
+        input_range=(0, [5, 10, 5]),
+        target_range=(0.0, 20.0),
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error", bpnn.RangeWarning)
-        m.partial_fit(X1, y1).partial_fit(X2, y2)    # both batches inside the ranges
+        m.partial_fit(X1, y1).partial_fit(X2, y2)  # both batches inside the ranges
     # [0, 5] -> [-1, 1]: scale 2/5, offset -1; [0, 10]: scale 1/5; targets [0, 20]: 1/10
     np.testing.assert_allclose(m.input_map_.scale_, [0.4, 0.2, 0.4])
     np.testing.assert_allclose(m.input_map_.offset_, [-1.0, -1.0, -1.0])
@@ -556,7 +635,8 @@ def test_declared_ranges_set_the_scaling_instead_of_the_first_batch(rng):
     with warnings.catch_warnings():
         warnings.simplefilter("error", bpnn.RangeWarning)
         s = BPClassifier(random_state=0, input_range=(-1.0, 5.0)).partial_fit(
-            X1, X1[:, 0] > 2.5, classes=[False, True])
+            X1, X1[:, 0] > 2.5, classes=[False, True]
+        )
     np.testing.assert_allclose(s.input_map_.scale_, np.sqrt(12) / 6)
     np.testing.assert_allclose(s.input_map_.offset_, -2.0 * np.sqrt(12) / 6)
     # a batch beyond a declared range: the warning says to widen it
@@ -568,12 +648,12 @@ def test_declared_ranges_set_the_scaling_instead_of_the_first_batch(rng):
 
 def test_declared_range_in_fit_and_a_constant_first_batch_column(rng):
     X = rng.uniform(0, 1, size=(30, 2))
-    X[:, 1] = 4.0                                  # constant in the data...
+    X[:, 1] = 4.0  # constant in the data...
     m = BPRegressor(epochs=5, division=None, random_state=0, input_range=(0, [1, 8]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         m.fit(X, X[:, 0])
-    assert m.input_map_.keep_.tolist() == [True, True]     # ...but declared to vary
+    assert m.input_map_.keep_.tolist() == [True, True]  # ...but declared to vary
     # without a declaration the first batch drops it, and a later batch that moves it says so
     p = BPRegressor(random_state=0).partial_fit(X, X[:, 0])
     assert p.input_map_.keep_.tolist() == [True, False]
@@ -583,13 +663,16 @@ def test_declared_range_in_fit_and_a_constant_first_batch_column(rng):
         p.partial_fit(X2, X2[:, 0])
 
 
-@pytest.mark.parametrize("bad, match", [
-    ((0, 1, 2), "input_range must be \\(low, high\\)"),
-    ((0, [1, 2]), "input_range must be \\(low, high\\)"),        # 2 values for 3 columns
-    ((2, 1), "low > high for column 0"),
-    ((0, np.inf), "must be finite"),
-    ("ab", "input_range must be"),
-])
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        ((0, 1, 2), "input_range must be \\(low, high\\)"),
+        ((0, [1, 2]), "input_range must be \\(low, high\\)"),  # 2 values for 3 columns
+        ((2, 1), "low > high for column 0"),
+        ((0, np.inf), "must be finite"),
+        ("ab", "input_range must be"),
+    ],
+)
 def test_bad_input_range_is_named(bad, match, rng):
     X1, y1, _, _ = _batches(rng)
     with pytest.raises(ValueError, match=match):
@@ -598,11 +681,10 @@ def test_bad_input_range_is_named(bad, match, rng):
 
 def test_declared_ranges_survive_the_model_file(rng, tmp_path):
     X1, y1, X2, y2 = _batches(rng)
-    m = BPRegressor(random_state=0, input_range=(0, np.array([5.0, 10.0, 5.0]))).partial_fit(
-        X1, y1)
+    m = BPRegressor(random_state=0, input_range=(0, np.array([5.0, 10.0, 5.0]))).partial_fit(X1, y1)
     bpnn.save(m, tmp_path / "m.bpnn")
     back = bpnn.load(tmp_path / "m.bpnn")
     np.testing.assert_array_equal(back.input_map_.range_high_, [5, 10, 5])
     np.testing.assert_array_equal(back.predict(X1), m.predict(X1))
-    with pytest.warns(bpnn.RangeWarning, match="target column 0"):   # the first batch's
+    with pytest.warns(bpnn.RangeWarning, match="target column 0"):  # the first batch's
         back.partial_fit(X2, y2 * 3)

@@ -1,4 +1,5 @@
 """The examples in examples/ run and do what they claim."""
+
 import runpy
 from pathlib import Path
 
@@ -20,7 +21,7 @@ def test_binary_classifier_2_3_2_1():
 def test_cbpnet_predicts_in_original_units():
     mod = _load("cbpnet.py")
     pred, truth = mod["main"]()
-    assert np.all(pred > 1.0)                      # not the normalised [0, 1] scale
+    assert np.all(pred > 1.0)  # not the normalised [0, 1] scale
     np.testing.assert_allclose(pred, truth, rtol=0.05)
 
 
@@ -36,7 +37,7 @@ def test_cbpnet_hidden_derivative_is_elementwise():
     out = tr.n[2][0]
     d_out = (out - model.Y[0]) * out * (1 - out)
     h = tr.n[1][0]
-    expected = h * (1 - h) * (net.weights[1].T @ d_out)    # one factor per hidden unit
+    expected = h * (1 - h) * (net.weights[1].T @ d_out)  # one factor per hidden unit
     np.testing.assert_allclose(gb.biases[0], expected, rtol=1e-12)
 
 

@@ -1,4 +1,5 @@
 """Exports reproduce predict: NumPy module and C within 1e-9, ONNX within 1e-5."""
+
 import shutil
 import subprocess
 import types
@@ -13,28 +14,37 @@ from bpnn.export import describe, export_c, export_onnx, export_python
 
 def _reg():
     X, Y = make_regression(60, 4, n_targets=2, random_state=2)
-    X[:, 1] = -3.0                                   # constant column: dropped by the model
-    Y = Y * 50 + 1000                                # targets far from [-1, 1]
-    return BPRegressor(hidden=(5, 3), activation=["logsig", "poslin"], epochs=30,
-                       random_state=0, warn=False).fit(X, Y), 4
+    X[:, 1] = -3.0  # constant column: dropped by the model
+    Y = Y * 50 + 1000  # targets far from [-1, 1]
+    return BPRegressor(
+        hidden=(5, 3), activation=["logsig", "poslin"], epochs=30, random_state=0, warn=False
+    ).fit(X, Y), 4
 
 
 def _reg_1d_pca():
     X, y = make_regression(60, 5, random_state=3)
-    return BPRegressor(hidden=(4,), activation=GeneralizedSigmoid(2.0, 0.5), pca=3,
-                       scaling="standard", epochs=30, random_state=0, warn=False).fit(X, y), 5
+    return BPRegressor(
+        hidden=(4,),
+        activation=GeneralizedSigmoid(2.0, 0.5),
+        pca=3,
+        scaling="standard",
+        epochs=30,
+        random_state=0,
+        warn=False,
+    ).fit(X, y), 5
 
 
 def _multiclass():
     X, y = load_iris(return_X_y=True)
-    labels = np.array(["setosa", "versi\"color", "virginica"])[y]   # a quote for C strings
+    labels = np.array(["setosa", 'versi"color', "virginica"])[y]  # a quote for C strings
     return BPClassifier(hidden=(4,), epochs=30, random_state=0, warn=False).fit(X, labels), 4
 
 
 def _binary():
     X, y = load_iris(return_X_y=True)
-    return BPClassifier(hidden=(3,), epochs=30, scaling="minmax01", random_state=0,
-                        warn=False).fit(X, np.where(y == 2, 7, -1)), 4
+    return BPClassifier(hidden=(3,), epochs=30, scaling="minmax01", random_state=0, warn=False).fit(
+        X, np.where(y == 2, 7, -1)
+    ), 4
 
 
 def _multilabel():
@@ -42,14 +52,19 @@ def _multilabel():
     return BPClassifier(hidden=(4,), epochs=30, random_state=0, warn=False).fit(X, Y), 5
 
 
-MODELS = {"regression": _reg, "regression_1d_pca": _reg_1d_pca, "multiclass": _multiclass,
-          "binary": _binary, "multilabel": _multilabel}
+MODELS = {
+    "regression": _reg,
+    "regression_1d_pca": _reg_1d_pca,
+    "multiclass": _multiclass,
+    "binary": _binary,
+    "multilabel": _multilabel,
+}
 
 
 @pytest.fixture(scope="module", params=sorted(MODELS))
 def fitted(request):
     model, n_features = MODELS[request.param]()
-    X = np.random.default_rng(7).normal(size=(40, n_features)) * 4   # beyond the training range
+    X = np.random.default_rng(7).normal(size=(40, n_features)) * 4  # beyond the training range
     return request.param, model, X
 
 
@@ -66,9 +81,12 @@ def test_python_module_reproduces_predict(fitted, tmp_path):
     assert "import numpy as np" in src and "bpnn" not in src.split('"""')[2]  # no bpnn import
     mod = types.ModuleType("exported")
     exec(compile(src, str(path), "exec"), mod.__dict__)
-    np.testing.assert_allclose(mod.predict(X) if isinstance(model, BPRegressor)
-                               else mod.predict_proba(X), _expected(model)(X), rtol=0,
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        mod.predict(X) if isinstance(model, BPRegressor) else mod.predict_proba(X),
+        _expected(model)(X),
+        rtol=0,
+        atol=1e-9,
+    )
     if not isinstance(model, BPRegressor):
         np.testing.assert_array_equal(mod.predict(X), model.predict(X))
 
@@ -79,8 +97,7 @@ def _c_driver(model):
     Its buffers are of the header's type ``bpnn_real`` (double or float)."""
     d = describe(model)
     call = "bpnn_predict(x, y)" if d.kind == "regression" else "bpnn_predict_proba(x, y)"
-    klass = ('printf("%d ", bpnn_predict_class(x));' if d.kind in ("binary", "multiclass")
-             else "")
+    klass = 'printf("%d ", bpnn_predict_class(x));' if d.kind in ("binary", "multiclass") else ""
     return f"""
 #include <stdio.h>
 #include "model.h"
@@ -107,12 +124,25 @@ def _run_c(model, X, tmp_path, extra_flags=(), **kwargs):
     assert (tmp_path / "model.h").read_text() == h_src
     (tmp_path / "main.c").write_text(_c_driver(model))
     exe = tmp_path / "predict"
-    subprocess.run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", *extra_flags,
-                    "-o", str(exe), str(tmp_path / "main.c"), str(tmp_path / "model.c"),
-                    "-lm"], check=True)
+    subprocess.run(
+        [
+            "gcc",
+            "-std=c99",
+            "-O2",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            *extra_flags,
+            "-o",
+            str(exe),
+            str(tmp_path / "main.c"),
+            str(tmp_path / "model.c"),
+            "-lm",
+        ],
+        check=True,
+    )
     text = "\n".join(" ".join(repr(float(v)) for v in row) for row in X) + "\n"
-    out = subprocess.run([str(exe)], input=text, capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run([str(exe)], input=text, capture_output=True, text=True, check=True).stdout
     rows = np.array([[float(v) for v in line.split()] for line in out.strip().splitlines()])
     if describe(model).kind in ("binary", "multiclass"):
         idx, rows = rows[:, 0].astype(int), rows[:, 1:]
@@ -150,7 +180,7 @@ def test_c_export_of_a_float32_model_computes_in_float(kind, tmp_path):
     scale = np.abs(expected).max()
     np.testing.assert_allclose(rows, expected, rtol=0, atol=2e-6 * max(scale, 1.0))
     if idx is not None:
-        assert (model.classes_[idx] == model.predict(X)).mean() >= 0.95   # ties may flip
+        assert (model.classes_[idx] == model.predict(X)).mean() >= 0.95  # ties may flip
     # double stays available for a float32 model
     h64, _, rows64 = _run_c(model, X, tmp_path, float_type="double")
     assert "typedef double bpnn_real;" in h64
@@ -165,7 +195,7 @@ def _fit_data(kind):
     X, y = load_iris(return_X_y=True)
     if kind == "binary":
         return X, np.where(y == 2, 7, -1)
-    return X, np.array(["setosa", "versi\"color", "virginica"])[y]
+    return X, np.array(["setosa", 'versi"color', "virginica"])[y]
 
 
 def test_c_float_type_is_checked(fitted):
@@ -193,14 +223,17 @@ def test_onnx_float32_graph_is_close(fitted):
     _, model, X = fitted
     if isinstance(model, BPRegressor):
         pytest.skip("float32 outputs in target units (~1e3) round beyond 1e-5 absolute")
-    sess = ort.InferenceSession(export_onnx(model, float_type="float").SerializeToString(),
-                                providers=["CPUExecutionProvider"])
+    sess = ort.InferenceSession(
+        export_onnx(model, float_type="float").SerializeToString(),
+        providers=["CPUExecutionProvider"],
+    )
     P = sess.run(None, {"X": X.astype(np.float32)})[0]
     np.testing.assert_allclose(P, model.predict_proba(X), rtol=0, atol=1e-5)
 
 
 def test_export_refuses_an_unfitted_model():
     from sklearn.exceptions import NotFittedError
+
     with pytest.raises(NotFittedError):
         export_python(BPRegressor())
 
@@ -212,6 +245,7 @@ def test_c_prefix_must_be_an_identifier(fitted):
 
 def test_export_dispatcher_writes_the_files(fitted, tmp_path):
     from bpnn.export import export
+
     model = fitted[1]
     assert export(model, tmp_path / "m.py", "python") == [tmp_path / "m.py"]
     assert export(model, tmp_path / "m.c", "c") == [tmp_path / "m.c", tmp_path / "m.h"]

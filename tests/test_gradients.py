@@ -7,10 +7,18 @@ import bpnn
 
 HIDDEN = ["logsig", "tansig", "purelin", "poslin", "softmax", bpnn.GeneralizedSigmoid(1.8, 0.6)]
 OUTPUT_LOSS = [
-    ("purelin", "sse"), ("purelin", "mse"), ("tansig", "sse"), ("tansig", "mse"),
-    ("logsig", "sse"), ("logsig", "mse"), ("logsig", "cross_entropy"),
-    ("softmax", "cross_entropy"), ("softmax", "mse"), ("poslin", "sse"),
-    (bpnn.GeneralizedSigmoid(2.5, 1.5), "sse"), (bpnn.GeneralizedSigmoid(0.5, 3.0), "mse"),
+    ("purelin", "sse"),
+    ("purelin", "mse"),
+    ("tansig", "sse"),
+    ("tansig", "mse"),
+    ("logsig", "sse"),
+    ("logsig", "mse"),
+    ("logsig", "cross_entropy"),
+    ("softmax", "cross_entropy"),
+    ("softmax", "mse"),
+    ("poslin", "sse"),
+    (bpnn.GeneralizedSigmoid(2.5, 1.5), "sse"),
+    (bpnn.GeneralizedSigmoid(0.5, 3.0), "mse"),
 ]
 
 
@@ -28,8 +36,9 @@ def _away_from_kinks(net, rng, n_in, margin=0.02):
     for _ in range(1000):
         X = rng.normal(size=(6, n_in))
         tr = net.forward_trace(X)
-        if all(np.all(np.abs(z) > margin) for z, a in zip(tr.z, net.activations)
-               if a.name == "poslin"):
+        if all(
+            np.all(np.abs(z) > margin) for z, a in zip(tr.z, net.activations) if a.name == "poslin"
+        ):
             return X
     raise RuntimeError("no kink-free sample found")
 
@@ -40,8 +49,11 @@ def test_gradcheck_random_networks(out, loss, n_hidden_layers):
     rng = np.random.default_rng(n_hidden_layers * 100 + len(str(out)) + len(loss))
     for trial in range(3):
         hidden = [HIDDEN[i] for i in rng.choice(len(HIDDEN), n_hidden_layers)]
-        sizes = [int(rng.integers(1, 5))] + [int(rng.integers(2, 6)) for _ in hidden] + \
-                [int(rng.integers(2 if str(out) == "softmax" else 1, 4))]
+        sizes = (
+            [int(rng.integers(1, 5))]
+            + [int(rng.integers(2, 6)) for _ in hidden]
+            + [int(rng.integers(2 if str(out) == "softmax" else 1, 4))]
+        )
         net = bpnn.Network(sizes, hidden + [out], init="glorot", seed=trial)
         X = _away_from_kinks(net, rng, sizes[0])
         Y = _targets(out, loss, rng, 6, sizes[-1])
@@ -62,7 +74,8 @@ def test_gradcheck_detects_a_wrong_gradient(rng):
 
     class Broken(bpnn.Tansig):
         def derivative(self, z, a):
-            return 1.0 - a          # wrong on purpose
+            return 1.0 - a  # wrong on purpose
+
     net.activations[0] = Broken()
     assert bpnn.gradcheck(net, X, Y) > 1e-3
 
@@ -82,8 +95,7 @@ def test_cross_entropy_is_stable_for_saturated_outputs():
     assert np.isclose(loss, 1e4) and np.all(np.isfinite(g))
     net2 = bpnn.Network([1, 2], "softmax", init="zeros")
     net2.weights[0][:, 0] = [1e4, -1e4]
-    loss2, g2 = net2.loss_and_gradient(X, np.array([[0.0, 1.0], [1.0, 0.0]]),
-                                       loss="cross_entropy")
+    loss2, g2 = net2.loss_and_gradient(X, np.array([[0.0, 1.0], [1.0, 0.0]]), loss="cross_entropy")
     assert np.isclose(loss2, 2e4) and np.all(np.isfinite(g2))
 
 

@@ -3,6 +3,7 @@
 Every ``import``/``from ... import`` inside bpnn counts, at module level or inside a
 function (a lazy import still closes a cycle: it only moves the failure to run time).
 """
+
 import ast
 import subprocess
 import sys
@@ -22,8 +23,9 @@ def _module_name(path: Path) -> tuple[str, list[str]]:
 
 
 def _is_type_checking(test: ast.expr) -> bool:
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or \
-        (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _runtime_nodes(tree: ast.AST):
@@ -48,7 +50,7 @@ def import_graph() -> dict[str, set[str]]:
         for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"), str(path))):
             if isinstance(node, ast.ImportFrom):
                 if node.level:
-                    base = package[:len(package) - (node.level - 1)]
+                    base = package[: len(package) - (node.level - 1)]
                     module = ".".join(base + ([node.module] if node.module else []))
                 else:
                     module = node.module or ""
@@ -57,8 +59,10 @@ def import_graph() -> dict[str, set[str]]:
             elif isinstance(node, ast.Import):
                 targets.update(alias.name for alias in node.names)
         raw[name] = targets
-    return {name: {t for t in targets if t in raw and t not in (name, "bpnn")}
-            for name, targets in raw.items()}
+    return {
+        name: {t for t in targets if t in raw and t not in (name, "bpnn")}
+        for name, targets in raw.items()
+    }
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -71,7 +75,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state:
                 found = visit(nxt)
                 if found:
@@ -90,18 +94,24 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 def test_the_graph_sees_the_imports_it_should():
     graph = import_graph()
-    assert "bpnn.objective" in graph["bpnn.trainer"]        # module level
-    assert "bpnn.checkpoint" in graph["bpnn.trainer"]       # inside a function
+    assert "bpnn.objective" in graph["bpnn.trainer"]  # module level
+    assert "bpnn.checkpoint" in graph["bpnn.trainer"]  # inside a function
     assert "bpnn.estimators" in graph["bpnn.io"]
     assert "bpnn._atomic" in graph["bpnn.checkpoint"]
-    assert "bpnn.cli._shared" in graph["bpnn.cli.train"]    # relative, one level
+    assert "bpnn.cli._shared" in graph["bpnn.cli.train"]  # relative, one level
 
 
 def test_type_checking_imports_are_left_out():
-    tree = ast.parse("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import a\n"
-                     "else:\n    import b\nimport c\n")
-    names = {alias.name for node in _runtime_nodes(tree) if isinstance(node, ast.Import)
-             for alias in node.names}
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import a\n"
+        "else:\n    import b\nimport c\n"
+    )
+    names = {
+        alias.name
+        for node in _runtime_nodes(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
     assert names == {"b", "c"}
 
 
@@ -120,8 +130,16 @@ def test_atomic_writer_imports_nothing_from_bpnn():
 
 
 def test_importing_checkpoint_does_not_import_the_model_file_module():
-    code = ("import sys, bpnn.checkpoint; "
-            "print(sorted(m for m in sys.modules if m in ('bpnn.io', 'bpnn.estimators')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=PKG.parent, timeout=120).stdout
+    code = (
+        "import sys, bpnn.checkpoint; "
+        "print(sorted(m for m in sys.modules if m in ('bpnn.io', 'bpnn.estimators')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PKG.parent,
+        timeout=120,
+    ).stdout
     assert out.strip() == "[]"

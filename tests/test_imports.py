@@ -2,6 +2,7 @@
 
 Each check runs in a fresh interpreter (a subprocess), on the same bpnn as these tests.
 """
+
 import json
 import os
 import subprocess
@@ -23,21 +24,37 @@ _SRC = str(Path(bpnn.__file__).resolve().parents[1])
 
 def _fresh(code, *args, cwd=None):
     """Run ``code`` in a new interpreter importing this bpnn; returns its stdout."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [_SRC, *filter(None, [os.environ.get("PYTHONPATH")])]))
-    run = subprocess.run([sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
-                         capture_output=True, text=True, timeout=120, env=env, cwd=cwd)
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([_SRC, *filter(None, [os.environ.get("PYTHONPATH")])]),
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=cwd,
+    )
     assert run.returncode == 0, run.stderr
     return run.stdout
 
 
 def _loaded_after(code, *args, cwd=None):
     """The HEAVY packages (and numpy) in sys.modules after ``code``."""
-    out = _fresh(textwrap.dedent(code) + textwrap.dedent("""
+    out = _fresh(
+        textwrap.dedent(code)
+        + textwrap.dedent(
+            """
         import json, sys
         print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in
                                 ("numpy",) + %r)))
-    """ % (HEAVY,)), *args, cwd=cwd)
+    """
+            % (HEAVY,)
+        ),
+        *args,
+        cwd=cwd,
+    )
     return {m.split(".")[0] for m in json.loads(out.strip().splitlines()[-1])}
 
 
@@ -62,9 +79,11 @@ def test_help_loads_no_heavy_package():
 
 
 def test_core_modules_import_without_scipy_sklearn_numba():
-    loaded = _loaded_after("import bpnn.network, bpnn.trainer, bpnn.algorithms, bpnn.io, "
-                           "bpnn.preprocessing, bpnn.objective, bpnn.explain, bpnn.gradcheck, "
-                           "bpnn.losses, bpnn.datasets, bpnn._kernels")
+    loaded = _loaded_after(
+        "import bpnn.network, bpnn.trainer, bpnn.algorithms, bpnn.io, "
+        "bpnn.preprocessing, bpnn.objective, bpnn.explain, bpnn.gradcheck, "
+        "bpnn.losses, bpnn.datasets, bpnn._kernels"
+    )
     assert loaded == {"numpy"}
 
 
@@ -72,6 +91,7 @@ def test_lazy_names_resolve_to_their_modules():
     from bpnn import BPClassifier, Network
     from bpnn.estimators import BPClassifier as est_cls
     from bpnn.network import Network as net_cls
+
     assert BPClassifier is est_cls and bpnn.BPClassifier is est_cls and Network is net_cls
     for name in bpnn.__all__:
         assert getattr(bpnn, name) is not None, name
@@ -79,7 +99,7 @@ def test_lazy_names_resolve_to_their_modules():
     assert {"io", "network", "cli"} <= set(dir(bpnn))
     assert callable(bpnn.explain) and callable(bpnn.gradcheck)
     with pytest.raises(AttributeError, match="no attribute 'not_a_name'"):
-        bpnn.not_a_name   # noqa: B018
+        bpnn.not_a_name  # noqa: B018
 
 
 def test_names_in_a_fresh_process():
@@ -117,7 +137,7 @@ def test_kernels_compile_on_first_call_not_at_import():
     have, imported, kind, py_func = _fresh(code).split()
     assert have == imported and py_func == "True"
     if have == "True" and not os.environ.get("BPNN_DISABLE_JIT"):
-        assert kind == "CPUDispatcher"       # the wrapper was replaced by Numba's dispatcher
+        assert kind == "CPUDispatcher"  # the wrapper was replaced by Numba's dispatcher
 
 
 def test_disable_jit_still_gives_the_python_source():
@@ -149,12 +169,15 @@ def models(tmp_path_factory):
     fitted = {
         "reg": bpnn.BPRegressor(hidden=(5,), epochs=20, random_state=0, warn=False).fit(X, y_reg),
         "reg2": bpnn.BPRegressor(hidden=(4,), epochs=10, random_state=0, warn=False).fit(
-            X, np.c_[y_reg, -y_reg]),
+            X, np.c_[y_reg, -y_reg]
+        ),
         "bin": bpnn.BPClassifier(hidden=(4,), epochs=20, random_state=0, warn=False).fit(X, y_cls),
-        "multi": bpnn.BPClassifier(hidden=(4,), activation="logsig", epochs=20,
-                                   random_state=0, warn=False).fit(X, y_multi),
-        "pca": bpnn.BPRegressor(hidden=(3,), pca=2, epochs=10, random_state=0,
-                               warn=False).fit(X, y_reg),
+        "multi": bpnn.BPClassifier(
+            hidden=(4,), activation="logsig", epochs=20, random_state=0, warn=False
+        ).fit(X, y_multi),
+        "pca": bpnn.BPRegressor(hidden=(3,), pca=2, epochs=10, random_state=0, warn=False).fit(
+            X, y_reg
+        ),
     }
     for name, model in fitted.items():
         save(model, d / f"{name}.bpnn")

@@ -1,4 +1,5 @@
 """Global-search initialisation: init="ga" / "pso" / "de" (GA-BP, PSO-BP, DE-BP)."""
+
 import warnings
 
 import numpy as np
@@ -10,9 +11,16 @@ from bpnn import BPClassifier, BPRegressor
 from bpnn.algorithms.global_init import GLOBAL_INITS, search_initial_weights
 from bpnn.objective import Objective
 
-METHODS = [pytest.param(m, marks=pytest.mark.skipif(
-    m == "ga" and not __import__("importlib").util.find_spec("pygad"),
-    reason="pygad not installed")) for m in GLOBAL_INITS]
+METHODS = [
+    pytest.param(
+        m,
+        marks=pytest.mark.skipif(
+            m == "ga" and not __import__("importlib").util.find_spec("pygad"),
+            reason="pygad not installed",
+        ),
+    )
+    for m in GLOBAL_INITS
+]
 
 
 def _problem(seed=0, n=120):
@@ -37,9 +45,10 @@ def test_search_lowers_the_initial_loss_on_average(method):
         w0 = net.params.copy()
         f0 = obj.value(w0)
         obj.n_evals = 0
-        w = search_initial_weights(obj, w0, method, budget=200, population=10,
-                                   rng=np.random.default_rng(seed))
-        assert obj.n_evals <= 200 + 3           # the budget, plus the start and the check
+        w = search_initial_weights(
+            obj, w0, method, budget=200, population=10, rng=np.random.default_rng(seed)
+        )
+        assert obj.n_evals <= 200 + 3  # the budget, plus the start and the check
         f = obj.value(w)
         assert f <= f0
         before.append(f0)
@@ -49,14 +58,22 @@ def test_search_lowers_the_initial_loss_on_average(method):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_search_is_reproducible_and_leaves_global_random_state_alone(method):
-    state = np.random.get_state()[1].copy()   # noqa: NPY002 - the global state, checked
+    state = np.random.get_state()[1].copy()  # noqa: NPY002 - the global state, checked
     out = []
     for _ in range(2):
         net, obj = _objective(0)
-        out.append(search_initial_weights(obj, net.params.copy(), method, budget=60,
-                                          population=10, rng=np.random.default_rng(5)))
+        out.append(
+            search_initial_weights(
+                obj,
+                net.params.copy(),
+                method,
+                budget=60,
+                population=10,
+                rng=np.random.default_rng(5),
+            )
+        )
     np.testing.assert_array_equal(out[0], out[1])
-    np.testing.assert_array_equal(np.random.get_state()[1], state)   # noqa: NPY002
+    np.testing.assert_array_equal(np.random.get_state()[1], state)  # noqa: NPY002
 
 
 def test_search_argument_errors():
@@ -73,10 +90,19 @@ def test_train_with_init_search_then_bp():
     X, Y = _problem()
     net = bpnn.Network([4, 6, 1], ["tansig", "purelin"], init="nguyen-widrow", seed=1)
     ref = bpnn.Network([4, 6, 1], ["tansig", "purelin"], init="nguyen-widrow", seed=1)
-    rec = bpnn.train(net, X, Y, algorithm="scg", loss="mse", epochs=30, seed=0,
-                     init_search="de", init_search_params={"budget": 100, "population": 10})
+    rec = bpnn.train(
+        net,
+        X,
+        Y,
+        algorithm="scg",
+        loss="mse",
+        epochs=30,
+        seed=0,
+        init_search="de",
+        init_search_params={"budget": 100, "population": 10},
+    )
     ref_rec = bpnn.train(ref, X, Y, algorithm="scg", loss="mse", epochs=0, seed=0)
-    assert rec.loss[0] <= ref_rec.loss[0]          # epoch 0 is the searched start
+    assert rec.loss[0] <= ref_rec.loss[0]  # epoch 0 is the searched start
     assert rec.epochs == 30 and rec.final_loss < rec.loss[0]
 
 
@@ -87,8 +113,9 @@ def test_estimators_accept_global_init(method):
     clf = BPClassifier(init=method, hidden=(5,), epochs=30, l2=1e-3, random_state=0).fit(X, y)
     assert clf.score(X, y) > 0.8
     Xr, Yr = _problem()
-    reg = BPRegressor(init=method, hidden=(5,), epochs=30, l2=1e-3, random_state=0,
-                      division=None).fit(Xr, Yr.ravel())
+    reg = BPRegressor(
+        init=method, hidden=(5,), epochs=30, l2=1e-3, random_state=0, division=None
+    ).fit(Xr, Yr.ravel())
     assert reg.score(Xr, Yr.ravel()) > 0.5
 
 
@@ -121,17 +148,32 @@ def test_init_search_refuses_resume(tmp_path):
     X, Y = _problem()
     net = bpnn.Network([4, 6, 1], ["tansig", "purelin"], init="nguyen-widrow", seed=1)
     ck = tmp_path / "ck.bpnn-ckpt"
-    bpnn.train(net, X, Y, algorithm="scg", loss="mse", epochs=3, checkpoint=ck,
-               checkpoint_every=1)
+    bpnn.train(net, X, Y, algorithm="scg", loss="mse", epochs=3, checkpoint=ck, checkpoint_every=1)
     with pytest.raises(ValueError, match="init_search chooses a starting point"):
-        bpnn.train(net, X, Y, algorithm="scg", loss="mse", epochs=5, resume=ck,
-                   init_search="pso")
+        bpnn.train(net, X, Y, algorithm="scg", loss="mse", epochs=5, resume=ck, init_search="pso")
 
 
 def test_cli_train_with_global_init(tmp_path, capsys):
     from bpnn.cli import main
-    assert main(["train", "iris", "--init", "pso", "--hidden", "4", "--epochs", "10",
-                 "--quiet", "-o", str(tmp_path / "m.bpnn")]) == 0
+
+    assert (
+        main(
+            [
+                "train",
+                "iris",
+                "--init",
+                "pso",
+                "--hidden",
+                "4",
+                "--epochs",
+                "10",
+                "--quiet",
+                "-o",
+                str(tmp_path / "m.bpnn"),
+            ]
+        )
+        == 0
+    )
     assert bpnn.load(tmp_path / "m.bpnn").init == "pso"
     assert main(["train", "iris", "--init", "sa", "--quiet"]) == 2
     assert "unknown init 'sa'" in capsys.readouterr().err

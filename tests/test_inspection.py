@@ -1,4 +1,5 @@
 """Input importance and partial dependence (bpnn.inspection) against hand computations."""
+
 import warnings
 
 import numpy as np
@@ -32,7 +33,7 @@ def test_garson_by_hand():
     assert list(imp.index) == ["x1", "x0"]
     assert imp.loc["x0", "importance"] == pytest.approx(8 / 21)
     assert imp.loc["x1", "importance"] == pytest.approx(13 / 21)
-    assert list(imp.columns) == ["importance"]        # Garson has no sign
+    assert list(imp.columns) == ["importance"]  # Garson has no sign
     assert imp.attrs["method"] == "garson"
 
 
@@ -50,13 +51,12 @@ def test_olden_any_depth_is_the_sum_over_paths():
     net = bpnn.Network([3, 4, 2, 1], "tansig", init="uniform", seed=1)
     Ws = net.weights
     want = np.zeros(3)
-    for i in range(3):                     # every path input i -> a -> b -> output
+    for i in range(3):  # every path input i -> a -> b -> output
         for a in range(4):
             for b in range(2):
                 want[i] += Ws[0][a, i] * Ws[1][b, a] * Ws[2][0, b]
     imp = bpnn.importance(net, rng.normal(size=(5, 3)), method="olden")
-    got = np.array([imp.loc[f"x{i}", "importance"] * imp.loc[f"x{i}", "sign"]
-                    for i in range(3)])
+    got = np.array([imp.loc[f"x{i}", "importance"] * imp.loc[f"x{i}", "sign"] for i in range(3)])
     np.testing.assert_allclose(got, want, rtol=1e-12)
     with pytest.raises(ValueError, match="garson.*exactly one hidden layer.*has 2"):
         bpnn.importance(net, method="garson")
@@ -75,8 +75,9 @@ def test_miv_by_hand_on_a_linear_network():
     assert imp.loc["x1", "std"] == pytest.approx(0.95)
     assert imp.loc["x1", "sign"] == -1 and imp.loc["x0", "sign"] == 1
     # delta=0.5: x_j * 1.5 vs x_j * 0.5 -> c_j * x_j: x1 mean 2
-    assert bpnn.importance(_net(), X, method="miv", delta=0.5).loc["x0", "importance"] == \
-        pytest.approx(2.0)
+    assert bpnn.importance(_net(), X, method="miv", delta=0.5).loc[
+        "x0", "importance"
+    ] == pytest.approx(2.0)
 
 
 def test_miv_by_hand_on_a_tansig_network_in_original_units():
@@ -87,7 +88,7 @@ def test_miv_by_hand_on_a_tansig_network_in_original_units():
     tmap = TargetScaler("none").fit(np.zeros((1, 1)))
     tmap.scale_, tmap.offset_ = np.array([1 / 3]), np.array([-5 / 3])
 
-    def f(A):   # the model written out by hand
+    def f(A):  # the model written out by hand
         Z = (A - 1.0) / 2.0
         H = np.tanh(Z @ W1.T + B1)
         return (H @ W2.T + B2)[:, 0] * 3.0 + 5.0
@@ -114,16 +115,17 @@ def test_partial_dependence_of_a_linear_network_by_hand():
     assert list(pdp) == ["x0", "x1"]
     grid = pdp["x0"].index.to_numpy()
     assert len(grid) == 7 and X[:, 0].min() < grid[0] < grid[-1] < X[:, 0].max()
-    np.testing.assert_allclose(np.diff(grid), (grid[-1] - grid[0]) / 6)   # evenly spaced
-    np.testing.assert_allclose(pdp["x0"]["prediction"],
-                               c[0] * grid + c[1] * X[:, 1].mean() + const, rtol=1e-10)
+    np.testing.assert_allclose(np.diff(grid), (grid[-1] - grid[0]) / 6)  # evenly spaced
+    np.testing.assert_allclose(
+        pdp["x0"]["prediction"], c[0] * grid + c[1] * X[:, 1].mean() + const, rtol=1e-10
+    )
     only = bpnn.partial_dependence(_net(), X, ["x1"], grid_resolution=5)
     assert list(only) == ["x1"]
 
 
 def test_permutation_of_an_unused_input_is_zero():
     net = _net()
-    net.weights[0][:, 1] = 0.0            # x1 is not used at all
+    net.weights[0][:, 1] = 0.0  # x1 is not used at all
     rng = np.random.default_rng(1)
     X = rng.normal(size=(40, 2))
     y = net.forward(X)[:, 0] + 0.1 * rng.normal(size=40)
@@ -156,7 +158,7 @@ def test_friedman1_informative_inputs_first(friedman, method):
 def test_dataframe_columns_are_matched_by_name(friedman):
     model, X, y = friedman
     a = bpnn.importance(model, X, method="miv")
-    b = bpnn.importance(model, X[X.columns[::-1]], method="miv")     # any column order
+    b = bpnn.importance(model, X[X.columns[::-1]], method="miv")  # any column order
     pd.testing.assert_frame_equal(a, b)
     with pytest.raises(ValueError, match="lacks the model's input column.*'x3'"):
         bpnn.importance(model, X.drop(columns="x3"), y)
@@ -192,12 +194,15 @@ def test_loaded_models_give_the_same_importance(friedman, tmp_path):
     model, X, y = friedman
     path = bpnn.save(model, tmp_path / "m.bpnn")
     from bpnn.io import load_predictor
+
     for other in (bpnn.load(path), load_predictor(path)):
         for method in ("miv", "olden", "garson"):
-            pd.testing.assert_frame_equal(bpnn.importance(model, X, method=method),
-                                          bpnn.importance(other, X, method=method))
-        pd.testing.assert_frame_equal(bpnn.importance(model, X, y, n_repeats=2),
-                                      bpnn.importance(other, X, y, n_repeats=2))
+            pd.testing.assert_frame_equal(
+                bpnn.importance(model, X, method=method), bpnn.importance(other, X, method=method)
+            )
+        pd.testing.assert_frame_equal(
+            bpnn.importance(model, X, y, n_repeats=2), bpnn.importance(other, X, y, n_repeats=2)
+        )
 
 
 def _fit_quietly(est, X, y):
@@ -209,10 +214,9 @@ def _fit_quietly(est, X, y):
 def test_pca_is_folded_into_the_first_layer():
     rng = np.random.default_rng(2)
     X = rng.normal(size=(80, 3))
-    X = np.hstack([X, np.full((80, 1), 7.0)])      # a constant column, dropped
+    X = np.hstack([X, np.full((80, 1), 7.0)])  # a constant column, dropped
     y = X[:, 0] - 2 * X[:, 1]
-    model = _fit_quietly(bpnn.BPRegressor(hidden=(4,), pca=2, epochs=30, random_state=0),
-                         X, y)
+    model = _fit_quietly(bpnn.BPRegressor(hidden=(4,), pca=2, epochs=30, random_state=0), X, y)
     m, net = model.input_map_, model.network_
     # the folded first layer on the scaled columns is an equivalent network
     W = net.weights[0] @ m.pca_components_
@@ -239,7 +243,7 @@ def test_classifiers():
     imp = bpnn.importance(model, X, y, n_repeats=3)
     assert imp.attrs["scoring"] == "accuracy"
     assert set(imp.index[:2]) == {"petal length (cm)", "petal width (cm)"}
-    miv = bpnn.importance(model, X, method="miv")          # 3 classes: no sign
+    miv = bpnn.importance(model, X, method="miv")  # 3 classes: no sign
     assert "sign" not in miv and (miv["importance"] >= 0).all()
     assert miv.attrs["output"].startswith("all")
     one = bpnn.importance(model, X, method="miv", output=2)  # class label 2
@@ -247,7 +251,7 @@ def test_classifiers():
     pdp = bpnn.partial_dependence(model, X, ["petal width (cm)"], grid_resolution=5)
     frame = pdp["petal width (cm)"]
     assert list(frame.columns) == [0, 1, 2]
-    np.testing.assert_allclose(frame.sum(axis=1), 1.0)     # probabilities
+    np.testing.assert_allclose(frame.sum(axis=1), 1.0)  # probabilities
 
     # binary with one logistic unit: P(classes_[0]) = 1 - P(classes_[1]) flips Olden's sign
     keep = y != 0
@@ -261,8 +265,7 @@ def test_classifiers():
     pm = bpnn.importance(binary, Xb, method="miv")
     nm = bpnn.importance(binary, Xb, method="miv", output="versicolor")
     np.testing.assert_allclose(pm["importance"], nm.loc[pm.index, "importance"])
-    assert list(bpnn.partial_dependence(binary, Xb, [0])[Xb.columns[0]].columns) == \
-        ["virginica"]
+    assert list(bpnn.partial_dependence(binary, Xb, [0])[Xb.columns[0]].columns) == ["virginica"]
 
 
 def test_ensembles_average_the_members_connection_weights(friedman):
@@ -275,8 +278,7 @@ def test_ensembles_average_the_members_connection_weights(friedman):
     want = np.mean([(n.weights[1] @ n.weights[0])[0] for n in model.networks_], axis=0)
     for j in range(10):
         name = f"x{j}"
-        assert olden.loc[name, "importance"] * olden.loc[name, "sign"] == \
-            pytest.approx(want[j])
+        assert olden.loc[name, "importance"] * olden.loc[name, "sign"] == pytest.approx(want[j])
     garson = bpnn.importance(model, method="garson")
     assert garson["importance"].sum() == pytest.approx(1.0)
     # permutation and MIV go through the ensemble's (averaged) predict
@@ -285,4 +287,5 @@ def test_ensembles_average_the_members_connection_weights(friedman):
     up["x3"] *= 1.5
     down["x3"] *= 0.5
     assert miv.loc["x3", "importance"] == pytest.approx(
-        abs(np.mean(model.predict(up) - model.predict(down))))
+        abs(np.mean(model.predict(up) - model.predict(down)))
+    )

@@ -1,4 +1,5 @@
 """The model file: exact round trips, refusal of bad files (nothing executed), atomic writes."""
+
 import io
 import json
 import os
@@ -17,9 +18,10 @@ from bpnn import BPClassifier, BPRegressor, ModelFileError, load, save
 @pytest.fixture(scope="module")
 def regressor():
     X, Y = make_regression(80, 5, n_targets=2, random_state=1)
-    X[:, 3] = 4.0                                       # a constant column, dropped
-    m = BPRegressor(hidden=(4, 3), activation=["logsig", "tansig"], pca=3, epochs=40,
-                    random_state=0, warn=False).fit(X, Y)
+    X[:, 3] = 4.0  # a constant column, dropped
+    m = BPRegressor(
+        hidden=(4, 3), activation=["logsig", "tansig"], pca=3, epochs=40, random_state=0, warn=False
+    ).fit(X, Y)
     return m, X
 
 
@@ -29,8 +31,9 @@ def classifier():
     X, y = load_iris(return_X_y=True)
     df = pd.DataFrame(X, columns=["sepal length", "sepal width", "petal length", "petal width"])
     labels = np.array(["setosa", "versicolor", "virginica"])[y]
-    m = BPClassifier(hidden="auto", epochs=30, class_weight={"setosa": 2.0}, random_state=0,
-                     warn=False).fit(df, labels)
+    m = BPClassifier(
+        hidden="auto", epochs=30, class_weight={"setosa": 2.0}, random_state=0, warn=False
+    ).fit(df, labels)
     return m, df
 
 
@@ -39,10 +42,10 @@ def test_regressor_round_trip_is_bit_identical(tmp_path, regressor):
     path = save(m, tmp_path / "reg.bpnn")
     m2 = load(path)
     Xt = np.random.default_rng(0).normal(size=(30, X.shape[1])) * 3
-    assert np.array_equal(m.predict(Xt), m2.predict(Xt))      # bit-identical, not approx
+    assert np.array_equal(m.predict(Xt), m2.predict(Xt))  # bit-identical, not approx
     assert m2.get_params() == m.get_params()
     assert m2.hidden_ == (4, 3) and m2.algorithm_ == m.algorithm_
-    assert m2.record_.summary() == m.record_.summary()       # NaN -> None in summaries
+    assert m2.record_.summary() == m.record_.summary()  # NaN -> None in summaries
     np.testing.assert_array_equal(m2.record_.loss, m.record_.loss)
     np.testing.assert_array_equal(m2.record_.train_idx, m.record_.train_idx)
 
@@ -67,8 +70,16 @@ def test_manifest_holds_the_documented_fields(tmp_path, classifier):
         man = json.loads(z.read("manifest.json"))
     assert man["format"] == "bpnn-model" and man["schema_version"] == 1
     assert man["bpnn_version"] == bpnn.__version__ and man["kind"] == "BPClassifier"
-    for key in ("network", "hyper_parameters", "input_map", "classes", "feature_names_in",
-                "record", "record_full", "arrays"):
+    for key in (
+        "network",
+        "hyper_parameters",
+        "input_map",
+        "classes",
+        "feature_names_in",
+        "record",
+        "record_full",
+        "arrays",
+    ):
         assert key in man
     assert man["record"]["stop_reason"] == m.record_.stop_reason
 
@@ -102,11 +113,11 @@ def test_pickle_payload_is_refused_and_not_executed(tmp_path):
     marker = tmp_path / "EXECUTED"
     path = tmp_path / "evil.bpnn"
     path.write_bytes(pickle.dumps(_Payload(marker)))
-    pickle.loads(path.read_bytes())                 # proves the payload works...
+    pickle.loads(path.read_bytes())  # proves the payload works...
     assert marker.exists()
     marker.unlink()
     with pytest.raises(ModelFileError, match="pickle"):
-        load(path)                                  # ...and that load never runs it
+        load(path)  # ...and that load never runs it
     assert not marker.exists()
 
 
@@ -149,7 +160,7 @@ def test_wrong_schema_version_is_refused(tmp_path, regressor):
 def test_truncated_file_is_refused(tmp_path, regressor, keep):
     path = save(regressor[0], tmp_path / "m.bpnn")
     data = path.read_bytes()
-    path.write_bytes(data[:max(4, int(len(data) * keep))])
+    path.write_bytes(data[: max(4, int(len(data) * keep))])
     with pytest.raises(ModelFileError, match="truncated|corrupt|not a bpnn"):
         load(path)
 
@@ -170,6 +181,7 @@ def test_array_shape_inconsistent_with_the_architecture_is_refused(tmp_path, reg
 
     def shrink(man):
         man["arrays"]["network/params"]["shape"] = [7]
+
     _rewrite(path, {"arrays/network/params.npy": buf.getvalue()}, manifest=shrink)
     # 3 PCA inputs -> 4 -> 3 -> 2: (3*4 + 4) + (4*3 + 3) + (3*2 + 2) = 16 + 15 + 8 = 39
     with pytest.raises(ModelFileError, match=r"layer sizes \[3, 4, 3, 2\] need \(39,\)"):
@@ -183,6 +195,7 @@ def test_input_map_shape_mismatch_is_refused(tmp_path, regressor):
 
     def shrink(man):
         man["arrays"]["input/scale"]["shape"] = [2]
+
     _rewrite(path, {"arrays/input/scale.npy": buf.getvalue()}, manifest=shrink)
     with pytest.raises(ModelFileError, match="'scale' must have shape"):
         load(path)
@@ -217,12 +230,13 @@ def test_not_a_model_file(tmp_path):
     path.write_text("hello")
     with pytest.raises(ModelFileError, match="no ZIP signature"):
         load(path)
-    with pytest.raises(ValueError, match="cannot read"):        # ModelFileError is a ValueError
+    with pytest.raises(ValueError, match="cannot read"):  # ModelFileError is a ValueError
         load(tmp_path / "missing.bpnn")
 
 
 def test_unfitted_estimator_cannot_be_saved(tmp_path):
     from sklearn.exceptions import NotFittedError
+
     with pytest.raises(NotFittedError):
         save(BPRegressor(), tmp_path / "m.bpnn")
 
@@ -235,7 +249,8 @@ def test_a_failed_save_leaves_the_old_file_and_no_temp_files(tmp_path, regressor
 
     def crash(*a, **k):
         raise OSError("disk full")
-    monkeypatch.setattr(os, "fsync", crash)           # dies after writing, before the rename
+
+    monkeypatch.setattr(os, "fsync", crash)  # dies after writing, before the rename
     with pytest.raises(OSError, match="disk full"):
         save(m, path)
     assert path.read_bytes() == before
@@ -244,6 +259,7 @@ def test_a_failed_save_leaves_the_old_file_and_no_temp_files(tmp_path, regressor
 
 def test_npy_header_claiming_a_huge_array_is_refused_before_allocation(tmp_path, regressor):
     import struct
+
     path = save(regressor[0], tmp_path / "m.bpnn")
     n = regressor[0].network_.n_params
     # a valid .npy header for 10**12 float64 (8 TB if allocated), followed by the n real values

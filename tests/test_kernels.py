@@ -4,6 +4,7 @@
 un-jitted (pure Python on NumPy scalars), so the comparison checks the compilation (Numba's
 re-associated, vectorised sums) and nothing else.
 """
+
 import os
 import subprocess
 import sys
@@ -31,15 +32,31 @@ def unjitted(name):
 def _kernel_args(net, X, Y, sw, lr_w, lr_b, momentum, l2, loss_code, order):
     params = net.params.copy()
     vel = np.zeros_like(params)
-    return (params, *_kernels.layout_arrays(net), X, Y, sw, order, lr_w, lr_b, momentum, vel,
-            l2, loss_code)
+    return (
+        params,
+        *_kernels.layout_arrays(net),
+        X,
+        Y,
+        sw,
+        order,
+        lr_w,
+        lr_b,
+        momentum,
+        vel,
+        l2,
+        loss_code,
+    )
 
 
 CASES = [  # (hidden activation, output activation, loss code, momentum, l2, weighted)
     (h, o, loss, mom, l2, w)
     for (h, o, loss) in [(a, "logsig", 0) for a in ACTS]
-    + [("tansig", "purelin", 1), ("poslin", "softmax", 2), ("logsig", "logsig", 2),
-       ("tansig", "tansig", 3)]
+    + [
+        ("tansig", "purelin", 1),
+        ("poslin", "softmax", 2),
+        ("logsig", "logsig", 2),
+        ("tansig", "tansig", 3),
+    ]
     for (mom, l2, w) in [(0.0, 0.0, False), (0.7, 1e-3, True)]
 ]
 
@@ -59,9 +76,9 @@ def test_compiled_equals_unjitted_to_1e12(hidden, out, loss_code, momentum, l2, 
     args_p = _kernel_args(net, X, Y, sw, 0.05, 0.02, momentum, l2, loss_code, order)
     loss_c = _kernels.sgd_epoch(*args_c)
     loss_p = unjitted("sgd_epoch")(*args_p)
-    assert not np.array_equal(args_c[0], net.params)        # training moved the weights
+    assert not np.array_equal(args_c[0], net.params)  # training moved the weights
     np.testing.assert_allclose(args_c[0], args_p[0], rtol=0, atol=1e-12)
-    np.testing.assert_allclose(args_c[-3], args_p[-3], rtol=0, atol=1e-12)   # velocities
+    np.testing.assert_allclose(args_c[-3], args_p[-3], rtol=0, atol=1e-12)  # velocities
     assert loss_c == pytest.approx(loss_p, rel=1e-12)
 
 
@@ -75,7 +92,7 @@ def test_kernel_matches_one_sample_numpy_updates_with_two_step_sizes():
         bpnn.train(net, X, Y, algorithm="sgd", lr=0.3, lr_bias=0.1, epochs=2, shuffle=False)
         for _ in range(2):
             for i in range(15):
-                _, g = ref.loss_and_gradient(X[i:i + 1], Y[i:i + 1], "sse")
+                _, g = ref.loss_and_gradient(X[i : i + 1], Y[i : i + 1], "sse")
                 ref.params = ref.params - np.where(ref.weight_mask, 0.3, 0.1) * g
         np.testing.assert_allclose(net.params, ref.params, rtol=0, atol=1e-12)
 
@@ -83,8 +100,9 @@ def test_kernel_matches_one_sample_numpy_updates_with_two_step_sizes():
 def test_float32_kernel_tracks_float64():
     rng = np.random.default_rng(1)
     X, Y = rng.normal(size=(40, 5)), rng.uniform(size=(40, 2))
-    nets = {dt: bpnn.Network([5, 8, 2], "tansig", seed=5, dtype=dt)
-            for dt in (np.float64, np.float32)}
+    nets = {
+        dt: bpnn.Network([5, 8, 2], "tansig", seed=5, dtype=dt) for dt in (np.float64, np.float32)
+    }
     for net in nets.values():
         bpnn.train(net, X, Y, algorithm="sgd", lr=0.05, epochs=5, seed=0)
     assert nets[np.float32].params.dtype == np.float32
@@ -111,7 +129,8 @@ def test_second_process_loads_the_compiled_kernel_from_the_cache():
     net = bpnn.Network([3, 4, 1], seed=0)
     bpnn.train(net, np.ones((5, 3)), np.zeros((5, 1)), algorithm="sgd", epochs=1)
     env = {k: v for k, v in os.environ.items() if k != "BPNN_DISABLE_JIT"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, check=True,
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+    ).stdout.split()
     hits, misses = map(int, out)
     assert hits >= 1 and misses == 0

@@ -12,7 +12,7 @@ def test_params_is_one_flat_array_and_views_write_through():
     assert net.weights[0].shape == (3, 2) and net.biases[1].shape == (2,)
     net.weights[1][0, 2] = 42.0
     assert 42.0 in net.params
-    net.params[net.offsets[0][1]] = -7.0           # first hidden bias
+    net.params[net.offsets[0][1]] = -7.0  # first hidden bias
     assert net.biases[0][0] == -7.0
     assert np.shares_memory(net.weights[0], net.params)
 
@@ -30,8 +30,9 @@ def test_forward_matches_layer_by_layer_formula(rng):
     net = bpnn.Network([4, 5, 3, 2], ["tansig", "logsig", "purelin"], seed=3)
     X = rng.normal(size=(7, 4))
     a = X
-    for W, b, f in zip(net.weights, net.biases, [np.tanh, lambda z: 1 / (1 + np.exp(-z)),
-                                                  lambda z: z]):
+    for W, b, f in zip(
+        net.weights, net.biases, [np.tanh, lambda z: 1 / (1 + np.exp(-z)), lambda z: z]
+    ):
         a = f(a @ W.T + b)
     np.testing.assert_allclose(net.forward(X), a, rtol=1e-13)
     tr = net.forward_trace(X)
@@ -67,12 +68,13 @@ def test_generalized_sigmoid_formula_and_derivative():
         bpnn.GeneralizedSigmoid(B=0)
 
 
-@pytest.mark.parametrize("spec", ["logsig", "tansig", "purelin", "poslin", "softmax",
-                                  bpnn.GeneralizedSigmoid(1.7, 2.3)])
+@pytest.mark.parametrize(
+    "spec", ["logsig", "tansig", "purelin", "poslin", "softmax", bpnn.GeneralizedSigmoid(1.7, 2.3)]
+)
 def test_activation_derivatives_against_finite_differences(spec, rng):
     act = bpnn.get_activation(spec)
     z = rng.normal(scale=2, size=(5, 4))
-    z[np.abs(z) < 1e-3] = 0.5                       # relu kink
+    z[np.abs(z) < 1e-3] = 0.5  # relu kink
     g = rng.normal(size=z.shape)
     analytic = act.backprop(z, act(z), g)
     h = 1e-6
@@ -101,7 +103,7 @@ def test_uniform_is_the_tutorials_u_minus1_1():
     net = bpnn.Network([10, 50, 3], init="uniform", seed=0)
     w = net.params[net.weight_mask]
     assert w.min() >= -1 and w.max() <= 1 and w.min() < -0.9 and w.max() > 0.9
-    assert not net.params[~net.weight_mask].any()     # biases start at 0 as in CBpnet
+    assert not net.params[~net.weight_mask].any()  # biases start at 0 as in CBpnet
 
 
 def test_nguyen_widrow_row_norms():
@@ -116,17 +118,20 @@ def test_zeros_init_never_breaks_symmetry():
     net = bpnn.Network([2, 4, 1], init="zeros")
     bpnn.train(net, X, Y, lr=0.5, epochs=50, seed=0)
     W = net.weights[0]
-    assert np.allclose(W, W[0])       # every hidden unit stayed identical
+    assert np.allclose(W, W[0])  # every hidden unit stayed identical
 
 
-@pytest.mark.parametrize("bad, match", [
-    (dict(sizes=[2, -3, 1]), "positive integers"),
-    (dict(sizes=[2]), "at least"),
-    (dict(sizes=[2, "x", 1]), "positive integers"),
-    (dict(sizes=[2, 3, 1], activations="swish"), "swish"),
-    (dict(sizes=[2, 3, 1], activations=["tansig"]), "1 functions for 2 layers"),
-    (dict(sizes=[2, 3, 1], init="bogus"), "bogus"),
-])
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (dict(sizes=[2, -3, 1]), "positive integers"),
+        (dict(sizes=[2]), "at least"),
+        (dict(sizes=[2, "x", 1]), "positive integers"),
+        (dict(sizes=[2, 3, 1], activations="swish"), "swish"),
+        (dict(sizes=[2, 3, 1], activations=["tansig"]), "1 functions for 2 layers"),
+        (dict(sizes=[2, 3, 1], init="bogus"), "bogus"),
+    ],
+)
 def test_bad_network_arguments(bad, match):
     with pytest.raises(ValueError, match=match):
         bpnn.Network(**bad)

@@ -3,6 +3,7 @@
 These tests also run against the built wheel, installed in a fresh environment outside the
 source tree (.ci/run), so a file left out of the package fails here.
 """
+
 import os
 import subprocess
 import sys
@@ -50,22 +51,35 @@ def test_installed_metadata_agrees_with_the_package():
 
 
 def test_version_command_imports_nothing_heavy():
-    code = ("import sys, contextlib, io\n"
-            "from bpnn.cli import main\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            "    try:\n        main(['--version'])\n    except SystemExit:\n        pass\n"
-            "heavy = ('numpy', 'sklearn', 'scipy', 'numba', 'matplotlib', 'pandas', 'rich')\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(PKG.parent), *filter(None, [os.environ.get("PYTHONPATH")])]))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, env=env, timeout=120).stdout
+    code = (
+        "import sys, contextlib, io\n"
+        "from bpnn.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n        main(['--version'])\n    except SystemExit:\n        pass\n"
+        "heavy = ('numpy', 'sklearn', 'scipy', 'numba', 'matplotlib', 'pandas', 'rich')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))"
+    )
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(
+            [str(PKG.parent), *filter(None, [os.environ.get("PYTHONPATH")])]
+        ),
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        timeout=120,
+    ).stdout
     assert out.strip() == "[]"
 
 
 def test_the_package_ships_its_data_and_typing_marker():
     assert (PKG / "py.typed").is_file()
     from bpnn.datasets import dataset_names, load_dataset
+
     names = dataset_names()
     assert {"tutorial", "xor", "sine", "parity3"} <= set(names)
     for name in names:
@@ -78,13 +92,13 @@ def test_the_package_ships_the_apps_page_and_assets():
     page = (app / "templates" / "index.html").read_text(encoding="utf-8")
     for src in ("app.css", "i18n.js", "chart.js", "app.js", "learn.js", "ts.js"):
         assert (app / "static" / src).is_file(), src
-        assert f"/static/{src}" in page, src          # every asset the page loads ships
+        assert f"/static/{src}" in page, src  # every asset the page loads ships
 
 
 def test_licence_file_is_mit():
     root = PKG.parents[1]
     licence = root / "LICENSE"
-    if not licence.is_file():                     # an installed wheel: the dist-info copy
+    if not licence.is_file():  # an installed wheel: the dist-info copy
         files = _this_distribution().files or []
         found = [f for f in files if f.name == "LICENSE"]
         assert found, "the wheel carries no LICENSE"

@@ -4,6 +4,7 @@ Reference: ``Network.forward_trace``/``backward``/``loss_and_gradient`` — the 
 NumPy code that the finite-difference tests check. Every fast path must give the same
 numbers; the speed itself is shown by the benchmarks, never here.
 """
+
 import tracemalloc
 
 import numpy as np
@@ -28,23 +29,27 @@ def _problem(hidden, out, loss, rng, n=37, weighted=False):
     return net, X, Y, sw
 
 
-CASES = ([(h, "purelin", "sse") for h in HIDDEN]
-         + [("tansig", "logsig", "mse"), ("poslin", "softmax", "cross_entropy"),
-            ("logsig", "logsig", "cross_entropy"), ("tansig", "tansig", "mae")])
+CASES = [(h, "purelin", "sse") for h in HIDDEN] + [
+    ("tansig", "logsig", "mse"),
+    ("poslin", "softmax", "cross_entropy"),
+    ("logsig", "logsig", "cross_entropy"),
+    ("tansig", "tansig", "mae"),
+]
 
 
 @pytest.mark.parametrize("hidden, out, loss", CASES)
 @pytest.mark.parametrize("weighted", [False, True])
-def test_lean_chunked_value_and_grad_equal_the_reference(hidden, out, loss, weighted, rng,
-                                                         monkeypatch):
+def test_lean_chunked_value_and_grad_equal_the_reference(
+    hidden, out, loss, weighted, rng, monkeypatch
+):
     net, X, Y, sw = _problem(hidden, out, loss, rng, weighted=weighted)
     obj = bpnn.Objective(net, loss, X, Y, sample_weight=sw, l2=0.01)
     assert obj.lean
     w = net.params.copy()
     ref_v, ref_g = net.loss_and_gradient(X, Y, loss, sw)
-    ww = np.where(net.weight_mask, w, 0.0)            # + l2/2 |W|^2
+    ww = np.where(net.weight_mask, w, 0.0)  # + l2/2 |W|^2
     ref_v, ref_g = ref_v + 0.005 * ww @ ww, ref_g + 0.01 * ww
-    monkeypatch.setattr(type(net), "_chunk_rows", lambda self: 8)   # 37 rows = 5 chunks
+    monkeypatch.setattr(type(net), "_chunk_rows", lambda self: 8)  # 37 rows = 5 chunks
     v, g = obj.value_and_grad(w)
     assert v == pytest.approx(ref_v, rel=1e-12)
     assert obj.value(w) == pytest.approx(ref_v, rel=1e-12)
@@ -55,15 +60,28 @@ def test_lean_chunked_value_and_grad_equal_the_reference(hidden, out, loss, weig
 def test_lean_minibatch_epoch_equals_the_rule_path(momentum, nesterov, rng):
     net, X, Y, sw = _problem("tansig", "softmax", "cross_entropy", rng, n=50, weighted=True)
     ref = net.copy()
-    bpnn.train(net, X, Y, "sgd", loss="cross_entropy", sample_weight=sw, lr=0.2, lr_bias=0.05,
-               batch_size=8, momentum=momentum, nesterov=nesterov, epochs=3, seed=4)
+    bpnn.train(
+        net,
+        X,
+        Y,
+        "sgd",
+        loss="cross_entropy",
+        sample_weight=sw,
+        lr=0.2,
+        lr_bias=0.05,
+        batch_size=8,
+        momentum=momentum,
+        nesterov=nesterov,
+        epochs=3,
+        seed=4,
+    )
     # the same epochs by hand: rows in the trainer's order, the plain gradient, the rule
     order_rng, v = np.random.default_rng(4), np.zeros(ref.n_params)
     lr = np.where(ref.weight_mask, 0.2, 0.05)
     for _ in range(3):
         order = order_rng.permutation(50)
         for s in range(0, 50, 8):
-            idx = order[s:s + 8]
+            idx = order[s : s + 8]
             _, g = ref.loss_and_gradient(X[idx], Y[idx], "cross_entropy", sw[idx])
             v = momentum * v - lr * g
             ref.params = ref.params + (momentum * v - lr * g if nesterov else v)
@@ -71,7 +89,7 @@ def test_lean_minibatch_epoch_equals_the_rule_path(momentum, nesterov, rng):
 
 
 def test_minibatch_path_with_a_custom_activation_still_trains(rng):
-    class Softsign(bpnn.Activation):          # not built in: the general path is used
+    class Softsign(bpnn.Activation):  # not built in: the general path is used
         name = "softsign"
 
         def __call__(self, z):
@@ -138,16 +156,15 @@ def test_float32_training_reaches_the_float64_accuracy():
     acc = {}
     for dt in (np.float64, np.float32):
         net = bpnn.Network([2, 16, 3], ["tansig", "softmax"], init="glorot", seed=0, dtype=dt)
-        bpnn.train(net, X, Y, "sgd", loss="cross_entropy", lr=0.1, batch_size=32, epochs=15,
-                   seed=0)
+        bpnn.train(net, X, Y, "sgd", loss="cross_entropy", lr=0.1, batch_size=32, epochs=15, seed=0)
         assert net.params.dtype == dt and net.predict(X).dtype == dt
         acc[dt] = np.mean(net.predict(X).argmax(axis=1) == labels)
-    assert acc[np.float64] > 0.85                       # the task is learned ...
-    assert abs(acc[np.float32] - acc[np.float64]) <= 0.01   # ... equally well in float32
+    assert acc[np.float64] > 0.85  # the task is learned ...
+    assert abs(acc[np.float32] - acc[np.float64]) <= 0.01  # ... equally well in float32
 
 
 def test_whole_batch_training_needs_less_extra_memory_than_the_data():
-    n = 200_000                                         # 32 MB of float64 inputs
+    n = 200_000  # 32 MB of float64 inputs
     rng = np.random.default_rng(0)
     X = rng.standard_normal((n, 20))
     Y = np.tanh(X[:, :1])
@@ -177,10 +194,11 @@ def test_sgd_minibatch_state_is_the_rule_state():
 def test_workspaces_are_not_pickled_or_shared(rng):
     import copy
     import pickle
+
     net = bpnn.Network([3, 50, 2], seed=0)
     X = rng.normal(size=(2000, 3))
-    net.predict(X)                                  # builds a 2000-row workspace
-    assert len(pickle.dumps(net)) < 20_000          # parameters only, not the buffers
+    net.predict(X)  # builds a 2000-row workspace
+    assert len(pickle.dumps(net)) < 20_000  # parameters only, not the buffers
     for other in (pickle.loads(pickle.dumps(net)), copy.deepcopy(net), net.copy()):
         np.testing.assert_array_equal(other.predict(X), net.predict(X))
         assert other._workspace(10) is not net._workspace(10)
@@ -188,6 +206,7 @@ def test_workspaces_are_not_pickled_or_shared(rng):
 
 def test_threads_predicting_with_one_network_do_not_share_buffers(rng):
     from concurrent.futures import ThreadPoolExecutor
+
     net = bpnn.Network([6, 40, 3], ["tansig", "softmax"], seed=0)
     inputs = [rng.normal(size=(500, 6)) for _ in range(8)]
     expected = [net.forward_trace(x).output for x in inputs]

@@ -16,8 +16,9 @@ def test_minmax_exact_inverse(rng_range, rng):
 
 def test_minmax_tutorial_formula(rng):
     X = rng.uniform(3, 9, size=(20, 2))
-    np.testing.assert_allclose(bpnn.minmax_scaler().fit_transform(X),
-                               (X - X.min(0)) / (X.max(0) - X.min(0)))
+    np.testing.assert_allclose(
+        bpnn.minmax_scaler().fit_transform(X), (X - X.min(0)) / (X.max(0) - X.min(0))
+    )
 
 
 def test_minmax_bad_range():
@@ -34,14 +35,17 @@ def test_standardise_and_pca(rng):
     assert p.n_components_ < 3 and p.explained_variance_ratio_.sum() >= 0.95
 
 
-@pytest.mark.parametrize("m, n, a, h", [(2, 2, 1, 3), (10, 1, 5, 8), (784, 10, 10, 38),
-                                        (4, 3, 1, 4)])
+@pytest.mark.parametrize(
+    "m, n, a, h", [(2, 2, 1, 3), (10, 1, 5, 8), (784, 10, 10, 38), (4, 3, 1, 4)]
+)
 def test_hidden_size_rule(m, n, a, h):
     assert bpnn.hidden_size_rule(m, n, a) == h == round(np.sqrt(m + n) + a)
 
 
-@pytest.mark.parametrize("args, match", [((0, 1, 3), "m must"), ((2, 1, 0), "a must"),
-                                         ((2, 1, 11), "got 11"), ((2, -1, 3), "n must")])
+@pytest.mark.parametrize(
+    "args, match",
+    [((0, 1, 3), "m must"), ((2, 1, 0), "a must"), ((2, 1, 11), "got 11"), ((2, -1, 3), "n must")],
+)
 def test_hidden_size_rule_bad(args, match):
     with pytest.raises(ValueError, match=match):
         bpnn.hidden_size_rule(*args)
@@ -52,7 +56,7 @@ def _weighted_and_repeated(rng, n=12, d=4):
     X = rng.normal(2, 3, size=(n, d))
     w = rng.integers(0, 4, size=n).astype(float)
     w[0], w[1] = 0.0, 2.0
-    X[0] = 1e3                       # a weight-0 outlier: it must not move min, max or mean
+    X[0] = 1e3  # a weight-0 outlier: it must not move min, max or mean
     return X, w, X.repeat(w.astype(int), axis=0)
 
 
@@ -60,6 +64,7 @@ def _weighted_and_repeated(rng, n=12, d=4):
 @pytest.mark.parametrize("pca", [None, 2, 0.8])
 def test_weighted_input_map_equals_repeated_rows(scaling, pca, rng):
     from bpnn.preprocessing import InputPreprocessor
+
     X, w, R = _weighted_and_repeated(rng)
     a = InputPreprocessor(scaling, pca=pca).fit(X, sample_weight=w)
     b = InputPreprocessor(scaling, pca=pca).fit(R)
@@ -74,8 +79,9 @@ def test_weighted_input_map_equals_repeated_rows(scaling, pca, rng):
 
 def test_weight_zero_rows_take_no_part_in_constant_columns(rng):
     from bpnn.preprocessing import InputPreprocessor
+
     X = np.column_stack([rng.normal(size=6), np.full(6, 4.0)])
-    X[2, 1] = 9.0                      # the only varying entry has weight 0
+    X[2, 1] = 9.0  # the only varying entry has weight 0
     w = np.array([1, 1, 0, 2, 1, 1.0])
     assert InputPreprocessor("minmax").fit(X).keep_.tolist() == [True, True]
     assert InputPreprocessor("minmax").fit(X, w).keep_.tolist() == [True, False]
@@ -84,6 +90,7 @@ def test_weight_zero_rows_take_no_part_in_constant_columns(rng):
 @pytest.mark.parametrize("scaling", ["standard", "minmax"])
 def test_weighted_target_scaler_equals_repeated_rows(scaling, rng):
     from bpnn.preprocessing import TargetScaler
+
     T, w, R = _weighted_and_repeated(rng, d=2)
     a, b = TargetScaler(scaling).fit(T, w), TargetScaler(scaling).fit(R)
     np.testing.assert_allclose(a.scale_, b.scale_, rtol=1e-12)
@@ -94,6 +101,7 @@ def test_weighted_standard_scaling_by_hand():
     # column [1, 3] with weights [3, 1]: mean (3 + 3) / 4 = 1.5,
     # variance (3 * 0.25 + 2.25) / 4 = 0.75
     from bpnn.preprocessing import TargetScaler
+
     t = TargetScaler("standard").fit(np.array([[1.0], [3.0]]), np.array([3.0, 1.0]))
     np.testing.assert_allclose(t.scale_, [1 / np.sqrt(0.75)])
     np.testing.assert_allclose(t.offset_, [-1.5 / np.sqrt(0.75)])
@@ -104,6 +112,7 @@ def test_weighted_pca_without_weights_is_sklearns_pca(n_components, rng):
     from sklearn.decomposition import PCA
 
     from bpnn.preprocessing import weighted_pca
+
     S = rng.normal(size=(40, 5)) @ rng.normal(size=(5, 5))
     mean, comps, var = weighted_pca(S, n_components)
     ref = PCA(n_components=n_components, svd_solver="full").fit(S)
@@ -114,6 +123,7 @@ def test_weighted_pca_without_weights_is_sklearns_pca(n_components, rng):
 
 def test_scaler_weights_bad_values_named():
     from bpnn.preprocessing import InputPreprocessor
+
     X = np.ones((3, 2))
     with pytest.raises(ValueError, match="3 entries|expected 3"):
         InputPreprocessor().fit(X, [1.0, 2.0])

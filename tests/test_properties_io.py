@@ -1,4 +1,5 @@
 """Property-based tests of the data reader: generated tables survive a write/read trip."""
+
 import os
 
 import numpy as np
@@ -10,12 +11,16 @@ from hypothesis import strategies as st
 io_tables = pytest.importorskip("bpnn.io_tables")
 
 # BPNN_HYPOTHESIS_EXAMPLES=2000 python -m pytest tests/test_properties*.py  for a long run
-FAST = settings(max_examples=int(os.environ.get("BPNN_HYPOTHESIS_EXAMPLES", 30)), deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+FAST = settings(
+    max_examples=int(os.environ.get("BPNN_HYPOTHESIS_EXAMPLES", 30)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 names = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,7}", fullmatch=True)
-values = st.one_of(st.floats(allow_nan=False, allow_infinity=False, width=64),
-                   st.integers(-10**12, 10**12).map(float))
+values = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.integers(-(10**12), 10**12).map(float),
+)
 
 
 @st.composite
@@ -31,7 +36,7 @@ def frames(draw):
 def test_reader_returns_generated_tables_exactly(tmp_path, df, kind):
     suffix, sep = kind
     path = tmp_path / f"table{suffix}"
-    df.to_csv(path, sep=sep, index=False)      # floats are written with repr: exact
+    df.to_csv(path, sep=sep, index=False)  # floats are written with repr: exact
     back = io_tables.read_table(path)
     assert list(back.columns) == list(df.columns)
     got = back.to_numpy(dtype=np.float64)
@@ -44,7 +49,7 @@ def test_reader_reports_a_ragged_row_by_line(tmp_path, df, seed):
     if df.shape[1] < 2:
         return
     lines = df.to_csv(index=False).splitlines()
-    bad = 2 + seed % (len(lines) - 1)          # a data line, 1-based line number
+    bad = 2 + seed % (len(lines) - 1)  # a data line, 1-based line number
     lines[bad - 1] = ",".join(lines[bad - 1].split(",")[:-1])
     path = tmp_path / "ragged.csv"
     path.write_text("\n".join(lines) + "\n")

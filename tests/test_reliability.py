@@ -1,4 +1,5 @@
 """Reliability: divergence, crash-safe checkpoints, resume bit for bit, determinism."""
+
 import os
 import warnings
 
@@ -7,8 +8,15 @@ import pytest
 
 import bpnn
 from bpnn.algorithms import algorithm_names
-from bpnn.checkpoint import (GracefulInterrupt, TrainingState, atomic_write, decode_tree,
-                             encode_tree, load_checkpoint, parse_checkpoint)
+from bpnn.checkpoint import (
+    GracefulInterrupt,
+    TrainingState,
+    atomic_write,
+    decode_tree,
+    encode_tree,
+    load_checkpoint,
+    parse_checkpoint,
+)
 
 
 class Crash(Exception):
@@ -20,6 +28,7 @@ def crash_at(epoch):
         if e == epoch:
             raise Crash
         return False
+
     return cb
 
 
@@ -35,33 +44,52 @@ def make_net(seed=1):
 
 
 # -- resume ends bit-identical to an uninterrupted run ---------------------------------
-RESUME_CASES = [("sgd", {"lr": 0.05}), ("sgd", {"lr": 0.05, "momentum": 0.5}),
-                ("sgd", {"lr": 0.05, "batch_size": 7, "momentum": 0.5, "nesterov": True}),
-                ("gd", {"lr": 0.05})]
+RESUME_CASES = [
+    ("sgd", {"lr": 0.05}),
+    ("sgd", {"lr": 0.05, "momentum": 0.5}),
+    ("sgd", {"lr": 0.05, "batch_size": 7, "momentum": 0.5, "nesterov": True}),
+    ("gd", {"lr": 0.05}),
+]
 RESUME_CASES += [(name, {}) for name in algorithm_names() if name not in ("sgd", "gd")]
 
 
 def _train(alg, params, tmp_path, *, epochs=12, crash=None, resume=None, seed=3, **kw):
     X, Y = regression_data()
     net = make_net(seed=1 if resume is None else 99)  # a resumed run starts from anything
-    rec = bpnn.train(net, X, Y, algorithm=alg, loss="mse", epochs=epochs, seed=seed,
-                     division="random", max_fail=50, checkpoint=tmp_path / "run.ckpt",
-                     checkpoint_every=4, resume=resume,
-                     callbacks=[crash_at(crash)] if crash else (), **params, **kw)
+    rec = bpnn.train(
+        net,
+        X,
+        Y,
+        algorithm=alg,
+        loss="mse",
+        epochs=epochs,
+        seed=seed,
+        division="random",
+        max_fail=50,
+        checkpoint=tmp_path / "run.ckpt",
+        checkpoint_every=4,
+        resume=resume,
+        callbacks=[crash_at(crash)] if crash else (),
+        **params,
+        **kw,
+    )
     return net, rec
 
 
-@pytest.mark.parametrize("alg,params", RESUME_CASES,
-                         ids=[f"{a}-{'-'.join(map(str, p.values()))}" for a, p in RESUME_CASES])
+@pytest.mark.parametrize(
+    "alg,params",
+    RESUME_CASES,
+    ids=[f"{a}-{'-'.join(map(str, p.values()))}" for a, p in RESUME_CASES],
+)
 def test_interrupted_and_resumed_run_ends_bit_identical(alg, params, tmp_path):
     ref_net, ref = _train(alg, params, tmp_path)
     os.remove(tmp_path / "run.ckpt")
     with pytest.raises(Crash):
-        _train(alg, params, tmp_path, crash=7)     # the checkpoint of epoch 4 survives
+        _train(alg, params, tmp_path, crash=7)  # the checkpoint of epoch 4 survives
     assert TrainingState.load(tmp_path / "run.ckpt").epoch == 4
     net, rec = _train(alg, params, tmp_path, resume=tmp_path / "run.ckpt")
     assert np.array_equal(net.params, ref_net.params)
-    np.testing.assert_array_equal(rec.loss, ref.loss)       # NaN (not measured) == NaN
+    np.testing.assert_array_equal(rec.loss, ref.loss)  # NaN (not measured) == NaN
     np.testing.assert_array_equal(rec.val_loss, ref.val_loss)
     assert rec.epoch == ref.epoch and rec.stop_reason == ref.stop_reason
     assert rec.best_epoch == ref.best_epoch
@@ -73,8 +101,9 @@ def test_resume_may_extend_epochs_and_matches_a_longer_run(tmp_path):
     ref = bpnn.train(ref_net, X, Y, "sgd", "mse", epochs=9, seed=5, lr=0.05)
     net = make_net()
     bpnn.train(net, X, Y, "sgd", "mse", epochs=5, seed=5, lr=0.05, checkpoint=tmp_path / "c")
-    rec = bpnn.train(make_net(7), X, Y, "sgd", "mse", epochs=9, seed=None, lr=0.05,
-                     resume=tmp_path / "c")
+    rec = bpnn.train(
+        make_net(7), X, Y, "sgd", "mse", epochs=9, seed=None, lr=0.05, resume=tmp_path / "c"
+    )
     assert rec.epochs == 9
     np.testing.assert_array_equal(rec.loss, ref.loss)
 
@@ -85,11 +114,18 @@ def test_resume_refuses_a_different_run(tmp_path):
     with pytest.raises(ValueError, match="lr"):
         bpnn.train(make_net(), X, Y, "sgd", "mse", epochs=4, lr=0.5, resume=tmp_path / "c")
     with pytest.raises(ValueError, match="different training data"):
-        bpnn.train(make_net(), X + 1, Y, "sgd", "mse", epochs=4, lr=0.05,
-                   resume=tmp_path / "c")
+        bpnn.train(make_net(), X + 1, Y, "sgd", "mse", epochs=4, lr=0.05, resume=tmp_path / "c")
     with pytest.raises(ValueError, match="network"):
-        bpnn.train(bpnn.Network([2, 5, 2], ["tansig", "purelin"]), X, Y, "sgd", "mse",
-                   epochs=4, lr=0.05, resume=tmp_path / "c")
+        bpnn.train(
+            bpnn.Network([2, 5, 2], ["tansig", "purelin"]),
+            X,
+            Y,
+            "sgd",
+            "mse",
+            epochs=4,
+            lr=0.05,
+            resume=tmp_path / "c",
+        )
 
 
 def test_resume_from_garbage_is_a_value_error(tmp_path):
@@ -116,9 +152,11 @@ def test_state_tree_round_trip_keeps_types_and_bits():
         prev: object
         mu: float
 
-    tree = {"a": S(np.array([1.5, -0.0, np.nextafter(1, 2)]), None, float("inf")),
-            "b": [np.float32(0.1), 3, "x", True, (np.arange(3, dtype=np.int64),)],
-            "c": np.float64(np.nan)}
+    tree = {
+        "a": S(np.array([1.5, -0.0, np.nextafter(1, 2)]), None, float("inf")),
+        "b": [np.float32(0.1), 3, "x", True, (np.arange(3, dtype=np.int64),)],
+        "c": np.float64(np.nan),
+    }
     arrays = []
     node = encode_tree(tree, arrays)
     back = decode_tree(node, arrays, template={"a": S(None, None, 0.0)})
@@ -144,6 +182,7 @@ def test_atomic_write_interrupted_mid_write_keeps_old_file(tmp_path, monkeypatch
 
     def torn_fsync(fd):  # the data is half on disk when the "power cut" comes
         raise OSError("simulated crash during fsync")
+
     monkeypatch.setattr(os, "fsync", torn_fsync)
     with pytest.raises(OSError, match="simulated"):
         atomic_write(target, b"new contents that never land")
@@ -161,6 +200,7 @@ def test_checkpoint_crash_during_save_keeps_previous_checkpoint(tmp_path, monkey
 
     def crash_replace(src, dst):
         raise Crash
+
     monkeypatch.setattr(os, "replace", crash_replace)
     with pytest.raises(Crash):
         bpnn.train(make_net(), X, Y, "sgd", "mse", epochs=3, lr=0.07, checkpoint=path)
@@ -182,6 +222,7 @@ def test_checkpoint_holding_a_non_numeric_array_is_refused():
     # np.savez stores a str array without pickling; the reader must refuse its dtype
     import io
     import json
+
     man = json.dumps({"format": "bpnn-checkpoint", "version": 1, "n_arrays": 1}).encode()
     buf = io.BytesIO()
     np.savez(buf, __manifest__=np.frombuffer(man, dtype=np.uint8), a0=np.array(["x"]))
@@ -209,13 +250,13 @@ def _diverge(alg, epoch_loss="exact", **params):
     net = make_net()
     start = net.params.copy()
     with pytest.warns(RuntimeWarning, match="diverged"):
-        rec = bpnn.train(net, X, Y, alg, "sse", epochs=200, seed=0, epoch_loss=epoch_loss,
-                         **params)
+        rec = bpnn.train(net, X, Y, alg, "sse", epochs=200, seed=0, epoch_loss=epoch_loss, **params)
     return net, rec, start
 
 
-@pytest.mark.parametrize("alg,params", [("sgd", {"lr": 1e6}), ("gd", {"lr": 1e6}),
-                                        ("sgd", {"lr": 1e3, "batch_size": 5})])
+@pytest.mark.parametrize(
+    "alg,params", [("sgd", {"lr": 1e6}), ("gd", {"lr": 1e6}), ("sgd", {"lr": 1e3, "batch_size": 5})]
+)
 def test_first_order_divergence_stops_with_finite_params_and_advice(alg, params):
     # a learning rate of 1e6 (or 1e3 on mini-batches) overflows within a few epochs
     net, rec, start = _diverge(alg, **params)
@@ -234,8 +275,7 @@ def test_divergence_is_caught_with_the_running_epoch_loss(params):
     net, rec, start = _diverge("sgd", epoch_loss="running", **params)
     assert rec.stop_reason == "diverged" and np.all(np.isfinite(net.params))
     # restored: the start (its running loss not measured) or a finite epoch before the overflow
-    assert np.isfinite(rec.best_loss) or (rec.best_epoch == 0 and
-                                          np.array_equal(net.params, start))
+    assert np.isfinite(rec.best_loss) or (rec.best_epoch == 0 and np.array_equal(net.params, start))
     assert "smaller learning rate" in rec.message
 
 
@@ -262,14 +302,17 @@ class Poisoned(bpnn.Objective):
         return tuple(self._p(v) for v in super().gauss_newton(w, *a, **k))
 
 
-FAMILIES = {"first-order": ["sgd", "gd", "gdm", "gda", "gdx", "adam", "rprop", "quickprop"],
-            "line-search": ["cgf", "cgb", "cgp", "bfgs", "lbfgs", "oss"],
-            # scg rejects a non-finite trial point (a long step) but reports a NaN loss when
-            # the objective is broken at w itself (its curvature probe or E(w))
-            "scg": ["scg"],
-            "lm": ["lm", "br"]}
-POISON_CASES = [(fam, a) for fam, names in FAMILIES.items() for a in names
-                if a in algorithm_names()]
+FAMILIES = {
+    "first-order": ["sgd", "gd", "gdm", "gda", "gdx", "adam", "rprop", "quickprop"],
+    "line-search": ["cgf", "cgb", "cgp", "bfgs", "lbfgs", "oss"],
+    # scg rejects a non-finite trial point (a long step) but reports a NaN loss when
+    # the objective is broken at w itself (its curvature probe or E(w))
+    "scg": ["scg"],
+    "lm": ["lm", "br"],
+}
+POISON_CASES = [
+    (fam, a) for fam, names in FAMILIES.items() for a in names if a in algorithm_names()
+]
 
 
 @pytest.mark.parametrize("family,alg", POISON_CASES)
@@ -283,9 +326,11 @@ def test_objective_turning_nan_mid_run_ends_diverged_with_best_params(family, al
         if e == 3:
             seen["params"], obj.armed = n.params.copy(), True
         return False
+
     # the exact epoch loss: a compiled per-sample epoch never calls the objective itself
-    trainer = bpnn.Trainer(bpnn.get_algorithm(alg), epochs=30, callbacks=[arm_after_3],
-                           epoch_loss="exact")
+    trainer = bpnn.Trainer(
+        bpnn.get_algorithm(alg), epochs=30, callbacks=[arm_after_3], epoch_loss="exact"
+    )
     with pytest.warns(RuntimeWarning, match="diverged at epoch 4"):
         rec = trainer.run(obj, rng=np.random.default_rng(0))
     assert rec.stop_reason == "diverged" and np.all(np.isfinite(net.params))
@@ -304,11 +349,12 @@ def test_scg_keeps_finite_params_when_the_objective_breaks():
         pytest.skip("scg not registered")
     bpnn.Trainer(bpnn.get_algorithm("scg"), epochs=10, callbacks=[arm]).run(obj)
     assert np.all(np.isfinite(net.params))
-    assert obj.armed          # the objective really broke (training got past epoch 3)
+    assert obj.armed  # the objective really broke (training got past epoch 3)
 
 
-@pytest.mark.parametrize("alg", [a for a in ("cgf", "bfgs", "oss", "lbfgs", "scg", "lm", "br")
-                                 if a in algorithm_names()])
+@pytest.mark.parametrize(
+    "alg", [a for a in ("cgf", "bfgs", "oss", "lbfgs", "scg", "lm", "br") if a in algorithm_names()]
+)
 def test_overflowing_inputs_never_give_non_finite_params(alg):
     # inputs of 1e100 overflow JᵀJ and line-search arithmetic; whatever the algorithm does,
     # training must end with finite parameters and, if it says "diverged", with advice
@@ -342,36 +388,50 @@ def test_training_refuses_non_finite_starting_params():
 # -- interruption (library side) -------------------------------------------------------
 def test_graceful_interrupt_stops_after_the_epoch(tmp_path):
     import signal
+
     X, Y = regression_data()
     net = make_net()
     with GracefulInterrupt() as stop:
+
         def press_ctrl_c(e, rec, net):
             if e == 3:
-                signal.raise_signal(signal.SIGINT)   # the handler only sets a flag
+                signal.raise_signal(signal.SIGINT)  # the handler only sets a flag
             return False
-        rec = bpnn.train(net, X, Y, "sgd", "mse", epochs=50, lr=0.05,
-                         callbacks=[press_ctrl_c, stop], checkpoint=tmp_path / "c")
+
+        rec = bpnn.train(
+            net,
+            X,
+            Y,
+            "sgd",
+            "mse",
+            epochs=50,
+            lr=0.05,
+            callbacks=[press_ctrl_c, stop],
+            checkpoint=tmp_path / "c",
+        )
     assert stop.requested and rec.stop_reason == "interrupted" and rec.epochs == 3
     assert TrainingState.load(tmp_path / "c").epoch == 3
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 # -- determinism ------------------------------------------------------------------------
-@pytest.mark.parametrize("alg,params", [("sgd", {"lr": 0.05}), ("gd", {"lr": 0.05}),
-                                        ("sgd", {"lr": 0.05, "batch_size": 4})])
+@pytest.mark.parametrize(
+    "alg,params",
+    [("sgd", {"lr": 0.05}), ("gd", {"lr": 0.05}), ("sgd", {"lr": 0.05, "batch_size": 4})],
+)
 def test_same_seed_gives_bit_identical_results(alg, params):
     X, Y = regression_data()
     outs = []
     for _ in range(2):
         net = bpnn.Network([2, 4, 2], ["tansig", "purelin"], seed=11)
-        rec = bpnn.train(net, X, Y, alg, "mse", epochs=15, seed=4, division="random",
-                         **params)
+        rec = bpnn.train(net, X, Y, alg, "mse", epochs=15, seed=4, division="random", **params)
         outs.append((net.params.tobytes(), rec.loss, list(rec.train_idx)))
     assert outs[0] == outs[1]
 
 
 def test_training_defaults_reach_train_through_other_layers(tmp_path):
     from bpnn.trainer import training_defaults
+
     X, Y = regression_data()
     with training_defaults(checkpoint=tmp_path / "c", checkpoint_every=2):
         bpnn.train(make_net(), X, Y, "sgd", "mse", epochs=3, lr=0.05)
@@ -386,18 +446,37 @@ def test_training_defaults_reach_train_through_other_layers(tmp_path):
 
 def test_default_checkpoints_are_time_based_and_always_at_the_end(tmp_path, monkeypatch):
     import bpnn.trainer as trainer
+
     X, Y = regression_data()
-    monkeypatch.setattr(trainer, "CHECKPOINT_SECONDS", 1e9)     # never due by time
+    monkeypatch.setattr(trainer, "CHECKPOINT_SECONDS", 1e9)  # never due by time
     with pytest.raises(Crash):
-        bpnn.train(make_net(), X, Y, "sgd", "mse", epochs=9, lr=0.05,
-                   checkpoint=tmp_path / "a", callbacks=[crash_at(5)])
+        bpnn.train(
+            make_net(),
+            X,
+            Y,
+            "sgd",
+            "mse",
+            epochs=9,
+            lr=0.05,
+            checkpoint=tmp_path / "a",
+            callbacks=[crash_at(5)],
+        )
     assert not (tmp_path / "a").exists()
     bpnn.train(make_net(), X, Y, "sgd", "mse", epochs=9, lr=0.05, checkpoint=tmp_path / "a")
-    assert TrainingState.load(tmp_path / "a").epoch == 9        # written when stopping
-    monkeypatch.setattr(trainer, "CHECKPOINT_SECONDS", 0.0)     # always due
+    assert TrainingState.load(tmp_path / "a").epoch == 9  # written when stopping
+    monkeypatch.setattr(trainer, "CHECKPOINT_SECONDS", 0.0)  # always due
     with pytest.raises(Crash):
-        bpnn.train(make_net(), X, Y, "sgd", "mse", epochs=9, lr=0.05,
-                   checkpoint=tmp_path / "b", callbacks=[crash_at(5)])
+        bpnn.train(
+            make_net(),
+            X,
+            Y,
+            "sgd",
+            "mse",
+            epochs=9,
+            lr=0.05,
+            checkpoint=tmp_path / "b",
+            callbacks=[crash_at(5)],
+        )
     assert TrainingState.load(tmp_path / "b").epoch == 4
 
 
@@ -408,13 +487,25 @@ def test_float32_run_resumes_bit_identical(alg, tmp_path):
 
     def run(**extra):
         net = bpnn.Network([2, 4, 2], ["tansig", "purelin"], seed=1, dtype=np.float32)
-        bpnn.train(net, X, Y, alg, "mse", epochs=10, seed=2, checkpoint=tmp_path / "c",
-                   checkpoint_every=3, **kw, **extra)
+        bpnn.train(
+            net,
+            X,
+            Y,
+            alg,
+            "mse",
+            epochs=10,
+            seed=2,
+            checkpoint=tmp_path / "c",
+            checkpoint_every=3,
+            **kw,
+            **extra,
+        )
         return net
+
     ref = run()
     with pytest.raises(Crash):
         run(callbacks=[crash_at(5)])
-    saved = TrainingState.load(tmp_path / "c").record.time   # epochs 0..3
+    saved = TrainingState.load(tmp_path / "c").record.time  # epochs 0..3
     got = run(resume=tmp_path / "c")
     assert got.params.dtype == np.float32 and got.params.tobytes() == ref.params.tobytes()
     # the run really resumed (a fresh run from the same seed would also match ref): the

@@ -1,4 +1,5 @@
 """The command line under failure: SIGKILL mid-run then --resume, and Ctrl-C (SIGINT)."""
+
 import os
 import subprocess
 import sys
@@ -35,34 +36,58 @@ def table(tmp_path):
 
 
 def _cli(tmp_path, args, at=-1, sig="SIGKILL"):
-    return subprocess.run([sys.executable, "-c", CHILD, str(at), sig, "train", *args,
-                           "--quiet"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", CHILD, str(at), sig, "train", *args, "--quiet"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _args(table, algorithm, *extra):
-    return [str(table), "--hidden", "6", "--algorithm", algorithm, "--epochs", "40",
-            "--max-fail", "1000", "--seed", "5", "--preset", "matlab", *extra]
+    return [
+        str(table),
+        "--hidden",
+        "6",
+        "--algorithm",
+        algorithm,
+        "--epochs",
+        "40",
+        "--max-fail",
+        "1000",
+        "--seed",
+        "5",
+        "--preset",
+        "matlab",
+        *extra,
+    ]
 
 
 def _in_process(tmp_path, args, monkeypatch):
     from bpnn.cli import main
+
     monkeypatch.chdir(tmp_path)
     return main(["train", *args, "--quiet"])
 
 
-def test_sigkill_mid_run_then_resume_equals_an_uninterrupted_run(tmp_path, table,
-                                                                 monkeypatch):
+def test_sigkill_mid_run_then_resume_equals_an_uninterrupted_run(tmp_path, table, monkeypatch):
     args = _args(table, "lm")
-    killed = _cli(tmp_path, [*args, "--checkpoint", "run.ckpt", "--checkpoint-every", "5",
-                             "-o", "never.bpnn"], at=17)
+    killed = _cli(
+        tmp_path,
+        [*args, "--checkpoint", "run.ckpt", "--checkpoint-every", "5", "-o", "never.bpnn"],
+        at=17,
+    )
     assert killed.returncode == -9 and not (tmp_path / "never.bpnn").exists()
     from bpnn.checkpoint import TrainingState
+
     assert TrainingState.load(tmp_path / "run.ckpt").epoch == 15
-    saved = TrainingState.load(tmp_path / "run.ckpt").record.time   # epochs 0..15
+    saved = TrainingState.load(tmp_path / "run.ckpt").record.time  # epochs 0..15
     # resume and the uninterrupted reference run in this process (they need no signal)
-    assert _in_process(tmp_path, [*args, "--resume", "run.ckpt", "-o", "resumed.bpnn"],
-                       monkeypatch) == 0
+    assert (
+        _in_process(tmp_path, [*args, "--resume", "run.ckpt", "-o", "resumed.bpnn"], monkeypatch)
+        == 0
+    )
     assert _in_process(tmp_path, [*args, "-o", "ref.bpnn"], monkeypatch) == 0
     a, b = bpnn.load(tmp_path / "resumed.bpnn"), bpnn.load(tmp_path / "ref.bpnn")
     assert a.network_.params.tobytes() == b.network_.params.tobytes()
@@ -82,19 +107,20 @@ def test_ctrl_c_stops_after_the_epoch_saves_the_best_model_and_exits_130(tmp_pat
 
 
 def test_checkpoint_needs_one_training_run(tmp_path, table, monkeypatch, capsys):
-    assert _in_process(tmp_path, [str(table), "--hidden", "auto", "--checkpoint", "c"],
-                       monkeypatch) == 2
+    assert (
+        _in_process(tmp_path, [str(table), "--hidden", "auto", "--checkpoint", "c"], monkeypatch)
+        == 2
+    )
     assert "one training run" in capsys.readouterr().err
     assert not os.path.exists(tmp_path / "c")
 
 
 def test_resume_with_other_data_is_a_one_line_error(tmp_path, table, monkeypatch, capsys):
     args = _args(table, "sgd")
-    assert _in_process(tmp_path, [*args, "--epochs", "3", "--checkpoint", "c"],
-                       monkeypatch) == 0
+    assert _in_process(tmp_path, [*args, "--epochs", "3", "--checkpoint", "c"], monkeypatch) == 0
     other = tmp_path / "other.csv"
     lines = table.read_text().splitlines()
-    lines[1] = "0.5," + lines[1].split(",", 1)[1]            # one input value changed
+    lines[1] = "0.5," + lines[1].split(",", 1)[1]  # one input value changed
     other.write_text("\n".join(lines) + "\n")
     assert _in_process(tmp_path, [str(other), *args[1:], "--resume", "c"], monkeypatch) == 2
     err = capsys.readouterr().err.strip()

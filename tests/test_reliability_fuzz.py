@@ -3,6 +3,7 @@
 Each damaged input must be refused with a ValueError — before the fixes they raised
 zlib.error / NotImplementedError out of the model loader, or left NaN inputs behind.
 """
+
 import zipfile
 from pathlib import Path
 
@@ -59,11 +60,12 @@ def _write(tmp_path, data):
 def test_checkpoint_member_marked_compressed_is_refused(tmp_path):
     # a checkpoint's members are stored; a header forged to "deflated" must not reach zlib
     X = np.linspace(-1, 1, 8).reshape(4, 2)
-    bpnn.train(bpnn.Network([2, 2, 1], seed=0), X, X[:, :1], "gd", epochs=1,
-               checkpoint=tmp_path / "c")
+    bpnn.train(
+        bpnn.Network([2, 2, 1], seed=0), X, X[:, :1], "gd", epochs=1, checkpoint=tmp_path / "c"
+    )
     raw = bytearray((tmp_path / "c").read_bytes())
-    raw[8] = zipfile.ZIP_DEFLATED          # compression method of the first local header
-    for at in [i for i in range(len(raw) - 4) if raw[i:i + 4] == b"PK\x01\x02"]:
+    raw[8] = zipfile.ZIP_DEFLATED  # compression method of the first local header
+    for at in [i for i in range(len(raw) - 4) if raw[i : i + 4] == b"PK\x01\x02"]:
         raw[at + 10] = zipfile.ZIP_DEFLATED  # ... and in the central directory
     with pytest.raises(ValueError, match="not a readable bpnn checkpoint"):
         parse_checkpoint(bytes(raw))
@@ -74,29 +76,33 @@ def test_checkpoint_member_marked_compressed_is_refused(tmp_path):
 
 def test_checkpoint_header_declaring_a_huge_array_is_refused_without_allocating(tmp_path):
     import io
+
     X = np.linspace(-1, 1, 8).reshape(4, 2)
-    bpnn.train(bpnn.Network([2, 2, 1], seed=0), X, X[:, :1], "gd", epochs=1,
-               checkpoint=tmp_path / "c")
+    bpnn.train(
+        bpnn.Network([2, 2, 1], seed=0), X, X[:, :1], "gd", epochs=1, checkpoint=tmp_path / "c"
+    )
     src = zipfile.ZipFile(tmp_path / "c")
-    head = io.BytesIO()       # a .npy header claiming 10**12 float64s (8 TB), 16 bytes of data
-    np.lib.format.write_array_header_1_0(head, {"descr": "<f8", "fortran_order": False,
-                                                "shape": (10**12,)})
+    head = io.BytesIO()  # a .npy header claiming 10**12 float64s (8 TB), 16 bytes of data
+    np.lib.format.write_array_header_1_0(
+        head, {"descr": "<f8", "fortran_order": False, "shape": (10**12,)}
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         for info in src.infolist():
             forged = info.filename.startswith("a")
-            z.writestr(info.filename, head.getvalue() + b"\0" * 16 if forged
-                       else src.read(info))
+            z.writestr(info.filename, head.getvalue() + b"\0" * 16 if forged else src.read(info))
     with pytest.raises(ValueError, match="shorter than its header declares"):
         parse_checkpoint(out.getvalue())
 
 
-@pytest.mark.parametrize("name", ["reader-all-missing-column.bin",
-                                  "reader-missing-after-target-drop.bin"])
+@pytest.mark.parametrize(
+    "name", ["reader-all-missing-column.bin", "reader-missing-after-target-drop.bin"]
+)
 def test_mean_fill_of_a_column_with_no_values_is_refused(tmp_path, name):
     # finding: missing="mean"/"median" left NaN inputs when every kept value of a column
     # was missing (its mean is NaN), e.g. "x,y / nan,2"
     from bpnn import io_tables
+
     data = (HERE / name).read_bytes()
     path = tmp_path / ("input" + (".csv", ".tsv", ".txt")[data[0] % 3])
     path.write_bytes(data[1:])
@@ -119,19 +125,38 @@ def test_member_flagged_as_encrypted_is_a_value_error(tmp_path):
 def _checkpoint_with(tmp_path, alg, edit, **kw):
     """Train 2 epochs with a checkpoint, let ``edit`` change its manifest/arrays, re-pack."""
     from bpnn.checkpoint import load_checkpoint, save_checkpoint
+
     X = np.linspace(-1, 1, 16).reshape(8, 2)
     Y = X[:, :1] * X[:, 1:]
     path = tmp_path / "c"
-    bpnn.train(bpnn.Network([2, 3, 1], ["tansig", "purelin"], seed=0), X, Y, alg, "mse",
-               epochs=2, seed=0, checkpoint=path, **kw)
+    bpnn.train(
+        bpnn.Network([2, 3, 1], ["tansig", "purelin"], seed=0),
+        X,
+        Y,
+        alg,
+        "mse",
+        epochs=2,
+        seed=0,
+        checkpoint=path,
+        **kw,
+    )
     man, arrays = load_checkpoint(path)
     edit(man, arrays)
-    save_checkpoint(path, {k: v for k, v in man.items() if k not in ("format", "version")},
-                    arrays)
+    save_checkpoint(path, {k: v for k, v in man.items() if k not in ("format", "version")}, arrays)
 
     def resume():
-        bpnn.train(bpnn.Network([2, 3, 1], ["tansig", "purelin"], seed=0), X, Y, alg, "mse",
-                   epochs=4, seed=0, resume=path, **kw)
+        bpnn.train(
+            bpnn.Network([2, 3, 1], ["tansig", "purelin"], seed=0),
+            X,
+            Y,
+            alg,
+            "mse",
+            epochs=4,
+            seed=0,
+            resume=path,
+            **kw,
+        )
+
     return resume
 
 
@@ -141,6 +166,7 @@ def test_resume_with_a_renamed_state_field_is_a_value_error(tmp_path):
     # the state come back as an ad-hoc tuple and RPROP failed with AttributeError
     def rename(man, arrays):
         man["state"]["fields"][-1] += "x"
+
     with pytest.raises(ValueError, match="does not fit"):
         _checkpoint_with(tmp_path, "rprop", rename)()
 
@@ -151,18 +177,25 @@ def test_resume_with_a_wrong_length_velocity_is_refused(tmp_path):
     def shorten(man, arrays):
         i = man["state"]["dict"]["vel"]["array"]
         arrays[i] = arrays[i][:3]
+
     with pytest.raises(ValueError, match="does not fit"):
         _checkpoint_with(tmp_path, "sgd", shorten, lr=0.1, momentum=0.5)()
 
 
-@pytest.mark.parametrize("alg,kw,edit", [
-    # findings of the structured manifest fuzzer (fuzz_loader.py, 2 minutes, 33 inputs):
-    ("sgd", {"lr": 0.1, "momentum": 0.5},          # KeyError 'vel' in the SGD kernel path
-     lambda m: m["state"]["dict"].pop("vel")),
-    ("lm", {}, lambda m: m["state"]["items"].__setitem__(0, "nan")),   # TypeError in LM
-    ("rprop", {}, lambda m: m["state"]["items"].__setitem__(3, None)),  # TypeError in RPROP
-    ("rprop", {}, lambda m: m["state"]["items"].__setitem__(0, 1.5)),   # array -> number
-])
+@pytest.mark.parametrize(
+    "alg,kw,edit",
+    [
+        # findings of the structured manifest fuzzer (fuzz_loader.py, 2 minutes, 33 inputs):
+        (
+            "sgd",
+            {"lr": 0.1, "momentum": 0.5},  # KeyError 'vel' in the SGD kernel path
+            lambda m: m["state"]["dict"].pop("vel"),
+        ),
+        ("lm", {}, lambda m: m["state"]["items"].__setitem__(0, "nan")),  # TypeError in LM
+        ("rprop", {}, lambda m: m["state"]["items"].__setitem__(3, None)),  # TypeError in RPROP
+        ("rprop", {}, lambda m: m["state"]["items"].__setitem__(0, 1.5)),  # array -> number
+    ],
+)
 def test_resume_with_state_of_the_wrong_kind_is_a_value_error(tmp_path, alg, kw, edit):
     if alg not in bpnn.algorithm_names():
         pytest.skip(f"{alg} not registered")

@@ -1,4 +1,5 @@
 """Model files under failure: interrupted saves, killed writers, NaN parameters."""
+
 import io
 import os
 import signal
@@ -29,16 +30,17 @@ def test_write_failing_mid_save_leaves_previous_model_intact(tmp_path, monkeypat
 
     real_write_bytes = Path.write_bytes
 
-    def write_that_dies_halfway(self, data):    # the disk fills up half-way through
-        real_write_bytes(self, data[:len(data) // 2])
+    def write_that_dies_halfway(self, data):  # the disk fills up half-way through
+        real_write_bytes(self, data[: len(data) // 2])
         raise HalfWritten("no space left on device")
+
     monkeypatch.setattr(Path, "write_bytes", write_that_dies_halfway)
     with pytest.raises(HalfWritten):
         bpnn.save(_net(2.0), path)
     monkeypatch.undo()
     assert path.read_bytes() == before
     assert np.all(bpnn.load(path).params == 1.0)
-    assert [p.name for p in tmp_path.iterdir()] == ["model.bpnn"]   # no temp file left
+    assert [p.name for p in tmp_path.iterdir()] == ["model.bpnn"]  # no temp file left
 
 
 WRITER = r"""
@@ -58,11 +60,12 @@ def test_killing_the_writer_mid_save_never_leaves_a_torn_model(tmp_path):
     # hold one complete version (all parameters equal), never a mixture or a fragment
     path = tmp_path / "model.bpnn"
     for n_saves in (1, 4):
-        child = subprocess.Popen([sys.executable, "-c", WRITER, str(path)],
-                                 stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True
+        )
         for _ in range(n_saves):
             last = int(child.stdout.readline())
-        os.kill(child.pid, signal.SIGKILL)       # ... during save number n_saves + 1
+        os.kill(child.pid, signal.SIGKILL)  # ... during save number n_saves + 1
         child.wait()
         child.stdout.close()
         params = bpnn.load(path).params
@@ -85,7 +88,7 @@ def test_loading_a_model_file_holding_nan_is_refused(tmp_path):
     bpnn.save(_net(0.5), path)
     src = zipfile.ZipFile(path)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:     # the same file with one parameter set to NaN
+    with zipfile.ZipFile(out, "w") as z:  # the same file with one parameter set to NaN
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "arrays/network/params.npy":

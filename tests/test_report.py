@@ -1,4 +1,5 @@
 """The HTML training report and its plots, down to a headless-Chromium rendering."""
+
 import base64
 import os
 import re
@@ -12,8 +13,9 @@ import bpnn
 from bpnn import plots
 from bpnn.report import ReportData, build_figures, render_html, split_metrics, write_report
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium"
-                                        if os.path.exists("/usr/bin/chromium") else None)
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+)
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +24,18 @@ def trained():
     x = np.linspace(-1, 1, 41)[:, None]
     y = np.sin(np.pi * x)
     net = bpnn.Network([1, 10, 1], ["tansig", "purelin"], init="nguyen-widrow", seed=0)
-    rec = bpnn.train(net, x, y, algorithm="sgd", loss="mse", lr=0.05, epochs=60,
-                     division="random", seed=0)
-    data = ReportData("regression", y, net.forward(x),
-                      {"train": rec.train_idx, "validation": rec.val_idx, "test": rec.test_idx},
-                      X=x, feature_names=["x"], target_names=["y"])
+    rec = bpnn.train(
+        net, x, y, algorithm="sgd", loss="mse", lr=0.05, epochs=60, division="random", seed=0
+    )
+    data = ReportData(
+        "regression",
+        y,
+        net.forward(x),
+        {"train": rec.train_idx, "validation": rec.val_idx, "test": rec.test_idx},
+        X=x,
+        feature_names=["x"],
+        target_names=["y"],
+    )
     return rec, net, data
 
 
@@ -34,13 +43,20 @@ def _class_data():
     rng = np.random.default_rng(0)
     t = np.array(["a", "b", "c"] * 10, dtype=object)
     proba = rng.dirichlet(np.ones(3), 30)
-    proba[np.arange(30), np.arange(30) % 3] += 1.0     # mostly right, not always
+    proba[np.arange(30), np.arange(30) % 3] += 1.0  # mostly right, not always
     proba /= proba.sum(axis=1, keepdims=True)
     pred = np.array(["a", "b", "c"], dtype=object)[proba.argmax(axis=1)]
-    return ReportData("classification", t, pred, {"train": np.arange(20),
-                                                  "test": np.arange(20, 30)},
-                      proba=proba, classes=["a", "b", "c"], X=rng.normal(size=(30, 2)),
-                      feature_names=["u", "v"], target_names=["label"])
+    return ReportData(
+        "classification",
+        t,
+        pred,
+        {"train": np.arange(20), "test": np.arange(20, 30)},
+        proba=proba,
+        classes=["a", "b", "c"],
+        X=rng.normal(size=(30, 2)),
+        feature_names=["u", "v"],
+        target_names=["label"],
+    )
 
 
 def test_regression_metrics_by_hand():
@@ -54,7 +70,7 @@ def test_regression_metrics_by_hand():
     assert m["test"]["R"] == pytest.approx(-1.0)
     # all: errors 0, 0, -1, 1 -> MSE 0.5; deviations t (-1.5, -.5, .5, 1.5), y (-1.5, -.5,
     # 1.5, .5): R = (2.25 + .25 + .75 + .75) / 5 = 0.8
-    assert m["all"]["MSE"] == 0.5 and m["all"]["RMSE"] == pytest.approx(0.5 ** 0.5)
+    assert m["all"]["MSE"] == 0.5 and m["all"]["RMSE"] == pytest.approx(0.5**0.5)
     assert m["all"]["R"] == pytest.approx(0.8)
 
 
@@ -62,8 +78,7 @@ def test_classification_metrics_by_hand():
     t = np.array(["a", "b", "b"])
     pred = np.array(["a", "a", "b"])
     proba = np.array([[0.9, 0.1], [0.6, 0.4], [0.2, 0.8]])
-    m = split_metrics(ReportData("classification", t, pred, proba=proba,
-                                 classes=["a", "b"]))["all"]
+    m = split_metrics(ReportData("classification", t, pred, proba=proba, classes=["a", "b"]))["all"]
     assert m["accuracy"] == pytest.approx(2 / 3)
     # log loss = -(ln 0.9 + ln 0.4 + ln 0.8) / 3
     assert m["log loss"] == pytest.approx(-(np.log(0.9) + np.log(0.4) + np.log(0.8)) / 3)
@@ -83,9 +98,16 @@ def test_weighted_metrics_equal_repeated_rows(task, rng):
     got = split_metrics(ReportData(task, t, y, splits, proba, classes, sample_weight=w))
     k = w.astype(int)
     rep = np.repeat(np.arange(n), k)
-    ref = split_metrics(ReportData(task, t[rep], y[rep], {
-        "train": np.flatnonzero(rep < 5), "test": np.flatnonzero(rep >= 5)},
-        None if proba is None else proba[rep], classes))
+    ref = split_metrics(
+        ReportData(
+            task,
+            t[rep],
+            y[rep],
+            {"train": np.flatnonzero(rep < 5), "test": np.flatnonzero(rep >= 5)},
+            None if proba is None else proba[rep],
+            classes,
+        )
+    )
     for part in ("train", "test", "all"):
         assert got[part]["weight"] == ref[part]["n"]
         for name, v in ref[part].items():
@@ -95,8 +117,13 @@ def test_weighted_metrics_equal_repeated_rows(task, rng):
 
 def test_figures_for_each_task(trained):
     rec, net, data = trained
-    assert list(build_figures(rec, net, data)) == ["performance", "training_state",
-                                                   "regression", "error_histogram", "network"]
+    assert list(build_figures(rec, net, data)) == [
+        "performance",
+        "training_state",
+        "regression",
+        "error_histogram",
+        "network",
+    ]
     cls = _class_data()
     small = bpnn.Network([2, 4, 3], ["tansig", "softmax"], seed=0)
     assert list(build_figures(None, small, cls)) == ["confusion", "roc", "network"]
@@ -107,8 +134,11 @@ def test_figures_for_each_task(trained):
     assert best.get_xdata()[0] == rec.best_epoch
     assert best.get_ydata()[0] == pytest.approx(rec.best_val_loss)
     # the regression panels carry Pearson's R of their split
-    titles = [a.get_title() for a in plots.plot_regression(
-        {"test": (np.array([3.0, 4.0]), np.array([4.0, 3.0]))}).axes if a.get_visible()]
+    titles = [
+        a.get_title()
+        for a in plots.plot_regression({"test": (np.array([3.0, 4.0]), np.array([4.0, 3.0]))}).axes
+        if a.get_visible()
+    ]
     assert titles == ["Test: R = -1.00000"]
 
 
@@ -118,7 +148,7 @@ def test_html_is_self_contained(trained, tmp_path):
     imgs = re.findall(r'<img alt="[^"]*" src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
     assert len(imgs) == 5
     assert all(base64.b64decode(b)[:8] == b"\x89PNG\r\n\x1a\n" for b in imgs)
-    assert not re.search(r'(src|href)="(https?:|//)', text)      # nothing fetched
+    assert not re.search(r'(src|href)="(https?:|//)', text)  # nothing fetched
     assert "<script" not in text
     assert rec.stop_reason in text and f"{rec.epochs}" in text
     for word in ("Metrics", "validation", "Hyper-parameters", "lr", "Data"):
@@ -126,15 +156,31 @@ def test_html_is_self_contained(trained, tmp_path):
     out = write_report(tmp_path / "r.html", rec, net, data, plots_dir=tmp_path / "png")
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert sorted(p.name for p in (tmp_path / "png").iterdir()) == [
-        "error_histogram.png", "network.png", "performance.png", "regression.png",
-        "training_state.png"]
+        "error_histogram.png",
+        "network.png",
+        "performance.png",
+        "regression.png",
+        "training_state.png",
+    ]
 
 
 def _chromium(tmp_path, url, *extra):
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-           "--no-first-run", "--disable-background-networking", "--disable-component-update",
-           "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
-           "--enable-logging=stderr", "--v=0", *extra, url]
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--enable-logging=stderr",
+        "--v=0",
+        *extra,
+        url,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
 
@@ -154,23 +200,29 @@ def test_report_renders_in_headless_chromium(trained, tmp_path):
     assert "chromium check" in run.stdout
     # the figures are drawn: the screenshot holds the plots' training-set blue
     shot = tmp_path / "shot.png"
-    run = _chromium(tmp_path, page.as_uri(), f"--screenshot={shot}", "--window-size=1200,2600",
-                    "--hide-scrollbars")
+    run = _chromium(
+        tmp_path,
+        page.as_uri(),
+        f"--screenshot={shot}",
+        "--window-size=1200,2600",
+        "--hide-scrollbars",
+    )
     assert shot.exists(), run.stderr[-2000:]
     from matplotlib.image import imread
+
     rgb = (imread(shot)[..., :3] * 255).round()
     blue = np.all(np.abs(rgb - [0x1F, 0x5F, 0xBF]) <= 6, axis=-1)
     assert blue.sum() > 500
-    assert (rgb.min(axis=-1) < 200).mean() > 0.02      # not a blank page
+    assert (rgb.min(axis=-1) < 200).mean() > 0.02  # not a blank page
 
 
 def test_network_diagram_draws_every_weight_or_says_what_it_left_out():
     net = bpnn.Network([2, 3, 1], "logsig", seed=0)
-    net.weights[0][0, 0] = -1.0                       # one negative weight drawn in red
+    net.weights[0][0, 0] = -1.0  # one negative weight drawn in red
     ax = plots.plot_network(net, ["a", "b"], ["y"]).axes[0]
-    assert len(ax.lines) == 2 * 3 + 3 * 1             # one line per weight
+    assert len(ax.lines) == 2 * 3 + 3 * 1  # one line per weight
     red = [ln for ln in ax.lines if ln.get_color() == "#d0342c"]
     assert len(red) == int((net.weights[0] < 0).sum() + (net.weights[1] < 0).sum())
     wide = plots.plot_network(bpnn.Network([30, 20, 2], "tansig", seed=0)).axes[0]
-    assert len(wide.lines) == 12 * 12 + 12 * 2        # 12 of 30 and 12 of 20 units drawn
+    assert len(wide.lines) == 12 * 12 + 12 * 2  # 12 of 30 and 12 of 20 units drawn
     assert sum(t.get_text() == "⋮" for t in wide.texts) == 2

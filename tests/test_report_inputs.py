@@ -1,4 +1,5 @@
 """The report's "Inputs" section: importance bars and partial-dependence profiles."""
+
 import dataclasses
 import os
 import re
@@ -22,8 +23,9 @@ from bpnn.report import (
     write_report,
 )
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium"
-                                        if os.path.exists("/usr/bin/chromium") else None)
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+)
 
 
 @pytest.fixture(scope="module")
@@ -48,24 +50,23 @@ def test_inputs_summary_ranks_and_signs(fitted):
     assert miv.loc["a", "sign"] == 1 and miv.loc["b", "sign"] == -1
     assert list(inputs.partial_dependence)[:2] == ["a", "b"]
     pa = inputs.partial_dependence["a"]["y"].to_numpy()
-    assert np.all(np.diff(pa) > 0)                     # rises with a, about 4 per unit
+    assert np.all(np.diff(pa) > 0)  # rises with a, about 4 per unit
     slope = np.polyfit(inputs.partial_dependence["a"].index, pa, 1)[0]
     assert slope == pytest.approx(4, rel=0.15)
     # the default preset refits on every row: no held-out rows, and the section says so
     assert inputs.n_rows == 300
-    assert inputs.notes == ["computed on all rows, the training rows included (fewer than 50 "
-                            "held-out rows)"]
+    assert inputs.notes == [
+        "computed on all rows, the training rows included (fewer than 50 held-out rows)"
+    ]
 
 
 def test_held_out_rows_are_used_when_there_are_enough(fitted):
     model, data = fitted
-    split = dataclasses.replace(data, splits={"train": np.arange(200),
-                                              "test": np.arange(200, 300)})
+    split = dataclasses.replace(data, splits={"train": np.arange(200), "test": np.arange(200, 300)})
     inputs = inputs_from_model(model, split)
     assert inputs.n_rows == 100 and "100 held-out" in inputs.notes[0]
     np.testing.assert_array_equal(inputs.X, data.X[200:])
-    small = dataclasses.replace(data, splits={"train": np.arange(280),
-                                              "test": np.arange(280, 300)})
+    small = dataclasses.replace(data, splits={"train": np.arange(280), "test": np.arange(280, 300)})
     assert inputs_from_model(model, small).n_rows == 300
     assert inputs_from_model(model, small, min_held_out=20).n_rows == 20
 
@@ -79,31 +80,40 @@ def test_limits_leave_notes(fitted):
     assert any("3 inputs" in n and "bpnn importance" in n for n in few.notes)
     deep = bpnn.BPRegressor(hidden=(3, 3), epochs=5, random_state=0, warn=False)
     deep.fit(pd.DataFrame(data.X, columns=data.feature_names), data.y_true.ravel())
-    summary = inputs_from_model(deep, data_from_model(deep, pd.DataFrame(
-        data.X, columns=data.feature_names), data.y_true.ravel()))
+    summary = inputs_from_model(
+        deep,
+        data_from_model(
+            deep, pd.DataFrame(data.X, columns=data.feature_names), data.y_true.ravel()
+        ),
+    )
     assert "garson" not in summary.importance
     assert any("Garson" in n and "one hidden layer" in n for n in summary.notes)
     assert inputs_from_model(model, None) is None
 
 
 def test_importance_bars_and_profiles():
-    frames = {"olden": pd.DataFrame({"importance": [3.0, 1.0], "sign": [1.0, -1.0]},
-                                    index=["p", "q"]),
-              "permutation": pd.DataFrame({"importance": [0.5, 0.1], "std": [0.05, 0.01]},
-                                          index=["q", "p"])}
+    frames = {
+        "olden": pd.DataFrame({"importance": [3.0, 1.0], "sign": [1.0, -1.0]}, index=["p", "q"]),
+        "permutation": pd.DataFrame(
+            {"importance": [0.5, 0.1], "std": [0.05, 0.01]}, index=["q", "p"]
+        ),
+    }
     fig = plots.plot_importance(frames)
     ax_o, ax_p = fig.axes[:2]
     bars = ax_o.patches
     assert [b.get_width() for b in bars] == [3.0, 1.0]
     assert bars[1].get_facecolor()[:3] == pytest.approx((0xD0 / 255, 0x34 / 255, 0x2C / 255))
     at = {t.get_text(): y for t, y in zip(ax_p.get_yticklabels(), ax_p.get_yticks())}
-    assert at["q"] > at["p"]                           # the largest on top
-    prof = {"p": pd.DataFrame({"y": [0.0, 1.0, 2.0]}, index=pd.Index([0.0, 1.0, 2.0])),
-            "q": pd.DataFrame({"y": [1.0, 1.0, 1.0]}, index=pd.Index([5.0, 6.0, 7.0]))}
-    fig = plots.plot_partial_dependence(prof, np.c_[np.arange(10.0), np.arange(10.0)],
-                                        ["p", "q"], "y")
+    assert at["q"] > at["p"]  # the largest on top
+    prof = {
+        "p": pd.DataFrame({"y": [0.0, 1.0, 2.0]}, index=pd.Index([0.0, 1.0, 2.0])),
+        "q": pd.DataFrame({"y": [1.0, 1.0, 1.0]}, index=pd.Index([5.0, 6.0, 7.0])),
+    }
+    fig = plots.plot_partial_dependence(
+        prof, np.c_[np.arange(10.0), np.arange(10.0)], ["p", "q"], "y"
+    )
     a, b = fig.axes[:2]
-    assert a.get_ylim() == b.get_ylim()                # one scale: q looks flat
+    assert a.get_ylim() == b.get_ylim()  # one scale: q looks flat
     assert list(a.lines[0].get_ydata()) == [0.0, 1.0, 2.0]
 
 
@@ -111,15 +121,17 @@ def test_html_has_the_inputs_section(fitted, tmp_path):
     model, data = fitted
     inputs = inputs_from_model(model, data)
     assert list(build_figures(model.record_, model.network_, data, inputs))[-2:] == [
-        "importance", "partial_dependence"]
+        "importance",
+        "partial_dependence",
+    ]
     text = render_html(model.record_, model.network_, data, inputs=inputs)
     assert text.count('src="data:image/png;base64,') == 7
-    inputs_part = text[text.index("<h2>Inputs</h2>"):text.index("<h2>Network</h2>")]
+    inputs_part = text[text.index("<h2>Inputs</h2>") : text.index("<h2>Network</h2>")]
     assert inputs_part.count("<img") == 2 and "docs/inspection.md" in inputs_part
     # the table: the inputs in permutation order, MIV and Olden signed
     cells = re.findall(r'<td class="l">(\w)</td>', inputs_part)
     assert cells[-1] == "c" and set(cells) == {"a", "b", "c"}
-    plain = text[:text.index("<h2>Inputs</h2>")]
+    plain = text[: text.index("<h2>Inputs</h2>")]
     assert plain.count("<img") == 5
     without = render_html(model.record_, model.network_, data)
     assert "<h2>Inputs</h2>" not in without
@@ -130,19 +142,38 @@ def test_html_has_the_inputs_section(fitted, tmp_path):
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 def test_inputs_section_renders_in_chromium(fitted, tmp_path):
     model, data = fitted
-    page = write_report(tmp_path / "r.html", model.record_, model.network_, data,
-                        inputs=inputs_from_model(model, data), title="inputs check")
-    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]
-    run = subprocess.run(base + ["--dump-dom", page.as_uri()], capture_output=True, text=True,
-                         timeout=120)
+    page = write_report(
+        tmp_path / "r.html",
+        model.record_,
+        model.network_,
+        data,
+        inputs=inputs_from_model(model, data),
+        title="inputs check",
+    )
+    base = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    run = subprocess.run(
+        base + ["--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0 and "<h2>Inputs</h2>" in run.stdout
     shot = tmp_path / "shot.png"
-    subprocess.run(base + [f"--screenshot={shot}", "--window-size=1200,7000",
-                           "--hide-scrollbars", page.as_uri()], capture_output=True,
-                   timeout=120)
+    subprocess.run(
+        base
+        + [f"--screenshot={shot}", "--window-size=1200,7000", "--hide-scrollbars", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+    )
     from matplotlib.image import imread
+
     rgb = (imread(shot)[..., :3] * 255).round()
-    red = np.all(np.abs(rgb - [0xD0, 0x34, 0x2C]) <= 6, axis=-1)   # b's negative bars
+    red = np.all(np.abs(rgb - [0xD0, 0x34, 0x2C]) <= 6, axis=-1)  # b's negative bars
     assert red.sum() > 300

@@ -1,4 +1,5 @@
 """Time-series networks (bpnn.timeseries): lags, closed loop, BPTT, time split, bad input."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -26,33 +27,37 @@ def _sun():
 
 # -- lag construction ---------------------------------------------------------------------------
 def test_lag_matrix_matches_a_hand_made_table():
-    y = np.array([[10.], [11.], [12.], [13.], [14.]])
-    x = np.array([[0.], [1.], [2.], [3.], [4.]])
+    y = np.array([[10.0], [11.0], [12.0], [13.0], [14.0]])
+    x = np.array([[0.0], [1.0], [2.0], [3.0], [4.0]])
     Z, T = lag_matrix(y, x, feedback_delays=(1, 2), input_delays=(0, 2))
     # D = 2: rows for t = 2, 3, 4 hold [x(t), x(t-2), y(t-1), y(t-2)], targets y(t)
-    assert Z.tolist() == [[2, 0, 11, 10],
-                          [3, 1, 12, 11],
-                          [4, 2, 13, 12]]
+    assert Z.tolist() == [[2, 0, 11, 10], [3, 1, 12, 11], [4, 2, 13, 12]]
     assert T.ravel().tolist() == [12, 13, 14]
     assert lag_names(["y"], ["x"], (1, 2), (0, 2)) == ["x(t)", "x(t-2)", "y(t-1)", "y(t-2)"]
 
 
 def test_lag_matrix_with_two_series_each():
-    y = np.arange(10.0).reshape(5, 2)          # y0 = 0,2,4,..  y1 = 1,3,5,..
+    y = np.arange(10.0).reshape(5, 2)  # y0 = 0,2,4,..  y1 = 1,3,5,..
     x = 100 + np.arange(10.0).reshape(5, 2)
     Z, T = lag_matrix(y, x, feedback_delays=(1,), input_delays=(1, 3))
     # D = 3: t = 3, 4; [x0(t-1), x1(t-1), x0(t-3), x1(t-3), y0(t-1), y1(t-1)]
     assert Z.tolist() == [[104, 105, 100, 101, 4, 5], [106, 107, 102, 103, 6, 7]]
     assert T.tolist() == [[6, 7], [8, 9]]
     assert lag_names(["a", "b"], ["u", "v"], (1,), (1, 3)) == [
-        "u(t-1)", "v(t-1)", "u(t-3)", "v(t-3)", "a(t-1)", "b(t-1)"]
+        "u(t-1)",
+        "v(t-1)",
+        "u(t-3)",
+        "v(t-3)",
+        "a(t-1)",
+        "b(t-1)",
+    ]
 
 
 def test_parse_delays_takes_matlab_ranges():
     assert parse_delays("1:2", "d", 1) == (1, 2)
     assert parse_delays("0:2:6", "d", 0) == (0, 2, 4, 6)
     assert parse_delays("1,3,12", "d", 1) == (1, 3, 12)
-    assert parse_delays(3, "d", 1) == (3,)                    # a scalar is one delay
+    assert parse_delays(3, "d", 1) == (3,)  # a scalar is one delay
     assert parse_delays(range(1, 4), "d", 1) == (1, 2, 3)
     assert parse_delays((2, 1), "d", 1) == (1, 2)
     assert parse_delays(None, "d", 1) == () == parse_delays("", "d", 1)
@@ -60,9 +65,16 @@ def test_parse_delays_takes_matlab_ranges():
 
 def test_the_network_sees_the_lagged_rows():
     u, y = _plant(40)
-    m = narxnet(input_delays=(0, 2), feedback_delays=(1, 2), hidden=3, scaling="none",
-                epochs=3, random_state=0, warn=False).fit(y, u)
-    Z = np.column_stack([u[2:], u[:-2], y[1:-1], y[:-2]])      # by hand
+    m = narxnet(
+        input_delays=(0, 2),
+        feedback_delays=(1, 2),
+        hidden=3,
+        scaling="none",
+        epochs=3,
+        random_state=0,
+        warn=False,
+    ).fit(y, u)
+    Z = np.column_stack([u[2:], u[:-2], y[1:-1], y[:-2]])  # by hand
     got = m.predict_open_loop(y, u)
     assert np.isnan(got[:2]).all()
     np.testing.assert_allclose(got[2:], m.network_.predict(Z).ravel(), rtol=1e-13)
@@ -73,13 +85,12 @@ def test_the_network_sees_the_lagged_rows():
 # -- closed loop --------------------------------------------------------------------------------
 def test_closed_loop_forecast_equals_feeding_predictions_back_by_hand():
     y = _sun()
-    m = narnet(feedback_delays=(1, 3), hidden=4, epochs=5, random_state=0,
-               warn=False).fit(y)
+    m = narnet(feedback_delays=(1, 3), hidden=4, epochs=5, random_state=0, warn=False).fit(y)
     got = m.predict(6)
     hist = list(y[-3:])
     sc = m.y_map_
     for _ in range(6):
-        row = sc.transform(np.array([[hist[-1]], [hist[-3]]])).T       # [y(t-1), y(t-3)]
+        row = sc.transform(np.array([[hist[-1]], [hist[-3]]])).T  # [y(t-1), y(t-3)]
         hist.append(float(sc.inverse_transform(m.network_.predict(row))[0, 0]))
     np.testing.assert_allclose(got, hist[3:], rtol=1e-12)
     # from given initial values instead of the end of the series
@@ -94,15 +105,17 @@ def test_closed_loop_forecast_equals_feeding_predictions_back_by_hand():
 
 def test_narx_closed_loop_by_hand_with_future_inputs():
     u, y = _plant(150)
-    m = narxnet(input_delays=(0, 1), feedback_delays=(1, 2), hidden=4, epochs=10,
-                random_state=2, warn=False).fit(y, u)
+    m = narxnet(
+        input_delays=(0, 1), feedback_delays=(1, 2), hidden=4, epochs=10, random_state=2, warn=False
+    ).fit(y, u)
     fut = np.array([0.3, -0.5, 0.9, 0.1])
     got = m.predict(4, X=fut)
     xs, ys = list(u[-2:]) + list(fut), list(y[-2:])
-    for k in range(4):                       # step k forecasts position 2 + k of the lists
+    for k in range(4):  # step k forecasts position 2 + k of the lists
         raw = np.array([[xs[2 + k], xs[1 + k], ys[-1], ys[-2]]])
-        row = np.concatenate([m.x_map_.transform(raw[:, :2].T).T,
-                              m.y_map_.transform(raw[:, 2:].T).T], axis=1)
+        row = np.concatenate(
+            [m.x_map_.transform(raw[:, :2].T).T, m.y_map_.transform(raw[:, 2:].T).T], axis=1
+        )
         ys.append(float(m.y_map_.inverse_transform(m.network_.predict(row))[0, 0]))
     np.testing.assert_allclose(got, ys[2:], rtol=1e-12)
 
@@ -112,20 +125,22 @@ def test_early_prediction_is_one_step_ahead_of_open_loop():
     m = narnet(feedback_delays=(1, 2), hidden=3, epochs=5, random_state=0, warn=False).fit(y)
     early, open_ = m.predict_early(y), m.predict_open_loop(y)
     assert early.shape == open_.shape == y.shape
-    np.testing.assert_allclose(early[1:-1], open_[2:], rtol=1e-13)   # y(t+1) known at t
+    np.testing.assert_allclose(early[1:-1], open_[2:], rtol=1e-13)  # y(t+1) known at t
     assert np.isnan(early[0]) and np.isfinite(early[1])
     np.testing.assert_allclose(early[-1], m.predict(1)[0], rtol=1e-13)
 
 
 def test_time_delay_network_needs_no_feedback():
     u, y = _plant(100)
-    m = timedelaynet(input_delays=(0, 1, 2), hidden=3, epochs=5, random_state=0,
-                     warn=False).fit(y, u)
+    m = timedelaynet(input_delays=(0, 1, 2), hidden=3, epochs=5, random_state=0, warn=False).fit(
+        y, u
+    )
     assert m.kind_ == "timedelaynet" and m.network_.n_inputs == 3
     fut = np.array([0.1, 0.2, 0.3])
     Z = np.array([[0.1, u[-1], u[-2]], [0.2, 0.1, u[-1]], [0.3, 0.2, 0.1]])
-    want = m.y_map_.inverse_transform(m.network_.predict(m.x_map_.transform(
-        Z.reshape(-1, 1)).reshape(3, 3))).ravel()
+    want = m.y_map_.inverse_transform(
+        m.network_.predict(m.x_map_.transform(Z.reshape(-1, 1)).reshape(3, 3))
+    ).ravel()
     np.testing.assert_allclose(m.predict(3, X=fut), want, rtol=1e-12)
 
 
@@ -144,12 +159,20 @@ def test_pandas_series_keep_their_names_and_index():
 # -- BPTT ---------------------------------------------------------------------------------------
 def _closed_loop_objective(loss="mse", l2=0.01):
     rng = np.random.default_rng(3)
-    net = bpnn.Network([2 * 2 + 2 * 2, 5, 2], ["tansig", "purelin"], init="nguyen-widrow",
-                       seed=4)
+    net = bpnn.Network([2 * 2 + 2 * 2, 5, 2], ["tansig", "purelin"], init="nguyen-widrow", seed=4)
     y, x = rng.normal(size=(30, 2)), rng.normal(size=(30, 2))
     # two targets, two exogenous series, input delays (0, 2), feedback delays (1, 3)
-    obj = ClosedLoopObjective(net, loss, y, x, starts=[3, 7, 12, 20], horizon=5,
-                              feedback_delays=(1, 3), input_delays=(0, 2), l2=l2)
+    obj = ClosedLoopObjective(
+        net,
+        loss,
+        y,
+        x,
+        starts=[3, 7, 12, 20],
+        horizon=5,
+        feedback_delays=(1, 3),
+        input_delays=(0, 2),
+        l2=l2,
+    )
     return obj, net
 
 
@@ -170,8 +193,9 @@ def test_bptt_gradient_with_a_bounded_output():
     obj.network = net2
     obj.weight_mask = net2.weight_mask
     w = net2.params.copy()
-    np.testing.assert_allclose(obj.value_and_grad(w)[1], numerical_gradient(obj.value, w, 1e-4),
-                               rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        obj.value_and_grad(w)[1], numerical_gradient(obj.value, w, 1e-4), rtol=1e-6, atol=1e-9
+    )
 
 
 def test_closed_loop_gauss_newton_matches_finite_difference_jacobian():
@@ -180,8 +204,9 @@ def test_closed_loop_gauss_newton_matches_finite_difference_jacobian():
 
     def residuals(v):
         net.params = v
-        out = simulate(net, obj.y_hist, obj.x_seq, obj.horizon, obj.feedback_delays,
-                       obj.input_delays)
+        out = simulate(
+            net, obj.y_hist, obj.x_seq, obj.horizon, obj.feedback_delays, obj.input_delays
+        )
         return (out - obj.targets).ravel()
 
     r = residuals(w)
@@ -210,13 +235,13 @@ def test_closed_loop_batch_is_the_objective_on_those_starts():
     assert sub.value(w) == pytest.approx(direct.value(w), rel=1e-14)
 
 
-@pytest.mark.parametrize("algorithm, params", [("lm", {}), ("scg", {}), ("bfgs", {}),
-                                               ("rprop", {}),
-                                               ("sgd", {"lr": 0.01, "batch_size": 8})])
+@pytest.mark.parametrize(
+    "algorithm, params",
+    [("lm", {}), ("scg", {}), ("bfgs", {}), ("rprop", {}), ("sgd", {"lr": 0.01, "batch_size": 8})],
+)
 def test_fine_tuning_through_the_trainer(algorithm, params):
     y = _sun()
-    m = narnet(feedback_delays=(1, 2), hidden=3, epochs=20, random_state=0,
-               warn=False).fit(y)
+    m = narnet(feedback_delays=(1, 2), hidden=3, epochs=20, random_state=0, warn=False).fit(y)
     m.fine_tune_closed_loop(y, horizon=4, algorithm=algorithm, epochs=4, **params)
     rec = m.closed_loop_record_
     assert rec.algorithm == bpnn.get_algorithm(algorithm, **params).name
@@ -228,8 +253,9 @@ def test_fine_tuning_through_the_trainer(algorithm, params):
 
 def test_fit_with_a_closed_loop_horizon_fine_tunes():
     u, y = _plant(200)
-    m = narxnet(hidden=4, epochs=30, closed_loop_horizon=5, closed_loop_epochs=5,
-                random_state=0, warn=False).fit(y, u)
+    m = narxnet(
+        hidden=4, epochs=30, closed_loop_horizon=5, closed_loop_epochs=5, random_state=0, warn=False
+    ).fit(y, u)
     assert m.closed_loop_record_ is not None and m.closed_loop_horizon_ == 5
     assert m.closed_loop_record_.loss[-1] <= m.closed_loop_record_.loss[0]
 
@@ -243,8 +269,7 @@ def test_block_division_is_in_time_order_and_covers_every_row():
     got = np.sort(np.concatenate([r.train_idx, r.val_idx, r.test_idx]))
     np.testing.assert_array_equal(got, np.arange(2, len(y)))
     for division in ("random", "interleaved"):
-        r = narnet(hidden=3, epochs=2, division=division, random_state=0,
-                   warn=False).fit(y).record_
+        r = narnet(hidden=3, epochs=2, division=division, random_state=0, warn=False).fit(y).record_
         got = np.sort(np.concatenate([r.train_idx, r.val_idx, r.test_idx]))
         np.testing.assert_array_equal(got, np.arange(2, len(y)))
     r = narnet(hidden=3, epochs=2, division=None, random_state=0, warn=False).fit(y).record_
@@ -256,9 +281,9 @@ def test_nothing_of_the_future_leaks_into_scaling_or_training():
     kw = {"feedback_delays": (1, 2), "hidden": 4, "epochs": 15, "random_state": 0, "warn": False}
     a = narnet(**kw).fit(y)
     n_tr, n_va = len(a.record_.train_idx), len(a.record_.val_idx)
-    end_val = 2 + n_tr + n_va                     # first test position
+    end_val = 2 + n_tr + n_va  # first test position
     changed = y.copy()
-    changed[end_val:] = 1e4 + changed[end_val:] * 7           # the test years, wildly off
+    changed[end_val:] = 1e4 + changed[end_val:] * 7  # the test years, wildly off
     b = narnet(**kw).fit(changed)
     for attr in ("scale_", "offset_"):
         np.testing.assert_array_equal(getattr(a.y_map_, attr), getattr(b.y_map_, attr))
@@ -267,11 +292,11 @@ def test_nothing_of_the_future_leaks_into_scaling_or_training():
     np.testing.assert_array_equal(a.record_.val_loss, b.record_.val_loss)
     assert not np.allclose(a.record_.test_loss, b.record_.test_loss)
     # the scaling comes from the training rows' values alone
-    want = TargetScaler("minmax").fit(y[:2 + n_tr, None])
+    want = TargetScaler("minmax").fit(y[: 2 + n_tr, None])
     np.testing.assert_array_equal(a.y_map_.scale_, want.scale_)
     # changing the validation years changes validation, not the scaling or epoch 0's loss
     c = changed.copy()
-    c[2 + n_tr:end_val] += 500
+    c[2 + n_tr : end_val] += 500
     d = narnet(**kw).fit(c)
     np.testing.assert_array_equal(a.y_map_.scale_, d.y_map_.scale_)
     assert a.record_.loss[0] == d.record_.loss[0]
@@ -280,11 +305,12 @@ def test_nothing_of_the_future_leaks_into_scaling_or_training():
 
 def test_exogenous_scaling_uses_only_the_lags_training_rows_read():
     u, y = _plant(100)
-    m = narxnet(input_delays=(1, 2), feedback_delays=(1,), hidden=3, epochs=2,
-                random_state=0, warn=False).fit(y, u)
+    m = narxnet(
+        input_delays=(1, 2), feedback_delays=(1,), hidden=3, epochs=2, random_state=0, warn=False
+    ).fit(y, u)
     n_tr = len(m.record_.train_idx)
     # training targets at 2 .. 2 + n_tr - 1 read u at 0 .. n_tr
-    want = TargetScaler("minmax").fit(u[:n_tr + 1, None])
+    want = TargetScaler("minmax").fit(u[: n_tr + 1, None])
     np.testing.assert_array_equal(m.x_map_.scale_, want.scale_)
     np.testing.assert_array_equal(m.x_map_.offset_, want.offset_)
 
@@ -292,8 +318,7 @@ def test_exogenous_scaling_uses_only_the_lags_training_rows_read():
 @pytest.mark.parametrize("algorithm", ["lm", "scg", "rprop", "bfgs", "br", "sgd"])
 def test_every_algorithm_trains_open_loop(algorithm):
     u, y = _plant(80)
-    m = narxnet(hidden=3, epochs=4, algorithm=algorithm, random_state=0,
-                warn=False).fit(y, u)
+    m = narxnet(hidden=3, epochs=4, algorithm=algorithm, random_state=0, warn=False).fit(y, u)
     rec = m.record_
     assert rec.algorithm == m.algorithm_ and rec.epochs >= 1
     assert np.isfinite(rec.loss[-1]) and np.isfinite(rec.val_loss[0])
@@ -301,8 +326,9 @@ def test_every_algorithm_trains_open_loop(algorithm):
 
 def test_validation_stop_ends_training():
     y = _sun()
-    m = narnet(feedback_delays=range(1, 13), hidden=10, epochs=500, max_fail=2,
-               random_state=0, warn=False).fit(y)
+    m = narnet(
+        feedback_delays=range(1, 13), hidden=10, epochs=500, max_fail=2, random_state=0, warn=False
+    ).fit(y)
     assert m.record_.stop_reason == "validation stop"
     assert m.record_.best_epoch == m.record_.epochs - 2
 
@@ -312,9 +338,16 @@ def test_save_load_round_trip(tmp_path):
     u, y = _plant(120)
     X = pd.DataFrame({"u": u})
     Y = pd.DataFrame({"y": y})
-    m = narxnet(input_delays=(0, 2), feedback_delays=(1, 3), hidden=3, epochs=5,
-                closed_loop_horizon=3, closed_loop_epochs=2, random_state=0,
-                warn=False).fit(Y, X)
+    m = narxnet(
+        input_delays=(0, 2),
+        feedback_delays=(1, 3),
+        hidden=3,
+        epochs=5,
+        closed_loop_horizon=3,
+        closed_loop_epochs=2,
+        random_state=0,
+        warn=False,
+    ).fit(Y, X)
     p = bpnn.save(m, tmp_path / "narx.bpnn")
     back = bpnn.load(p)
     assert isinstance(back, BPForecaster)
@@ -344,15 +377,18 @@ def test_exports_refuse_a_forecaster_naming_the_reason(tmp_path):
 
 
 # -- bad input ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("params, match", [
-    ({"feedback_delays": (0, 1)}, r"feedback_delays must be integers >= 1, got 0"),
-    ({"feedback_delays": (1, 1.5)}, r"feedback_delays must be integers >= 1, got 1.5"),
-    ({"feedback_delays": (1, 1)}, r"feedback_delays lists delay 1 more than once"),
-    ({"feedback_delays": "1-2"}, r"feedback_delays must look like '1:2'"),
-    ({"input_delays": (-1, 1)}, r"input_delays must be integers >= 0, got -1"),
-    ({"input_delays": ("a",)}, r"input_delays must be integers >= 0, got 'a'"),
-    ({"feedback_delays": ()}, r"input_delays is empty|feedback_delays is empty"),
-])
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"feedback_delays": (0, 1)}, r"feedback_delays must be integers >= 1, got 0"),
+        ({"feedback_delays": (1, 1.5)}, r"feedback_delays must be integers >= 1, got 1.5"),
+        ({"feedback_delays": (1, 1)}, r"feedback_delays lists delay 1 more than once"),
+        ({"feedback_delays": "1-2"}, r"feedback_delays must look like '1:2'"),
+        ({"input_delays": (-1, 1)}, r"input_delays must be integers >= 0, got -1"),
+        ({"input_delays": ("a",)}, r"input_delays must be integers >= 0, got 'a'"),
+        ({"feedback_delays": ()}, r"input_delays is empty|feedback_delays is empty"),
+    ],
+)
 def test_bad_delays_are_one_line_errors(params, match):
     u, y = _plant(40)
     X = u if "input_delays" in params else None
@@ -396,11 +432,17 @@ def test_bad_series_are_one_line_errors():
 def test_forecast_without_the_needed_exogenous_values():
     u, y = _plant(60)
     m = narxnet(input_delays=(0, 1), hidden=2, epochs=2, random_state=0, warn=False).fit(y, u)
-    with pytest.raises(ValueError, match=r"predict\(steps=5\) needs the exogenous series X "
-                                         r"\['x'\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"predict\(steps=5\) needs the exogenous series X "
+        r"\['x'\]",
+    ):
         m.predict(5)
-    with pytest.raises(ValueError, match=r"needs the exogenous values X at the 5 forecast "
-                                         r"times .* got 3 rows"):
+    with pytest.raises(
+        ValueError,
+        match=r"needs the exogenous values X at the 5 forecast "
+        r"times .* got 3 rows",
+    ):
         m.predict(5, X=u[:3])
     with pytest.raises(ValueError, match=r"steps must be a positive integer, got 0"):
         m.predict(0, X=u[:3])
@@ -435,10 +477,11 @@ def test_shipped_series():
 # -- diagnostics --------------------------------------------------------------------------------
 def test_error_autocorrelation_by_hand_and_on_known_processes():
     from bpnn.timeseries import error_autocorrelation, input_error_crosscorrelation
+
     e = np.array([1.0, -2.0, 0.5, 3.0, -1.0])
     lags, r, band = error_autocorrelation(e, max_lag=2)
     c = e - e.mean()
-    want1 = (c[:-1] @ c[1:]) / (c @ c)                 # the biased estimate at lag 1
+    want1 = (c[:-1] @ c[1:]) / (c @ c)  # the biased estimate at lag 1
     assert lags.tolist() == [-2, -1, 0, 1, 2]
     assert r[2] == pytest.approx(1.0) and r[3] == pytest.approx(want1) == r[1]
     assert band == pytest.approx(1.96 / np.sqrt(5))
@@ -461,6 +504,7 @@ def test_error_autocorrelation_by_hand_and_on_known_processes():
 
 def test_response_table_labels_the_split():
     from bpnn.timeseries import response
+
     y = _sun()
     m = narnet(hidden=3, epochs=3, random_state=0, warn=False).fit(y)
     r = response(m, y)
@@ -474,13 +518,15 @@ def test_response_table_labels_the_split():
 # -- estimator conventions ----------------------------------------------------------------------
 def test_clone_params_and_several_series():
     from sklearn.base import clone
-    m = narxnet(input_delays=range(3), feedback_delays="1:2", hidden=3, epochs=3,
-                random_state=0, warn=False)
+
+    m = narxnet(
+        input_delays=range(3), feedback_delays="1:2", hidden=3, epochs=3, random_state=0, warn=False
+    )
     c = clone(m)
     assert c.get_params() == m.get_params() and not hasattr(c, "network_")
     u, y = _plant(80)
     Y = pd.DataFrame({"a": y, "b": 2 * y + 1})
-    X = pd.DataFrame({"u": u, "v": u ** 2})
+    X = pd.DataFrame({"u": u, "v": u**2})
     c.fit(Y, X)
     assert c.network_.n_inputs == 2 * 3 + 2 * 2 and c.network_.n_outputs == 2
     f = c.predict(3, X=X.iloc[:3])
@@ -510,26 +556,32 @@ def test_fine_tuning_refusals():
     with pytest.raises(ValueError, match=r"needs the series given to fit \(60 rows\)"):
         n.fine_tune_closed_loop(y[:50], horizon=3)
     with pytest.raises(ValueError, match="mae.*not a sum of squares"):
-        narnet(hidden=2, epochs=2, loss="mae", algorithm="scg", random_state=0,
-               warn=False).fit(y).fine_tune_closed_loop(y, horizon=3, algorithm="lm")
+        narnet(hidden=2, epochs=2, loss="mae", algorithm="scg", random_state=0, warn=False).fit(
+            y
+        ).fine_tune_closed_loop(y, horizon=3, algorithm="lm")
 
 
 def test_training_defaults_reach_both_runs(tmp_path):
     from bpnn.trainer import training_defaults
+
     seen = []
     u, y = _plant(80)
-    m = narxnet(hidden=2, epochs=3, closed_loop_horizon=3, closed_loop_epochs=2,
-                random_state=0, warn=False)
+    m = narxnet(
+        hidden=2, epochs=3, closed_loop_horizon=3, closed_loop_epochs=2, random_state=0, warn=False
+    )
     with training_defaults(callbacks=[lambda e, rec, net: seen.append(rec.algorithm)]):
         m.fit(y, u)
     assert seen.count("lm") == m.record_.epochs + m.closed_loop_record_.epochs
-    with training_defaults(checkpoint=tmp_path / "c.ckpt"), \
-            pytest.raises(ValueError, match="a checkpoint covers one training run"):
+    with (
+        training_defaults(checkpoint=tmp_path / "c.ckpt"),
+        pytest.raises(ValueError, match="a checkpoint covers one training run"),
+    ):
         m.fit(y, u)
 
 
 def test_time_columns_are_checked_too():
     from bpnn.timeseries import check_time_index
+
     check_time_index(pd.Series([1990, 1991, 1992]), "year")
     with pytest.raises(ValueError, match=r"year's time index repeats the time 1991 \(row 2\)"):
         check_time_index(pd.Series([1990, 1991, 1991]), "year")
@@ -541,6 +593,7 @@ def test_time_columns_are_checked_too():
 def test_inconsistent_forecaster_files_are_model_file_errors(tmp_path):
     import json
     import zipfile
+
     m = narnet(hidden=2, epochs=2, random_state=0, warn=False).fit(_sun())
     good = bpnn.save(m, tmp_path / "m.bpnn")
     with zipfile.ZipFile(good) as z:
@@ -556,11 +609,12 @@ def test_inconsistent_forecaster_files_are_model_file_errors(tmp_path):
                 z.writestr(n, json.dumps(bad) if n == "manifest.json" else data)
         return p
 
-    cases = [(lambda f: f.update(max_delay=5), "max_delay 5 does not match"),
-             (lambda f: f.update(feedback_delays=[1, 2, 3], max_delay=3),
-              "the network maps 2 -> 1"),
-             (lambda f: f.update(feedback_delays=[0, 1]), "feedback_delays must be integers"),
-             (lambda f: f.pop("y_map"), "inconsistent model file: KeyError")]
+    cases = [
+        (lambda f: f.update(max_delay=5), "max_delay 5 does not match"),
+        (lambda f: f.update(feedback_delays=[1, 2, 3], max_delay=3), "the network maps 2 -> 1"),
+        (lambda f: f.update(feedback_delays=[0, 1]), "feedback_delays must be integers"),
+        (lambda f: f.pop("y_map"), "inconsistent model file: KeyError"),
+    ]
     for change, match in cases:
         with pytest.raises(bpnn.ModelFileError, match=match):
             bpnn.load(write(change))
@@ -568,6 +622,7 @@ def test_inconsistent_forecaster_files_are_model_file_errors(tmp_path):
 
 def test_cli_refuses_a_forecaster_where_it_takes_rows(tmp_path, capsys):
     from bpnn.cli import main
+
     m = narnet(hidden=2, epochs=2, random_state=0, warn=False).fit(_sun())
     model = bpnn.save(m, tmp_path / "f.bpnn")
     data = tmp_path / "s.csv"
@@ -584,16 +639,18 @@ def test_cli_refuses_a_forecaster_where_it_takes_rows(tmp_path, capsys):
 
 def test_rolling_forecasts_match_predict_and_open_loop():
     from bpnn.timeseries import horizon_errors, rolling_forecasts
+
     u, y = _plant(120)
-    m = narxnet(input_delays=(0, 1), feedback_delays=(1, 2), hidden=3, epochs=10,
-                random_state=0, warn=False).fit(y, u)
+    m = narxnet(
+        input_delays=(0, 1), feedback_delays=(1, 2), hidden=3, epochs=10, random_state=0, warn=False
+    ).fit(y, u)
     origins, fc, truth = rolling_forecasts(m, y, u, horizon=4, start=100)
     assert origins.tolist() == list(range(100, 117)) and fc.shape == (17, 4, 1)
     for b in (0, 9, 16):
         s = origins[b]
-        want = m.predict(4, X=u[s:s + 4], last_window=y[:s], last_window_X=u[:s])
+        want = m.predict(4, X=u[s : s + 4], last_window=y[:s], last_window_X=u[:s])
         np.testing.assert_allclose(fc[b, :, 0], want, rtol=1e-12)
-        np.testing.assert_array_equal(truth[b, :, 0], y[s:s + 4])
+        np.testing.assert_array_equal(truth[b, :, 0], y[s : s + 4])
     # horizon 1 is the one-step (open-loop) prediction
     one = m.predict_open_loop(y, u)
     np.testing.assert_allclose(fc[:, 0, 0], one[100:117], rtol=1e-12)
@@ -606,10 +663,11 @@ def test_rolling_forecasts_match_predict_and_open_loop():
 
 def test_report_on_the_fitted_series_continued_keeps_its_split():
     from bpnn.report import data_from_forecaster, series_from_model
+
     u, y = _plant(200)
     m = narxnet(hidden=3, epochs=5, random_state=0, warn=False).fit(y[:150], u[:150])
     rec = m.record_
-    s = series_from_model(m, y, u)                 # the fitted 150 steps and 50 later ones
+    s = series_from_model(m, y, u)  # the fitted 150 steps and 50 later ones
     assert s.origin == int(rec.train_idx.max()) + 1 and s.notes == []
     assert len(s.forecast) == 200 - s.origin
     split = s.response["split"].to_numpy()

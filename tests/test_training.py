@@ -18,14 +18,25 @@ def test_sine_fit_1_10_1():
     x = np.linspace(-1, 1, 60)[:, None]
     y = np.sin(np.pi * x)
     net = bpnn.Network([1, 10, 1], ["tansig", "purelin"], init="nguyen-widrow", seed=0)
-    rec = bpnn.train(net, x, y, algorithm="sgd", loss="mse", lr=0.05, epochs=3000, goal=0.001,
-                     seed=0, epoch_loss="exact")
+    rec = bpnn.train(
+        net,
+        x,
+        y,
+        algorithm="sgd",
+        loss="mse",
+        lr=0.05,
+        epochs=3000,
+        goal=0.001,
+        seed=0,
+        epoch_loss="exact",
+    )
     assert np.mean((net.forward(x) - y) ** 2) < 0.01
     assert rec.final_loss == pytest.approx(np.mean((net.forward(x) - y) ** 2))
 
 
-@pytest.mark.parametrize("algorithm, kw", [("sgd", {}), ("gd", {"lr": 0.5}),
-                                           ("sgd", {"batch_size": 2, "momentum": 0.5})])
+@pytest.mark.parametrize(
+    "algorithm, kw", [("sgd", {}), ("gd", {"lr": 0.5}), ("sgd", {"batch_size": 2, "momentum": 0.5})]
+)
 def test_same_seed_same_bits(algorithm, kw):
     out = []
     for _ in range(2):
@@ -53,15 +64,19 @@ def test_goal_stops_training():
 def test_compiled_kernel_matches_numpy_reference():
     rng = np.random.default_rng(0)
     X, Y = rng.normal(size=(20, 3)), rng.uniform(size=(20, 2))
-    for acts, loss in [(["tansig", "logsig"], "sse"), (["poslin", "purelin"], "mse"),
-                       ([bpnn.GeneralizedSigmoid(2, 0.5), "softmax"], "cross_entropy")]:
+    for acts, loss in [
+        (["tansig", "logsig"], "sse"),
+        (["poslin", "purelin"], "mse"),
+        ([bpnn.GeneralizedSigmoid(2, 0.5), "softmax"], "cross_entropy"),
+    ]:
         net = bpnn.Network([3, 5, 2], acts, init="glorot", seed=1)
         ref = net.copy()
-        bpnn.train(net, X, Y, algorithm="sgd", loss=loss, lr=0.05, lr_bias=0.02, epochs=3,
-                   shuffle=False)
-        for _ in range(3):                      # the same, one sample at a time in NumPy
+        bpnn.train(
+            net, X, Y, algorithm="sgd", loss=loss, lr=0.05, lr_bias=0.02, epochs=3, shuffle=False
+        )
+        for _ in range(3):  # the same, one sample at a time in NumPy
             for i in range(20):
-                _, g = ref.loss_and_gradient(X[i:i + 1], Y[i:i + 1], loss)
+                _, g = ref.loss_and_gradient(X[i : i + 1], Y[i : i + 1], loss)
                 ref.params = ref.params - np.where(ref.weight_mask, 0.05, 0.02) * g
         np.testing.assert_allclose(net.params, ref.params, atol=1e-12)
 
@@ -69,6 +84,7 @@ def test_compiled_kernel_matches_numpy_reference():
 def test_per_sample_sgd_with_a_custom_activation_is_exact():
     """A user's Activation has no kernel code: per-sample BP must take the NumPy path, not
     run the compiled kernel with a wrong activation (it once did)."""
+
     class Softplus(bpnn.Activation):
         name = "softplus"
 
@@ -85,6 +101,6 @@ def test_per_sample_sgd_with_a_custom_activation_is_exact():
     bpnn.train(net, X, Y, "sgd", lr=0.05, epochs=2, shuffle=False)
     for _ in range(2):
         for i in range(10):
-            _, g = ref.loss_and_gradient(X[i:i + 1], Y[i:i + 1])
+            _, g = ref.loss_and_gradient(X[i : i + 1], Y[i : i + 1])
             ref.params = ref.params - 0.05 * g
     np.testing.assert_allclose(net.params, ref.params, atol=1e-12)

@@ -1,4 +1,5 @@
 """The public API is annotated (mypy checks src/ in .ci/run; this says what "public" is)."""
+
 import inspect
 
 import pytest
@@ -7,13 +8,35 @@ import bpnn
 from bpnn import datasets, estimators, export, io, network, trainer
 from bpnn.algorithms import base as algorithms_base
 
-PUBLIC_FUNCTIONS = [trainer.train, io.save, io.load, io.load_predictor,
-                    export.export, export.export_python, export.export_c, export.export_onnx,
-                    export.describe, algorithms_base.get_algorithm, datasets.load_dataset]
+PUBLIC_FUNCTIONS = [
+    trainer.train,
+    io.save,
+    io.load,
+    io.load_predictor,
+    export.export,
+    export.export_python,
+    export.export_c,
+    export.export_onnx,
+    export.describe,
+    algorithms_base.get_algorithm,
+    datasets.load_dataset,
+]
 PUBLIC_METHODS = {
-    network.Network: ["__init__", "initialize", "astype", "from_spec", "forward",
-                      "predict_unchecked", "forward_trace", "loss_and_gradient", "loss",
-                      "jacobian", "copy", "spec", "backward"],
+    network.Network: [
+        "__init__",
+        "initialize",
+        "astype",
+        "from_spec",
+        "forward",
+        "predict_unchecked",
+        "forward_trace",
+        "loss_and_gradient",
+        "loss",
+        "jacobian",
+        "copy",
+        "spec",
+        "backward",
+    ],
     estimators.BPRegressor: ["__init__", "fit", "partial_fit", "predict"],
     estimators.BPClassifier: ["__init__", "fit", "partial_fit", "predict", "predict_proba"],
 }
@@ -21,8 +44,11 @@ PUBLIC_METHODS = {
 
 def _unannotated(func):
     sig = inspect.signature(func)
-    missing = [name for name, p in sig.parameters.items()
-               if name not in ("self", "cls") and p.annotation is inspect.Parameter.empty]
+    missing = [
+        name
+        for name, p in sig.parameters.items()
+        if name not in ("self", "cls") and p.annotation is inspect.Parameter.empty
+    ]
     if sig.return_annotation is inspect.Signature.empty:
         missing.append("return")
     return missing
@@ -33,8 +59,11 @@ def test_public_functions_are_annotated(func):
     assert _unannotated(func) == []
 
 
-@pytest.mark.parametrize("cls, name", [(c, n) for c, ns in PUBLIC_METHODS.items() for n in ns],
-                         ids=lambda v: getattr(v, "__name__", v))
+@pytest.mark.parametrize(
+    "cls, name",
+    [(c, n) for c, ns in PUBLIC_METHODS.items() for n in ns],
+    ids=lambda v: getattr(v, "__name__", v),
+)
 def test_public_methods_are_annotated(cls, name):
     assert _unannotated(getattr(cls, name)) == []
 
@@ -42,6 +71,7 @@ def test_public_methods_are_annotated(cls, name):
 def test_the_check_can_fail():
     def half(x, y: int) -> int:
         return y
+
     assert _unannotated(half) == ["x"]
 
 

@@ -1,4 +1,5 @@
 """The tutorial's worked example (DIGEST.md), reproduced through the public API to 1e-9."""
+
 import numpy as np
 import pytest
 
@@ -27,17 +28,22 @@ def test_error_and_every_gradient(net):
     assert abs(E - 0.3918291767) < 1e-9
     grads = net.copy()
     grads.params = g
-    np.testing.assert_allclose(grads.weights[1], [[0.07806388, 0.08372707, 0.08510467],
-                                                  [-0.00676662, -0.00725751, -0.00737692]],
-                               atol=1e-8)
-    np.testing.assert_allclose(grads.weights[0], [[0.01226782, 0.02453563],
-                                                  [0.00394556, 0.00789112],
-                                                  [0.00109324, 0.00218648]], atol=1e-8)
-    assert abs(grads.weights[1][0, 0] - 0.0780638755) < 1e-9      # dE/dw7
+    np.testing.assert_allclose(
+        grads.weights[1],
+        [[0.07806388, 0.08372707, 0.08510467], [-0.00676662, -0.00725751, -0.00737692]],
+        atol=1e-8,
+    )
+    np.testing.assert_allclose(
+        grads.weights[0],
+        [[0.01226782, 0.02453563], [0.00394556, 0.00789112], [0.00109324, 0.00218648]],
+        atol=1e-8,
+    )
+    assert abs(grads.weights[1][0, 0] - 0.0780638755) < 1e-9  # dE/dw7
     # output deltas are the output-bias gradients; hidden deltas the hidden-bias ones
     np.testing.assert_allclose(grads.biases[1], [0.0855087619, -0.0074119446], atol=1e-9)
-    np.testing.assert_allclose(grads.biases[0], [0.0024535633, 0.0007891121, 0.0002186484],
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        grads.biases[0], [0.0024535633, 0.0007891121, 0.0002186484], atol=1e-9
+    )
 
 
 def test_hand_worked_dE_dw7(net):
@@ -71,11 +77,20 @@ def test_separate_step_sizes_for_weights_and_biases(net):
 
 def test_explain_prints_the_table_values():
     text = bpnn.explain(print_=False)
-    for value in ["2.1019200912", "0.8910896615", "0.3918291767", "0.0855087619",
-                  "-0.0074119446", "0.0780638755", "0.0024535633", "0.0002186484"]:
+    for value in [
+        "2.1019200912",
+        "0.8910896615",
+        "0.3918291767",
+        "0.0855087619",
+        "-0.0074119446",
+        "0.0780638755",
+        "0.0024535633",
+        "0.0002186484",
+    ]:
         assert value in text
-    assert "(out_o1 − target_o1)" in text          # the corrected sign
+    assert "(out_o1 − target_o1)" in text  # the corrected sign
     from bpnn.explain import TUTORIAL_ERRORS
+
     assert text.count("✗") == len(TUTORIAL_ERRORS)
 
 
@@ -94,4 +109,4 @@ def test_explain_cross_entropy_output_delta_has_no_derivative_factor():
     line = next(l for l in text.splitlines() if l.strip().startswith("δ(2)_1"))
     assert line.split("=")[1].strip() == "(n(2)_1 − d1)"
     y = net.forward([[1, 2]])[0]
-    assert line.endswith(f"= {y[0] - 0.0:.10f}")          # out - target, target 0
+    assert line.endswith(f"= {y[0] - 0.0:.10f}")  # out - target, target 0

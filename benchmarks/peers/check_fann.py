@@ -25,6 +25,7 @@ What is checked
 5. The error function really is LINEAR after setting it (FANN's default is
    TANH, which would change the update).
 """
+
 from __future__ import annotations
 
 import os
@@ -40,8 +41,8 @@ except ImportError:  # run as a script
     import fann as F  # type: ignore[no-redef]
     import numpy_loop  # type: ignore[no-redef]
 
-TOL_W = 1e-12     # weights, double precision end to end
-TOL_MSE = 1e-6    # FANN accumulates the MSE in float32 (relative)
+TOL_W = 1e-12  # weights, double precision end to end
+TOL_MSE = 1e-6  # FANN accumulates the MSE in float32 (relative)
 
 _CLIP_LO = float(np.float32(0.01))
 _CLIP_HI = float(np.float32(0.99))
@@ -53,11 +54,12 @@ _CLIP_HI = float(np.float32(0.99))
 # weight vector (per layer: (n_out, n_in + 1) row-major, bias last).
 # ---------------------------------------------------------------------------
 
+
 def _split(flat, sizes):
     mats, pos = [], 0
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         k = n_out * (n_in + 1)
-        mats.append(flat[pos:pos + k].reshape(n_out, n_in + 1))
+        mats.append(flat[pos : pos + k].reshape(n_out, n_in + 1))
         pos += k
     return mats
 
@@ -88,26 +90,34 @@ def ref_incremental_epoch(flat, sizes, X, Y, lr, s=0.5, clip=True, float32_lr=Tr
     for x, d in zip(X, Y):
         vals = ref_forward(w, sizes, x, s)
         y = vals[-1][:-1]
-        diff = np.asarray(d, float) - y                 # FANN_ERRORFUNC_LINEAR
+        diff = np.asarray(d, float) - y  # FANN_ERRORFUNC_LINEAR
         sq += float(diff @ diff)
         count += diff.size
         deltas = [None] * len(mats)
         deltas[-1] = _dsig(y, s, clip) * diff
-        for l in range(len(mats) - 1, 0, -1):           # old weights
+        for l in range(len(mats) - 1, 0, -1):  # old weights
             back = mats[l][:, :-1].T @ deltas[l]
             deltas[l - 1] = back * _dsig(vals[l][:-1], s, clip)
         for l, M in enumerate(mats):
-            M += np.outer(lr * deltas[l], vals[l])      # input incl. bias (=1)
+            M += np.outer(lr * deltas[l], vals[l])  # input incl. bias (=1)
     return w, sq / count
 
 
 # ---------------------------------------------------------------------------
 
+
 def _fann_epoch(sizes, flat0, X, Y, lr, s=0.5):
-    with F.FannNet(sizes, steepness=s, learning_rate=lr, momentum=0.0,
-                   training_algorithm=F.FANN_TRAIN_INCREMENTAL,
-                   error_function=F.FANN_ERRORFUNC_LINEAR) as net, \
-            F.TrainData(X, Y) as td:
+    with (
+        F.FannNet(
+            sizes,
+            steepness=s,
+            learning_rate=lr,
+            momentum=0.0,
+            training_algorithm=F.FANN_TRAIN_INCREMENTAL,
+            error_function=F.FANN_ERRORFUNC_LINEAR,
+        ) as net,
+        F.TrainData(X, Y) as td,
+    ):
         net.set_weights(flat0)
         assert np.array_equal(net.get_weights(), flat0)
         mse = net.train_epoch(td)
@@ -129,15 +139,19 @@ def check_connection_order(sizes) -> None:
     assert np.array_equal(conns["to_neuron"], exp_to), "unexpected to_neuron order"
 
 
-def run_case(name, sizes, X, Y, lr, s, flat0, results, *, compare_plain=True, expect_plain_match=True):
+def run_case(
+    name, sizes, X, Y, lr, s, flat0, results, *, compare_plain=True, expect_plain_match=True
+):
     w_fann, mse_fann = _fann_epoch(sizes, flat0, X, Y, lr, s)
     w_ref, mse_ref = ref_incremental_epoch(flat0, sizes, X, Y, lr, s)
     d_ref = float(np.max(np.abs(w_fann - w_ref)))
     rel_mse = abs(mse_fann - mse_ref) / max(mse_ref, 1e-300)
     moved = float(np.max(np.abs(w_fann - flat0)))
     ok = d_ref <= TOL_W and rel_mse <= TOL_MSE and moved > 1e-6
-    line = (f"{name:<44} max|dw| vs FANN-mirror ref = {d_ref:.3e}  "
-            f"mse fann={mse_fann:.9g} ref={mse_ref:.9g}  (max weight change {moved:.3g})")
+    line = (
+        f"{name:<44} max|dw| vs FANN-mirror ref = {d_ref:.3e}  "
+        f"mse fann={mse_fann:.9g} ref={mse_ref:.9g}  (max weight change {moved:.3g})"
+    )
     if compare_plain:
         Ws, bs = F.unpack_layers(flat0, sizes)
         # The plain loop uses the true learning rate; FANN stores it as float32.
@@ -182,7 +196,7 @@ def main() -> int:
     n_w = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
     flat0 = rng.uniform(-1, 1, n_w)
     X = rng.uniform(0, 1, (16, 2))
-    Y = (X[:, :1] + X[:, 1:] > 1.0) * 0.8 + 0.1        # targets 0.1 / 0.9
+    Y = (X[:, :1] + X[:, 1:] > 1.0) * 0.8 + 0.1  # targets 0.1 / 0.9
     with F.FannNet(sizes) as net:
         net.set_weights(flat0)
         out_fann = net.predict(X)
@@ -192,7 +206,10 @@ def main() -> int:
     d_fwd = max(np.max(np.abs(out_fann - out_ref)), np.max(np.abs(out_fann - out_plain)))
     fwd_ok = d_fwd <= TOL_W
     results.append(("forward 2-3-1", fwd_ok, d_fwd))
-    print(("PASS " if fwd_ok else "FAIL ") + f"{'forward 2-3-1 (fann_run vs logistic MLP)':<44} max|dy| = {d_fwd:.3e}")
+    print(
+        ("PASS " if fwd_ok else "FAIL ")
+        + f"{'forward 2-3-1 (fann_run vs logistic MLP)':<44} max|dy| = {d_fwd:.3e}"
+    )
 
     # 3. one incremental epoch, 2-3-1
     run_case("epoch 2-3-1, s=0.5, lr=0.5", sizes, X, Y, 0.5, 0.5, flat0, results)
@@ -207,21 +224,34 @@ def main() -> int:
     run_case("epoch 4-5-3-2, s=0.5, lr=0.25", sizes2, X2, Y2, 0.25, 0.5, flat2, results)
 
     # 4. steepness != 0.5 (plain logistic loop does not apply)
-    run_case("epoch 2-3-1, s=0.8, lr=0.5", sizes, X, Y, 0.5, 0.8, flat0, results, compare_plain=False)
+    run_case(
+        "epoch 2-3-1, s=0.8, lr=0.5", sizes, X, Y, 0.5, 0.8, flat0, results, compare_plain=False
+    )
 
     # saturated net: derivative clip active
     flat_big = flat0 * 8.0
     Xs = rng.uniform(-1, 1, (16, 2)) * 3
     Ys = (Xs[:, :1] > 0).astype(float)
-    run_case("epoch 2-3-1 saturated (clip active)", sizes, Xs, Ys, 0.5, 0.5, flat_big, results,
-             expect_plain_match=False)
+    run_case(
+        "epoch 2-3-1 saturated (clip active)",
+        sizes,
+        Xs,
+        Ys,
+        0.5,
+        0.5,
+        flat_big,
+        results,
+        expect_plain_match=False,
+    )
 
     # Sensitivity controls: the comparison must notice the details above.
     w_fann, _ = _fann_epoch(sizes, flat0, X, Y, 0.7, 0.5)
     w_dbl, _ = ref_incremental_epoch(flat0, sizes, X, Y, 0.7, float32_lr=False)
     d_lr = float(np.max(np.abs(w_fann - w_dbl)))
-    with F.FannNet(sizes, learning_rate=0.5, error_function=F.FANN_ERRORFUNC_TANH) as net, \
-            F.TrainData(X, Y) as td:
+    with (
+        F.FannNet(sizes, learning_rate=0.5, error_function=F.FANN_ERRORFUNC_TANH) as net,
+        F.TrainData(X, Y) as td,
+    ):
         net.set_weights(flat0)
         net.train_epoch(td)
         w_tanh = net.get_weights()
@@ -232,10 +262,12 @@ def main() -> int:
     d_clip = float(np.max(np.abs(w_fann_big - w_noclip)))
     sens_ok = min(d_lr, d_tanh, d_clip) > 1e3 * TOL_W
     results.append(("sensitivity", sens_ok, 0.0))
-    print(("PASS " if sens_ok else "FAIL ") + "sensitivity controls (must be clearly non-zero):\n"
-          f"     lr=0.7 taken as double instead of float32: max|dw| = {d_lr:.3e}\n"
-          f"     FANN_ERRORFUNC_TANH instead of LINEAR:     max|dw| = {d_tanh:.3e}\n"
-          f"     no derivative clip on the saturated net:   max|dw| = {d_clip:.3e}")
+    print(
+        ("PASS " if sens_ok else "FAIL ") + "sensitivity controls (must be clearly non-zero):\n"
+        f"     lr=0.7 taken as double instead of float32: max|dw| = {d_lr:.3e}\n"
+        f"     FANN_ERRORFUNC_TANH instead of LINEAR:     max|dw| = {d_tanh:.3e}\n"
+        f"     no derivative clip on the saturated net:   max|dw| = {d_clip:.3e}"
+    )
 
     n_fail = sum(1 for _, ok, _ in results if not ok)
     worst = max(d for _, _, d in results)

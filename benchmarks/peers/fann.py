@@ -38,6 +38,7 @@ FANN conventions that matter when comparing against other implementations
   last.  For a layer ``n_in -> n_out`` that block is a row-major
   ``(n_out, n_in + 1)`` matrix whose last column is the bias.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -49,13 +50,28 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 import numpy as np
 
 __all__ = [
-    "FANN_LINEAR", "FANN_THRESHOLD", "FANN_THRESHOLD_SYMMETRIC", "FANN_SIGMOID",
-    "FANN_SIGMOID_STEPWISE", "FANN_SIGMOID_SYMMETRIC",
-    "FANN_TRAIN_INCREMENTAL", "FANN_TRAIN_BATCH", "FANN_TRAIN_RPROP",
-    "FANN_TRAIN_QUICKPROP", "FANN_ERRORFUNC_LINEAR", "FANN_ERRORFUNC_TANH",
-    "FannError", "find_library", "load_library", "is_available",
-    "TrainData", "FannNet", "pack_layers", "unpack_layers",
-    "random_dataset", "time_incremental_epoch",
+    "FANN_LINEAR",
+    "FANN_THRESHOLD",
+    "FANN_THRESHOLD_SYMMETRIC",
+    "FANN_SIGMOID",
+    "FANN_SIGMOID_STEPWISE",
+    "FANN_SIGMOID_SYMMETRIC",
+    "FANN_TRAIN_INCREMENTAL",
+    "FANN_TRAIN_BATCH",
+    "FANN_TRAIN_RPROP",
+    "FANN_TRAIN_QUICKPROP",
+    "FANN_ERRORFUNC_LINEAR",
+    "FANN_ERRORFUNC_TANH",
+    "FannError",
+    "find_library",
+    "load_library",
+    "is_available",
+    "TrainData",
+    "FannNet",
+    "pack_layers",
+    "unpack_layers",
+    "random_dataset",
+    "time_incremental_epoch",
 ]
 
 # enum fann_activationfunc_enum
@@ -230,7 +246,8 @@ def load_library(path: Optional[str] = None) -> ctypes.CDLL:
     if path is None:
         raise FannError(
             "libdoublefann not found; run benchmarks/install_peers.sh "
-            "(apt-get install libfann-dev) or set BPNN_FANN_LIB")
+            "(apt-get install libfann-dev) or set BPNN_FANN_LIB"
+        )
     try:
         lib = ctypes.CDLL(path)
     except OSError as exc:  # pragma: no cover - depends on the machine
@@ -263,6 +280,7 @@ def _seed_c_rand(seed: int) -> None:
 # --------------------------------------------------------------------------
 # Training data
 # --------------------------------------------------------------------------
+
 
 class TrainData:
     """A ``struct fann_train_data`` holding a copy of ``X``/``Y`` in memory.
@@ -352,8 +370,10 @@ class TrainData:
 # Weight layout helpers
 # --------------------------------------------------------------------------
 
-def pack_layers(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
-                layout: str = "in_out") -> np.ndarray:
+
+def pack_layers(
+    weights: Sequence[np.ndarray], biases: Sequence[np.ndarray], layout: str = "in_out"
+) -> np.ndarray:
     """Pack per-layer weight matrices and bias vectors into FANN's flat order.
 
     ``layout="in_out"``: ``weights[l]`` has shape ``(n_in, n_out)``
@@ -374,14 +394,15 @@ def pack_layers(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
     return np.concatenate(parts)
 
 
-def unpack_layers(flat: np.ndarray, layer_sizes: Sequence[int],
-                  layout: str = "in_out") -> Tuple[List[np.ndarray], List[np.ndarray]]:
+def unpack_layers(
+    flat: np.ndarray, layer_sizes: Sequence[int], layout: str = "in_out"
+) -> Tuple[List[np.ndarray], List[np.ndarray]]:
     """Inverse of :func:`pack_layers`."""
     flat = np.asarray(flat, dtype=np.float64)
     Ws, bs, pos = [], [], 0
     for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):
         size = n_out * (n_in + 1)
-        block = flat[pos:pos + size].reshape(n_out, n_in + 1)
+        block = flat[pos : pos + size].reshape(n_out, n_in + 1)
         pos += size
         W = block[:, :n_in].copy()
         Ws.append(W.T.copy() if layout == "in_out" else W)
@@ -394,6 +415,7 @@ def unpack_layers(flat: np.ndarray, layer_sizes: Sequence[int],
 # --------------------------------------------------------------------------
 # Network
 # --------------------------------------------------------------------------
+
 
 class FannNet:
     """A standard fully connected FANN network (``fann_create_standard``).
@@ -414,16 +436,20 @@ class FannNet:
         seeding libc's ``rand()`` (FANN seeds from /dev/urandom otherwise).
     """
 
-    def __init__(self, layer_sizes: Iterable[int], *,
-                 hidden_activation: int = FANN_SIGMOID,
-                 output_activation: int = FANN_SIGMOID,
-                 steepness: float = 0.5,
-                 learning_rate: float = 0.7,
-                 momentum: float = 0.0,
-                 training_algorithm: int = FANN_TRAIN_INCREMENTAL,
-                 error_function: int = FANN_ERRORFUNC_LINEAR,
-                 seed: Optional[int] = None,
-                 lib: Optional[ctypes.CDLL] = None):
+    def __init__(
+        self,
+        layer_sizes: Iterable[int],
+        *,
+        hidden_activation: int = FANN_SIGMOID,
+        output_activation: int = FANN_SIGMOID,
+        steepness: float = 0.5,
+        learning_rate: float = 0.7,
+        momentum: float = 0.0,
+        training_algorithm: int = FANN_TRAIN_INCREMENTAL,
+        error_function: int = FANN_ERRORFUNC_LINEAR,
+        seed: Optional[int] = None,
+        lib: Optional[ctypes.CDLL] = None,
+    ):
         self._lib = lib or load_library()
         sizes = [int(s) for s in layer_sizes]
         if len(sizes) < 2 or min(sizes) < 1:
@@ -465,13 +491,15 @@ class FannNet:
         connection-array API is used)."""
         try:
             pre = _FannPrefix.from_address(self._ptr)
-            ok = (pre.num_input == self.n_input
-                  and pre.num_output == self.n_output
-                  and pre.total_connections == self.num_connections
-                  # the getter leaves out the output layer's unused bias neuron
-                  and pre.total_neurons == self._lib.fann_get_total_neurons(self._ptr) + 1
-                  and pre.learning_rate == self._lib.fann_get_learning_rate(self._ptr)
-                  and bool(pre.weights))
+            ok = (
+                pre.num_input == self.n_input
+                and pre.num_output == self.n_output
+                and pre.total_connections == self.num_connections
+                # the getter leaves out the output layer's unused bias neuron
+                and pre.total_neurons == self._lib.fann_get_total_neurons(self._ptr) + 1
+                and pre.learning_rate == self._lib.fann_get_learning_rate(self._ptr)
+                and bool(pre.weights)
+            )
             if not ok:
                 return None
             view = np.ctypeslib.as_array(pre.weights, shape=(self.num_connections,))
@@ -496,8 +524,10 @@ class FannNet:
 
     def get_activation(self, layer: int, neuron: int = 0) -> Tuple[int, float]:
         """(activation enum, steepness) of a neuron; layer 0 is the input."""
-        return (int(self._lib.fann_get_activation_function(self.ptr, layer, neuron)),
-                float(self._lib.fann_get_activation_steepness(self.ptr, layer, neuron)))
+        return (
+            int(self._lib.fann_get_activation_function(self.ptr, layer, neuron)),
+            float(self._lib.fann_get_activation_steepness(self.ptr, layer, neuron)),
+        )
 
     def set_training_algorithm(self, algorithm: int = FANN_TRAIN_INCREMENTAL) -> None:
         self._lib.fann_set_training_algorithm(self.ptr, int(algorithm))
@@ -529,8 +559,9 @@ class FannNet:
         return int(self._lib.fann_get_train_error_function(self.ptr))
 
     # -- weights -----------------------------------------------------------
-    def randomize_weights(self, low: float = -0.1, high: float = 0.1,
-                          seed: Optional[int] = None) -> None:
+    def randomize_weights(
+        self, low: float = -0.1, high: float = 0.1, seed: Optional[int] = None
+    ) -> None:
         """``fann_randomize_weights``; uniform in [low, high] from libc rand()."""
         if seed is not None:
             _seed_c_rand(seed)
@@ -564,8 +595,10 @@ class FannNet:
         ``fann_get_connection_array`` (independent of the struct shortcut)."""
         conns = (_FannConnection * self.num_connections)()
         self._lib.fann_get_connection_array(self.ptr, conns)
-        out = np.zeros(self.num_connections,
-                       dtype=[("from_neuron", "u4"), ("to_neuron", "u4"), ("weight", "f8")])
+        out = np.zeros(
+            self.num_connections,
+            dtype=[("from_neuron", "u4"), ("to_neuron", "u4"), ("weight", "f8")],
+        )
         for i, c in enumerate(conns):
             out[i] = (c.from_neuron, c.to_neuron, c.weight)
         return out
@@ -591,8 +624,9 @@ class FannNet:
         yi = np.ascontiguousarray(y, dtype=np.float64).ravel()
         if xi.size != self.n_input or yi.size != self.n_output:
             raise ValueError("sample size mismatch")
-        self._lib.fann_train(self.ptr, xi.ctypes.data_as(_p_fann_type),
-                             yi.ctypes.data_as(_p_fann_type))
+        self._lib.fann_train(
+            self.ptr, xi.ctypes.data_as(_p_fann_type), yi.ctypes.data_as(_p_fann_type)
+        )
 
     def test_data(self, data: TrainData) -> float:
         """``fann_test_data``: MSE over ``data`` without training."""
@@ -665,8 +699,16 @@ def random_dataset(n_rows: int, n_input: int, n_output: int, seed: int = 0):
     return X, Y
 
 
-def time_incremental_epoch(layer_sizes: Sequence[int], n_rows: int, *, repeats: int = 5,
-                           learning_rate: float = 0.1, seed: int = 0, X=None, Y=None) -> dict:
+def time_incremental_epoch(
+    layer_sizes: Sequence[int],
+    n_rows: int,
+    *,
+    repeats: int = 5,
+    learning_rate: float = 0.1,
+    seed: int = 0,
+    X=None,
+    Y=None,
+) -> dict:
     """Time ``fann_train_epoch`` (FANN_TRAIN_INCREMENTAL, SIGMOID s=0.5,
     ERRORFUNC_LINEAR, momentum 0) on ``n_rows`` random rows (or on ``X``/``Y``).
     Building the net and the fann_train_data is not timed.  Every repeat
@@ -688,8 +730,15 @@ def time_incremental_epoch(layer_sizes: Sequence[int], n_rows: int, *, repeats: 
             times.append(time.perf_counter() - t0)
     med, best = statistics.median(times), min(times)
     n = len(X)
-    return {"layer_sizes": sizes, "n_rows": n, "median_s": med, "best_s": best,
-            "samples_per_s_median": n / med, "samples_per_s_best": n / best, "mse": mse}
+    return {
+        "layer_sizes": sizes,
+        "n_rows": n,
+        "median_s": med,
+        "best_s": best,
+        "samples_per_s_median": n / med,
+        "samples_per_s_best": n / best,
+        "mse": mse,
+    }
 
 
 if __name__ == "__main__":  # tiny smoke test
@@ -697,13 +746,17 @@ if __name__ == "__main__":  # tiny smoke test
     print("libdoublefann:", path)
     if path is None:
         sys.exit(1)
-    with FannNet((2, 3, 1), learning_rate=0.5, seed=1) as net, \
-            TrainData([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]]) as td:
+    with (
+        FannNet((2, 3, 1), learning_rate=0.5, seed=1) as net,
+        TrainData([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]]) as td,
+    ):
         for _ in range(3):
             print("epoch mse", net.train_epoch(td))
         print("run(1,0) ->", net.run([1, 0]))
     for sizes, rows in (((8, 16, 1), 10_000), ((784, 64, 10), 2_000)):
         r = time_incremental_epoch(sizes, rows)
-        print(f"FANN incremental epoch {'-'.join(map(str, sizes))}, {rows} rows: "
-              f"median {r['median_s'] * 1e3:.2f} ms = {r['samples_per_s_median']:,.0f} samples/s "
-              f"(best {r['samples_per_s_best']:,.0f})")
+        print(
+            f"FANN incremental epoch {'-'.join(map(str, sizes))}, {rows} rows: "
+            f"median {r['median_s'] * 1e3:.2f} ms = {r['samples_per_s_median']:,.0f} samples/s "
+            f"(best {r['samples_per_s_best']:,.0f})"
+        )

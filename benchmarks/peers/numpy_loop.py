@@ -20,6 +20,7 @@ Weights: ``Ws[l]`` has shape ``(n_in, n_out)`` and ``bs[l]`` shape
 ``(n_out,)`` (``y = x @ W + b``).  Use ``benchmarks.peers.fann.pack_layers``
 to move them into a FANN net.
 """
+
 from __future__ import annotations
 
 import time
@@ -27,8 +28,7 @@ from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
-__all__ = ["logistic", "init_weights", "forward", "predict", "train_epoch",
-           "train", "time_epoch"]
+__all__ = ["logistic", "init_weights", "forward", "predict", "train_epoch", "train", "time_epoch"]
 
 # FANN clips the activation value to [0.01f, 0.99f] (C float literals)
 # before computing the sigmoid derivative.
@@ -40,8 +40,9 @@ def logistic(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def init_weights(layer_sizes: Sequence[int], *, scale: float = 0.1, seed: int = 0,
-                 dtype=np.float64) -> Tuple[List[np.ndarray], List[np.ndarray]]:
+def init_weights(
+    layer_sizes: Sequence[int], *, scale: float = 0.1, seed: int = 0, dtype=np.float64
+) -> Tuple[List[np.ndarray], List[np.ndarray]]:
     """Uniform(-scale, scale) weights and biases (FANN's default range)."""
     rng = np.random.default_rng(seed)
     Ws, bs = [], []
@@ -67,8 +68,16 @@ def predict(Ws, bs, X) -> np.ndarray:
     return a
 
 
-def train_epoch(Ws, bs, X, Y, lr: float, *, order: Optional[np.ndarray] = None,
-                fann_derivative_clip: bool = False) -> float:
+def train_epoch(
+    Ws,
+    bs,
+    X,
+    Y,
+    lr: float,
+    *,
+    order: Optional[np.ndarray] = None,
+    fann_derivative_clip: bool = False,
+) -> float:
     """One per-sample epoch; updates ``Ws``/``bs`` in place.
 
     Returns the MSE measured during the epoch (each sample's error before its
@@ -110,9 +119,18 @@ def train_epoch(Ws, bs, X, Y, lr: float, *, order: Optional[np.ndarray] = None,
     return sq_err / (n * Y.shape[1])
 
 
-def train(layer_sizes: Sequence[int], X, Y, *, lr: float = 0.1, epochs: int = 1,
-          seed: int = 0, shuffle: bool = False, dtype=np.float64,
-          weights: Optional[Tuple[List[np.ndarray], List[np.ndarray]]] = None) -> dict:
+def train(
+    layer_sizes: Sequence[int],
+    X,
+    Y,
+    *,
+    lr: float = 0.1,
+    epochs: int = 1,
+    seed: int = 0,
+    shuffle: bool = False,
+    dtype=np.float64,
+    weights: Optional[Tuple[List[np.ndarray], List[np.ndarray]]] = None,
+) -> dict:
     """Train from scratch (or from ``weights``) and time it.
 
     Returns ``{"elapsed_s", "mse", "samples_per_s", "Ws", "bs"}`` where ``mse``
@@ -135,13 +153,18 @@ def train(layer_sizes: Sequence[int], X, Y, *, lr: float = 0.1, epochs: int = 1,
         order = rng.permutation(X.shape[0]) if shuffle else None
         mse = train_epoch(Ws, bs, X, Y, lr, order=order)
     elapsed = time.perf_counter() - t0
-    return {"elapsed_s": elapsed, "mse": mse,
-            "samples_per_s": epochs * X.shape[0] / elapsed if elapsed > 0 else float("inf"),
-            "Ws": Ws, "bs": bs}
+    return {
+        "elapsed_s": elapsed,
+        "mse": mse,
+        "samples_per_s": epochs * X.shape[0] / elapsed if elapsed > 0 else float("inf"),
+        "Ws": Ws,
+        "bs": bs,
+    }
 
 
-def time_epoch(layer_sizes: Sequence[int], X, Y, *, lr: float = 0.1, seed: int = 0,
-               dtype=np.float64) -> float:
+def time_epoch(
+    layer_sizes: Sequence[int], X, Y, *, lr: float = 0.1, seed: int = 0, dtype=np.float64
+) -> float:
     """Seconds for one per-sample epoch over ``X``."""
     return train(layer_sizes, X, Y, lr=lr, epochs=1, seed=seed, dtype=dtype)["elapsed_s"]
 
@@ -151,4 +174,6 @@ if __name__ == "__main__":
     X = rng.random((10_000, 8))
     Y = (X.sum(axis=1, keepdims=True) > 4).astype(float)
     r = train((8, 16, 1), X, Y, lr=0.5, epochs=1)
-    print(f"8-16-1, 10000 rows: {r['elapsed_s']:.3f}s  {r['samples_per_s']:.0f} samples/s  mse={r['mse']:.4f}")
+    print(
+        f"8-16-1, 10000 rows: {r['elapsed_s']:.3f}s  {r['samples_per_s']:.0f} samples/s  mse={r['mse']:.4f}"
+    )

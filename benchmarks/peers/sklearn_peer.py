@@ -16,6 +16,7 @@
 Threads: scikit-learn's MLP does its matrix products through NumPy/SciPy's
 BLAS; ``threads`` limits that pool with threadpoolctl.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -26,9 +27,17 @@ from typing import NamedTuple, Optional, Sequence
 
 import numpy as np
 
-__all__ = ["is_available", "TrainResult", "PredictTiming", "LbfgsResult",
-           "make_classifier", "train_minibatch", "time_single_row_predict",
-           "sin_dataset", "time_lbfgs_to_mse"]
+__all__ = [
+    "is_available",
+    "TrainResult",
+    "PredictTiming",
+    "LbfgsResult",
+    "make_classifier",
+    "train_minibatch",
+    "time_single_row_predict",
+    "sin_dataset",
+    "time_lbfgs_to_mse",
+]
 
 
 def is_available() -> bool:
@@ -40,9 +49,9 @@ def is_available() -> bool:
 
 
 class TrainResult(NamedTuple):
-    elapsed_s: float        # wall time of fit() only
-    final_loss: float       # clf.loss_: mean cross-entropy of the last epoch (alpha=0)
-    epochs: int             # clf.n_iter_
+    elapsed_s: float  # wall time of fit() only
+    final_loss: float  # clf.loss_: mean cross-entropy of the last epoch (alpha=0)
+    epochs: int  # clf.n_iter_
     n_samples: int
     samples_per_s: float
 
@@ -56,11 +65,11 @@ class PredictTiming(NamedTuple):
 
 
 class LbfgsResult(NamedTuple):
-    reached: bool           # MSE goal reached within max_total_iter
-    elapsed_s: float        # best-of-`repeats` time of the fit that reaches the goal
-    max_iter: int           # max_iter that reaches the goal (max_iter - 1 does not)
-    n_iter: int             # reg.n_iter_ of that fit
-    mse: float              # MSE of that fit on the training points
+    reached: bool  # MSE goal reached within max_total_iter
+    elapsed_s: float  # best-of-`repeats` time of the fit that reaches the goal
+    max_iter: int  # max_iter that reaches the goal (max_iter - 1 does not)
+    n_iter: int  # reg.n_iter_ of that fit
+    mse: float  # MSE of that fit on the training points
     search_elapsed_s: float  # total time spent searching for max_iter
 
 
@@ -78,9 +87,17 @@ def _limit_threads(threads: Optional[int]):
         yield
 
 
-def make_classifier(hidden_sizes: Sequence[int], *, batch_size: int = 32, epochs: int = 1,
-                    lr: float = 0.01, activation: str = "relu", shuffle: bool = True,
-                    seed: int = 0, alpha: float = 0.0):
+def make_classifier(
+    hidden_sizes: Sequence[int],
+    *,
+    batch_size: int = 32,
+    epochs: int = 1,
+    lr: float = 0.01,
+    activation: str = "relu",
+    shuffle: bool = True,
+    seed: int = 0,
+    alpha: float = 0.0,
+):
     from sklearn.neural_network import MLPClassifier
 
     return MLPClassifier(
@@ -102,10 +119,19 @@ def make_classifier(hidden_sizes: Sequence[int], *, batch_size: int = 32, epochs
     )
 
 
-def train_minibatch(sizes: Sequence[int], X, y, *, batch_size: int = 32, epochs: int = 1,
-                    lr: float = 0.01, threads: Optional[int] = 1,
-                    hidden_activation: str = "relu", shuffle: bool = True,
-                    seed: int = 0) -> TrainResult:
+def train_minibatch(
+    sizes: Sequence[int],
+    X,
+    y,
+    *,
+    batch_size: int = 32,
+    epochs: int = 1,
+    lr: float = 0.01,
+    threads: Optional[int] = 1,
+    hidden_activation: str = "relu",
+    shuffle: bool = True,
+    seed: int = 0,
+) -> TrainResult:
     """Fit an ``MLPClassifier`` with layer sizes ``sizes`` (input and output
     sizes are implied by ``X`` and ``y``; they are checked against
     ``sizes[0]`` / ``sizes[-1]``).  ``X`` is converted to float32 before
@@ -119,22 +145,40 @@ def train_minibatch(sizes: Sequence[int], X, y, *, batch_size: int = 32, epochs:
     n_classes = np.unique(y).size
     if sizes[-1] != n_classes and not (sizes[-1] == 1 and n_classes == 2):
         raise ValueError(f"y has {n_classes} classes, sizes[-1] is {sizes[-1]}")
-    clf = make_classifier(sizes[1:-1], batch_size=batch_size, epochs=epochs, lr=lr,
-                          activation=hidden_activation, shuffle=shuffle, seed=seed)
+    clf = make_classifier(
+        sizes[1:-1],
+        batch_size=batch_size,
+        epochs=epochs,
+        lr=lr,
+        activation=hidden_activation,
+        shuffle=shuffle,
+        seed=seed,
+    )
     with _limit_threads(threads), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         t0 = time.perf_counter()
         clf.fit(X, y)
         elapsed = time.perf_counter() - t0
     n = X.shape[0]
-    return TrainResult(elapsed, float(clf.loss_), int(clf.n_iter_), n,
-                       clf.n_iter_ * n / elapsed if elapsed > 0 else float("inf"))
+    return TrainResult(
+        elapsed,
+        float(clf.loss_),
+        int(clf.n_iter_),
+        n,
+        clf.n_iter_ * n / elapsed if elapsed > 0 else float("inf"),
+    )
 
 
-def time_single_row_predict(sizes: Sequence[int] = (784, 256, 128, 10), *, n_calls: int = 2000,
-                            warmup: int = 200, threads: Optional[int] = 1,
-                            method: str = "predict_proba", seed: int = 0,
-                            model=None) -> PredictTiming:
+def time_single_row_predict(
+    sizes: Sequence[int] = (784, 256, 128, 10),
+    *,
+    n_calls: int = 2000,
+    warmup: int = 200,
+    threads: Optional[int] = 1,
+    method: str = "predict_proba",
+    seed: int = 0,
+    model=None,
+) -> PredictTiming:
     """Time ``model.predict_proba(x)`` (or ``predict``) for one row of shape
     (1, n_in), float32.  Without ``model`` a classifier with ``sizes`` is
     fitted for one epoch on random data first (weights do not matter for
@@ -176,9 +220,16 @@ def sin_dataset(n_points: int = 41):
 def _fit_lbfgs(x, y, max_iter, hidden, activation, seed):
     from sklearn.neural_network import MLPRegressor
 
-    reg = MLPRegressor(hidden_layer_sizes=(hidden,), activation=activation, solver="lbfgs",
-                       alpha=0.0, tol=0.0, max_iter=int(max_iter), max_fun=10**9,
-                       random_state=seed)
+    reg = MLPRegressor(
+        hidden_layer_sizes=(hidden,),
+        activation=activation,
+        solver="lbfgs",
+        alpha=0.0,
+        tol=0.0,
+        max_iter=int(max_iter),
+        max_fun=10**9,
+        random_state=seed,
+    )
     t0 = time.perf_counter()
     reg.fit(x, y)
     elapsed = time.perf_counter() - t0
@@ -186,9 +237,17 @@ def _fit_lbfgs(x, y, max_iter, hidden, activation, seed):
     return reg, elapsed, mse
 
 
-def time_lbfgs_to_mse(goal_mse: float = 1e-4, *, n_points: int = 41, hidden: int = 5,
-                      activation: str = "tanh", seed: int = 0, max_total_iter: int = 20000,
-                      repeats: int = 3, threads: Optional[int] = 1) -> LbfgsResult:
+def time_lbfgs_to_mse(
+    goal_mse: float = 1e-4,
+    *,
+    n_points: int = 41,
+    hidden: int = 5,
+    activation: str = "tanh",
+    seed: int = 0,
+    max_total_iter: int = 20000,
+    repeats: int = 3,
+    threads: Optional[int] = 1,
+) -> LbfgsResult:
     """Time ``MLPRegressor(solver='lbfgs')`` 1-``hidden``-1 reaching ``goal_mse``
     on ``sin(pi x)`` (``sin_dataset(n_points)``, training-set MSE, not the
     halved ``loss_``).
@@ -213,8 +272,9 @@ def time_lbfgs_to_mse(goal_mse: float = 1e-4, *, n_points: int = 41, hidden: int
                 break
             if reg.n_iter_ < hi or hi >= max_total_iter:
                 # stopped early (converged elsewhere) or out of budget
-                return LbfgsResult(False, float("nan"), hi, int(reg.n_iter_), mse,
-                                   time.perf_counter() - t_search)
+                return LbfgsResult(
+                    False, float("nan"), hi, int(reg.n_iter_), mse, time.perf_counter() - t_search
+                )
             lo, hi = hi, min(2 * hi, max_total_iter)
         while hi - lo > 1:
             mid = (lo + hi) // 2
@@ -227,8 +287,9 @@ def time_lbfgs_to_mse(goal_mse: float = 1e-4, *, n_points: int = 41, hidden: int
         for _ in range(max(1, repeats)):
             reg, elapsed, mse = _fit_lbfgs(x, y, hi, hidden, activation, seed)
             best = min(best, elapsed)
-    return LbfgsResult(mse <= goal_mse, best, hi, int(reg.n_iter_), mse,
-                       time.perf_counter() - t_search)
+    return LbfgsResult(
+        mse <= goal_mse, best, hi, int(reg.n_iter_), mse, time.perf_counter() - t_search
+    )
 
 
 if __name__ == "__main__":
@@ -236,13 +297,19 @@ if __name__ == "__main__":
     X = rng.random((2000, 784), dtype=np.float32)
     y = rng.integers(0, 10, 2000)
     r = train_minibatch((784, 64, 10), X, y, batch_size=32, epochs=2, lr=0.01, threads=1)
-    print(f"sklearn train 784-64-10, 2000 rows x {r.epochs} epochs, bs=32: {r.elapsed_s:.3f}s "
-          f"{r.samples_per_s:.0f} samples/s loss={r.final_loss:.4f}")
+    print(
+        f"sklearn train 784-64-10, 2000 rows x {r.epochs} epochs, bs=32: {r.elapsed_s:.3f}s "
+        f"{r.samples_per_s:.0f} samples/s loss={r.final_loss:.4f}"
+    )
     p = time_single_row_predict(n_calls=1000)
-    print(f"sklearn single-row predict_proba 784-256-128-10: median {p.median_s * 1e6:.1f} us "
-          f"({p.calls_per_s:.0f} calls/s)")
+    print(
+        f"sklearn single-row predict_proba 784-256-128-10: median {p.median_s * 1e6:.1f} us "
+        f"({p.calls_per_s:.0f} calls/s)"
+    )
     for goal in (1e-3, 1e-4):
         lb = time_lbfgs_to_mse(goal)
-        print(f"sklearn lbfgs 1-5-1 tanh sin(pi x) to MSE<={goal:g}: reached={lb.reached} "
-              f"{lb.elapsed_s * 1e3:.1f} ms, max_iter={lb.max_iter}, n_iter={lb.n_iter}, "
-              f"mse={lb.mse:.3g}")
+        print(
+            f"sklearn lbfgs 1-5-1 tanh sin(pi x) to MSE<={goal:g}: reached={lb.reached} "
+            f"{lb.elapsed_s * 1e3:.1f} ms, max_iter={lb.max_iter}, n_iter={lb.n_iter}, "
+            f"mse={lb.mse:.3g}"
+        )

@@ -13,6 +13,7 @@ Weights use ``nn.Linear``'s default init unless ``weights`` is given as
 ``(Ws, bs)`` with ``Ws[l]`` of shape ``(n_in, n_out)`` (the NumPy
 convention of numpy_loop.py / fann.pack_layers' default layout).
 """
+
 from __future__ import annotations
 
 import statistics
@@ -21,8 +22,14 @@ from typing import NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
-__all__ = ["is_available", "make_mlp", "TrainResult", "PredictTiming",
-           "train_minibatch", "time_single_row_predict"]
+__all__ = [
+    "is_available",
+    "make_mlp",
+    "TrainResult",
+    "PredictTiming",
+    "train_minibatch",
+    "time_single_row_predict",
+]
 
 
 def is_available() -> bool:
@@ -34,28 +41,36 @@ def is_available() -> bool:
 
 
 class TrainResult(NamedTuple):
-    elapsed_s: float        # wall time of the training loop only
-    final_loss: float       # mean cross-entropy over the last epoch's batches (sample-weighted)
+    elapsed_s: float  # wall time of the training loop only
+    final_loss: float  # mean cross-entropy over the last epoch's batches (sample-weighted)
     epochs: int
     n_samples: int
-    samples_per_s: float    # epochs * n_samples / elapsed_s
+    samples_per_s: float  # epochs * n_samples / elapsed_s
 
 
 class PredictTiming(NamedTuple):
-    median_s: float         # per call
+    median_s: float  # per call
     mean_s: float
     min_s: float
-    calls_per_s: float      # 1 / median_s
+    calls_per_s: float  # 1 / median_s
     n_calls: int
 
 
-_ACTS = {"relu": "ReLU", "tanh": "Tanh", "logistic": "Sigmoid", "sigmoid": "Sigmoid",
-         "identity": "Identity"}
+_ACTS = {
+    "relu": "ReLU",
+    "tanh": "Tanh",
+    "logistic": "Sigmoid",
+    "sigmoid": "Sigmoid",
+    "identity": "Identity",
+}
 
 
-def make_mlp(sizes: Sequence[int], hidden_activation: str = "relu",
-             weights: Optional[Tuple[Sequence[np.ndarray], Sequence[np.ndarray]]] = None,
-             seed: Optional[int] = 0):
+def make_mlp(
+    sizes: Sequence[int],
+    hidden_activation: str = "relu",
+    weights: Optional[Tuple[Sequence[np.ndarray], Sequence[np.ndarray]]] = None,
+    seed: Optional[int] = 0,
+):
     """``nn.Sequential`` of Linear + activation layers; the output layer has
     no activation (softmax is inside ``CrossEntropyLoss``).  float32."""
     import torch
@@ -81,11 +96,20 @@ def make_mlp(sizes: Sequence[int], hidden_activation: str = "relu",
     return model
 
 
-def train_minibatch(sizes: Sequence[int], X, y, *, batch_size: int = 32, epochs: int = 1,
-                    lr: float = 0.01, threads: int = 1, hidden_activation: str = "relu",
-                    shuffle: bool = True, seed: int = 0,
-                    weights: Optional[Tuple[Sequence[np.ndarray], Sequence[np.ndarray]]] = None,
-                    ) -> TrainResult:
+def train_minibatch(
+    sizes: Sequence[int],
+    X,
+    y,
+    *,
+    batch_size: int = 32,
+    epochs: int = 1,
+    lr: float = 0.01,
+    threads: int = 1,
+    hidden_activation: str = "relu",
+    shuffle: bool = True,
+    seed: int = 0,
+    weights: Optional[Tuple[Sequence[np.ndarray], Sequence[np.ndarray]]] = None,
+) -> TrainResult:
     """Mini-batch SGD with cross-entropy on integer class labels ``y``.
 
     ``X`` is converted to a float32 tensor and ``y`` to int64 *before* the
@@ -117,8 +141,8 @@ def train_minibatch(sizes: Sequence[int], X, y, *, batch_size: int = 32, epochs:
             Xe, ye = Xt, yt
         total = 0.0
         for start in range(0, n, batch_size):
-            xb = Xe[start:start + batch_size]
-            yb = ye[start:start + batch_size]
+            xb = Xe[start : start + batch_size]
+            yb = ye[start : start + batch_size]
             opt.zero_grad(set_to_none=True)
             loss = loss_fn(model(xb), yb)
             loss.backward()
@@ -126,14 +150,22 @@ def train_minibatch(sizes: Sequence[int], X, y, *, batch_size: int = 32, epochs:
             total += loss.item() * xb.shape[0]
         final_loss = total / n
     elapsed = time.perf_counter() - t0
-    return TrainResult(elapsed, final_loss, epochs, n,
-                       epochs * n / elapsed if elapsed > 0 else float("inf"))
+    return TrainResult(
+        elapsed, final_loss, epochs, n, epochs * n / elapsed if elapsed > 0 else float("inf")
+    )
 
 
-def time_single_row_predict(sizes: Sequence[int] = (784, 256, 128, 10), *, n_calls: int = 2000,
-                            warmup: int = 200, threads: int = 1,
-                            hidden_activation: str = "relu", softmax: bool = True,
-                            seed: int = 0, model=None) -> PredictTiming:
+def time_single_row_predict(
+    sizes: Sequence[int] = (784, 256, 128, 10),
+    *,
+    n_calls: int = 2000,
+    warmup: int = 200,
+    threads: int = 1,
+    hidden_activation: str = "relu",
+    softmax: bool = True,
+    seed: int = 0,
+    model=None,
+) -> PredictTiming:
     """Time ``model(x)`` for a single row ``x`` of shape (1, n_in) under
     ``torch.no_grad()`` (each call timed separately; input tensor prepared
     beforehand).  ``softmax=True`` includes the softmax of the output."""
@@ -144,8 +176,7 @@ def time_single_row_predict(sizes: Sequence[int] = (784, 256, 128, 10), *, n_cal
         model = make_mlp(sizes, hidden_activation, seed=seed)
     model.eval()
     rng = np.random.default_rng(seed)
-    rows = [torch.from_numpy(rng.random((1, sizes[0]), dtype=np.float32))
-            for _ in range(16)]
+    rows = [torch.from_numpy(rng.random((1, sizes[0]), dtype=np.float32)) for _ in range(16)]
     times = []
     clock = time.perf_counter
     with torch.no_grad():
@@ -169,8 +200,12 @@ if __name__ == "__main__":
     X = rng.random((2000, 784), dtype=np.float32)
     y = rng.integers(0, 10, 2000)
     r = train_minibatch((784, 64, 10), X, y, batch_size=32, epochs=2, lr=0.01, threads=1)
-    print(f"torch train 784-64-10, 2000 rows x 2 epochs, bs=32: {r.elapsed_s:.3f}s "
-          f"{r.samples_per_s:.0f} samples/s loss={r.final_loss:.4f}")
+    print(
+        f"torch train 784-64-10, 2000 rows x 2 epochs, bs=32: {r.elapsed_s:.3f}s "
+        f"{r.samples_per_s:.0f} samples/s loss={r.final_loss:.4f}"
+    )
     p = time_single_row_predict(n_calls=1000)
-    print(f"torch single-row predict 784-256-128-10: median {p.median_s * 1e6:.1f} us "
-          f"({p.calls_per_s:.0f} calls/s)")
+    print(
+        f"torch single-row predict 784-256-128-10: median {p.median_s * 1e6:.1f} us "
+        f"({p.calls_per_s:.0f} calls/s)"
+    )

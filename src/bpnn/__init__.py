@@ -7,6 +7,7 @@ The names below are imported on first use (PEP 562 ``__getattr__``): ``import bp
 ``bpnn --help`` load no NumPy, scikit-learn, SciPy, Numba, pandas or matplotlib, and
 ``from bpnn import BPClassifier`` imports what the estimators need, when it is asked for.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -18,8 +19,16 @@ __version__ = "0.1.0"
 
 #: public name -> the submodule that defines it
 _EXPORTS = {
-    "activations": ("Activation", "GeneralizedSigmoid", "Logsig", "Poslin", "Purelin",
-                    "Softmax", "Tansig", "get_activation"),
+    "activations": (
+        "Activation",
+        "GeneralizedSigmoid",
+        "Logsig",
+        "Poslin",
+        "Purelin",
+        "Softmax",
+        "Tansig",
+        "get_activation",
+    ),
     "algorithms": ("algorithm_names", "get_algorithm"),
     "data": ("divide",),
     "datasets": ("dataset_names", "load_dataset"),
@@ -28,8 +37,13 @@ _EXPORTS = {
     "losses": ("get_loss",),
     "network": ("Network", "Trace"),
     "objective": ("Objective",),
-    "preprocessing": ("RangeWarning", "hidden_size_rule", "minmax_scaler", "pca",
-                      "standard_scaler"),
+    "preprocessing": (
+        "RangeWarning",
+        "hidden_size_rule",
+        "minmax_scaler",
+        "pca",
+        "standard_scaler",
+    ),
     "record": ("TrainingRecord",),
     "trainer": ("Trainer", "train"),
     "estimators": ("BPClassifier", "BPRegressor"),
@@ -40,24 +54,79 @@ _EXPORTS = {
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 # submodules reachable as attributes (``bpnn.io.load``) without importing them first, as
 # when this file imported them all
-_SUBMODULES = frozenset({
-    "activations", "algorithms", "checkpoint", "cli", "data", "datasets", "estimators",
-    "explain", "export", "gradcheck", "initializers", "inspection", "io", "io_tables",
-    "losses", "network", "objective", "plots", "preprocessing", "record", "report",
-    "timeseries", "trainer",
-    "_kernels", "_predict", "_validation",
-})
+_SUBMODULES = frozenset(
+    {
+        "activations",
+        "algorithms",
+        "checkpoint",
+        "cli",
+        "data",
+        "datasets",
+        "estimators",
+        "explain",
+        "export",
+        "gradcheck",
+        "initializers",
+        "inspection",
+        "io",
+        "io_tables",
+        "losses",
+        "network",
+        "objective",
+        "plots",
+        "preprocessing",
+        "record",
+        "report",
+        "timeseries",
+        "trainer",
+        "_kernels",
+        "_predict",
+        "_validation",
+    }
+)
 
 __all__ = [
-    "Activation", "GeneralizedSigmoid", "Logsig", "Poslin", "Purelin", "Softmax", "Tansig",
-    "get_activation", "algorithm_names", "get_algorithm", "divide", "explain",
-    "tutorial_network", "gradcheck", "numerical_gradient", "get_loss", "Network", "Trace",
-    "Objective", "RangeWarning", "hidden_size_rule", "minmax_scaler", "pca",
+    "Activation",
+    "GeneralizedSigmoid",
+    "Logsig",
+    "Poslin",
+    "Purelin",
+    "Softmax",
+    "Tansig",
+    "get_activation",
+    "algorithm_names",
+    "get_algorithm",
+    "divide",
+    "explain",
+    "tutorial_network",
+    "gradcheck",
+    "numerical_gradient",
+    "get_loss",
+    "Network",
+    "Trace",
+    "Objective",
+    "RangeWarning",
+    "hidden_size_rule",
+    "minmax_scaler",
+    "pca",
     "standard_scaler",
-    "TrainingRecord", "Trainer", "train", "__version__",
-    "BPRegressor", "BPClassifier", "save", "load", "ModelFileError",
-    "dataset_names", "load_dataset", "importance", "partial_dependence",
-    "BPForecaster", "narnet", "narxnet", "timedelaynet",
+    "TrainingRecord",
+    "Trainer",
+    "train",
+    "__version__",
+    "BPRegressor",
+    "BPClassifier",
+    "save",
+    "load",
+    "ModelFileError",
+    "dataset_names",
+    "load_dataset",
+    "importance",
+    "partial_dependence",
+    "BPForecaster",
+    "narnet",
+    "narxnet",
+    "timedelaynet",
 ]
 
 
@@ -65,7 +134,7 @@ def __getattr__(name):
     module = _WHERE.get(name)
     if module is not None:
         value = getattr(importlib.import_module(f".{module}", __name__), name)
-        globals()[name] = value       # later look-ups do not come here again
+        globals()[name] = value  # later look-ups do not come here again
         return value
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
@@ -93,8 +162,16 @@ sys.modules[__name__].__class__ = _Package
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
-    from .activations import (Activation, GeneralizedSigmoid, Logsig, Poslin, Purelin,
-                              Softmax, Tansig, get_activation)
+    from .activations import (
+        Activation,
+        GeneralizedSigmoid,
+        Logsig,
+        Poslin,
+        Purelin,
+        Softmax,
+        Tansig,
+        get_activation,
+    )
     from .algorithms import algorithm_names, get_algorithm
     from .data import divide
     from .datasets import dataset_names, load_dataset
@@ -106,8 +183,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .losses import get_loss
     from .network import Network, Trace
     from .objective import Objective
-    from .preprocessing import (RangeWarning, hidden_size_rule, minmax_scaler, pca,
-                                standard_scaler)
+    from .preprocessing import RangeWarning, hidden_size_rule, minmax_scaler, pca, standard_scaler
     from .record import TrainingRecord
     from .timeseries import BPForecaster, narnet, narxnet, timedelaynet
     from .trainer import Trainer, train

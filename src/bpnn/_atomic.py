@@ -9,6 +9,7 @@ the new one, never half of one, and no temporary file behind.
 This module imports nothing from bpnn (and only the standard library), so every other
 module can use it without an import cycle.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -30,7 +31,7 @@ def _umask() -> int:
 
 
 def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):      # not every file system lets a directory be opened
+    with contextlib.suppress(OSError):  # not every file system lets a directory be opened
         dfd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dfd)
@@ -46,7 +47,7 @@ def atomic_path(path: PathLike) -> Iterator[Path]:
     ``to_csv``, ``savefig``...); on success it is fsync'ed and renamed over ``path``.
     """
     path = Path(path)
-    folder = path.parent                    # Path("m.bpnn").parent is Path(".")
+    folder = path.parent  # Path("m.bpnn").parent is Path(".")
     fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     tmp = Path(name)

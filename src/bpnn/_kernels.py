@@ -25,6 +25,7 @@ Speed notes
 * No z(k) is stored: every derivative is written through the output a = f(z)
   (relu: a > 0 exactly when z > 0).
 """
+
 from __future__ import annotations
 
 import functools
@@ -72,7 +73,7 @@ class _LazyJit:
     def __call__(self, *args):
         return self._target()(*args)
 
-    def __getattr__(self, name):    # only for attributes this wrapper does not have
+    def __getattr__(self, name):  # only for attributes this wrapper does not have
         if name.startswith("__") or name in ("py_func", "options", "dispatcher"):
             raise AttributeError(name)
         return getattr(self._target(), name)
@@ -100,18 +101,22 @@ def _compile_all(*extra):
             njit, HAVE_NUMBA = None, False
         for name, wrapper in lazy:
             if wrapper.dispatcher is None:
-                wrapper.dispatcher = wrapper.py_func if njit is None else \
-                    njit(**wrapper.options)(wrapper.py_func)
+                wrapper.dispatcher = (
+                    wrapper.py_func if njit is None else njit(**wrapper.options)(wrapper.py_func)
+                )
             if name is not None:
                 ns[name] = wrapper.dispatcher
 
 
 if _DISABLED:
+
     def jit(f):
         f.py_func = f
         return f
+
     jit_inline = jit
 else:
+
     def jit(f):
         return _LazyJit(f, **_OPTIONS)
 
@@ -133,8 +138,8 @@ U = np.uint64
 @jit_inline
 def activate_inplace(code, A, B, a, off, n):
     """a[off:off+n] <- f(a[off:off+n]): the pre-activations z are overwritten by f(z)."""
-    if code == GSIGMOID:      # A / (1 + e^(-z/B)); e^(+large) = inf gives exactly 0
-        if B == 1.0:          # (a division saved per unit: the logistic case)
+    if code == GSIGMOID:  # A / (1 + e^(-z/B)); e^(+large) = inf gives exactly 0
+        if B == 1.0:  # (a division saved per unit: the logistic case)
             for u in range(off, off + n):
                 a[u] = A / (1.0 + math.exp(-a[u]))
         else:
@@ -146,7 +151,7 @@ def activate_inplace(code, A, B, a, off, n):
     elif code == RELU:
         for u in range(off, off + n):
             a[u] = a[u] if a[u] > 0.0 else 0.0
-    elif code == SOFTMAX:     # shifted by the max so that exp never overflows
+    elif code == SOFTMAX:  # shifted by the max so that exp never overflows
         mx = a[off]
         for u in range(off, off + n):
             mx = max(mx, a[u])
@@ -161,20 +166,20 @@ def activate_inplace(code, A, B, a, off, n):
 @jit_inline
 def backprop_inplace(code, A, B, a, off, n, g, goff):
     """g[goff:goff+n] <- dL/dz given it holds dL/da; f' is written through a[off:off+n]."""
-    if code == GSIGMOID:      # f' = a (A - a) / (A B)
+    if code == GSIGMOID:  # f' = a (A - a) / (A B)
         AB = A * B
         for u in range(n):
             au = a[off + u]
             g[goff + u] *= au * (A - au) if AB == 1.0 else au * (A - au) / AB
-    elif code == TANH:        # f' = 1 - a^2
+    elif code == TANH:  # f' = 1 - a^2
         for u in range(n):
             au = a[off + u]
             g[goff + u] *= 1.0 - au * au
-    elif code == RELU:        # f' = 1 where a > 0 (the same units as z > 0), else 0
+    elif code == RELU:  # f' = 1 where a > 0 (the same units as z > 0), else 0
         for u in range(n):
             if a[off + u] <= 0.0:
                 g[goff + u] = 0.0
-    elif code == SOFTMAX:     # J^T g = a * (g - <g, a>)
+    elif code == SOFTMAX:  # J^T g = a * (g - <g, a>)
         s = 0.0
         for u in range(n):
             s += g[goff + u] * a[off + u]
@@ -193,21 +198,23 @@ def _output_delta(loss_code, out_code, A, B, acts, ao, Y, i, wi, dz):
     for j in range(m):
         y = acts[ao + U(j)]
         e = y - Y[i, j]
-        if loss_code == LOSS_SSE:          # E = 1/2 sum e^2
+        if loss_code == LOSS_SSE:  # E = 1/2 sum e^2
             total += 0.5 * wi * e * e
             d = wi * e
-        elif loss_code == LOSS_MSE:        # mean over the m outputs
+        elif loss_code == LOSS_MSE:  # mean over the m outputs
             total += wi * e * e / m
             d = 2.0 * wi * e / m
         elif loss_code == LOSS_MAE:
             total += wi * abs(e) / m
             d = wi * (1.0 if e > 0 else (-1.0 if e < 0 else 0.0)) / m
-        else:                              # cross-entropy: dL/dz = y - d exactly
+        else:  # cross-entropy: dL/dz = y - d exactly
             if out_code == SOFTMAX:
                 total -= wi * Y[i, j] * math.log(max(y, 1e-300))
             else:
-                total -= wi * (Y[i, j] * math.log(max(y, 1e-300))
-                               + (1.0 - Y[i, j]) * math.log(max(1.0 - y, 1e-300)))
+                total -= wi * (
+                    Y[i, j] * math.log(max(y, 1e-300))
+                    + (1.0 - Y[i, j]) * math.log(max(1.0 - y, 1e-300))
+                )
             d = wi * e
         dz[ao + U(j)] = d
     if loss_code != LOSS_CE:
@@ -228,8 +235,9 @@ def _layer_forward(params, wo, bo, n_in, n_out, acts, ai, ao):
 
 
 @jit_inline
-def _layer_update(params, wo, bo, n_in, n_out, acts, ai, ao, dz, lr_w, lr_b, l2,
-                  momentum, vel, need_delta):
+def _layer_update(
+    params, wo, bo, n_in, n_out, acts, ai, ao, dz, lr_w, lr_b, l2, momentum, vel, need_delta
+):
     """Update layer (W, b) from dz[ao:ao+n_out] = dL/dz and its input n = acts[ai:ai+n_in];
     with ``need_delta`` also dz[ai:ai+n_in] <- W^T dL/dz using the weights BEFORE the update.
 
@@ -257,7 +265,7 @@ def _layer_update(params, wo, bo, n_in, n_out, acts, ai, ao, dz, lr_w, lr_b, l2,
         else:
             for c in range(n_in):
                 wc = params[base + c]
-                dz[ai + c] += wc * d       # harmless when need_delta is False
+                dz[ai + c] += wc * d  # harmless when need_delta is False
                 v = momentum * vel[base + c] - lr_w * (d * acts[ai + c] + l2 * wc)
                 vel[base + c] = v
                 params[base + c] = wc + v
@@ -267,8 +275,25 @@ def _layer_update(params, wo, bo, n_in, n_out, acts, ai, ao, dz, lr_w, lr_b, l2,
 
 
 @jit
-def sgd_epoch(params, sizes, w_off, b_off, codes, A, B, X, Y, sw, order,
-              lr_w, lr_b, momentum, vel, l2, loss_code):
+def sgd_epoch(
+    params,
+    sizes,
+    w_off,
+    b_off,
+    codes,
+    A,
+    B,
+    X,
+    Y,
+    sw,
+    order,
+    lr_w,
+    lr_b,
+    momentum,
+    vel,
+    l2,
+    loss_code,
+):
     """One epoch of per-sample back-propagation, updating ``params`` (and ``vel``) in place.
 
     For each sample in ``order``: forward pass, output sensitivity from the loss of that one
@@ -295,20 +320,38 @@ def sgd_epoch(params, sizes, w_off, b_off, codes, A, B, X, Y, sw, order,
             acts[u] = X[i, u]
         # 1. forward: z(k) = W(k) n(k-1) + b(k), n(k) = f(z(k)), in place
         for k in range(L):
-            _layer_forward(params, w_off[k], b_off[k], sizes[k], sizes[k + 1],
-                           acts, a_off[k], a_off[k + 1])
+            _layer_forward(
+                params, w_off[k], b_off[k], sizes[k], sizes[k + 1], acts, a_off[k], a_off[k + 1]
+            )
             activate_inplace(codes[k], A[k], B[k], acts, a_off[k + 1], sizes[k + 1])
         # 2. output sensitivity delta(K) from this sample's loss
         wi = sw[i] if sw.shape[0] > 0 else 1.0
-        total += _output_delta(loss_code, codes[L - 1], A[L - 1], B[L - 1], acts, a_off[L],
-                               Y, i, wi, dz)
+        total += _output_delta(
+            loss_code, codes[L - 1], A[L - 1], B[L - 1], acts, a_off[L], Y, i, wi, dz
+        )
         # 3. backward and update, output layer first (the input layer needs no delta)
         for k in range(L - 1, -1, -1):
-            _layer_update(params, w_off[k], b_off[k], sizes[k], sizes[k + 1], acts,
-                          a_off[k], a_off[k + 1], dz, lr_w, lr_b, l2, momentum, vel, k > 0)
+            _layer_update(
+                params,
+                w_off[k],
+                b_off[k],
+                sizes[k],
+                sizes[k + 1],
+                acts,
+                a_off[k],
+                a_off[k + 1],
+                dz,
+                lr_w,
+                lr_b,
+                l2,
+                momentum,
+                vel,
+                k > 0,
+            )
             if k > 0:
-                backprop_inplace(codes[k - 1], A[k - 1], B[k - 1], acts, a_off[k],
-                                 sizes[k], dz, a_off[k])
+                backprop_inplace(
+                    codes[k - 1], A[k - 1], B[k - 1], acts, a_off[k], sizes[k], dz, a_off[k]
+                )
     return total
 
 
@@ -333,8 +376,9 @@ def forward_rows(params, sizes, w_off, b_off, codes, A, B, X, out):
         if not finite:
             return i
         for k in range(L):
-            _layer_forward(params, w_off[k], b_off[k], sizes[k], sizes[k + 1],
-                           acts, a_off[k], a_off[k + 1])
+            _layer_forward(
+                params, w_off[k], b_off[k], sizes[k], sizes[k + 1], acts, a_off[k], a_off[k + 1]
+            )
             activate_inplace(codes[k], A[k], B[k], acts, a_off[k + 1], sizes[k + 1])
         for j in range(sizes[L]):
             out[i, j] = acts[a_off[L] + j]

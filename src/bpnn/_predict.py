@@ -19,6 +19,7 @@ kernel. For more than :data:`bpnn.network._KERNEL_ROWS` rows the estimators take
 NumPy path, and the two agree to the bit; for fewer rows the estimators use the compiled
 row kernel, whose sums are rounded differently (about 1e-16 relative).
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -60,11 +61,12 @@ class _PredictMixin:
 
 
 class RegressorPrediction(_PredictMixin):
-    target_map_: Any      # set by fit / by the model-file loader
+    target_map_: Any  # set by fit / by the model-file loader
     _y_1d: bool
 
-    def predict(self, X: ArrayLike, return_std: bool = False
-                ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    def predict(
+        self, X: ArrayLike, return_std: bool = False
+    ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Predictions in the targets' units: (n_samples,) or (n_samples, n_targets).
 
         With ``return_std=True`` (ensembles only) also the standard deviation of the k
@@ -72,8 +74,10 @@ class RegressorPrediction(_PredictMixin):
         disagreement, not an interval (see :meth:`predict_interval`)."""
         outs = self._member_outputs(X)
         if return_std and len(outs) < 2:
-            raise ValueError("return_std=True needs an ensemble: this model is one network "
-                             "(fit it with n_ensemble >= 2)")
+            raise ValueError(
+                "return_std=True needs an ensemble: this model is one network "
+                "(fit it with n_ensemble >= 2)"
+            )
         Ys = [self.target_map_.inverse_transform(o) for o in outs]
         Y = Ys[0] if len(Ys) == 1 else np.mean(Ys, axis=0)
         shape = (lambda A: A.ravel()) if self._y_1d else (lambda A: A)
@@ -85,8 +89,9 @@ class RegressorPrediction(_PredictMixin):
         """Each member network's predictions, (n_samples, n_targets) each."""
         return [self.target_map_.inverse_transform(o) for o in self._member_outputs(X)]
 
-    def predict_interval(self, X: ArrayLike, coverage: float = 0.9
-                         ) -> tuple[np.ndarray, np.ndarray]:
+    def predict_interval(
+        self, X: ArrayLike, coverage: float = 0.9
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Split-conformal prediction intervals: ``(lower, upper)``, each shaped as
         :meth:`predict`'s output, that hold a new row's target with probability at least
         ``coverage`` (marginally, over calibration and new rows exchangeable with them).
@@ -97,6 +102,7 @@ class RegressorPrediction(_PredictMixin):
         held out of every member (see docs/uncertainty.md). One width per target column.
         """
         from .conformal import interval_halfwidth
+
         scores = self.__dict__.get("conformity_scores_")
         hw = interval_halfwidth(scores, coverage)
         Y = self.predict(X)
@@ -105,7 +111,7 @@ class RegressorPrediction(_PredictMixin):
 
 
 class ClassifierPrediction(_PredictMixin):
-    target_type_: str     # set by fit / by the model-file loader
+    target_type_: str  # set by fit / by the model-file loader
     classes_: np.ndarray
 
     def _output_activation(self):
@@ -114,9 +120,10 @@ class ClassifierPrediction(_PredictMixin):
         return "softmax" if getattr(self, "target_type_", "binary") == "multiclass" else "logsig"
 
     def _n_net_outputs(self):
-        single = self.target_type_ == "binary" and \
-            get_activation(self._output_activation()).elementwise
-        return 1 if single else len(self.classes_)     # softmax needs one unit per class
+        single = (
+            self.target_type_ == "binary" and get_activation(self._output_activation()).elementwise
+        )
+        return 1 if single else len(self.classes_)  # softmax needs one unit per class
 
     def _probabilities(self, P):
         if self.target_type_ == "binary" and P.shape[1] == 1:
@@ -143,7 +150,7 @@ class _Loaded:
     """A fitted model for prediction only: hyper-parameters as attributes, fitted parts
     set by :func:`bpnn.io.load_predictor`; no scikit-learn."""
 
-    _estimator = ""   # the estimator class it stands for
+    _estimator = ""  # the estimator class it stands for
 
     def __init__(self, **params):
         self._params = dict(params)
@@ -162,25 +169,34 @@ class _Loaded:
         if names is not None and hasattr(X, "columns"):
             got = [str(c) for c in X.columns]
             if got != [str(n) for n in names]:
-                raise ValueError("The feature names should match those that were passed "
-                                 f"during fit: {got} instead of {list(map(str, names))}")
+                raise ValueError(
+                    "The feature names should match those that were passed "
+                    f"during fit: {got} instead of {list(map(str, names))}"
+                )
         try:
             A = np.asarray(X, dtype=np.float64)
         except (TypeError, ValueError) as exc:
             raise ValueError(f"X must be numeric: {exc}") from None
         if A.ndim != 2:
-            raise ValueError(f"Expected a 2D array, got an array of shape {A.shape}: "
-                             "reshape 1-D data with X.reshape(-1, 1) for one feature or "
-                             "X.reshape(1, -1) for one sample.")
+            raise ValueError(
+                f"Expected a 2D array, got an array of shape {A.shape}: "
+                "reshape 1-D data with X.reshape(-1, 1) for one feature or "
+                "X.reshape(1, -1) for one sample."
+            )
         if A.shape[0] == 0:
-            raise ValueError(f"Found array with 0 sample(s) (shape={A.shape}) while a "
-                             f"minimum of 1 is required by {self._estimator}.")
+            raise ValueError(
+                f"Found array with 0 sample(s) (shape={A.shape}) while a "
+                f"minimum of 1 is required by {self._estimator}."
+            )
         if A.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {A.shape[1]} features, but {self._estimator} is "
-                             f"expecting {self.n_features_in_} features as input.")
+            raise ValueError(
+                f"X has {A.shape[1]} features, but {self._estimator} is "
+                f"expecting {self.n_features_in_} features as input."
+            )
         if not np.isfinite(np.sum(A)) and not np.all(np.isfinite(A)):
-            what = "NaN" if np.isnan(A).any() else \
-                "infinity or a value too large for dtype('float64')"
+            what = (
+                "NaN" if np.isnan(A).any() else "infinity or a value too large for dtype('float64')"
+            )
             raise ValueError(f"Input X contains {what}.")
         return A
 

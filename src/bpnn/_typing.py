@@ -3,6 +3,7 @@
 The modules import these under ``typing.TYPE_CHECKING`` only (their annotations are
 strings, ``from __future__ import annotations``), so nothing here is imported at run time.
 """
+
 from __future__ import annotations
 
 import os

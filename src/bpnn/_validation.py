@@ -1,4 +1,5 @@
 """Input checks shared by the public functions: each error names the bad value."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +8,7 @@ import numpy as np
 def as_2d(A, name: str, n_cols: int | None = None, dtype=np.float64) -> np.ndarray:
     """Return A as a finite 2-D float array; a 1-D array becomes one column."""
     try:
-        arr = np.asarray(A, dtype=dtype, order="C")   # C rows: cheap gathers, one copy
+        arr = np.asarray(A, dtype=dtype, order="C")  # C rows: cheap gathers, one copy
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be numeric, got {type(A).__name__}: {exc}") from None
     if arr.ndim == 1:
@@ -22,8 +23,10 @@ def as_2d(A, name: str, n_cols: int | None = None, dtype=np.float64) -> np.ndarr
     # non-finite sum (a NaN/inf, or an overflow) pays for the element-wise search
     if not np.isfinite(np.sum(arr)) and not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))[0]
-        raise ValueError(f"{name} holds a non-finite value {float(arr[tuple(bad)])!r} "
-                         f"at row {bad[0]}, column {bad[1]}")
+        raise ValueError(
+            f"{name} holds a non-finite value {float(arr[tuple(bad)])!r} "
+            f"at row {bad[0]}, column {bad[1]}"
+        )
     return arr
 
 

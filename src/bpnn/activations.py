@@ -14,13 +14,21 @@ common aliases (``sigmoid``, ``tanh``, ``linear``/``identity``, ``relu``).
 Kernel codes (``code`` attribute) are used by the compiled per-sample loop in
 :mod:`bpnn._kernels`: 0 linear, 1 generalised sigmoid (A, B), 2 tanh, 3 relu, 4 softmax.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 __all__ = [
-    "Activation", "Logsig", "GeneralizedSigmoid", "Tansig", "Purelin", "Poslin",
-    "Softmax", "get_activation", "ACTIVATIONS",
+    "Activation",
+    "Logsig",
+    "GeneralizedSigmoid",
+    "Tansig",
+    "Purelin",
+    "Poslin",
+    "Softmax",
+    "get_activation",
+    "ACTIVATIONS",
 ]
 
 LINEAR, GSIGMOID, TANH, RELU, SOFTMAX = 0, 1, 2, 3, 4
@@ -100,7 +108,8 @@ class GeneralizedSigmoid(Activation):
 
     def __call__(self, z):
         # expit never overflows: exp(-z) is evaluated on the safe side of zero.
-        from scipy.special import expit   # here, not at import: scipy costs ~0.5 s to load
+        from scipy.special import expit  # here, not at import: scipy costs ~0.5 s to load
+
         return self.A * expit(z / self.B)
 
     def derivative(self, z, a):
@@ -193,7 +202,7 @@ class Poslin(Activation):
         return np.maximum(x, 0.0, out=x)
 
     def backprop_(self, a, g, tmp):
-        g *= a > 0                        # a > 0 exactly where z > 0
+        g *= a > 0  # a > 0 exactly where z > 0
         return g
 
 
@@ -229,10 +238,16 @@ class Softmax(Activation):
 
 
 ACTIVATIONS = {
-    "logsig": Logsig, "sigmoid": Logsig, "logistic": Logsig,
-    "tansig": Tansig, "tanh": Tansig,
-    "purelin": Purelin, "linear": Purelin, "identity": Purelin,
-    "poslin": Poslin, "relu": Poslin,
+    "logsig": Logsig,
+    "sigmoid": Logsig,
+    "logistic": Logsig,
+    "tansig": Tansig,
+    "tanh": Tansig,
+    "purelin": Purelin,
+    "linear": Purelin,
+    "identity": Purelin,
+    "poslin": Poslin,
+    "relu": Poslin,
     "softmax": Softmax,
 }
 
@@ -250,6 +265,8 @@ def get_activation(spec) -> Activation:
         key = spec.strip().lower()
         if key in ACTIVATIONS:
             return ACTIVATIONS[key]()
-        raise ValueError(f"unknown activation {spec!r}; choose one of {sorted(ACTIVATIONS)}"
-                         " or pass bpnn.GeneralizedSigmoid(A, B)")
+        raise ValueError(
+            f"unknown activation {spec!r}; choose one of {sorted(ACTIVATIONS)}"
+            " or pass bpnn.GeneralizedSigmoid(A, B)"
+        )
     raise ValueError(f"unknown activation {spec!r}: give a name or an Activation object")

@@ -20,6 +20,7 @@ is written, flushed and fsync'ed, then ``os.replace``'d over the target, and the
 is fsync'ed — a crash at any moment leaves either the old file or the new one, never a
 torn one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,15 +34,27 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._atomic import atomic_write   # the project's one atomic write (re-exported here)
+from ._atomic import atomic_write  # the project's one atomic write (re-exported here)
 
-__all__ = ["atomic_write", "encode_tree", "decode_tree", "save_checkpoint",
-           "load_checkpoint", "parse_checkpoint", "data_fingerprint", "TrainingState",
-           "training_context", "check_compatible", "GracefulInterrupt", "FORMAT", "VERSION"]
+__all__ = [
+    "atomic_write",
+    "encode_tree",
+    "decode_tree",
+    "save_checkpoint",
+    "load_checkpoint",
+    "parse_checkpoint",
+    "data_fingerprint",
+    "TrainingState",
+    "training_context",
+    "check_compatible",
+    "GracefulInterrupt",
+    "FORMAT",
+    "VERSION",
+]
 
 FORMAT = "bpnn-checkpoint"
 VERSION = 1
-_MAX_MANIFEST = 64 * 2**20        # refuse manifests above 64 MiB (a corrupt or hostile file)
+_MAX_MANIFEST = 64 * 2**20  # refuse manifests above 64 MiB (a corrupt or hostile file)
 
 
 # -- trees of state <-> JSON + arrays ----------------------------------------------------
@@ -52,7 +65,7 @@ def _float_json(x: float):
 
 def encode_tree(tree, arrays: list):
     """JSON-able description of ``tree``; arrays are appended to ``arrays`` and referenced."""
-    if isinstance(tree, (np.ndarray, np.generic)):   # first: np.float64 is also a float
+    if isinstance(tree, (np.ndarray, np.generic)):  # first: np.float64 is also a float
         arr = np.asarray(tree)
         if arr.dtype.hasobject or arr.dtype.kind not in "biufc":
             raise ValueError(f"cannot checkpoint an array of dtype {arr.dtype}")
@@ -63,8 +76,11 @@ def encode_tree(tree, arrays: list):
     if isinstance(tree, float):
         return _float_json(tree)
     if isinstance(tree, tuple) and hasattr(tree, "_fields"):
-        return {"namedtuple": type(tree).__name__, "fields": list(tree._fields),
-                "items": [encode_tree(v, arrays) for v in tree]}
+        return {
+            "namedtuple": type(tree).__name__,
+            "fields": list(tree._fields),
+            "items": [encode_tree(v, arrays) for v in tree],
+        }
     if isinstance(tree, (tuple, list)):
         kind = "tuple" if isinstance(tree, tuple) else "list"
         return {kind: [encode_tree(v, arrays) for v in tree]}
@@ -72,8 +88,10 @@ def encode_tree(tree, arrays: list):
         if not all(isinstance(k, str) for k in tree):
             raise ValueError(f"cannot checkpoint a dict with non-string keys: {list(tree)!r}")
         return {"dict": {k: encode_tree(v, arrays) for k, v in tree.items()}}
-    raise ValueError(f"cannot checkpoint algorithm state of type {type(tree).__name__}; "
-                     "use NamedTuple/dict/list of arrays, floats, ints, str or None")
+    raise ValueError(
+        f"cannot checkpoint algorithm state of type {type(tree).__name__}; "
+        "use NamedTuple/dict/list of arrays, floats, ints, str or None"
+    )
 
 
 def _leaf_fits(template, value) -> bool:
@@ -90,8 +108,9 @@ def _leaf_fits(template, value) -> bool:
 
 
 def _misfit(what, template):
-    return ValueError(f"checkpoint state ({what}) does not fit this algorithm's state "
-                      f"({type(template).__name__})")
+    return ValueError(
+        f"checkpoint state ({what}) does not fit this algorithm's state ({type(template).__name__})"
+    )
 
 
 def decode_tree(node, arrays, template=None):
@@ -104,8 +123,7 @@ def decode_tree(node, arrays, template=None):
     a dict key it lacks, accepts anything.
     """
     if node is None or isinstance(node, (bool, str, int, float)):
-        if isinstance(template, (np.ndarray, tuple, list, dict)) or \
-                not _leaf_fits(template, node):
+        if isinstance(template, (np.ndarray, tuple, list, dict)) or not _leaf_fits(template, node):
             raise _misfit(type(node).__name__, template)
         return node
     if not isinstance(node, dict) or len(node) == 0:
@@ -122,15 +140,18 @@ def decode_tree(node, arrays, template=None):
             raise ValueError(f"corrupt checkpoint: bad array reference {i!r:.40}")
         arr = arrays[i].copy()
         if isinstance(template, (tuple, list, dict)) or (
-                not node.get("scalar") and template is not None
-                and not isinstance(template, np.ndarray)):
+            not node.get("scalar") and template is not None and not isinstance(template, np.ndarray)
+        ):
             raise _misfit("an array", template)
-        if isinstance(template, np.ndarray) and (arr.dtype != template.dtype or (
-                template.size and arr.shape != template.shape)):   # empty: sized later
+        if isinstance(template, np.ndarray) and (
+            arr.dtype != template.dtype or (template.size and arr.shape != template.shape)
+        ):  # empty: sized later
             # e.g. a velocity of the wrong length would make a compiled kernel write
             # out of bounds: refuse it here
-            raise ValueError(f"checkpoint state array {arr.dtype}{arr.shape} does not fit "
-                             f"this algorithm's {template.dtype}{template.shape}")
+            raise ValueError(
+                f"checkpoint state array {arr.dtype}{arr.shape} does not fit "
+                f"this algorithm's {template.dtype}{template.shape}"
+            )
         if node.get("scalar") and not _leaf_fits(template, arr[()]):
             raise _misfit("a number", template)
         return arr[()] if node.get("scalar") else arr
@@ -141,8 +162,11 @@ def decode_tree(node, arrays, template=None):
             items = _as(node[kind], list)
             if template is None:
                 template = [None] * len(items)
-            elif not isinstance(template, (tuple, list)) or len(template) != len(items) \
-                    or hasattr(template, "_fields"):
+            elif (
+                not isinstance(template, (tuple, list))
+                or len(template) != len(items)
+                or hasattr(template, "_fields")
+            ):
                 raise _misfit(f"a {kind} of {len(items)}", template)
             return make(decode_tree(v, arrays, t) for v, t in zip(items, template))
     if "dict" in node:
@@ -165,8 +189,9 @@ def _as(value, kind):
 def _decode_namedtuple(node, arrays, template):
     fields = _as(node.get("fields"), list)
     items = _as(node.get("items"), list)
-    if len(fields) != len(items) or not all(isinstance(f, str) and f.isidentifier()
-                                            for f in fields):
+    if len(fields) != len(items) or not all(
+        isinstance(f, str) and f.isidentifier() for f in fields
+    ):
         raise ValueError("corrupt checkpoint: bad NamedTuple fields")
     fits = isinstance(template, tuple) and getattr(template, "_fields", None) == tuple(fields)
     if template is not None and not fits:
@@ -190,7 +215,7 @@ def data_fingerprint(*arrays) -> str:
             continue
         a = np.ascontiguousarray(a)
         h.update(f"{a.dtype.str}{a.shape};".encode())
-        h.update(a.data)          # the C-order bytes, without tobytes()' copy of the data
+        h.update(a.data)  # the C-order bytes, without tobytes()' copy of the data
     return h.hexdigest()
 
 
@@ -198,8 +223,11 @@ def save_checkpoint(path, manifest: dict, arrays: list) -> None:
     """Write ``manifest`` (JSON-able, may reference ``arrays`` by index) atomically."""
     text = json.dumps({"format": FORMAT, "version": VERSION, **manifest})
     buf = io.BytesIO()
-    np.savez(buf, __manifest__=np.frombuffer(text.encode("utf-8"), dtype=np.uint8),
-             **{f"a{i}": np.asarray(a) for i, a in enumerate(arrays)})  # type: ignore[arg-type]
+    np.savez(
+        buf,
+        __manifest__=np.frombuffer(text.encode("utf-8"), dtype=np.uint8),
+        **{f"a{i}": np.asarray(a) for i, a in enumerate(arrays)},  # type: ignore[arg-type]
+    )
     atomic_write(path, buf.getvalue())
 
 
@@ -224,8 +252,10 @@ def _read_member(z, info, limit):
         raise ValueError(f"member {info.filename!r} is compressed or oversized")
     with z.open(info) as f:
         version = np.lib.format.read_magic(f)
-        read_header = {(1, 0): np.lib.format.read_array_header_1_0,
-                       (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+        read_header = {
+            (1, 0): np.lib.format.read_array_header_1_0,
+            (2, 0): np.lib.format.read_array_header_2_0,
+        }.get(version)
         if read_header is None:
             raise ValueError(f"unsupported .npy version {version}")
         shape, fortran, dtype = read_header(f)
@@ -255,24 +285,39 @@ def parse_checkpoint(raw: bytes, name="<bytes>"):
             if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n < len(infos):
                 raise ValueError("bad array count")
             arrays = [_read_member(z, infos[f"a{i}.npy"], len(raw)) for i in range(n)]
-    except (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile, zlib.error,
-            UnicodeDecodeError, RecursionError, RuntimeError, OverflowError,
-            TypeError, MemoryError, SyntaxError) as exc:
+    except (
+        ValueError,
+        KeyError,
+        OSError,
+        EOFError,
+        zipfile.BadZipFile,
+        zlib.error,
+        UnicodeDecodeError,
+        RecursionError,
+        RuntimeError,
+        OverflowError,
+        TypeError,
+        MemoryError,
+        SyntaxError,
+    ) as exc:
         raise ValueError(f"{name!r} is not a readable bpnn checkpoint ({exc})") from None
     if manifest.get("format") != FORMAT:
-        raise ValueError(f"{name!r} is not a bpnn checkpoint (format "
-                         f"{manifest.get('format')!r:.40})")
+        raise ValueError(
+            f"{name!r} is not a bpnn checkpoint (format {manifest.get('format')!r:.40})"
+        )
     if manifest.get("version") != VERSION:
-        raise ValueError(f"{name!r} has checkpoint version {manifest.get('version')!r:.20}; "
-                         f"this bpnn reads version {VERSION}")
-    return manifest, arrays       # (_read_member already refused non-numeric dtypes)
+        raise ValueError(
+            f"{name!r} has checkpoint version {manifest.get('version')!r:.20}; "
+            f"this bpnn reads version {VERSION}"
+        )
+    return manifest, arrays  # (_read_member already refused non-numeric dtypes)
 
 
 # -- the trainer's state -----------------------------------------------------------------
 def _plain(value):
     """A JSON-able copy of algorithm parameters (odd values become their repr)."""
     if value is None or isinstance(value, (bool, int, float, str)):
-        return value              # NaN/inf are written as JSON's NaN/Infinity extension
+        return value  # NaN/inf are written as JSON's NaN/Infinity extension
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, np.generic):
@@ -299,11 +344,13 @@ def _check_rng_state(state):
 
 def _check_record(rec, epoch):
     from .record import _PER_EPOCH
+
     n = len(rec.epoch)
     for name in _PER_EPOCH:
         series = getattr(rec, name)
-        if len(series) != n or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                       for v in series):
+        if len(series) != n or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in series
+        ):
             raise ValueError(f"record series {name!r} is not {n} numbers")
     if n == 0 or rec.epoch[-1] != epoch:
         raise ValueError("the record does not end at the checkpoint's epoch")
@@ -328,8 +375,22 @@ class TrainingState:
     context : dict — network spec, algorithm name and parameters, loss, data fingerprint.
     """
 
-    def __init__(self, *, epoch, w, state, rng_state, best_w, best_key, fails, record,
-                 elapsed, context, arrays=None, state_node=None):
+    def __init__(
+        self,
+        *,
+        epoch,
+        w,
+        state,
+        rng_state,
+        best_w,
+        best_key,
+        fails,
+        record,
+        elapsed,
+        context,
+        arrays=None,
+        state_node=None,
+    ):
         self.epoch, self.w, self.best_w = int(epoch), w, best_w
         self.rng_state, self.best_key, self.fails = rng_state, float(best_key), int(fails)
         self.record, self.elapsed, self.context = record, float(elapsed), context
@@ -342,11 +403,19 @@ class TrainingState:
     def save(self, path):
         arrays = list(self.arrays) + [np.asarray(self.w), np.asarray(self.best_w)]
         n = len(self.arrays)
-        manifest = {"n_arrays": len(arrays), "epoch": self.epoch, "w": n, "best_w": n + 1,
-                    "state": self.state_node, "rng_state": _plain(self.rng_state),
-                    "best_key": self.best_key, "fails": self.fails,
-                    "elapsed": self.elapsed, "context": _plain(self.context),
-                    "record": _plain(self.record.to_dict())}
+        manifest = {
+            "n_arrays": len(arrays),
+            "epoch": self.epoch,
+            "w": n,
+            "best_w": n + 1,
+            "state": self.state_node,
+            "rng_state": _plain(self.rng_state),
+            "best_key": self.best_key,
+            "fails": self.fails,
+            "elapsed": self.elapsed,
+            "context": _plain(self.context),
+            "record": _plain(self.record.to_dict()),
+        }
         save_checkpoint(path, manifest, arrays)
 
     @classmethod
@@ -357,10 +426,15 @@ class TrainingState:
     @classmethod
     def from_manifest(cls, m, arrays, name="<bytes>"):
         from .record import TrainingRecord
+
         try:
             iw, ib = m["w"], m["best_w"]
-            if not (isinstance(iw, int) and isinstance(ib, int) and 0 <= iw < len(arrays)
-                    and 0 <= ib < len(arrays)):
+            if not (
+                isinstance(iw, int)
+                and isinstance(ib, int)
+                and 0 <= iw < len(arrays)
+                and 0 <= ib < len(arrays)
+            ):
                 raise ValueError("bad parameter references")
             w, best_w = arrays[iw], arrays[ib]
             if w.ndim != 1 or best_w.shape != w.shape or w.dtype.kind != "f":
@@ -368,43 +442,75 @@ class TrainingState:
             if not (np.all(np.isfinite(w)) and np.all(np.isfinite(best_w))):
                 raise ValueError("parameters hold NaN or inf")
             record = TrainingRecord.from_dict(_as(m["record"], dict))
-            st = cls(epoch=_as(m["epoch"], int), w=w, state=None,
-                     rng_state=_as(m["rng_state"], dict), best_w=best_w,
-                     best_key=float(m["best_key"]), fails=_as(m["fails"], int),
-                     record=record, elapsed=float(m["elapsed"]),
-                     context=_as(m["context"], dict), arrays=arrays[:min(iw, ib)],
-                     state_node=m["state"])
+            st = cls(
+                epoch=_as(m["epoch"], int),
+                w=w,
+                state=None,
+                rng_state=_as(m["rng_state"], dict),
+                best_w=best_w,
+                best_key=float(m["best_key"]),
+                fails=_as(m["fails"], int),
+                record=record,
+                elapsed=float(m["elapsed"]),
+                context=_as(m["context"], dict),
+                arrays=arrays[: min(iw, ib)],
+                state_node=m["state"],
+            )
             if not (math.isfinite(st.elapsed) and st.elapsed >= 0 and st.fails >= 0):
                 raise ValueError("bad elapsed time or failure count")
-            st.algorithm_state()          # validate the state tree now, not mid-resume
+            st.algorithm_state()  # validate the state tree now, not mid-resume
             _check_rng_state(st.rng_state)
             _check_record(record, st.epoch)
-        except (KeyError, TypeError, ValueError, AttributeError, OverflowError,
-                RecursionError) as exc:
+        except (
+            KeyError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            OverflowError,
+            RecursionError,
+        ) as exc:
             raise ValueError(f"{name!r} is a damaged bpnn checkpoint ({exc})") from None
         return st
 
 
 def training_context(network, algorithm, loss_name, *, l2, shuffle, data) -> dict:
     """What a checkpoint must agree on with the run that resumes it (JSON-able)."""
-    ctx = {"network": network.spec(), "dtype": str(network.dtype),
-           "algorithm": algorithm.name, "algorithm_params": algorithm.params(),
-           "loss": loss_name, "l2": float(l2), "shuffle": bool(shuffle),
-           "data": data_fingerprint(*data)}
+    ctx = {
+        "network": network.spec(),
+        "dtype": str(network.dtype),
+        "algorithm": algorithm.name,
+        "algorithm_params": algorithm.params(),
+        "loss": loss_name,
+        "l2": float(l2),
+        "shuffle": bool(shuffle),
+        "data": data_fingerprint(*data),
+    }
     return json.loads(json.dumps(_plain(ctx)))
 
 
 def check_compatible(saved: dict, now: dict, name) -> None:
     """Raise ValueError naming the first thing that differs between checkpoint and run."""
-    for key in ("network", "dtype", "algorithm", "algorithm_params", "loss", "l2", "shuffle",
-                "data"):
+    for key in (
+        "network",
+        "dtype",
+        "algorithm",
+        "algorithm_params",
+        "loss",
+        "l2",
+        "shuffle",
+        "data",
+    ):
         if saved.get(key) != now.get(key):
             what = key.replace("_", " ")
             if key == "data":
-                raise ValueError(f"cannot resume from {name!r}: it was written for different "
-                                 "training data (the data fingerprints differ)")
-            raise ValueError(f"cannot resume from {name!r}: its {what} is "
-                             f"{saved.get(key)!r}, this run's is {now.get(key)!r}")
+                raise ValueError(
+                    f"cannot resume from {name!r}: it was written for different "
+                    "training data (the data fingerprints differ)"
+                )
+            raise ValueError(
+                f"cannot resume from {name!r}: its {what} is "
+                f"{saved.get(key)!r}, this run's is {now.get(key)!r}"
+            )
 
 
 class GracefulInterrupt:
@@ -427,12 +533,14 @@ class GracefulInterrupt:
     def __enter__(self):
         import signal
         import threading
+
         if threading.current_thread() is threading.main_thread():
             self._old = signal.signal(signal.SIGINT, self._handler)
         return self
 
     def __exit__(self, *exc):
         import signal
+
         if self._old is not None:
             signal.signal(signal.SIGINT, self._old)
             self._old = None

@@ -16,6 +16,7 @@ hand and keeps its state in a Python object, while a bpnn model must carry its i
 the pickle-free model file and predict without scikit-learn. What has to be stored is n
 numbers per target; the rest is the two lines below.
 """
+
 from __future__ import annotations
 
 import math
@@ -34,18 +35,21 @@ def conformity_scores(y_true, y_pred) -> np.ndarray:
 
 
 def _check_coverage(coverage):
-    ok = isinstance(coverage, numbers.Real) and not isinstance(coverage, bool) and \
-        math.isfinite(coverage) and 0 < coverage < 1
+    ok = (
+        isinstance(coverage, numbers.Real)
+        and not isinstance(coverage, bool)
+        and math.isfinite(coverage)
+        and 0 < coverage < 1
+    )
     if not ok:
-        raise ValueError(f"coverage must be a number strictly between 0 and 1, "
-                         f"got {coverage!r}")
+        raise ValueError(f"coverage must be a number strictly between 0 and 1, got {coverage!r}")
     return float(coverage)
 
 
 def min_calibration_rows(coverage) -> int:
     """The fewest calibration rows for which ``coverage`` has a finite interval."""
     c = _check_coverage(coverage)
-    return max(1, math.ceil(c / (1.0 - c) - 1e-9))   # ceil((n + 1) c) <= n
+    return max(1, math.ceil(c / (1.0 - c) - 1e-9))  # ceil((n + 1) c) <= n
 
 
 def interval_halfwidth(scores, coverage) -> np.ndarray:
@@ -55,16 +59,20 @@ def interval_halfwidth(scores, coverage) -> np.ndarray:
     """
     c = _check_coverage(coverage)
     if scores is None or len(scores) == 0:
-        raise ValueError("prediction intervals need rows the network did not train on, and "
-                         "this model has none: pass calibration=(X_cal, y_cal) to fit, or "
-                         "use a division that holds rows out (division='random' with "
-                         "validation/test ratios > 0; division='refit' and None train on "
-                         "every row)")
+        raise ValueError(
+            "prediction intervals need rows the network did not train on, and "
+            "this model has none: pass calibration=(X_cal, y_cal) to fit, or "
+            "use a division that holds rows out (division='random' with "
+            "validation/test ratios > 0; division='refit' and None train on "
+            "every row)"
+        )
     n = scores.shape[0]
     k = math.ceil((n + 1) * c - 1e-12)
     if k > n:
-        raise ValueError(f"coverage={coverage!r} needs at least {min_calibration_rows(c)} "
-                         f"calibration rows for a finite interval; the model has {n} (an "
-                         "ensemble with a random division keeps only the rows held out of "
-                         "every member): pass calibration=(X_cal, y_cal) to fit")
+        raise ValueError(
+            f"coverage={coverage!r} needs at least {min_calibration_rows(c)} "
+            f"calibration rows for a finite interval; the model has {n} (an "
+            "ensemble with a random division keeps only the rows held out of "
+            "every member): pass calibration=(X_cal, y_cal) to fit"
+        )
     return scores[k - 1]

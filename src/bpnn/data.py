@@ -6,6 +6,7 @@
 * ``index`` — the caller gives the three index arrays (``divideind``);
 * ``None`` — everything is training data.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,10 +18,17 @@ DIVISIONS = ("random", "block", "interleaved", "index", None)
 
 def _counts(n, ratios):
     ratios = np.asarray(ratios, dtype=float)
-    if ratios.shape != (3,) or np.any(ratios < 0) or not np.isfinite(ratios).all() \
-            or ratios.sum() <= 0 or ratios[0] <= 0:
-        raise ValueError(f"ratios must be three non-negative numbers (train, val, test) with "
-                         f"train > 0, got {tuple(ratios)!r}")
+    if (
+        ratios.shape != (3,)
+        or np.any(ratios < 0)
+        or not np.isfinite(ratios).all()
+        or ratios.sum() <= 0
+        or ratios[0] <= 0
+    ):
+        raise ValueError(
+            f"ratios must be three non-negative numbers (train, val, test) with "
+            f"train > 0, got {tuple(ratios)!r}"
+        )
     ratios = ratios / ratios.sum()
     n_val = int(round(n * ratios[1]))
     n_test = int(round(n * ratios[2]))
@@ -40,8 +48,9 @@ def divide(n, division="random", ratios=(0.70, 0.15, 0.15), seed=None, indices=N
         out = tuple(np.asarray(i, dtype=np.int64).reshape(-1) for i in indices)
         allidx = np.concatenate(out)
         if allidx.size and (allidx.min() < 0 or allidx.max() >= n):
-            raise ValueError(f"division indices must lie in [0, {n}), "
-                             f"got {allidx.min()}..{allidx.max()}")
+            raise ValueError(
+                f"division indices must lie in [0, {n}), got {allidx.min()}..{allidx.max()}"
+            )
         if out[0].size == 0:
             raise ValueError("division='index' needs at least one training index")
         return out
@@ -49,11 +58,14 @@ def divide(n, division="random", ratios=(0.70, 0.15, 0.15), seed=None, indices=N
     if division == "random":
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         p = rng.permutation(n)
-        return (np.sort(p[:n_train]), np.sort(p[n_train:n_train + n_val]),
-                np.sort(p[n_train + n_val:]))
+        return (
+            np.sort(p[:n_train]),
+            np.sort(p[n_train : n_train + n_val]),
+            np.sort(p[n_train + n_val :]),
+        )
     if division == "block":
         idx = np.arange(n)
-        return idx[:n_train], idx[n_train:n_train + n_val], idx[n_train + n_val:]
+        return idx[:n_train], idx[n_train : n_train + n_val], idx[n_train + n_val :]
     if division == "interleaved":
         # deal samples in turn: each takes the set furthest below its share so far
         target = np.array([n_train, n_val, n_test], dtype=float) / n

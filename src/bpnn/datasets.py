@@ -8,6 +8,7 @@ Small problems from the tutorial and the classic BP test bench live as CSV files
 >>> ds.frame.shape, ds.target
 ((4, 3), ['y'])
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ class Dataset:
 
     name: str
     description: str
-    frame: pandas.DataFrame   # pandas is imported when a set is loaded
+    frame: pandas.DataFrame  # pandas is imported when a set is loaded
     target: list
     task: str
     hints: dict = field(default_factory=dict)
@@ -56,6 +57,7 @@ class Dataset:
 
 def _csv(name):
     import pandas as pd
+
     with resources.files("bpnn").joinpath("data").joinpath(name).open("r", encoding="utf-8") as f:
         return pd.read_csv(f)
 
@@ -63,86 +65,151 @@ def _csv(name):
 def _sklearn(loader, target_name, classes=True):
     bunch = loader(as_frame=True)
     frame = bunch.frame.rename(columns={"target": target_name})
-    if classes:   # integer codes -> the class names scikit-learn ships with the data
+    if classes:  # integer codes -> the class names scikit-learn ships with the data
         names = list(bunch.target_names)
         frame[target_name] = [str(names[int(i)]) for i in frame[target_name]]
     return frame
 
 
 def _tutorial():
-    return Dataset("tutorial", "the tutorial's worked example: one sample (5, 10) -> "
-                   "(0.01, 0.99), 2-3-2 logsig network", _csv("tutorial.csv"), ["o1", "o2"],
-                   "regression", {"hidden": (3,), "activation": "logsig,logsig", "division": None,
-                                  "scaling": "none", "target_scaling": "none",
-                                  "algorithm": "sgd",
-                                  "param": {"lr": 0.5}})
+    return Dataset(
+        "tutorial",
+        "the tutorial's worked example: one sample (5, 10) -> (0.01, 0.99), 2-3-2 logsig network",
+        _csv("tutorial.csv"),
+        ["o1", "o2"],
+        "regression",
+        {
+            "hidden": (3,),
+            "activation": "logsig,logsig",
+            "division": None,
+            "scaling": "none",
+            "target_scaling": "none",
+            "algorithm": "sgd",
+            "param": {"lr": 0.5},
+        },
+    )
 
 
 def _xor():
-    return Dataset("xor", "XOR of two bits (4 samples), the classic 2-2-1 problem",
-                   _csv("xor.csv"), ["y"], "classification",
-                   {"hidden": (3,), "division": None})
+    return Dataset(
+        "xor",
+        "XOR of two bits (4 samples), the classic 2-2-1 problem",
+        _csv("xor.csv"),
+        ["y"],
+        "classification",
+        {"hidden": (3,), "division": None},
+    )
 
 
 def _parity3():
-    return Dataset("parity3", "parity of three bits (8 samples), a 3-10-10-1 benchmark",
-                   _csv("parity3.csv"), ["parity"], "classification",
-                   {"hidden": (10, 10), "division": None})
+    return Dataset(
+        "parity3",
+        "parity of three bits (8 samples), a 3-10-10-1 benchmark",
+        _csv("parity3.csv"),
+        ["parity"],
+        "classification",
+        {"hidden": (10, 10), "division": None},
+    )
 
 
 def _sine():
-    return Dataset("sine", "y = sin(pi x) on 81 points in [-1, 1], a 1-5-1 function fit",
-                   _csv("sine.csv"), ["y"], "regression", {"hidden": (5,)})
+    return Dataset(
+        "sine",
+        "y = sin(pi x) on 81 points in [-1, 1], a 1-5-1 function fit",
+        _csv("sine.csv"),
+        ["y"],
+        "regression",
+        {"hidden": (5,)},
+    )
 
 
 def _iris():
     from sklearn.datasets import load_iris
-    return Dataset("iris", "Fisher's iris flowers: 150 samples, 4 measurements, 3 species "
-                   "(scikit-learn's copy)", _sklearn(load_iris, "species"), ["species"],
-                   "classification")
+
+    return Dataset(
+        "iris",
+        "Fisher's iris flowers: 150 samples, 4 measurements, 3 species (scikit-learn's copy)",
+        _sklearn(load_iris, "species"),
+        ["species"],
+        "classification",
+    )
 
 
 def _wine():
     from sklearn.datasets import load_wine
-    return Dataset("wine", "wine cultivars: 178 samples, 13 chemical measurements, 3 classes "
-                   "(scikit-learn's copy)", _sklearn(load_wine, "cultivar"), ["cultivar"],
-                   "classification")
+
+    return Dataset(
+        "wine",
+        "wine cultivars: 178 samples, 13 chemical measurements, 3 classes (scikit-learn's copy)",
+        _sklearn(load_wine, "cultivar"),
+        ["cultivar"],
+        "classification",
+    )
 
 
 def _breast_cancer():
     from sklearn.datasets import load_breast_cancer
-    return Dataset("breast_cancer", "Wisconsin breast cancer: 569 samples, 30 features, "
-                   "malignant/benign (scikit-learn's copy)",
-                   _sklearn(load_breast_cancer, "diagnosis"), ["diagnosis"],
-                   "classification")
+
+    return Dataset(
+        "breast_cancer",
+        "Wisconsin breast cancer: 569 samples, 30 features, malignant/benign (scikit-learn's copy)",
+        _sklearn(load_breast_cancer, "diagnosis"),
+        ["diagnosis"],
+        "classification",
+    )
 
 
 def _diabetes():
     from sklearn.datasets import load_diabetes
-    return Dataset("diabetes", "diabetes progression after one year: 442 samples, 10 features "
-                   "(scikit-learn's copy)", _sklearn(load_diabetes, "progression", False),
-                   ["progression"], "regression")
+
+    return Dataset(
+        "diabetes",
+        "diabetes progression after one year: 442 samples, 10 features (scikit-learn's copy)",
+        _sklearn(load_diabetes, "progression", False),
+        ["progression"],
+        "regression",
+    )
 
 
 def _sunspots():
-    return Dataset("sunspots", "yearly mean sunspot numbers 1700-2008 (309 years; NOAA "
-                   "NGDC, public domain, as shipped with statsmodels): a NAR benchmark",
-                   _csv("sunspots.csv"), ["sunspots"], "timeseries",
-                   {"feedback_delays": (1, 2), "hidden": (10,)}, time="year")
+    return Dataset(
+        "sunspots",
+        "yearly mean sunspot numbers 1700-2008 (309 years; NOAA "
+        "NGDC, public domain, as shipped with statsmodels): a NAR benchmark",
+        _csv("sunspots.csv"),
+        ["sunspots"],
+        "timeseries",
+        {"feedback_delays": (1, 2), "hidden": (10,)},
+        time="year",
+    )
 
 
 def _narendra_plant():
-    return Dataset("narendra_plant", "simulated plant y(t+1) = y(t)/(1+y(t)^2) + u(t)^3 "
-                   "(Narendra & Parthasarathy 1990, example 2), u ~ U(-1, 1), 1,000 steps "
-                   "(examples/make_plant_data.py): a NARX benchmark",
-                   _csv("narendra_plant.csv"), ["y"], "timeseries",
-                   {"feedback_delays": (1, 2), "input_delays": (1, 2), "hidden": (10,)},
-                   time="t")
+    return Dataset(
+        "narendra_plant",
+        "simulated plant y(t+1) = y(t)/(1+y(t)^2) + u(t)^3 "
+        "(Narendra & Parthasarathy 1990, example 2), u ~ U(-1, 1), 1,000 steps "
+        "(examples/make_plant_data.py): a NARX benchmark",
+        _csv("narendra_plant.csv"),
+        ["y"],
+        "timeseries",
+        {"feedback_delays": (1, 2), "input_delays": (1, 2), "hidden": (10,)},
+        time="t",
+    )
 
 
-_LOADERS = {"tutorial": _tutorial, "xor": _xor, "parity3": _parity3, "sine": _sine,
-            "iris": _iris, "wine": _wine, "breast_cancer": _breast_cancer,
-            "diabetes": _diabetes, "sunspots": _sunspots, "narendra_plant": _narendra_plant}
+_LOADERS = {
+    "tutorial": _tutorial,
+    "xor": _xor,
+    "parity3": _parity3,
+    "sine": _sine,
+    "iris": _iris,
+    "wine": _wine,
+    "breast_cancer": _breast_cancer,
+    "diabetes": _diabetes,
+    "sunspots": _sunspots,
+    "narendra_plant": _narendra_plant,
+}
 
 
 def dataset_names() -> list:

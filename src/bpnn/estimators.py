@@ -17,6 +17,7 @@ parameters. What they add is MATLAB's convenience around it:
   picked on the validation data; ``n_restarts`` initialisations, the best one kept;
 * a warning that says why training stopped short and what to try.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -66,8 +67,7 @@ if TYPE_CHECKING:
 #: value per column.
 _Range = tuple[Union[float, "ArrayLike"], Union[float, "ArrayLike"]]
 
-__all__ = ["AUTO_ALGORITHMS", "BPClassifier", "BPRegressor", "L2_CANDIDATES", "PRESETS",
-           "diagnose"]
+__all__ = ["AUTO_ALGORITHMS", "BPClassifier", "BPRegressor", "L2_CANDIDATES", "PRESETS", "diagnose"]
 
 #: ``algorithm="auto"`` takes the first registered name of these lists. Levenberg–Marquardt
 #: (MATLAB's default) needs a sum-of-squares loss and O(n_params²) memory, so it is only
@@ -78,10 +78,15 @@ AUTO_ALGORITHMS = {
     "classification": ("scg", "rprop", "sgd"),
     "partial_fit": ("sgd",),
 }
-_DTYPES = {"auto": None, "float64": np.float64, "float32": np.float32,
-           np.float64: np.float64, np.float32: np.float32}
-_FLOATS = (np.float64, np.float32)     # validate_data keeps either, converts the rest
-_AUTO_A = tuple(range(1, 11))      # the tutorial's a in 1..10
+_DTYPES = {
+    "auto": None,
+    "float64": np.float64,
+    "float32": np.float32,
+    np.float64: np.float64,
+    np.float32: np.float32,
+}
+_FLOATS = (np.float64, np.float32)  # validate_data keeps either, converts the rest
+_AUTO_A = tuple(range(1, 11))  # the tutorial's a in 1..10
 
 #: The value a parameter left at None (``division`` at "auto") takes under each preset; an
 #: explicit value always wins. "default" is chosen for accuracy on unseen data (measurements
@@ -89,21 +94,46 @@ _AUTO_A = tuple(range(1, 11))      # the tutorial's a in 1..10
 #: defaults exactly. ``lm_max_params``: ``algorithm="auto"`` prefers LM for regression nets
 #: up to this size (0: never).
 PRESETS = {
-    "default": {"hidden": (20,), "epochs": 200, "max_fail": 10, "division": "refit",
-                "ratios": (0.80, 0.20, 0.0), "scaling": "standard",
-                "target_scaling": "standard", "l2": "auto", "lm_max_params": 0},
-    "matlab": {"hidden": (10,), "epochs": 1000, "max_fail": 6, "division": "random",
-               "ratios": (0.70, 0.15, 0.15), "scaling": "minmax", "target_scaling": "minmax",
-               "l2": 0.0, "lm_max_params": 1000},
+    "default": {
+        "hidden": (20,),
+        "epochs": 200,
+        "max_fail": 10,
+        "division": "refit",
+        "ratios": (0.80, 0.20, 0.0),
+        "scaling": "standard",
+        "target_scaling": "standard",
+        "l2": "auto",
+        "lm_max_params": 0,
+    },
+    "matlab": {
+        "hidden": (10,),
+        "epochs": 1000,
+        "max_fail": 6,
+        "division": "random",
+        "ratios": (0.70, 0.15, 0.15),
+        "scaling": "minmax",
+        "target_scaling": "minmax",
+        "l2": 0.0,
+        "lm_max_params": 1000,
+    },
 }
 #: ``l2="auto"`` tries these weight decays and keeps the one with the lowest validation loss.
 #: The losses are means over samples (mse, cross-entropy), so one grid suits any n.
 L2_CANDIDATES = (1e-4, 1e-3, 1e-2)
-REFIT_MIN_EPOCHS = 10   # division="refit" trains on all rows for max(best epoch, this)
+REFIT_MIN_EPOCHS = 10  # division="refit" trains on all rows for max(best epoch, this)
 #: what one member of an ensemble fit sets; the estimator keeps member 0's
-_MEMBER_ATTRS = ("network_", "record_", "selection_record_", "algorithm_", "l2_", "hidden_",
-                 "hidden_search_", "l2_search_", "diagnosis_")
-TIE_RTOL = 1e-9         # candidates' losses closer than this (relative) are a tie
+_MEMBER_ATTRS = (
+    "network_",
+    "record_",
+    "selection_record_",
+    "algorithm_",
+    "l2_",
+    "hidden_",
+    "hidden_search_",
+    "l2_search_",
+    "diagnosis_",
+)
+TIE_RTOL = 1e-9  # candidates' losses closer than this (relative) are a tie
 
 
 def _pick_auto(kind):
@@ -121,38 +151,51 @@ def diagnose(record, goal=0.0) -> str | None:
         return record.message or (
             f"training diverged at epoch {n + 1} (the loss or a weight became non-finite); "
             "the best finite weights were kept. Try a smaller learning rate (lr=), "
-            "scaling='minmax' or 'standard', or another algorithm such as 'lm' or 'scg'.")
+            "scaling='minmax' or 'standard', or another algorithm such as 'lm' or 'scg'."
+        )
     if r in ("max epochs", "time limit"):
         losses = np.asarray(record.loss, dtype=float)
         k = max(1, len(losses) // 10)
-        tail = losses[-k - 1:]
+        tail = losses[-k - 1 :]
         falling = tail[0] > 0 and (tail[0] - tail[-1]) / tail[0] > 1e-3
         if goal > 0 and record.final_loss > goal:
             what = f"the loss {record.final_loss:.4g} is above goal={goal:g}"
         elif falling:
-            what = (f"the loss was still falling ({tail[0]:.4g} -> {tail[-1]:.4g} over the "
-                    f"last {k} epochs)")
+            what = (
+                f"the loss was still falling ({tail[0]:.4g} -> {tail[-1]:.4g} over the "
+                f"last {k} epochs)"
+            )
         else:
             return None
         limit = f"the epoch limit (epochs={n})" if r == "max epochs" else "the time limit"
-        return (f"training stopped at {limit} and {what}. Raise epochs= or time_limit=, "
-                "or try a faster algorithm ('lm' for small regression nets, 'scg', 'rprop').")
+        return (
+            f"training stopped at {limit} and {what}. Raise epochs= or time_limit=, "
+            "or try a faster algorithm ('lm' for small regression nets, 'scg', 'rprop')."
+        )
     if r == "validation stop" and record.best_epoch <= 1:
-        return (f"validation error rose for {int(record.val_fail[-1])} epochs in a row from "
-                f"epoch {record.best_epoch}: the network barely trained. Try a smaller "
-                "learning rate, fewer hidden units, l2= regularisation, a larger max_fail, "
-                "or n_restarts > 1.")
+        return (
+            f"validation error rose for {int(record.val_fail[-1])} epochs in a row from "
+            f"epoch {record.best_epoch}: the network barely trained. Try a smaller "
+            "learning rate, fewer hidden units, l2= regularisation, a larger max_fail, "
+            "or n_restarts > 1."
+        )
     if r == "line search failed":
-        return ("the line search found no step that lowers the loss (a flat region or a "
-                "poorly scaled problem). Try scaling='standard', n_restarts > 1 or another "
-                "algorithm ('lm', 'rprop').")
+        return (
+            "the line search found no step that lowers the loss (a flat region or a "
+            "poorly scaled problem). Try scaling='standard', n_restarts > 1 or another "
+            "algorithm ('lm', 'rprop')."
+        )
     if r in ("mu max", "mu_max"):
-        return ("Levenberg-Marquardt's mu reached its maximum: no step reduced the loss "
-                "from this point (a local minimum or a flat region). Try n_restarts > 1 or "
-                "another initialisation (init=).")
+        return (
+            "Levenberg-Marquardt's mu reached its maximum: no step reduced the loss "
+            "from this point (a local minimum or a flat region). Try n_restarts > 1 or "
+            "another initialisation (init=)."
+        )
     if goal > 0 and np.isfinite(record.final_loss) and record.final_loss > goal:
-        return (f"training stopped ({r}) with loss {record.final_loss:.4g} above "
-                f"goal={goal:g}. Try more hidden units, another algorithm or n_restarts > 1.")
+        return (
+            f"training stopped ({r}) with loss {record.final_loss:.4g} above "
+            f"goal={goal:g}. Try more hidden units, another algorithm or n_restarts > 1."
+        )
     return None
 
 
@@ -160,8 +203,9 @@ def diagnose(record, goal=0.0) -> str | None:
 def _check_hidden(hidden):
     if isinstance(hidden, str):
         if hidden != "auto":
-            raise ValueError(f"hidden must be a tuple of positive integers or 'auto', "
-                             f"got {hidden!r}")
+            raise ValueError(
+                f"hidden must be a tuple of positive integers or 'auto', got {hidden!r}"
+            )
         return "auto"
     if isinstance(hidden, numbers.Integral) and not isinstance(hidden, bool):
         hidden = (hidden,)
@@ -171,16 +215,19 @@ def _check_hidden(hidden):
     except (TypeError, ValueError):
         ok = False
     if not ok or any(h < 1 for h in sizes):
-        raise ValueError(f"hidden must be a tuple of positive integers or 'auto', "
-                         f"got {hidden!r}")
+        raise ValueError(f"hidden must be a tuple of positive integers or 'auto', got {hidden!r}")
     return sizes
 
 
 def _check_number(name, value, low=None, integer=False, allow_inf=False):
     bad = isinstance(value, bool) or not isinstance(value, numbers.Real)
     if not bad:
-        bad = math.isnan(value) or (math.isinf(value) and not (allow_inf and not integer)) \
-            or (integer and int(value) != value) or (low is not None and value < low)
+        bad = (
+            math.isnan(value)
+            or (math.isinf(value) and not (allow_inf and not integer))
+            or (integer and int(value) != value)
+            or (low is not None and value < low)
+        )
     if bad:
         kind = "an integer" if integer else "a number"
         bound = "" if low is None else f" >= {low}"
@@ -188,9 +235,8 @@ def _check_number(name, value, low=None, integer=False, allow_inf=False):
     return int(value) if integer else float(value)
 
 
-
 def _global_init(init):
-    """"ga", "pso" or "de" when ``init`` names a population search (any case), else None."""
+    """ "ga", "pso" or "de" when ``init`` names a population search (any case), else None."""
     if isinstance(init, str) and init.strip().lower() in GLOBAL_INITS:
         return init.strip().lower()
     return None
@@ -198,12 +244,18 @@ def _global_init(init):
 
 def _check_init(init):
     """An unknown ``init`` is refused before any data is read, with every choice named."""
-    if callable(init) or _global_init(init) is not None or \
-            (isinstance(init, str) and init.strip().lower() in INITIALIZERS):
+    if (
+        callable(init)
+        or _global_init(init) is not None
+        or (isinstance(init, str) and init.strip().lower() in INITIALIZERS)
+    ):
         return
-    raise ValueError(f"unknown init {init!r}; choose one of 'nguyen-widrow', 'uniform', "
-                     "'glorot', 'he', 'zeros' or a population search 'ga', 'pso', 'de' "
-                     "(or a callable)")
+    raise ValueError(
+        f"unknown init {init!r}; choose one of 'nguyen-widrow', 'uniform', "
+        "'glorot', 'he', 'zeros' or a population search 'ga', 'pso', 'de' "
+        "(or a callable)"
+    )
+
 
 class _BPBase(BaseEstimator):
     """Shared fit / predict machinery; the subclasses define the targets and the outputs."""
@@ -219,7 +271,7 @@ class _BPBase(BaseEstimator):
         out = self.get_params(deep=False)
         for name, value in PRESETS[self.preset].items():
             if name not in out:
-                continue           # lm_max_params: not a parameter
+                continue  # lm_max_params: not a parameter
             unset = out[name] == "auto" if name == "division" else out[name] is None
             if unset:
                 out[name] = value
@@ -236,8 +288,7 @@ class _BPBase(BaseEstimator):
             try:
                 _check_number("l2", eff["l2"], low=0)
             except ValueError:
-                raise ValueError(f"l2 must be a number >= 0 or 'auto', got {eff['l2']!r}") \
-                    from None
+                raise ValueError(f"l2 must be a number >= 0 or 'auto', got {eff['l2']!r}") from None
         if self.time_limit is not None:
             _check_number("time_limit", self.time_limit, low=0, allow_inf=True)
         if self.min_grad is not None:
@@ -245,23 +296,31 @@ class _BPBase(BaseEstimator):
         if eff["scaling"] not in SCALINGS:
             raise ValueError(f"scaling must be one of {sorted(SCALINGS)}, got {self.scaling!r}")
         if eff["division"] not in ("refit", "random", "block", "interleaved", None, "none"):
-            raise ValueError("division must be 'refit', 'random', 'block', 'interleaved', "
-                             f"None or 'auto', got {self.division!r}")
+            raise ValueError(
+                "division must be 'refit', 'random', 'block', 'interleaved', "
+                f"None or 'auto', got {self.division!r}"
+            )
         if self.pca is not None:
             p = self.pca
             # typeshed's numbers ABCs declare no comparisons, hence the two ignores
-            ok = ((isinstance(p, numbers.Integral) and p >= 1)  # type: ignore[operator]
-                  or (isinstance(p, numbers.Real) and not isinstance(p, numbers.Integral)
-                      and 0 < p < 1))  # type: ignore[operator]
+            ok = (
+                (isinstance(p, numbers.Integral) and p >= 1)  # type: ignore[operator]
+                or (
+                    isinstance(p, numbers.Real)
+                    and not isinstance(p, numbers.Integral)
+                    and 0 < p < 1  # type: ignore[operator]
+                )
+            )
             if not ok or isinstance(p, bool):
-                raise ValueError(f"pca must be None, a positive integer or a fraction in "
-                                 f"(0, 1), got {p!r}")
+                raise ValueError(
+                    f"pca must be None, a positive integer or a fraction in (0, 1), got {p!r}"
+                )
         if self.algorithm_params is not None and not isinstance(self.algorithm_params, dict):
             raise ValueError(f"algorithm_params must be a dict, got {self.algorithm_params!r}")
         if self.dtype not in _DTYPES:
             raise ValueError(f"dtype must be one of {list(_DTYPES)}, got {self.dtype!r}")
         _check_init(self.init)
-        self._activations()     # raises on unknown names
+        self._activations()  # raises on unknown names
         get_loss(self._loss_name())
 
     def _loss_name(self):
@@ -278,8 +337,9 @@ class _BPBase(BaseEstimator):
         act = self.activation
         hidden = list(act) if isinstance(act, (list, tuple)) else [act] * n_hidden
         if len(hidden) != n_hidden and self._hidden != "auto":
-            raise ValueError(f"activation lists {len(hidden)} functions for {n_hidden} hidden "
-                             f"layers: {act!r}")
+            raise ValueError(
+                f"activation lists {len(hidden)} functions for {n_hidden} hidden layers: {act!r}"
+            )
         acts = [get_activation(a) for a in hidden] + [get_activation(self._output_activation())]
         return [a.spec() for a in acts]
 
@@ -296,9 +356,11 @@ class _BPBase(BaseEstimator):
         name, params = _pick_auto(kind), dict(self.algorithm_params or {})
         accepted = inspect.signature(ALGORITHMS[name]).parameters
         bad = sorted(k for k in params if k not in accepted or k == "self")
-        if bad:   # refuse rather than drop them silently: the user meant them to act
-            raise ValueError(f"algorithm='auto' chose {name!r}, which has no parameter(s) "
-                             f"{bad}; name the algorithm or pass only its parameters")
+        if bad:  # refuse rather than drop them silently: the user meant them to act
+            raise ValueError(
+                f"algorithm='auto' chose {name!r}, which has no parameter(s) "
+                f"{bad}; name the algorithm or pass only its parameters"
+            )
         return name, params
 
     # -- training ----------------------------------------------------------------------
@@ -310,12 +372,14 @@ class _BPBase(BaseEstimator):
             return None
         r = np.asarray(self._eff["ratios"], dtype=float)
         if r.shape != (3,) or not np.all(np.isfinite(r)) or np.any(r < 0) or r[0] <= 0:
-            raise ValueError(f"ratios must be three numbers (train, val, test) >= 0 with "
-                             f"train > 0, got {self._eff['ratios']!r}")
+            raise ValueError(
+                f"ratios must be three numbers (train, val, test) >= 0 with "
+                f"train > 0, got {self._eff['ratios']!r}"
+            )
         r = r / r.sum()
         n_val, n_test = round(n * r[1]), round(n * r[2])
         if r[1] > 0 and (n_val < 1 or n - n_val - n_test < 2):
-            return None            # e.g. 3 samples: train on all rather than fail
+            return None  # e.g. 3 samples: train on all rather than fail
         return "random" if division == "refit" else division
 
     def _l2_candidates(self, selecting):
@@ -326,8 +390,8 @@ class _BPBase(BaseEstimator):
         if l2 != "auto":
             return (float(l2),)
         if self.algorithm != "auto" and getattr(
-                ALGORITHMS.get(str(self.algorithm).strip().lower()), "estimates_weight_decay",
-                False):
+            ALGORITHMS.get(str(self.algorithm).strip().lower()), "estimates_weight_decay", False
+        ):
             return (0.0,)
         return L2_CANDIDATES if selecting else (0.0,)
 
@@ -343,20 +407,41 @@ class _BPBase(BaseEstimator):
                 out.append(((h,), a))
         return out
 
-    def _train_one(self, hidden, Z, T, sw, validation, division, run, epochs,
-                   time_left=math.inf):
+    def _train_one(self, hidden, Z, T, sw, validation, division, run, epochs, time_left=math.inf):
         """One network trained; ``run`` = (init_seed, split_seed, algorithm, params, l2);
         ``time_left``: the seconds of the fit's budget that remain for it."""
         init_seed, split_seed, alg, params, l2 = run
         acts = self._activations(len(hidden))
-        search = _global_init(self.init)   # GA/PSO/DE-BP
-        net = Network([Z.shape[1], *hidden, T.shape[1]], acts, seed=init_seed,
-                      init="nguyen-widrow" if search else self.init, dtype=self.dtype_)
-        rec = train(net, Z, T, algorithm=alg, loss=self._loss_name(), epochs=epochs,
-                    goal=self.goal, min_grad=self.min_grad, max_fail=self._eff["max_fail"],
-                    time=max(time_left, 0.0), division=division, ratios=tuple(self._eff["ratios"]),
-                    validation=validation, sample_weight=sw, l2=l2, shuffle=self.shuffle,
-                    seed=split_seed, progress=bool(self.verbose), init_search=search, **params)
+        search = _global_init(self.init)  # GA/PSO/DE-BP
+        net = Network(
+            [Z.shape[1], *hidden, T.shape[1]],
+            acts,
+            seed=init_seed,
+            init="nguyen-widrow" if search else self.init,
+            dtype=self.dtype_,
+        )
+        rec = train(
+            net,
+            Z,
+            T,
+            algorithm=alg,
+            loss=self._loss_name(),
+            epochs=epochs,
+            goal=self.goal,
+            min_grad=self.min_grad,
+            max_fail=self._eff["max_fail"],
+            time=max(time_left, 0.0),
+            division=division,
+            ratios=tuple(self._eff["ratios"]),
+            validation=validation,
+            sample_weight=sw,
+            l2=l2,
+            shuffle=self.shuffle,
+            seed=split_seed,
+            progress=bool(self.verbose),
+            init_search=search,
+            **params,
+        )
         return net, rec
 
     @staticmethod
@@ -429,12 +514,13 @@ class _BPBase(BaseEstimator):
         for hidden, a, run in self._runs(rs, split_seed, Z.shape[1], T.shape[1], l2s):
             left = deadline - _trainer._clock()
             if best is not None and left <= 0:
-                notes.append(f"time_limit={budget:g} s ran out after {done} of the {n_runs} "
-                             "candidate runs (hidden widths x restarts x weight decays); the "
-                             "best of those was kept.")
+                notes.append(
+                    f"time_limit={budget:g} s ran out after {done} of the {n_runs} "
+                    "candidate runs (hidden widths x restarts x weight decays); the "
+                    "best of those was kept."
+                )
                 break
-            net, rec = self._train_one(hidden, Z, T, sw, validation, division, run, epochs,
-                                       left)
+            net, rec = self._train_one(hidden, Z, T, sw, validation, division, run, epochs, left)
             done += 1
             key, scale = self._score(rec, run), self._loss_scale(rec)
             if a is not None:
@@ -442,7 +528,7 @@ class _BPBase(BaseEstimator):
             l2_search[run[4]] = min(l2_search.get(run[4], np.inf), key)
             if self._better(key, best, scale):
                 best = (key, net, rec, hidden, run)
-        assert best is not None             # the first candidate always runs
+        assert best is not None  # the first candidate always runs
         _, self.network_, self.record_, hidden, run = best
         self.algorithm_, self.l2_ = run[2], run[4]
         self.hidden_ = tuple(int(h) for h in hidden)
@@ -457,24 +543,26 @@ class _BPBase(BaseEstimator):
             refit = None
             if left > 0:
                 refit = self._train_one(hidden, Z, T, sw, None, None, run, n, left)
-            if refit is not None and not (refit[1].stop_reason == "time limit"
-                                          and refit[1].epochs < n):
+            if refit is not None and not (
+                refit[1].stop_reason == "time limit" and refit[1].epochs < n
+            ):
                 self.selection_record_ = self.record_
                 self.network_, self.record_ = refit
             else:
-                notes.append(f"time_limit={budget:g} s ran out before the refit on all rows "
-                             f"({n} epochs) could finish; the network trained on the split "
-                             "(without the validation rows) was kept.")
+                notes.append(
+                    f"time_limit={budget:g} s ran out before the refit on all rows "
+                    f"({n} epochs) could finish; the network trained on the split "
+                    "(without the validation rows) was kept."
+                )
         self._warn(self.selection_record_ or self.record_, notes)
 
     def _warn(self, rec, notes=()):
         self.diagnosis_ = diagnose(rec, float(self.goal))
         if notes:
-            self.diagnosis_ = " ".join([*notes, *([self.diagnosis_] if self.diagnosis_
-                                                   else [])])
-        already = rec.stop_reason == "diverged" and rec.message   # the trainer warned
+            self.diagnosis_ = " ".join([*notes, *([self.diagnosis_] if self.diagnosis_ else [])])
+        already = rec.stop_reason == "diverged" and rec.message  # the trainer warned
         if self.diagnosis_ and self.warn and (notes or not already):
-            warnings.warn(self.diagnosis_, ConvergenceWarning, stacklevel=6)   # the caller of fit
+            warnings.warn(self.diagnosis_, ConvergenceWarning, stacklevel=6)  # the caller of fit
 
     def _set_dtype(self, X):
         """``dtype_``: the network's float type — float32 for float32 data with
@@ -484,15 +572,23 @@ class _BPBase(BaseEstimator):
 
     def _prepare_X(self, X, sw=None):
         self._set_dtype(X)
-        self.input_map_ = InputPreprocessor(self._eff["scaling"], self.drop_constant, self.pca,
-                                            seed=0).fit(X, sw, self.input_range)
+        self.input_map_ = InputPreprocessor(
+            self._eff["scaling"], self.drop_constant, self.pca, seed=0
+        ).fit(X, sw, self.input_range)
         return self.input_map_.transform(X, self.dtype_)
 
     def _remember_target_names(self, y):
         """``target_names_``: the target column name(s) when y is a pandas Series/DataFrame,
         so predictions can be labelled with them (the CLI does)."""
-        names = list(y.columns) if hasattr(y, "columns") else (
-            [y.name] if getattr(y, "name", None) is not None and hasattr(y, "to_numpy") else None)
+        names = (
+            list(y.columns)
+            if hasattr(y, "columns")
+            else (
+                [y.name]
+                if getattr(y, "name", None) is not None and hasattr(y, "to_numpy")
+                else None
+            )
+        )
         if names is not None:
             self.target_names_ = np.asarray([str(n) for n in names], dtype=object)
         elif hasattr(self, "target_names_"):
@@ -505,8 +601,9 @@ class _BPBase(BaseEstimator):
         all of them."""
         rs = check_random_state(self.random_state)
         # time_limit is the budget of the whole fit: every member draws on one deadline
-        deadline = _trainer._clock() + (math.inf if self.time_limit is None
-                                        else float(self.time_limit))
+        deadline = _trainer._clock() + (
+            math.inf if self.time_limit is None else float(self.time_limit)
+        )
         nets, recs, first = [], [], None
         for i in range(self._n_ensemble):
             self._fit_network(Z, T, sw, validation, rs, deadline)
@@ -532,26 +629,33 @@ class _BPBase(BaseEstimator):
             return
         if calibration is not None:
             if not isinstance(calibration, (tuple, list)) or len(calibration) != 2:
-                raise ValueError(f"calibration must be a tuple (X_cal, y_cal), got "
-                                 f"{type(calibration).__name__}")
+                raise ValueError(
+                    f"calibration must be a tuple (X_cal, y_cal), got {type(calibration).__name__}"
+                )
             Xc = validate_data(self, calibration[0], reset=False, dtype=_FLOATS)
             yc = np.asarray(calibration[1], dtype=np.float64).reshape(len(Xc), -1)
-            self._encode_targets(yc)        # checks the number of target columns
+            self._encode_targets(yc)  # checks the number of target columns
         else:
             rows = self._held_out_rows(X.shape[0])
             Xc, yc = X[rows], np.asarray(y, dtype=np.float64).reshape(len(X), -1)[rows]
         from .conformal import conformity_scores
+
         if len(Xc) and getattr(self, "feature_names_in_", None) is not None:
-            import pandas as pd                 # rows already checked: keep their names, so
-            Xc = pd.DataFrame(Xc, columns=self.feature_names_in_)   # predict doesn't warn
-        self.conformity_scores_ = None if len(Xc) == 0 else conformity_scores(
-            yc, np.asarray(self.predict(Xc)).reshape(len(Xc), -1))
+            import pandas as pd  # rows already checked: keep their names, so
+
+            Xc = pd.DataFrame(Xc, columns=self.feature_names_in_)  # predict doesn't warn
+        self.conformity_scores_ = (
+            None
+            if len(Xc) == 0
+            else conformity_scores(yc, np.asarray(self.predict(Xc)).reshape(len(Xc), -1))
+        )
 
     def _fit(self, X, y, sample_weight=None, validation=None, calibration=None):
         self._check_params()
         self._remember_target_names(y)
-        X, y = validate_data(self, X, y, multi_output=True, y_numeric=self._task == "regression",
-                             dtype=_FLOATS)
+        X, y = validate_data(
+            self, X, y, multi_output=True, y_numeric=self._task == "regression", dtype=_FLOATS
+        )
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
         if sw is not None and not np.any(sw > 0):
             raise ValueError("sample_weight sums to 0: at least one sample must count")
@@ -565,11 +669,11 @@ class _BPBase(BaseEstimator):
         val = None
         if validation is not None:
             if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-                raise ValueError(f"validation must be a tuple (X_val, y_val), got "
-                                 f"{type(validation).__name__}")
+                raise ValueError(
+                    f"validation must be a tuple (X_val, y_val), got {type(validation).__name__}"
+                )
             Xv = validate_data(self, validation[0], reset=False, dtype=_FLOATS)
-            val = (self.input_map_.transform(Xv, self.dtype_),
-                   self._encode_targets(validation[1]))
+            val = (self.input_map_.transform(Xv, self.dtype_), self._encode_targets(validation[1]))
         self._fit_ensemble(Z, T, sw, val)
         self._calibrate(X, y, calibration)
         return self
@@ -578,8 +682,11 @@ class _BPBase(BaseEstimator):
         return sw
 
     def _column_names(self, n, what):
-        names = self.__dict__.get("feature_names_in_") if what == "input" else \
-            self.__dict__.get("target_names_")
+        names = (
+            self.__dict__.get("feature_names_in_")
+            if what == "input"
+            else self.__dict__.get("target_names_")
+        )
         if names is not None and len(names) == n:
             return [f"{what} column {str(c)!r}" for c in names]
         return [f"{what} column {j}" for j in range(n)]
@@ -600,14 +707,21 @@ class _BPBase(BaseEstimator):
             if not out:
                 continue
             declared = getattr(self, param, None) is not None
-            said = describe_outside(out, m.range_low_, m.range_high_,
-                                    self._column_names(A.shape[1], what), what)
-            fix = (f"the declared {param} does not cover these rows; widen it" if declared
-                   else f"declare {param}=(low, high) (one pair, or one per column) so "
-                        "the scaling covers every batch")
-            warnings.warn(f"{where}: {said}. The network sees scaled values beyond those it "
-                          f"was fitted on and extrapolates; {fix}.", RangeWarning,
-                          stacklevel=4)
+            said = describe_outside(
+                out, m.range_low_, m.range_high_, self._column_names(A.shape[1], what), what
+            )
+            fix = (
+                f"the declared {param} does not cover these rows; widen it"
+                if declared
+                else f"declare {param}=(low, high) (one pair, or one per column) so "
+                "the scaling covers every batch"
+            )
+            warnings.warn(
+                f"{where}: {said}. The network sees scaled values beyond those it "
+                f"was fitted on and extrapolates; {fix}.",
+                RangeWarning,
+                stacklevel=4,
+            )
 
     def _lean_rows(self, X):
         """X as an array when the microsecond checks prove it fit for prediction: a plain,
@@ -617,13 +731,18 @@ class _BPBase(BaseEstimator):
         errors and warnings) runs."""
         names = self.__dict__.get("feature_names_in_")
         if names is not None:
-            pd = sys.modules.get("pandas")          # no DataFrame without pandas imported
+            pd = sys.modules.get("pandas")  # no DataFrame without pandas imported
             if pd is None or type(X) is not pd.DataFrame or X.columns.tolist() != list(names):
                 return None
             X = X.to_numpy()
-        if (type(X) is np.ndarray and X.ndim == 2 and X.dtype in _FLOATS and X.shape[0] > 0
-                and X.shape[1] == self.__dict__.get("n_features_in_", -1)
-                and np.isfinite(X.sum())):
+        if (
+            type(X) is np.ndarray
+            and X.ndim == 2
+            and X.dtype in _FLOATS
+            and X.shape[0] > 0
+            and X.shape[1] == self.__dict__.get("n_features_in_", -1)
+            and np.isfinite(X.sum())
+        ):
             return X
         return None
 
@@ -640,8 +759,10 @@ class _BPBase(BaseEstimator):
     def _partial_fit_algorithm(self):
         name, params = self._resolve_algorithm(0, kind="partial_fit")
         if not get_algorithm(name, **params).minibatch:
-            raise ValueError(f"partial_fit needs an algorithm that can learn from parts of "
-                             f"the data ('sgd', 'gd', 'rprop'...), got {name!r}")
+            raise ValueError(
+                f"partial_fit needs an algorithm that can learn from parts of "
+                f"the data ('sgd', 'gd', 'rprop'...), got {name!r}"
+            )
         return name, params
 
     def _start_partial_fit(self, X, y, sw, first_call_setup):
@@ -649,13 +770,21 @@ class _BPBase(BaseEstimator):
         first_call_setup(y, sw)
         Z = self._prepare_X(X, sw)
         n_out = self._n_net_outputs()
-        hidden = self._hidden if self._hidden != "auto" else \
-            (hidden_size_rule(Z.shape[1], n_out, 5),)
+        hidden = (
+            self._hidden if self._hidden != "auto" else (hidden_size_rule(Z.shape[1], n_out, 5),)
+        )
         rs = check_random_state(self.random_state)
-        init = "nguyen-widrow" if _global_init(self.init) else self.init   # no data to search
-        self.networks_ = [Network([Z.shape[1], *hidden, n_out], self._activations(len(hidden)),
-                                  init=init, seed=int(rs.randint(np.iinfo(np.int32).max)),
-                                  dtype=self.dtype_) for _ in range(self._n_ensemble)]
+        init = "nguyen-widrow" if _global_init(self.init) else self.init  # no data to search
+        self.networks_ = [
+            Network(
+                [Z.shape[1], *hidden, n_out],
+                self._activations(len(hidden)),
+                init=init,
+                seed=int(rs.randint(np.iinfo(np.int32).max)),
+                dtype=self.dtype_,
+            )
+            for _ in range(self._n_ensemble)
+        ]
         self.network_, self.records_, self.conformity_scores_ = self.networks_[0], [], None
         self.hidden_, self.hidden_search_, self._pf_calls = tuple(hidden), None, 0
 
@@ -663,21 +792,40 @@ class _BPBase(BaseEstimator):
         self._check_params()
         alg, params = self._partial_fit_algorithm()
         first = not hasattr(self, "network_")
-        X, y = validate_data(self, X, y, multi_output=True, reset=first,
-                             y_numeric=self._task == "regression", dtype=_FLOATS)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            multi_output=True,
+            reset=first,
+            y_numeric=self._task == "regression",
+            dtype=_FLOATS,
+        )
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
         if first:
             self._start_partial_fit(X, y, sw, first_call_setup)
         self._warn_outside(X, y, sw, "partial_fit")
         Z, T = self.input_map_.transform(X, self.dtype_), self._encode_targets(y)
         sw = self._combine_weights(y, sw)
-        self._pf_calls = getattr(self, "_pf_calls", 0) + 1   # a new shuffle every call
+        self._pf_calls = getattr(self, "_pf_calls", 0) + 1  # a new shuffle every call
         self.algorithm_ = alg
-        self.records_ = [   # every member one epoch, each in its own order
-            train(net, Z, T, algorithm=alg, loss=self._loss_name(), epochs=1, division=None,
-                  sample_weight=sw, l2=self._l2_candidates(False)[0], shuffle=self.shuffle,
-                  seed=self._pf_calls if i == 0 else [self._pf_calls, i], **params)
-            for i, net in enumerate(self._members())]
+        self.records_ = [  # every member one epoch, each in its own order
+            train(
+                net,
+                Z,
+                T,
+                algorithm=alg,
+                loss=self._loss_name(),
+                epochs=1,
+                division=None,
+                sample_weight=sw,
+                l2=self._l2_candidates(False)[0],
+                shuffle=self.shuffle,
+                seed=self._pf_calls if i == 0 else [self._pf_calls, i],
+                **params,
+            )
+            for i, net in enumerate(self._members())
+        ]
         self.record_ = self.records_[0]
         self.diagnosis_ = None
         return self
@@ -787,11 +935,14 @@ _COMMON_DOC = """
 
 
 class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
-    __doc__ = ("A BP network for (multi-output) regression, with targets scaled for training "
-               "and predictions mapped back to their units.\n" + _COMMON_DOC.format(
-                   output_doc="Output activation; 'auto' is 'purelin' (linear).",
-                   loss_doc="'auto' is 'mse' (MATLAB's); also 'sse', 'mae'.") +
-               """    target_scaling : str, default None
+    __doc__ = (
+        "A BP network for (multi-output) regression, with targets scaled for training "
+        "and predictions mapped back to their units.\n"
+        + _COMMON_DOC.format(
+            output_doc="Output activation; 'auto' is 'purelin' (linear).",
+            loss_doc="'auto' is 'mse' (MATLAB's); also 'sse', 'mae'.",
+        )
+        + """    target_scaling : str, default None
         How the targets are scaled for training: "minmax", "minmax01", "standard" or
         "none", as ``scaling`` for the inputs;
         predictions are mapped back to the targets' units. None: the preset's, "standard"
@@ -849,28 +1000,44 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
     ('lm', (3,))
     >>> model.score(x, np.sin(np.pi * x).ravel()) > 0.99
     True
-""")
+"""
+    )
 
     _task = "regression"
 
-    def __init__(self, hidden: int | Sequence[int] | str | None = None,
-                 activation: str | Sequence[str] = "tansig",
-                 output_activation: str = "auto", loss: str = "auto",
-                 algorithm: str = "auto", algorithm_params: dict[str, Any] | None = None,
-                 epochs: int | None = None, goal: float = 0.0, max_fail: int | None = None,
-                 min_grad: float | None = None, time_limit: float | None = None,
-                 division: str | None = "auto",
-                 ratios: tuple[float, float, float] | None = None,
-                 scaling: str | None = None, drop_constant: bool = True,
-                 pca: int | float | None = None, init: str = "nguyen-widrow",
-                 l2: float | str | None = None, n_restarts: int = 1, shuffle: bool = True,
-                 random_state: int | np.random.RandomState | None = None,
-                 verbose: bool = False, warn: bool = True, preset: str = "default",
-                 target_scaling: str | None = None, dtype: str = "auto",
-                 n_ensemble: int = 1, input_range: _Range | None = None,
-                 target_range: _Range | None = None) -> None:
-        self.hidden, self.activation, self.output_activation = hidden, activation, \
-            output_activation
+    def __init__(
+        self,
+        hidden: int | Sequence[int] | str | None = None,
+        activation: str | Sequence[str] = "tansig",
+        output_activation: str = "auto",
+        loss: str = "auto",
+        algorithm: str = "auto",
+        algorithm_params: dict[str, Any] | None = None,
+        epochs: int | None = None,
+        goal: float = 0.0,
+        max_fail: int | None = None,
+        min_grad: float | None = None,
+        time_limit: float | None = None,
+        division: str | None = "auto",
+        ratios: tuple[float, float, float] | None = None,
+        scaling: str | None = None,
+        drop_constant: bool = True,
+        pca: int | float | None = None,
+        init: str = "nguyen-widrow",
+        l2: float | str | None = None,
+        n_restarts: int = 1,
+        shuffle: bool = True,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: bool = False,
+        warn: bool = True,
+        preset: str = "default",
+        target_scaling: str | None = None,
+        dtype: str = "auto",
+        n_ensemble: int = 1,
+        input_range: _Range | None = None,
+        target_range: _Range | None = None,
+    ) -> None:
+        self.hidden, self.activation, self.output_activation = hidden, activation, output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
         self.epochs, self.goal, self.max_fail, self.min_grad = epochs, goal, max_fail, min_grad
         self.time_limit, self.division, self.ratios = time_limit, division, ratios
@@ -884,15 +1051,15 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
     def _check_params(self):
         super()._check_params()
         if self._eff["target_scaling"] not in SCALINGS:
-            raise ValueError(f"target_scaling must be one of {sorted(SCALINGS)}, "
-                             f"got {self.target_scaling!r}")
+            raise ValueError(
+                f"target_scaling must be one of {sorted(SCALINGS)}, got {self.target_scaling!r}"
+            )
 
     def _setup_targets(self, y, sw=None):
         self._y_1d = np.ndim(y) == 1
         Y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         self.n_outputs_ = Y.shape[1]
-        self.target_map_ = TargetScaler(self._eff["target_scaling"]).fit(Y, sw,
-                                                                         self.target_range)
+        self.target_map_ = TargetScaler(self._eff["target_scaling"]).fit(Y, sw, self.target_range)
 
     def _fit_targets(self, y, sw=None):
         self._setup_targets(y, sw)
@@ -907,9 +1074,14 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
     def _n_net_outputs(self):
         return self.n_outputs_
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
-            validation: tuple[ArrayLike, ArrayLike] | None = None,
-            calibration: tuple[ArrayLike, ArrayLike] | None = None) -> BPRegressor:
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        validation: tuple[ArrayLike, ArrayLike] | None = None,
+        calibration: tuple[ArrayLike, ArrayLike] | None = None,
+    ) -> BPRegressor:
         """Fit on X (n_samples, n_features) and y (n_samples,) or (n_samples, n_targets).
 
         ``validation=(X_val, y_val)`` replaces the random division for early stopping.
@@ -918,8 +1090,9 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
         """
         return self._fit(X, y, sample_weight, validation, calibration)
 
-    def partial_fit(self, X: ArrayLike, y: ArrayLike,
-                    sample_weight: ArrayLike | None = None) -> BPRegressor:
+    def partial_fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> BPRegressor:
         """One epoch of a mini-batch algorithm ("sgd" by default) on (X, y).
 
         The first call fits the input and target maps on its batch, or on
@@ -936,12 +1109,14 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
 
 
 class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
-    __doc__ = ("A BP network for binary, multiclass and multilabel classification.\n" +
-               _COMMON_DOC.format(
-                   output_doc="'auto' is 'softmax' for multiclass, 'logsig' for binary and "
-                              "multilabel targets.",
-                   loss_doc="'auto' is 'cross_entropy'; 'mse'/'sse' also work.") +
-               """    class_weight : None, "balanced" or dict {label: weight}
+    __doc__ = (
+        "A BP network for binary, multiclass and multilabel classification.\n"
+        + _COMMON_DOC.format(
+            output_doc="'auto' is 'softmax' for multiclass, 'logsig' for binary and "
+            "multilabel targets.",
+            loss_doc="'auto' is 'cross_entropy'; 'mse'/'sse' also work.",
+        )
+        + """    class_weight : None, "balanced" or dict {label: weight}
 
     Attributes
     ----------
@@ -962,27 +1137,43 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
     ...                    warn=False).fit(X, [0, 1, 1, 0])
     >>> clf.predict(X).tolist(), clf.predict_proba(X).shape
     ([0, 1, 1, 0], (4, 2))
-""")
+"""
+    )
 
     _task = "classification"
 
-    def __init__(self, hidden: int | Sequence[int] | str | None = None,
-                 activation: str | Sequence[str] = "tansig",
-                 output_activation: str = "auto", loss: str = "auto",
-                 algorithm: str = "auto", algorithm_params: dict[str, Any] | None = None,
-                 epochs: int | None = None, goal: float = 0.0, max_fail: int | None = None,
-                 min_grad: float | None = None, time_limit: float | None = None,
-                 division: str | None = "auto",
-                 ratios: tuple[float, float, float] | None = None,
-                 scaling: str | None = None, drop_constant: bool = True,
-                 pca: int | float | None = None, init: str = "nguyen-widrow",
-                 l2: float | str | None = None, n_restarts: int = 1, shuffle: bool = True,
-                 random_state: int | np.random.RandomState | None = None,
-                 verbose: bool = False, warn: bool = True, preset: str = "default",
-                 class_weight: dict[Any, float] | str | None = None, dtype: str = "auto",
-                 n_ensemble: int = 1, input_range: _Range | None = None) -> None:
-        self.hidden, self.activation, self.output_activation = hidden, activation, \
-            output_activation
+    def __init__(
+        self,
+        hidden: int | Sequence[int] | str | None = None,
+        activation: str | Sequence[str] = "tansig",
+        output_activation: str = "auto",
+        loss: str = "auto",
+        algorithm: str = "auto",
+        algorithm_params: dict[str, Any] | None = None,
+        epochs: int | None = None,
+        goal: float = 0.0,
+        max_fail: int | None = None,
+        min_grad: float | None = None,
+        time_limit: float | None = None,
+        division: str | None = "auto",
+        ratios: tuple[float, float, float] | None = None,
+        scaling: str | None = None,
+        drop_constant: bool = True,
+        pca: int | float | None = None,
+        init: str = "nguyen-widrow",
+        l2: float | str | None = None,
+        n_restarts: int = 1,
+        shuffle: bool = True,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: bool = False,
+        warn: bool = True,
+        preset: str = "default",
+        class_weight: dict[Any, float] | str | None = None,
+        dtype: str = "auto",
+        n_ensemble: int = 1,
+        input_range: _Range | None = None,
+    ) -> None:
+        self.hidden, self.activation, self.output_activation = hidden, activation, output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
         self.epochs, self.goal, self.max_fail, self.min_grad = epochs, goal, max_fail, min_grad
         self.time_limit, self.division, self.ratios = time_limit, division, ratios
@@ -1003,8 +1194,10 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
             labels = unique_labels(y) if classes is None else np.asarray(classes)
             self.classes_ = labels
             if len(labels) < 2:
-                raise ValueError(f"BPClassifier needs at least 2 classes in y, got only one "
-                                 f"class: {labels.tolist()!r}")
+                raise ValueError(
+                    f"BPClassifier needs at least 2 classes in y, got only one "
+                    f"class: {labels.tolist()!r}"
+                )
             kind = "binary" if len(labels) == 2 else "multiclass"
         self.target_type_ = kind
         # the output activation and loss depend on the target type: validate them now
@@ -1012,7 +1205,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
 
     def _fit_targets(self, y, sw=None, classes=None):
         if np.ndim(y) == 2 and np.shape(y)[1] == 1:
-            y = column_or_1d(y, warn=True)      # a column vector: warn as scikit-learn does
+            y = column_or_1d(y, warn=True)  # a column vector: warn as scikit-learn does
         self._setup_classes(y, classes)
         return self._encode_targets(y)
 
@@ -1020,34 +1213,38 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         if self.target_type_ == "multilabel-indicator":
             Y = np.asarray(y, dtype=np.float64)
             if Y.ndim != 2 or Y.shape[1] != len(self.classes_):
-                raise ValueError(f"y must have {len(self.classes_)} label columns, "
-                                 f"got shape {Y.shape}")
+                raise ValueError(
+                    f"y must have {len(self.classes_)} label columns, got shape {Y.shape}"
+                )
             return Y
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = y.ravel()
         unseen = np.setdiff1d(np.unique(y), self.classes_)
         if unseen.size:
-            raise ValueError(f"y holds labels {unseen.tolist()!r} not in classes_ "
-                             f"{self.classes_.tolist()!r}")
+            raise ValueError(
+                f"y holds labels {unseen.tolist()!r} not in classes_ {self.classes_.tolist()!r}"
+            )
         T = LabelBinarizer().fit(self.classes_).transform(y).astype(np.float64)
         if T.shape[1] == 1 and self._n_net_outputs() == 2:
-            T = np.hstack([1.0 - T, T])           # binary with a softmax output
-        return T                                  # (n, 1) for binary, one-hot otherwise
+            T = np.hstack([1.0 - T, T])  # binary with a softmax output
+        return T  # (n, 1) for binary, one-hot otherwise
 
     def _combine_weights(self, y, sw):
         if sw is not None and self.target_type_ != "multilabel-indicator":
             left = np.unique(np.asarray(y).ravel()[sw > 0])
             if left.size < 2:
-                raise ValueError(f"sample_weight leaves only one class with positive weight: "
-                                 f"{left.tolist()!r}")
+                raise ValueError(
+                    f"sample_weight leaves only one class with positive weight: {left.tolist()!r}"
+                )
         if self.class_weight is None:
             return sw
         if self.target_type_ == "multilabel-indicator":
             raise ValueError("class_weight is not supported for multilabel targets")
         if not (self.class_weight == "balanced" or isinstance(self.class_weight, dict)):
-            raise ValueError(f"class_weight must be None, 'balanced' or a dict, "
-                             f"got {self.class_weight!r}")
+            raise ValueError(
+                f"class_weight must be None, 'balanced' or a dict, got {self.class_weight!r}"
+            )
         labels = np.asarray(y).ravel()
         if self.class_weight != "balanced":
             cw = compute_sample_weight(self.class_weight, labels)
@@ -1058,26 +1255,39 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         _, inv = np.unique(labels, return_inverse=True)
         per_class = np.bincount(inv.ravel(), weights=w)
         present = per_class > 0
-        factor = np.where(present, w.sum() / (present.sum() * np.where(present, per_class, 1)),
-                          0.0)
+        factor = np.where(present, w.sum() / (present.sum() * np.where(present, per_class, 1)), 0.0)
         return factor[inv.ravel()] * w
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
-            validation: tuple[ArrayLike, ArrayLike] | None = None) -> BPClassifier:
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        validation: tuple[ArrayLike, ArrayLike] | None = None,
+    ) -> BPClassifier:
         """Fit on X (n_samples, n_features) and labels y (n_samples,) or a 0/1 indicator
         matrix (n_samples, n_labels) for multilabel problems."""
         return self._fit(X, y, sample_weight, validation)
 
-    def partial_fit(self, X: ArrayLike, y: ArrayLike, classes: ArrayLike | None = None,
-                    sample_weight: ArrayLike | None = None) -> BPClassifier:
+    def partial_fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        classes: ArrayLike | None = None,
+        sample_weight: ArrayLike | None = None,
+    ) -> BPClassifier:
         """One epoch of a mini-batch algorithm on (X, y); the first call needs ``classes``
         and fits the input map on its batch (or on ``input_range``); a later batch outside
         that range gives a RangeWarning naming the columns."""
-        if not hasattr(self, "network_") and classes is None and \
-                type_of_target(y) != "multilabel-indicator":
+        if (
+            not hasattr(self, "network_")
+            and classes is None
+            and type_of_target(y) != "multilabel-indicator"
+        ):
             raise ValueError("classes must be given to the first call of partial_fit")
-        return self._partial_fit(X, y, sample_weight,
-                                 lambda yy, sw: self._setup_classes(yy, classes))
+        return self._partial_fit(
+            X, y, sample_weight, lambda yy, sw: self._setup_classes(yy, classes)
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

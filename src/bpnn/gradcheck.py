@@ -1,4 +1,5 @@
 """Checking back-propagated gradients against finite differences."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,6 +19,7 @@ def numerical_gradient(f, w, h=1e-3):
     w = np.array(w, dtype=np.float64)
     g = np.empty_like(w)
     for i in range(w.size):
+
         def d(step):
             old = w[i]
             w[i] = old + step
@@ -26,6 +28,7 @@ def numerical_gradient(f, w, h=1e-3):
             fm = f(w)
             w[i] = old
             return (fp - fm) / (2 * step)
+
         hi = h * max(1.0, abs(w[i]))
         g[i] = (4 * d(hi / 2) - d(hi)) / 3
     return g

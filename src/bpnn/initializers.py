@@ -12,6 +12,7 @@ always gives the same bits.
 * ``glorot`` — U(±sqrt(6 / (n_in + n_out))), biases 0 (Glorot & Bengio, 2010).
 * ``he`` — N(0, 2 / n_in), biases 0 (He et al., 2015).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -59,9 +60,16 @@ def he(rng, W, b, act):
 
 
 INITIALIZERS = {
-    "uniform": uniform, "zeros": zeros, "nguyen-widrow": nguyen_widrow,
-    "nguyen_widrow": nguyen_widrow, "initnw": nguyen_widrow, "nw": nguyen_widrow,
-    "glorot": glorot, "xavier": glorot, "he": he, "kaiming": he,
+    "uniform": uniform,
+    "zeros": zeros,
+    "nguyen-widrow": nguyen_widrow,
+    "nguyen_widrow": nguyen_widrow,
+    "initnw": nguyen_widrow,
+    "nw": nguyen_widrow,
+    "glorot": glorot,
+    "xavier": glorot,
+    "he": he,
+    "kaiming": he,
 }
 
 
@@ -70,5 +78,7 @@ def get_initializer(spec):
         return spec
     if isinstance(spec, str) and spec.strip().lower() in INITIALIZERS:
         return INITIALIZERS[spec.strip().lower()]
-    raise ValueError(f"unknown init {spec!r}; choose one of "
-                     "['uniform', 'zeros', 'nguyen-widrow', 'glorot', 'he']")
+    raise ValueError(
+        f"unknown init {spec!r}; choose one of "
+        "['uniform', 'zeros', 'nguyen-widrow', 'glorot', 'he']"
+    )

@@ -30,6 +30,7 @@ For an ensemble (``networks_``) they are averaged over its networks.
 Nothing here trains: every function reads a fitted model and data. Definitions, references
 and caveats: docs/inspection.md.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -51,21 +52,23 @@ class _View:
 
     def __init__(self, model, input_map=None, target_map=None, feature_names=None):
         from .network import Network
+
         self.model = model
         if isinstance(model, Network):
             self.networks = [model]
             self.input_map, self.target_map = input_map, target_map
             self.task, self.classes = "regression", None
-            self.n_features = len(input_map.keep_) if input_map is not None \
-                else model.sizes[0]
+            self.n_features = len(input_map.keep_) if input_map is not None else model.sizes[0]
             self.names = None if feature_names is None else [str(n) for n in feature_names]
             self.model_names = False
-            self.output_names = [f"y{k}" for k in range(model.n_outputs)] \
-                if model.n_outputs > 1 else ["prediction"]
+            self.output_names = (
+                [f"y{k}" for k in range(model.n_outputs)] if model.n_outputs > 1 else ["prediction"]
+            )
         elif hasattr(model, "network_") and hasattr(model, "input_map_"):
             if input_map is not None or target_map is not None:
-                raise ValueError("input_map and target_map are for a bare Network; a fitted "
-                                 "model brings its own")
+                raise ValueError(
+                    "input_map and target_map are for a bare Network; a fitted model brings its own"
+                )
             self.networks = list(getattr(model, "networks_", None) or [model.network_])
             self.input_map = model.input_map_
             self.target_map = getattr(model, "target_map_", None)
@@ -74,22 +77,30 @@ class _View:
             self.n_features = int(model.n_features_in_)
             names = getattr(model, "feature_names_in_", None)
             self.model_names = names is not None
-            self.names = [str(n) for n in names] if names is not None else (
-                None if feature_names is None else [str(n) for n in feature_names])
+            self.names = (
+                [str(n) for n in names]
+                if names is not None
+                else (None if feature_names is None else [str(n) for n in feature_names])
+            )
             if self.task == "classification":
                 self.output_names = list(self.classes)
             else:
                 targets = getattr(model, "target_names_", None)
                 k = int(getattr(model, "n_outputs_", self.networks[0].n_outputs))
-                self.output_names = [str(t) for t in targets] if targets is not None and \
-                    len(targets) == k else (["prediction"] if k == 1 else
-                                            [f"y{j}" for j in range(k)])
+                self.output_names = (
+                    [str(t) for t in targets]
+                    if targets is not None and len(targets) == k
+                    else (["prediction"] if k == 1 else [f"y{j}" for j in range(k)])
+                )
         else:
-            raise ValueError(f"model must be a fitted BPRegressor/BPClassifier, a loaded "
-                             f"model or a Network, got {type(model).__name__}")
+            raise ValueError(
+                f"model must be a fitted BPRegressor/BPClassifier, a loaded "
+                f"model or a Network, got {type(model).__name__}"
+            )
         if self.names is not None and len(self.names) != self.n_features:
-            raise ValueError(f"feature_names lists {len(self.names)} names for "
-                             f"{self.n_features} inputs")
+            raise ValueError(
+                f"feature_names lists {len(self.names)} names for {self.n_features} inputs"
+            )
 
     # -- data ----------------------------------------------------------------------------
     def matrix(self, X):
@@ -106,13 +117,17 @@ class _View:
                 if missing or extra:
                     parts = []
                     if missing:
-                        parts.append(f"lacks the model's input column(s) "
-                                     f"{', '.join(map(repr, missing[:5]))}")
+                        parts.append(
+                            f"lacks the model's input column(s) {', '.join(map(repr, missing[:5]))}"
+                        )
                     if extra:
-                        parts.append(f"has column(s) {', '.join(map(repr, extra[:5]))} the "
-                                     "model was not trained on")
-                    raise ValueError(f"X {' and '.join(parts)}; the model's inputs are "
-                                     f"{', '.join(want[:12])}")
+                        parts.append(
+                            f"has column(s) {', '.join(map(repr, extra[:5]))} the "
+                            "model was not trained on"
+                        )
+                    raise ValueError(
+                        f"X {' and '.join(parts)}; the model's inputs are {', '.join(want[:12])}"
+                    )
                 X = X[[X.columns[cols.index(c)] for c in want]]
             elif self.names is None:
                 self.names = cols
@@ -124,9 +139,10 @@ class _View:
         if A.ndim != 2:
             raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {A.shape}")
         if A.shape[1] != self.n_features:
-            raise ValueError(f"X has {A.shape[1]} columns, the model expects "
-                             f"{self.n_features}" + (f" ({', '.join(self.names[:12])})"
-                                                     if self.names else ""))
+            raise ValueError(
+                f"X has {A.shape[1]} columns, the model expects "
+                f"{self.n_features}" + (f" ({', '.join(self.names[:12])})" if self.names else "")
+            )
         if A.shape[0] == 0:
             raise ValueError("X has no rows")
         if not np.all(np.isfinite(A)):
@@ -134,13 +150,13 @@ class _View:
         return A
 
     def feature_names(self):
-        return self.names if self.names is not None else \
-            [f"x{j}" for j in range(self.n_features)]
+        return self.names if self.names is not None else [f"x{j}" for j in range(self.n_features)]
 
     # -- predictions in original units ---------------------------------------------------
     def _as_model_input(self, A):
         if self.model_names:
             import pandas as pd
+
             return pd.DataFrame(A, columns=list(self.model.feature_names_in_))
         return A
 
@@ -171,16 +187,21 @@ class _View:
         names = self.output_names
         if output is None:
             if self.task == "classification" and len(names) == 2:
-                return 1                       # binary: the positive class
+                return 1  # binary: the positive class
             return 0 if len(names) == 1 else None
         for j, n in enumerate(names):
             if str(n) == str(output):
                 return j
-        if isinstance(output, numbers.Integral) and not isinstance(output, bool) and \
-                0 <= output < len(names) and self.task != "classification":
+        if (
+            isinstance(output, numbers.Integral)
+            and not isinstance(output, bool)
+            and 0 <= output < len(names)
+            and self.task != "classification"
+        ):
             return int(output)
-        raise ValueError(f"output {output!r} is not one of the model's outputs "
-                         f"{[str(n) for n in names]}")
+        raise ValueError(
+            f"output {output!r} is not one of the model's outputs {[str(n) for n in names]}"
+        )
 
     def sklearn_estimator(self):
         """A fitted scikit-learn estimator predicting like the model, for sklearn.inspection."""
@@ -191,7 +212,7 @@ def _estimator_view(view):
     from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
     class _Regressor(RegressorMixin, BaseEstimator):
-        def fit(self, X, y=None):      # never trains: sklearn.inspection only predicts
+        def fit(self, X, y=None):  # never trains: sklearn.inspection only predicts
             raise NotImplementedError("a view of a fitted model cannot be refitted")
 
         def __sklearn_is_fitted__(self):
@@ -230,7 +251,7 @@ def _folded_weights(net, input_map, inputs):
     W1 = Ws[0]
     comps = getattr(input_map, "pca_components_", None)
     if comps is not None:
-        W1 = W1 @ comps                         # (hidden, kept columns)
+        W1 = W1 @ comps  # (hidden, kept columns)
     full = np.zeros((W1.shape[0], len(input_map.keep_)))
     full[:, input_map.keep_] = W1
     return [full] + Ws[1:]
@@ -248,11 +269,11 @@ def _network_input_names(view):
 
 def _garson(Ws):
     """(n_out, n_in) Garson shares for one hidden layer: each output's row sums to 1."""
-    W, V = np.abs(Ws[0]), np.abs(Ws[1])         # (h, in), (out, h)
+    W, V = np.abs(Ws[0]), np.abs(Ws[1])  # (h, in), (out, h)
     tot = W.sum(axis=1, keepdims=True)
-    share = np.divide(W, tot, out=np.zeros_like(W), where=tot > 0)   # input j's part of h
-    Q = V[:, :, None] * share[None, :, :]        # (out, h, in)
-    S = Q.sum(axis=1)                            # (out, in)
+    share = np.divide(W, tot, out=np.zeros_like(W), where=tot > 0)  # input j's part of h
+    Q = V[:, :, None] * share[None, :, :]  # (out, h, in)
+    S = Q.sum(axis=1)  # (out, in)
     norm = S.sum(axis=1, keepdims=True)
     return np.divide(S, norm, out=np.zeros_like(S), where=norm > 0)
 
@@ -270,9 +291,11 @@ def _connection_values(view, method, inputs):
     vals = []
     for net in view.networks:
         if method == "garson" and net.n_layers != 2:
-            raise ValueError(f"method='garson' needs exactly one hidden layer; this network "
-                             f"has {net.n_layers - 1} (sizes {net.sizes}); use "
-                             "method='olden', which takes any depth")
+            raise ValueError(
+                f"method='garson' needs exactly one hidden layer; this network "
+                f"has {net.n_layers - 1} (sizes {net.sizes}); use "
+                "method='olden', which takes any depth"
+            )
         Ws = _folded_weights(net, view.input_map, inputs)
         vals.append(_garson(Ws) if method == "garson" else _olden(Ws))
     return np.mean(vals, axis=0)
@@ -290,14 +313,27 @@ def _unit_for(view, j):
 # -- the public functions -------------------------------------------------------------------
 def _check_choice(name, value, choices):
     if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, "
-                         f"got {value!r}")
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
 
 
-def importance(model, X=None, y=None, *, method="permutation", output=None, delta=0.1,
-               n_repeats=10, scoring=None, random_state=0, max_samples=1.0,
-               sample_weight=None, inputs="columns", feature_names=None, input_map=None,
-               target_map=None):
+def importance(
+    model,
+    X=None,
+    y=None,
+    *,
+    method="permutation",
+    output=None,
+    delta=0.1,
+    n_repeats=10,
+    scoring=None,
+    random_state=0,
+    max_samples=1.0,
+    sample_weight=None,
+    inputs="columns",
+    feature_names=None,
+    input_map=None,
+    target_map=None,
+):
     """The importance of each input of a fitted model, largest first.
 
     Parameters
@@ -340,16 +376,21 @@ def importance(model, X=None, y=None, *, method="permutation", output=None, delt
     _check_choice("inputs", inputs, ("columns", "network"))
     view = _View(model, input_map, target_map, feature_names)
     if inputs == "network" and method not in _CONNECTION:
-        raise ValueError(f"inputs='network' is for the connection-weight methods 'garson' "
-                         f"and 'olden'; method={method!r} works on the columns of X")
+        raise ValueError(
+            f"inputs='network' is for the connection-weight methods 'garson' "
+            f"and 'olden'; method={method!r} works on the columns of X"
+        )
     if method in _NEEDS_Y and y is None:
-        raise ValueError(f"method={method!r} needs y, the targets of X (or use method='miv', "
-                         "'garson' or 'olden', which need none)")
+        raise ValueError(
+            f"method={method!r} needs y, the targets of X (or use method='miv', "
+            "'garson' or 'olden', which need none)"
+        )
     A = view.matrix(X) if (X is not None or method not in _CONNECTION) else None
     attrs = {"method": method}
     if method == "permutation":
-        frame = _permutation(view, A, y, n_repeats, scoring, random_state, max_samples,
-                             sample_weight, attrs)
+        frame = _permutation(
+            view, A, y, n_repeats, scoring, random_state, max_samples, sample_weight, attrs
+        )
     elif method == "miv":
         frame = _miv(view, A, output, delta, attrs)
     else:
@@ -373,34 +414,44 @@ def _targets(view, y, n):
             y = y.ravel()
         k = len(view.output_names)
         if (1 if y.ndim == 1 else y.shape[1]) != k:
-            raise ValueError(f"y has {1 if y.ndim == 1 else y.shape[1]} columns, the model "
-                             f"has {k} outputs")
+            raise ValueError(
+                f"y has {1 if y.ndim == 1 else y.shape[1]} columns, the model has {k} outputs"
+            )
     elif y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
     return y
 
 
-def _permutation(view, A, y, n_repeats, scoring, random_state, max_samples, sample_weight,
-                 attrs):
+def _permutation(view, A, y, n_repeats, scoring, random_state, max_samples, sample_weight, attrs):
     import pandas as pd
     from sklearn.inspection import permutation_importance
-    if isinstance(n_repeats, bool) or not isinstance(n_repeats, numbers.Integral) or \
-            n_repeats < 1:
+
+    if isinstance(n_repeats, bool) or not isinstance(n_repeats, numbers.Integral) or n_repeats < 1:
         raise ValueError(f"n_repeats must be a positive integer, got {n_repeats!r}")
     y = _targets(view, y, len(A))
-    r = permutation_importance(view.sklearn_estimator(), A, y, scoring=scoring,
-                               n_repeats=int(n_repeats), random_state=random_state,
-                               max_samples=max_samples, sample_weight=sample_weight)
-    attrs.update(n_repeats=int(n_repeats), scoring=scoring or (
-        "accuracy" if view.task == "classification" else "r2"))
-    return pd.DataFrame({"importance": r.importances_mean, "std": r.importances_std},
-                        index=view.feature_names())
+    r = permutation_importance(
+        view.sklearn_estimator(),
+        A,
+        y,
+        scoring=scoring,
+        n_repeats=int(n_repeats),
+        random_state=random_state,
+        max_samples=max_samples,
+        sample_weight=sample_weight,
+    )
+    attrs.update(
+        n_repeats=int(n_repeats),
+        scoring=scoring or ("accuracy" if view.task == "classification" else "r2"),
+    )
+    return pd.DataFrame(
+        {"importance": r.importances_mean, "std": r.importances_std}, index=view.feature_names()
+    )
 
 
 def _miv(view, A, output, delta, attrs):
     import pandas as pd
-    if isinstance(delta, bool) or not isinstance(delta, numbers.Real) or \
-            not 0 < delta < 1:
+
+    if isinstance(delta, bool) or not isinstance(delta, numbers.Real) or not 0 < delta < 1:
         raise ValueError(f"delta must be a fraction in (0, 1), got {delta!r}")
     j_out = view.output_index(output)
     n, p = A.shape
@@ -409,16 +460,17 @@ def _miv(view, A, output, delta, attrs):
         up, down = A.copy(), A.copy()
         up[:, j] *= 1.0 + delta
         down[:, j] *= 1.0 - delta
-        impacts[j] = view.outputs(up) - view.outputs(down)      # per row, per output
+        impacts[j] = view.outputs(up) - view.outputs(down)  # per row, per output
     attrs.update(delta=float(delta), output=_output_label(view, j_out))
     names = view.feature_names()
-    if j_out is None:                 # several outputs: mean absolute MIV, no sign
-        miv = impacts.mean(axis=1)                              # (p, outputs)
+    if j_out is None:  # several outputs: mean absolute MIV, no sign
+        miv = impacts.mean(axis=1)  # (p, outputs)
         return pd.DataFrame({"importance": np.abs(miv).mean(axis=1)}, index=names)
-    iv = impacts[:, :, j_out]                                   # (p, n)
+    iv = impacts[:, :, j_out]  # (p, n)
     miv = iv.mean(axis=1)
-    return pd.DataFrame({"importance": np.abs(miv), "std": iv.std(axis=1),
-                         "sign": np.sign(miv)}, index=names)
+    return pd.DataFrame(
+        {"importance": np.abs(miv), "std": iv.std(axis=1), "sign": np.sign(miv)}, index=names
+    )
 
 
 def _output_label(view, j):
@@ -427,8 +479,9 @@ def _output_label(view, j):
 
 def _connection(view, method, output, inputs, attrs):
     import pandas as pd
+
     j_out = view.output_index(output)
-    vals = _connection_values(view, method, inputs)            # (units, in)
+    vals = _connection_values(view, method, inputs)  # (units, in)
     names = view.feature_names() if inputs == "columns" else _network_input_names(view)
     attrs.update(output=_output_label(view, j_out), inputs=inputs)
     if j_out is None:
@@ -437,15 +490,23 @@ def _connection(view, method, output, inputs, attrs):
         return pd.DataFrame({"importance": np.abs(vals).mean(axis=0)}, index=names)
     unit, sign = _unit_for(view, j_out)
     v = vals[unit]
-    if method == "garson":              # unsigned: P(c0) = 1 - P(c1) has the same shares
+    if method == "garson":  # unsigned: P(c0) = 1 - P(c1) has the same shares
         return pd.DataFrame({"importance": v}, index=names)
     v = sign * v
     return pd.DataFrame({"importance": np.abs(v), "sign": np.sign(v)}, index=names)
 
 
-def partial_dependence(model, X, features=None, *, grid_resolution=20,
-                       percentiles=(0.05, 0.95), feature_names=None, input_map=None,
-                       target_map=None):
+def partial_dependence(
+    model,
+    X,
+    features=None,
+    *,
+    grid_resolution=20,
+    percentiles=(0.05, 0.95),
+    feature_names=None,
+    input_map=None,
+    target_map=None,
+):
     """Average output as each input is swept over a grid (the others kept as in X).
 
     Through :func:`sklearn.inspection.partial_dependence` (method "brute"): for each grid
@@ -459,11 +520,15 @@ def partial_dependence(model, X, features=None, *, grid_resolution=20,
     """
     import pandas as pd
     from sklearn.inspection import partial_dependence as sk_pd
+
     view = _View(model, input_map, target_map, feature_names)
     A = view.matrix(X)
     names = view.feature_names()
-    if isinstance(grid_resolution, bool) or not isinstance(grid_resolution, numbers.Integral) \
-            or grid_resolution < 2:
+    if (
+        isinstance(grid_resolution, bool)
+        or not isinstance(grid_resolution, numbers.Integral)
+        or grid_resolution < 2
+    ):
         raise ValueError(f"grid_resolution must be an integer >= 2, got {grid_resolution!r}")
     if features is None:
         idx = list(range(len(names)))
@@ -472,14 +537,12 @@ def partial_dependence(model, X, features=None, *, grid_resolution=20,
             features = [features]
         idx = []
         for f in features:
-            if isinstance(f, numbers.Integral) and not isinstance(f, bool) and \
-                    0 <= f < len(names):
+            if isinstance(f, numbers.Integral) and not isinstance(f, bool) and 0 <= f < len(names):
                 idx.append(int(f))
             elif str(f) in names:
                 idx.append(names.index(str(f)))
             else:
-                raise ValueError(f"feature {f!r} is not one of the inputs "
-                                 f"{', '.join(names[:12])}")
+                raise ValueError(f"feature {f!r} is not one of the inputs {', '.join(names[:12])}")
     est = view.sklearn_estimator()
     if view.task == "classification":
         cols = list(view.classes)
@@ -488,11 +551,19 @@ def partial_dependence(model, X, features=None, *, grid_resolution=20,
         cols = view.output_names
     out = {}
     for j in idx:
-        r = sk_pd(est, A, [j], grid_resolution=int(grid_resolution),
-                  percentiles=percentiles, method="brute", kind="average")
+        r = sk_pd(
+            est,
+            A,
+            [j],
+            grid_resolution=int(grid_resolution),
+            percentiles=percentiles,
+            method="brute",
+            kind="average",
+        )
         grid = np.asarray(r["grid_values"][0], dtype=np.float64)
         avg = np.asarray(r["average"]).reshape(-1, len(grid))
-        frame = pd.DataFrame(avg.T, index=pd.Index(grid, name=names[j]),
-                             columns=cols[:avg.shape[0]])
+        frame = pd.DataFrame(
+            avg.T, index=pd.Index(grid, name=names[j]), columns=cols[: avg.shape[0]]
+        )
         out[names[j]] = frame
     return out

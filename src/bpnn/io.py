@@ -24,6 +24,7 @@ Writes are atomic: the archive is written to a temporary file in the destination
 directory, flushed and fsync'ed, then moved over the destination with ``os.replace``; a
 crash leaves either the old file or the new one, never half of one.
 """
+
 from __future__ import annotations
 
 import io
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._atomic import atomic_write   # re-exported: bpnn.io.atomic_write as before
+from ._atomic import atomic_write  # re-exported: bpnn.io.atomic_write as before
 
 if TYPE_CHECKING:
     from ._predict import LoadedClassifier, LoadedRegressor
@@ -49,9 +50,9 @@ __all__ = ["SCHEMA_VERSION", "ModelFileError", "atomic_write", "load", "load_pre
 
 FORMAT = "bpnn-model"
 SCHEMA_VERSION = 1
-_MAX_MANIFEST = 256 * 2**20          # bytes; a bigger manifest is not ours
-_DTYPES = {"<f8", "|u1"}              # the only array types a model file holds
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)     # fixed member times: the same model, the same bytes
+_MAX_MANIFEST = 256 * 2**20  # bytes; a bigger manifest is not ours
+_DTYPES = {"<f8", "|u1"}  # the only array types a model file holds
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed member times: the same model, the same bytes
 
 
 class ModelFileError(ValueError):
@@ -63,6 +64,7 @@ def _enc(v):
     """Hyper-parameter value -> JSON; tuples, non-str-keyed dicts, activations are tagged."""
     from .activations import Activation
     from .algorithms import Algorithm
+
     if v is None or isinstance(v, (bool, str)):
         return v
     if isinstance(v, (int, np.integer)):
@@ -75,7 +77,7 @@ def _enc(v):
     if isinstance(v, list):
         return [_enc(x) for x in v]
     if isinstance(v, np.ndarray) and v.dtype.kind in "biuf" and v.ndim <= 2:
-        return _enc(v.tolist())     # e.g. a per-column input_range: stored as numbers
+        return _enc(v.tolist())  # e.g. a per-column input_range: stored as numbers
     if isinstance(v, dict):
         if all(isinstance(k, str) for k in v):
             return {k: _enc(x) for k, x in v.items()}
@@ -85,12 +87,13 @@ def _enc(v):
     if isinstance(v, Algorithm):
         return v.name
     if isinstance(v, (np.random.RandomState, np.random.Generator)):
-        return None       # a generator's state is not a setting worth keeping
+        return None  # a generator's state is not a setting worth keeping
     raise ModelFileError(f"cannot store the hyper-parameter value {v!r} in a model file")
 
 
 def _dec(v):
     from .activations import get_activation
+
     if isinstance(v, list):
         return [_dec(x) for x in v]
     if not isinstance(v, dict):
@@ -142,6 +145,7 @@ def _network_state(net):
 
 def _estimator_state(est):
     from sklearn.utils.validation import check_is_fitted
+
     check_is_fitted(est, "network_")
     man, arrays = _network_state(est.network_)
     man["hyper_parameters"] = {k: _enc(v) for k, v in est.get_params(deep=False).items()}
@@ -149,27 +153,38 @@ def _estimator_state(est):
     man["input_map"] = config
     arrays.update({f"input/{k}": v for k, v in arr.items()})
     names = getattr(est, "feature_names_in_", None)
-    man.update(n_features_in=int(est.n_features_in_),
-               feature_names_in=None if names is None else [str(n) for n in names],
-               target_names=None if getattr(est, "target_names_", None) is None else
-               [str(n) for n in est.target_names_],
-               hidden=list(est.hidden_), algorithm=str(est.algorithm_),
-               hidden_search=None if not est.hidden_search_ else
-               {str(a): _clean(v) for a, v in est.hidden_search_.items()},
-               diagnosis=getattr(est, "diagnosis_", None),
-               l2=_clean(float(getattr(est, "l2_", 0.0))),
-               l2_search=None if not getattr(est, "l2_search_", None) else
-               [[_clean(float(k)), _clean(v)] for k, v in est.l2_search_.items()])
+    man.update(
+        n_features_in=int(est.n_features_in_),
+        feature_names_in=None if names is None else [str(n) for n in names],
+        target_names=None
+        if getattr(est, "target_names_", None) is None
+        else [str(n) for n in est.target_names_],
+        hidden=list(est.hidden_),
+        algorithm=str(est.algorithm_),
+        hidden_search=None
+        if not est.hidden_search_
+        else {str(a): _clean(v) for a, v in est.hidden_search_.items()},
+        diagnosis=getattr(est, "diagnosis_", None),
+        l2=_clean(float(getattr(est, "l2_", 0.0))),
+        l2_search=None
+        if not getattr(est, "l2_search_", None)
+        else [[_clean(float(k)), _clean(v)] for k, v in est.l2_search_.items()],
+    )
     if hasattr(est, "target_map_"):
         config, arr = est.target_map_.state()
         man.update(target_map=config, n_outputs=int(est.n_outputs_), y_1d=bool(est._y_1d))
         arrays.update({f"target/{k}": v for k, v in arr.items()})
     if hasattr(est, "classes_"):
         c = np.asarray(est.classes_)
-        kind = c.dtype.str if c.dtype.kind in "biuf" else \
-            ("unicode" if c.dtype.kind == "U" else "object")
-        man["classes"] = {"dtype": kind, "values": [v.item() if c.dtype.kind in "biuf"
-                                                    else str(v) for v in c]}
+        kind = (
+            c.dtype.str
+            if c.dtype.kind in "biuf"
+            else ("unicode" if c.dtype.kind == "U" else "object")
+        )
+        man["classes"] = {
+            "dtype": kind,
+            "values": [v.item() if c.dtype.kind in "biuf" else str(v) for v in c],
+        }
         man["target_type"] = est.target_type_
     man["record"], man["record_full"] = _record_state(getattr(est, "record_", None))
     _, man["selection_record_full"] = _record_state(getattr(est, "selection_record_", None))
@@ -181,22 +196,32 @@ def _forecaster_state(est):
     """A BPForecaster: network, hyper-parameters, delays, the per-series maps and the last
     max-delay rows of the series (where forecasts continue), names, records."""
     from sklearn.utils.validation import check_is_fitted
+
     check_is_fitted(est, "network_")
     man, arrays = _network_state(est.network_)
-    params = {k: tuple(v) if isinstance(v, range) else v
-              for k, v in est.get_params(deep=False).items()}
+    params = {
+        k: tuple(v) if isinstance(v, range) else v for k, v in est.get_params(deep=False).items()
+    }
     man["hyper_parameters"] = {k: _enc(v) for k, v in params.items()}
-    names = lambda v: None if v is None else [str(n) for n in v]   # noqa: E731
+    names = lambda v: None if v is None else [str(n) for n in v]  # noqa: E731
     man["forecaster"] = {
-        "feedback_delays": list(est.feedback_delays_), "input_delays": list(est.input_delays_),
-        "max_delay": int(est.max_delay_), "target_names": names(est.target_names_),
-        "exog_names": names(est.exog_names_), "n_targets": int(est.n_targets_),
-        "n_exog": int(est.n_exog_), "y_1d": bool(est._y_1d), "pandas": bool(est._pandas),
-        "index_info": est.index_info_, "time_name": getattr(est, "time_name_", None),
+        "feedback_delays": list(est.feedback_delays_),
+        "input_delays": list(est.input_delays_),
+        "max_delay": int(est.max_delay_),
+        "target_names": names(est.target_names_),
+        "exog_names": names(est.exog_names_),
+        "n_targets": int(est.n_targets_),
+        "n_exog": int(est.n_exog_),
+        "y_1d": bool(est._y_1d),
+        "pandas": bool(est._pandas),
+        "index_info": est.index_info_,
+        "time_name": getattr(est, "time_name_", None),
         "n_series": int(est.n_series_),
-        "split_seed": int(est.split_seed_), "algorithm": str(est.algorithm_),
+        "split_seed": int(est.split_seed_),
+        "algorithm": str(est.algorithm_),
         "diagnosis": est.diagnosis_,
-        "closed_loop_horizon": getattr(est, "closed_loop_horizon_", None)}
+        "closed_loop_horizon": getattr(est, "closed_loop_horizon_", None),
+    }
     for key, m in (("y_map", est.y_map_), ("x_map", est.x_map_)):
         if m is not None:
             config, arr = m.state()
@@ -216,11 +241,19 @@ def _ensemble_state(est, man, arrays):
     nets = list(getattr(est, "networks_", None) or [])[1:]
     recs = list(getattr(est, "records_", None) or [])[1:]
     if nets:
-        man["ensemble"] = [{"network": n.spec(),
-                            "record_full": _record_state(recs[i] if i < len(recs) else None)[1]}
-                           for i, n in enumerate(nets)]
-        arrays.update({f"ensemble/{i}/params": np.asarray(n.params, np.float64)
-                       for i, n in enumerate(nets, start=1)})
+        man["ensemble"] = [
+            {
+                "network": n.spec(),
+                "record_full": _record_state(recs[i] if i < len(recs) else None)[1],
+            }
+            for i, n in enumerate(nets)
+        ]
+        arrays.update(
+            {
+                f"ensemble/{i}/params": np.asarray(n.params, np.float64)
+                for i, n in enumerate(nets, start=1)
+            }
+        )
     scores = getattr(est, "conformity_scores_", None)
     if scores is not None:
         arrays["conformity/scores"] = np.asarray(scores, np.float64)
@@ -229,6 +262,7 @@ def _ensemble_state(est, man, arrays):
 def _state(model):
     from .estimators import BPClassifier, BPRegressor
     from .network import Network
+
     if isinstance(model, (BPRegressor, BPClassifier)):
         man, arrays = _estimator_state(model)
     elif isinstance(model, Network):
@@ -236,8 +270,10 @@ def _state(model):
     elif type(model).__name__ == "BPForecaster":
         man, arrays = _forecaster_state(model)
     else:
-        raise ModelFileError(f"save() takes a BPRegressor, BPClassifier, BPForecaster or "
-                             f"Network, got {type(model).__name__}")
+        raise ModelFileError(
+            f"save() takes a BPRegressor, BPClassifier, BPForecaster or "
+            f"Network, got {type(model).__name__}"
+        )
     man["kind"] = type(model).__name__
     return man, arrays
 
@@ -288,22 +324,34 @@ def save(model: BPRegressor | BPClassifier | BPForecaster | Network, path: PathL
     True
     """
     from . import __version__
+
     man, arrays = _state(model)
-    arrays = {k: np.ascontiguousarray(v, dtype=np.uint8 if v.dtype == bool or
-                                      v.dtype == np.uint8 else np.float64)
-              for k, v in arrays.items()}
+    arrays = {
+        k: np.ascontiguousarray(
+            v, dtype=np.uint8 if v.dtype == bool or v.dtype == np.uint8 else np.float64
+        )
+        for k, v in arrays.items()
+    }
     for k, v in arrays.items():
         _check_finite(k, v)
-    man = {"format": FORMAT, "schema_version": SCHEMA_VERSION, "bpnn_version": __version__,
-           **man,
-           "arrays": {k: {"shape": list(v.shape), "dtype": v.dtype.str} for k, v in arrays.items()}}
+    man = {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "bpnn_version": __version__,
+        **man,
+        "arrays": {k: {"shape": list(v.shape), "dtype": v.dtype.str} for k, v in arrays.items()},
+    }
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(zipfile.ZipInfo("manifest.json", _ZIP_TIME),
-                   json.dumps(man, indent=1, allow_nan=False), zipfile.ZIP_DEFLATED)
+        z.writestr(
+            zipfile.ZipInfo("manifest.json", _ZIP_TIME),
+            json.dumps(man, indent=1, allow_nan=False),
+            zipfile.ZIP_DEFLATED,
+        )
         for k, v in arrays.items():
-            z.writestr(zipfile.ZipInfo(f"arrays/{k}.npy", _ZIP_TIME), _npy_bytes(v),
-                       zipfile.ZIP_DEFLATED)
+            z.writestr(
+                zipfile.ZipInfo(f"arrays/{k}.npy", _ZIP_TIME), _npy_bytes(v), zipfile.ZIP_DEFLATED
+            )
     return atomic_write(path, buf.getvalue())
 
 
@@ -316,13 +364,15 @@ def _open_zip(path):
     except OSError as exc:
         raise ModelFileError(f"cannot read model file {str(path)!r}: {exc.strerror}") from None
     if head[:1] == b"\x80":
-        raise ModelFileError(f"{str(path)!r} looks like a Python pickle, not a bpnn model "
-                             "file; pickles are never loaded (they can run code)")
+        raise ModelFileError(
+            f"{str(path)!r} looks like a Python pickle, not a bpnn model "
+            "file; pickles are never loaded (they can run code)"
+        )
     if head != b"PK\x03\x04":
         raise ModelFileError(f"{str(path)!r} is not a bpnn model file (no ZIP signature)")
     try:
         return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:   # (found by fuzzing)
+    except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:  # (found by fuzzing)
         raise ModelFileError(f"{str(path)!r} is truncated or corrupt: {exc}") from None
 
 
@@ -335,23 +385,37 @@ def _read_manifest(z):
         raise ModelFileError(f"manifest.json is {info.file_size} bytes: too large")
     try:
         man = json.loads(z.read(info).decode("utf-8"))
-    except (zipfile.BadZipFile, OSError, EOFError, UnicodeDecodeError, ValueError,
-            zlib.error, RuntimeError, RecursionError) as exc:   # (found by fuzz/fuzz_loader.py)
-        raise ModelFileError(f"manifest.json is unreadable (truncated or corrupt): {exc}") \
-            from None
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        UnicodeDecodeError,
+        ValueError,
+        zlib.error,
+        RuntimeError,
+        RecursionError,
+    ) as exc:  # (found by fuzz/fuzz_loader.py)
+        raise ModelFileError(f"manifest.json is unreadable (truncated or corrupt): {exc}") from None
     if not isinstance(man, dict) or man.get("format") != FORMAT:
-        raise ModelFileError("not a bpnn model file: manifest format is "
-                             f"{man.get('format') if isinstance(man, dict) else man!r}")
+        raise ModelFileError(
+            "not a bpnn model file: manifest format is "
+            f"{man.get('format') if isinstance(man, dict) else man!r}"
+        )
     if man.get("schema_version") != SCHEMA_VERSION:
-        raise ModelFileError(f"model file schema version {man.get('schema_version')!r} is not "
-                             f"supported; this bpnn reads version {SCHEMA_VERSION}")
+        raise ModelFileError(
+            f"model file schema version {man.get('schema_version')!r} is not "
+            f"supported; this bpnn reads version {SCHEMA_VERSION}"
+        )
     return man
 
 
 def _read_array(z, name, decl):
-    if not isinstance(decl, dict) or decl.get("dtype") not in _DTYPES or \
-            not isinstance(decl.get("shape"), list) or \
-            not all(isinstance(s, int) and s >= 0 for s in decl["shape"]):
+    if (
+        not isinstance(decl, dict)
+        or decl.get("dtype") not in _DTYPES
+        or not isinstance(decl.get("shape"), list)
+        or not all(isinstance(s, int) and s >= 0 for s in decl["shape"])
+    ):
         raise ModelFileError(f"array {name!r}: bad declaration {decl!r}")
     shape, dtype = tuple(decl["shape"]), np.dtype(decl["dtype"])
     member = f"arrays/{name}.npy"
@@ -360,21 +424,32 @@ def _read_array(z, name, decl):
     except KeyError:
         raise ModelFileError(f"the model file lacks array {member!r}") from None
     n_bytes = math.prod(shape) * dtype.itemsize
-    if not n_bytes <= info.file_size <= n_bytes + 4096:          # data + .npy header
-        raise ModelFileError(f"array {name!r} holds {info.file_size} bytes, which does not "
-                             f"fit its declared shape {shape} and dtype {dtype}")
+    if not n_bytes <= info.file_size <= n_bytes + 4096:  # data + .npy header
+        raise ModelFileError(
+            f"array {name!r} holds {info.file_size} bytes, which does not "
+            f"fit its declared shape {shape} and dtype {dtype}"
+        )
     try:
         with z.open(info) as f:
             buf = io.BytesIO(f.read())
-        _check_npy_header(buf, name, shape, dtype)    # before anything is allocated
+        _check_npy_header(buf, name, shape, dtype)  # before anything is allocated
         a = np.lib.format.read_array(buf, allow_pickle=False)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error,
-            RuntimeError) as exc:   # e.g. a member flagged as encrypted (fuzzing)
-        raise ModelFileError(f"array {name!r} is unreadable (truncated, corrupt or an "
-                             f"object array): {exc}") from None
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        ValueError,
+        zlib.error,
+        RuntimeError,
+    ) as exc:  # e.g. a member flagged as encrypted (fuzzing)
+        raise ModelFileError(
+            f"array {name!r} is unreadable (truncated, corrupt or an object array): {exc}"
+        ) from None
     if a.shape != shape or a.dtype != dtype:
-        raise ModelFileError(f"array {name!r} has shape {a.shape} and dtype {a.dtype}, the "
-                             f"manifest declares {shape} and {dtype}")
+        raise ModelFileError(
+            f"array {name!r} has shape {a.shape} and dtype {a.dtype}, the "
+            f"manifest declares {shape} and {dtype}"
+        )
     _check_finite(name, a)
     return a
 
@@ -386,8 +461,10 @@ def _check_npy_header(buf, name, shape, dtype):
     read = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
     h_shape, _, h_dtype = read(buf)
     if h_shape != shape or h_dtype != dtype:
-        raise ModelFileError(f"array {name!r} has shape {h_shape} and dtype {h_dtype}, the "
-                             f"manifest declares {shape} and {dtype}")
+        raise ModelFileError(
+            f"array {name!r} has shape {h_shape} and dtype {h_dtype}, the "
+            f"manifest declares {shape} and {dtype}"
+        )
     buf.seek(0)
 
 
@@ -450,11 +527,13 @@ def load_predictor(path: PathLike) -> LoadedRegressor | LoadedClassifier | Netwo
         As :func:`load` does.
     """
     from ._predict import LoadedClassifier, LoadedRegressor
+
     return _load(path, {"BPRegressor": LoadedRegressor, "BPClassifier": LoadedClassifier})
 
 
 def _estimator_kinds():
     from .estimators import BPClassifier, BPRegressor
+
     return {"BPRegressor": BPRegressor, "BPClassifier": BPClassifier}
 
 
@@ -472,22 +551,25 @@ def _load(path, kinds):
 
 def _build_network(man, arrays, key="network/params"):
     from .network import Network
+
     spec = man["network"]
     sizes = [int(s) for s in spec["sizes"]]
     n_params = sum(o * (i + 1) for i, o in zip(sizes[:-1], sizes[1:]))
     params = arrays[key]
     if params.shape != (n_params,):
-        raise ModelFileError(f"{key} has shape {params.shape}; layer sizes {sizes} "
-                             f"need ({n_params},)")
+        raise ModelFileError(
+            f"{key} has shape {params.shape}; layer sizes {sizes} need ({n_params},)"
+        )
     dtype = spec.get("dtype", "float64")
     if dtype not in ("float64", "float32"):
         raise ModelFileError(f"network dtype must be 'float64' or 'float32', got {dtype!r:.40}")
-    return Network.from_spec({"sizes": sizes, "activations": spec["activations"],
-                              "dtype": dtype}, params)
+    return Network.from_spec(
+        {"sizes": sizes, "activations": spec["activations"], "dtype": dtype}, params
+    )
 
 
 def _sub(arrays, prefix):
-    return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+    return {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
 
 
 def _build_forecaster(man, net, arrays):
@@ -496,6 +578,7 @@ def _build_forecaster(man, net, arrays):
     from .record import TrainingRecord
     from .timeseries import BPForecaster
     from .timeseries.lags import lag_names, max_delay, parse_delays
+
     est = BPForecaster(**{k: _dec(v) for k, v in man["hyper_parameters"].items()})
     f = man["forecaster"]
     est.feedback_delays_ = parse_delays(f["feedback_delays"], "feedback_delays", 1)
@@ -506,18 +589,21 @@ def _build_forecaster(man, net, arrays):
     est.n_targets_, est.n_exog_ = int(f["n_targets"]), int(f["n_exog"])
     for key in ("target_names", "exog_names"):
         v = f[key]
-        if v is not None and (not isinstance(v, list) or not all(isinstance(t, str)
-                                                                 for t in v)):
+        if v is not None and (not isinstance(v, list) or not all(isinstance(t, str) for t in v)):
             raise ModelFileError(f"{key} must be a list of strings, got {v!r:.80}")
     est.target_names_, est.exog_names_ = f["target_names"], f["exog_names"]
-    if len(est.target_names_) != est.n_targets_ or \
-            (est.exog_names_ is not None and len(est.exog_names_) != est.n_exog_):
+    if len(est.target_names_) != est.n_targets_ or (
+        est.exog_names_ is not None and len(est.exog_names_) != est.n_exog_
+    ):
         raise ModelFileError("the series names do not match the numbers of series")
-    n_in = len(lag_names(est.target_names_, est.exog_names_, est.feedback_delays_,
-                         est.input_delays_))
+    n_in = len(
+        lag_names(est.target_names_, est.exog_names_, est.feedback_delays_, est.input_delays_)
+    )
     if (net.n_inputs, net.n_outputs) != (n_in, est.n_targets_):
-        raise ModelFileError(f"the network maps {net.n_inputs} -> {net.n_outputs}, the delays "
-                             f"and series need {n_in} -> {est.n_targets_}")
+        raise ModelFileError(
+            f"the network maps {net.n_inputs} -> {net.n_outputs}, the delays "
+            f"and series need {n_in} -> {est.n_targets_}"
+        )
     est.network_, est.algorithm_ = net, str(f["algorithm"])
     est._y_1d, est._pandas = bool(f["y_1d"]), bool(f["pandas"])
     est.index_info_, est.diagnosis_ = f.get("index_info"), f.get("diagnosis")
@@ -528,15 +614,21 @@ def _build_forecaster(man, net, arrays):
     if f.get("closed_loop_horizon") is not None:
         est.closed_loop_horizon_ = int(f["closed_loop_horizon"])
     est.y_map_ = TargetScaler.from_state(f["y_map"], _sub(arrays, "y_map/"), est.n_targets_)
-    est.x_map_ = None if not est.n_exog_ else \
-        TargetScaler.from_state(f["x_map"], _sub(arrays, "x_map/"), est.n_exog_)
+    est.x_map_ = (
+        None
+        if not est.n_exog_
+        else TargetScaler.from_state(f["x_map"], _sub(arrays, "x_map/"), est.n_exog_)
+    )
     est.last_y_ = arrays["last_y"]
     est.last_X_ = arrays.get("last_X") if est.n_exog_ else None
-    for name, a, k in (("last_y", est.last_y_, est.n_targets_),
-                       ("last_X", est.last_X_, est.n_exog_)):
+    for name, a, k in (
+        ("last_y", est.last_y_, est.n_targets_),
+        ("last_X", est.last_X_, est.n_exog_),
+    ):
         if k and (a is None or a.shape != (D, k)):
-            raise ModelFileError(f"{name} must have shape ({D}, {k}), got "
-                                 f"{None if a is None else a.shape}")
+            raise ModelFileError(
+                f"{name} must have shape ({D}, {k}), got {None if a is None else a.shape}"
+            )
     full, cl = man.get("record_full"), man.get("closed_loop_record_full")
     est.record_ = None if full is None else TrainingRecord.from_dict(_nan_lists(full))
     est.closed_loop_record_ = None if cl is None else TrainingRecord.from_dict(_nan_lists(cl))
@@ -548,21 +640,26 @@ def _build(man, arrays, kinds):
     "BPClassifier" to the classes to build (the estimators, or :func:`load_predictor`'s)."""
     from .preprocessing import InputPreprocessor, TargetScaler
     from .record import TrainingRecord
+
     kind = man.get("kind")
     net = _build_network(man, arrays)
     if kind == "Network":
         return net
-    if kind == "BPForecaster":      # one class for both loaders (forecasting needs it all)
+    if kind == "BPForecaster":  # one class for both loaders (forecasting needs it all)
         return _build_forecaster(man, net, arrays)
     if kind not in kinds:
-        raise ModelFileError(f"unknown model kind {kind!r}; expected one of "
-                             f"{sorted(kinds) + ['BPForecaster', 'Network']}")
+        raise ModelFileError(
+            f"unknown model kind {kind!r}; expected one of "
+            f"{sorted(kinds) + ['BPForecaster', 'Network']}"
+        )
     est = kinds[kind](**{k: _dec(v) for k, v in man["hyper_parameters"].items()})
     n_in = int(man["n_features_in"])
     est.input_map_ = InputPreprocessor.from_state(man["input_map"], _sub(arrays, "input/"), n_in)
     if net.n_inputs != est.input_map_.n_outputs:
-        raise ModelFileError(f"the network takes {net.n_inputs} inputs but the input map "
-                             f"gives {est.input_map_.n_outputs}")
+        raise ModelFileError(
+            f"the network takes {net.n_inputs} inputs but the input map "
+            f"gives {est.input_map_.n_outputs}"
+        )
     est.network_, est.n_features_in_, est.dtype_ = net, n_in, net.dtype
     names = man.get("feature_names_in")
     if names is not None:
@@ -582,8 +679,9 @@ def _build(man, arrays, kinds):
     _load_search(est, man)
     if kind == "BPRegressor":
         est.n_outputs_, est._y_1d = int(man["n_outputs"]), bool(man["y_1d"])
-        est.target_map_ = TargetScaler.from_state(man["target_map"], _sub(arrays, "target/"),
-                                                  est.n_outputs_)
+        est.target_map_ = TargetScaler.from_state(
+            man["target_map"], _sub(arrays, "target/"), est.n_outputs_
+        )
         n_net = est.n_outputs_
     else:
         _build_classes(est, man)
@@ -602,26 +700,32 @@ def _build_ensemble(est, man, arrays, n_net):
     """``networks_``, ``records_`` and ``conformity_scores_`` (files without an ensemble:
     one network; without scores: None)."""
     from .record import TrainingRecord
+
     members = man.get("ensemble") or []
     if not isinstance(members, list):
         raise ModelFileError(f"ensemble must be a list, got {members!r:.80}")
     nets, recs = [est.network_], [est.record_]
     for i, m in enumerate(members, start=1):
         net = _build_network(m, arrays, key=f"ensemble/{i}/params")
-        if (net.n_inputs, net.n_outputs) != (est.network_.n_inputs, n_net) or \
-                net.dtype != est.network_.dtype:
-            raise ModelFileError(f"ensemble member {i} takes {net.n_inputs} inputs and gives "
-                                 f"{net.n_outputs} outputs ({net.dtype}); the model needs "
-                                 f"{est.network_.n_inputs} and {n_net} "
-                                 f"({est.network_.dtype})")
+        if (net.n_inputs, net.n_outputs) != (
+            est.network_.n_inputs,
+            n_net,
+        ) or net.dtype != est.network_.dtype:
+            raise ModelFileError(
+                f"ensemble member {i} takes {net.n_inputs} inputs and gives "
+                f"{net.n_outputs} outputs ({net.dtype}); the model needs "
+                f"{est.network_.n_inputs} and {n_net} "
+                f"({est.network_.dtype})"
+            )
         nets.append(net)
         full = m.get("record_full")
         recs.append(None if full is None else TrainingRecord.from_dict(_nan_lists(full)))
     est.networks_, est.records_ = nets, recs
     scores = arrays.get("conformity/scores")
     if scores is not None and (scores.ndim != 2 or scores.shape[1] != n_net):
-        raise ModelFileError(f"conformity/scores has shape {scores.shape}; the model has "
-                             f"{n_net} targets")
+        raise ModelFileError(
+            f"conformity/scores has shape {scores.shape}; the model has {n_net} targets"
+        )
     if "n_outputs" in man:
         est.conformity_scores_ = scores
 
@@ -634,10 +738,14 @@ def _load_search(est, man):
     est.l2_ = float(l2)
     if search is not None:
         if not isinstance(search, list) or not all(
-                isinstance(p, list) and len(p) == 2 and
-                all(isinstance(v, (int, float)) or v is None for v in p) for p in search):
-            raise ModelFileError(f"l2_search must be a list of [l2, loss] pairs, got "
-                                 f"{search!r:.80}")
+            isinstance(p, list)
+            and len(p) == 2
+            and all(isinstance(v, (int, float)) or v is None for v in p)
+            for p in search
+        ):
+            raise ModelFileError(
+                f"l2_search must be a list of [l2, loss] pairs, got {search!r:.80}"
+            )
         search = {float(k): (np.nan if v is None else float(v)) for k, v in search}
     est.l2_search_ = search or None
 
@@ -665,6 +773,7 @@ def _nan_lists(d):
     for k, v in d.items():
         if isinstance(v, list) and k not in ("train_idx", "val_idx", "test_idx"):
             out[k] = [nan if x is None else x for x in v]
-    out["extra"] = {k: [nan if x is None else x for x in v]
-                    for k, v in (d.get("extra") or {}).items()}
+    out["extra"] = {
+        k: [nan if x is None else x for x in v] for k, v in (d.get("extra") or {}).items()
+    }
     return out

@@ -4,6 +4,7 @@ Every problem a user can make with a file becomes a :class:`TableError` (a Value
 with one line that names the file, the column or the row, so the command line can print
 it without a traceback.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -16,9 +17,19 @@ import pandas as pd
 
 from . import _atomic
 
-__all__ = ["TableError", "read_table", "select_columns", "parse_columns", "check_columns",
-           "write_table", "check_output", "atomic_path", "atomic_write_text",
-           "MISSING_STRATEGIES", "TABLE_SUFFIXES"]
+__all__ = [
+    "TableError",
+    "read_table",
+    "select_columns",
+    "parse_columns",
+    "check_columns",
+    "write_table",
+    "check_output",
+    "atomic_path",
+    "atomic_write_text",
+    "MISSING_STRATEGIES",
+    "TABLE_SUFFIXES",
+]
 
 MISSING_STRATEGIES = ("error", "drop", "mean", "median")
 _TEXT = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": None}
@@ -50,8 +61,10 @@ def read_table(path, sheet=None) -> pd.DataFrame:
     elif suffix in _PARQUET:
         df = _read_optional(lambda: pd.read_parquet(p), p, "pyarrow")
     else:
-        raise TableError(f"cannot read {str(p)!r}: unknown file type {suffix or '(none)'!r}; "
-                         f"use one of {', '.join(TABLE_SUFFIXES)}")
+        raise TableError(
+            f"cannot read {str(p)!r}: unknown file type {suffix or '(none)'!r}; "
+            f"use one of {', '.join(TABLE_SUFFIXES)}"
+        )
     if df.shape[1] == 0:
         raise TableError(f"{str(p)!r} has no columns")
     if df.shape[0] == 0:
@@ -84,8 +97,9 @@ def _read_text(p: Path, sep) -> pd.DataFrame:
     except pd.errors.ParserError as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if m:
-            raise TableError(f"ragged file {str(p)!r}: line {m[2]} has {m[3]} fields, the "
-                             f"header has {m[1]}") from None
+            raise TableError(
+                f"ragged file {str(p)!r}: line {m[2]} has {m[3]} fields, the header has {m[1]}"
+            ) from None
         raise TableError(f"cannot parse {str(p)!r}: {str(exc).splitlines()[-1]}") from None
     except UnicodeDecodeError as exc:
         raise TableError(f"{str(p)!r} is not UTF-8 text ({exc.reason})") from None
@@ -110,21 +124,27 @@ def _check_short_rows(p: Path, sep: str, n_cols: int):
     with p.open("r", encoding="utf-8", newline="") as f:
         for line_no, row in enumerate(csv.reader(f, delimiter=sep), start=1):
             if row and len(row) < n_cols:
-                raise TableError(f"ragged file {str(p)!r}: line {line_no} has {len(row)} "
-                                 f"fields, the header has {n_cols}")
+                raise TableError(
+                    f"ragged file {str(p)!r}: line {line_no} has {len(row)} "
+                    f"fields, the header has {n_cols}"
+                )
 
 
 def _read_optional(read, p: Path, package: str) -> pd.DataFrame:
     try:
         return read()
     except ImportError:
-        raise TableError(f"reading {p.suffix} files needs the {package} package: "
-                         f"pip install {package} (or pip install \"bpnn[tables]\")") from None
-    except ValueError as exc:   # e.g. a sheet that does not exist
+        raise TableError(
+            f"reading {p.suffix} files needs the {package} package: "
+            f'pip install {package} (or pip install "bpnn[tables]")'
+        ) from None
+    except ValueError as exc:  # e.g. a sheet that does not exist
         raise TableError(f"cannot read {str(p)!r}: {str(exc).splitlines()[0]}") from None
-    except Exception as exc:   # noqa: BLE001 - corrupt files raise many types
-        raise TableError(f"cannot read {str(p)!r}: {type(exc).__name__}: "
-                         f"{str(exc).splitlines()[0] if str(exc) else ''}") from None
+    except Exception as exc:  # noqa: BLE001 - corrupt files raise many types
+        raise TableError(
+            f"cannot read {str(p)!r}: {type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''}"
+        ) from None
 
 
 # -- selecting columns ----------------------------------------------------------------------
@@ -157,8 +177,9 @@ def _numeric(df, cols, source):
             bad = conv.isna() & col.notna()
             if bad.any():
                 i = int(np.flatnonzero(bad.to_numpy())[0])
-                raise TableError(f"column {c!r} in {source} is not numeric: {col.iloc[i]!r} "
-                                 f"in row {i + 1}")
+                raise TableError(
+                    f"column {c!r} in {source} is not numeric: {col.iloc[i]!r} in row {i + 1}"
+                )
             df[c] = conv
         inf = np.flatnonzero(np.isinf(df[c].to_numpy(dtype=float)))
         if inf.size:
@@ -169,8 +190,10 @@ def _numeric(df, cols, source):
 
 def _missing(df, features, targets, strategy, source):
     if strategy not in MISSING_STRATEGIES:
-        raise TableError(f"unknown missing-value strategy {strategy!r}; choose one of "
-                         f"{', '.join(MISSING_STRATEGIES)}")
+        raise TableError(
+            f"unknown missing-value strategy {strategy!r}; choose one of "
+            f"{', '.join(MISSING_STRATEGIES)}"
+        )
     cols = list(features) + list(targets)
     na = df[cols].isna()
     if not na.to_numpy().any():
@@ -178,25 +201,29 @@ def _missing(df, features, targets, strategy, source):
     if strategy == "error":
         c = next(c for c in cols if na[c].any())
         i = int(np.flatnonzero(na[c].to_numpy())[0])
-        raise TableError(f"column {c!r} in {source} has {int(na[c].sum())} missing value(s), "
-                         f"the first in row {i + 1}; choose --missing drop, mean or median")
+        raise TableError(
+            f"column {c!r} in {source} has {int(na[c].sum())} missing value(s), "
+            f"the first in row {i + 1}; choose --missing drop, mean or median"
+        )
     if strategy == "drop":
         out = df.loc[~na.any(axis=1)]
-    else:   # impute features; a missing target cannot be imputed, so its row goes
+    else:  # impute features; a missing target cannot be imputed, so its row goes
         out = df.loc[~na[list(targets)].any(axis=1)].copy() if targets else df.copy()
         for c in features:
             fill = out[c].mean() if strategy == "mean" else out[c].median()
-            if pd.isna(fill):   # every kept value is missing (found by fuzz/fuzz_reader.py)
-                raise TableError(f"column {c!r} in {source} has no values to take the "
-                                 f"{strategy} of")
+            if pd.isna(fill):  # every kept value is missing (found by fuzz/fuzz_reader.py)
+                raise TableError(
+                    f"column {c!r} in {source} has no values to take the {strategy} of"
+                )
             out[c] = out[c].fillna(fill)
     if out.shape[0] == 0:
         raise TableError(f"no rows of {source} are left after dropping missing values")
     return out
 
 
-def select_columns(df, target=None, features=None, *, missing="error", source="the data",
-                   numeric_target=True):
+def select_columns(
+    df, target=None, features=None, *, missing="error", source="the data", numeric_target=True
+):
     """Split a table into inputs X and targets Y.
 
     Parameters

@@ -14,6 +14,7 @@ with ``r = Y - T``: Levenberg–Marquardt works on the residuals and their Jacob
 * ``cross_entropy`` — binary (logsig outputs, summed over outputs) or categorical
   (softmax outputs), averaged over samples.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,7 +30,7 @@ def _logsumexp_rows(Z):
     which dominated a softmax network's epoch on small data sets)."""
     m = np.max(Z, axis=1, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)
-    with np.errstate(divide="ignore"):       # a row of -inf: log(0) = -inf, as scipy's
+    with np.errstate(divide="ignore"):  # a row of -inf: log(0) = -inf, as scipy's
         return m + np.log(np.sum(np.exp(Z - m), axis=1, keepdims=True))
 
 
@@ -134,10 +135,12 @@ class CrossEntropy(Loss):
 
     def check_output(self, act):
         ok = isinstance(act, Softmax) or (
-            isinstance(act, GeneralizedSigmoid) and act.A == 1.0 and act.B == 1.0)
+            isinstance(act, GeneralizedSigmoid) and act.A == 1.0 and act.B == 1.0
+        )
         if not ok:
             raise ValueError(
-                f"loss 'cross_entropy' needs a logsig or softmax output layer, got {act.name!r}")
+                f"loss 'cross_entropy' needs a logsig or softmax output layer, got {act.name!r}"
+            )
 
     def _per_sample(self, Z, T, act):
         if isinstance(act, Softmax):
@@ -195,10 +198,15 @@ class CrossEntropy(Loss):
 
 
 LOSSES = {
-    "sse": SSE, "sumsqr": SSE, "sum_squared_error": SSE,
-    "mse": MSE, "mean_squared_error": MSE,
+    "sse": SSE,
+    "sumsqr": SSE,
+    "sum_squared_error": SSE,
+    "mse": MSE,
+    "mean_squared_error": MSE,
     "mae": MAE,
-    "cross_entropy": CrossEntropy, "crossentropy": CrossEntropy, "log_loss": CrossEntropy,
+    "cross_entropy": CrossEntropy,
+    "crossentropy": CrossEntropy,
+    "log_loss": CrossEntropy,
 }
 
 

@@ -10,6 +10,7 @@ are writable views into it, laid out layer by layer as ``W(0).ravel(), b(0), W(1
 b(1), ...``. Gradients and Jacobians use the same layout, so every training algorithm works
 on plain vectors and never sees a layer.
 """
+
 from __future__ import annotations
 
 import threading
@@ -73,8 +74,10 @@ def _parse_sizes(sizes):
 def _parse_activations(activations, n_layers):
     if isinstance(activations, (list, tuple)):
         if len(activations) != n_layers:
-            raise ValueError(f"activations lists {len(activations)} functions for "
-                             f"{n_layers} layers: {activations!r}")
+            raise ValueError(
+                f"activations lists {len(activations)} functions for "
+                f"{n_layers} layers: {activations!r}"
+            )
         return [get_activation(a) for a in activations]
     act = get_activation(activations)
     return [get_activation(act.spec()) for _ in range(n_layers)]
@@ -131,10 +134,14 @@ class Network:
     (5, 1)
     """
 
-    def __init__(self, sizes: Sequence[int],
-                 activations: str | Activation | Sequence[str | Activation] = "logsig",
-                 init: str | Callable[..., Any] = "uniform", seed: Seed = None,
-                 dtype: DTypeLike = np.float64) -> None:
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activations: str | Activation | Sequence[str | Activation] = "logsig",
+        init: str | Callable[..., Any] = "uniform",
+        seed: Seed = None,
+        dtype: DTypeLike = np.float64,
+    ) -> None:
         self.sizes = _parse_sizes(sizes)
         self.activations: list[Activation] = _parse_activations(activations, len(self.sizes) - 1)
         self.dtype = np.dtype(dtype)
@@ -148,7 +155,7 @@ class Network:
     def _build_layout(self):
         offsets, pos = [], 0
         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
-            offsets.append((pos, pos + n_out * n_in))   # (W offset, b offset)
+            offsets.append((pos, pos + n_out * n_in))  # (W offset, b offset)
             pos += n_out * n_in + n_out
         self.offsets = offsets
         self._params = np.zeros(pos, dtype=self.dtype)
@@ -158,7 +165,7 @@ class Network:
         self.weights, self.biases = [], []
         for (wo, bo), n_in, n_out in zip(self.offsets, self.sizes[:-1], self.sizes[1:]):
             self.weights.append(self._params[wo:bo].reshape(n_out, n_in))
-            self.biases.append(self._params[bo:bo + n_out])
+            self.biases.append(self._params[bo : bo + n_out])
 
     @property
     def params(self) -> np.ndarray:
@@ -196,8 +203,7 @@ class Network:
             mask[wo:bo] = True
         return mask
 
-    def initialize(self, init: str | Callable[..., Any] = "uniform",
-                   seed: Seed = None) -> Network:
+    def initialize(self, init: str | Callable[..., Any] = "uniform", seed: Seed = None) -> Network:
         """(Re)draw all parameters with initialiser ``init`` from ``seed``."""
         fill = get_initializer(init)
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
@@ -212,7 +218,7 @@ class Network:
         other.__dict__.update(self.__dict__)
         other._params = self._params.copy()
         other.activations = list(self.activations)
-        other._ws = None   # type: ignore[assignment]  # made anew on first use
+        other._ws = None  # type: ignore[assignment]  # made anew on first use
         other._make_views()
         return other
 
@@ -233,14 +239,15 @@ class Network:
     def spec(self) -> dict:
         """JSON-able description of the architecture (not the parameters)."""
         spec = {"sizes": list(self.sizes), "activations": [a.spec() for a in self.activations]}
-        if self.dtype != np.float64:           # float64 files stay as they always were
+        if self.dtype != np.float64:  # float64 files stay as they always were
             spec["dtype"] = self.dtype.name
         return spec
 
     @classmethod
     def from_spec(cls, spec: dict, params: ArrayLike | None = None) -> Network:
-        net = cls(spec["sizes"], spec["activations"], init="zeros",
-                  dtype=spec.get("dtype", "float64"))
+        net = cls(
+            spec["sizes"], spec["activations"], init="zeros", dtype=spec.get("dtype", "float64")
+        )
         if params is not None:
             net.params = params
         return net
@@ -255,9 +262,15 @@ class Network:
 
     def forward(self, X: ArrayLike) -> np.ndarray:
         """Outputs for inputs X of shape (n_samples, n_inputs) -> (n_samples, n_outputs)."""
-        if (type(X) is np.ndarray and X.ndim == 2 and 0 < X.shape[0] <= _KERNEL_ROWS
-                and X.dtype == self.dtype and X.shape[1] == self.sizes[0]
-                and X.flags.c_contiguous and self._lean):
+        if (
+            type(X) is np.ndarray
+            and X.ndim == 2
+            and 0 < X.shape[0] <= _KERNEL_ROWS
+            and X.dtype == self.dtype
+            and X.shape[1] == self.sizes[0]
+            and X.flags.c_contiguous
+            and self._lean
+        ):
             # a few rows: the compiled kernel checks finiteness as it reads them
             out = np.empty((X.shape[0], self.sizes[-1]), self.dtype)
             if _kernels.forward_rows(self._params, *self._kernel_layout(), X, out) < 0:
@@ -320,21 +333,22 @@ class Network:
             a_prev = X if k == 0 else ws.a[k - 1][:n]
             gW = grad[wo:bo].reshape(W.shape)
             if accumulate:
-                tmp = ws.gW[:W.size].reshape(W.shape)
+                tmp = ws.gW[: W.size].reshape(W.shape)
                 np.matmul(delta.T, a_prev, out=tmp)
                 gW += tmp
-                grad[bo:bo + W.shape[0]] += delta.sum(axis=0)
+                grad[bo : bo + W.shape[0]] += delta.sum(axis=0)
             else:
                 np.matmul(delta.T, a_prev, out=gW)
-                np.sum(delta, axis=0, out=grad[bo:bo + W.shape[0]])
+                np.sum(delta, axis=0, out=grad[bo : bo + W.shape[0]])
             if k > 0:
                 g = ws.d[k - 1][:n]
                 np.matmul(delta, W, out=g)
                 delta = self.activations[k - 1].backprop_(a_prev, g, ws.tmp[k - 1][:n])
         return grad
 
-    def predict_unchecked(self, X: np.ndarray, out: np.ndarray | None = None, *,
-                          kernel: bool = True) -> np.ndarray:
+    def predict_unchecked(
+        self, X: np.ndarray, out: np.ndarray | None = None, *, kernel: bool = True
+    ) -> np.ndarray:
         """Outputs for a C-contiguous 2-D array X of this network's dtype, without checks.
 
         The fast path behind :meth:`forward`/:meth:`predict`; callers guarantee the shape,
@@ -350,13 +364,13 @@ class Network:
             return a
         if out is None:
             out = np.empty((n, self.n_outputs), self.dtype)
-        if kernel and n <= _KERNEL_ROWS and X.dtype == self.dtype:   # one compiled call
+        if kernel and n <= _KERNEL_ROWS and X.dtype == self.dtype:  # one compiled call
             _kernels.forward_rows(self._params, *self._kernel_layout(), X, out)
             return out
         step = self._chunk_rows()
         ws = self._workspace(min(n, step))
         for s in range(0, n, step):
-            self._forward_into(X[s:s + step], ws, out[s:s + step])
+            self._forward_into(X[s : s + step], ws, out[s : s + step])
         return out
 
     def forward_trace(self, X: ArrayLike) -> Trace:
@@ -371,15 +385,18 @@ class Network:
 
     # -- backward -------------------------------------------------------------------------
     @overload
-    def backward(self, trace: Trace, delta_out: np.ndarray,
-                 input_grad: Literal[False] = False) -> np.ndarray: ...
+    def backward(
+        self, trace: Trace, delta_out: np.ndarray, input_grad: Literal[False] = False
+    ) -> np.ndarray: ...
 
     @overload
-    def backward(self, trace: Trace, delta_out: np.ndarray,
-                 input_grad: Literal[True]) -> tuple[np.ndarray, np.ndarray]: ...
+    def backward(
+        self, trace: Trace, delta_out: np.ndarray, input_grad: Literal[True]
+    ) -> tuple[np.ndarray, np.ndarray]: ...
 
-    def backward(self, trace: Trace, delta_out: np.ndarray, input_grad: bool = False
-                 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    def backward(
+        self, trace: Trace, delta_out: np.ndarray, input_grad: bool = False
+    ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Back-propagate the output sensitivity dL/dz(K) to a flat gradient.
 
         The tutorial's recursion: ``delta(k) = f_k'(z(k)) * (delta(k+1) @ W(k+1))`` and
@@ -394,7 +411,7 @@ class Network:
             wo, bo = self.offsets[k]
             W = self.weights[k]
             grad[wo:bo] = (delta.T @ trace.n[k]).ravel()
-            grad[bo:bo + W.shape[0]] = delta.sum(axis=0)
+            grad[bo : bo + W.shape[0]] = delta.sum(axis=0)
             if k > 0:
                 g = delta @ W
                 delta = self.activations[k - 1].backprop(trace.z[k - 1], trace.n[k], g)
@@ -402,8 +419,13 @@ class Network:
             return grad, delta @ self.weights[0]
         return grad
 
-    def loss_and_gradient(self, X: ArrayLike, Y: ArrayLike, loss: str | Loss = "sse",
-                          sample_weight: ArrayLike | None = None) -> tuple[float, np.ndarray]:
+    def loss_and_gradient(
+        self,
+        X: ArrayLike,
+        Y: ArrayLike,
+        loss: str | Loss = "sse",
+        sample_weight: ArrayLike | None = None,
+    ) -> tuple[float, np.ndarray]:
         """Return ``(loss, grad)``; ``grad`` is flat and laid out like ``params``."""
         loss = get_loss(loss)
         loss.check_output(self.activations[-1])
@@ -413,8 +435,13 @@ class Network:
         value, delta = loss.output_delta(trace.z[-1], trace.n[-1], Y, self.activations[-1], sw)
         return value, self.backward(trace, delta)
 
-    def loss(self, X: ArrayLike, Y: ArrayLike, loss: str | Loss = "sse",
-             sample_weight: ArrayLike | None = None) -> float:
+    def loss(
+        self,
+        X: ArrayLike,
+        Y: ArrayLike,
+        loss: str | Loss = "sse",
+        sample_weight: ArrayLike | None = None,
+    ) -> float:
         """The loss alone (no back-propagation)."""
         loss = get_loss(loss)
         X, Y = check_pair(X, Y, self.n_inputs, self.n_outputs, self.dtype)
@@ -442,20 +469,22 @@ class Network:
         J = np.empty((N, m, self.n_params), dtype=self.dtype)
         eye = np.broadcast_to(np.eye(m, dtype=self.dtype), (N, m, m))
         K = self.n_layers - 1
-        delta = self.activations[K].backprop(trace.z[K][:, None, :], trace.n[K + 1][:, None, :],
-                                             eye)
+        delta = self.activations[K].backprop(
+            trace.z[K][:, None, :], trace.n[K + 1][:, None, :], eye
+        )
         for k in range(K, -1, -1):
             wo, bo = self.offsets[k]
             n_out, n_in = self.weights[k].shape
             block = J[:, :, wo:bo]
-            block.shape = (N, m, n_out, n_in)       # a view: raises rather than copy
+            block.shape = (N, m, n_out, n_in)  # a view: raises rather than copy
             # d y / d W(k)[r, c] = delta[r] * n(k-1)[c]
             np.multiply(delta[:, :, :, None], trace.n[k][:, None, None, :], out=block)
-            J[:, :, bo:bo + n_out] = delta
+            J[:, :, bo : bo + n_out] = delta
             if k > 0:
                 g = delta @ self.weights[k]
-                delta = self.activations[k - 1].backprop(trace.z[k - 1][:, None, :],
-                                                         trace.n[k][:, None, :], g)
+                delta = self.activations[k - 1].backprop(
+                    trace.z[k - 1][:, None, :], trace.n[k][:, None, :], g
+                )
         if input_jacobian:
             return trace.output, J.reshape(N * m, self.n_params), delta @ self.weights[0]
         return trace.output, J.reshape(N * m, self.n_params)

@@ -9,6 +9,7 @@ vector ``w`` only: algorithms never see layers. It offers what the algorithm fam
 * ``residuals_and_jacobian(w, rows)`` and ``gauss_newton(w)`` — for sum-of-squares losses,
   JᵀJ and Jᵀr accumulated over chunks of rows, so memory stays O(n_params²).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -46,7 +47,7 @@ class Objective:
 
     def batch(self, idx) -> "Objective":
         """The same objective restricted to rows ``idx`` (loss normalised on the batch)."""
-        sub = object.__new__(Objective)          # rows already checked: no validation
+        sub = object.__new__(Objective)  # rows already checked: no validation
         sub.__dict__.update(self.__dict__)
         sub.X, sub.Y = self.X[idx], self.Y[idx]
         sub.sample_weight = None if self.sample_weight is None else self.sample_weight[idx]
@@ -77,7 +78,7 @@ class Objective:
             value, delta = self.loss.value_and_delta_(z, a, Y, net.activations[-1], sw)
         else:
             value, delta = self.loss.output_delta(z, a, Y, net.activations[-1], sw)
-        if type(self.loss) is not SSE:           # mean losses: re-weight the chunk's mean
+        if type(self.loss) is not SSE:  # mean losses: re-weight the chunk's mean
             part = X.shape[0] if sw is None else float(np.sum(sw))
             f = part / total
             value *= f
@@ -95,8 +96,14 @@ class Objective:
         value = 0.0
         for s in range(0, n, step):
             sl = slice(s, s + step)
-            value += self._rows(self.X[sl], self.Y[sl], None if sw is None else sw[sl], total,
-                                grad, accumulate=s > 0)
+            value += self._rows(
+                self.X[sl],
+                self.Y[sl],
+                None if sw is None else sw[sl],
+                total,
+                grad,
+                accumulate=s > 0,
+            )
         return value
 
     def grad_rows(self, idx, grad, xbuf=None, ybuf=None, need_value=True):
@@ -142,8 +149,9 @@ class Objective:
             return self._chunked() + self._penalty(w)[0]
         net = self.network
         trace = net.forward_trace(self.X)
-        value = self.loss.value_from_z(trace.z[-1], trace.output, self.Y, net.activations[-1],
-                                       self.sample_weight)
+        value = self.loss.value_from_z(
+            trace.z[-1], trace.output, self.Y, net.activations[-1], self.sample_weight
+        )
         return value + self._penalty(w)[0]
 
     def value_and_grad(self, w):
@@ -158,8 +166,9 @@ class Objective:
             return value + pen, grad
         net = self.network
         trace = net.forward_trace(self.X)
-        value, delta = self.loss.output_delta(trace.z[-1], trace.n[-1], self.Y,
-                                              net.activations[-1], self.sample_weight)
+        value, delta = self.loss.output_delta(
+            trace.z[-1], trace.n[-1], self.Y, net.activations[-1], self.sample_weight
+        )
         grad = net.backward(trace, delta)
         pen, pgrad = self._penalty(w)
         if pgrad is not None:
@@ -171,8 +180,10 @@ class Objective:
         """``c`` with loss = c * sum sw r^2; raises ValueError for non-residual losses."""
         c = self.loss.residual_scale(self.Y, self.sample_weight)
         if c is None:
-            raise ValueError(f"loss {self.loss.name!r} is not a sum of squares: "
-                             "Levenberg-Marquardt/Bayesian regularisation need 'sse' or 'mse'")
+            raise ValueError(
+                f"loss {self.loss.name!r} is not a sum of squares: "
+                "Levenberg-Marquardt/Bayesian regularisation need 'sse' or 'mse'"
+            )
         return c
 
     def residuals_and_jacobian(self, w, rows=slice(None)):
@@ -182,7 +193,7 @@ class Objective:
         """
         self._set(w)
         X, Y = self.X[rows], self.Y[rows]
-        out, J = self.network._outputs_and_jacobian(X)     # one forward pass for both
+        out, J = self.network._outputs_and_jacobian(X)  # one forward pass for both
         r = out - Y
         if self.sample_weight is not None:
             s = np.sqrt(self.sample_weight[rows])[:, None]

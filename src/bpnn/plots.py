@@ -25,6 +25,7 @@ global state is touched and figures are freed with their last reference:
 * :func:`plot_closed_loop_forecast` — a closed-loop forecast over held-out times beside the
   true values.
 """
+
 from __future__ import annotations
 
 import io
@@ -32,14 +33,26 @@ import io
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["plot_performance", "plot_training_state", "plot_regression",
-           "plot_error_histogram", "plot_confusion", "plot_roc", "plot_network",
-           "plot_importance", "plot_partial_dependence", "plot_ensemble_spread", "plot_response",
-           "plot_error_autocorrelation", "plot_input_error_crosscorrelation",
-           "plot_closed_loop_forecast", "figure_png", "SPLIT_COLORS"]
+__all__ = [
+    "plot_performance",
+    "plot_training_state",
+    "plot_regression",
+    "plot_error_histogram",
+    "plot_confusion",
+    "plot_roc",
+    "plot_network",
+    "plot_importance",
+    "plot_partial_dependence",
+    "plot_ensemble_spread",
+    "plot_response",
+    "plot_error_autocorrelation",
+    "plot_input_error_crosscorrelation",
+    "plot_closed_loop_forecast",
+    "figure_png",
+    "SPLIT_COLORS",
+]
 
-SPLIT_COLORS = {"train": "#1f5fbf", "validation": "#2e9e44", "test": "#d0342c",
-                "all": "#555555"}
+SPLIT_COLORS = {"train": "#1f5fbf", "validation": "#2e9e44", "test": "#d0342c", "all": "#555555"}
 _SPLIT_TITLES = {"train": "Training", "validation": "Validation", "test": "Test", "all": "All"}
 
 
@@ -84,8 +97,12 @@ def plot_performance(record) -> Figure:
 def plot_training_state(record) -> Figure:
     """Panels for the gradient norm, μ (or the learning rate) and validation checks."""
     ep = np.asarray(record.epoch)
-    series = [("gradient", record.grad_norm, True), ("mu", record.mu, True),
-              ("learning rate", record.lr, False), ("validation checks", record.val_fail, False)]
+    series = [
+        ("gradient", record.grad_norm, True),
+        ("mu", record.mu, True),
+        ("learning rate", record.lr, False),
+        ("validation checks", record.val_fail, False),
+    ]
     series = [s for s in series if _finite(s[1]).size]
     fig = Figure(figsize=(6.4, 1.9 * max(len(series), 1) + 0.3), layout="constrained")
     if not series:
@@ -134,14 +151,19 @@ def plot_regression(splits: dict) -> Figure:
         ax.plot([lo, hi], [lo, hi], ":", color="#888888", lw=1, label="y = t")
         if t.size >= 2 and np.std(t) > 0:
             a, b = np.polyfit(t, y, 1)
-            ax.plot([lo, hi], [a * lo + b, a * hi + b], color=color, lw=1.5,
-                    label=f"fit: y = {a:.3g} t {b:+.3g}")
+            ax.plot(
+                [lo, hi],
+                [a * lo + b, a * hi + b],
+                color=color,
+                lw=1.5,
+                label=f"fit: y = {a:.3g} t {b:+.3g}",
+            )
         ax.set_title(f"{_SPLIT_TITLES.get(name, name)}: R = {_pearson(t, y):.5f}", fontsize=10)
         ax.set_xlabel("target")
         ax.set_ylabel("output")
         ax.legend(fontsize=7, loc="upper left")
         ax.grid(True, alpha=0.25)
-    for ax in axes[len(names):]:
+    for ax in axes[len(names) :]:
         ax.set_visible(False)
     return fig
 
@@ -151,12 +173,19 @@ def plot_error_histogram(splits: dict, bins=20) -> Figure:
     fig = Figure(figsize=(6.4, 4.0), layout="constrained")
     ax = fig.add_subplot()
     names = [n for n in splits if n != "all"] or list(splits)
-    errs = [(np.asarray(splits[n][0], float) - np.asarray(splits[n][1], float)).ravel()
-            for n in names]
+    errs = [
+        (np.asarray(splits[n][0], float) - np.asarray(splits[n][1], float)).ravel() for n in names
+    ]
     allerr = np.concatenate(errs)
     edges = np.histogram_bin_edges(allerr, bins=bins)
-    ax.hist(errs, bins=edges, stacked=True, label=names,  # type: ignore[arg-type]
-            color=[SPLIT_COLORS.get(n, "#333333") for n in names], edgecolor="white")
+    ax.hist(
+        errs,
+        bins=edges,  # type: ignore[arg-type]
+        stacked=True,
+        label=names,
+        color=[SPLIT_COLORS.get(n, "#333333") for n in names],
+        edgecolor="white",
+    )
     ax.axvline(0.0, color="#e8a10a", lw=2, label="zero error")
     ax.set_xlabel("error = target − output")
     ax.set_ylabel("instances")
@@ -172,6 +201,7 @@ def plot_confusion(splits: dict, labels) -> Figure:
     ``splits`` maps split names to ``(true_labels, predicted_labels)``.
     """
     from sklearn.metrics import confusion_matrix
+
     names = list(splits)
     cols = min(len(names), 2)
     rows = int(np.ceil(len(names) / cols))
@@ -187,14 +217,21 @@ def plot_confusion(splits: dict, labels) -> Figure:
         for i in range(k):
             for j in range(k):
                 share = cm[i, j] / max(cm[i].sum(), 1)
-                ax.text(j, i, f"{cm[i, j]}\n{100 * share:.0f}%", ha="center", va="center",
-                        fontsize=8, color="white" if cm[i, j] > 0.6 * cm.max() else "black")
+                ax.text(
+                    j,
+                    i,
+                    f"{cm[i, j]}\n{100 * share:.0f}%",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if cm[i, j] > 0.6 * cm.max() else "black",
+                )
         ax.set_xticks(range(k), [str(c) for c in labels], rotation=30, fontsize=8)
         ax.set_yticks(range(k), [str(c) for c in labels], fontsize=8)
         ax.set_xlabel("predicted class")
         ax.set_ylabel("true class")
         ax.set_title(f"{_SPLIT_TITLES.get(name, name)}: accuracy {100 * acc:.1f}%", fontsize=10)
-    for ax in axes[len(names):]:
+    for ax in axes[len(names) :]:
         ax.set_visible(False)
     return fig
 
@@ -202,6 +239,7 @@ def plot_confusion(splits: dict, labels) -> Figure:
 def plot_roc(y_true, scores, classes) -> Figure:
     """One-vs-rest ROC curves; ``scores`` (n, n_classes) are class probabilities."""
     from sklearn.metrics import auc, roc_curve
+
     fig = Figure(figsize=(5.2, 4.6), layout="constrained")
     ax = fig.add_subplot()
     y_true = np.asarray(y_true)
@@ -209,7 +247,7 @@ def plot_roc(y_true, scores, classes) -> Figure:
     for j, c in enumerate(classes):
         pos = y_true == c
         if pos.all() or not pos.any():
-            continue   # a class absent from (or alone in) the data has no ROC curve
+            continue  # a class absent from (or alone in) the data has no ROC curve
         fpr, tpr, _ = roc_curve(pos, scores[:, j])
         ax.plot(fpr, tpr, lw=1.5, label=f"{c} (AUC {auc(fpr, tpr):.3f})")
     ax.plot([0, 1], [0, 1], ":", color="#888888", lw=1)
@@ -235,7 +273,7 @@ def _unit_positions(k, shown, n):
     m = len(shown)
     if m == n:
         return {u: (k, (m - 1) / 2 - r) for r, u in enumerate(shown)}
-    half = m // 2     # rows 0..half-1 above the gap, the rest below it
+    half = m // 2  # rows 0..half-1 above the gap, the rest below it
     return {u: (k, m / 2 - r if r < half else m / 2 - r - 1) for r, u in enumerate(shown)}
 
 
@@ -256,9 +294,14 @@ def plot_network(network, input_names=None, output_names=None, max_units=12) -> 
             for j in shown[k]:
                 w = W[i, j]
                 (x0, y0), (x1, y1) = pos[k][j], pos[k + 1][i]
-                ax.plot([x0, x1], [y0, y1], color="#1f5fbf" if w >= 0 else "#d0342c",
-                        lw=0.3 + 2.7 * abs(w) / wmax, alpha=0.35 + 0.5 * abs(w) / wmax,
-                        zorder=1)
+                ax.plot(
+                    [x0, x1],
+                    [y0, y1],
+                    color="#1f5fbf" if w >= 0 else "#d0342c",
+                    lw=0.3 + 2.7 * abs(w) / wmax,
+                    alpha=0.35 + 0.5 * abs(w) / wmax,
+                    zorder=1,
+                )
     bmax = max((float(np.max(np.abs(b))) for b in network.biases), default=1.0) or 1.0
     for k, s in enumerate(shown):
         for u in s:
@@ -269,15 +312,23 @@ def plot_network(network, input_names=None, output_names=None, max_units=12) -> 
                 b = network.biases[k - 1][u] / bmax
                 face = (1 - max(-b, 0) * 0.6, 1 - abs(b) * 0.6, 1 - max(b, 0) * 0.6)
             ax.scatter([x], [y], s=260, c=[face], edgecolors="k", zorder=3)
-        if len(s) < sizes[k]:   # the gap left for the units not drawn
+        if len(s) < sizes[k]:  # the gap left for the units not drawn
             ax.text(k, 0, "⋮", ha="center", va="center", fontsize=14, zorder=4)
         label = "input" if k == 0 else (network.activations[k - 1].name)
-        ax.text(k, top + 0.7, f"{label}\n{sizes[k]} unit{'s' if sizes[k] > 1 else ''}",
-                ha="center", fontsize=9)
+        ax.text(
+            k,
+            top + 0.7,
+            f"{label}\n{sizes[k]} unit{'s' if sizes[k] > 1 else ''}",
+            ha="center",
+            fontsize=9,
+        )
     _label_units(ax, pos[0], input_names, -0.18, "right")
     _label_units(ax, pos[-1], output_names, 0.18, "left")
-    ax.set_title(f"Network {'-'.join(map(str, sizes))}: {network.n_params} parameters "
-                 "(blue w > 0, red w < 0)", fontsize=10)
+    ax.set_title(
+        f"Network {'-'.join(map(str, sizes))}: {network.n_params} parameters "
+        "(blue w > 0, red w < 0)",
+        fontsize=10,
+    )
     ax.set_xlim(-1.3, len(sizes) - 0.7)
     ax.set_ylim(-top - 0.6, top + 1.6)
     ax.axis("off")
@@ -290,13 +341,23 @@ def _label_units(ax, pos, names, dx, align):
     for u, (x, y) in pos.items():
         if u < len(names):
             text = str(names[u])
-            ax.text(x + dx, y, text if len(text) <= 18 else text[:17] + "…", ha=align,
-                    va="center", fontsize=7)
+            ax.text(
+                x + dx,
+                y,
+                text if len(text) <= 18 else text[:17] + "…",
+                ha=align,
+                va="center",
+                fontsize=7,
+            )
 
 
 # -- inputs ---------------------------------------------------------------------------------
-_METHOD_TITLES = {"permutation": "Permutation (score drop)", "miv": "Mean impact value",
-                  "garson": "Garson (weight shares)", "olden": "Olden (weight products)"}
+_METHOD_TITLES = {
+    "permutation": "Permutation (score drop)",
+    "miv": "Mean impact value",
+    "garson": "Garson (weight shares)",
+    "olden": "Olden (weight products)",
+}
 
 
 def plot_importance(frames: dict, top=15) -> Figure:
@@ -317,8 +378,7 @@ def plot_importance(frames: dict, top=15) -> Figure:
             colors = ["#d0342c" if s < 0 else "#1f5fbf" for s in f["sign"]]
         else:
             colors = ["#1f5fbf"] * len(f)
-        xerr = f["std"].to_numpy(dtype=float) if method == "permutation" and "std" in f \
-            else None
+        xerr = f["std"].to_numpy(dtype=float) if method == "permutation" and "std" in f else None
         ax.barh(ypos, vals, color=colors, xerr=xerr, ecolor="#444444", capsize=2)
         labels = [str(i) if len(str(i)) <= 22 else str(i)[:21] + "…" for i in f.index]
         ax.set_yticks(ypos, labels, fontsize=8)
@@ -331,13 +391,12 @@ def plot_importance(frames: dict, top=15) -> Figure:
         ax.set_title(title, fontsize=10)
         ax.grid(True, axis="x", alpha=0.25)
         ax.tick_params(axis="x", labelsize=8)
-    for ax in axes[len(names):]:
+    for ax in axes[len(names) :]:
         ax.set_visible(False)
     return fig
 
 
-def plot_partial_dependence(profiles: dict, X=None, feature_names=None, ylabel="output"
-                            ) -> Figure:
+def plot_partial_dependence(profiles: dict, X=None, feature_names=None, ylabel="output") -> Figure:
     """One panel per input: the average output (a column per output) over the input's grid
     (``{input: DataFrame}`` as returned by :func:`bpnn.partial_dependence`), with the
     deciles of the input's values in X (when given) as ticks along the bottom."""
@@ -351,21 +410,31 @@ def plot_partial_dependence(profiles: dict, X=None, feature_names=None, ylabel="
         frame = profiles[name]
         grid = frame.index.to_numpy(dtype=float)
         for c in frame.columns:
-            ax.plot(grid, frame[c].to_numpy(dtype=float), lw=1.6,
-                    label=str(c) if frame.shape[1] > 1 else None)
+            ax.plot(
+                grid,
+                frame[c].to_numpy(dtype=float),
+                lw=1.6,
+                label=str(c) if frame.shape[1] > 1 else None,
+            )
         if X is not None and feature_names is not None and name in feature_names:
             col = np.asarray(X, dtype=float)[:, list(feature_names).index(name)]
             deciles = np.percentile(col, np.arange(10, 100, 10))
-            ax.plot(deciles, np.zeros_like(deciles), "|", color="#333333", ms=10,
-                    transform=ax.get_xaxis_transform())
+            ax.plot(
+                deciles,
+                np.zeros_like(deciles),
+                "|",
+                color="#333333",
+                ms=10,
+                transform=ax.get_xaxis_transform(),
+            )
         ax.set_xlabel(str(name), fontsize=9)
         ax.set_ylabel(ylabel, fontsize=9)
         ax.yaxis.set_tick_params(labelleft=True)
         ax.tick_params(labelsize=8)
         ax.grid(True, alpha=0.25)
-        if frame.shape[1] > 1 and ax is axes[0]:     # one legend: the outputs are the same
+        if frame.shape[1] > 1 and ax is axes[0]:  # one legend: the outputs are the same
             ax.legend(fontsize=7)
-    for ax in axes[len(names):]:
+    for ax in axes[len(names) :]:
         ax.set_visible(False)
     return fig
 
@@ -383,23 +452,37 @@ def plot_ensemble_spread(spread, error, task="regression", bins=20) -> Figure:
         bx.scatter(spread, error, s=9, alpha=0.5, color=SPLIT_COLORS["all"])
         bx.set_xlabel("spread (std of the members' predictions)")
         bx.set_ylabel("|target − ensemble output|")
-        r = np.corrcoef(spread, error)[0, 1] if len(spread) > 2 and spread.std() > 0 and \
-            error.std() > 0 else np.nan
+        r = (
+            np.corrcoef(spread, error)[0, 1]
+            if len(spread) > 2 and spread.std() > 0 and error.std() > 0
+            else np.nan
+        )
         bx.set_title(f"Spread against error (R = {r:.2f})")
         ax.set_xlabel("spread (std of the members' predictions)")
     else:
         wrong = error > 0
-        ax.hist([spread[~wrong], spread[wrong]], bins=edges, stacked=True,
-                label=["right class", "wrong class"], edgecolor="white",
-                color=[SPLIT_COLORS["validation"], SPLIT_COLORS["test"]])
+        ax.hist(
+            [spread[~wrong], spread[wrong]],
+            bins=edges,
+            stacked=True,
+            label=["right class", "wrong class"],
+            edgecolor="white",
+            color=[SPLIT_COLORS["validation"], SPLIT_COLORS["test"]],
+        )
         ax.legend(fontsize=8)
         ax.set_xlabel("spread (std of the members' probability of the predicted class)")
-        share = [np.mean(wrong[spread <= np.median(spread)]) if len(spread) else np.nan,
-                 np.mean(wrong[spread > np.median(spread)]) if np.any(spread > np.median(
-                     spread)) else np.nan]
+        share = [
+            np.mean(wrong[spread <= np.median(spread)]) if len(spread) else np.nan,
+            np.mean(wrong[spread > np.median(spread)])
+            if np.any(spread > np.median(spread))
+            else np.nan,
+        ]
         pct = [100 * v for v in share]
-        bars = bx.bar(["lower half\nof spread", "upper half\nof spread"], pct,
-                      color=[SPLIT_COLORS["train"], SPLIT_COLORS["test"]])
+        bars = bx.bar(
+            ["lower half\nof spread", "upper half\nof spread"],
+            pct,
+            color=[SPLIT_COLORS["train"], SPLIT_COLORS["test"]],
+        )
         bx.bar_label(bars, labels=[f"{v:.1f} %" for v in pct])
         bx.set_ylim(0, max(5.0, 1.25 * max((v for v in pct if v == v), default=0.0)))
         bx.set_ylabel("wrong class (%)")
@@ -413,8 +496,7 @@ def plot_ensemble_spread(spread, error, task="regression", bins=20) -> Figure:
 _SERIES_SPLITS = (("train", "train"), ("val", "validation"), ("test", "test"))
 
 
-def plot_response(times, target, output, split, name="y", time_name="time",
-                  error=None) -> Figure:
+def plot_response(times, target, output, split, name="y", time_name="time", error=None) -> Figure:
     """A series' targets over time (line) and the network's one-step outputs (dots coloured
     by split: training, validation, test), with the errors target − output below."""
     t = np.asarray(times)
@@ -434,8 +516,15 @@ def plot_response(times, target, output, split, name="y", time_name="time",
             ex.vlines(t[m], 0, err[m], color=c, lw=0.6, alpha=0.6)
     other = ~np.isin(split, [k for k, _ in _SERIES_SPLITS]) & np.isfinite(output)
     if other.any():
-        ax.plot(t[other], output[other], "o", ms=ms, color=SPLIT_COLORS["all"], alpha=0.8,
-                label="output")
+        ax.plot(
+            t[other],
+            output[other],
+            "o",
+            ms=ms,
+            color=SPLIT_COLORS["all"],
+            alpha=0.8,
+            label="output",
+        )
         ex.plot(t[other], err[other], "o", ms=ms * 0.8, color=SPLIT_COLORS["all"])
     ex.axhline(0.0, color="#e8a10a", lw=1)
     ax.set_ylabel(name)
@@ -450,16 +539,28 @@ def plot_response(times, target, output, split, name="y", time_name="time",
 
 def _correlation_panel(ax, lags, r, band, title, zero_is_one=False):
     lags, r = np.asarray(lags), np.asarray(r, float)
-    ax.axhspan(-band, band, color="#e8a10a", alpha=0.18, lw=0,
-               label=f"95 % band of white noise (±{band:.3g})")
+    ax.axhspan(
+        -band,
+        band,
+        color="#e8a10a",
+        alpha=0.18,
+        lw=0,
+        label=f"95 % band of white noise (±{band:.3g})",
+    )
     ax.axhline(band, color="#e8a10a", ls="--", lw=0.8)
     ax.axhline(-band, color="#e8a10a", ls="--", lw=0.8)
     out = (np.abs(r) > band) & ~((lags == 0) & zero_is_one)
     ax.vlines(lags, 0, r, color=SPLIT_COLORS["train"], lw=2)
     ax.plot(lags[~out], r[~out], "o", ms=4, color=SPLIT_COLORS["train"])
     if out.any():
-        ax.plot(lags[out], r[out], "o", ms=5, color=SPLIT_COLORS["test"],
-                label=f"outside the band ({int(out.sum())})")
+        ax.plot(
+            lags[out],
+            r[out],
+            "o",
+            ms=5,
+            color=SPLIT_COLORS["test"],
+            label=f"outside the band ({int(out.sum())})",
+        )
     ax.axhline(0.0, color="#444444", lw=0.8)
     ax.set_title(title, fontsize=10)
     ax.set_xlabel("lag")
@@ -474,8 +575,15 @@ def plot_error_autocorrelation(lags, r, band, name="error") -> Figure:
     fig = Figure(figsize=(6.4, 4.0), layout="constrained")
     ax = fig.add_subplot()
     n_out = int(np.sum((np.abs(np.asarray(r)) > band) & (np.asarray(lags) != 0)))
-    _correlation_panel(ax, lags, r, band, f"Autocorrelation of the errors of {name} "
-                       f"({n_out} of {len(lags) - 1} lags ≠ 0 outside the band)", True)
+    _correlation_panel(
+        ax,
+        lags,
+        r,
+        band,
+        f"Autocorrelation of the errors of {name} "
+        f"({n_out} of {len(lags) - 1} lags ≠ 0 outside the band)",
+        True,
+    )
     ax.set_ylim(min(-1.05 * band, float(np.min(r)) - 0.05), 1.05)
     return fig
 
@@ -490,11 +598,12 @@ def plot_input_error_crosscorrelation(curves: dict, target="y") -> Figure:
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     for ax, name in zip(axes, names):
         lags, r, band = curves[name]
-        _correlation_panel(ax, lags, r, band, f"Correlation of input {name}(t) with the error "
-                           f"of {target}(t + lag)")
+        _correlation_panel(
+            ax, lags, r, band, f"Correlation of input {name}(t) with the error of {target}(t + lag)"
+        )
         lim = max(2.5 * band, float(np.max(np.abs(r))) * 1.15)
         ax.set_ylim(-lim, lim)
-    for ax in axes[len(names):]:
+    for ax in axes[len(names) :]:
         ax.set_visible(False)
     return fig
 
@@ -509,8 +618,9 @@ def _time_text(t) -> str:
     return str(t)
 
 
-def plot_closed_loop_forecast(times, values, origin, forecast, name="y", time_name="time",
-                              context=None, one_step=None) -> Figure:
+def plot_closed_loop_forecast(
+    times, values, origin, forecast, name="y", time_name="time", context=None, one_step=None
+) -> Figure:
     """A closed-loop forecast from position ``origin`` (fed only its own outputs, and
     the true exogenous inputs) beside the true values that were held out; ``context`` of the
     known values before it are drawn too (default: as many as the forecast, at least 20).
@@ -524,18 +634,39 @@ def plot_closed_loop_forecast(times, values, origin, forecast, name="y", time_na
     fig = Figure(figsize=(9.6, 4.2), layout="constrained")
     ax = fig.add_subplot()
     ax.plot(t[lo:origin], v[lo:origin], "-", color="#222222", lw=1.2, label="known values")
-    ax.plot(t[origin:origin + h], v[origin:origin + h], "-", color="#888888", lw=1.2,
-            label="held-out truth")
+    ax.plot(
+        t[origin : origin + h],
+        v[origin : origin + h],
+        "-",
+        color="#888888",
+        lw=1.2,
+        label="held-out truth",
+    )
     if one_step is not None:
-        ax.plot(t[origin:origin + h], np.asarray(one_step, float)[:h], ":",
-                color=SPLIT_COLORS["validation"], lw=1.2, label="one-step outputs")
-    ax.plot(t[origin:origin + h], fc, "-", color=SPLIT_COLORS["test"], lw=1.6,
-            label=f"closed-loop forecast ({h} steps)")
+        ax.plot(
+            t[origin : origin + h],
+            np.asarray(one_step, float)[:h],
+            ":",
+            color=SPLIT_COLORS["validation"],
+            lw=1.2,
+            label="one-step outputs",
+        )
+    ax.plot(
+        t[origin : origin + h],
+        fc,
+        "-",
+        color=SPLIT_COLORS["test"],
+        lw=1.6,
+        label=f"closed-loop forecast ({h} steps)",
+    )
     ax.axvline(t[origin], color="#999999", ls=":", lw=1)
-    rmse = float(np.sqrt(np.mean((fc - v[origin:origin + h]) ** 2)))
-    ax.set_title(f"Closed-loop forecast of {name} from {_time_text(t[origin])}: RMSE "
-                 f"{rmse:.4g} over "
-                 f"{h} steps", fontsize=10)
+    rmse = float(np.sqrt(np.mean((fc - v[origin : origin + h]) ** 2)))
+    ax.set_title(
+        f"Closed-loop forecast of {name} from {_time_text(t[origin])}: RMSE "
+        f"{rmse:.4g} over "
+        f"{h} steps",
+        fontsize=10,
+    )
     ax.set_xlabel(time_name)
     ax.set_ylabel(name)
     ax.legend(fontsize=8, loc="upper left")

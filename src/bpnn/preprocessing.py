@@ -5,6 +5,7 @@
 * standardisation; PCA as feature extraction;
 * the hidden-width rule of thumb ``h = round(sqrt(m + n) + a)``.
 """
+
 from __future__ import annotations
 
 import math
@@ -14,24 +15,40 @@ import numpy as np
 
 from ._validation import check_sample_weight
 
-if TYPE_CHECKING:   # for linters and type checkers; at run time see __getattr__ below
+if TYPE_CHECKING:  # for linters and type checkers; at run time see __getattr__ below
     from sklearn.decomposition import PCA
     from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-__all__ = ["minmax_scaler", "standard_scaler", "pca", "hidden_size_rule",
-           "MinMaxScaler", "StandardScaler", "PCA", "InputPreprocessor", "TargetScaler",
-           "SCALINGS", "weighted_pca", "RangeWarning", "check_range"]
+__all__ = [
+    "minmax_scaler",
+    "standard_scaler",
+    "pca",
+    "hidden_size_rule",
+    "MinMaxScaler",
+    "StandardScaler",
+    "PCA",
+    "InputPreprocessor",
+    "TargetScaler",
+    "SCALINGS",
+    "weighted_pca",
+    "RangeWarning",
+    "check_range",
+]
 
 # scikit-learn's classes, re-exported here, are imported when first used: the maps stored
 # in a model (InputPreprocessor, TargetScaler) apply with NumPy alone, so loading a model and
 # predicting never import scikit-learn (~1 s).
-_SKLEARN = {"MinMaxScaler": "sklearn.preprocessing", "StandardScaler": "sklearn.preprocessing",
-            "PCA": "sklearn.decomposition"}
+_SKLEARN = {
+    "MinMaxScaler": "sklearn.preprocessing",
+    "StandardScaler": "sklearn.preprocessing",
+    "PCA": "sklearn.decomposition",
+}
 
 
 def __getattr__(name):
     if name in _SKLEARN:
         import importlib
+
         value = getattr(importlib.import_module(_SKLEARN[name]), name)
         globals()[name] = value
         return value
@@ -51,21 +68,25 @@ def minmax_scaler(feature_range=(0.0, 1.0)) -> "MinMaxScaler":
     """
     lo, hi = feature_range
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise ValueError("feature_range must be (low, high) with low < high, "
-                         f"got {feature_range!r}")
+        raise ValueError(
+            f"feature_range must be (low, high) with low < high, got {feature_range!r}"
+        )
     from sklearn.preprocessing import MinMaxScaler
+
     return MinMaxScaler(feature_range=(lo, hi))
 
 
 def standard_scaler() -> "StandardScaler":
     """Zero mean, unit variance per column (MATLAB's ``mapstd``)."""
     from sklearn.preprocessing import StandardScaler
+
     return StandardScaler()
 
 
 def pca(n_components=None, whiten=False, seed=None) -> "PCA":
     """PCA feature extraction; ``n_components`` may be a variance fraction such as 0.95."""
     from sklearn.decomposition import PCA
+
     return PCA(n_components=n_components, whiten=whiten, random_state=seed)
 
 
@@ -114,7 +135,7 @@ def _affine(A, scaling, sample_weight=None):
     w = check_sample_weight(sample_weight, A.shape[0])
     if scaling == "none":
         return np.ones(n), np.zeros(n)
-    if scaling == "standard":       # accumulated in float64 whatever A's dtype
+    if scaling == "standard":  # accumulated in float64 whatever A's dtype
         if w is None:
             mean, std = A.mean(axis=0, dtype=np.float64), A.std(axis=0, dtype=np.float64)
         else:
@@ -124,8 +145,9 @@ def _affine(A, scaling, sample_weight=None):
         scale = 1.0 / np.where(std > 0, std, 1.0)
         return scale, -mean * scale
     C = _counted(A, w)
-    return _minmax_affine(C.min(axis=0).astype(np.float64), C.max(axis=0).astype(np.float64),
-                          scaling)
+    return _minmax_affine(
+        C.min(axis=0).astype(np.float64), C.max(axis=0).astype(np.float64), scaling
+    )
 
 
 def _minmax_affine(amin, amax, scaling):
@@ -167,8 +189,10 @@ def check_range(value, n, name="input_range"):
         lo = np.broadcast_to(np.asarray(lo, dtype=np.float64), (n,)).copy()
         hi = np.broadcast_to(np.asarray(hi, dtype=np.float64), (n,)).copy()
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be (low, high), each a number or {n} numbers (one per "
-                         f"column), got {value!r:.120}") from None
+        raise ValueError(
+            f"{name} must be (low, high), each a number or {n} numbers (one per "
+            f"column), got {value!r:.120}"
+        ) from None
     if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
         raise ValueError(f"{name} must be finite, got {value!r:.120}")
     if np.any(lo > hi):
@@ -199,11 +223,17 @@ def describe_outside(outside, lo, hi, names, what):
     for j, value, dist in outside[:3]:
         width = hi[j] - lo[j]
         side = "above" if dist > 0 else "below"
-        how = f" ({abs(dist) / width:.0%} of its width)" if width > 0 else \
-            " (it was constant there, so it was dropped from the inputs)" \
-            if what == "input" else ""
-        parts.append(f"{names[j]} reaches {value:.6g}, {abs(dist):.3g} {side} the range "
-                     f"[{lo[j]:.6g}, {hi[j]:.6g}] the {what} scaling was fitted on{how}")
+        how = (
+            f" ({abs(dist) / width:.0%} of its width)"
+            if width > 0
+            else " (it was constant there, so it was dropped from the inputs)"
+            if what == "input"
+            else ""
+        )
+        parts.append(
+            f"{names[j]} reaches {value:.6g}, {abs(dist):.3g} {side} the range "
+            f"[{lo[j]:.6g}, {hi[j]:.6g}] the {what} scaling was fitted on{how}"
+        )
     more = len(outside) - len(parts)
     tail = f"; {more} more column{'s' if more > 1 else ''} too" if more > 0 else ""
     return "; ".join(parts) + tail
@@ -228,7 +258,7 @@ def weighted_pca(S, n_components, sample_weight=None):
     # scikit-learn's sign rule: the largest |entry| of every component is positive
     signs = np.sign(Vt[np.arange(Vt.shape[0]), np.argmax(np.abs(Vt), axis=1)])
     Vt *= np.where(signs == 0, 1.0, signs)[:, None]
-    var = sv ** 2 / max(total - 1.0, 1e-300)
+    var = sv**2 / max(total - 1.0, 1e-300)
     if isinstance(n_components, (int, np.integer)):
         k = int(n_components)
     else:
@@ -280,12 +310,15 @@ class InputPreprocessor:
         keep = np.ones(X.shape[1], dtype=bool)
         if self.drop_constant:
             keep = hi > lo
-            if not keep.any():        # nothing varies: keep everything rather than nothing
+            if not keep.any():  # nothing varies: keep everything rather than nothing
                 keep[:] = True
         self.keep_ = keep
         K = X if keep.all() else X[:, keep]
-        self.scale_, self.offset_ = _affine(K, self.scaling, w) if data_range is None else \
-            _affine_from_range(lo[keep], hi[keep], self.scaling)
+        self.scale_, self.offset_ = (
+            _affine(K, self.scaling, w)
+            if data_range is None
+            else _affine_from_range(lo[keep], hi[keep], self.scaling)
+        )
         self.pca_mean_ = self.pca_components_ = None
         if self.pca is not None:
             self._fit_pca(K * self.scale_ + self.offset_, w)
@@ -294,12 +327,15 @@ class InputPreprocessor:
     def outside(self, X):
         """Columns of X beyond the fitted range: [(column, value, distance)], worst first
         (empty when all lie inside, or for a map loaded without its range)."""
-        return _outside(np.asarray(X, dtype=np.float64), self.__dict__.get("range_low_"),
-                        self.__dict__.get("range_high_"))
+        return _outside(
+            np.asarray(X, dtype=np.float64),
+            self.__dict__.get("range_low_"),
+            self.__dict__.get("range_high_"),
+        )
 
     def _fit_pca(self, S, w=None):
         mean, comps, var = weighted_pca(S, self.pca, w)
-        if self.whiten:   # divide each component by its standard deviation
+        if self.whiten:  # divide each component by its standard deviation
             comps = comps / np.sqrt(np.maximum(var, 1e-300))[:, None]
         self.pca_mean_, self.pca_components_ = mean, comps
 
@@ -320,47 +356,58 @@ class InputPreprocessor:
         kept = self.__dict__.get("_kept")
         if kept is None or kept.shape[0] != int(self.keep_.sum()):
             kept = self._kept = np.flatnonzero(self.keep_)
-        if kept.shape[0] == X.shape[1]:          # nothing dropped: one C-ordered copy
-            S = np.array(X, dtype=np.float64 if self.pca_components_ is not None else dtype,
-                         order="C")
-        else:                                    # np.take keeps rows contiguous (X[:, mask]
-            S = np.take(X, kept, axis=1)         # would give a Fortran-ordered array)
-            S = S.astype(np.float64 if self.pca_components_ is not None else dtype,
-                         copy=False)
-        S *= self.scale_                         # scaled in place on the fresh array
+        if kept.shape[0] == X.shape[1]:  # nothing dropped: one C-ordered copy
+            S = np.array(
+                X, dtype=np.float64 if self.pca_components_ is not None else dtype, order="C"
+            )
+        else:  # np.take keeps rows contiguous (X[:, mask]
+            S = np.take(X, kept, axis=1)  # would give a Fortran-ordered array)
+            S = S.astype(np.float64 if self.pca_components_ is not None else dtype, copy=False)
+        S *= self.scale_  # scaled in place on the fresh array
         S += self.offset_
         if self.pca_components_ is not None:
-            S = np.ascontiguousarray((S - self.pca_mean_) @ self.pca_components_.T,
-                                     dtype=dtype)
+            S = np.ascontiguousarray((S - self.pca_mean_) @ self.pca_components_.T, dtype=dtype)
         return S
 
     def _is_identity(self, n_features) -> bool:
         """True when the fitted map changes nothing (scale 1, offset 0, every column kept,
         no PCA)."""
-        return (self.pca_components_ is None and bool(self.keep_.all())
-                and self.keep_.shape[0] == n_features
-                and bool(np.all(self.scale_ == 1.0)) and bool(np.all(self.offset_ == 0.0)))
+        return (
+            self.pca_components_ is None
+            and bool(self.keep_.all())
+            and self.keep_.shape[0] == n_features
+            and bool(np.all(self.scale_ == 1.0))
+            and bool(np.all(self.offset_ == 0.0))
+        )
 
     def state(self) -> tuple[dict, dict]:
         """(JSON-able config, dict of arrays) describing the fitted map."""
-        arrays = {"keep": self.keep_.astype(np.uint8), "scale": self.scale_,
-                  "offset": self.offset_}
+        arrays = {"keep": self.keep_.astype(np.uint8), "scale": self.scale_, "offset": self.offset_}
         if self.pca_components_ is not None:
             arrays["pca_mean"], arrays["pca_components"] = self.pca_mean_, self.pca_components_
         _save_range(self, arrays)
-        config = {"scaling": self.scaling, "drop_constant": bool(self.drop_constant),
-                  "pca": self.pca, "whiten": bool(self.whiten)}
+        config = {
+            "scaling": self.scaling,
+            "drop_constant": bool(self.drop_constant),
+            "pca": self.pca,
+            "whiten": bool(self.whiten),
+        }
         return config, arrays
 
     @classmethod
     def from_state(cls, config, arrays, n_features):
         """Rebuild from :meth:`state`; raises ValueError on inconsistent shapes."""
-        self = cls(config.get("scaling", "minmax"), config.get("drop_constant", True),
-                   config.get("pca"), config.get("whiten", False))
+        self = cls(
+            config.get("scaling", "minmax"),
+            config.get("drop_constant", True),
+            config.get("pca"),
+            config.get("whiten", False),
+        )
         keep = np.asarray(arrays["keep"])
         if keep.shape != (n_features,) or not np.isin(keep, (0, 1)).all():
-            raise ValueError(f"input map: 'keep' must be {n_features} zeros/ones, "
-                             f"got shape {keep.shape}")
+            raise ValueError(
+                f"input map: 'keep' must be {n_features} zeros/ones, got shape {keep.shape}"
+            )
         self.keep_ = keep.astype(bool)
         k = int(self.keep_.sum())
         self.scale_, self.offset_ = _vector(arrays, "scale", k), _vector(arrays, "offset", k)
@@ -369,8 +416,7 @@ class InputPreprocessor:
             self.pca_mean_ = _vector(arrays, "pca_mean", k)
             comps = np.asarray(arrays["pca_components"], dtype=np.float64)
             if comps.ndim != 2 or comps.shape[1] != k:
-                raise ValueError(f"input map: 'pca_components' must be (n, {k}), "
-                                 f"got {comps.shape}")
+                raise ValueError(f"input map: 'pca_components' must be (n, {k}), got {comps.shape}")
             self.pca_components_ = comps
         _load_range(self, arrays, n_features)
         return self
@@ -400,8 +446,11 @@ class TargetScaler:
 
     def outside(self, T):
         """Columns of T beyond the fitted range (see :meth:`InputPreprocessor.outside`)."""
-        return _outside(np.asarray(T, dtype=np.float64), self.__dict__.get("range_low_"),
-                        self.__dict__.get("range_high_"))
+        return _outside(
+            np.asarray(T, dtype=np.float64),
+            self.__dict__.get("range_low_"),
+            self.__dict__.get("range_high_"),
+        )
 
     def transform(self, T, dtype=np.float64):
         S = np.array(T, dtype=dtype, order="C")
@@ -440,8 +489,10 @@ def _load_range(m, arrays, n):
     """The fitted range, when the file has it (files written before: None, unchecked)."""
     m.range_low_ = m.range_high_ = None
     if "range_low" in arrays or "range_high" in arrays:
-        m.range_low_, m.range_high_ = _vector(arrays, "range_low", n), \
-            _vector(arrays, "range_high", n)
+        m.range_low_, m.range_high_ = (
+            _vector(arrays, "range_low", n),
+            _vector(arrays, "range_high", n),
+        )
 
 
 def _vector(arrays, name, n):

@@ -1,4 +1,5 @@
 """The training record (MATLAB's ``tr``): what happened in every epoch and why it stopped."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,8 +8,7 @@ import numpy as np
 
 __all__ = ["TrainingRecord"]
 
-_PER_EPOCH = ("epoch", "loss", "val_loss", "test_loss", "grad_norm", "mu", "lr",
-              "val_fail", "time")
+_PER_EPOCH = ("epoch", "loss", "val_loss", "test_loss", "grad_norm", "mu", "lr", "val_fail", "time")
 
 
 @dataclass
@@ -46,29 +46,30 @@ class TrainingRecord:
     params : dict
         The algorithm's parameters.
     """
+
     algorithm: str = ""
     loss_name: str = ""
     epoch: list = field(default_factory=list)
-    loss: list = field(default_factory=list)        # training loss per epoch (epoch 0 = start)
+    loss: list = field(default_factory=list)  # training loss per epoch (epoch 0 = start)
     val_loss: list = field(default_factory=list)
     test_loss: list = field(default_factory=list)
     grad_norm: list = field(default_factory=list)
     mu: list = field(default_factory=list)
     lr: list = field(default_factory=list)
     val_fail: list = field(default_factory=list)
-    time: list = field(default_factory=list)        # seconds since the start
-    extra: dict = field(default_factory=dict)       # per-epoch series an algorithm adds
+    time: list = field(default_factory=list)  # seconds since the start
+    extra: dict = field(default_factory=dict)  # per-epoch series an algorithm adds
     best_epoch: int = 0
     best_loss: float = float("nan")
     best_val_loss: float = float("nan")
     best_test_loss: float = float("nan")
     stop_reason: str = ""
-    message: str = ""          # advice when training went wrong (e.g. after "diverged")
+    message: str = ""  # advice when training went wrong (e.g. after "diverged")
     goal: float = 0.0
     train_idx: np.ndarray | None = None
     val_idx: np.ndarray | None = None
     test_idx: np.ndarray | None = None
-    params: dict = field(default_factory=dict)      # the algorithm's parameters
+    params: dict = field(default_factory=dict)  # the algorithm's parameters
 
     @property
     def epochs(self) -> int:
@@ -88,11 +89,18 @@ class TrainingRecord:
     def summary(self) -> dict:
         """A small JSON-able summary (for model files and reports)."""
         f = lambda x: None if x is None or not np.isfinite(x) else float(x)  # noqa: E731
-        return {"algorithm": self.algorithm, "loss": self.loss_name, "epochs": self.epochs,
-                "best_epoch": self.best_epoch, "best_loss": f(self.best_loss),
-                "best_val_loss": f(self.best_val_loss), "best_test_loss": f(self.best_test_loss),
-                "final_loss": f(self.final_loss), "stop_reason": self.stop_reason,
-                "goal": self.goal}
+        return {
+            "algorithm": self.algorithm,
+            "loss": self.loss_name,
+            "epochs": self.epochs,
+            "best_epoch": self.best_epoch,
+            "best_loss": f(self.best_loss),
+            "best_val_loss": f(self.best_val_loss),
+            "best_test_loss": f(self.best_test_loss),
+            "final_loss": f(self.final_loss),
+            "stop_reason": self.stop_reason,
+            "goal": self.goal,
+        }
 
     def to_dict(self) -> dict:
         """Everything, with arrays as lists (JSON-able; NaN stays NaN)."""
@@ -122,7 +130,7 @@ class TrainingRecord:
             v = d.get(name)
             setattr(rec, name, None if v is None else np.asarray(v, dtype=np.int64))
         rec.best_epoch = int(d.get("best_epoch", 0))
-        for name in ("best_loss", "best_val_loss", "best_test_loss"):   # None: JSON's NaN
+        for name in ("best_loss", "best_val_loss", "best_test_loss"):  # None: JSON's NaN
             v = d.get(name)
             setattr(rec, name, float("nan") if v is None else v)
         rec.stop_reason = d.get("stop_reason", "")

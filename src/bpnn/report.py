@@ -14,6 +14,7 @@ series" section: the response over time by split, the errors' autocorrelation an
 input–error cross-correlation with their 95 % bands, and a closed-loop forecast over the
 held-out times beside the truth.
 """
+
 from __future__ import annotations
 
 import base64
@@ -29,16 +30,29 @@ import numpy as np
 
 from . import plots
 
-__all__ = ["ReportData", "InputsSummary", "split_metrics", "metric_names", "build_figures",
-           "render_pngs", "render_html", "write_report", "write_plots", "data_from_model",
-           "inputs_from_model", "SeriesSummary", "series_from_model", "data_from_forecaster",
-           "STOP_REASONS"]
+__all__ = [
+    "ReportData",
+    "InputsSummary",
+    "split_metrics",
+    "metric_names",
+    "build_figures",
+    "render_pngs",
+    "render_html",
+    "write_report",
+    "write_plots",
+    "data_from_model",
+    "inputs_from_model",
+    "SeriesSummary",
+    "series_from_model",
+    "data_from_forecaster",
+    "STOP_REASONS",
+]
 
 STOP_REASONS = {
     "goal met": "the training loss reached the goal",
     "min grad": "the gradient norm fell below min_grad: a (local) minimum or a plateau",
     "validation stop": "the validation loss rose max_fail epochs in a row; the parameters of "
-                       "the best validation epoch were restored",
+    "the best validation epoch were restored",
     "max epochs": "the epoch budget ran out before any other rule fired",
     "time limit": "the time budget ran out",
     "diverged": "the loss stopped being finite; the best finite parameters were restored",
@@ -81,8 +95,11 @@ class ReportData:
 
     def parts(self) -> dict:
         """Split name -> row indices, with "all" last (just "all" without splits)."""
-        out = {k: np.asarray(v, dtype=np.int64) for k, v in self.splits.items()
-               if v is not None and len(v)}
+        out = {
+            k: np.asarray(v, dtype=np.int64)
+            for k, v in self.splits.items()
+            if v is not None and len(v)
+        }
         out["all"] = np.arange(len(self.y_true))
         return out
 
@@ -111,10 +128,10 @@ def split_metrics(data: ReportData) -> dict:
         m: dict[str, float] = {"n": int(len(idx))}
         if w is not None:
             m["weight"] = float(w.sum())
-            if m["weight"] <= 0:       # every row of the split removed: nothing to measure
+            if m["weight"] <= 0:  # every row of the split removed: nothing to measure
                 out[name] = m
                 continue
-        mean = lambda v: float(np.average(v, weights=w))   # noqa: E731  (per row)
+        mean = lambda v: float(np.average(v, weights=w))  # noqa: E731  (per row)
         if data.task == "classification":
             m["accuracy"] = mean((t == y).astype(float).reshape(len(idx), -1).mean(axis=1))
             if data.proba is not None:
@@ -123,12 +140,15 @@ def split_metrics(data: ReportData) -> dict:
                 m["log loss"] = mean(-np.log([p[i, col[c]] for i, c in enumerate(t)]))
         else:
             e = (np.asarray(t, float) - np.asarray(y, float)).reshape(len(idx), -1)
-            m["MSE"] = mean(np.mean(e ** 2, axis=1))
+            m["MSE"] = mean(np.mean(e**2, axis=1))
             m["RMSE"] = math.sqrt(m["MSE"])
             m["MAE"] = mean(np.mean(np.abs(e), axis=1))
-            k = e.shape[1]                 # outputs pooled, as MATLAB's regression plot
-            m["R"] = _weighted_pearson(np.ravel(t).astype(float), np.ravel(y).astype(float),
-                                       None if w is None else np.repeat(w, k))
+            k = e.shape[1]  # outputs pooled, as MATLAB's regression plot
+            m["R"] = _weighted_pearson(
+                np.ravel(t).astype(float),
+                np.ravel(y).astype(float),
+                None if w is None else np.repeat(w, k),
+            )
         out[name] = m
     return out
 
@@ -149,31 +169,47 @@ def data_from_model(model, X, y, record=None, task=None, sample_weight=None) -> 
         y_true = y_true.reshape(len(y_true), -1).astype(float)
     else:
         y_true = y_true.reshape(-1)
-    proba = np.asarray(model.predict_proba(X)) if task == "classification" and \
-        hasattr(model, "predict_proba") else None
+    proba = (
+        np.asarray(model.predict_proba(X))
+        if task == "classification" and hasattr(model, "predict_proba")
+        else None
+    )
     if proba is not None and proba.ndim == 2 and proba.shape[1] != len(classes):
-        proba = None   # e.g. multilabel output: no single-label ROC
+        proba = None  # e.g. multilabel output: no single-label ROC
     splits = {}
     if record is not None and record.train_idx is not None:
         idx = [i for i in (record.train_idx, record.val_idx, record.test_idx) if i is not None]
         n = len(y_true)
-        if idx and sum(len(i) for i in idx) == n and max(int(np.max(i, initial=-1))
-                                                        for i in idx) < n:
-            splits = {"train": record.train_idx, "validation": record.val_idx,
-                      "test": record.test_idx}
+        if (
+            idx
+            and sum(len(i) for i in idx) == n
+            and max(int(np.max(i, initial=-1)) for i in idx) < n
+        ):
+            splits = {
+                "train": record.train_idx,
+                "validation": record.val_idx,
+                "test": record.test_idx,
+            }
             splits = _ensemble_splits(model, record, n) or splits
     Xa = np.asarray(X, dtype=float)
     members = None
-    if len(getattr(model, "networks_", None) or ()) > 1 and (task == "regression" or
-                                                            proba is not None):
+    if len(getattr(model, "networks_", None) or ()) > 1 and (
+        task == "regression" or proba is not None
+    ):
         members = [np.asarray(m, dtype=float) for m in model._member_predictions(X)]
-    return ReportData(task, y_true, y_pred, splits, proba,
-                      None if classes is None else list(classes), Xa,
-                      [str(c) for c in getattr(X, "columns", range(Xa.shape[1]))],
-                      [str(c) for c in getattr(y, "columns", [getattr(y, "name", "target")])],
-                      members=members,
-                      sample_weight=None if sample_weight is None else
-                      np.asarray(sample_weight, float))
+    return ReportData(
+        task,
+        y_true,
+        y_pred,
+        splits,
+        proba,
+        None if classes is None else list(classes),
+        Xa,
+        [str(c) for c in getattr(X, "columns", range(Xa.shape[1]))],
+        [str(c) for c in getattr(y, "columns", [getattr(y, "name", "target")])],
+        members=members,
+        sample_weight=None if sample_weight is None else np.asarray(sample_weight, float),
+    )
 
 
 # -- ensembles ------------------------------------------------------------------------------
@@ -184,8 +220,10 @@ def _ensemble_splits(model, record, n):
     recs = [r for r in (getattr(model, "records_", None) or ()) if r is not None]
     if len(recs) < 2 or recs[0] is not record:
         return None
+
     def split(r):
         return [np.asarray([] if i is None else i) for i in (r.train_idx, r.val_idx, r.test_idx)]
+
     first = split(record)
     if all(all(map(np.array_equal, split(r), first)) for r in recs[1:]):
         return None
@@ -203,7 +241,7 @@ def ensemble_spread(data: ReportData):
     of the first target, or 1 for a wrong class); None without members."""
     if not data.members:
         return None
-    M = np.stack(data.members)                      # (k, n, width)
+    M = np.stack(data.members)  # (k, n, width)
     if data.task == "regression":
         spread = M[:, :, 0].std(axis=0)
         err = np.abs(data.y_true[:, 0] - data.y_pred[:, 0])
@@ -220,8 +258,11 @@ def _member_metrics(data: ReportData) -> list:
     key = "RMSE" if data.task == "regression" else "accuracy"
     rows = [["ensemble"] + [split_metrics(data)[s][key] for s in data.parts()]]
     for i, m in enumerate(data.members, start=1):
-        pred = m if data.task == "regression" else \
-            np.asarray(data.classes, dtype=object)[np.argmax(m, axis=1)]
+        pred = (
+            m
+            if data.task == "regression"
+            else np.asarray(data.classes, dtype=object)[np.argmax(m, axis=1)]
+        )
         one = dataclasses.replace(data, y_pred=pred, proba=None, members=None)
         rows.append([f"member {i}"] + [split_metrics(one)[s][key] for s in data.parts()])
     return rows
@@ -230,18 +271,22 @@ def _member_metrics(data: ReportData) -> list:
 def _ensemble_html(data: ReportData, figures: dict) -> str:
     key = "RMSE" if data.task == "regression" else "accuracy"
     k = len(data.members)
-    what = ("the standard deviation of the members' predictions"
-            if data.task == "regression" else
-            "the standard deviation of the members' probabilities of the predicted class")
+    what = (
+        "the standard deviation of the members' predictions"
+        if data.task == "regression"
+        else "the standard deviation of the members' probabilities of the predicted class"
+    )
     rows = [[r[0]] + [float(f"{v:.4g}") for v in r[1:]] for r in _member_metrics(data)]
-    out = ["<h2>Ensemble</h2>",
-           f"<p>{k} networks, their outputs averaged. {'Accuracy' if key == 'accuracy' else key}"
-           " of each member and of the ensemble, per split:</p>",
-           _table(rows, [""] + list(data.parts())),
-           f'<p class="sub">The spread is {what}: where they disagree, not an interval '
-           "(see docs/uncertainty.md). When the members were trained on different random "
-           "splits, \"train\" is the rows some member trained on and \"test\" the rows "
-           "none did (some were validation rows, used for early stopping).</p>"]
+    out = [
+        "<h2>Ensemble</h2>",
+        f"<p>{k} networks, their outputs averaged. {'Accuracy' if key == 'accuracy' else key}"
+        " of each member and of the ensemble, per split:</p>",
+        _table(rows, [""] + list(data.parts())),
+        f'<p class="sub">The spread is {what}: where they disagree, not an interval '
+        "(see docs/uncertainty.md). When the members were trained on different random "
+        'splits, "train" is the rows some member trained on and "test" the rows '
+        "none did (some were validation rows, used for early stopping).</p>",
+    ]
     if "ensemble_spread" in figures:
         out.append(_figure_html(*figures["ensemble_spread"]))
     return "\n".join(out)
@@ -275,8 +320,16 @@ class InputsSummary:
 INPUT_FIGURES = ("importance", "partial_dependence")
 
 
-def inputs_from_model(model, data: ReportData, max_rows=1000, max_inputs=100, n_profiles=6,
-                      n_repeats=5, seed=0, min_held_out=50) -> InputsSummary | None:
+def inputs_from_model(
+    model,
+    data: ReportData,
+    max_rows=1000,
+    max_inputs=100,
+    n_profiles=6,
+    n_repeats=5,
+    seed=0,
+    min_held_out=50,
+) -> InputsSummary | None:
     """Importance of every input (permutation, MIV, Olden, and Garson for one hidden layer)
     and the partial dependence of the ``n_profiles`` most important, on the report's data.
 
@@ -289,18 +342,22 @@ def inputs_from_model(model, data: ReportData, max_rows=1000, max_inputs=100, n_
     if data is None or data.X is None or not hasattr(model, "network_"):
         return None
     from .inspection import importance, partial_dependence
+
     X = np.asarray(data.X, dtype=float)
     y = data.y_true
     notes = []
     parts = data.parts()
-    held = np.concatenate([parts[k] for k in ("validation", "test") if k in parts] or
-                          [np.empty(0, dtype=np.int64)])
-    if len(held) >= min_held_out:       # rows the network did not train on
+    held = np.concatenate(
+        [parts[k] for k in ("validation", "test") if k in parts] or [np.empty(0, dtype=np.int64)]
+    )
+    if len(held) >= min_held_out:  # rows the network did not train on
         X, y = X[np.sort(held)], y[np.sort(held)]
         notes.append(f"computed on the {len(held)} held-out (validation and test) rows")
     elif "train" in parts:
-        notes.append(f"computed on all rows, the training rows included (fewer than "
-                     f"{min_held_out} held-out rows)")
+        notes.append(
+            f"computed on all rows, the training rows included (fewer than "
+            f"{min_held_out} held-out rows)"
+        )
     if len(X) > max_rows:
         rows = np.sort(np.random.default_rng(seed).choice(len(X), max_rows, replace=False))
         notes.append(f"computed on {max_rows} rows drawn at random from {len(X)}")
@@ -310,23 +367,28 @@ def inputs_from_model(model, data: ReportData, max_rows=1000, max_inputs=100, n_
     names = list(data.feature_names)
     if getattr(model, "feature_names_in_", None) is not None:
         import pandas as pd
+
         Xin, kw = pd.DataFrame(X, columns=names), {}
     else:
         Xin, kw = X, {"feature_names": names}
     methods = ["permutation", "miv", "olden", "garson"]
     if X.shape[1] > max_inputs:
         methods = ["olden", "garson"]
-        notes.append(f"{X.shape[1]} inputs: permutation importance, MIV and partial "
-                     f"dependence left out (more than {max_inputs}; run `bpnn importance`)")
+        notes.append(
+            f"{X.shape[1]} inputs: permutation importance, MIV and partial "
+            f"dependence left out (more than {max_inputs}; run `bpnn importance`)"
+        )
     frames = {}
     for method in methods:
-        if method == "garson" and any(n.n_layers != 2 for n in
-                                      getattr(model, "networks_", None) or [model.network_]):
+        if method == "garson" and any(
+            n.n_layers != 2 for n in getattr(model, "networks_", None) or [model.network_]
+        ):
             notes.append("Garson's method left out: it needs exactly one hidden layer")
             continue
         try:
-            frames[method] = importance(model, Xin, y, method=method, n_repeats=n_repeats,
-                                        random_state=seed, **kw)
+            frames[method] = importance(
+                model, Xin, y, method=method, n_repeats=n_repeats, random_state=seed, **kw
+            )
         except ValueError as exc:
             notes.append(f"{method}: {' '.join(str(exc).split())}")
     profiles = {}
@@ -338,8 +400,11 @@ def inputs_from_model(model, data: ReportData, max_rows=1000, max_inputs=100, n_
             notes.append(f"partial dependence: {' '.join(str(exc).split())}")
     if not frames and not profiles:
         return None
-    ylabel = "class probability" if data.task == "classification" else (
-        data.target_names[0] if len(data.target_names) == 1 else "prediction")
+    ylabel = (
+        "class probability"
+        if data.task == "classification"
+        else (data.target_names[0] if len(data.target_names) == 1 else "prediction")
+    )
     return InputsSummary(frames, profiles, len(X), notes, ylabel, X, names)
 
 
@@ -369,7 +434,7 @@ class SeriesSummary:
     kind: str
     times: np.ndarray
     time_name: str
-    response: Any                  # a pandas DataFrame (pandas is imported lazily)
+    response: Any  # a pandas DataFrame (pandas is imported lazily)
     target_names: list
     exog_names: list
     autocorrelation: dict
@@ -383,8 +448,12 @@ class SeriesSummary:
 
 
 #: the figures of the Time series section (build_figures' names)
-SERIES_FIGURES = ("response", "error_autocorrelation", "input_error_crosscorrelation",
-                  "closed_loop_forecast")
+SERIES_FIGURES = (
+    "response",
+    "error_autocorrelation",
+    "input_error_crosscorrelation",
+    "closed_loop_forecast",
+)
 
 
 def _column(frame, what, names, j):
@@ -397,24 +466,37 @@ def data_from_forecaster(model, y, X=None) -> ReportData:
     have none), the lagged values as the inputs, and the record's split when ``y`` is the
     fitted series."""
     from .timeseries.lags import lag_matrix
+
     Y, Xa = model._check_like_fit(y, X)
     D = model.max_delay_
     P = np.asarray(model.predict_open_loop(y, X), dtype=float).reshape(len(Y), -1)[D:]
     Z, T = lag_matrix(Y, Xa, model.feedback_delays_, model.input_delays_)
     from .timeseries.diagnostics import starts_with_fitted_series
+
     splits = {}
     rec = getattr(model, "record_", None)
     if rec is not None and starts_with_fitted_series(model, Y, Xa):
-        for name, idx in (("train", rec.train_idx), ("validation", rec.val_idx),
-                          ("test", rec.test_idx)):
+        for name, idx in (
+            ("train", rec.train_idx),
+            ("validation", rec.val_idx),
+            ("test", rec.test_idx),
+        ):
             if idx is not None and len(idx):
                 splits[name] = np.asarray(idx, dtype=np.int64) - D
-    return ReportData("regression", T, P, splits, X=Z, feature_names=model.input_names(),
-                      target_names=list(model.target_names_))
+    return ReportData(
+        "regression",
+        T,
+        P,
+        splits,
+        X=Z,
+        feature_names=model.input_names(),
+        target_names=list(model.target_names_),
+    )
 
 
-def series_from_model(model, y, X=None, times=None, time_name=None, max_lag=20,
-                      max_horizon=500) -> SeriesSummary:
+def series_from_model(
+    model, y, X=None, times=None, time_name=None, max_lag=20, max_horizon=500
+) -> SeriesSummary:
     """The Time series section's numbers for a fitted BPForecaster and its series.
 
     The closed-loop forecast starts at the first time after the last training time (the
@@ -423,9 +505,9 @@ def series_from_model(model, y, X=None, times=None, time_name=None, max_lag=20,
     most ``max_horizon`` steps) from the true values before it and the true exogenous
     inputs. The correlations use every one-step error of the series.
     """
-    from .timeseries import (error_autocorrelation, input_error_crosscorrelation,
-                             response)
+    from .timeseries import error_autocorrelation, input_error_crosscorrelation, response
     from .timeseries.diagnostics import starts_with_fitted_series
+
     Y, Xa = model._check_like_fit(y, X)
     n, D = len(Y), model.max_delay_
     resp = response(model, y, X)
@@ -445,8 +527,10 @@ def series_from_model(model, y, X=None, times=None, time_name=None, max_lag=20,
         for j, xname in enumerate(model.exog_names_):
             cross[xname] = input_error_crosscorrelation(Xa[:, j], e0, max_lag)
     if len(names) > 1:
-        notes.append(f"the plots show the first target, {names[0]!r} (the table below has "
-                     "every target's forecast error)")
+        notes.append(
+            f"the plots show the first target, {names[0]!r} (the table below has "
+            "every target's forecast error)"
+        )
     rec = getattr(model, "record_", None)
     origin = None
     fitted = starts_with_fitted_series(model, Y, Xa)
@@ -455,87 +539,139 @@ def series_from_model(model, y, X=None, times=None, time_name=None, max_lag=20,
     if origin is None or n - origin < 2:
         origin = max(D, int(round(0.85 * n)))
         if fitted:
-            notes.append("no time after the last training time is held out: the closed-loop "
-                         "forecast runs over the last 15 % of the series, values the "
-                         "network was trained on")
+            notes.append(
+                "no time after the last training time is held out: the closed-loop "
+                "forecast runs over the last 15 % of the series, values the "
+                "network was trained on"
+            )
         else:
-            notes.append(f"this series ({n} time steps) is not the one the model was fitted "
-                         f"on ({model.n_series_} time steps) nor that series continued, so "
-                         "which of its times were trained on is not known: the closed-loop "
-                         "forecast runs over its last 15 %")
+            notes.append(
+                f"this series ({n} time steps) is not the one the model was fitted "
+                f"on ({model.n_series_} time steps) nor that series continued, so "
+                "which of its times were trained on is not known: the closed-loop "
+                "forecast runs over its last 15 %"
+            )
     fc = truth = None
     rmse, base = [], []
     if n - origin >= 1:
         h = min(n - origin, max_horizon)
-        fc = np.asarray(model.predict(
-            h, X=None if Xa is None else Xa[origin:origin + h], last_window=Y[:origin],
-            last_window_X=None if Xa is None else Xa[:origin]), dtype=float).reshape(h, -1)
-        truth = Y[origin:origin + h]
+        fc = np.asarray(
+            model.predict(
+                h,
+                X=None if Xa is None else Xa[origin : origin + h],
+                last_window=Y[:origin],
+                last_window_X=None if Xa is None else Xa[:origin],
+            ),
+            dtype=float,
+        ).reshape(h, -1)
+        truth = Y[origin : origin + h]
         rmse = [float(v) for v in np.sqrt(np.mean((fc - truth) ** 2, axis=0))]
         base = [float(v) for v in np.sqrt(np.mean((truth - Y[origin - 1]) ** 2, axis=0))]
         if h < n - origin:
-            notes.append(f"the closed-loop forecast shows the first {h} of the {n - origin} "
-                         "held-out steps")
-    return SeriesSummary(model.kind_, times, time_name or "time step", resp, names,
-                         list(model.exog_names_ or []), auto, cross, origin, fc, truth, rmse,
-                         base, notes)
+            notes.append(
+                f"the closed-loop forecast shows the first {h} of the {n - origin} held-out steps"
+            )
+    return SeriesSummary(
+        model.kind_,
+        times,
+        time_name or "time step",
+        resp,
+        names,
+        list(model.exog_names_ or []),
+        auto,
+        cross,
+        origin,
+        fc,
+        truth,
+        rmse,
+        base,
+        notes,
+    )
 
 
 def _series_figures(series: SeriesSummary) -> dict:
     figs = {}
     name0 = series.target_names[0]
     resp = series.response
-    figs["response"] = ("Response: targets and one-step outputs over time, coloured by "
-                        "split; the errors below", plots.plot_response(
-                            series.times, _column(resp, "target", series.target_names, 0),
-                            _column(resp, "output", series.target_names, 0),
-                            resp["split"].to_numpy(), name0, series.time_name))
+    figs["response"] = (
+        "Response: targets and one-step outputs over time, coloured by split; the errors below",
+        plots.plot_response(
+            series.times,
+            _column(resp, "target", series.target_names, 0),
+            _column(resp, "output", series.target_names, 0),
+            resp["split"].to_numpy(),
+            name0,
+            series.time_name,
+        ),
+    )
     lags, r, band = series.autocorrelation[name0]
     figs["error_autocorrelation"] = (
         "Autocorrelation of the one-step errors with the 95 % band ±1.96/√N",
-        plots.plot_error_autocorrelation(lags, r, band, name0))
+        plots.plot_error_autocorrelation(lags, r, band, name0),
+    )
     if series.crosscorrelation:
         figs["input_error_crosscorrelation"] = (
             "Input–error cross-correlation with the 95 % band",
-            plots.plot_input_error_crosscorrelation(series.crosscorrelation, name0))
+            plots.plot_input_error_crosscorrelation(series.crosscorrelation, name0),
+        )
     if series.forecast is not None:
         values = _column(resp, "target", series.target_names, 0)
-        one = _column(resp, "output", series.target_names, 0)[series.origin:]
+        one = _column(resp, "output", series.target_names, 0)[series.origin :]
         figs["closed_loop_forecast"] = (
             "Closed-loop forecast over the held-out times, beside the truth",
-            plots.plot_closed_loop_forecast(series.times, values, series.origin,
-                                            series.forecast[:, 0], name0, series.time_name,
-                                            one_step=one))
+            plots.plot_closed_loop_forecast(
+                series.times,
+                values,
+                series.origin,
+                series.forecast[:, 0],
+                name0,
+                series.time_name,
+                one_step=one,
+            ),
+        )
     return figs
 
 
 def _series_html(series: SeriesSummary, figures: dict) -> str:
     kinds = {"narnet": "NAR", "narxnet": "NARX", "timedelaynet": "time-delay"}
-    out = ["<h2>Time series</h2>",
-           f'<p class="sub">A {kinds.get(series.kind, series.kind)} network on '
-           f"{len(series.times)} time steps of {_e(', '.join(series.target_names))}"
-           + (f" with inputs {_e(', '.join(series.exog_names))}" if series.exog_names else "")
-           + ". The response shows every step's one-step (open-loop) output, predicted from "
-           "the true past values; a well-fitted model leaves errors whose autocorrelation "
-           "(and correlation with the inputs) stays inside the band at every lag other than "
-           "0. The closed-loop forecast feeds each prediction back, as a forecast of the "
-           "future does.</p>"]
+    out = [
+        "<h2>Time series</h2>",
+        f'<p class="sub">A {kinds.get(series.kind, series.kind)} network on '
+        f"{len(series.times)} time steps of {_e(', '.join(series.target_names))}"
+        + (f" with inputs {_e(', '.join(series.exog_names))}" if series.exog_names else "")
+        + ". The response shows every step's one-step (open-loop) output, predicted from "
+        "the true past values; a well-fitted model leaves errors whose autocorrelation "
+        "(and correlation with the inputs) stays inside the band at every lag other than "
+        "0. The closed-loop forecast feeds each prediction back, as a forecast of the "
+        "future does.</p>",
+    ]
     if series.forecast is not None:
         t0 = plots._time_text(series.times[series.origin])
-        rows = [[name, len(series.forecast), rmse, base] for name, rmse, base in
-                zip(series.target_names, series.forecast_rmse, series.persistence_rmse)]
-        out += [f"<p>Closed-loop forecast from {_e(t0)}:</p>",
-                _table(rows, ["series", "steps", "RMSE", "RMSE of persistence"])]
+        rows = [
+            [name, len(series.forecast), rmse, base]
+            for name, rmse, base in zip(
+                series.target_names, series.forecast_rmse, series.persistence_rmse
+            )
+        ]
+        out += [
+            f"<p>Closed-loop forecast from {_e(t0)}:</p>",
+            _table(rows, ["series", "steps", "RMSE", "RMSE of persistence"]),
+        ]
     out += [f'<p class="sub">Note: {_e(n)}.</p>' for n in series.notes]
-    out += [_figure_html(cap, png) for name, (cap, png) in figures.items()
-            if name in SERIES_FIGURES]
+    out += [
+        _figure_html(cap, png) for name, (cap, png) in figures.items() if name in SERIES_FIGURES
+    ]
     return "\n".join(out)
 
 
 # -- figures --------------------------------------------------------------------------------
-def build_figures(record=None, network=None, data: ReportData | None = None,
-                  inputs: InputsSummary | None = None,
-                  series: SeriesSummary | None = None) -> dict:
+def build_figures(
+    record=None,
+    network=None,
+    data: ReportData | None = None,
+    inputs: InputsSummary | None = None,
+    series: SeriesSummary | None = None,
+) -> dict:
     """Name -> (caption, Figure) for every plot that the inputs allow."""
     figs = {}
     if series is not None:
@@ -549,44 +685,56 @@ def build_figures(record=None, network=None, data: ReportData | None = None,
             labels = data.classes or sorted(set(data.y_true) | set(data.y_pred))
             figs["confusion"] = ("Confusion matrices", plots.plot_confusion(pairs, labels))
             if data.proba is not None:
-                figs["roc"] = ("Receiver operating characteristic",
-                               plots.plot_roc(data.y_true, data.proba, data.classes))
+                figs["roc"] = (
+                    "Receiver operating characteristic",
+                    plots.plot_roc(data.y_true, data.proba, data.classes),
+                )
         else:
-            figs["regression"] = ("Regression: outputs against targets",
-                                  plots.plot_regression(pairs))
+            figs["regression"] = (
+                "Regression: outputs against targets",
+                plots.plot_regression(pairs),
+            )
             figs["error_histogram"] = ("Error histogram", plots.plot_error_histogram(pairs))
         spread = ensemble_spread(data)
         if spread is not None:
-            figs["ensemble_spread"] = ("Ensemble spread", plots.plot_ensemble_spread(
-                *spread, data.task))
+            figs["ensemble_spread"] = (
+                "Ensemble spread",
+                plots.plot_ensemble_spread(*spread, data.task),
+            )
     if network is not None:
         names = data.feature_names if data is not None else None
         outs = None
         if data is not None:
             outs = data.classes if data.task == "classification" else data.target_names
             outs = outs if outs is not None and len(outs) == network.n_outputs else None
-        figs["network"] = ("The network and its weights",
-                           plots.plot_network(network, names, outs))
+        figs["network"] = ("The network and its weights", plots.plot_network(network, names, outs))
     if inputs is not None and inputs.importance:
-        figs["importance"] = ("Input importance by method",
-                              plots.plot_importance(inputs.importance))
+        figs["importance"] = (
+            "Input importance by method",
+            plots.plot_importance(inputs.importance),
+        )
     if inputs is not None and inputs.partial_dependence:
         figs["partial_dependence"] = (
             "Partial dependence of the most important inputs (ticks: deciles of the data)",
-            plots.plot_partial_dependence(inputs.partial_dependence, inputs.X,
-                                          inputs.feature_names, inputs.ylabel))
+            plots.plot_partial_dependence(
+                inputs.partial_dependence, inputs.X, inputs.feature_names, inputs.ylabel
+            ),
+        )
     return figs
 
 
 def render_pngs(figures: dict, dpi=100) -> dict:
     """Name -> (caption, PNG bytes): each figure is drawn once, for the HTML and the files."""
-    return {name: (cap, fig if isinstance(fig, bytes) else plots.figure_png(fig, dpi))
-            for name, (cap, fig) in figures.items()}
+    return {
+        name: (cap, fig if isinstance(fig, bytes) else plots.figure_png(fig, dpi))
+        for name, (cap, fig) in figures.items()
+    }
 
 
 def write_plots(directory, figures: dict) -> list:
     """Write every figure (a Figure or PNG bytes) as ``<name>.png`` into ``directory``."""
     from ._atomic import atomic_path
+
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -627,11 +775,21 @@ def _num(v) -> str:
 def _table(rows, header=None) -> str:
     out = ["<table>"]
     if header:
-        out.append("<tr>" + "".join(f'<th class="{"l" if i == 0 else ""}">{_e(h)}</th>'
-                                    for i, h in enumerate(header)) + "</tr>")
+        out.append(
+            "<tr>"
+            + "".join(
+                f'<th class="{"l" if i == 0 else ""}">{_e(h)}</th>' for i, h in enumerate(header)
+            )
+            + "</tr>"
+        )
     for row in rows:
-        out.append("<tr>" + "".join(f'<td class="{"l" if i == 0 else ""}">{_num(v)}</td>'
-                                    for i, v in enumerate(row)) + "</tr>")
+        out.append(
+            "<tr>"
+            + "".join(
+                f'<td class="{"l" if i == 0 else ""}">{_num(v)}</td>' for i, v in enumerate(row)
+            )
+            + "</tr>"
+        )
     return "\n".join(out + ["</table>"])
 
 
@@ -642,8 +800,10 @@ def metric_names(metrics: dict) -> list:
 
 def _metrics_table(metrics: dict) -> str:
     names = metric_names(metrics)
-    return _table([[split] + [m.get(k, float("nan")) for k in names]
-                   for split, m in metrics.items()], ["set"] + names)
+    return _table(
+        [[split] + [m.get(k, float("nan")) for k in names] for split, m in metrics.items()],
+        ["set"] + names,
+    )
 
 
 def _data_summary(data: ReportData) -> str:
@@ -660,35 +820,46 @@ def _data_summary(data: ReportData) -> str:
     text = f"<p>{len(data.y_true)} samples ({_e(sizes)}).</p>"
     if data.task == "classification":
         labels, counts = np.unique(data.y_true.astype(str), return_counts=True)
-        text += "<p>Classes: " + ", ".join(f"<code>{_e(c)}</code> {n}"
-                                            for c, n in zip(labels, counts)) + "</p>"
+        text += (
+            "<p>Classes: "
+            + ", ".join(f"<code>{_e(c)}</code> {n}" for c, n in zip(labels, counts))
+            + "</p>"
+        )
     return text + _table(rows, ["column", "role", "min", "max", "mean", "std"])
 
 
 def _cards(record, network) -> str:
     items = []
     if record is not None:
-        items += [("stop reason", record.stop_reason or "—"), ("epochs", record.epochs),
-                  ("best epoch", record.best_epoch), ("algorithm", record.algorithm),
-                  (f"best loss ({record.loss_name})", _num(record.best_loss))]
+        items += [
+            ("stop reason", record.stop_reason or "—"),
+            ("epochs", record.epochs),
+            ("best epoch", record.best_epoch),
+            ("algorithm", record.algorithm),
+            (f"best loss ({record.loss_name})", _num(record.best_loss)),
+        ]
         if math.isfinite(record.best_val_loss):
             items.append(("best validation loss", _num(record.best_val_loss)))
     if network is not None:
-        items += [("network", "-".join(map(str, network.sizes))),
-                  ("parameters", network.n_params)]
-    return '<div class="cards">' + "".join(
-        f'<div class="card">{_e(k)}<b>{_e(v)}</b></div>' for k, v in items) + "</div>"
+        items += [("network", "-".join(map(str, network.sizes))), ("parameters", network.n_params)]
+    return (
+        '<div class="cards">'
+        + "".join(f'<div class="card">{_e(k)}<b>{_e(v)}</b></div>' for k, v in items)
+        + "</div>"
+    )
 
 
 def _inputs_html(inputs: InputsSummary, figures: dict) -> str:
     methods = list(inputs.importance)
-    out = ["<h2>Inputs</h2>",
-           f'<p class="sub">Which inputs the model relies on, on {inputs.n_rows} rows of the '
-           "data: permutation importance (the drop of the score when the input is shuffled), "
-           "the mean impact value (mean change of the output when the input is scaled by "
-           "1.1 rather than 0.9), Olden's and Garson's connection weights (on the scaled "
-           "inputs). Signed values: positive when the output rises with the input. "
-           "Definitions and caveats: docs/inspection.md.</p>"]
+    out = [
+        "<h2>Inputs</h2>",
+        f'<p class="sub">Which inputs the model relies on, on {inputs.n_rows} rows of the '
+        "data: permutation importance (the drop of the score when the input is shuffled), "
+        "the mean impact value (mean change of the output when the input is scaled by "
+        "1.1 rather than 0.9), Olden's and Garson's connection weights (on the scaled "
+        "inputs). Signed values: positive when the output rises with the input. "
+        "Definitions and caveats: docs/inspection.md.</p>",
+    ]
     out += [f'<p class="sub">{_e(n)}.</p>' for n in inputs.notes]
     if methods:
         lead = inputs.importance[methods[0]]
@@ -704,79 +875,111 @@ def _inputs_html(inputs: InputsSummary, figures: dict) -> str:
         more = f" (the first 20 of {len(lead)})" if len(lead) > 20 else ""
         out.append(f"<p>Inputs in the order of {_e(methods[0])} importance{_e(more)}:</p>")
         out.append(_table(rows, ["input"] + methods))
-    out += [_figure_html(cap, png) for name, (cap, png) in figures.items()
-            if name in INPUT_FIGURES]
+    out += [_figure_html(cap, png) for name, (cap, png) in figures.items() if name in INPUT_FIGURES]
     return "\n".join(out)
 
 
 def _figure_html(caption, png: bytes) -> str:
     b64 = base64.b64encode(png).decode("ascii")
-    return (f'<figure><img alt="{_e(caption)}" src="data:image/png;base64,{b64}">'
-            f"<figcaption>{_e(caption)}</figcaption></figure>")
+    return (
+        f'<figure><img alt="{_e(caption)}" src="data:image/png;base64,{b64}">'
+        f"<figcaption>{_e(caption)}</figcaption></figure>"
+    )
 
 
-def render_html(record=None, network=None, data: ReportData | None = None,
-                settings: dict | None = None, title="bpnn training report",
-                figures: dict | None = None, inputs: InputsSummary | None = None,
-                series: SeriesSummary | None = None) -> str:
+def render_html(
+    record=None,
+    network=None,
+    data: ReportData | None = None,
+    settings: dict | None = None,
+    title="bpnn training report",
+    figures: dict | None = None,
+    inputs: InputsSummary | None = None,
+    series: SeriesSummary | None = None,
+) -> str:
     """The whole report as one HTML string (see the module docstring)."""
     import bpnn
-    figures = render_pngs(build_figures(record, network, data, inputs, series)
-                          if figures is None else figures)
-    plain = {k: v for k, v in figures.items()
-             if k not in INPUT_FIGURES and k not in SERIES_FIGURES}
+
+    figures = render_pngs(
+        build_figures(record, network, data, inputs, series) if figures is None else figures
+    )
+    plain = {k: v for k, v in figures.items() if k not in INPUT_FIGURES and k not in SERIES_FIGURES}
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    body = [f"<h1>{_e(title)}</h1>",
-            f'<p class="sub">bpnn {_e(bpnn.__version__)} · {stamp}</p>', _cards(record, network)]
+    body = [
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="sub">bpnn {_e(bpnn.__version__)} · {stamp}</p>',
+        _cards(record, network),
+    ]
     if record is not None and record.stop_reason:
         why = STOP_REASONS.get(record.stop_reason, "")
-        body.append(f"<p><b>Stopped: {_e(record.stop_reason)}</b>"
-                    f"{' — ' + _e(why) if why else ''}.</p>")
+        body.append(
+            f"<p><b>Stopped: {_e(record.stop_reason)}</b>{' — ' + _e(why) if why else ''}.</p>"
+        )
     if data is not None:
         body += ["<h2>Metrics</h2>", _metrics_table(split_metrics(data))]
         if series is not None:
-            body.append('<p class="sub">Metrics of the one-step (open-loop) outputs, one row '
-                        "per target time; the closed-loop forecast is measured below.</p>")
+            body.append(
+                '<p class="sub">Metrics of the one-step (open-loop) outputs, one row '
+                "per target time; the closed-loop forecast is measured below.</p>"
+            )
     if series is not None:
         body.append(_series_html(series, figures))
     if plain:
         body.append("<h2>Plots</h2>")
         if record is not None and data is not None:
-            body.append('<p class="sub">The loss curves are computed on the targets the '
-                        "network was trained on (after normalisation); the metrics above "
-                        "and the plots of outputs are in the data's own units.</p>")
-        body += [_figure_html(cap, png) for name, (cap, png) in plain.items()
-                 if name != "ensemble_spread"]
+            body.append(
+                '<p class="sub">The loss curves are computed on the targets the '
+                "network was trained on (after normalisation); the metrics above "
+                "and the plots of outputs are in the data's own units.</p>"
+            )
+        body += [
+            _figure_html(cap, png)
+            for name, (cap, png) in plain.items()
+            if name != "ensemble_spread"
+        ]
     if data is not None and data.members:
         body.append(_ensemble_html(data, figures))
     if inputs is not None:
         body.append(_inputs_html(inputs, figures))
     if network is not None:
         acts = ", ".join(a.name for a in network.activations)
-        body += ["<h2>Network</h2>", f"<p>Layers {_e(network.sizes)}; activations {_e(acts)}; "
-                 f"{network.n_params} parameters.</p>"]
+        body += [
+            "<h2>Network</h2>",
+            f"<p>Layers {_e(network.sizes)}; activations {_e(acts)}; "
+            f"{network.n_params} parameters.</p>",
+        ]
     table = dict(settings or {})
     if record is not None:
         table.update({f"{record.algorithm}: {k}": v for k, v in record.params.items()})
         table.update({"loss (used)": record.loss_name, "goal": record.goal})
-    rows = [[k, v if isinstance(v, (int, float, np.number)) else str(v)]
-            for k, v in table.items()]
+    rows = [[k, v if isinstance(v, (int, float, np.number)) else str(v)] for k, v in table.items()]
     if rows:
         body += ["<h2>Hyper-parameters</h2>", _table(rows, ["setting", "value"])]
     if data is not None:
         body += ["<h2>Data</h2>", _data_summary(data)]
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{_e(title)}</title><link rel=\"icon\" href=\"data:,\">"
-            f"<style>{_CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<title>{_e(title)}</title><link rel="icon" href="data:,">'
+        f"<style>{_CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
 
 
-def write_report(path, record=None, network=None, data=None, settings=None,
-                 title="bpnn training report", plots_dir=None, inputs=None,
-                 series=None) -> Path:
+def write_report(
+    path,
+    record=None,
+    network=None,
+    data=None,
+    settings=None,
+    title="bpnn training report",
+    plots_dir=None,
+    inputs=None,
+    series=None,
+) -> Path:
     """Render the report and write it atomically to ``path`` (and PNGs to ``plots_dir``);
     ``inputs`` (from :func:`inputs_from_model`) adds the Inputs section, ``series`` (from
     :func:`series_from_model`) the Time series section."""
     from ._atomic import atomic_write_text
+
     figures = render_pngs(build_figures(record, network, data, inputs, series))
     text = render_html(record, network, data, settings, title, figures, inputs, series)
     if plots_dir is not None:

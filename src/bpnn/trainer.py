@@ -27,6 +27,7 @@ Checkpoints (``checkpoint=PATH, checkpoint_every=N``) are written atomically eve
 such a run so that it ends with the same parameters, bit for bit, as one that was never
 interrupted (see :mod:`bpnn.checkpoint`).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -55,8 +56,9 @@ if TYPE_CHECKING:
 __all__ = ["train", "Trainer", "training_defaults"]
 
 _DEFAULTS: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
-    "bpnn_training_defaults", default=None)
-CHECKPOINT_SECONDS = 10.0   # checkpoint_every=None: at most this often (and when stopping)
+    "bpnn_training_defaults", default=None
+)
+CHECKPOINT_SECONDS = 10.0  # checkpoint_every=None: at most this often (and when stopping)
 
 
 def _clock() -> float:
@@ -74,8 +76,13 @@ def training_defaults(*, checkpoint=None, checkpoint_every=None, resume=None, ca
     estimators). A checkpoint describes ONE training run, so a second ``train`` call in
     the block (a hidden-width search, restarts) raises ValueError when checkpointing.
     """
-    box = {"checkpoint": checkpoint, "checkpoint_every": checkpoint_every, "resume": resume,
-           "callbacks": list(callbacks), "runs": 0}
+    box = {
+        "checkpoint": checkpoint,
+        "checkpoint_every": checkpoint_every,
+        "resume": resume,
+        "callbacks": list(callbacks),
+        "runs": 0,
+    }
     token = _DEFAULTS.set(box)
     try:
         yield box
@@ -89,9 +96,11 @@ def _apply_defaults(checkpoint, checkpoint_every, resume, callbacks):
         return checkpoint, checkpoint_every, resume, callbacks
     box["runs"] += 1
     if box["runs"] > 1 and (box["checkpoint"] or box["resume"]):
-        raise ValueError("a checkpoint covers one training run, but this fit trains several "
-                         "networks (a hidden-width search or restarts): fix the hidden "
-                         "widths and use one restart to checkpoint or resume")
+        raise ValueError(
+            "a checkpoint covers one training run, but this fit trains several "
+            "networks (a hidden-width search or restarts): fix the hidden "
+            "widths and use one restart to checkpoint or resume"
+        )
     if checkpoint is None:
         checkpoint = box["checkpoint"] if box["checkpoint"] is not None else box["resume"]
         checkpoint_every = box["checkpoint_every"]
@@ -111,12 +120,16 @@ def _divergence_message(alg, epoch, best_epoch, cause="") -> str:
         hints.append(f"a smaller learning rate (lr={lr:g}; try lr={lr / 10:g})")
     if isinstance(getattr(alg, "mu", None), (int, float)) and not lr:
         hints.append("a larger starting mu")
-    hints.append("inputs and targets scaled to about [-1, 1] (bpnn.standard_scaler or "
-                 "bpnn.minmax_scaler)")
+    hints.append(
+        "inputs and targets scaled to about [-1, 1] (bpnn.standard_scaler or bpnn.minmax_scaler)"
+    )
     why = f"a numerical failure{cause}" if cause else "the loss or a parameter became NaN/inf"
-    where = ("the loss is not finite at the starting parameters" if epoch == 0 else
-             f"training diverged at epoch {epoch} ({why}); "
-             f"the parameters of epoch {best_epoch} were restored")
+    where = (
+        "the loss is not finite at the starting parameters"
+        if epoch == 0
+        else f"training diverged at epoch {epoch} ({why}); "
+        f"the parameters of epoch {best_epoch} were restored"
+    )
     return f"{where}. Try " + " or ".join(hints) + "."
 
 
@@ -130,6 +143,7 @@ class _Progress:
     def __enter__(self):
         if self.enabled:
             from rich.live import Live
+
             self._live = Live("", refresh_per_second=8, transient=False)
             self._live.__enter__()
         return self
@@ -162,8 +176,9 @@ def _split_data(X, Y, sw, division, ratios, indices, validation, test, rng):
     n = X.shape[0]
     if validation is not None or test is not None:
         if division not in (None, "none"):
-            raise ValueError(f"give either division={division!r} or validation=/test= data, "
-                             "not both")
+            raise ValueError(
+                f"give either division={division!r} or validation=/test= data, not both"
+            )
         tr, va, te = np.arange(n), None, None
         parts: list = [(X, Y, sw)]
         for extra in (validation, test):
@@ -177,7 +192,7 @@ def _split_data(X, Y, sw, division, ratios, indices, validation, test, rng):
             parts.append((Xe, Ye, swe))
         return parts, (tr, va, te)
     tr, va, te = divide(n, division, ratios, rng, indices)
-    if division in (None, "none"):          # all rows train: no copy of the data
+    if division in (None, "none"):  # all rows train: no copy of the data
         return [(X, Y, sw), None, None], (tr, None, None)
     take = lambda idx: (X[idx], Y[idx], None if sw is None else sw[idx]) if len(idx) else None  # noqa
     return [take(tr), take(va), take(te)], (tr, va if len(va) else None, te if len(te) else None)
@@ -186,26 +201,43 @@ def _split_data(X, Y, sw, division, ratios, indices, validation, test, rng):
 class Trainer:
     """Runs an algorithm on an objective epoch by epoch; see :func:`train`."""
 
-    def __init__(self, algorithm, *, epochs=1000, goal=0.0, time=math.inf, min_grad=None,
-                 max_fail=6, shuffle=True, callbacks=(), progress=False, checkpoint=None,
-                 checkpoint_every=None, checkpoint_context=None, epoch_loss="running"):
+    def __init__(
+        self,
+        algorithm,
+        *,
+        epochs=1000,
+        goal=0.0,
+        time=math.inf,
+        min_grad=None,
+        max_fail=6,
+        shuffle=True,
+        callbacks=(),
+        progress=False,
+        checkpoint=None,
+        checkpoint_every=None,
+        checkpoint_context=None,
+        epoch_loss="running",
+    ):
         self.algorithm = algorithm
         if epoch_loss not in ("running", "exact"):
             raise ValueError(f"epoch_loss must be 'running' or 'exact', got {epoch_loss!r}")
         self.epoch_loss = epoch_loss
         self.checkpoint, self.checkpoint_context = checkpoint, checkpoint_context or {}
-        if checkpoint_every is not None and (int(checkpoint_every) != checkpoint_every
-                                             or checkpoint_every < 1):
-            raise ValueError(f"checkpoint_every must be a positive integer, "
-                             f"got {checkpoint_every!r}")
+        if checkpoint_every is not None and (
+            int(checkpoint_every) != checkpoint_every or checkpoint_every < 1
+        ):
+            raise ValueError(
+                f"checkpoint_every must be a positive integer, got {checkpoint_every!r}"
+            )
         self.checkpoint_every = None if checkpoint_every is None else int(checkpoint_every)
         self.epochs = int(epochs)
         if self.epochs < 0:
             raise ValueError(f"epochs must be >= 0, got {epochs!r}")
         self.goal = float(goal)
         self.time = float(time)
-        self.min_grad = getattr(algorithm, "default_min_grad", 0.0) if min_grad is None \
-            else float(min_grad)
+        self.min_grad = (
+            getattr(algorithm, "default_min_grad", 0.0) if min_grad is None else float(min_grad)
+        )
         self.max_fail = int(max_fail)
         # an algorithm may turn validation stops (and the best-validation restore) off
         self.validation_stop = bool(getattr(algorithm, "validation_stop", True))
@@ -228,7 +260,7 @@ class Trainer:
     def _epoch(self, obj, w, state, rng):
         alg = self.algorithm
         order = rng.permutation(obj.n_samples) if self.shuffle else np.arange(obj.n_samples)
-        if hasattr(alg, "run_epoch"):               # the algorithm runs whole epochs itself
+        if hasattr(alg, "run_epoch"):  # the algorithm runs whole epochs itself
             return alg.run_epoch(obj, w, state, order)
         if self._in_batches(obj):
             return minibatch_epoch(alg, obj, w, state, order)
@@ -266,8 +298,9 @@ class Trainer:
             t0 -= resume.elapsed
             stop = self._resume_stop(rec, fails, epoch)
         else:
-            best_w, best_key, fails, epoch, stop = self._start(obj, val_obj, test_obj, w, rec, t0,
-                                                               running)
+            best_w, best_key, fails, epoch, stop = self._start(
+                obj, val_obj, test_obj, w, rec, t0, running
+            )
         with _Progress(self.epochs, self.progress) as bar:
             while stop is None:
                 epoch += 1
@@ -292,11 +325,21 @@ class Trainer:
                     rec.best_val_loss, rec.best_test_loss = val, tst
                 elif val_obj and key > best_key:
                     fails += 1
-                extra = {k: v for k, v in info.extra.items()
-                         if k != "loss_before" and np.isscalar(v)}
-                rec.append(epoch=epoch, loss=loss, val_loss=val, test_loss=tst,
-                           grad_norm=info.grad_norm, mu=info.mu, lr=info.lr, val_fail=fails,
-                           time=_clock() - t0, **extra)
+                extra = {
+                    k: v for k, v in info.extra.items() if k != "loss_before" and np.isscalar(v)
+                }
+                rec.append(
+                    epoch=epoch,
+                    loss=loss,
+                    val_loss=val,
+                    test_loss=tst,
+                    grad_norm=info.grad_norm,
+                    mu=info.mu,
+                    lr=info.lr,
+                    val_fail=fails,
+                    time=_clock() - t0,
+                    **extra,
+                )
                 bar.update(rec)
                 stop = self._should_stop(rec, info, fails, net, w)
                 if self.checkpoint and (stop or self._checkpoint_due(epoch)):
@@ -326,10 +369,19 @@ class Trainer:
 
     def _save(self, epoch, w, state, rng, best_w, best_key, fails, rec):
         from .checkpoint import TrainingState
-        TrainingState(epoch=epoch, w=w, state=state, rng_state=rng.bit_generator.state,
-                      best_w=best_w, best_key=best_key, fails=fails, record=rec,
-                      elapsed=rec.time[-1], context=self.checkpoint_context
-                      ).save(self.checkpoint)
+
+        TrainingState(
+            epoch=epoch,
+            w=w,
+            state=state,
+            rng_state=rng.bit_generator.state,
+            best_w=best_w,
+            best_key=best_key,
+            fails=fails,
+            record=rec,
+            elapsed=rec.time[-1],
+            context=self.checkpoint_context,
+        ).save(self.checkpoint)
 
     def _resume(self, ts, template, rng, w):
         """Algorithm state, record and best-epoch bookkeeping from a checkpoint."""
@@ -355,12 +407,11 @@ class Trainer:
             loss = math.nan if running else obj.value(w)
             val = val_obj.value(w) if val_obj else math.nan
             tst = test_obj.value(w) if test_obj else math.nan
-        rec.append(epoch=0, loss=loss, val_loss=val, test_loss=tst, val_fail=0,
-                   time=_clock() - t0)
+        rec.append(epoch=0, loss=loss, val_loss=val, test_loss=tst, val_fail=0, time=_clock() - t0)
         best_w, best_key = w.copy(), (val if val_obj else loss)
         rec.best_epoch, rec.best_loss, rec.best_val_loss, rec.best_test_loss = 0, loss, val, tst
         stop = "goal met" if loss <= self.goal else ("max epochs" if self.epochs == 0 else None)
-        if running:                      # nothing measured on the training rows yet
+        if running:  # nothing measured on the training rows yet
             best_key = best_key if _finite(best_key) else math.inf
         elif not _finite(loss):
             stop = "diverged"
@@ -380,26 +431,44 @@ class Trainer:
         for cb in self.callbacks:
             net.params = w
             said = cb(rec.epoch[-1], rec, net)
-            if said:   # a callback may name its reason, e.g. "interrupted"
+            if said:  # a callback may name its reason, e.g. "interrupted"
                 return said if isinstance(said, str) else "callback"
         if rec.epoch[-1] >= self.epochs:
             return "max epochs"
         return None
 
 
-def train(network: Network, X: ArrayLike, Y: ArrayLike, algorithm: str | Algorithm = "sgd",
-          loss: str | Loss = "sse", *, epochs: int = 1000, goal: float = 0.0,
-          time: float = math.inf, min_grad: float | None = None, max_fail: int | None = 6,
-          division: str | None = None, ratios: Sequence[float] = (0.70, 0.15, 0.15),
-          indices: Sequence[ArrayLike] | None = None,
-          validation: tuple[ArrayLike, ArrayLike] | None = None,
-          test: tuple[ArrayLike, ArrayLike] | None = None,
-          sample_weight: ArrayLike | None = None, l2: float = 0.0, shuffle: bool = True,
-          seed: Seed = None, callbacks: Sequence[Callback] = (), progress: bool = False,
-          checkpoint: PathLike | None = None, checkpoint_every: int | None = None,
-          resume: PathLike | None = None, epoch_loss: str = "running",
-          init_search: str | None = None, init_search_params: dict | None = None,
-          **algorithm_params: Any) -> TrainingRecord:
+def train(
+    network: Network,
+    X: ArrayLike,
+    Y: ArrayLike,
+    algorithm: str | Algorithm = "sgd",
+    loss: str | Loss = "sse",
+    *,
+    epochs: int = 1000,
+    goal: float = 0.0,
+    time: float = math.inf,
+    min_grad: float | None = None,
+    max_fail: int | None = 6,
+    division: str | None = None,
+    ratios: Sequence[float] = (0.70, 0.15, 0.15),
+    indices: Sequence[ArrayLike] | None = None,
+    validation: tuple[ArrayLike, ArrayLike] | None = None,
+    test: tuple[ArrayLike, ArrayLike] | None = None,
+    sample_weight: ArrayLike | None = None,
+    l2: float = 0.0,
+    shuffle: bool = True,
+    seed: Seed = None,
+    callbacks: Sequence[Callback] = (),
+    progress: bool = False,
+    checkpoint: PathLike | None = None,
+    checkpoint_every: int | None = None,
+    resume: PathLike | None = None,
+    epoch_loss: str = "running",
+    init_search: str | None = None,
+    init_search_params: dict | None = None,
+    **algorithm_params: Any,
+) -> TrainingRecord:
     """Train ``network`` in place on inputs X (n, n_in) and targets Y (n, n_out).
 
     Parameters
@@ -485,40 +554,61 @@ def train(network: Network, X: ArrayLike, Y: ArrayLike, algorithm: str | Algorit
     """
     alg = get_algorithm(algorithm, **algorithm_params)
     checkpoint, checkpoint_every, resume, callbacks = _apply_defaults(
-        checkpoint, checkpoint_every, resume, callbacks)
+        checkpoint, checkpoint_every, resume, callbacks
+    )
     X, Y = check_pair(X, Y, network.n_inputs, network.n_outputs, network.dtype)
     sw = check_sample_weight(sample_weight, X.shape[0])
     rng = np.random.default_rng(seed)
     ts = None
     if resume is not None:
         from .checkpoint import TrainingState
+
         ts = TrainingState.load(resume)
-        if division not in (None, "none"):   # the checkpoint's split, whatever the seed
+        if division not in (None, "none"):  # the checkpoint's split, whatever the seed
             r = ts.record
-            division, indices = "index", [np.arange(0) if i is None else i
-                                          for i in (r.train_idx, r.val_idx, r.test_idx)]
+            division, indices = (
+                "index",
+                [np.arange(0) if i is None else i for i in (r.train_idx, r.val_idx, r.test_idx)],
+            )
     parts, (tr, va, te) = _split_data(X, Y, sw, division, ratios, indices, validation, test, rng)
-    mk = lambda p: None if p is None else Objective(  # noqa: E731
-        network, loss, *p, l2=0.0)  # type: ignore[misc]  # p is (X, Y, sample_weight)
+
+    def mk(p):  # p is (X, Y, sample_weight) or None
+        return None if p is None else Objective(network, loss, *p, l2=0.0)  # type: ignore[misc]
+
     obj = Objective(network, loss, *parts[0], l2=l2)  # type: ignore[misc]
     if init_search is not None:
         if ts is not None:
             raise ValueError("init_search chooses a starting point; a resumed run has one")
         from .algorithms.global_init import search_initial_weights
-        network.params = search_initial_weights(obj, network.params.copy(), init_search,
-                                                rng=rng, **(init_search_params or {}))
+
+        network.params = search_initial_weights(
+            obj, network.params.copy(), init_search, rng=rng, **(init_search_params or {})
+        )
     context = None
     if checkpoint is not None or ts is not None:
         from .checkpoint import check_compatible, training_context
+
         extra = [a for p in (validation, test) if p is not None for a in p]
-        context = training_context(network, alg, obj.loss.name, l2=l2, shuffle=shuffle,
-                                   data=[X, Y, sw, *extra])
+        context = training_context(
+            network, alg, obj.loss.name, l2=l2, shuffle=shuffle, data=[X, Y, sw, *extra]
+        )
         if ts is not None:
             check_compatible(ts.context, context, resume)
-    trainer = Trainer(alg, epochs=epochs, goal=goal, time=time, min_grad=min_grad,
-                      max_fail=max_fail, shuffle=shuffle, callbacks=callbacks, progress=progress,
-                      checkpoint=checkpoint, checkpoint_every=checkpoint_every,
-                      checkpoint_context=context, epoch_loss=epoch_loss)
+    trainer = Trainer(
+        alg,
+        epochs=epochs,
+        goal=goal,
+        time=time,
+        min_grad=min_grad,
+        max_fail=max_fail,
+        shuffle=shuffle,
+        callbacks=callbacks,
+        progress=progress,
+        checkpoint=checkpoint,
+        checkpoint_every=checkpoint_every,
+        checkpoint_context=context,
+        epoch_loss=epoch_loss,
+    )
     rec = TrainingRecord(algorithm=alg.name, loss_name=obj.loss.name)
     rec.train_idx, rec.val_idx, rec.test_idx = tr, va, te
     return trainer.run(obj, mk(parts[1]), mk(parts[2]), rng, rec, resume=ts)

@@ -1,8 +1,25 @@
 """Training algorithms, one protocol (see :mod:`bpnn.algorithms.base`), selected by name."""
-from .base import (ALGORITHMS, Algorithm, Rule, RuleAlgorithm, StepInfo, algorithm_names,
-                   get_algorithm, register)
+
+from .base import (
+    ALGORITHMS,
+    Algorithm,
+    Rule,
+    RuleAlgorithm,
+    StepInfo,
+    algorithm_names,
+    get_algorithm,
+    register,
+)
 from . import first_order  # noqa: F401  (registers gd, sgd)
 from . import rules, cg, scg, quasi_newton, lm  # noqa: F401,E401  (register the rest)
 
-__all__ = ["ALGORITHMS", "Algorithm", "Rule", "RuleAlgorithm", "StepInfo", "algorithm_names",
-           "get_algorithm", "register"]
+__all__ = [
+    "ALGORITHMS",
+    "Algorithm",
+    "Rule",
+    "RuleAlgorithm",
+    "StepInfo",
+    "algorithm_names",
+    "get_algorithm",
+    "register",
+]

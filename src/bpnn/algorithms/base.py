@@ -16,6 +16,7 @@ trainer prefers (the compiled per-sample loop uses it).
 learning rate, and ``stop`` — a reason to end training that only the algorithm can see
 (e.g. "mu max").
 """
+
 from __future__ import annotations
 
 import inspect
@@ -24,17 +25,27 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-__all__ = ["StepInfo", "Algorithm", "Rule", "RuleAlgorithm", "register", "get_algorithm",
-           "ALGORITHMS", "algorithm_names", "per_param_lr", "RunningLoss"]
+__all__ = [
+    "StepInfo",
+    "Algorithm",
+    "Rule",
+    "RuleAlgorithm",
+    "register",
+    "get_algorithm",
+    "ALGORITHMS",
+    "algorithm_names",
+    "per_param_lr",
+    "RunningLoss",
+]
 
 
 @dataclass
 class StepInfo:
-    loss: float | None = None        # loss at the returned w, if known
+    loss: float | None = None  # loss at the returned w, if known
     grad_norm: float = float("nan")  # norm of the gradient the step used
     mu: float = float("nan")
     lr: float = float("nan")
-    stop: str | None = None          # a stop reason only the algorithm can see
+    stop: str | None = None  # a stop reason only the algorithm can see
     extra: dict = field(default_factory=dict)
     running_loss: float | None = None  # the epoch's batch losses combined (RunningLoss)
 
@@ -122,13 +133,19 @@ class RuleAlgorithm(Algorithm):
         return self._rule.init(w)
 
     def step(self, objective, w, state):
-        if getattr(self, "_rule", None) is None:   # e.g. a state restored from a checkpoint
+        if getattr(self, "_rule", None) is None:  # e.g. a state restored from a checkpoint
             self._rule = self.make_rule(objective)
         loss, g = objective.value_and_grad(w)
         delta, state = self._rule.update(g, state, w, loss=loss)
-        return w + delta, state, StepInfo(grad_norm=float(np.linalg.norm(g)),
-                                          lr=float(np.mean(getattr(self, "lr", np.nan))),
-                                          extra={"loss_before": loss})
+        return (
+            w + delta,
+            state,
+            StepInfo(
+                grad_norm=float(np.linalg.norm(g)),
+                lr=float(np.mean(getattr(self, "lr", np.nan))),
+                extra={"loss_before": loss},
+            ),
+        )
 
 
 class RunningLoss:
@@ -168,15 +185,15 @@ def minibatch_epoch(algorithm, objective, w, state, order):
     batches' losses (:class:`RunningLoss`); its ``loss`` is None (not the training loss)."""
     bs, info, run = algorithm.batch_size, None, RunningLoss(objective)
     for start in range(0, objective.n_samples, bs):
-        rows = order[start:start + bs]
+        rows = order[start : start + bs]
         batch = objective.batch(rows)
         w_before = w
         w, state, info = algorithm.step(batch, w, state)
         before = info.extra.get("loss_before")
-        if before is None:               # an algorithm that does not report it
+        if before is None:  # an algorithm that does not report it
             before = batch.value(w_before)
         run.add(before - objective._penalty(w_before)[0], rows)
-        info.loss = None                 # a batch's loss is not the training loss
+        info.loss = None  # a batch's loss is not the training loss
     info.running_loss = run.result(w)
     return w, state, info
 
@@ -187,12 +204,14 @@ _CANONICAL: dict[str, str] = {}
 
 def register(*names):
     """Class decorator: register an algorithm under its name and aliases (e.g. 'trainlm')."""
+
     def deco(cls):
         for n in names:
             ALGORITHMS[n] = cls
             _CANONICAL[n] = names[0]
         cls.name = names[0]
         return cls
+
     return deco
 
 
@@ -239,10 +258,11 @@ def get_algorithm(spec: str | Algorithm, **params: Any) -> Algorithm:
     if key not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {spec!r}; choose one of {algorithm_names()}")
     cls = ALGORITHMS[key]
-    sig = inspect.signature(cls)                # the constructor's parameters, no self
+    sig = inspect.signature(cls)  # the constructor's parameters, no self
     accepted = [p for p in sig.parameters if p != "self"]
     bad = [p for p in params if p not in accepted]
     if bad:
-        raise ValueError(f"algorithm {spec!r} has no parameter {bad[0]!r}; "
-                         f"its parameters are {accepted}")
+        raise ValueError(
+            f"algorithm {spec!r} has no parameter {bad[0]!r}; its parameters are {accepted}"
+        )
     return cls(**params)

@@ -12,6 +12,7 @@ Each iteration moves along ``d = −g + β·d_prev`` with the shared line search
   ``d = −g + β·d_prev + γ·d_t`` with ``β = g·y / d_prev·y`` and ``γ = g·y_t / d_t·y_t``;
   a direction outside ``−1.2|g|² ≤ d·g ≤ −0.8|g|²`` falls back to ``−g``.
 """
+
 from __future__ import annotations
 
 from .base import register
@@ -21,7 +22,7 @@ __all__ = ["CGF", "CGP", "CGB"]
 
 
 class _CG(LineSearchMethod):
-    default_min_grad = 1e-10        # MATLAB traincg*'s min_grad
+    default_min_grad = 1e-10  # MATLAB traincg*'s min_grad
 
     def __init__(self, line_search="wolfe"):
         self._check_search(line_search)
@@ -64,13 +65,13 @@ class CGB(_CG):
         beta = float(g @ y) / float(d_prev @ y) if float(d_prev @ y) != 0 else 0.0
         memory = state.memory
         if abs(float((g - y) @ g)) >= 0.2 * gg or "dt" not in memory:
-            memory = {"dt": d_prev, "yt": y}                  # Powell's restart: new d_t
+            memory = {"dt": d_prev, "yt": y}  # Powell's restart: new d_t
             d = -g + beta * d_prev
         else:
             dt, yt = memory["dt"], memory["yt"]
             den = float(dt @ yt)
             gamma = float(g @ yt) / den if den != 0 else 0.0
             d = -g + beta * d_prev + gamma * dt
-        if not -1.2 * gg <= float(d @ g) <= -0.8 * gg:      # Powell's descent safeguard
+        if not -1.2 * gg <= float(d @ g) <= -0.8 * gg:  # Powell's descent safeguard
             return -g, {}
         return d, memory

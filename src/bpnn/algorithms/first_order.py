@@ -3,13 +3,23 @@
 Both take separate step sizes for weights (``lr``, the tutorial's η₁) and biases
 (``lr_bias``, η₂; defaults to ``lr``).
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from .. import _kernels
-from .base import (Rule, RuleAlgorithm, RunningLoss, StepInfo, _check_count,
-                   _check_positive, minibatch_epoch, per_param_lr, register)
+from .base import (
+    Rule,
+    RuleAlgorithm,
+    RunningLoss,
+    StepInfo,
+    _check_count,
+    _check_positive,
+    minibatch_epoch,
+    per_param_lr,
+    register,
+)
 
 
 def descent(lr) -> Rule:
@@ -19,9 +29,11 @@ def descent(lr) -> Rule:
 
 def momentum_descent(lr, mu, nesterov=False) -> Rule:
     """Heavy-ball momentum: v ← μ v − lr g; w ← w + v (Nesterov: w ← w + μ v − lr g)."""
+
     def update(g, v, w, **_):
         v = mu * v - lr * g
         return (mu * v - lr * g if nesterov else v), v
+
     return Rule(init=lambda w: np.zeros_like(w), update=update)
 
 
@@ -30,7 +42,7 @@ class GD(RuleAlgorithm):
     """Whole-batch gradient descent (MATLAB ``traingd``, default lr 0.01)."""
 
     minibatch = False
-    default_min_grad = 1e-5     # MATLAB traingd's min_grad
+    default_min_grad = 1e-5  # MATLAB traingd's min_grad
 
     def __init__(self, lr=0.01, lr_bias=None):
         self.lr = _check_positive("lr", lr)
@@ -82,7 +94,7 @@ class SGD(RuleAlgorithm):
         or mini-batch by mini-batch (in place when the objective is lean)."""
         if self._uses_kernel(objective):
             return self._kernel_epoch(objective, w, state, order)
-        if self.batch_size >= objective.n_samples:   # one whole-batch step
+        if self.batch_size >= objective.n_samples:  # one whole-batch step
             return self.step(objective, w, state)
         if objective.lean:
             return self._lean_epoch(objective, w, state, order)
@@ -102,14 +114,14 @@ class SGD(RuleAlgorithm):
         grad = np.empty_like(p)
         xbuf = np.empty((bs, objective.X.shape[1]), objective.X.dtype)
         ybuf = np.empty((bs, objective.Y.shape[1]), objective.Y.dtype)
-        v = None if state is None else np.array(state, copy=True)   # momentum velocity
+        v = None if state is None else np.array(state, copy=True)  # momentum velocity
         run = RunningLoss(objective)
         for start in range(0, n, bs):
-            rows = order[start:start + bs]
+            rows = order[start : start + bs]
             run.add(objective.grad_rows(rows, grad, xbuf, ybuf), rows)
             if start + bs >= n:
                 gnorm = float(np.linalg.norm(grad))  # the last batch's, as the rule path
-            grad *= lr                               # grad <- lr g
+            grad *= lr  # grad <- lr g
             if v is None:
                 p -= grad
             else:
@@ -128,7 +140,7 @@ class SGD(RuleAlgorithm):
         net = objective.network
         sizes, w_off, b_off, codes, A, B = net._kernel_layout()
         sw = objective.sample_weight
-        if sw is None:                      # an empty array means "every weight is 1"
+        if sw is None:  # an empty array means "every weight is 1"
             sw = np.empty(0)
         # the kernel is compiled for the network's dtype (float64 or float32): no copies of
         # the data, one copy of w (the trainer keeps the old w until the epoch is accepted)
@@ -138,10 +150,26 @@ class SGD(RuleAlgorithm):
         X = np.ascontiguousarray(objective.X, dtype=dt)
         Y = np.ascontiguousarray(objective.Y, dtype=dt)
         lr_b = self.lr if self.lr_bias is None else self.lr_bias
-        total = _kernels.sgd_epoch(params, sizes, w_off, b_off, codes, A, B, X, Y, sw,
-                                   np.asarray(order, dtype=np.int64), self.lr, lr_b,
-                                   self.momentum, vel, objective.l2, objective.loss.code)
+        total = _kernels.sgd_epoch(
+            params,
+            sizes,
+            w_off,
+            b_off,
+            codes,
+            A,
+            B,
+            X,
+            Y,
+            sw,
+            np.asarray(order, dtype=np.int64),
+            self.lr,
+            lr_b,
+            self.momentum,
+            vel,
+            objective.l2,
+            objective.loss.code,
+        )
         state["vel"] = vel
-        run = RunningLoss(objective)       # each sample's loss before its own update
+        run = RunningLoss(objective)  # each sample's loss before its own update
         run.add_sum(float(total))
         return params, state, StepInfo(lr=self.lr, running_loss=run.result(params))

@@ -22,6 +22,7 @@ training loss is never above ``w0``'s.
 Budget: ``budget`` counts loss evaluations, population size included; the benchmark
 (benchmarks/bench_init.py, docs/init.md) compares with ``n_restarts`` on the same count.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,7 +30,7 @@ import numpy as np
 __all__ = ["GLOBAL_INITS", "search_initial_weights"]
 
 GLOBAL_INITS = ("ga", "pso", "de")
-DEFAULT_BUDGET = 600        # loss evaluations
+DEFAULT_BUDGET = 600  # loss evaluations
 DEFAULT_POPULATION = 20
 
 
@@ -47,12 +48,21 @@ def _population(w0, size, rng, low, high):
 
 def _de(f, w0, budget, size, rng):
     from scipy.optimize import differential_evolution
+
     low, high = _box(w0)
     init = _population(w0, size, rng, low, high)
-    gens = max(0, budget // size - 1)   # scipy evaluates the first population, then size/gen
-    res = differential_evolution(f, [(low, high)] * w0.size, init=init, maxiter=gens,
-                                 popsize=1, tol=0, atol=0, polish=False,
-                                 rng=np.random.default_rng(rng.integers(2**32)))
+    gens = max(0, budget // size - 1)  # scipy evaluates the first population, then size/gen
+    res = differential_evolution(
+        f,
+        [(low, high)] * w0.size,
+        init=init,
+        maxiter=gens,
+        popsize=1,
+        tol=0,
+        atol=0,
+        polish=False,
+        rng=np.random.default_rng(rng.integers(2**32)),
+    )
     return res.x
 
 
@@ -60,18 +70,27 @@ def _ga(f, w0, budget, size, rng):
     try:
         import pygad
     except ImportError:
-        raise ImportError("init='ga' needs PyGAD: pip install 'bpnn[search]' (or pygad)",
-                          name="pygad") from None
+        raise ImportError(
+            "init='ga' needs PyGAD: pip install 'bpnn[search]' (or pygad)", name="pygad"
+        ) from None
     low, high = _box(w0)
     init = _population(w0, size, rng, low, high)
     elite = min(2, size - 1)
-    gens = max(1, (budget - size) // (size - elite))   # elites are not evaluated again
-    ga = pygad.GA(num_generations=gens, num_parents_mating=max(2, size // 2),
-                  fitness_func=lambda _ga, w, _i: -f(w), initial_population=init,
-                  gene_space={"low": low, "high": high}, keep_elitism=elite,
-                  parent_selection_type="sss", crossover_type="single_point",
-                  mutation_type="random", mutation_percent_genes=10,
-                  random_seed=int(rng.integers(2**32)), suppress_warnings=True)
+    gens = max(1, (budget - size) // (size - elite))  # elites are not evaluated again
+    ga = pygad.GA(
+        num_generations=gens,
+        num_parents_mating=max(2, size // 2),
+        fitness_func=lambda _ga, w, _i: -f(w),
+        initial_population=init,
+        gene_space={"low": low, "high": high},
+        keep_elitism=elite,
+        parent_selection_type="sss",
+        crossover_type="single_point",
+        mutation_type="random",
+        mutation_percent_genes=10,
+        random_seed=int(rng.integers(2**32)),
+        suppress_warnings=True,
+    )
     ga.run()
     fitness = np.asarray(ga.last_generation_fitness)
     return np.asarray(ga.population[int(np.argmax(fitness))], dtype=np.float64)
@@ -99,8 +118,9 @@ def _pso(f, w0, budget, size, rng, inertia=0.7298, c1=1.49618, c2=1.49618):
 _METHODS = {"de": _de, "ga": _ga, "pso": _pso}
 
 
-def search_initial_weights(objective, w0, method, *, budget=DEFAULT_BUDGET,
-                           population=DEFAULT_POPULATION, rng=None):
+def search_initial_weights(
+    objective, w0, method, *, budget=DEFAULT_BUDGET, population=DEFAULT_POPULATION, rng=None
+):
     """The best initial weights ``method`` finds on ``objective`` in ``budget`` evaluations.
 
     Parameters
@@ -120,8 +140,7 @@ def search_initial_weights(objective, w0, method, *, budget=DEFAULT_BUDGET,
     if population < 5:
         raise ValueError(f"population must be an integer >= 5, got {population!r}")
     if int(budget) != budget or budget < population:
-        raise ValueError(f"budget must be an integer >= population ({population}), "
-                         f"got {budget!r}")
+        raise ValueError(f"budget must be an integer >= population ({population}), got {budget!r}")
     rng = np.random.default_rng() if rng is None else rng
     w0 = np.asarray(w0, dtype=np.float64)
     dtype = objective.network.params.dtype
@@ -133,6 +152,6 @@ def search_initial_weights(objective, w0, method, *, budget=DEFAULT_BUDGET,
 
     f0 = f(w0)
     w = _METHODS[method](f, w0, int(budget), population, rng)
-    if not f(w) <= f0:             # never hand back a worse start than the one given
+    if not f(w) <= f0:  # never hand back a worse start than the one given
         w = w0
     return np.asarray(w, dtype=dtype)

@@ -11,6 +11,7 @@ gradient at ``w + a·d`` (reused by the caller as the next iteration's gradient)
   interpolation (Nocedal & Wright 2006, Algorithms 3.5 and 3.6); it plays the part of
   MATLAB's ``srchcha`` (Charalambous' hybrid search, which seeks the same conditions).
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -19,14 +20,22 @@ import numpy as np
 
 from .base import Algorithm, StepInfo
 
-__all__ = ["LineResult", "backtracking", "wolfe", "LINE_SEARCHES", "get_line_search",
-           "Line", "SearchState", "LineSearchMethod"]
+__all__ = [
+    "LineResult",
+    "backtracking",
+    "wolfe",
+    "LINE_SEARCHES",
+    "get_line_search",
+    "Line",
+    "SearchState",
+    "LineSearchMethod",
+]
 
 
 class LineResult(NamedTuple):
-    a: float                 # the step taken (0 if none was acceptable)
-    f: float                 # phi(a)
-    g: np.ndarray            # gradient at w + a·d
+    a: float  # the step taken (0 if none was acceptable)
+    f: float  # phi(a)
+    g: np.ndarray  # gradient at w + a·d
     n_evals: int
 
 
@@ -71,7 +80,7 @@ def backtracking(line, f0, slope0, a0=1.0, c1=1e-3, c2=None, shrink=(0.1, 0.5), 
     a, a_prev, f_prev = a0, None, None
     for i in range(max_iter):
         if not (np.isfinite(a) and a * a > 0):  # underflowed (e.g. a gradient of 1e200):
-            break                               # no step, rather than a division by zero
+            break  # no step, rather than a division by zero
         # the first trial (a quasi-Newton method's full step) is nearly always accepted, so it
         # is evaluated with its gradient (one pass, not a loss pass and then another for the
         # gradient); later trials evaluate the loss only
@@ -91,7 +100,7 @@ def backtracking(line, f0, slope0, a0=1.0, c1=1e-3, c2=None, shrink=(0.1, 0.5), 
             c = (r1 / a**2 - r2 / a_prev**2) / (a - a_prev)
             b = (-a_prev * r1 / a**2 + a * r2 / a_prev**2) / (a - a_prev)
             disc = b * b - 3 * c * slope0
-            new = (-slope0 / (2 * b) if abs(c) < 1e-300 else (-b + np.sqrt(max(disc, 0))) / (3 * c))
+            new = -slope0 / (2 * b) if abs(c) < 1e-300 else (-b + np.sqrt(max(disc, 0))) / (3 * c)
         a_prev, f_prev = a, fa
         a = float(np.clip(new if np.isfinite(new) else 0.5 * a, shrink[0] * a, shrink[1] * a))
     f, g, _ = line.fg(0.0)
@@ -107,7 +116,7 @@ def _zoom(line, f0, slope0, lo, hi, c1, c2, max_iter):
             break
         a_lo, a_hi = min(lo[0], hi[0]) + 0.1 * width, max(lo[0], hi[0]) - 0.1 * width
         if a is None or not (a_lo <= a <= a_hi):
-            a = 0.5 * (lo[0] + hi[0])                       # bisect when the cubic misbehaves
+            a = 0.5 * (lo[0] + hi[0])  # bisect when the cubic misbehaves
         fa, ga, sa = line.fg(a)
         if not np.isfinite(fa) or fa > f0 + c1 * a * slope0 or fa >= lo[1]:
             hi = (a, fa, sa)
@@ -117,7 +126,7 @@ def _zoom(line, f0, slope0, lo, hi, c1, c2, max_iter):
             if sa * (hi[0] - lo[0]) >= 0:
                 hi = lo
             lo = (a, fa, sa)
-    if lo[0] > 0 and lo[1] < f0:                            # best point seen, Armijo holds
+    if lo[0] > 0 and lo[1] < f0:  # best point seen, Armijo holds
         f, g, _ = line.fg(lo[0])
         return LineResult(lo[0], f, g, line.n)
     f, g, _ = line.fg(0.0)
@@ -139,12 +148,16 @@ def wolfe(line, f0, slope0, a0=1.0, c1=1e-4, c2=0.1, a_max=1e6, max_iter=25):
             return LineResult(a, fa, ga, line.n)
         if sa >= 0:
             return _zoom(line, f0, slope0, (a, fa, sa), prev, c1, c2, max_iter)
-        prev, a = (a, fa, sa), min(2.0 * a, a_max)          # still descending: extrapolate
+        prev, a = (a, fa, sa), min(2.0 * a, a_max)  # still descending: extrapolate
     return LineResult(prev[0], prev[1], line.fg(prev[0])[1], line.n)
 
 
-LINE_SEARCHES = {"backtracking": backtracking, "srchbac": backtracking,
-                 "wolfe": wolfe, "srchcha": wolfe}
+LINE_SEARCHES = {
+    "backtracking": backtracking,
+    "srchbac": backtracking,
+    "wolfe": wolfe,
+    "srchcha": wolfe,
+}
 
 
 def get_line_search(name):
@@ -157,14 +170,14 @@ def get_line_search(name):
 
 # -- the skeleton shared by every line-search method --------------------------------------
 class SearchState(NamedTuple):
-    f: float                 # loss at w
-    g: np.ndarray            # gradient at w
-    d: np.ndarray            # the last search direction
-    y: np.ndarray            # g(w) − g(w_prev), the last change of gradient
-    a: float                 # the last step length (0 before the first step)
-    slope: float             # the last phi'(0) = g_prev·d
-    k: float                 # iterations since the last restart
-    memory: dict             # method-specific arrays (BFGS's H, L-BFGS's pairs, ...)
+    f: float  # loss at w
+    g: np.ndarray  # gradient at w
+    d: np.ndarray  # the last search direction
+    y: np.ndarray  # g(w) − g(w_prev), the last change of gradient
+    a: float  # the last step length (0 before the first step)
+    slope: float  # the last phi'(0) = g_prev·d
+    k: float  # iterations since the last restart
+    memory: dict  # method-specific arrays (BFGS's H, L-BFGS's pairs, ...)
 
 
 class LineSearchMethod(Algorithm):
@@ -201,7 +214,7 @@ class LineSearchMethod(Algorithm):
         3.60), a unit change of ``w`` after a restart."""
         if state.a > 0 and state.memory:
             return float(min(1e3, state.a * state.slope / slope))
-        m = float(np.max(np.abs(d))) if d.size else 0.0   # |d| without overflowing
+        m = float(np.max(np.abs(d))) if d.size else 0.0  # |d| without overflowing
         return float(1.0 / max(m * np.linalg.norm(d / m), 1e-12)) if m > 0 else 1.0
 
     def _search(self, objective, w, state, d):
@@ -212,15 +225,23 @@ class LineSearchMethod(Algorithm):
 
     def step(self, objective, w, state):
         d, memory = self.direction(state, w.size)
-        if not memory or float(state.g @ d) >= 0:          # restart along steepest descent
+        if not memory or float(state.g @ d) >= 0:  # restart along steepest descent
             d, memory = -state.g, {}
         res, slope = self._search(objective, w, state, d)
-        if res.a == 0 and memory:                         # no decrease: retry along −g
+        if res.a == 0 and memory:  # no decrease: retry along −g
             d, memory = -state.g, {}
             res, slope = self._search(objective, w, state._replace(memory={}), d)
         if res.a == 0:
-            return w, state, StepInfo(loss=state.f, grad_norm=float(np.linalg.norm(state.g)),
-                                      lr=0.0, stop="line search failed")
+            return (
+                w,
+                state,
+                StepInfo(
+                    loss=state.f,
+                    grad_norm=float(np.linalg.norm(state.g)),
+                    lr=0.0,
+                    stop="line search failed",
+                ),
+            )
         s, y = res.a * d, res.g - state.g
         k = state.k + 1 if memory else 1.0
         memory = self.remember(memory if memory else self.fresh_memory(w), s, y)

@@ -17,6 +17,7 @@ and ``E_W = Σw²`` by one LM step, then re-estimate
 ``γ = n_params − α·tr((βJᵀJ + αI)⁻¹)`` (the effective number of parameters),
 ``α = γ / (2E_W)`` and ``β = (N − γ) / (2E_D)`` with N the number of residuals.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -42,8 +43,9 @@ def _small_solve_context(n):
     if not _BLAS:
         try:
             from threadpoolctl import ThreadpoolController
+
             _BLAS.append(ThreadpoolController())
-        except ImportError:                                   # pragma: no cover
+        except ImportError:  # pragma: no cover
             _BLAS.append(None)
     ctl = _BLAS[0]
     return contextlib.nullcontext() if ctl is None else ctl.limit(limits=1, user_api="blas")
@@ -56,10 +58,11 @@ def _solve(A, b, mu):
     (no n×n identity, no second copy inside the factorisation).
     """
     M = A.copy()
-    M.flat[::M.shape[0] + 1] += mu                  # A + μI, off-diagonal entries untouched
+    M.flat[:: M.shape[0] + 1] += mu  # A + μI, off-diagonal entries untouched
     if not np.all(np.isfinite(M)):
         return None
-    from scipy.linalg.lapack import dpotrf as _potrf, dpotrs as _potrs   # (lazy: slow import)
+    from scipy.linalg.lapack import dpotrf as _potrf, dpotrs as _potrs  # (lazy: slow import)
+
     with _small_solve_context(A.shape[0]):
         # LAPACK's potrf/potrs directly (what cho_factor/cho_solve call, without their
         # per-call checks and copies): info > 0 means "not positive definite"
@@ -100,7 +103,7 @@ class _MuSchedule(Algorithm):
 
         Returns ``(delta, value, mu_used)``, or ``(None, None, mu)`` once μ passes μ_max.
         """
-        if not 0 < mu < math.inf:   # μ ≤ 0 would never grow: a damaged checkpoint (fuzzing)
+        if not 0 < mu < math.inf:  # μ ≤ 0 would never grow: a damaged checkpoint (fuzzing)
             raise ValueError(f"mu must be a positive number, got {mu!r}")
         while mu <= self.mu_max:
             x = _solve(A, b, mu)
@@ -126,7 +129,7 @@ class LM(_MuSchedule):
         self._set_mu(mu, mu_dec, mu_inc, mu_max, chunk_rows)
 
     def init(self, objective, w):
-        objective.residual_scale()          # refuses cross-entropy, mae with a ValueError
+        objective.residual_scale()  # refuses cross-entropy, mae with a ValueError
         return LMState(self.mu)
 
     def step(self, objective, w, state):
@@ -136,11 +139,11 @@ class LM(_MuSchedule):
         mask = objective.weight_mask.astype(float)
         wm = mask * w
         loss = c * sum_r2 + 0.5 * objective.l2 * float(wm @ wm)
-        b = Jtr + lam * wm                                   # ½c⁻¹ · gradient
-        A = JtJ                                              # ½c⁻¹ · Gauss–Newton Hessian:
-        A.flat[::A.shape[0] + 1] += lam * mask               # JᵀJ + λM, in place (fresh JᵀJ)
+        b = Jtr + lam * wm  # ½c⁻¹ · gradient
+        A = JtJ  # ½c⁻¹ · Gauss–Newton Hessian:
+        A.flat[:: A.shape[0] + 1] += lam * mask  # JᵀJ + λM, in place (fresh JᵀJ)
 
-        def value_at(delta):                                 # accept only a lower loss
+        def value_at(delta):  # accept only a lower loss
             v = objective.value(w + delta)
             return v if np.isfinite(v) and v < loss else None
 
@@ -178,8 +181,9 @@ class BR(_MuSchedule):
 
     estimates_weight_decay = True
 
-    def __init__(self, mu=5e-3, mu_dec=0.1, mu_inc=10.0, mu_max=1e10, chunk_rows=None,
-                 validation_stop=False):
+    def __init__(
+        self, mu=5e-3, mu_dec=0.1, mu_inc=10.0, mu_max=1e10, chunk_rows=None, validation_stop=False
+    ):
         self._set_mu(mu, mu_dec, mu_inc, mu_max, chunk_rows)
         self.validation_stop = bool(validation_stop)
 
@@ -194,9 +198,10 @@ class BR(_MuSchedule):
     def init(self, objective, w):
         c = objective.residual_scale()
         if objective.l2:
-            raise ValueError(f"trainbr estimates its own weight decay; l2 must be 0, "
-                             f"got {objective.l2!r}")
-        gamma = float(w.size)                                # MATLAB: start at all parameters
+            raise ValueError(
+                f"trainbr estimates its own weight decay; l2 must be 0, got {objective.l2!r}"
+            )
+        gamma = float(w.size)  # MATLAB: start at all parameters
         ssE, ssX = objective.value(w) / c, float(w @ w)
         n = self._n_residuals(objective)
         beta = (n - gamma) / (2 * ssE) if ssE > 0 and n > gamma else 1.0
@@ -210,7 +215,7 @@ class BR(_MuSchedule):
         F = b * ssE + a * float(w @ w)
         found = {}
 
-        def value_at(delta):                                 # 1. LM trial on F = βE_D + αE_W
+        def value_at(delta):  # 1. LM trial on F = βE_D + αE_W
             w2 = w + delta
             e = objective.value(w2) / c
             F2 = b * e + a * float(w2 @ w2)
@@ -221,8 +226,8 @@ class BR(_MuSchedule):
 
         bJ = b * JtJ
         H = bJ.copy()
-        H.flat[::w.size + 1] += a                            # βJᵀJ + αI
-        grad = b * Jtr + a * w                               # ½ · gradient of F
+        H.flat[:: w.size + 1] += a  # βJᵀJ + αI
+        grad = b * Jtr + a * w  # ½ · gradient of F
         delta, _, mu = self._trials(H, grad, st.mu, value_at)
         info = StepInfo(loss=c * ssE, grad_norm=2 * float(np.linalg.norm(grad)), mu=mu)
         if delta is None:

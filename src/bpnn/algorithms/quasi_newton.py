@@ -16,6 +16,7 @@ ch. 6–7), with the shared line searches of :mod:`.linesearch`.
 
 Pairs with ``yᵀs ≤ 1e-10·|y||s|`` (no positive curvature) are skipped.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -38,8 +39,8 @@ class _QuasiNewton(LineSearchMethod):
 
     def first_step(self, state, d, slope):
         if state.memory:
-            return 1.0          # a quasi-Newton step has its own scale
-        return super().first_step(state, d, slope)      # after a restart: a unit change of w
+            return 1.0  # a quasi-Newton step has its own scale
+        return super().first_step(state, d, slope)  # after a restart: a unit change of w
 
 
 @register("bfgs", "trainbfg")
@@ -66,8 +67,11 @@ class BFGS(_QuasiNewton):
             H = (float(y @ s) / float(y @ y)) * np.eye(s.size)
         Hy = H @ y
         # (I − ρsyᵀ)H(I − ρysᵀ) + ρssᵀ, expanded: H − ρ(s(Hy)ᵀ + (Hy)sᵀ) + (ρ²yᵀHy + ρ)ssᵀ
-        H = H - rho * (np.outer(s, Hy) + np.outer(Hy, s)) \
+        H = (
+            H
+            - rho * (np.outer(s, Hy) + np.outer(Hy, s))
             + (rho * rho * float(y @ Hy) + rho) * np.outer(s, s)
+        )
         return {"H": H}
 
 
@@ -128,6 +132,6 @@ class LBFGS(_QuasiNewton):
     def remember(self, memory, s, y):
         if not _curved(s, y):
             return memory
-        S = np.vstack([memory["S"], s])[-self.m:]
-        Y = np.vstack([memory["Y"], y])[-self.m:]
+        S = np.vstack([memory["S"], s])[-self.m :]
+        Y = np.vstack([memory["Y"], y])[-self.m :]
         return {"S": S, "Y": Y}

@@ -15,17 +15,38 @@ floats only, so a trainer can checkpoint them.
 The algorithms ``gdm``, ``gda``, ``gdx``, ``adam``, ``rprop`` and ``quickprop`` are registered
 here; ``gd`` and ``sgd`` live in :mod:`.first_order`.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
 
 import numpy as np
 
-from .base import (Algorithm, Rule, RuleAlgorithm, StepInfo, _check_count, _check_fraction,
-                   _check_positive, per_param_lr, register)
+from .base import (
+    Algorithm,
+    Rule,
+    RuleAlgorithm,
+    StepInfo,
+    _check_count,
+    _check_fraction,
+    _check_positive,
+    per_param_lr,
+    register,
+)
 
-__all__ = ["MomentumState", "AdamState", "RpropState", "QuickpropState", "matlab_momentum",
-           "adam", "rprop", "quickprop", "scale", "chain", "RPROP_VARIANTS"]
+__all__ = [
+    "MomentumState",
+    "AdamState",
+    "RpropState",
+    "QuickpropState",
+    "matlab_momentum",
+    "adam",
+    "rprop",
+    "quickprop",
+    "scale",
+    "chain",
+    "RPROP_VARIANTS",
+]
 
 
 # -- the rules ---------------------------------------------------------------------------
@@ -36,6 +57,7 @@ def scale(factor) -> Rule:
 
 def chain(*rules) -> Rule:
     """Compose rules: each one's output is the next one's input; the state is a tuple."""
+
     def init(w):
         return tuple(r.init(w) for r in rules)
 
@@ -45,43 +67,48 @@ def chain(*rules) -> Rule:
             g, s = r.update(g, s, w, **kw)
             new.append(s)
         return g, tuple(new)
+
     return Rule(init, update)
 
 
 class MomentumState(NamedTuple):
-    velocity: np.ndarray       # the previous step dw
+    velocity: np.ndarray  # the previous step dw
 
 
 def matlab_momentum(lr, mc) -> Rule:
     """MATLAB's momentum (``traingdm``): ``dw ← mc·dw_prev − (1 − mc)·lr·g``."""
+
     def update(g, s, w, **_):
         dw = mc * s.velocity - (1.0 - mc) * lr * g
         return dw, MomentumState(dw)
+
     return Rule(lambda w: MomentumState(np.zeros_like(w)), update)
 
 
 class AdamState(NamedTuple):
-    m: np.ndarray              # first-moment estimate
-    v: np.ndarray              # second-moment estimate
-    t: float                   # number of updates so far
+    m: np.ndarray  # first-moment estimate
+    v: np.ndarray  # second-moment estimate
+    t: float  # number of updates so far
 
 
 def adam(lr, beta1, beta2, eps) -> Rule:
     """Adam: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; dw = −lr·m̂/(√v̂ + ε), hats = bias-corrected."""
+
     def update(g, s, w, **_):
         t = s.t + 1.0
         m = beta1 * s.m + (1.0 - beta1) * g
         v = beta2 * s.v + (1.0 - beta2) * g * g
-        m_hat, v_hat = m / (1.0 - beta1 ** t), v / (1.0 - beta2 ** t)
+        m_hat, v_hat = m / (1.0 - beta1**t), v / (1.0 - beta2**t)
         return -lr * m_hat / (np.sqrt(v_hat) + eps), AdamState(m, v, t)
+
     return Rule(lambda w: AdamState(np.zeros_like(w), np.zeros_like(w), 0.0), update)
 
 
 class RpropState(NamedTuple):
-    step: np.ndarray           # Δ, the per-weight step size
-    prev_grad: np.ndarray      # g(t−1) (zeroed where a sign change was handled)
-    prev_delta: np.ndarray     # dw(t−1), for weight-backtracking (the "+" variants)
-    prev_loss: float           # E(t−1), for iRprop+
+    step: np.ndarray  # Δ, the per-weight step size
+    prev_grad: np.ndarray  # g(t−1) (zeroed where a sign change was handled)
+    prev_delta: np.ndarray  # dw(t−1), for weight-backtracking (the "+" variants)
+    prev_loss: float  # E(t−1), for iRprop+
 
 
 RPROP_VARIANTS = ("rprop+", "rprop-", "irprop+", "irprop-")
@@ -103,30 +130,34 @@ def rprop(variant, delta0, inc, dec, delta_max, delta_min) -> Rule:
     forget = variant != "rprop-"
 
     def init(w):
-        return RpropState(np.full_like(w, delta0), np.zeros_like(w), np.zeros_like(w),
-                          float("inf"))
+        return RpropState(np.full_like(w, delta0), np.zeros_like(w), np.zeros_like(w), float("inf"))
 
     def update(g, s, w, *, loss=None, **_):
         prod = g * s.prev_grad
-        step = np.where(prod > 0, np.minimum(s.step * inc, delta_max),
-                        np.where(prod < 0, np.maximum(s.step * dec, delta_min), s.step))
+        step = np.where(
+            prod > 0,
+            np.minimum(s.step * inc, delta_max),
+            np.where(prod < 0, np.maximum(s.step * dec, delta_min), s.step),
+        )
         dw = -np.sign(g) * step
         flip = prod < 0
         if forget:
             dw = np.where(flip, 0.0, dw)
         if backtrack:
-            revert = (flip if variant == "rprop+"
-                      else flip & (loss is not None and loss > s.prev_loss))
+            revert = (
+                flip if variant == "rprop+" else flip & (loss is not None and loss > s.prev_loss)
+            )
             dw = np.where(revert, -s.prev_delta, dw)
         g_kept = np.where(flip, 0.0, g) if forget else g
         loss = float("inf") if loss is None else float(loss)
         return dw, RpropState(step, g_kept, dw, loss)
+
     return Rule(init, update)
 
 
 class QuickpropState(NamedTuple):
-    prev_grad: np.ndarray      # g(t−1)
-    prev_delta: np.ndarray     # dw(t−1)
+    prev_grad: np.ndarray  # g(t−1)
+    prev_delta: np.ndarray  # dw(t−1)
 
 
 def quickprop(lr, mu, threshold=1e-3) -> Rule:
@@ -143,14 +174,15 @@ def quickprop(lr, mu, threshold=1e-3) -> Rule:
     def update(g, s, w, **_):
         dp, gp = s.prev_delta, s.prev_grad
         sgn = np.where(np.abs(dp) > threshold, np.sign(dp), 0.0)
-        along = -sgn * g                                # slope along the last step (>0: downhill)
+        along = -sgn * g  # slope along the last step (>0: downhill)
         grad_term = np.where(along > 0, -lr * g, 0.0)
-        grow = along > shrink * (-sgn * gp)             # parabola too flat: take mu·dw(t−1)
+        grow = along > shrink * (-sgn * gp)  # parabola too flat: take mu·dw(t−1)
         denom = gp - g
         safe = np.where(denom != 0, denom, 1.0)
         quad = np.where(denom != 0, dp * g / safe, 0.0)
         dw = np.where(sgn == 0, -lr * g, grad_term + np.where(grow, mu * dp, quad))
         return dw, QuickpropState(g.copy(), dw)
+
     return Rule(lambda w: QuickpropState(np.zeros_like(w), np.zeros_like(w)), update)
 
 
@@ -211,8 +243,9 @@ class Rprop(RuleAlgorithm):
     minibatch = False
     default_min_grad = 1e-5
 
-    def __init__(self, variant="irprop+", delta0=0.07, inc=1.1, dec=0.5, delta_max=50.0,
-                 delta_min=0.0):
+    def __init__(
+        self, variant="irprop+", delta0=0.07, inc=1.1, dec=0.5, delta_max=50.0, delta_min=0.0
+    ):
         v = str(variant).lower()
         if v not in RPROP_VARIANTS:
             raise ValueError(f"variant must be one of {RPROP_VARIANTS}, got {variant!r}")
@@ -226,8 +259,7 @@ class Rprop(RuleAlgorithm):
         self.delta_min = _check_positive("delta_min", delta_min, allow_zero=True)
 
     def make_rule(self, objective):
-        return rprop(self.variant, self.delta0, self.inc, self.dec, self.delta_max,
-                     self.delta_min)
+        return rprop(self.variant, self.delta0, self.inc, self.dec, self.delta_max, self.delta_min)
 
 
 @register("quickprop")
@@ -272,8 +304,10 @@ class GDA(Algorithm):
         self.lr_dec = _check_positive("lr_dec", lr_dec)
         self.max_perf_inc = _check_positive("max_perf_inc", max_perf_inc)
         if self.lr_inc < 1 or self.lr_dec >= 1 or self.max_perf_inc < 1:
-            raise ValueError(f"need lr_inc >= 1 > lr_dec and max_perf_inc >= 1, got "
-                             f"{lr_inc!r}, {lr_dec!r}, {max_perf_inc!r}")
+            raise ValueError(
+                f"need lr_inc >= 1 > lr_dec and max_perf_inc >= 1, got "
+                f"{lr_inc!r}, {lr_dec!r}, {max_perf_inc!r}"
+            )
 
     def init(self, objective, w):
         return AdaptiveState(self.lr, np.zeros_like(w))
@@ -281,13 +315,13 @@ class GDA(Algorithm):
     def step(self, objective, w, state):
         loss, g = objective.value_and_grad(w)
         lr = state.lr
-        dw = self.mc * state.velocity - (1.0 - self.mc) * lr * g       # 1. trial step
+        dw = self.mc * state.velocity - (1.0 - self.mc) * lr * g  # 1. trial step
         trial = objective.value(w + dw)
         info = StepInfo(grad_norm=float(np.linalg.norm(g)), lr=lr)
-        if not np.isfinite(trial) or trial > loss * self.max_perf_inc:   # 2. discard
+        if not np.isfinite(trial) or trial > loss * self.max_perf_inc:  # 2. discard
             info.loss = loss
             return w, AdaptiveState(lr * self.lr_dec, np.zeros_like(w)), info
-        info.loss = trial                                                # 3. keep
+        info.loss = trial  # 3. keep
         return w + dw, AdaptiveState(lr * self.lr_inc if trial < loss else lr, dw), info
 
 

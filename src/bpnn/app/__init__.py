@@ -11,6 +11,7 @@ binds the loopback address unless told otherwise, makes no network call of its o
 only the files in its ``static`` folder, limits the upload size and answers API calls only
 with the per-run token and from its own origin.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -28,7 +29,7 @@ def missing_requirements() -> list:
     for mod, pip_name in REQUIREMENTS.items():
         try:
             found = importlib.util.find_spec(mod) is not None
-        except (ImportError, ValueError):   # a module set to None in sys.modules
+        except (ImportError, ValueError):  # a module set to None in sys.modules
             found = False
         if not found:
             out.append(pip_name)

@@ -5,6 +5,7 @@ that ``bpnn explain`` prints, formatted the same way. The playground trains a
 :class:`~bpnn.Network` with :func:`bpnn.train`, and a callback sends the loss, the weights
 and the decision boundary to the page while it trains.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -18,9 +19,9 @@ from .session import AppError, Job, clean
 PLAYGROUND_SETS = ("xor", "circles", "spirals", "blobs")
 PLAYGROUND_ALGORITHMS = ("sgd", "gd", "gdm", "adam", "rprop", "scg", "lm")
 PLAYGROUND_ACTIVATIONS = ("tansig", "logsig", "poslin", "purelin")
-GRID = 41                 # decision-boundary grid points per axis
-EXTENT = 1.25             # the grid covers [-EXTENT, EXTENT]^2
-SNAPSHOT_SECONDS = 0.12   # at most this often a boundary is computed while training
+GRID = 41  # decision-boundary grid points per axis
+EXTENT = 1.25  # the grid covers [-EXTENT, EXTENT]^2
+SNAPSHOT_SECONDS = 0.12  # at most this often a boundary is computed while training
 
 
 # -- (a) the worked example -----------------------------------------------------------------
@@ -28,6 +29,7 @@ def worked_example(lr=0.5) -> dict:
     """Every number of one BP step of the tutorial's 2-3-2 network, as ``bpnn explain``
     prints it (``explain._fmt``), with the name the tutorial gives it."""
     from ..explain import _fmt, _tutorial_names, explain, step_numbers
+
     if not (isinstance(lr, (int, float)) and math.isfinite(lr) and 0 < lr <= 100):
         raise AppError(f"the learning rate must be a number in (0, 100], got {lr!r}")
     s = step_numbers(lr=lr)
@@ -41,21 +43,44 @@ def worked_example(lr=0.5) -> dict:
 
     weights = []
     for (k, i, j), name in sorted(wn.items(), key=lambda kv: int(kv[1][1:])):
-        weights.append({"name": name, "layer": k, "to": i, "from": j,
-                        "value": float(net.weights[k][i, j]),
-                        "grad": num(g.weights[k][i, j]), "new": num(new.weights[k][i, j])})
+        weights.append(
+            {
+                "name": name,
+                "layer": k,
+                "to": i,
+                "from": j,
+                "value": float(net.weights[k][i, j]),
+                "grad": num(g.weights[k][i, j]),
+                "new": num(new.weights[k][i, j]),
+            }
+        )
     units = []
     for k, names in enumerate((hidden, outs)):
         for i, name in enumerate(names):
-            units.append({"name": name, "layer": k, "index": i,
-                          "net": num(tr.z[k][0, i]), "out": num(tr.n[k + 1][0, i]),
-                          "delta": num(s["deltas"][k][i]),
-                          "bias": float(net.biases[k][i]), "bias_grad": num(g.biases[k][i]),
-                          "bias_new": num(new.biases[k][i])})
-    return clean({"lr": lr, "inputs": [float(v) for v in s["x"][0]],
-                  "targets": [float(v) for v in s["target"][0]],
-                  "E": num(s["E"]), "units": units, "weights": weights,
-                  "text": explain(lr=lr, print_=False)})
+            units.append(
+                {
+                    "name": name,
+                    "layer": k,
+                    "index": i,
+                    "net": num(tr.z[k][0, i]),
+                    "out": num(tr.n[k + 1][0, i]),
+                    "delta": num(s["deltas"][k][i]),
+                    "bias": float(net.biases[k][i]),
+                    "bias_grad": num(g.biases[k][i]),
+                    "bias_new": num(new.biases[k][i]),
+                }
+            )
+    return clean(
+        {
+            "lr": lr,
+            "inputs": [float(v) for v in s["x"][0]],
+            "targets": [float(v) for v in s["target"][0]],
+            "E": num(s["E"]),
+            "units": units,
+            "weights": weights,
+            "text": explain(lr=lr, print_=False),
+        }
+    )
 
 
 # -- (b) the playground -------------------------------------------------------------------------
@@ -64,7 +89,7 @@ def make_points(name, n, noise, seed):
     rng = np.random.default_rng(seed)
     if name == "xor":
         X = rng.uniform(-1, 1, (n, 2))
-        X += np.sign(X) * 0.05                      # a small gap along the axes
+        X += np.sign(X) * 0.05  # a small gap along the axes
         y = (X[:, 0] * X[:, 1] > 0).astype(float)
         X += rng.normal(0, noise, X.shape)
     elif name == "circles":
@@ -85,8 +110,9 @@ def make_points(name, n, noise, seed):
         X = centres[k] + rng.normal(0, 0.22 + noise, (n, 2))
         y = k.astype(float)
     else:
-        raise AppError(f"unknown playground set {name!r}; choose one of "
-                       f"{', '.join(PLAYGROUND_SETS)}")
+        raise AppError(
+            f"unknown playground set {name!r}; choose one of {', '.join(PLAYGROUND_SETS)}"
+        )
     return X, y
 
 
@@ -114,8 +140,9 @@ def parse_playground(s: dict) -> dict:
         raise AppError(f"unknown playground set {data!r}")
     alg = str(s.get("algorithm", "rprop"))
     if alg not in PLAYGROUND_ALGORITHMS:
-        raise AppError(f"the playground's algorithms are {', '.join(PLAYGROUND_ALGORITHMS)}; "
-                       f"got {alg!r}")
+        raise AppError(
+            f"the playground's algorithms are {', '.join(PLAYGROUND_ALGORITHMS)}; got {alg!r}"
+        )
     act = str(s.get("activation", "tansig"))
     if act not in PLAYGROUND_ACTIVATIONS:
         raise AppError(f"unknown activation {act!r}")
@@ -128,13 +155,18 @@ def parse_playground(s: dict) -> dict:
         raise AppError(f"hidden layers must be whole numbers, got {layers!r}") from None
     if len(layers) > 6 or any(not 1 <= v <= 8 for v in layers):
         raise AppError("the playground takes 0 to 6 hidden layers of 1 to 8 units")
-    return {"data": data, "algorithm": alg, "activation": act, "layers": layers,
-            "noise": _setting(s, "noise", float, 0.05, 0.0, 0.5),
-            "train": _setting(s, "train", float, 0.5, 0.1, 0.9),
-            "lr": _setting(s, "lr", float, 0.03, 1e-5, 10.0),
-            "epochs": int(_setting(s, "epochs", float, 500, 1, 100_000)),
-            "n": int(_setting(s, "n", float, 200, 20, 2000)),
-            "seed": int(_setting(s, "seed", float, 1, 0, 2**31 - 1))}
+    return {
+        "data": data,
+        "algorithm": alg,
+        "activation": act,
+        "layers": layers,
+        "noise": _setting(s, "noise", float, 0.05, 0.0, 0.5),
+        "train": _setting(s, "train", float, 0.5, 0.1, 0.9),
+        "lr": _setting(s, "lr", float, 0.03, 1e-5, 10.0),
+        "epochs": int(_setting(s, "epochs", float, 500, 1, 100_000)),
+        "n": int(_setting(s, "n", float, 200, 20, 2000)),
+        "seed": int(_setting(s, "seed", float, 1, 0, 2**31 - 1)),
+    }
 
 
 def _weights(net):
@@ -146,34 +178,54 @@ def playground_job(p: dict):
     from ..algorithms.base import ALGORITHMS
     from ..network import Network
     from ..trainer import train
+
     X, y = make_points(p["data"], p["n"], p["noise"], p["seed"])
     tr, te = split_points(len(y), p["train"], p["seed"])
     g = np.linspace(-EXTENT, EXTENT, GRID)
-    grid = np.array([[a, b] for b in g[::-1] for a in g])      # rows from the top
+    grid = np.array([[a, b] for b in g[::-1] for a in g])  # rows from the top
     accepted = inspect.signature(ALGORITHMS[p["algorithm"]]).parameters
     alg_params = {"lr": p["lr"]} if "lr" in accepted else {}
 
     def work(job: Job):
-        net = Network([2, *p["layers"], 1], [p["activation"]] * len(p["layers"]) + ["logsig"],
-                      seed=p["seed"])
-        job.emit("points", clean({"X": X, "y": y, "train": tr, "test": te,
-                                  "grid": GRID, "extent": EXTENT}))
+        net = Network(
+            [2, *p["layers"], 1], [p["activation"]] * len(p["layers"]) + ["logsig"], seed=p["seed"]
+        )
+        job.emit(
+            "points",
+            clean({"X": X, "y": y, "train": tr, "test": te, "grid": GRID, "extent": EXTENT}),
+        )
         last = [0.0]
 
         def snapshot(epoch, rec, network, final=False):
             out = network.forward(grid)[:, 0]
-            acc = [float(np.mean((network.forward(X[i])[:, 0] > 0.5) == (y[i] > 0.5)))
-                   for i in (tr, te)]
-            job.emit("snapshot", clean({"epoch": epoch, "boundary": np.round(out, 3),
-                                        "weights": _weights(network), "final": final,
-                                        "acc_train": acc[0], "acc_test": acc[1]}))
+            acc = [
+                float(np.mean((network.forward(X[i])[:, 0] > 0.5) == (y[i] > 0.5)))
+                for i in (tr, te)
+            ]
+            job.emit(
+                "snapshot",
+                clean(
+                    {
+                        "epoch": epoch,
+                        "boundary": np.round(out, 3),
+                        "weights": _weights(network),
+                        "final": final,
+                        "acc_train": acc[0],
+                        "acc_test": acc[1],
+                    }
+                ),
+            )
 
         keep = job.every_epoch_then_fewer()
 
         def cb(epoch, rec, network):
             if keep(rec.epoch[-1]):
-                job.emit("epoch", clean({"epoch": rec.epoch[-1], "loss": rec.loss[-1],
-                                         "test": rec.test_loss[-1]}))
+                job.emit(
+                    "epoch",
+                    clean(
+                        {"epoch": rec.epoch[-1], "loss": rec.loss[-1], "test": rec.test_loss[-1]}
+                    ),
+                )
             now = time.perf_counter()
             if now - last[0] >= SNAPSHOT_SECONDS:
                 last[0] = now
@@ -181,10 +233,22 @@ def playground_job(p: dict):
             return False
 
         snapshot(0, None, net)
-        rec = train(net, X[tr], y[tr, None], algorithm=p["algorithm"], loss="mse",
-                    epochs=p["epochs"], test=(X[te], y[te, None]), seed=p["seed"],
-                    callbacks=[cb, job.stop_callback()], **alg_params)
+        rec = train(
+            net,
+            X[tr],
+            y[tr, None],
+            algorithm=p["algorithm"],
+            loss="mse",
+            epochs=p["epochs"],
+            test=(X[te], y[te, None]),
+            seed=p["seed"],
+            callbacks=[cb, job.stop_callback()],
+            **alg_params,
+        )
         snapshot(rec.epochs, rec, net, final=True)
-        job.emit("done", clean({"stop_reason": rec.stop_reason, "epochs": rec.epochs,
-                                "message": rec.message}))
+        job.emit(
+            "done",
+            clean({"stop_reason": rec.stop_reason, "epochs": rec.epochs, "message": rec.message}),
+        )
+
     return work

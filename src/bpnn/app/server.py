@@ -6,6 +6,7 @@ SameSite=Strict cookie the start page set), and no cross-site request (``Origin`
 this server, ``Sec-Fetch-Site`` same-origin). Uploads larger than ``max_upload`` bytes are
 refused before they are read to the end. Files are served from the ``static`` folder only.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -21,26 +22,39 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import (HTMLResponse, JSONResponse, Response,
-                                 StreamingResponse)
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from . import learn
-from .session import (AppError, Session, algorithm_choices, clean, download, load_model_bytes,
-                      parse_train_settings, predict, safe_name, table_summary, train_job)
+from .session import (
+    AppError,
+    Session,
+    algorithm_choices,
+    clean,
+    download,
+    load_model_bytes,
+    parse_train_settings,
+    predict,
+    safe_name,
+    table_summary,
+    train_job,
+)
 
 STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-MAX_UPLOAD = 50 * 1024 * 1024          # bytes; `bpnn app --max-upload` changes it
+MAX_UPLOAD = 50 * 1024 * 1024  # bytes; `bpnn app --max-upload` changes it
 TOKEN_HEADER = "x-bpnn-token"
-POLL_SECONDS = 0.1                     # how often an event stream looks for new events
+POLL_SECONDS = 0.1  # how often an event stream looks for new events
 
 
-SECURITY_HEADERS = [   # on every response: nothing from elsewhere, no framing, no sniffing
-    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; "
-     b"style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
-     b"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+SECURITY_HEADERS = [  # on every response: nothing from elsewhere, no framing, no sniffing
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; "
+        b"style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
+        b"frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    ),
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
@@ -63,6 +77,7 @@ class _SecurityHeaders:
             if message["type"] == "http.response.start":
                 message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
             await send(message)
+
         await self.app(scope, receive, with_headers)
 
 
@@ -92,13 +107,15 @@ class _Guard:
         if given is None and request.method == "GET":
             given = request.cookies.get(self.cookie)
         if not given or not hmac.compare_digest(given.encode(), self.token.encode()):
-            return _error("missing or wrong app token: open the address that `bpnn app` "
-                          "printed", 403)
+            return _error(
+                "missing or wrong app token: open the address that `bpnn app` printed", 403
+            )
         return None
 
 
-def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
-               workdir=None) -> Starlette:
+def create_app(
+    token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None, workdir=None
+) -> Starlette:
     """The ASGI app. ``token``: the per-run secret (random when None); ``port``: names the
     cookie; ``allowed_hosts``: the Host names accepted (loopback names by default)."""
     token = token or secrets.token_urlsafe(24)
@@ -117,21 +134,27 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
                 return await handler(request)
             except AppError as exc:
                 return _error(exc, exc.status)
-            except ValueError as exc:     # the library's one-line errors (TableError, ...)
+            except ValueError as exc:  # the library's one-line errors (TableError, ...)
                 from ..cli._shared import _one_line
+
                 msg = _one_line(exc).replace("choose --missing", "choose under Missing values:")
                 return _error(msg, 400)
-            except Exception as exc:      # noqa: BLE001 - a bug: say so, keep serving
+            except Exception as exc:  # noqa: BLE001 - a bug: say so, keep serving
                 from ..cli._shared import _one_line
+
                 return _error(f"internal error: {type(exc).__name__}: {_one_line(exc)}", 500)
+
         return wrapped
 
     async def index(request: Request):
         given = request.query_params.get("token") or request.cookies.get(cookie) or ""
         if not hmac.compare_digest(given.encode(), token.encode()):
-            return HTMLResponse("<!DOCTYPE html><meta charset='utf-8'><title>bpnn app</title>"
-                                "<p>Open the address that <code>bpnn app</code> printed "
-                                "(it carries this run's token).</p>", status_code=403)
+            return HTMLResponse(
+                "<!DOCTYPE html><meta charset='utf-8'><title>bpnn app</title>"
+                "<p>Open the address that <code>bpnn app</code> printed "
+                "(it carries this run's token).</p>",
+                status_code=403,
+            )
         resp = HTMLResponse(page.replace("{{TOKEN}}", token))
         resp.set_cookie(cookie, token, httponly=True, samesite="strict", path="/")
         resp.headers["Cache-Control"] = "no-store"
@@ -141,14 +164,20 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
         """The request body, refused (413) past ``max_upload`` bytes."""
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > max_upload:
-            raise AppError(f"the file is {_size(int(length))}, over the upload limit of "
-                           f"{_size(max_upload)} (start bpnn app with --max-upload MB)", 413)
+            raise AppError(
+                f"the file is {_size(int(length))}, over the upload limit of "
+                f"{_size(max_upload)} (start bpnn app with --max-upload MB)",
+                413,
+            )
         chunks, total = [], 0
         async for chunk in request.stream():
             total += len(chunk)
             if total > max_upload:
-                raise AppError(f"the file is over the upload limit of {_size(max_upload)} "
-                               "(start bpnn app with --max-upload MB)", 413)
+                raise AppError(
+                    f"the file is over the upload limit of {_size(max_upload)} "
+                    "(start bpnn app with --max-upload MB)",
+                    413,
+                )
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -159,25 +188,36 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
         import bpnn
         from ..datasets import dataset_names
         from .session import ACTIVATIONS, MISSING, OUTPUT_ACTIVATIONS
+
         try:
             ts = importlib.util.find_spec("bpnn.timeseries") is not None
         except ImportError:
             ts = False
-        return _json({"version": bpnn.__version__, "datasets": dataset_names(),
-                      "algorithms": algorithm_choices(), "activations": ACTIVATIONS,
-                      "output_activations": OUTPUT_ACTIVATIONS, "missing": MISSING,
-                      "max_upload": max_upload, "timeseries": ts,
-                      "playground": {"sets": learn.PLAYGROUND_SETS,
-                                     "algorithms": learn.PLAYGROUND_ALGORITHMS,
-                                     "activations": learn.PLAYGROUND_ACTIVATIONS}})
+        return _json(
+            {
+                "version": bpnn.__version__,
+                "datasets": dataset_names(),
+                "algorithms": algorithm_choices(),
+                "activations": ACTIVATIONS,
+                "output_activations": OUTPUT_ACTIVATIONS,
+                "missing": MISSING,
+                "max_upload": max_upload,
+                "timeseries": ts,
+                "playground": {
+                    "sets": learn.PLAYGROUND_SETS,
+                    "algorithms": learn.PLAYGROUND_ALGORITHMS,
+                    "activations": learn.PLAYGROUND_ACTIVATIONS,
+                },
+            }
+        )
 
     async def upload(request):
         from ..io_tables import TABLE_SUFFIXES, read_table
+
         name = safe_name(request.query_params.get("name"), "upload.csv")
         suffix = Path(name).suffix.lower()
         if suffix not in TABLE_SUFFIXES:
-            raise AppError(f"{name!r} is not a table file: use one of "
-                           f"{', '.join(TABLE_SUFFIXES)}")
+            raise AppError(f"{name!r} is not a table file: use one of {', '.join(TABLE_SUFFIXES)}")
         data = await body_of(request)
         path = session.workdir / f"{secrets.token_hex(8)}{suffix}"
         path.write_bytes(data)
@@ -193,15 +233,20 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
 
     async def builtin(request):
         from ..datasets import load_dataset
+
         body = await _read_json(request)
         ds = await asyncio.to_thread(load_dataset, str(body.get("name", "")))
         return _json(table_summary(session.add_table(ds.name, ds.frame, ds)))
 
     async def detect(request):
         from .session import detect_task
+
         body = await _read_json(request)
-        return _json(detect_task(session.table(body.get("table")),
-                                 [str(c) for c in body.get("target") or []]))
+        return _json(
+            detect_task(
+                session.table(body.get("table")), [str(c) for c in body.get("target") or []]
+            )
+        )
 
     # -- API: training ----------------------------------------------------------------------
     async def start_train(request):
@@ -212,6 +257,7 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
 
     async def start_timeseries(request):
         from .timeseries import parse_ts_settings, ts_job
+
         spec = parse_ts_settings(session, await _read_json(request))
         work = await asyncio.to_thread(ts_job, session, spec)
         job = session.start("timeseries", work)
@@ -250,8 +296,12 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
                 if await request.is_disconnected():
                     return
                 await asyncio.sleep(POLL_SECONDS)
-        return StreamingResponse(stream(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+        return StreamingResponse(
+            stream(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
 
     async def runs(request):
         return _json({"runs": [r.result for r in session.runs.values()]})
@@ -268,10 +318,14 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
 
     async def get_download(request):
         run = session.run(request.path_params["run"])
-        data, name, media = await asyncio.to_thread(download, session, run,
-                                                    request.path_params["kind"])
-        return Response(data, media_type=media,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        data, name, media = await asyncio.to_thread(
+            download, session, run, request.path_params["kind"]
+        )
+        return Response(
+            data,
+            media_type=media,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     # -- API: predict and learn ------------------------------------------------------------
     async def upload_model(request):
@@ -281,15 +335,21 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
 
     async def do_predict(request):
         body = await _read_json(request)
-        return _json(await asyncio.to_thread(predict, session, body.get("model"),
-                                             body.get("table"), body.get("missing", "error")))
+        return _json(
+            await asyncio.to_thread(
+                predict, session, body.get("model"), body.get("table"), body.get("missing", "error")
+            )
+        )
 
     async def get_predictions(request):
         out = session.predictions.get(request.path_params["pid"])
         if out is None:
             raise AppError("no such predictions", 404)
-        return Response(out.to_csv(index=False).encode("utf-8"), media_type="text/csv",
-                        headers={"Content-Disposition": 'attachment; filename="predictions.csv"'})
+        return Response(
+            out.to_csv(index=False).encode("utf-8"),
+            media_type="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="predictions.csv"'},
+        )
 
     async def worked(request):
         try:
@@ -302,8 +362,9 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
         p = learn.parse_playground(dict(request.query_params))
         X, y = learn.make_points(p["data"], p["n"], p["noise"], p["seed"])
         tr, te = learn.split_points(len(y), p["train"], p["seed"])
-        return _json({"X": X, "y": y, "train": tr, "test": te, "grid": learn.GRID,
-                      "extent": learn.EXTENT})
+        return _json(
+            {"X": X, "y": y, "train": tr, "test": te, "grid": learn.GRID, "extent": learn.EXTENT}
+        )
 
     routes = [
         Route("/", index),
@@ -328,8 +389,13 @@ def create_app(token=None, *, port=0, max_upload=MAX_UPLOAD, allowed_hosts=None,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     hosts = list(allowed_hosts or ["127.0.0.1", "localhost", "[::1]"])
-    app = Starlette(routes=routes, middleware=[
-        Middleware(_SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(_SecurityHeaders),
+            Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
+        ],
+    )
     app.state.token, app.state.session, app.state.tmp = token, session, tmp
     app.state.cookie = cookie
     return app
@@ -368,16 +434,21 @@ class AppServer:
 
     def __init__(self, host="127.0.0.1", port=0, max_upload=MAX_UPLOAD, token=None):
         import uvicorn
+
         self.socket = bind(host, port)
         self.host, self.port = self.socket.getsockname()[:2]
         hosts = ["127.0.0.1", "localhost", "[::1]"]
         if host not in ("127.0.0.1", "localhost", "::1"):
-            hosts = ["*"]           # served on another interface: any name reaching it
-        self.app = create_app(token, port=self.port, max_upload=max_upload,
-                              allowed_hosts=hosts)
+            hosts = ["*"]  # served on another interface: any name reaching it
+        self.app = create_app(token, port=self.port, max_upload=max_upload, allowed_hosts=hosts)
         self.token = self.app.state.token
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="off",
-                                access_log=False, timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            self.app,
+            log_level="warning",
+            lifespan="off",
+            access_log=False,
+            timeout_graceful_shutdown=1,
+        )
         self.server = uvicorn.Server(config)
         self.thread = None
 

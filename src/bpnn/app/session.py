@@ -6,6 +6,7 @@ that records every epoch for the page and asks the trainer to stop when the user
 Stop (the trainer then ends after the current epoch and restores the best validation
 parameters, as for any other stopping rule).
 """
+
 from __future__ import annotations
 
 import io
@@ -22,13 +23,13 @@ from typing import Any
 
 import numpy as np
 
-STOPPED = "stopped by user"           # the trainer's stop_reason after Stop
-MAX_TABLES = 20                       # tables kept per server (the oldest go first)
+STOPPED = "stopped by user"  # the trainer's stop_reason after Stop
+MAX_TABLES = 20  # tables kept per server (the oldest go first)
 MAX_RUNS = 30
-KEEP_SNAPSHOTS = 50                   # playground boundaries kept per training (~40 kB each)
-MAX_JOBS = 10                         # finished trainings whose events are kept
+KEEP_SNAPSHOTS = 50  # playground boundaries kept per training (~40 kB each)
+MAX_JOBS = 10  # finished trainings whose events are kept
 PREVIEW_ROWS = 10
-PREDICTION_ROWS = 20                  # predictions shown on the page
+PREDICTION_ROWS = 20  # predictions shown on the page
 
 
 class AppError(ValueError):
@@ -61,13 +62,14 @@ def clean(obj):
 @dataclass
 class Table:
     id: str
-    name: str            # what the user called it: the file's name, or the built-in set's
-    frame: Any           # pandas.DataFrame
+    name: str  # what the user called it: the file's name, or the built-in set's
+    frame: Any  # pandas.DataFrame
     dataset: Any = None  # bpnn.datasets.Dataset for a built-in set
 
 
 def _is_numeric(col):
     import pandas as pd
+
     return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
 
 
@@ -78,19 +80,32 @@ def table_summary(t: Table) -> dict:
     for c in df.columns:
         col = df[c]
         num = _is_numeric(col)
-        info = {"name": str(c), "dtype": str(col.dtype), "numeric": bool(num),
-                "missing": int(col.isna().sum()), "unique": int(col.nunique())}
+        info = {
+            "name": str(c),
+            "dtype": str(col.dtype),
+            "numeric": bool(num),
+            "missing": int(col.isna().sum()),
+            "unique": int(col.nunique()),
+        }
         if num and col.notna().any():
             info.update(min=float(col.min()), max=float(col.max()), mean=float(col.mean()))
         cols.append(info)
     head = df.head(PREVIEW_ROWS)
     rows = [["" if _isna(v) else _cell(v) for v in r] for r in head.itertuples(index=False)]
     target = list(t.dataset.target) if t.dataset is not None else [str(df.columns[-1])]
-    return clean({"id": t.id, "name": t.name, "rows": int(df.shape[0]),
-                  "n_columns": int(df.shape[1]), "columns": cols,
-                  "preview": {"columns": [str(c) for c in df.columns], "rows": rows},
-                  "target": target, "builtin": t.dataset is not None,
-                  **detect_task(t, target)})
+    return clean(
+        {
+            "id": t.id,
+            "name": t.name,
+            "rows": int(df.shape[0]),
+            "n_columns": int(df.shape[1]),
+            "columns": cols,
+            "preview": {"columns": [str(c) for c in df.columns], "rows": rows},
+            "target": target,
+            "builtin": t.dataset is not None,
+            **detect_task(t, target),
+        }
+    )
 
 
 def _isna(v):
@@ -110,6 +125,7 @@ def detect_task(t: Table, target) -> dict:
     """The task the CLI would pick for these target columns, and why."""
     from ..cli.train import _detect_task
     from ..io_tables import check_columns
+
     check_columns(t.frame, target, repr(t.name))
     if not target:
         raise AppError("choose at least one target column")
@@ -124,7 +140,7 @@ class Job:
     """One training in a worker thread; ``events`` grows while it runs (read by SSE)."""
 
     id: str
-    kind: str                         # "train" or "playground"
+    kind: str  # "train" or "playground"
     events: list = field(default_factory=list)
     stop_requested: bool = False
     done: bool = False
@@ -134,7 +150,7 @@ class Job:
     snapshots: list = field(default_factory=list)
 
     def emit(self, kind, data):
-        if kind == "snapshot":   # keep the newest KEEP_SNAPSHOTS boundaries: long runs stay small
+        if kind == "snapshot":  # keep the newest KEEP_SNAPSHOTS boundaries: long runs stay small
             self.snapshots.append(len(self.events))
             if len(self.snapshots) > KEEP_SNAPSHOTS:
                 self.events[self.snapshots.pop(0)] = ("superseded", {})
@@ -154,12 +170,15 @@ class Job:
                     return False
             last[0] = now
             return True
+
         return keep
 
     def stop_callback(self):
         """A trainer callback: True-ish (a stop reason) once Stop was pressed."""
+
         def cb(epoch, record, network):
             return STOPPED if self.stop_requested else False
+
         return cb
 
 
@@ -196,28 +215,36 @@ class Session:
         """Run ``work(job)`` in a thread; AppError 409 while another training runs."""
         with self._lock:
             if self._active is not None and not self._active.done:
-                what = {"train": "a training", "playground": "a playground training",
-                        "timeseries": "a time-series training"}.get(self._active.kind,
-                                                                    "a training")
-                raise AppError(f"{what} is already running: stop it or wait until it ends, "
-                               "then start this one", 409)
+                what = {
+                    "train": "a training",
+                    "playground": "a playground training",
+                    "timeseries": "a time-series training",
+                }.get(self._active.kind, "a training")
+                raise AppError(
+                    f"{what} is already running: stop it or wait until it ends, "
+                    "then start this one",
+                    409,
+                )
             job = Job(uuid.uuid4().hex[:12], kind)
             self.jobs[job.id] = job
             for old in [j for j in self.jobs.values() if j.done][:-MAX_JOBS]:
-                self.jobs.pop(old.id)   # finished trainings' events go, oldest first
+                self.jobs.pop(old.id)  # finished trainings' events go, oldest first
             self._active = job
 
         def target():
             try:
                 work(job)
-            except ValueError as exc:   # AppError and the library's one-line errors
+            except ValueError as exc:  # AppError and the library's one-line errors
                 from ..cli._shared import _one_line
+
                 job.emit("failed", {"error": _one_line(exc)})
-            except Exception as exc:   # noqa: BLE001 - the page shows it; the server lives on
+            except Exception as exc:  # noqa: BLE001 - the page shows it; the server lives on
                 from ..cli._shared import _one_line
+
                 job.emit("failed", {"error": f"{type(exc).__name__}: {_one_line(exc)}"})
             finally:
                 job.done = True
+
         job.thread = threading.Thread(target=target, name=f"bpnn-app-{kind}", daemon=True)
         job.thread.start()
         return job
@@ -253,14 +280,17 @@ MISSING = ("error", "drop", "mean", "median")
 def algorithm_choices() -> list:
     """[{"name": "lm", "matlab": "trainlm"}, ...] for every registered algorithm."""
     from ..algorithms.base import _CANONICAL
+
     out: dict = {}
     for alias, canon in _CANONICAL.items():
         entry = out.setdefault(canon, {"name": canon, "matlab": ""})
         if alias.startswith("train") and not entry["matlab"]:
             entry["matlab"] = alias
     first = ["lm", "br", "scg", "rprop", "gdx", "gdm", "gd", "sgd", "adam"]
-    return sorted(out.values(), key=lambda e: (first.index(e["name"]) if e["name"] in first
-                                               else len(first), e["name"]))
+    return sorted(
+        out.values(),
+        key=lambda e: (first.index(e["name"]) if e["name"] in first else len(first), e["name"]),
+    )
 
 
 def _num(settings, key, kind, default, low=None, high=None):
@@ -291,8 +321,9 @@ def _hidden(text):
     try:
         sizes = tuple(int(p) for p in parts)
     except ValueError:
-        raise AppError(f"hidden sizes must be comma-separated whole numbers, got {text!r}") \
-            from None
+        raise AppError(
+            f"hidden sizes must be comma-separated whole numbers, got {text!r}"
+        ) from None
     if not sizes or any(s < 1 or s > 1000 for s in sizes) or len(sizes) > 5:
         raise AppError(f"hidden sizes must be 1 to 5 layers of 1..1000 units, got {text!r}")
     return sizes
@@ -308,7 +339,7 @@ class TrainSpec:
     task: str
     missing: str
     params: dict
-    steps: int = 0       # time series: closed-loop forecast steps
+    steps: int = 0  # time series: closed-loop forecast steps
 
 
 def parse_train_settings(session: Session, s: dict) -> TrainSpec:
@@ -330,24 +361,28 @@ def parse_train_settings(session: Session, s: dict) -> TrainSpec:
     if task == "auto":
         task = detect_task(t, target)["task"]
     if task == "timeseries":
-        raise AppError(f"{t.name!r} is a time series: train it on the Time series tab, or "
-                       "choose fitting or pattern recognition as the task")
+        raise AppError(
+            f"{t.name!r} is a time series: train it on the Time series tab, or "
+            "choose fitting or pattern recognition as the task"
+        )
     task = _choice({"task": task}, "task", ("regression", "classification"), "regression")
     if task == "classification" and len(target) > 1:
-        raise AppError("classification takes one target column; choose one, or choose "
-                       "regression for several numeric targets")
+        raise AppError(
+            "classification takes one target column; choose one, or choose "
+            "regression for several numeric targets"
+        )
     ratios = s.get("ratios") or [70, 15, 15]
     try:
         r = [float(v) for v in ratios]
     except (TypeError, ValueError):
         raise AppError(f"the split must be three percentages, got {ratios!r}") from None
     if len(r) != 3 or any(v < 0 or not math.isfinite(v) for v in r) or r[0] <= 0:
-        raise AppError(f"the split must be three percentages with training above 0, got "
-                       f"{ratios!r}")
+        raise AppError(f"the split must be three percentages with training above 0, got {ratios!r}")
     total = sum(r)
     ratios = tuple(round(v / total, 4) for v in r)
     params = {
-        "preset": "matlab", "hidden": _hidden(s.get("hidden")),
+        "preset": "matlab",
+        "hidden": _hidden(s.get("hidden")),
         "activation": _choice(s, "activation", ACTIVATIONS, "tansig"),
         "output_activation": _choice(s, "output_activation", OUTPUT_ACTIVATIONS, "auto"),
         "algorithm": s.get("algorithm") or "auto",
@@ -357,31 +392,38 @@ def parse_train_settings(session: Session, s: dict) -> TrainSpec:
         "l2": _num(s, "l2", float, 0.0, 0.0),
         "random_state": _num(s, "seed", int, 0, 0, 2**31 - 1),
         "division": "random" if ratios[1] + ratios[2] > 0 else None,
-        "ratios": ratios, "n_restarts": 1,
+        "ratios": ratios,
+        "n_restarts": 1,
     }
     names = {a["name"] for a in algorithm_choices()} | {a["matlab"] for a in algorithm_choices()}
     if params["algorithm"] not in names | {"auto"}:
         raise AppError(f"unknown algorithm {params['algorithm']!r}")
     if task == "classification" and params["algorithm"] in ("lm", "trainlm", "br", "trainbr"):
-        params["loss"] = "mse"   # Levenberg-Marquardt needs a sum of squares, not cross-entropy
+        params["loss"] = "mse"  # Levenberg-Marquardt needs a sum of squares, not cross-entropy
     if params["output_activation"] == "softmax" and task != "classification":
         raise AppError("a softmax output is for classification")
-    return TrainSpec(t, target, features, task,
-                     _choice(s, "missing", MISSING, "error"), params)
+    return TrainSpec(t, target, features, task, _choice(s, "missing", MISSING, "error"), params)
 
 
 def _xy(spec: TrainSpec):
     from ..io_tables import select_columns
-    X, Y = select_columns(spec.table.frame, spec.target, spec.features, missing=spec.missing,
-                          source=repr(spec.table.name),
-                          numeric_target=spec.task == "regression")
+
+    X, Y = select_columns(
+        spec.table.frame,
+        spec.target,
+        spec.features,
+        missing=spec.missing,
+        source=repr(spec.table.name),
+        numeric_target=spec.task == "regression",
+    )
     if spec.task == "classification":
         y = Y.iloc[:, 0]
         if not _is_numeric(y):
             y = y.astype(str)
         if y.nunique() < 2:
-            raise AppError(f"target {spec.target[0]!r} holds one class only: classification "
-                           "needs at least two")
+            raise AppError(
+                f"target {spec.target[0]!r} holds one class only: classification needs at least two"
+            )
     else:
         y = Y.iloc[:, 0] if Y.shape[1] == 1 else Y
     return X, y
@@ -397,86 +439,139 @@ class Run:
     X: Any
     y: Any
     result: dict
-    figures: dict          # name -> (caption, png bytes)
+    figures: dict  # name -> (caption, png bytes)
     report_html: str
-    predictions: Any       # DataFrame
+    predictions: Any  # DataFrame
 
 
 def train_job(session: Session, spec: TrainSpec):
     """``work`` for :meth:`Session.start`: fit the estimator, streaming every epoch."""
-    X, y = _xy(spec)         # bad data fails here, before the thread is started
+    X, y = _xy(spec)  # bad data fails here, before the thread is started
 
     def work(job: Job):
         import warnings
 
         from ..estimators import BPClassifier, BPRegressor
         from ..trainer import training_defaults
+
         cls = BPClassifier if spec.task == "classification" else BPRegressor
         model = cls(**spec.params)
-        job.emit("started", {"rows": int(X.shape[0]), "inputs": int(X.shape[1]),
-                             "task": spec.task, "epochs": spec.params["epochs"]})
+        job.emit(
+            "started",
+            {
+                "rows": int(X.shape[0]),
+                "inputs": int(X.shape[1]),
+                "task": spec.task,
+                "epochs": spec.params["epochs"],
+            },
+        )
 
         keep = job.every_epoch_then_fewer()
 
         def progress(epoch, rec, net):
             if not keep(rec.epoch[-1]):
                 return False
-            job.emit("epoch", clean({
-                "epoch": rec.epoch[-1], "time": rec.time[-1], "loss": rec.loss[-1],
-                "val": rec.val_loss[-1], "test": rec.test_loss[-1],
-                "grad": rec.grad_norm[-1], "mu": rec.mu[-1], "fails": rec.val_fail[-1]}))
+            job.emit(
+                "epoch",
+                clean(
+                    {
+                        "epoch": rec.epoch[-1],
+                        "time": rec.time[-1],
+                        "loss": rec.loss[-1],
+                        "val": rec.val_loss[-1],
+                        "test": rec.test_loss[-1],
+                        "grad": rec.grad_norm[-1],
+                        "mu": rec.mu[-1],
+                        "fails": rec.val_fail[-1],
+                    }
+                ),
+            )
             return False
 
-        with warnings.catch_warnings(), \
-                training_defaults(callbacks=[progress, job.stop_callback()]):
-            warnings.simplefilter("ignore")     # the page shows the diagnosis instead
+        with (
+            warnings.catch_warnings(),
+            training_defaults(callbacks=[progress, job.stop_callback()]),
+        ):
+            warnings.simplefilter("ignore")  # the page shows the diagnosis instead
             model.fit(X, y)
         run = finish_run(session, spec, model, X, y)
         job.emit("done", {"run": run.id})
+
     return work
 
 
 def finish_run(session, spec, model, X, y) -> Run:
-    from ..report import (STOP_REASONS, build_figures, data_from_model, metric_names,
-                          render_html, render_pngs, split_metrics)
+    from ..report import (
+        STOP_REASONS,
+        build_figures,
+        data_from_model,
+        metric_names,
+        render_html,
+        render_pngs,
+        split_metrics,
+    )
+
     rec = model.record_
     data = data_from_model(model, X, y, rec, spec.task)
     metrics = split_metrics(data)
     figures = render_pngs(build_figures(rec, model.network_, data))
-    settings = {"task": spec.task, "data": spec.table.name,
-                "targets": ", ".join(spec.target), **{k: v for k, v in spec.params.items()}}
+    settings = {
+        "task": spec.task,
+        "data": spec.table.name,
+        "targets": ", ".join(spec.target),
+        **{k: v for k, v in spec.params.items()},
+    }
     report = render_html(rec, model.network_, data, settings, figures=figures)
     number = session.next_run_number()
     pred = _prediction_frame(model, X, y, data, spec)
     rows = min(PREDICTION_ROWS, len(pred))
     net = model.network_
     result = {
-        "number": number, "table": spec.table.name, "task": spec.task,
+        "number": number,
+        "table": spec.table.name,
+        "task": spec.task,
         "network": "-".join(map(str, net.sizes)),
         "activations": "/".join(a.name for a in net.activations),
-        "algorithm": model.algorithm_, "epochs": rec.epochs, "best_epoch": rec.best_epoch,
+        "algorithm": model.algorithm_,
+        "epochs": rec.epochs,
+        "best_epoch": rec.best_epoch,
         "stop_reason": rec.stop_reason,
-        "stop_text": STOPPED if rec.stop_reason == STOPPED else
-        STOP_REASONS.get(rec.stop_reason, ""),
+        "stop_text": STOPPED
+        if rec.stop_reason == STOPPED
+        else STOP_REASONS.get(rec.stop_reason, ""),
         "time": rec.time[-1] if rec.time else 0.0,
         "diagnosis": getattr(model, "diagnosis_", None) or rec.message or "",
-        "metrics": metrics, "metric_names": metric_names(metrics),
+        "metrics": metrics,
+        "metric_names": metric_names(metrics),
         "plots": [{"name": k, "caption": cap} for k, (cap, _) in figures.items()],
-        "predictions": {"columns": list(map(str, pred.columns)),
-                        "rows": [[_cell(v) if not isinstance(v, str) else v for v in r]
-                                 for r in pred.head(rows).itertuples(index=False)],
-                        "values": clean(np.asarray(model.predict(X.iloc[:rows])).reshape(
-                            rows, -1).tolist()) if spec.task == "regression" else None},
-        "curves": {"epoch": rec.epoch, "loss": rec.loss, "val": rec.val_loss,
-                   "test": rec.test_loss, "grad": rec.grad_norm, "mu": rec.mu,
-                   "fails": rec.val_fail},
-        "settings": clean(dict(spec.params, target=spec.target, features=spec.features,
-                               missing=spec.missing)),
+        "predictions": {
+            "columns": list(map(str, pred.columns)),
+            "rows": [
+                [_cell(v) if not isinstance(v, str) else v for v in r]
+                for r in pred.head(rows).itertuples(index=False)
+            ],
+            "values": clean(np.asarray(model.predict(X.iloc[:rows])).reshape(rows, -1).tolist())
+            if spec.task == "regression"
+            else None,
+        },
+        "curves": {
+            "epoch": rec.epoch,
+            "loss": rec.loss,
+            "val": rec.val_loss,
+            "test": rec.test_loss,
+            "grad": rec.grad_norm,
+            "mu": rec.mu,
+            "fails": rec.val_fail,
+        },
+        "settings": clean(
+            dict(spec.params, target=spec.target, features=spec.features, missing=spec.missing)
+        ),
         "command": cli_command(spec),
         "script": python_script(spec),
     }
-    run = Run(uuid.uuid4().hex[:12], number, spec, model, X, y, clean(result), figures,
-              report, pred)
+    run = Run(
+        uuid.uuid4().hex[:12], number, spec, model, X, y, clean(result), figures, report, pred
+    )
     run.result["id"] = run.id
     session.add_run(run)
     return run
@@ -485,6 +580,7 @@ def finish_run(session, spec, model, X, y) -> Run:
 def _prediction_frame(model, X, y, data, spec):
     """Row number, split, target(s) and prediction(s) of every row of the table."""
     import pandas as pd
+
     split = np.full(len(X), "train", dtype=object)
     parts = data.parts()
     if len(parts) > 1:
@@ -514,23 +610,55 @@ def _data_arg(spec):
 def cli_command(spec: TrainSpec) -> str:
     """The ``bpnn train`` line that trains the same model (same settings and seed)."""
     p = spec.params
-    args = ["bpnn", "train", _data_arg(spec), "--target", ",".join(spec.target),
-            "--features", ",".join(spec.features), "--task", spec.task,
-            "--preset", "matlab", "--hidden", ",".join(map(str, p["hidden"])),
-            "--activation", p["activation"]]
+    args = [
+        "bpnn",
+        "train",
+        _data_arg(spec),
+        "--target",
+        ",".join(spec.target),
+        "--features",
+        ",".join(spec.features),
+        "--task",
+        spec.task,
+        "--preset",
+        "matlab",
+        "--hidden",
+        ",".join(map(str, p["hidden"])),
+        "--activation",
+        p["activation"],
+    ]
     if p["output_activation"] != "auto":
         args += ["--output-activation", p["output_activation"]]
     if p["algorithm"] != "auto":
         args += ["--algorithm", p["algorithm"]]
     if "loss" in p:
         args += ["--loss", p["loss"]]
-    args += ["--epochs", str(p["epochs"]), "--goal", f"{p['goal']:g}",
-             "--max-fail", str(p["max_fail"]), "--l2", f"{p['l2']:g}",
-             "--division", p["division"] or "none"]
+    args += [
+        "--epochs",
+        str(p["epochs"]),
+        "--goal",
+        f"{p['goal']:g}",
+        "--max-fail",
+        str(p["max_fail"]),
+        "--l2",
+        f"{p['l2']:g}",
+        "--division",
+        p["division"] or "none",
+    ]
     if p["division"]:
         args += ["--ratios", ",".join(f"{r:g}" for r in p["ratios"])]
-    args += ["--missing", spec.missing, "--restarts", "1", "--seed", str(p["random_state"]),
-             "-o", "model.bpnn", "--report", "report.html"]
+    args += [
+        "--missing",
+        spec.missing,
+        "--restarts",
+        "1",
+        "--seed",
+        str(p["random_state"]),
+        "-o",
+        "model.bpnn",
+        "--report",
+        "report.html",
+    ]
     return " ".join(shlex.quote(a) for a in args)
 
 
@@ -573,7 +701,7 @@ write_report("report.html", rec, model.network_, data)
 '''
 
 
-DOWNLOADS = {   # kind -> (file name, media type)
+DOWNLOADS = {  # kind -> (file name, media type)
     "model": ("model.bpnn", "application/octet-stream"),
     "predictions": ("predictions.csv", "text/csv"),
     "report": ("report.html", "text/html"),
@@ -596,6 +724,7 @@ def download(session: Session, run: Run, kind: str) -> tuple[bytes, str, str]:
     name = f"run{run.number}_{name}"
     if kind == "model":
         from ..io import save
+
         path = session.workdir / f"{uuid.uuid4().hex}.bpnn"
         save(run.model, path)
         data = path.read_bytes()
@@ -606,9 +735,11 @@ def download(session: Session, run: Run, kind: str) -> tuple[bytes, str, str]:
         data = run.report_html.encode("utf-8")
     elif kind == "python":
         from ..export import export_python
+
         data = export_python(run.model).encode("utf-8")
     elif kind == "c":
         from ..export import export_c
+
         c_src, h_src = export_c(run.model, prefix="bpnn")
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -618,15 +749,20 @@ def download(session: Session, run: Run, kind: str) -> tuple[bytes, str, str]:
     elif kind == "onnx":
         try:
             from ..export import export_onnx
+
             data = export_onnx(run.model).SerializeToString()
         except ImportError:
-            raise AppError('the ONNX export needs the onnx package: pip install "bpnn[onnx]"') \
-                from None
+            raise AppError(
+                'the ONNX export needs the onnx package: pip install "bpnn[onnx]"'
+            ) from None
     elif kind == "script":
         data = run.result["script"].encode("utf-8")
     else:
-        data = ("#!/bin/sh\n# the bpnn command line that trains this run's model\n"
-                + run.result["command"] + "\n").encode("utf-8")
+        data = (
+            "#!/bin/sh\n# the bpnn command line that trains this run's model\n"
+            + run.result["command"]
+            + "\n"
+        ).encode("utf-8")
     return data, name, media
 
 
@@ -641,6 +777,7 @@ def safe_name(name: str, default="upload") -> str:
 def load_model_bytes(session: Session, name: str, data: bytes) -> dict:
     """Load an uploaded model file through :func:`bpnn.load` (the safe loader)."""
     from ..io import ModelFileError, load
+
     path = session.workdir / f"{uuid.uuid4().hex}.bpnn"
     path.write_bytes(data)
     try:
@@ -652,28 +789,38 @@ def load_model_bytes(session: Session, name: str, data: bytes) -> dict:
         path.unlink(missing_ok=True)
     if type(model).__name__ == "BPForecaster":
         kind = getattr(model, "kind_", "NAR/NARX")
-        raise AppError(f"{name!r} is a time-series model ({kind}): it forecasts steps "
-                       "ahead rather than predicting rows; use `bpnn forecast "
-                       f"{name} --steps N`, or train and forecast on the Time series tab")
+        raise AppError(
+            f"{name!r} is a time-series model ({kind}): it forecasts steps "
+            "ahead rather than predicting rows; use `bpnn forecast "
+            f"{name} --steps N`, or train and forecast on the Time series tab"
+        )
     if not hasattr(model, "predict") or not hasattr(model, "network_"):
-        raise AppError(f"{name!r} holds a bare network, not a fitted model: the Predict page "
-                       "needs a model saved from an estimator (bpnn train -o, or this app)")
+        raise AppError(
+            f"{name!r} holds a bare network, not a fitted model: the Predict page "
+            "needs a model saved from an estimator (bpnn train -o, or this app)"
+        )
     mid = uuid.uuid4().hex[:12]
     session.models[mid] = (name, model)
     names = getattr(model, "feature_names_in_", None)
     classes = getattr(model, "classes_", None)
-    return clean({"id": mid, "name": name,
-                  "kind": "classifier" if classes is not None else "regressor",
-                  "network": "-".join(map(str, model.network_.sizes)),
-                  "inputs": None if names is None else [str(c) for c in names],
-                  "n_inputs": int(getattr(model, "n_features_in_", model.network_.n_inputs)),
-                  "classes": None if classes is None else [str(c) for c in classes]})
+    return clean(
+        {
+            "id": mid,
+            "name": name,
+            "kind": "classifier" if classes is not None else "regressor",
+            "network": "-".join(map(str, model.network_.sizes)),
+            "inputs": None if names is None else [str(c) for c in names],
+            "n_inputs": int(getattr(model, "n_features_in_", model.network_.n_inputs)),
+            "classes": None if classes is None else [str(c) for c in classes],
+        }
+    )
 
 
 def predict(session: Session, model_id, table_id, missing="error") -> dict:
     import pandas as pd
 
     from ..cli.model import _model_inputs, _prediction_names
+
     if str(model_id) not in session.models:
         raise AppError("load a model file first", 404)
     name, model = session.models[str(model_id)]
@@ -691,5 +838,13 @@ def predict(session: Session, model_id, table_id, missing="error") -> dict:
     pid = uuid.uuid4().hex[:12]
     session.predictions[pid] = out
     rows = [[_cell(v) for v in r] for r in out.head(PREDICTION_ROWS).itertuples(index=False)]
-    return clean({"id": pid, "model": name, "table": t.name, "rows_total": int(len(out)),
-                  "columns": [str(c) for c in out.columns], "rows": rows})
+    return clean(
+        {
+            "id": pid,
+            "model": name,
+            "table": t.name,
+            "rows_total": int(len(out)),
+            "columns": [str(c) for c in out.columns],
+            "rows": rows,
+        }
+    )

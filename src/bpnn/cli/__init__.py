@@ -16,6 +16,7 @@ Every user error — a missing file, an unknown column, a bad option — is one 
 and exit code 2; ``--verbose`` adds the traceback. Heavy imports happen inside the
 commands so that ``bpnn --help`` is instant.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,12 +45,14 @@ FAMILIES = ("train", "model", "timeseries", "inspection", "tools", "app")
 
 def build_parser() -> argparse.ArgumentParser:
     common = _common(argparse.SUPPRESS)
-    p = _Parser(prog="bpnn", description="BP (back-propagation) neural networks: train, "
-                "predict, evaluate, report, export, forecast, importance, explain.",
-                parents=[_common()])
+    p = _Parser(
+        prog="bpnn",
+        description="BP (back-propagation) neural networks: train, "
+        "predict, evaluate, report, export, forecast, importance, explain.",
+        parents=[_common()],
+    )
     p.add_argument("--version", action="version", version=_version())
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND",
-                           parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     for family in FAMILIES:
         importlib.import_module(f"{__name__}.{family}").add_parsers(sub, common)
     return p
@@ -63,13 +66,16 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print(f"bpnn {args.command}: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:   # noqa: BLE001 - every error is one line unless --verbose
+    except Exception as exc:  # noqa: BLE001 - every error is one line unless --verbose
         if args.verbose:
             traceback.print_exc()
         msg = _user_error(exc)
         if msg is not None:
             print(f"bpnn {args.command}: error: {msg}", file=sys.stderr)
             return EXIT_USAGE
-        print(f"bpnn {args.command}: internal error: {type(exc).__name__}: {_one_line(exc)} "
-              "(run with --verbose for the traceback)", file=sys.stderr)
+        print(
+            f"bpnn {args.command}: internal error: {type(exc).__name__}: {_one_line(exc)} "
+            "(run with --verbose for the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_FAIL

@@ -1,5 +1,6 @@
 """What every sub-command shares: the usage error, small option parsers, the one-line-error
 argument parser, the console, reading tables and models, checking output paths."""
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,7 @@ def _l2_value(text):
     try:
         return float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number or 'auto', got {text!r}") \
-            from None
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', got {text!r}") from None
 
 
 def _param_value(text):
@@ -65,6 +65,7 @@ def _key_values(items):
 # -- shared steps -----------------------------------------------------------------------------
 def _console(stderr=False):
     from rich.console import Console
+
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
@@ -81,11 +82,14 @@ def _load_model(path, predict_only=False, forecaster=False):
     if p.is_dir():
         raise UsageError(f"{str(p)!r} is a directory, not a model file")
     from ..io import load, load_predictor
+
     model = load_predictor(p) if predict_only else load(p)
     if not forecaster and type(model).__name__ == "BPForecaster":
-        raise UsageError(f"{str(p)!r} is a time-series model (BPForecaster), which reads "
-                         "lagged values of its series rather than rows of inputs: use "
-                         "`bpnn forecast MODEL [DATA] --steps N`")
+        raise UsageError(
+            f"{str(p)!r} is a time-series model (BPForecaster), which reads "
+            "lagged values of its series rather than rows of inputs: use "
+            "`bpnn forecast MODEL [DATA] --steps N`"
+        )
     return model
 
 
@@ -98,14 +102,17 @@ def _read_data(source, sheet=None):
     """A path to a table, or the name of a shipped data set -> (DataFrame, Dataset or None)."""
     from ..datasets import dataset_names, load_dataset
     from ..io_tables import read_table
+
     p = Path(source)
     name = str(source).lower().replace("-", "_")
     if not p.exists() and name in dataset_names():
         ds = load_dataset(name)
         return ds.frame, ds
     if not p.exists() and not p.suffix:
-        raise UsageError(f"file not found: {str(source)!r} (and no built-in data set of that "
-                         "name; see `bpnn datasets`)")
+        raise UsageError(
+            f"file not found: {str(source)!r} (and no built-in data set of that "
+            "name; see `bpnn datasets`)"
+        )
     return read_table(p, sheet), None
 
 
@@ -113,6 +120,7 @@ def _check_output(path, what):
     """Refuse an output path whose directory is missing, before any work is done."""
     if path is not None:
         from ..io_tables import check_output
+
         check_output(path, what)
 
 
@@ -129,18 +137,18 @@ def _common(default=False):
     """--verbose and --quiet, accepted before or after the sub-command; the sub-parsers'
     copies default to SUPPRESS so they do not overwrite a value given before it."""
     p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("--verbose", action="store_true", default=default,
-                   help="show the traceback of errors")
-    p.add_argument("-q", "--quiet", action="store_true", default=default,
-                   help="print only errors")
+    p.add_argument(
+        "--verbose", action="store_true", default=default, help="show the traceback of errors"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", default=default, help="print only errors")
     return p
-
 
 
 def _version() -> str:
     """``bpnn X.Y.Z``: the package's own ``__version__`` (the one place the version is kept;
     the build reads it too), so the answer is that of the bpnn that runs, installed or not."""
     from .. import __version__
+
     return f"bpnn {__version__}"
 
 
@@ -153,8 +161,11 @@ def _user_error(exc):
     """The one-line message for a user's error, or None for a bug (exit 1)."""
     if isinstance(exc, ImportError):
         top = (exc.name or "").split(".")[0]
-        return None if top in ("", "bpnn") else \
-            f"this needs the {top!r} package, which is not installed (pip install {top})"
+        return (
+            None
+            if top in ("", "bpnn")
+            else f"this needs the {top!r} package, which is not installed (pip install {top})"
+        )
     if isinstance(exc, (ValueError, OSError)):
         msg = _one_line(exc)
         if isinstance(exc, OSError) and exc.filename and str(exc.filename) not in msg:
@@ -175,16 +186,21 @@ def _activations(text, n_hidden):
         return acts[0], None
     if len(acts) == n_hidden:
         return acts, None
-    counts = "1 or 2 (hidden, output)" if n_hidden == 1 else \
-        f"1, {n_hidden} (one per hidden layer) or {n_hidden + 1} (hidden layers, output)"
-    raise UsageError(f"--activation lists {len(acts)} functions for {n_hidden} hidden layer(s); "
-                     f"give {counts}")
+    counts = (
+        "1 or 2 (hidden, output)"
+        if n_hidden == 1
+        else f"1, {n_hidden} (one per hidden layer) or {n_hidden + 1} (hidden layers, output)"
+    )
+    raise UsageError(
+        f"--activation lists {len(acts)} functions for {n_hidden} hidden layer(s); give {counts}"
+    )
 
 
 def _print_summary(console, model, data, record, title):
     from rich.table import Table
 
     from ..report import metric_names, split_metrics
+
     metrics = split_metrics(data)
     names = metric_names(metrics)
     table = Table(title=title, title_justify="left")
@@ -195,8 +211,10 @@ def _print_summary(console, model, data, record, title):
         table.add_row(split, *[_fmt(m.get(n), 6 if n == "R" else 4) for n in names])
     console.print(table)
     if record is not None:
-        console.print(f"stop reason: [bold]{record.stop_reason}[/bold] after {record.epochs} "
-                      f"epochs (best epoch {record.best_epoch})")
+        console.print(
+            f"stop reason: [bold]{record.stop_reason}[/bold] after {record.epochs} "
+            f"epochs (best epoch {record.best_epoch})"
+        )
     diag = getattr(model, "diagnosis_", None)
     if diag:
         console.print(f"[yellow]note:[/yellow] {diag}")

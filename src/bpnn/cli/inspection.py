@@ -3,6 +3,7 @@
 Prints a table (or JSON) and writes nothing; the computation is
 :func:`bpnn.inspection.importance`.
 """
+
 from __future__ import annotations
 
 import math
@@ -11,12 +12,13 @@ from ._shared import EXIT_OK, UsageError, _console, _load_model, _read_data
 from .model import _check_width, _match_label_type, _require_inputs, _targets
 
 _METHODS = ("permutation", "miv", "garson", "olden")
-_BAR = 24   # characters of the longest bar
+_BAR = 24  # characters of the longest bar
 
 
 def _inputs_and_target(args, model):
     """The model's input columns of DATA and, for permutation, its target (y or None)."""
     from ..io_tables import check_columns, select_columns
+
     df, ds = _read_data(args.data, args.sheet)
     source = f"built-in data set {ds.name!r}" if ds is not None else repr(str(args.data))
     names = _require_inputs(model, df, source)
@@ -26,13 +28,22 @@ def _inputs_and_target(args, model):
         target = _targets(args, model, df, ds, source)
         check_columns(df, target, source)
     elif args.target:
-        raise UsageError(f"--target is for --method permutation; --method {args.method} "
-                         "needs no targets")
+        raise UsageError(
+            f"--target is for --method permutation; --method {args.method} needs no targets"
+        )
     if names is None and target is None:
-        raise UsageError("the model was trained without column names: give --method "
-                         "permutation with --target, so the inputs are the other columns")
-    X, Y = select_columns(df, target, names, missing=args.missing or "error", source=source,
-                          numeric_target=task == "regression")
+        raise UsageError(
+            "the model was trained without column names: give --method "
+            "permutation with --target, so the inputs are the other columns"
+        )
+    X, Y = select_columns(
+        df,
+        target,
+        names,
+        missing=args.missing or "error",
+        source=source,
+        numeric_target=task == "regression",
+    )
     _check_width(model, X, source)
     y = None
     if Y is not None:
@@ -58,17 +69,35 @@ def cmd_importance(args):
     import json
 
     from ..inspection import importance
+
     if args.repeats < 1:
         raise UsageError(f"--repeats must be >= 1, got {args.repeats}")
     model = _load_model(args.model)
     X, y, source = _inputs_and_target(args, model)
-    imp = importance(model, X, y, method=args.method, output=_response(model, args.response),
-                     delta=args.delta, n_repeats=args.repeats, random_state=args.seed)
+    imp = importance(
+        model,
+        X,
+        y,
+        method=args.method,
+        output=_response(model, args.response),
+        delta=args.delta,
+        n_repeats=args.repeats,
+        random_state=args.seed,
+    )
     if args.json:
-        rows = [{"input": str(k), **{c: _plain(v) for c, v in row.items()}}
-                for k, row in imp.iterrows()]
-        print(json.dumps({"model": str(args.model), "data": source, **{
-            k: _plain(v) for k, v in imp.attrs.items()}, "importance": rows}))
+        rows = [
+            {"input": str(k), **{c: _plain(v) for c, v in row.items()}} for k, row in imp.iterrows()
+        ]
+        print(
+            json.dumps(
+                {
+                    "model": str(args.model),
+                    "data": source,
+                    **{k: _plain(v) for k, v in imp.attrs.items()},
+                    "importance": rows,
+                }
+            )
+        )
         return EXIT_OK
     _print_table(_console(), imp, source)
     return EXIT_OK
@@ -83,12 +112,15 @@ def _plain(v):
 
 def _print_table(console, imp, source):
     from rich.table import Table
+
     a = imp.attrs
-    what = {"permutation": f"permutation importance (drop in {a.get('scoring')}, "
-                           f"{a.get('n_repeats')} repeats)",
-            "miv": f"mean impact value (inputs x(1 ± {a.get('delta')}))",
-            "garson": "Garson's connection-weight shares",
-            "olden": "Olden's connection-weight products"}[a["method"]]
+    what = {
+        "permutation": f"permutation importance (drop in {a.get('scoring')}, "
+        f"{a.get('n_repeats')} repeats)",
+        "miv": f"mean impact value (inputs x(1 ± {a.get('delta')}))",
+        "garson": "Garson's connection-weight shares",
+        "olden": "Olden's connection-weight products",
+    }[a["method"]]
     if a.get("output") is not None and a["method"] != "permutation":
         what += f", output {a['output']}"
     table = Table(title=f"{what} on {source}", title_justify="left")
@@ -114,26 +146,42 @@ def _print_table(console, imp, source):
 
 def add_parsers(sub, common):
     p = sub.add_parser(
-        "importance", parents=[common], help="which inputs of a saved model matter",
+        "importance",
+        parents=[common],
+        help="which inputs of a saved model matter",
         description="Rank a saved model's inputs on DATA by permutation importance (needs "
         "the targets), mean impact value (MIV), Garson's or Olden's connection weights. "
-        "Prints a table (or --json); writes nothing. Definitions: docs/inspection.md.")
+        "Prints a table (or --json); writes nothing. Definitions: docs/inspection.md.",
+    )
     p.add_argument("model", metavar="MODEL")
     p.add_argument("data", metavar="DATA", help="a table or a built-in data set name")
-    p.add_argument("--method", choices=_METHODS, default="permutation",
-                   help="permutation (default; needs the target column), miv, garson "
-                   "(one hidden layer) or olden")
-    p.add_argument("--target", help="target column(s) for permutation (default: those the "
-                   "model was trained on)")
-    p.add_argument("--response", metavar="OUTPUT",
-                   help="the output (target name or class label) that miv, garson and "
-                   "olden explain (default: the only one, a binary classifier's positive "
-                   "class, or the mean over outputs)")
-    p.add_argument("--delta", type=float, default=0.1,
-                   help="miv: each input is scaled by (1 + delta) and (1 - delta) "
-                   "(default 0.1)")
-    p.add_argument("--repeats", type=int, default=10,
-                   help="permutation: shuffles per input (default 10)")
+    p.add_argument(
+        "--method",
+        choices=_METHODS,
+        default="permutation",
+        help="permutation (default; needs the target column), miv, garson "
+        "(one hidden layer) or olden",
+    )
+    p.add_argument(
+        "--target",
+        help="target column(s) for permutation (default: those the model was trained on)",
+    )
+    p.add_argument(
+        "--response",
+        metavar="OUTPUT",
+        help="the output (target name or class label) that miv, garson and "
+        "olden explain (default: the only one, a binary classifier's positive "
+        "class, or the mean over outputs)",
+    )
+    p.add_argument(
+        "--delta",
+        type=float,
+        default=0.1,
+        help="miv: each input is scaled by (1 + delta) and (1 - delta) (default 0.1)",
+    )
+    p.add_argument(
+        "--repeats", type=int, default=10, help="permutation: shuffles per input (default 10)"
+    )
     p.add_argument("--seed", type=int, default=0, help="permutation: random seed")
     p.add_argument("--missing", choices=("error", "drop", "mean", "median"))
     p.add_argument("--sheet")

@@ -1,4 +1,5 @@
 """``bpnn predict``, ``evaluate``, ``report`` and ``export``: a saved model and new data."""
+
 from __future__ import annotations
 
 import sys
@@ -21,18 +22,22 @@ from .train import _model_settings, _print_summary
 def _require_inputs(model, df, source):
     """The model's input column names (checked against df), or None if it has none."""
     from ..io_tables import TableError
+
     names = _feature_names(model)
     if names is not None:
         absent = [c for c in names if c not in df.columns]
         if absent:
-            raise TableError(f"{source} lacks the model's input column(s) "
-                             f"{', '.join(map(repr, absent[:5]))}; the model was trained on "
-                             f"{', '.join(names[:12])}")
+            raise TableError(
+                f"{source} lacks the model's input column(s) "
+                f"{', '.join(map(repr, absent[:5]))}; the model was trained on "
+                f"{', '.join(names[:12])}"
+            )
     return names
 
 
 def _check_width(model, X, source):
     from ..io_tables import TableError
+
     n = int(getattr(model, "n_features_in_", X.shape[1]))
     if X.shape[1] != n:
         raise TableError(f"{source} has {X.shape[1]} input columns, the model expects {n}")
@@ -41,6 +46,7 @@ def _check_width(model, X, source):
 def _model_inputs(model, df, source, missing):
     """Select the model's input columns from df (by name when the model knows them)."""
     from ..io_tables import select_columns
+
     names = _require_inputs(model, df, source)
     X, _ = select_columns(df, None, names, missing=missing, source=source)
     _check_width(model, X, source)
@@ -52,14 +58,16 @@ def cmd_predict(args):
     import pandas as pd
 
     from ..io_tables import write_table
+
     _check_output(args.output, "output")
     model = _load_model(args.model, predict_only=True)
     df, _ = _read_data(args.data, args.sheet)
     source = repr(str(args.data))
     missing = args.missing or "error"
     if missing == "drop":
-        raise UsageError("--missing drop would lose rows in a prediction; use error, mean or "
-                         "median")
+        raise UsageError(
+            "--missing drop would lose rows in a prediction; use error, mean or median"
+        )
     interval = _check_interval(args.interval, model)
     X = _model_inputs(model, df, source, missing)
     pred = np.asarray(model.predict(X))
@@ -92,20 +100,25 @@ def _check_interval(coverage, model):
     if coverage is None:
         return None
     from ..conformal import interval_halfwidth, min_calibration_rows
+
     if not hasattr(model, "predict_interval"):
         raise UsageError("--interval needs a regression model (classifiers give --proba)")
-    need = min_calibration_rows(coverage)     # a bad coverage is refused first
+    need = min_calibration_rows(coverage)  # a bad coverage is refused first
     scores = getattr(model, "conformity_scores_", None)
     n = 0 if scores is None else len(scores)
-    if n == 0:                                # say how to get them from the command line
-        raise UsageError("--interval needs rows the network did not train on, and this model "
-                         "has none (it trained on every row): retrain it with bpnn train "
-                         "--holdout 0.15 (the default) or a --division that holds rows out")
+    if n == 0:  # say how to get them from the command line
+        raise UsageError(
+            "--interval needs rows the network did not train on, and this model "
+            "has none (it trained on every row): retrain it with bpnn train "
+            "--holdout 0.15 (the default) or a --division that holds rows out"
+        )
     if n < need:
-        raise UsageError(f"--interval {coverage:g} needs at least {need} calibration rows for a "
-                         f"finite interval; the model has {n}: retrain it with a larger bpnn "
-                         "train --holdout, or ask for a lower coverage")
-    interval_halfwidth(scores, coverage)      # the library's own checks
+        raise UsageError(
+            f"--interval {coverage:g} needs at least {need} calibration rows for a "
+            f"finite interval; the model has {n}: retrain it with a larger bpnn "
+            "train --holdout, or ask for a lower coverage"
+        )
+    interval_halfwidth(scores, coverage)  # the library's own checks
     return coverage
 
 
@@ -122,6 +135,7 @@ def _prediction_names(model, n_cols):
 
 def _targets(args, model, df, ds, source):
     from ..io_tables import parse_columns
+
     names = _feature_names(model)
     if args.target:
         return parse_columns(args.target)
@@ -131,8 +145,9 @@ def _targets(args, model, df, ds, source):
     if known is not None and all(str(t) in map(str, df.columns) for t in known):
         return [str(t) for t in known]
     if names is None:
-        raise UsageError("name the target column(s) with --target (the model was trained "
-                         "without column names)")
+        raise UsageError(
+            "name the target column(s) with --target (the model was trained without column names)"
+        )
     target = [c for c in df.columns if c not in names]
     if not target:
         raise UsageError(f"{source} has no target column besides the model's inputs")
@@ -145,14 +160,21 @@ def _evaluation_data(args, model, record=None):
     training data's row count."""
     from ..io_tables import check_columns, select_columns
     from ..report import data_from_model
+
     df, ds = _read_data(args.data, getattr(args, "sheet", None))
     source = f"built-in data set {ds.name!r}" if ds is not None else repr(str(args.data))
     target = _targets(args, model, df, ds, source)
     check_columns(df, target, source)
     names = _require_inputs(model, df, source)
     task = "classification" if hasattr(model, "classes_") else "regression"
-    X, Y = select_columns(df, target, names, missing=args.missing or "error", source=source,
-                          numeric_target=task == "regression")
+    X, Y = select_columns(
+        df,
+        target,
+        names,
+        missing=args.missing or "error",
+        source=source,
+        numeric_target=task == "regression",
+    )
     _check_width(model, X, source)
     y = Y.iloc[:, 0] if Y.shape[1] == 1 else Y
     if task == "classification":
@@ -163,6 +185,7 @@ def _evaluation_data(args, model, record=None):
 def _match_label_type(y, classes):
     """Read labels as the model's class type (a CSV column of 0/1 vs the model's '0'/'1')."""
     import numpy as np
+
     kind = np.asarray(classes).dtype.kind
     try:
         if kind in "iu":
@@ -178,6 +201,7 @@ def cmd_evaluate(args):
     import json
 
     from ..report import split_metrics
+
     model = _load_model(args.model, forecaster=True)
     if is_forecaster(model):
         return cmd_evaluate_series(args, model)
@@ -192,6 +216,7 @@ def cmd_evaluate(args):
 # -- report / export --------------------------------------------------------------------------
 def cmd_report(args):
     from ..report import inputs_from_model, write_report
+
     _check_output(args.output, "report")
     model = _load_model(args.model, forecaster=True)
     if is_forecaster(model):
@@ -201,13 +226,21 @@ def cmd_report(args):
     settings = {"data": source, **_model_settings(model)}
     settings = {k: v for k, v in settings.items() if v is not None}
     inputs = inputs_from_model(model, data) if data is not None and args.inputs else None
-    write_report(args.output, rec, model.network_, data, settings,
-                 title=args.title or f"bpnn training report: {Path(args.model).name}",
-                 plots_dir=args.plots, inputs=inputs)
+    write_report(
+        args.output,
+        rec,
+        model.network_,
+        data,
+        settings,
+        title=args.title or f"bpnn training report: {Path(args.model).name}",
+        plots_dir=args.plots,
+        inputs=inputs,
+    )
     if not args.quiet:
-        _console().print(f"report written to {args.output}" +
-                         ("" if data is not None else " (give DATA for the regression or "
-                          "confusion plots)"))
+        _console().print(
+            f"report written to {args.output}"
+            + ("" if data is not None else " (give DATA for the regression or confusion plots)")
+        )
     return EXIT_OK
 
 
@@ -216,10 +249,11 @@ _EXPORT_SUFFIX = {"python": ".py", "c": ".c", "onnx": ".onnx"}
 
 def cmd_export(args):
     from .. import export as exporters
+
     fmt = args.format
     out = args.output or str(Path(args.model).with_suffix(_EXPORT_SUFFIX[fmt]))
     _check_output(out, "output")
-    model = _load_model(args.model, forecaster=True)    # a forecaster: the exporters refuse
+    model = _load_model(args.model, forecaster=True)  # a forecaster: the exporters refuse
     written = exporters.export(model, out, format=fmt)
     if not args.quiet:
         paths = written if isinstance(written, (list, tuple)) else [written or out]
@@ -228,46 +262,66 @@ def cmd_export(args):
 
 
 def add_parsers(sub, common):
-    p = sub.add_parser("predict", parents=[common], help="predict with a saved model",
-                       description="Predict in original units (regression) or class labels.")
+    p = sub.add_parser(
+        "predict",
+        parents=[common],
+        help="predict with a saved model",
+        description="Predict in original units (regression) or class labels.",
+    )
     p.add_argument("model", metavar="MODEL")
     p.add_argument("data", metavar="DATA")
-    p.add_argument("-o", "--output", help="output table (.csv, .tsv, .xlsx, .parquet); "
-                   "default: CSV on stdout")
+    p.add_argument(
+        "-o", "--output", help="output table (.csv, .tsv, .xlsx, .parquet); default: CSV on stdout"
+    )
     p.add_argument("--proba", action="store_true", help="add class probabilities")
-    p.add_argument("--interval", type=float, metavar="COVERAGE",
-                   help="add lower/upper columns: split-conformal prediction intervals that "
-                        "hold the target with this probability, e.g. 0.9 (regression models "
-                        "fitted with held-out or calibration rows; docs/uncertainty.md)")
-    p.add_argument("--with-inputs", dest="with_inputs", action="store_true",
-                   help="copy the input columns into the output")
+    p.add_argument(
+        "--interval",
+        type=float,
+        metavar="COVERAGE",
+        help="add lower/upper columns: split-conformal prediction intervals that "
+        "hold the target with this probability, e.g. 0.9 (regression models "
+        "fitted with held-out or calibration rows; docs/uncertainty.md)",
+    )
+    p.add_argument(
+        "--with-inputs",
+        dest="with_inputs",
+        action="store_true",
+        help="copy the input columns into the output",
+    )
     p.add_argument("--missing", choices=("error", "mean", "median"))
     p.add_argument("--sheet")
     p.set_defaults(func=cmd_predict)
     e = sub.add_parser("evaluate", parents=[common], help="metrics of a saved model on data")
     e.add_argument("model", metavar="MODEL")
     e.add_argument("data", metavar="DATA")
-    e.add_argument("--target", help="target column(s) (default: those the model was "
-                   "trained on)")
+    e.add_argument("--target", help="target column(s) (default: those the model was trained on)")
     e.add_argument("--missing", choices=("error", "drop", "mean", "median"))
     e.add_argument("--sheet")
     e.add_argument("--json", action="store_true", help="print the metrics as JSON")
     e.set_defaults(func=cmd_evaluate)
     r = sub.add_parser("report", parents=[common], help="HTML training report of a saved model")
     r.add_argument("model", metavar="MODEL")
-    r.add_argument("data", metavar="DATA", nargs="?",
-                   help="data (a file or a built-in data set name) for the regression / "
-                   "confusion plots; with the training data the record's train/validation/"
-                   "test split is shown")
+    r.add_argument(
+        "data",
+        metavar="DATA",
+        nargs="?",
+        help="data (a file or a built-in data set name) for the regression / "
+        "confusion plots; with the training data the record's train/validation/"
+        "test split is shown",
+    )
     r.add_argument("-o", "--output", required=True, help="the HTML file to write")
     r.add_argument("--plots", help="also write the figures as PNG into this directory")
     r.add_argument("--target")
     r.add_argument("--missing", choices=("error", "drop", "mean", "median"))
     r.add_argument("--sheet")
     r.add_argument("--title")
-    r.add_argument("--no-inputs", dest="inputs", action="store_false",
-                   help="leave out the Inputs section (input importance and partial "
-                   "dependence, computed on DATA)")
+    r.add_argument(
+        "--no-inputs",
+        dest="inputs",
+        action="store_false",
+        help="leave out the Inputs section (input importance and partial "
+        "dependence, computed on DATA)",
+    )
     r.set_defaults(func=cmd_report)
     x = sub.add_parser("export", parents=[common], help="export a model as Python, C or ONNX")
     x.add_argument("model", metavar="MODEL")

@@ -8,6 +8,7 @@
 departure is one line naming the column, the row (numbered from 1 after the header) and the
 time, exit code 2, and nothing is written.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,16 +28,21 @@ from ._shared import (
 )
 
 #: the train options only a time-series model takes (and --config keys)
-SERIES_KEYS = {"inputs": str, "feedback_delays": str, "input_delays": str,
-               "time_column": str, "closed_loop_horizon": int}
+SERIES_KEYS = {
+    "inputs": str,
+    "feedback_delays": str,
+    "input_delays": str,
+    "time_column": str,
+    "closed_loop_horizon": int,
+}
 
 #: static-model options a forecaster does not take: option -> why
 _NOT_FOR_SERIES = {
     "features": "a time-series model's inputs are --inputs (exogenous series) and the "
-                "target's own past values",
+    "target's own past values",
     "task": "a time-series model is a regression on the series",
-    "pca": "the lagged inputs are not projected", "target_scaling": "each series has one "
-    "scaling (--scaling), shared by its lags and its target",
+    "pca": "the lagged inputs are not projected",
+    "target_scaling": "each series has one scaling (--scaling), shared by its lags and its target",
     "holdout": "the division's last blocks (validation, test) are the held-out future",
     "preset": "a forecaster's defaults are MATLAB's narnet/narxnet ones",
     "n_ensemble": "ensembles of forecasters are not supported",
@@ -50,6 +56,7 @@ def wants_series(args, ds_task=None) -> bool:
     if args.data is None or Path(str(args.data)).exists():
         return False
     from ..datasets import dataset_names, load_dataset
+
     name = str(args.data).lower().replace("-", "_")
     return name in dataset_names() and load_dataset(name).task == "timeseries"
 
@@ -57,6 +64,7 @@ def wants_series(args, ds_task=None) -> bool:
 # -- reading a series -----------------------------------------------------------------------
 def _delays(text, option, minimum):
     from ..timeseries import parse_delays
+
     try:
         return parse_delays(text, option, minimum)
     except ValueError as exc:
@@ -68,6 +76,7 @@ def _times(col, name, source):
     no time twice, evenly spaced (a gap is a missing time step)."""
     import numpy as np
     import pandas as pd
+
     vals = col
     if not (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
         if col.isna().any():
@@ -78,8 +87,10 @@ def _times(col, name, source):
         except (ValueError, TypeError):
             conv = pd.to_datetime(col, errors="coerce", format="mixed")
             i = int(np.flatnonzero(conv.isna().to_numpy())[0])
-            raise UsageError(f"time column {name!r} in {source} holds {col.iloc[i]!r} in row "
-                             f"{i + 1}: neither a number nor a date") from None
+            raise UsageError(
+                f"time column {name!r} in {source} holds {col.iloc[i]!r} in row "
+                f"{i + 1}: neither a number nor a date"
+            ) from None
         if getattr(vals.dt, "tz", None) is not None:
             vals = vals.dt.tz_convert(None)
     elif col.isna().any():
@@ -98,31 +109,42 @@ def _times(col, name, source):
     back = np.flatnonzero(d < 0)
     if back.size:
         i = int(back[0]) + 1
-        raise UsageError(f"time column {name!r} in {source} is not sorted: {index[i]} in row "
-                         f"{i + 1} comes after {index[i - 1]}; sort the rows by time first")
+        raise UsageError(
+            f"time column {name!r} in {source} is not sorted: {index[i]} in row "
+            f"{i + 1} comes after {index[i - 1]}; sort the rows by time first"
+        )
     same = np.flatnonzero(d == 0)
     if same.size:
         i = int(same[0]) + 1
-        raise UsageError(f"time column {name!r} in {source} repeats the time {index[i]} "
-                         f"(rows {i} and {i + 1}): one row per time step")
+        raise UsageError(
+            f"time column {name!r} in {source} repeats the time {index[i]} "
+            f"(rows {i} and {i + 1}): one row per time step"
+        )
     if isinstance(index, pd.DatetimeIndex):
         if len(index) >= 3 and _infer_freq(index) is None:
             i = _first_off_step(index)
-            raise UsageError(f"time column {name!r} in {source} is not evenly spaced: "
-                             f"{_when(index[i - 1])} is followed by {_when(index[i])} in row "
-                             f"{i + 1}; a series needs one row per time step (fill the gaps "
-                             "first)")
+            raise UsageError(
+                f"time column {name!r} in {source} is not evenly spaced: "
+                f"{_when(index[i - 1])} is followed by {_when(index[i])} in row "
+                f"{i + 1}; a series needs one row per time step (fill the gaps "
+                "first)"
+            )
         return index
     step = float(np.median(d))
     off = np.flatnonzero(~np.isclose(d, step, rtol=1e-6, atol=0))
     if off.size:
         i = int(off[0]) + 1
-        gap = f" ({int(round(d[i - 1] / step)) - 1} missing time step(s))" \
-            if d[i - 1] > step and np.isclose(d[i - 1] / step, round(d[i - 1] / step)) else ""
-        raise UsageError(f"time column {name!r} in {source} is not evenly spaced: "
-                         f"{index[i - 1]} is followed by {index[i]} in row {i + 1}{gap}; a "
-                         f"series needs one row per time step (step {step:g}): fill the gaps "
-                         "first")
+        gap = (
+            f" ({int(round(d[i - 1] / step)) - 1} missing time step(s))"
+            if d[i - 1] > step and np.isclose(d[i - 1] / step, round(d[i - 1] / step))
+            else ""
+        )
+        raise UsageError(
+            f"time column {name!r} in {source} is not evenly spaced: "
+            f"{index[i - 1]} is followed by {index[i]} in row {i + 1}{gap}; a "
+            f"series needs one row per time step (step {step:g}): fill the gaps "
+            "first"
+        )
     return index
 
 
@@ -130,6 +152,7 @@ def _infer_freq(index):
     import warnings
 
     import pandas as pd
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         f = pd.infer_freq(index)
@@ -141,6 +164,7 @@ def _first_off_step(index):
     calendar frequency such as month starts, or else the commonest step) is broken."""
     import numpy as np
     import pandas as pd
+
     freq = _infer_freq(index[:3])
     if freq is not None:
         want = pd.date_range(index[0], periods=len(index), freq=freq)
@@ -155,6 +179,7 @@ def _when(t):
     import numpy as np
 
     from ..plots import _time_text
+
     return _time_text(np.datetime64(t)) if not isinstance(t, (int, float)) else str(t)
 
 
@@ -163,6 +188,7 @@ def _numeric_series(df, cols, source, times, rows=None):
     column, the row and its time. ``rows``: the table rows to check (default all)."""
     import numpy as np
     import pandas as pd
+
     sub = df[cols] if rows is None else df[cols].iloc[rows]
     out = {}
     for c in cols:
@@ -172,8 +198,10 @@ def _numeric_series(df, cols, source, times, rows=None):
             bad = conv.isna() & col.notna()
             if bad.any() or pd.api.types.is_bool_dtype(col):
                 i = int(np.flatnonzero(bad.to_numpy())[0]) if bad.any() else 0
-                raise UsageError(f"column {c!r} in {source} is not numeric: "
-                                 f"{col.iloc[i]!r} in row {_row(i, rows)}")
+                raise UsageError(
+                    f"column {c!r} in {source} is not numeric: "
+                    f"{col.iloc[i]!r} in row {_row(i, rows)}"
+                )
             col = conv
         vals = col.to_numpy(dtype=float)
         bad = np.flatnonzero(~np.isfinite(vals))
@@ -181,9 +209,11 @@ def _numeric_series(df, cols, source, times, rows=None):
             i = int(bad[0])
             what = "a missing value" if np.isnan(vals[i]) else "an infinite value"
             when = f" (time {times[_row(i, rows) - 1]})" if times is not None else ""
-            raise UsageError(f"column {c!r} in {source} has {what} in row {_row(i, rows)}"
-                             f"{when}: a series must be complete, one value per time step; "
-                             "fill the gap first")
+            raise UsageError(
+                f"column {c!r} in {source} has {what} in row {_row(i, rows)}"
+                f"{when}: a series must be complete, one value per time step; "
+                "fill the gap first"
+            )
         out[c] = vals
     return pd.DataFrame(out, index=sub.index)
 
@@ -197,6 +227,7 @@ def _series_frames(df, target, inputs, time, source):
     times (or by the row number), X the inputs on the same index."""
     import pandas as pd
     from ..io_tables import check_columns
+
     check_columns(df, target + inputs + ([time] if time else []), source)
     both = set(target) & set(inputs)
     if both:
@@ -215,24 +246,40 @@ def _series_frames(df, target, inputs, time, source):
 def _series_options(args, ds):
     """(target, inputs, time column, feedback delays, input delays)."""
     from ..io_tables import parse_columns
+
     hints = dict(ds.hints) if ds is not None else {}
     target = parse_columns(args.target) if args.target else (list(ds.target) if ds else None)
     time = args.time_column if args.time_column is not None else (ds.time if ds else None)
     time = None if time in ("", "none") else time
     if args.inputs is not None:
-        inputs = [] if args.inputs.strip().lower() in ("", "none") else \
-            parse_columns(args.inputs)
+        inputs = [] if args.inputs.strip().lower() in ("", "none") else parse_columns(args.inputs)
     else:
         inputs = list(ds.features) if ds is not None and "input_delays" in hints else []
-    fb = _delays(args.feedback_delays if args.feedback_delays is not None else
-                 hints.get("feedback_delays", "1:2"), "--feedback-delays", 1)
+    fb = _delays(
+        args.feedback_delays
+        if args.feedback_delays is not None
+        else hints.get("feedback_delays", "1:2"),
+        "--feedback-delays",
+        1,
+    )
     if args.input_delays is not None and not inputs:
         raise UsageError("--input-delays needs --inputs: the exogenous columns they delay")
-    ind = _delays(args.input_delays if args.input_delays is not None else
-                  hints.get("input_delays", "1:2"), "--input-delays", 0) if inputs else ()
+    ind = (
+        _delays(
+            args.input_delays
+            if args.input_delays is not None
+            else hints.get("input_delays", "1:2"),
+            "--input-delays",
+            0,
+        )
+        if inputs
+        else ()
+    )
     if not fb and not inputs:
-        raise UsageError("--feedback-delays none leaves the network no inputs: give "
-                         "--inputs for a time-delay network, or feedback delays for NAR")
+        raise UsageError(
+            "--feedback-delays none leaves the network no inputs: give "
+            "--inputs for a time-delay network, or feedback delays for NAR"
+        )
     if inputs and not ind:
         raise UsageError("--inputs needs input delays, e.g. --input-delays 1:2")
     return target, inputs, time, fb, ind
@@ -240,28 +287,47 @@ def _series_options(args, ds):
 
 def _forecaster_params(args, ds, fb, ind):
     from ._shared import _activations
+
     hints = dict(ds.hints) if ds is not None else {}
     for opt, why in _NOT_FOR_SERIES.items():
         if getattr(args, opt, None) is not None:
-            raise UsageError(f"--{opt.replace('_', '-')} does not apply to a time-series "
-                             f"model: {why}")
+            raise UsageError(
+                f"--{opt.replace('_', '-')} does not apply to a time-series model: {why}"
+            )
     if args.missing not in (None, "error"):
-        raise UsageError(f"--missing {args.missing} does not apply to a time series: a "
-                         "series must be complete (fill its gaps first)")
+        raise UsageError(
+            f"--missing {args.missing} does not apply to a time series: a "
+            "series must be complete (fill its gaps first)"
+        )
     if args.division == "refit":
-        raise UsageError("--division refit does not apply to a time-series model; give "
-                         "block (the default), random, interleaved or none")
+        raise UsageError(
+            "--division refit does not apply to a time-series model; give "
+            "block (the default), random, interleaved or none"
+        )
     if args.l2 == "auto":
         raise UsageError("--l2 auto does not apply to a time-series model; give a number")
-    hidden = hints.get("hidden", (10,)) if args.hidden is None else \
-        _ints(args.hidden, "--hidden") if str(args.hidden).strip().lower() != "auto" else None
+    hidden = (
+        hints.get("hidden", (10,))
+        if args.hidden is None
+        else _ints(args.hidden, "--hidden")
+        if str(args.hidden).strip().lower() != "auto"
+        else None
+    )
     if hidden is None:
-        raise UsageError("--hidden auto does not apply to a time-series model; give the "
-                         "widths, e.g. --hidden 10")
-    params = {"feedback_delays": fb, "input_delays": ind or (1, 2), "hidden": tuple(hidden),
-              "random_state": args.seed if args.seed is not None else 0,
-              "division": "block" if args.division is None else
-              None if args.division == "none" else args.division}
+        raise UsageError(
+            "--hidden auto does not apply to a time-series model; give the widths, e.g. --hidden 10"
+        )
+    params = {
+        "feedback_delays": fb,
+        "input_delays": ind or (1, 2),
+        "hidden": tuple(hidden),
+        "random_state": args.seed if args.seed is not None else 0,
+        "division": "block"
+        if args.division is None
+        else None
+        if args.division == "none"
+        else args.division,
+    }
     act, out_act = _activations(args.activation, len(hidden))
     if act is not None:
         params["activation"] = act
@@ -271,19 +337,31 @@ def _forecaster_params(args, ds, fb, ind):
         params["algorithm"] = args.algorithm
     extra = _key_values(args.param)
     if extra and not args.algorithm:
-        raise UsageError("--param needs --algorithm: name the algorithm the parameters "
-                         f"belong to (got {', '.join(extra)})")
+        raise UsageError(
+            "--param needs --algorithm: name the algorithm the parameters "
+            f"belong to (got {', '.join(extra)})"
+        )
     if extra:
         params["algorithm_params"] = extra
-    simple = {"loss": "loss", "epochs": "epochs", "goal": "goal", "max_fail": "max_fail",
-              "min_grad": "min_grad", "time": "time_limit", "l2": "l2",
-              "restarts": "n_restarts", "init": "init", "scaling": "scaling",
-              "closed_loop_horizon": "closed_loop_horizon"}
+    simple = {
+        "loss": "loss",
+        "epochs": "epochs",
+        "goal": "goal",
+        "max_fail": "max_fail",
+        "min_grad": "min_grad",
+        "time": "time_limit",
+        "l2": "l2",
+        "restarts": "n_restarts",
+        "init": "init",
+        "scaling": "scaling",
+        "closed_loop_horizon": "closed_loop_horizon",
+    }
     for opt, name in simple.items():
         if getattr(args, opt, None) is not None:
             params[name] = getattr(args, opt)
     if args.ratios is not None:
         from ._shared import _floats
+
         params["ratios"] = tuple(_floats(args.ratios, "--ratios"))
     return params
 
@@ -293,7 +371,8 @@ def _describe_times(times, n):
         return f"{n} time steps"
     from ..plots import _time_text
     import numpy as np
-    first, last = (np.asarray(times)[[0, -1]])
+
+    first, last = np.asarray(times)[[0, -1]]
     return f"{n} time steps ({_time_text(first)}..{_time_text(last)})"
 
 
@@ -308,11 +387,14 @@ def cmd_train_series(args):
     from ..timeseries import BPForecaster
     from ..trainer import training_defaults
     from ._shared import _plural, _print_summary
+
     for what, path in (("output", args.output), ("report", args.report)):
         _check_output(path, what)
     if args.data is None:
-        raise UsageError("name the series to train on: a table (CSV, Excel, ...) with "
-                         "--target COL, or a built-in series: sunspots, narendra_plant")
+        raise UsageError(
+            "name the series to train on: a table (CSV, Excel, ...) with "
+            "--target COL, or a built-in series: sunspots, narendra_plant"
+        )
     df, ds = _read_data(args.data, args.sheet)
     source = f"built-in data set {ds.name!r}" if ds is not None else repr(str(args.data))
     target, inputs, time, fb, ind = _series_options(args, ds)
@@ -325,11 +407,14 @@ def cmd_train_series(args):
     params = _forecaster_params(args, ds, fb, ind)
     D = max((*fb, *ind, 0))
     if len(df) <= D:
-        raise UsageError(f"{source} has {len(df)} rows, too few for delays up to {D}: need at "
-                         f"least {D + 1} ({D} initial values and one target)")
+        raise UsageError(
+            f"{source} has {len(df)} rows, too few for delays up to {D}: need at "
+            f"least {D + 1} ({D} initial values and one target)"
+        )
     show = not args.quiet
-    params["verbose"] = bool(args.progress if args.progress is not None
-                             else (show and sys.stdout.isatty()))
+    params["verbose"] = bool(
+        args.progress if args.progress is not None else (show and sys.stdout.isatty())
+    )
     params["warn"] = False
     model = BPForecaster(**params)
     console = _console()
@@ -338,51 +423,92 @@ def cmd_train_series(args):
         delays = f"feedback delays {_delay_text(fb)}" if fb else "no feedback"
         if inputs:
             delays += f", input delays {_delay_text(ind)} of {', '.join(inputs)}"
-        console.print(f"training a {kind} network on {source}: "
-                      f"{_describe_times(times, len(df))} of {', '.join(target)}; {delays}")
+        console.print(
+            f"training a {kind} network on {source}: "
+            f"{_describe_times(times, len(df))} of {', '.join(target)}; {delays}"
+        )
     if (args.checkpoint or args.resume) and model.n_restarts != 1:
         raise UsageError("--checkpoint/--resume need one training run: give --restarts 1")
     if args.checkpoint_every is not None and args.checkpoint_every < 1:
         raise UsageError(f"--checkpoint-every must be >= 1, got {args.checkpoint_every}")
-    with GracefulInterrupt() as interrupt, training_defaults(
-            checkpoint=args.checkpoint, checkpoint_every=args.checkpoint_every,
-            resume=args.resume, callbacks=[interrupt]), warnings.catch_warnings():
+    with (
+        GracefulInterrupt() as interrupt,
+        training_defaults(
+            checkpoint=args.checkpoint,
+            checkpoint_every=args.checkpoint_every,
+            resume=args.resume,
+            callbacks=[interrupt],
+        ),
+        warnings.catch_warnings(),
+    ):
         warnings.simplefilter("ignore")
         model.fit(y, X)
     if params["verbose"] and not sys.stdout.isatty():
         print()
     from ..report import data_from_forecaster
+
     rec = model.record_
     data = data_from_forecaster(model, y, X)
     if show:
         sizes = "-".join(map(str, model.network_.sizes))
         acts = "/".join(a.name for a in model.network_.activations)
-        _print_summary(console, model, data, rec, f"{kind} {sizes} {acts} network, "
-                       f"algorithm {model.algorithm_} (one-step errors)")
+        _print_summary(
+            console,
+            model,
+            data,
+            rec,
+            f"{kind} {sizes} {acts} network, algorithm {model.algorithm_} (one-step errors)",
+        )
         parts = data.parts()
         n_t = _plural(len(data.y_true), "target time")
-        console.print(f"[dim]metrics: one-step predictions; {n_t}"
-                      f" divided {params['division'] or 'not at all'}"
-                      + (" (validation and test after every training time)"
-                         if params["division"] == "block" and len(parts) > 1 else "")
-                      + "[/dim]")
+        console.print(
+            f"[dim]metrics: one-step predictions; {n_t}"
+            f" divided {params['division'] or 'not at all'}"
+            + (
+                " (validation and test after every training time)"
+                if params["division"] == "block" and len(parts) > 1
+                else ""
+            )
+            + "[/dim]"
+        )
         cl = model.closed_loop_record_
         if cl is not None:
-            console.print(f"closed-loop fine-tuning over {model.closed_loop_horizon_} steps: "
-                          f"{cl.stop_reason} after {cl.epochs} epochs (best epoch "
-                          f"{cl.best_epoch})")
-    settings = {"network": kind, "data": source, "targets": ", ".join(target),
-                "inputs": ", ".join(inputs) or "—", "time column": time or "—",
-                "feedback delays": _delay_text(fb) or "—",
-                "input delays": _delay_text(ind) if inputs else "—",
-                **_series_settings(model)}
-    _write_series_outputs(model, y, X, times, time, data, settings, console if show else None,
-                          args.report, args.plots, args.output)
+            console.print(
+                f"closed-loop fine-tuning over {model.closed_loop_horizon_} steps: "
+                f"{cl.stop_reason} after {cl.epochs} epochs (best epoch "
+                f"{cl.best_epoch})"
+            )
+    settings = {
+        "network": kind,
+        "data": source,
+        "targets": ", ".join(target),
+        "inputs": ", ".join(inputs) or "—",
+        "time column": time or "—",
+        "feedback delays": _delay_text(fb) or "—",
+        "input delays": _delay_text(ind) if inputs else "—",
+        **_series_settings(model),
+    }
+    _write_series_outputs(
+        model,
+        y,
+        X,
+        times,
+        time,
+        data,
+        settings,
+        console if show else None,
+        args.report,
+        args.plots,
+        args.output,
+    )
     if show and not args.output:
         console.print("(save the model with -o model.bpnn, then forecast with bpnn forecast)")
     if interrupt.requested:
-        print(f"bpnn train: interrupted after epoch {rec.epochs}" +
-              ("; the best model so far was saved" if args.output else ""), file=sys.stderr)
+        print(
+            f"bpnn train: interrupted after epoch {rec.epochs}"
+            + ("; the best model so far was saved" if args.output else ""),
+            file=sys.stderr,
+        )
         return 130
     return EXIT_OK if np.isfinite(rec.final_loss) else EXIT_FAIL
 
@@ -401,21 +527,42 @@ def _series_settings(model):
     return {k: v for k, v in out.items() if v is not None}
 
 
-def _write_series_outputs(model, y, X, times, time, data, settings, console, report=None,
-                          plots_dir=None, output=None, title=None):
+def _write_series_outputs(
+    model,
+    y,
+    X,
+    times,
+    time,
+    data,
+    settings,
+    console,
+    report=None,
+    plots_dir=None,
+    output=None,
+    title=None,
+):
     """The report (with its Time series section), the PNGs and the model file."""
     from ..report import build_figures, series_from_model, write_plots, write_report
-    series = series_from_model(model, y, X, times, time or "time step") \
-        if report or plots_dir else None
+
+    series = (
+        series_from_model(model, y, X, times, time or "time step") if report or plots_dir else None
+    )
     if report:
-        write_report(report, model.record_, model.network_, data, settings,
-                     plots_dir=plots_dir, series=series,
-                     **({} if title is None else {"title": title}))
+        write_report(
+            report,
+            model.record_,
+            model.network_,
+            data,
+            settings,
+            plots_dir=plots_dir,
+            series=series,
+            **({} if title is None else {"title": title}),
+        )
     elif plots_dir:
-        write_plots(plots_dir, build_figures(model.record_, model.network_, data,
-                                             series=series))
+        write_plots(plots_dir, build_figures(model.record_, model.network_, data, series=series))
     if output:
         from ..io import save
+
         save(model, output)
     if console is not None:
         for what, path in (("model", output), ("report", report), ("plots", plots_dir)):
@@ -427,8 +574,9 @@ def _write_series_outputs(model, y, X, times, time, data, settings, console, rep
 def _forecaster(path):
     model = _load_model(path, forecaster=True)
     if type(model).__name__ != "BPForecaster":
-        raise UsageError(f"{str(path)!r} is not a time-series model ({type(model).__name__}): "
-                         "use bpnn predict")
+        raise UsageError(
+            f"{str(path)!r} is not a time-series model ({type(model).__name__}): use bpnn predict"
+        )
     return model
 
 
@@ -439,43 +587,54 @@ def _read_series_table(model, args):
     no target column at all) are the forecast times, whose exogenous values NARX and
     time-delay networks read."""
     import numpy as np
+
     df, ds = _read_data(args.data, getattr(args, "sheet", None))
     source = f"built-in data set {ds.name!r}" if ds is not None else repr(str(args.data))
     targets, exog = list(model.target_names_), list(model.exog_names_ or [])
-    time = args.time_column if args.time_column is not None else \
-        getattr(model, "time_name_", None)
+    time = args.time_column if args.time_column is not None else getattr(model, "time_name_", None)
     if time in ("", "none") or (args.time_column is None and time not in df.columns):
         time = None
     from ..io_tables import check_columns
+
     check_columns(df, exog + ([time] if time else []), source)
     times = _times(df[time], time, source) if time else None
     have_y = [t for t in targets if t in df.columns]
     if have_y and len(have_y) < len(targets):
         lack = [t for t in targets if t not in df.columns]
-        raise UsageError(f"{source} has the target column(s) {', '.join(have_y)} but lacks "
-                         f"{', '.join(lack)}: give every target or none")
+        raise UsageError(
+            f"{source} has the target column(s) {', '.join(have_y)} but lacks "
+            f"{', '.join(lack)}: give every target or none"
+        )
     n = len(df)
     if have_y:
         known = df[targets].notna().all(axis=1).to_numpy()
         n_hist = int(np.flatnonzero(known)[-1]) + 1 if known.any() else 0
         if n_hist == 0:
-            raise UsageError(f"{source} has the target column(s) {', '.join(targets)} but no "
-                             "value in them: leave them out to forecast from the end of the "
-                             "training series")
+            raise UsageError(
+                f"{source} has the target column(s) {', '.join(targets)} but no "
+                "value in them: leave them out to forecast from the end of the "
+                "training series"
+            )
         hist = _numeric_series(df, targets, source, times, np.arange(n_hist))
         late = df[targets].iloc[n_hist:].notna().to_numpy()
         if late.any():
             r, c = np.argwhere(late)[0]
-            raise UsageError(f"column {targets[c]!r} in {source} has a value in row "
-                             f"{n_hist + r + 1}, after the last row where every target is "
-                             "known: the known values must come first, then the rows to "
-                             "forecast")
+            raise UsageError(
+                f"column {targets[c]!r} in {source} has a value in row "
+                f"{n_hist + r + 1}, after the last row where every target is "
+                "known: the known values must come first, then the rows to "
+                "forecast"
+            )
     else:
         n_hist, hist = 0, None
-    hist_X = _numeric_series(df, exog, source, times, np.arange(n_hist)) \
-        if exog and n_hist else None
-    fut_X = _numeric_series(df, exog, source, times, np.arange(n_hist, n)) \
-        if exog and n_hist < n else None
+    hist_X = (
+        _numeric_series(df, exog, source, times, np.arange(n_hist)) if exog and n_hist else None
+    )
+    fut_X = (
+        _numeric_series(df, exog, source, times, np.arange(n_hist, n))
+        if exog and n_hist < n
+        else None
+    )
     fut_t = times[n_hist:] if times is not None else None
     hist_t = times[:n_hist] if times is not None else None
     if hist is not None and hist_t is not None:
@@ -488,6 +647,7 @@ def cmd_forecast(args):
     import pandas as pd
 
     from ..io_tables import write_table
+
     _check_output(args.output, "output")
     model = _forecaster(args.model)
     targets = list(model.target_names_)
@@ -495,45 +655,63 @@ def cmd_forecast(args):
         raise UsageError(f"--steps must be a positive integer, got {args.steps}")
     hist = hist_X = fut_X = fut_t = None
     n_future = 0
-    time = getattr(model, "time_name_", None) if args.time_column is None else \
-        (None if args.time_column in ("", "none") else args.time_column)
+    time = (
+        getattr(model, "time_name_", None)
+        if args.time_column is None
+        else (None if args.time_column in ("", "none") else args.time_column)
+    )
     if args.data is not None:
-        hist, hist_X, fut_X, fut_t, time_in, source, n_future = \
-            _read_series_table(model, args)
+        hist, hist_X, fut_X, fut_t, time_in, source, n_future = _read_series_table(model, args)
         time = time_in or time
     if model.n_exog_ and fut_X is None:
-        where = f"{source} has no rows after the last known value of " \
-                f"{', '.join(targets)}" if args.data is not None else "no DATA was given"
-        raise UsageError(f"this {model.kind_} model needs the future values of its inputs "
-                         f"{', '.join(model.exog_names_)} at the forecast times, but {where}: "
-                         "give DATA with those columns for the times to forecast")
+        where = (
+            f"{source} has no rows after the last known value of {', '.join(targets)}"
+            if args.data is not None
+            else "no DATA was given"
+        )
+        raise UsageError(
+            f"this {model.kind_} model needs the future values of its inputs "
+            f"{', '.join(model.exog_names_)} at the forecast times, but {where}: "
+            "give DATA with those columns for the times to forecast"
+        )
     steps = args.steps
     if steps is None:
         if not n_future:
-            raise UsageError("give --steps N: how many time steps to forecast (or rows "
-                             "after the known values in DATA, one per time to forecast)")
+            raise UsageError(
+                "give --steps N: how many time steps to forecast (or rows "
+                "after the known values in DATA, one per time to forecast)"
+            )
         steps = n_future
     if model.n_exog_:
         need = steps - min(model.input_delays_)
         if len(fut_X) < need:
-            raise UsageError(f"--steps {steps} needs the inputs {', '.join(model.exog_names_)}"
-                             f" at {need} forecast time(s), DATA gives {len(fut_X)} row(s) "
-                             f"after the known values")
+            raise UsageError(
+                f"--steps {steps} needs the inputs {', '.join(model.exog_names_)}"
+                f" at {need} forecast time(s), DATA gives {len(fut_X)} row(s) "
+                f"after the known values"
+            )
     if hist is not None and len(hist) < max(model.feedback_delays_, default=0):
-        raise UsageError(f"{source} has {len(hist)} known value(s) of {', '.join(targets)}; "
-                         f"the feedback delays {_delay_text(model.feedback_delays_)} need the "
-                         f"last {max(model.feedback_delays_)}")
+        raise UsageError(
+            f"{source} has {len(hist)} known value(s) of {', '.join(targets)}; "
+            f"the feedback delays {_delay_text(model.feedback_delays_)} need the "
+            f"last {max(model.feedback_delays_)}"
+        )
     if hist_X is not None and len(hist_X) < max(model.input_delays_, default=0):
-        raise UsageError(f"{source} has {len(hist_X)} known row(s) of "
-                         f"{', '.join(model.exog_names_)}; the input delays "
-                         f"{_delay_text(model.input_delays_)} need the last "
-                         f"{max(model.input_delays_)}")
+        raise UsageError(
+            f"{source} has {len(hist_X)} known row(s) of "
+            f"{', '.join(model.exog_names_)}; the input delays "
+            f"{_delay_text(model.input_delays_)} need the last "
+            f"{max(model.input_delays_)}"
+        )
     last = None if hist is None else (hist.iloc[:, 0] if len(targets) == 1 else hist)
     if last is not None and not model.feedback_delays_:
-        last = None        # a time-delay network reads no past values of y
-    pred = model.predict(steps, X=None if fut_X is None else fut_X.to_numpy(),
-                         last_window=last,
-                         last_window_X=None if hist_X is None else hist_X.to_numpy())
+        last = None  # a time-delay network reads no past values of y
+    pred = model.predict(
+        steps,
+        X=None if fut_X is None else fut_X.to_numpy(),
+        last_window=last,
+        last_window_X=None if hist_X is None else hist_X.to_numpy(),
+    )
     P = np.asarray(pred, dtype=float).reshape(steps, -1)
     out = pd.DataFrame(P, columns=targets)
     when = _forecast_times(model, pred, fut_t, hist, steps)
@@ -545,8 +723,10 @@ def cmd_forecast(args):
         write_table(out, args.output)
         if not args.quiet:
             span = f"{when[0]}..{when[-1]}" if time and when is not None else f"1..{steps}"
-            _console().print(f"forecast of {', '.join(targets)} for {steps} "
-                                        f"step(s) ({span}) written to {args.output}")
+            _console().print(
+                f"forecast of {', '.join(targets)} for {steps} "
+                f"step(s) ({span}) written to {args.output}"
+            )
     else:
         out.to_csv(sys.stdout, index=False)
     return EXIT_OK
@@ -557,19 +737,25 @@ def _forecast_times(model, pred, fut_t, hist, steps):
     else the fitted (or DATA's) time index continued; None when the times are not regular."""
     import numpy as np
     import pandas as pd
+
     index = getattr(pred, "index", None)
-    regular = index is not None and not isinstance(index, pd.RangeIndex) and \
-        (hist is None or not isinstance(hist.index, pd.RangeIndex))
+    regular = (
+        index is not None
+        and not isinstance(index, pd.RangeIndex)
+        and (hist is None or not isinstance(hist.index, pd.RangeIndex))
+    )
     cont = np.asarray(index) if regular else None
     if fut_t is not None and len(fut_t):
         k = min(len(fut_t), steps)
         given = np.asarray(fut_t[:k])
         if cont is not None:
             if len(given) and given[0] != cont[0] and hist is None:
-                raise UsageError(f"DATA's first time {fut_t[0]} does not follow the model's "
-                                 f"last known time (the forecast starts at {index[0]}): give "
-                                 "the rows from there on, or the known values of the target "
-                                 "before them")
+                raise UsageError(
+                    f"DATA's first time {fut_t[0]} does not follow the model's "
+                    f"last known time (the forecast starts at {index[0]}): give "
+                    "the rows from there on, or the known values of the target "
+                    "before them"
+                )
             return np.concatenate([given, cont[k:]])
         return given if k == steps else None
     if cont is None:
@@ -596,11 +782,15 @@ def _model_series(model, args):
         time = None
     if getattr(args, "target", None):
         from ..io_tables import parse_columns
+
         if parse_columns(args.target) != list(model.target_names_):
-            raise UsageError(f"the model forecasts {', '.join(model.target_names_)}; "
-                             f"--target {args.target} names other columns")
-    y, X, times = _series_frames(df, list(model.target_names_), list(model.exog_names_ or []),
-                                 time, source)
+            raise UsageError(
+                f"the model forecasts {', '.join(model.target_names_)}; "
+                f"--target {args.target} names other columns"
+            )
+    y, X, times = _series_frames(
+        df, list(model.target_names_), list(model.exog_names_ or []), time, source
+    )
     return y, X, times, time, source
 
 
@@ -608,22 +798,27 @@ def cmd_report_series(args, model):
     """``bpnn report MODEL [SERIES]`` for a forecaster: with the series, the metrics and the
     Time series section (the record's split when it is the training series)."""
     from ..report import data_from_forecaster, write_report
+
     rec = model.record_
     settings = {"network": model.kind_, **_series_settings(model)}
     title = args.title or f"bpnn training report: {Path(args.model).name}"
     console = None if args.quiet else _console()
     if args.data is None:
-        write_report(args.output, rec, model.network_, None, settings, title=title,
-                     plots_dir=args.plots)
+        write_report(
+            args.output, rec, model.network_, None, settings, title=title, plots_dir=args.plots
+        )
         if console is not None:
-            console.print(f"report written to {args.output} (give the series as DATA for the "
-                          "response, correlation and forecast plots)")
+            console.print(
+                f"report written to {args.output} (give the series as DATA for the "
+                "response, correlation and forecast plots)"
+            )
         return EXIT_OK
     y, X, times, time, source = _model_series(model, args)
     settings = {"data": source, **settings}
     data = data_from_forecaster(model, y, X)
-    _write_series_outputs(model, y, X, times, time, data, settings, console, args.output,
-                          args.plots, title=title)
+    _write_series_outputs(
+        model, y, X, times, time, data, settings, console, args.output, args.plots, title=title
+    )
     return EXIT_OK
 
 
@@ -633,13 +828,15 @@ def cmd_evaluate_series(args, model):
 
     from ..report import data_from_forecaster, split_metrics
     from ._shared import _print_summary
+
     y, X, _, _, source = _model_series(model, args)
     data = data_from_forecaster(model, y, X)
     if args.json:
         print(json.dumps(split_metrics(data)["all"]))
     else:
-        _print_summary(_console(), model, data, None, f"{Path(args.model).name} on {source} "
-                       "(one-step errors)")
+        _print_summary(
+            _console(), model, data, None, f"{Path(args.model).name} on {source} (one-step errors)"
+        )
     return EXIT_OK
 
 
@@ -651,25 +848,46 @@ def add_train_options(t):
         "BPForecaster: y(t) from its own past values y(t-d) and, with --inputs, from the "
         "exogenous series x(t-d). Defaults are MATLAB's: delays 1:2, 10 hidden units, lm, "
         "and division block (the first 70% of the times train, the next 15% validate, "
-        "the last 15% test).")
-    g.add_argument("--feedback-delays", dest="feedback_delays", metavar="DELAYS",
-                   help="delays of the target fed back as inputs, >= 1: 1:2 (default), "
-                   "1:12, 1,2,12; none for a time-delay network")
-    g.add_argument("--inputs", metavar="COLS",
-                   help="exogenous input columns (a NARX network; none: NAR)")
-    g.add_argument("--input-delays", dest="input_delays", metavar="DELAYS",
-                   help="delays of the inputs, >= 0 (0: x(t) itself): default 1:2")
-    g.add_argument("--time-column", dest="time_column", metavar="COL",
-                   help="the column of times or dates (kept for plots and forecasts, never "
-                   "an input); must be sorted, without repeats or gaps")
-    g.add_argument("--closed-loop-horizon", dest="closed_loop_horizon", type=int,
-                   metavar="H", help="after the open-loop fit, train through the feedback "
-                   "over windows of H steps (backpropagation through time)")
+        "the last 15% test).",
+    )
+    g.add_argument(
+        "--feedback-delays",
+        dest="feedback_delays",
+        metavar="DELAYS",
+        help="delays of the target fed back as inputs, >= 1: 1:2 (default), "
+        "1:12, 1,2,12; none for a time-delay network",
+    )
+    g.add_argument(
+        "--inputs", metavar="COLS", help="exogenous input columns (a NARX network; none: NAR)"
+    )
+    g.add_argument(
+        "--input-delays",
+        dest="input_delays",
+        metavar="DELAYS",
+        help="delays of the inputs, >= 0 (0: x(t) itself): default 1:2",
+    )
+    g.add_argument(
+        "--time-column",
+        dest="time_column",
+        metavar="COL",
+        help="the column of times or dates (kept for plots and forecasts, never "
+        "an input); must be sorted, without repeats or gaps",
+    )
+    g.add_argument(
+        "--closed-loop-horizon",
+        dest="closed_loop_horizon",
+        type=int,
+        metavar="H",
+        help="after the open-loop fit, train through the feedback "
+        "over windows of H steps (backpropagation through time)",
+    )
 
 
 def add_parsers(sub, common):
     f = sub.add_parser(
-        "forecast", parents=[common], help="forecast a series with a saved time-series model",
+        "forecast",
+        parents=[common],
+        help="forecast a series with a saved time-series model",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Forecast N time steps closed loop (each prediction fed back as an "
         "input)\nwith a model saved by `bpnn train SERIES --target COL --feedback-delays "
@@ -689,16 +907,28 @@ examples:
   bpnn train sunspots --feedback-delays 1:12 --hidden 8 -o sun.bpnn
   bpnn forecast sun.bpnn --steps 20 -o forecast.csv
   bpnn train plant.csv --target y --inputs u --input-delays 1:2 --time-column t -o p.bpnn
-  bpnn forecast p.bpnn future_u.csv -o forecast.csv      (one row per future time)""")
+  bpnn forecast p.bpnn future_u.csv -o forecast.csv      (one row per future time)""",
+    )
     f.add_argument("model", metavar="MODEL", help="a model file saved by bpnn train")
-    f.add_argument("data", metavar="DATA", nargs="?",
-                   help="recent values and/or future inputs (see below)")
-    f.add_argument("--steps", type=int, metavar="N",
-                   help="time steps to forecast (default: DATA's rows after the known "
-                   "values)")
-    f.add_argument("-o", "--output", help="forecast table (.csv, .tsv, .xlsx, .parquet); "
-                   "default: CSV on stdout")
-    f.add_argument("--time-column", dest="time_column", metavar="COL",
-                   help="DATA's time column (default: the one the model was trained with)")
+    f.add_argument(
+        "data", metavar="DATA", nargs="?", help="recent values and/or future inputs (see below)"
+    )
+    f.add_argument(
+        "--steps",
+        type=int,
+        metavar="N",
+        help="time steps to forecast (default: DATA's rows after the known values)",
+    )
+    f.add_argument(
+        "-o",
+        "--output",
+        help="forecast table (.csv, .tsv, .xlsx, .parquet); default: CSV on stdout",
+    )
+    f.add_argument(
+        "--time-column",
+        dest="time_column",
+        metavar="COL",
+        help="DATA's time column (default: the one the model was trained with)",
+    )
     f.add_argument("--sheet", help="Excel sheet name")
     f.set_defaults(func=cmd_forecast)

@@ -1,4 +1,5 @@
 """``bpnn explain``, ``gradcheck`` and ``datasets``: learning and checking tools."""
+
 from __future__ import annotations
 
 from ._shared import EXIT_FAIL, EXIT_OK, UsageError, _console, _floats, _ints, _load_model
@@ -15,6 +16,7 @@ def cmd_explain(args):
 
     from ..explain import explain
     from ..network import Network
+
     if args.model:
         return _explain_model(args)
     if args.sizes:
@@ -33,10 +35,10 @@ def _explain_model(args):
     import numpy as np
 
     from ..explain import explain
+
     model = _load_model(args.model)
     if not args.input:
-        raise UsageError("explain MODEL needs --input: one sample's input values, "
-                         "comma-separated")
+        raise UsageError("explain MODEL needs --input: one sample's input values, comma-separated")
     x = np.array([_floats(args.input, "--input")])
     n = int(getattr(model, "n_features_in_", x.shape[1]))
     if x.shape[1] != n:
@@ -52,8 +54,10 @@ def _explain_model(args):
         t = np.array([_floats(args.target, "--target")])
         d = model.target_map_.transform(t)
     loss = args.loss if args.loss != "sse" else getattr(model, "_loss_name", lambda: "sse")()
-    print("Inputs are shown after the model's input scaling (归一化), targets after its "
-          "target encoding.\n")
+    print(
+        "Inputs are shown after the model's input scaling (归一化), targets after its "
+        "target encoding.\n"
+    )
     explain(net, z, d, lr=args.lr, loss=loss)
     return EXIT_OK
 
@@ -62,8 +66,9 @@ def _match_label(text, classes):
     for c in classes:
         if str(c) == text:
             return c
-    raise UsageError(f"--target {text!r} is not one of the model's classes "
-                     f"{', '.join(map(str, classes))}")
+    raise UsageError(
+        f"--target {text!r} is not one of the model's classes {', '.join(map(str, classes))}"
+    )
 
 
 def cmd_gradcheck(args):
@@ -71,20 +76,26 @@ def cmd_gradcheck(args):
 
     from ..gradcheck import gradcheck
     from ..network import Network
+
     sizes = _ints(args.sizes, "--sizes")
     net = Network(sizes, _activation_names(args.activation), init="uniform", seed=args.seed)
     rng = np.random.default_rng(args.seed)
     X = rng.uniform(-1, 1, (args.samples, sizes[0]))
     if args.loss == "cross_entropy":
         k = sizes[-1]
-        Y = np.eye(k)[rng.integers(0, k, args.samples)] if k > 1 else \
-            rng.integers(0, 2, (args.samples, 1)).astype(float)
+        Y = (
+            np.eye(k)[rng.integers(0, k, args.samples)]
+            if k > 1
+            else rng.integers(0, 2, (args.samples, 1)).astype(float)
+        )
     else:
         Y = rng.uniform(-1, 1, (args.samples, sizes[-1]))
     err = gradcheck(net, X, Y, loss=args.loss)
     ok = err < args.tol
-    print(f"{net!r}, loss {args.loss}, {args.samples} samples: largest relative error "
-          f"{err:.3g} ({'OK' if ok else 'FAILED'}: tolerance {args.tol:g})")
+    print(
+        f"{net!r}, loss {args.loss}, {args.samples} samples: largest relative error "
+        f"{err:.3g} ({'OK' if ok else 'FAILED'}: tolerance {args.tol:g})"
+    )
     return EXIT_OK if ok else EXIT_FAIL
 
 
@@ -92,16 +103,23 @@ def cmd_datasets(args):
     from rich.table import Table
 
     from ..datasets import DEFAULT_DATASET, dataset_names, load_dataset
+
     table = Table(title="Built-in data sets (bpnn train NAME)", title_justify="left")
     for col in ("name", "task", "samples", "inputs", "target"):
-        table.add_column(col, justify="right" if col in ("samples", "inputs") else "left",
-                         no_wrap=True)
+        table.add_column(
+            col, justify="right" if col in ("samples", "inputs") else "left", no_wrap=True
+        )
     table.add_column("description", ratio=1, min_width=30)
     for name in dataset_names():
         ds = load_dataset(name)
-        table.add_row(name + (" *" if name == DEFAULT_DATASET else ""), ds.task,
-                      str(ds.frame.shape[0]), str(len(ds.features)), ", ".join(ds.target),
-                      ds.description)
+        table.add_row(
+            name + (" *" if name == DEFAULT_DATASET else ""),
+            ds.task,
+            str(ds.frame.shape[0]),
+            str(len(ds.features)),
+            ", ".join(ds.target),
+            ds.description,
+        )
     console = _console()
     console.print(table)
     console.print("* trained by `bpnn train` with no data")
@@ -109,10 +127,14 @@ def cmd_datasets(args):
 
 
 def add_parsers(sub, common):
-    e = sub.add_parser("explain", parents=[common], help="one BP step, explained in the "
-                       "tutorial's notation", description="With no options: the tutorial's "
-                       "worked example. With --sizes: a random network. With MODEL: a saved "
-                       "model's network on one sample (--input, --target).")
+    e = sub.add_parser(
+        "explain",
+        parents=[common],
+        help="one BP step, explained in the tutorial's notation",
+        description="With no options: the tutorial's "
+        "worked example. With --sizes: a random network. With MODEL: a saved "
+        "model's network on one sample (--input, --target).",
+    )
     e.add_argument("model", metavar="MODEL", nargs="?", help="a saved model (optional)")
     e.add_argument("--lr", type=float, default=0.5, help="step size η (default 0.5)")
     e.add_argument("--loss", default="sse")
@@ -122,8 +144,11 @@ def add_parsers(sub, common):
     e.add_argument("--target", help="its target(s), or a class label for a classifier")
     e.add_argument("--seed", type=int, default=0)
     e.set_defaults(func=cmd_explain)
-    g = sub.add_parser("gradcheck", parents=[common], help="compare back-propagation with "
-                       "finite differences on a random network")
+    g = sub.add_parser(
+        "gradcheck",
+        parents=[common],
+        help="compare back-propagation with finite differences on a random network",
+    )
     g.add_argument("--sizes", default="3,5,2")
     g.add_argument("--activation", default="tansig,purelin")
     g.add_argument("--loss", default="sse")

@@ -1,4 +1,5 @@
 """``bpnn train``: options, data, the estimator's fit, the printed summary and outputs."""
+
 from __future__ import annotations
 
 import argparse
@@ -23,13 +24,37 @@ from ._shared import _activations, _fmt, _plural, _print_summary  # noqa: F401 (
 from .timeseries import SERIES_KEYS, add_train_options, cmd_train_series, wants_series
 
 # -- train ------------------------------------------------------------------------------------
-_TRAIN_KEYS = {   # option name -> type, for --config files
-    "target": str, "features": str, "task": str, "hidden": str, "activation": str,
-    "output_activation": str, "algorithm": str, "loss": str, "epochs": int, "goal": float,
-    "max_fail": int, "min_grad": float, "time": float, "division": str, "ratios": str,
-    "scaling": str, "target_scaling": str, "pca": float, "l2": float, "restarts": int,
-    "seed": int, "missing": str, "preset": str, "holdout": float,
-    "sheet": str, "init": str, "param": dict, "output": str, "report": str, "plots": str,
+_TRAIN_KEYS = {  # option name -> type, for --config files
+    "target": str,
+    "features": str,
+    "task": str,
+    "hidden": str,
+    "activation": str,
+    "output_activation": str,
+    "algorithm": str,
+    "loss": str,
+    "epochs": int,
+    "goal": float,
+    "max_fail": int,
+    "min_grad": float,
+    "time": float,
+    "division": str,
+    "ratios": str,
+    "scaling": str,
+    "target_scaling": str,
+    "pca": float,
+    "l2": float,
+    "restarts": int,
+    "seed": int,
+    "missing": str,
+    "preset": str,
+    "holdout": float,
+    "sheet": str,
+    "init": str,
+    "param": dict,
+    "output": str,
+    "report": str,
+    "plots": str,
     "n_ensemble": int,
 }
 _TRAIN_KEYS.update(SERIES_KEYS)
@@ -41,7 +66,7 @@ def _apply_config(args):
         return
     try:
         import tomllib
-    except ImportError:   # Python 3.10
+    except ImportError:  # Python 3.10
         try:
             import tomli as tomllib
         except ImportError:
@@ -57,8 +82,10 @@ def _apply_config(args):
     for key, value in cfg.items():
         k = key.replace("-", "_")
         if k not in _TRAIN_KEYS:
-            raise UsageError(f"unknown setting {key!r} in {str(p)!r}; settings are the long "
-                             f"options of `bpnn train`, e.g. hidden, algorithm, epochs")
+            raise UsageError(
+                f"unknown setting {key!r} in {str(p)!r}; settings are the long "
+                f"options of `bpnn train`, e.g. hidden, algorithm, epochs"
+            )
         if k == "param":
             if not isinstance(value, dict):
                 raise UsageError(f"'param' in {str(p)!r} must be a table of KEY = VALUE")
@@ -69,12 +96,15 @@ def _apply_config(args):
 
 
 def _config_value(key, value, kind, path):
-    if isinstance(value, list):        # hidden = [10, 5] -> "10,5"
+    if isinstance(value, list):  # hidden = [10, 5] -> "10,5"
         value = ",".join(map(str, value))
     if kind is str:
         return str(value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
-            (kind is int and not float(value).is_integer()):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or (kind is int and not float(value).is_integer())
+    ):
         what = "an integer" if kind is int else "a number"
         raise UsageError(f"{key!r} in {str(path)!r} must be {what}, got {value!r}")
     return kind(value)
@@ -83,6 +113,7 @@ def _config_value(key, value, kind, path):
 def _detect_task(Y, explicit, ds):
     """'classification' for text/bool labels or a few integer codes, else 'regression'."""
     import numpy as np
+
     if explicit and explicit != "auto":
         return explicit, "chosen with --task"
     if ds is not None:
@@ -103,17 +134,26 @@ def _network_params(args, hints):
     """--hidden and --activation (the data set's hints fill what is not given, then the
     preset: None here)."""
     from ..estimators import PRESETS
+
     if args.hidden is None:
         hidden = tuple(hints["hidden"]) if "hidden" in hints else None
     elif str(args.hidden).strip().lower() == "auto":
         hidden = "auto"
     else:
         hidden = tuple(_ints(args.hidden, "--hidden"))
-    n_hidden = len(PRESETS[args.preset or "default"]["hidden"]) if hidden is None else \
-        1 if hidden == "auto" else len(hidden)
+    n_hidden = (
+        len(PRESETS[args.preset or "default"]["hidden"])
+        if hidden is None
+        else 1
+        if hidden == "auto"
+        else len(hidden)
+    )
     act, out_act = _activations(args.activation or hints.get("activation"), n_hidden)
-    params = {"hidden": hidden, "activation": act,
-              "output_activation": args.output_activation or out_act}
+    params = {
+        "hidden": hidden,
+        "activation": act,
+        "output_activation": args.output_activation or out_act,
+    }
     return {k: v for k, v in params.items() if v is not None}
 
 
@@ -122,26 +162,41 @@ def _algorithm_params(args, hints):
     alg = args.algorithm or hints.get("algorithm")
     extra = _key_values(args.param) or ({} if args.algorithm else dict(hints.get("param", {})))
     if extra and not alg:
-        raise UsageError("--param needs --algorithm: name the algorithm the parameters "
-                         f"belong to (got {', '.join(extra)})")
+        raise UsageError(
+            "--param needs --algorithm: name the algorithm the parameters "
+            f"belong to (got {', '.join(extra)})"
+        )
     params = {"algorithm": alg} if alg else {}
     if extra:
         params["algorithm_params"] = extra
     return params
 
 
-_SIMPLE = {"loss": "loss", "epochs": "epochs", "goal": "goal", "max_fail": "max_fail",
-           "min_grad": "min_grad", "time": "time_limit", "l2": "l2", "restarts": "n_restarts",
-           "init": "init", "scaling": "scaling", "target_scaling": "target_scaling",
-           "n_ensemble": "n_ensemble"}
+_SIMPLE = {
+    "loss": "loss",
+    "epochs": "epochs",
+    "goal": "goal",
+    "max_fail": "max_fail",
+    "min_grad": "min_grad",
+    "time": "time_limit",
+    "l2": "l2",
+    "restarts": "n_restarts",
+    "init": "init",
+    "scaling": "scaling",
+    "target_scaling": "target_scaling",
+    "n_ensemble": "n_ensemble",
+}
 
 
 def _estimator_params(args, ds, task):
     """Map the train options (and a built-in set's hints) to estimator parameters."""
     hints = dict(ds.hints) if ds is not None else {}
-    params = {"random_state": args.seed if args.seed is not None else 0,
-              "preset": args.preset or "default",
-              **_network_params(args, hints), **_algorithm_params(args, hints)}
+    params = {
+        "random_state": args.seed if args.seed is not None else 0,
+        "preset": args.preset or "default",
+        **_network_params(args, hints),
+        **_algorithm_params(args, hints),
+    }
     division = args.division if args.division is not None else hints.get("division", "auto")
     params["division"] = None if division in (None, "none") else division
     for opt, name in _SIMPLE.items():
@@ -160,6 +215,7 @@ def _estimator_params(args, ds, task):
 def _load_training_table(args):
     from ..datasets import DEFAULT_DATASET, load_dataset
     from ..io_tables import check_columns, parse_columns, select_columns
+
     if args.data is None:
         ds = load_dataset(DEFAULT_DATASET)
         df, source = ds.frame, f"built-in data set {ds.name!r}"
@@ -175,8 +231,14 @@ def _load_training_table(args):
     features = parse_columns(args.features) if args.features else None
     check_columns(df, target, source)
     task, why = _detect_task(df[target], args.task, ds if not args.target else None)
-    X, Y = select_columns(df, target, features, missing=args.missing or "error",
-                          source=source, numeric_target=task == "regression")
+    X, Y = select_columns(
+        df,
+        target,
+        features,
+        missing=args.missing or "error",
+        source=source,
+        numeric_target=task == "regression",
+    )
     return X, Y, ds, task, why, source
 
 
@@ -189,15 +251,16 @@ def _target(Y, task):
 
 def _fit(model, X, y, calibration=None):
     import warnings
+
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")   # the diagnosis is printed below instead
+        warnings.simplefilter("ignore")  # the diagnosis is printed below instead
         if calibration is None:
             model.fit(X, y)
         else:
             model.fit(X, y, calibration=calibration)
 
 
-HOLDOUT = 0.15   # --holdout's default where the model trains on all the rows it is given
+HOLDOUT = 0.15  # --holdout's default where the model trains on all the rows it is given
 _MIN_HOLDOUT_ROWS = 20
 
 
@@ -206,6 +269,7 @@ def _holdout_rows(args, model, y, task):
     nor the model's own selection sees, so the printed test metrics are honest, when the
     estimator itself keeps no rows out (division "refit" or none), or as --holdout says."""
     import numpy as np
+
     n = len(y)
     frac = args.holdout
     if frac is None:
@@ -215,11 +279,16 @@ def _holdout_rows(args, model, y, task):
     if frac == 0 or n < _MIN_HOLDOUT_ROWS:
         return np.arange(n), None
     from sklearn.model_selection import train_test_split
+
     labels = np.asarray(y) if task == "classification" and np.ndim(y) == 1 else None
     if labels is not None and np.min(np.unique(labels, return_counts=True)[1]) < 2:
-        labels = None                       # a class with one row cannot be stratified
-    fit, held = train_test_split(np.arange(n), test_size=frac, stratify=labels,
-                                 random_state=args.seed if args.seed is not None else 0)
+        labels = None  # a class with one row cannot be stratified
+    fit, held = train_test_split(
+        np.arange(n),
+        test_size=frac,
+        stratify=labels,
+        random_state=args.seed if args.seed is not None else 0,
+    )
     return np.sort(fit), np.sort(held)
 
 
@@ -228,6 +297,7 @@ def _rows_of_table(rec, fit_idx, held_idx):
     rows of the whole table, with the held-out rows as "test", so the printed metrics, the
     report and a later ``bpnn report MODEL TABLE`` all show the same honest splits."""
     import numpy as np
+
     idx = [rec.train_idx, rec.val_idx, rec.test_idx]
     if idx[0] is None or sum(len(i) for i in idx if i is not None) != len(fit_idx):
         idx = [np.arange(len(fit_idx)), None, None]
@@ -238,6 +308,7 @@ def _rows_of_table(rec, fit_idx, held_idx):
 
 def _is_numeric(col):
     import pandas as pd
+
     return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
 
 
@@ -246,20 +317,25 @@ def _held_out_note(model, data, held_idx):
     parts = data.parts()
     n_val, n_test = len(parts.get("validation", ())), len(parts.get("test", ()))
     if held_idx is not None:
-        what = (f"test: {_plural(len(held_idx), 'row')} held out by bpnn train (--holdout) "
-                "before fitting, never used for training or selection")
+        what = (
+            f"test: {_plural(len(held_idx), 'row')} held out by bpnn train (--holdout) "
+            "before fitting, never used for training or selection"
+        )
     elif len(getattr(model, "records_", None) or ()) > 1 and n_test and not n_val:
-        what = (f"test: {_plural(n_test, 'row')} that no member of the ensemble trained on "
-                "(each member had its own random division)")
+        what = (
+            f"test: {_plural(n_test, 'row')} that no member of the ensemble trained on "
+            "(each member had its own random division)"
+        )
     elif n_val or n_test:
-        what = ("validation/test: rows of the model's own division, held out from the "
-                "training rows")
+        what = "validation/test: rows of the model's own division, held out from the training rows"
     else:
         what = "every row trained the model: no held-out metrics (give --holdout 0.15)"
     sel = getattr(model, "selection_record_", None)
     if sel is not None:
-        what += (f"; l2 {model.l2_:g} and {model.record_.epochs} epochs chosen on an internal "
-                 f"validation split (best epoch {sel.best_epoch}), then refit on all fit rows")
+        what += (
+            f"; l2 {model.l2_:g} and {model.record_.epochs} epochs chosen on an internal "
+            f"validation split (best epoch {sel.best_epoch}), then refit on all fit rows"
+        )
     return f"[dim]metrics: {what}[/dim]"
 
 
@@ -268,6 +344,7 @@ def cmd_train(args):
 
     from ..estimators import BPClassifier, BPRegressor
     from ..report import data_from_model
+
     _apply_config(args)
     if wants_series(args):
         return cmd_train_series(args)
@@ -277,13 +354,16 @@ def cmd_train(args):
     params = _estimator_params(args, ds, task)
     console = _console()
     show = not args.quiet
-    params["verbose"] = bool(args.progress if args.progress is not None
-                             else (show and sys.stdout.isatty()))
+    params["verbose"] = bool(
+        args.progress if args.progress is not None else (show and sys.stdout.isatty())
+    )
     model = (BPClassifier if task == "classification" else BPRegressor)(**params)
     if show:
-        console.print(f"training on {source}: {_plural(X.shape[0], 'sample')}, "
-                      f"{_plural(X.shape[1], 'input')} -> {', '.join(map(str, Y.columns))}; "
-                      f"task {task} ({why})")
+        console.print(
+            f"training on {source}: {_plural(X.shape[0], 'sample')}, "
+            f"{_plural(X.shape[1], 'input')} -> {', '.join(map(str, Y.columns))}; "
+            f"task {task} ({why})"
+        )
     y = _target(Y, task)
     fit_idx, held_idx = _holdout_rows(args, model, y, task)
     with _checkpointing(args, model) as interrupt:
@@ -294,24 +374,32 @@ def cmd_train(args):
             cal = (X.iloc[held_idx], y.iloc[held_idx]) if task == "regression" else None
             _fit(model, X.iloc[fit_idx], y.iloc[fit_idx], cal)
     if params["verbose"] and not sys.stdout.isatty():
-        print()   # Rich leaves the last progress line open when the output is not a terminal
+        print()  # Rich leaves the last progress line open when the output is not a terminal
     rec = model.record_
     if held_idx is not None:
-        for member in getattr(model, "records_", None) or [rec]:   # an ensemble's too
+        for member in getattr(model, "records_", None) or [rec]:  # an ensemble's too
             _rows_of_table(member, fit_idx, held_idx)
     data = data_from_model(model, X, y, rec, task)
-    settings = {"task": task, "data": source, "targets": ", ".join(map(str, Y.columns)),
-                **_model_settings(model)}
+    settings = {
+        "task": task,
+        "data": source,
+        "targets": ", ".join(map(str, Y.columns)),
+        **_model_settings(model),
+    }
     if show:
         sizes = "-".join(map(str, model.network_.sizes))
         acts = "/".join(a.name for a in model.network_.activations)
-        _print_summary(console, model, data, rec,
-                       f"{sizes} {acts} network, algorithm {model.algorithm_}")
+        _print_summary(
+            console, model, data, rec, f"{sizes} {acts} network, algorithm {model.algorithm_}"
+        )
         console.print(_held_out_note(model, data, held_idx))
     _write_training_outputs(args, model, rec, data, settings, console if show else None)
     if interrupt.requested:
-        print(f"bpnn train: interrupted after epoch {rec.epochs}" +
-              ("; the best model so far was saved" if args.output else ""), file=sys.stderr)
+        print(
+            f"bpnn train: interrupted after epoch {rec.epochs}"
+            + ("; the best model so far was saved" if args.output else ""),
+            file=sys.stderr,
+        )
         return 130
     return EXIT_OK if np.isfinite(rec.final_loss) else EXIT_FAIL
 
@@ -321,35 +409,51 @@ def _checkpointing(args, model):
     """Ctrl-C → stop after the current epoch; --checkpoint/--resume for the one training run."""
     from ..checkpoint import GracefulInterrupt
     from ..trainer import training_defaults
+
     if args.checkpoint_every is not None and args.checkpoint_every < 1:
         raise UsageError(f"--checkpoint-every must be >= 1, got {args.checkpoint_every}")
     eff = model.effective_params()
-    one_run = eff["hidden"] != "auto" and eff["n_restarts"] == 1 and \
-        eff["l2"] != "auto" and eff["division"] != "refit" and eff["n_ensemble"] == 1
+    one_run = (
+        eff["hidden"] != "auto"
+        and eff["n_restarts"] == 1
+        and eff["l2"] != "auto"
+        and eff["division"] != "refit"
+        and eff["n_ensemble"] == 1
+    )
     if (args.checkpoint or args.resume) and not one_run:
-        raise UsageError("--checkpoint/--resume need one training run: give --hidden "
-                         "widths (not auto), --restarts 1, --n-ensemble 1, an --l2 value and "
-                         "a --division other than refit (or --preset matlab)")
-    with GracefulInterrupt() as interrupt, training_defaults(
-            checkpoint=args.checkpoint, checkpoint_every=args.checkpoint_every,
-            resume=args.resume, callbacks=[interrupt]):
+        raise UsageError(
+            "--checkpoint/--resume need one training run: give --hidden "
+            "widths (not auto), --restarts 1, --n-ensemble 1, an --l2 value and "
+            "a --division other than refit (or --preset matlab)"
+        )
+    with (
+        GracefulInterrupt() as interrupt,
+        training_defaults(
+            checkpoint=args.checkpoint,
+            checkpoint_every=args.checkpoint_every,
+            resume=args.resume,
+            callbacks=[interrupt],
+        ),
+    ):
         yield interrupt
 
 
 def _write_training_outputs(args, model, rec, data, settings, console):
     from ..report import build_figures, inputs_from_model, write_plots, write_report
+
     inputs = inputs_from_model(model, data) if args.report or args.plots else None
     if args.report:
-        write_report(args.report, rec, model.network_, data, settings, plots_dir=args.plots,
-                     inputs=inputs)
+        write_report(
+            args.report, rec, model.network_, data, settings, plots_dir=args.plots, inputs=inputs
+        )
     elif args.plots:
         write_plots(args.plots, build_figures(rec, model.network_, data, inputs))
     if args.output:
         from ..io import save
+
         save(model, args.output)
     if console is not None:
-        for what, path in (("model", args.output), ("report", args.report),
-                           ("plots", args.plots)):
+        for what, path in (("model", args.output), ("report", args.report), ("plots", args.plots)):
             if path:
                 console.print(f"{what} written to {path}")
         if not args.output:
@@ -360,83 +464,145 @@ def _model_settings(model) -> dict:
     """The estimator's hyper-parameters and what fitting chose, for the report."""
     skip = ("verbose", "warn")
     out = {k: v for k, v in model.get_params().items() if k not in skip and v is not None}
-    out.update({"hidden (fitted)": getattr(model, "hidden_", None),
-                "algorithm (fitted)": getattr(model, "algorithm_", None)})
+    out.update(
+        {
+            "hidden (fitted)": getattr(model, "hidden_", None),
+            "algorithm (fitted)": getattr(model, "algorithm_", None),
+        }
+    )
     search = getattr(model, "hidden_search_", None)
-    if search:   # hidden="auto": validation loss for each a of round(sqrt(m+n) + a)
+    if search:  # hidden="auto": validation loss for each a of round(sqrt(m+n) + a)
         out["hidden search (a: validation loss)"] = ", ".join(
-            f"{a}: {v:.4g}" for a, v in sorted(search.items()))
+            f"{a}: {v:.4g}" for a, v in sorted(search.items())
+        )
     return {k: v for k, v in out.items() if v is not None}
 
 
 def add_parsers(sub, common):
-    t = sub.add_parser("train", parents=[common], help="train a network on a table or "
-                       "built-in data", description="Train a BP network. With no DATA it "
-                       "trains on a built-in data set (see `bpnn datasets`).")
-    t.add_argument("data", nargs="?", metavar="DATA",
-                   help="CSV/TSV/Excel/Parquet file, or a built-in data set name")
+    t = sub.add_parser(
+        "train",
+        parents=[common],
+        help="train a network on a table or built-in data",
+        description="Train a BP network. With no DATA it "
+        "trains on a built-in data set (see `bpnn datasets`).",
+    )
+    t.add_argument(
+        "data",
+        nargs="?",
+        metavar="DATA",
+        help="CSV/TSV/Excel/Parquet file, or a built-in data set name",
+    )
     g = t.add_argument_group("data")
-    g.add_argument("--target", help="target column(s), comma-separated (default: the last "
-                   "column, or the data set's)")
+    g.add_argument(
+        "--target",
+        help="target column(s), comma-separated (default: the last column, or the data set's)",
+    )
     g.add_argument("--features", help="input columns (default: all but the targets)")
     g.add_argument("--task", choices=("auto", "classification", "regression"))
-    g.add_argument("--missing", choices=("error", "drop", "mean", "median"),
-                   help="missing values: stop with an error (default), drop those rows, or "
-                   "fill inputs with the column mean/median")
+    g.add_argument(
+        "--missing",
+        choices=("error", "drop", "mean", "median"),
+        help="missing values: stop with an error (default), drop those rows, or "
+        "fill inputs with the column mean/median",
+    )
     g.add_argument("--sheet", help="Excel sheet name")
     n = t.add_argument_group("network and training")
-    n.add_argument("--hidden", help="hidden layer widths, e.g. 10 or 10,5, or 'auto' "
-                   "(the tutorial's sqrt(m+n)+a rule)")
-    n.add_argument("--activation", help="hidden activation(s), optionally followed by the "
-                   "output's: tansig or tansig,purelin")
+    n.add_argument(
+        "--hidden",
+        help="hidden layer widths, e.g. 10 or 10,5, or 'auto' (the tutorial's sqrt(m+n)+a rule)",
+    )
+    n.add_argument(
+        "--activation",
+        help="hidden activation(s), optionally followed by the output's: tansig or tansig,purelin",
+    )
     n.add_argument("--output-activation", dest="output_activation")
     n.add_argument("--algorithm", help="training function: lm (trainlm), scg, rprop, sgd, ...")
-    n.add_argument("--param", action="append", metavar="KEY=VALUE",
-                   help="an algorithm parameter, e.g. --param lr=0.1 (repeatable)")
+    n.add_argument(
+        "--param",
+        action="append",
+        metavar="KEY=VALUE",
+        help="an algorithm parameter, e.g. --param lr=0.1 (repeatable)",
+    )
     n.add_argument("--loss", help="mse, sse, mae or cross_entropy")
     n.add_argument("--epochs", type=int)
     n.add_argument("--goal", type=float, help="stop when the training loss reaches this")
     n.add_argument("--max-fail", dest="max_fail", type=int, help="validation checks")
     n.add_argument("--min-grad", dest="min_grad", type=float)
     n.add_argument("--time", type=float, help="time limit in seconds")
-    n.add_argument("--preset", choices=("default", "matlab"),
-                   help="where unset options take their values: default (chosen for "
-                        "accuracy: docs/defaults.md) or matlab (feedforwardnet/trainlm: "
-                        "70/15/15 division, max_fail 6, minmax scaling, 10 hidden units)")
+    n.add_argument(
+        "--preset",
+        choices=("default", "matlab"),
+        help="where unset options take their values: default (chosen for "
+        "accuracy: docs/defaults.md) or matlab (feedforwardnet/trainlm: "
+        "70/15/15 division, max_fail 6, minmax scaling, 10 hidden units)",
+    )
     n.add_argument("--division", choices=("refit", "random", "block", "interleaved", "none"))
-    n.add_argument("--holdout", type=float, metavar="FRACTION",
-                   help="rows held out before fitting for the printed test metrics "
-                        f"(default {HOLDOUT} when the model trains on all its rows, as the "
-                        "default preset's refit does; else 0)")
+    n.add_argument(
+        "--holdout",
+        type=float,
+        metavar="FRACTION",
+        help="rows held out before fitting for the printed test metrics "
+        f"(default {HOLDOUT} when the model trains on all its rows, as the "
+        "default preset's refit does; else 0)",
+    )
     n.add_argument("--ratios", help="train,validation,test shares, e.g. 0.7,0.15,0.15")
-    n.add_argument("--scaling", choices=("minmax", "minmax01", "standard", "none"),
-                   help="input normalisation (default minmax to [-1, 1])")
-    n.add_argument("--target-scaling", dest="target_scaling",
-                   choices=("minmax", "minmax01", "standard", "none"),
-                   help="regression target normalisation, undone for predictions "
-                   "(default minmax to [-1, 1])")
+    n.add_argument(
+        "--scaling",
+        choices=("minmax", "minmax01", "standard", "none"),
+        help="input normalisation (default minmax to [-1, 1])",
+    )
+    n.add_argument(
+        "--target-scaling",
+        dest="target_scaling",
+        choices=("minmax", "minmax01", "standard", "none"),
+        help="regression target normalisation, undone for predictions (default minmax to [-1, 1])",
+    )
     n.add_argument("--pca", type=float, help="keep N components, or a variance fraction < 1")
-    n.add_argument("--l2", type=_l2_value, help="weight decay, or 'auto' (chosen on "
-                   "validation rows; the default preset's)")
-    n.add_argument("--init", help="initialiser: nguyen-widrow, uniform, glorot, he, zeros; "
-                   "or ga, pso, de: a population search for the initial weights "
-                   "(docs/init.md)")
+    n.add_argument(
+        "--l2",
+        type=_l2_value,
+        help="weight decay, or 'auto' (chosen on validation rows; the default preset's)",
+    )
+    n.add_argument(
+        "--init",
+        help="initialiser: nguyen-widrow, uniform, glorot, he, zeros; "
+        "or ga, pso, de: a population search for the initial weights "
+        "(docs/init.md)",
+    )
     n.add_argument("--restarts", type=int, help="initialisations to try; the best is kept")
-    n.add_argument("--n-ensemble", dest="n_ensemble", type=int, metavar="K",
-                   help="train K networks and average them (docs/uncertainty.md)")
+    n.add_argument(
+        "--n-ensemble",
+        dest="n_ensemble",
+        type=int,
+        metavar="K",
+        help="train K networks and average them (docs/uncertainty.md)",
+    )
     n.add_argument("--seed", type=int, help="random seed (default 0)")
     n.add_argument("--config", help="TOML file with these options ([train] table)")
     o = t.add_argument_group("outputs")
     o.add_argument("-o", "--output", help=f"write the model file (e.g. model{MODEL_SUFFIX})")
     o.add_argument("--report", help="write the HTML training report")
     o.add_argument("--plots", help="write the report's figures as PNG into this directory")
-    o.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="live progress line (default: on when the output is a terminal)")
+    o.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="live progress line (default: on when the output is a terminal)",
+    )
     c = t.add_argument_group("checkpoints (Ctrl-C stops after the epoch, saves -o, exits 130)")
     c.add_argument("--checkpoint", help="write a crash-safe checkpoint to this file")
-    c.add_argument("--checkpoint-every", dest="checkpoint_every", type=int, metavar="N",
-                   help="checkpoint every N epochs (default: every 10 s) and at the end")
-    c.add_argument("--resume", metavar="CHECKPOINT", help="continue the run saved in "
-                   "CHECKPOINT (give the same options); ends as if never interrupted")
+    c.add_argument(
+        "--checkpoint-every",
+        dest="checkpoint_every",
+        type=int,
+        metavar="N",
+        help="checkpoint every N epochs (default: every 10 s) and at the end",
+    )
+    c.add_argument(
+        "--resume",
+        metavar="CHECKPOINT",
+        help="continue the run saved in "
+        "CHECKPOINT (give the same options); ends as if never interrupted",
+    )
     add_train_options(t)
     t.set_defaults(func=cmd_train)

@@ -11,6 +11,7 @@ All three read the same flat description, :func:`describe`, so they compute the 
       -> (a - target_offset) / target_scale                                  (regression)
       -> probabilities, labels                                               (classification)
 """
+
 from __future__ import annotations
 
 import os
@@ -45,21 +46,21 @@ FORMATS = ("python", "c", "onnx")
 class ModelDescription:
     """Everything an export needs, as plain arrays (shapes in the comments)."""
 
-    kind: str                       # "regression", "binary", "multiclass", "multilabel-indicator"
+    kind: str  # "regression", "binary", "multiclass", "multilabel-indicator"
     n_features: int
-    keep: np.ndarray                # (k,) int indices of the columns the model uses
-    scale: np.ndarray               # (k,)
-    offset: np.ndarray              # (k,)
-    pca_mean: np.ndarray | None     # (k,)
+    keep: np.ndarray  # (k,) int indices of the columns the model uses
+    scale: np.ndarray  # (k,)
+    offset: np.ndarray  # (k,)
+    pca_mean: np.ndarray | None  # (k,)
     pca_components: np.ndarray | None  # (p, k)
     layers: list = field(default_factory=list)  # [(W (n_out, n_in), b (n_out,), name, A, B)]
     members: list = field(default_factory=list)  # an ensemble's other networks' layers
-    target_scale: np.ndarray | None = None    # (n_targets,)
+    target_scale: np.ndarray | None = None  # (n_targets,)
     target_offset: np.ndarray | None = None
     classes: np.ndarray | None = None
     y_1d: bool = False
     feature_names: list | None = None
-    dtype: str = "float64"          # the network's float type: "float64" or "float32"
+    dtype: str = "float64"  # the network's float type: "float64" or "float32"
 
     @property
     def sizes(self) -> list:
@@ -79,10 +80,16 @@ def _layer(W, b, act):
     name = spec["name"]
     if name not in ("logsig", "gsigmoid", "tansig", "purelin", "poslin", "softmax"):
         raise ValueError(f"cannot export activation {name!r}")
-    A, B = (spec.get("A", 1.0), spec.get("B", 1.0)) if name in ("logsig", "gsigmoid") \
-        else (1.0, 1.0)
-    return (np.array(W, dtype=np.float64), np.array(b, dtype=np.float64),
-            "logsig" if name == "gsigmoid" else name, float(A), float(B))
+    A, B = (
+        (spec.get("A", 1.0), spec.get("B", 1.0)) if name in ("logsig", "gsigmoid") else (1.0, 1.0)
+    )
+    return (
+        np.array(W, dtype=np.float64),
+        np.array(b, dtype=np.float64),
+        "logsig" if name == "gsigmoid" else name,
+        float(A),
+        float(B),
+    )
 
 
 def describe(model: Exportable) -> ModelDescription:
@@ -100,32 +107,40 @@ def describe(model: Exportable) -> ModelDescription:
         The input map, the layers and the output map as plain float64 arrays.
     """
     from sklearn.utils.validation import check_is_fitted
+
     if type(model).__name__ == "BPForecaster":
         raise ValueError(
             "cannot export a BPForecaster: the exports compute one static map from a row of "
             "inputs, but a forecaster reads lagged values of its series (delays "
             f"{getattr(model, 'feedback_delays_', model.feedback_delays)!r} of y) and feeds "
-            "its outputs back; forecast with bpnn.load(...).predict(steps) instead")
+            "its outputs back; forecast with bpnn.load(...).predict(steps) instead"
+        )
     check_is_fitted(model, "network_")
     im, net = model.input_map_, model.network_
     others = list(getattr(model, "networks_", None) or [net])[1:]
     names = getattr(model, "feature_names_in_", None)
     d = ModelDescription(
-        kind=getattr(model, "target_type_", "regression"), n_features=int(model.n_features_in_),
-        keep=np.flatnonzero(im.keep_), scale=im.scale_.copy(), offset=im.offset_.copy(),
-        pca_mean=im.pca_mean_, pca_components=im.pca_components_,
+        kind=getattr(model, "target_type_", "regression"),
+        n_features=int(model.n_features_in_),
+        keep=np.flatnonzero(im.keep_),
+        scale=im.scale_.copy(),
+        offset=im.offset_.copy(),
+        pca_mean=im.pca_mean_,
+        pca_components=im.pca_components_,
         layers=[_layer(W, b, a) for W, b, a in zip(net.weights, net.biases, net.activations)],
         feature_names=None if names is None else [str(n) for n in names],
         dtype=np.dtype(net.dtype).name,
-        members=[[_layer(W, b, a) for W, b, a in zip(m.weights, m.biases, m.activations)]
-                 for m in others])
+        members=[
+            [_layer(W, b, a) for W, b, a in zip(m.weights, m.biases, m.activations)] for m in others
+        ],
+    )
     if d.kind == "regression":
         d.target_scale, d.target_offset = model.target_map_.scale_, model.target_map_.offset_
         d.y_1d = bool(model._y_1d)
     else:
         d.classes = np.asarray(model.classes_)
         if d.kind == "binary" and net.n_outputs == 2:
-            d.kind = "multiclass"       # a softmax over two units: the multiclass maps apply
+            d.kind = "multiclass"  # a softmax over two units: the multiclass maps apply
     return d
 
 
@@ -145,11 +160,16 @@ def export_python(model: Exportable, path: str | os.PathLike[str] | None = None)
         The module's source. It defines ``predict`` (and ``predict_proba`` for classifiers).
     """
     from .python import python_source
+
     return _maybe_write(python_source(describe(model)), path)
 
 
-def export_c(model: Exportable, path: str | os.PathLike[str] | None = None,
-             prefix: str = "bpnn", float_type: str | None = None) -> tuple[str, str]:
+def export_c(
+    model: Exportable,
+    path: str | os.PathLike[str] | None = None,
+    prefix: str = "bpnn",
+    float_type: str | None = None,
+) -> tuple[str, str]:
     """C source and header ``(c, h)``; with ``path`` ("model.c") writes model.c and model.h.
 
     Parameters
@@ -171,12 +191,15 @@ def export_c(model: Exportable, path: str | os.PathLike[str] | None = None,
         The C source and the header.
     """
     from .c import c_sources
+
     header_name = None if path is None else Path(path).with_suffix(".h").name
     d = describe(model)
     if d.members:
-        raise ValueError(f"cannot export an ensemble of {len(d.members) + 1} networks to C "
-                         "(the C export holds one network); export it as python or onnx, "
-                         "or fit with n_ensemble=1")
+        raise ValueError(
+            f"cannot export an ensemble of {len(d.members) + 1} networks to C "
+            "(the C export holds one network); export it as python or onnx, "
+            "or fit with n_ensemble=1"
+        )
     if float_type is None:
         float_type = "float" if d.dtype == "float32" else "double"
     c_src, h_src = c_sources(d, prefix, header_name or f"{prefix}.h", float_type)
@@ -186,8 +209,9 @@ def export_c(model: Exportable, path: str | os.PathLike[str] | None = None,
     return c_src, h_src
 
 
-def export_onnx(model: Exportable, path: str | os.PathLike[str] | None = None,
-                float_type: str | None = None) -> onnx.ModelProto:
+def export_onnx(
+    model: Exportable, path: str | os.PathLike[str] | None = None, float_type: str | None = None
+) -> onnx.ModelProto:
     """An ``onnx.ModelProto`` (inputs "X"; outputs "y" or "probabilities" and "label").
 
     Needs the ``onnx`` package (``pip install "bpnn[onnx]"``).
@@ -208,12 +232,14 @@ def export_onnx(model: Exportable, path: str | os.PathLike[str] | None = None,
         The graph, checked by ``onnx.checker``.
     """
     from .onnx import onnx_model
+
     d = describe(model)
     if float_type is None:
         float_type = "float" if d.dtype == "float32" else "double"
     proto = onnx_model(d, float_type)
     if path is not None:
         from .._atomic import atomic_write
+
         atomic_write(path, proto.SerializeToString())
     return proto
 
@@ -251,5 +277,6 @@ def export(model: Exportable, path: str | os.PathLike[str], format: str) -> list
 def _maybe_write(text: str, path: str | os.PathLike[str] | None) -> str:
     if path is not None:
         from .._atomic import atomic_write
+
         atomic_write(path, text.encode("utf-8"))
     return text

@@ -6,6 +6,7 @@ call, keeping two work buffers of the widest layer on the stack. It is written f
 functions (``expf``...) and the literals of the code (``1.0f``); the constant arrays keep
 their shortest round-trip text, which a float32 model's weights convert from exactly.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,7 @@ __all__ = ["c_sources"]
 
 
 def _num(v) -> str:
-    return repr(float(v))      # shortest text that round-trips the double exactly
+    return repr(float(v))  # shortest text that round-trips the double exactly
 
 
 def _array(name, a, ctype="double") -> str:
@@ -30,50 +31,62 @@ _ACT = {
     "purelin": "",
     "tansig": "    for (int i = 0; i < n; ++i) z[i] = tanh(z[i]);\n",
     "poslin": "    for (int i = 0; i < n; ++i) z[i] = z[i] > 0.0 ? z[i] : 0.0;\n",
-    "softmax": ("    double m = z[0], s = 0.0;\n"
-                "    for (int i = 1; i < n; ++i) m = z[i] > m ? z[i] : m;\n"
-                "    for (int i = 0; i < n; ++i) { z[i] = exp(z[i] - m); s += z[i]; }\n"
-                "    for (int i = 0; i < n; ++i) z[i] /= s;\n"),
+    "softmax": (
+        "    double m = z[0], s = 0.0;\n"
+        "    for (int i = 1; i < n; ++i) m = z[i] > m ? z[i] : m;\n"
+        "    for (int i = 0; i < n; ++i) { z[i] = exp(z[i] - m); s += z[i]; }\n"
+        "    for (int i = 0; i < n; ++i) z[i] /= s;\n"
+    ),
     # A / (1 + exp(-t)), t = z / B, written so that exp never overflows
-    "logsig": ("    for (int i = 0; i < n; ++i) {\n"
-               "        double t = z[i] / B, e = exp(-fabs(t));\n"
-               "        z[i] = t >= 0.0 ? A / (1.0 + e) : A * e / (1.0 + e);\n    }\n"),
+    "logsig": (
+        "    for (int i = 0; i < n; ++i) {\n"
+        "        double t = z[i] / B, e = exp(-fabs(t));\n"
+        "        z[i] = t >= 0.0 ? A / (1.0 + e) : A * e / (1.0 + e);\n    }\n"
+    ),
 }
 
 
 def _layer_code(p, k, W, b, name, A, B):
     n_out, n_in = W.shape
-    return (f"{_array(f'W{k}', W)}\n{_array(f'B{k}', b)}\n"
-            f"static void {p}_layer{k}(const double *x, double *z)\n{{\n"
-            f"    const int n = {n_out};\n    const double A = {_num(A)}, B = {_num(B)};\n"
-            f"    (void)A; (void)B;\n"
-            f"    for (int i = 0; i < n; ++i) {{\n        double s = B{k}[i];\n"
-            f"        for (int j = 0; j < {n_in}; ++j) s += W{k}[i * {n_in} + j] * x[j];\n"
-            f"        z[i] = s;\n    }}\n{_ACT[name]}}}\n")
+    return (
+        f"{_array(f'W{k}', W)}\n{_array(f'B{k}', b)}\n"
+        f"static void {p}_layer{k}(const double *x, double *z)\n{{\n"
+        f"    const int n = {n_out};\n    const double A = {_num(A)}, B = {_num(B)};\n"
+        f"    (void)A; (void)B;\n"
+        f"    for (int i = 0; i < n; ++i) {{\n        double s = B{k}[i];\n"
+        f"        for (int j = 0; j < {n_in}; ++j) s += W{k}[i * {n_in} + j] * x[j];\n"
+        f"        z[i] = s;\n    }}\n{_ACT[name]}}}\n"
+    )
 
 
 def _preprocess_code(p, d):
     k = len(d.keep)
     out = [_array("KEEP", d.keep, "int"), _array("SCALE", d.scale), _array("OFFSET", d.offset)]
-    code = (f"static void {p}_transform(const double *x, double *s)\n{{\n"
-            f"    double t[{max(k, 1)}];\n"
-            f"    for (int i = 0; i < {k}; ++i) t[i] = x[KEEP[i]] * SCALE[i] + OFFSET[i];\n")
+    code = (
+        f"static void {p}_transform(const double *x, double *s)\n{{\n"
+        f"    double t[{max(k, 1)}];\n"
+        f"    for (int i = 0; i < {k}; ++i) t[i] = x[KEEP[i]] * SCALE[i] + OFFSET[i];\n"
+    )
     if d.pca_components is None:
         code += f"    for (int i = 0; i < {k}; ++i) s[i] = t[i];\n}}\n"
     else:
         n_c = d.pca_components.shape[0]
         out += [_array("PCA_MEAN", d.pca_mean), _array("PCA_COMPONENTS", d.pca_components)]
-        code += (f"    for (int i = 0; i < {k}; ++i) t[i] -= PCA_MEAN[i];\n"
-                 f"    for (int c = 0; c < {n_c}; ++c) {{\n        double v = 0.0;\n"
-                 f"        for (int i = 0; i < {k}; ++i) v += PCA_COMPONENTS[c * {k} + i] * t[i];\n"
-                 f"        s[c] = v;\n    }}\n}}\n")
+        code += (
+            f"    for (int i = 0; i < {k}; ++i) t[i] -= PCA_MEAN[i];\n"
+            f"    for (int c = 0; c < {n_c}; ++c) {{\n        double v = 0.0;\n"
+            f"        for (int i = 0; i < {k}; ++i) v += PCA_COMPONENTS[c * {k} + i] * t[i];\n"
+            f"        s[c] = v;\n    }}\n}}\n"
+        )
     return "\n".join(out) + "\n" + code
 
 
 def _outputs_code(p, d, width):
     n_last = d.layers[-1][0].shape[0]
-    code = (f"void {p}_network_outputs(const double *x, double *y)\n{{\n"
-            f"    double a[{width}], b[{width}];\n    {p}_transform(x, a);\n")
+    code = (
+        f"void {p}_network_outputs(const double *x, double *y)\n{{\n"
+        f"    double a[{width}], b[{width}];\n    {p}_transform(x, a);\n"
+    )
     for k in range(len(d.layers)):
         src, dst = ("a", "b") if k % 2 == 0 else ("b", "a")
         code += f"    {p}_layer{k}({src}, {dst});\n"
@@ -85,12 +98,16 @@ def _outputs_code(p, d, width):
 def _predict_code(p, d):
     n_last = d.layers[-1][0].shape[0]
     if d.kind == "regression":
-        return (_array("TARGET_SCALE", d.target_scale) + "\n" +
-                _array("TARGET_OFFSET", d.target_offset) + "\n" +
-                f"void {p}_predict(const double *x, double *y)\n{{\n"
-                f"    {p}_network_outputs(x, y);\n"
-                f"    for (int i = 0; i < {n_last}; ++i) "
-                f"y[i] = (y[i] - TARGET_OFFSET[i]) / TARGET_SCALE[i];\n}}\n")
+        return (
+            _array("TARGET_SCALE", d.target_scale)
+            + "\n"
+            + _array("TARGET_OFFSET", d.target_offset)
+            + "\n"
+            + f"void {p}_predict(const double *x, double *y)\n{{\n"
+            f"    {p}_network_outputs(x, y);\n"
+            f"    for (int i = 0; i < {n_last}; ++i) "
+            f"y[i] = (y[i] - TARGET_OFFSET[i]) / TARGET_SCALE[i];\n}}\n"
+        )
     code = f"void {p}_predict_proba(const double *x, double *p)\n{{\n"
     if d.kind == "binary":
         code += f"    {p}_network_outputs(x, p + 1);\n    p[0] = 1.0 - p[1];\n}}\n"
@@ -99,10 +116,12 @@ def _predict_code(p, d):
     if d.kind == "multilabel-indicator":
         return code
     n = d.n_outputs
-    return code + (f"int {p}_predict_class(const double *x)\n{{\n    double p[{n}];\n"
-                   f"    int best = 0;\n    {p}_predict_proba(x, p);\n"
-                   f"    for (int i = 1; i < {n}; ++i) if (p[i] > p[best]) best = i;\n"
-                   f"    return best;\n}}\n")
+    return code + (
+        f"int {p}_predict_class(const double *x)\n{{\n    double p[{n}];\n"
+        f"    int best = 0;\n    {p}_predict_proba(x, p);\n"
+        f"    for (int i = 1; i < {n}; ++i) if (p[i] > p[best]) best = i;\n"
+        f"    return best;\n}}\n"
+    )
 
 
 def _c_string(s):
@@ -111,43 +130,60 @@ def _c_string(s):
 
 def _header(p, d, guard):
     n_out = d.n_outputs
-    lines = [f"/* A BP network exported by bpnn: {d.kind}. Inputs are raw features; the",
-             "   preprocessing and the inverse mapping are built in. One sample per call. */",
-             f"#ifndef {guard}", f"#define {guard}", "",
-             f"#define {p.upper()}_N_FEATURES {d.n_features}",
-             f"#define {p.upper()}_N_OUTPUTS {n_out}", "",
-             "/* the type of the inputs, the outputs and every computation */",
-             f"typedef double {p}_real;", "",
-             "#ifdef __cplusplus", 'extern "C" {', "#endif", "",
-             f"/* raw network outputs: x[{p.upper()}_N_FEATURES] -> y[last layer width] */",
-             f"void {p}_network_outputs(const double *x, double *y);"]
+    lines = [
+        f"/* A BP network exported by bpnn: {d.kind}. Inputs are raw features; the",
+        "   preprocessing and the inverse mapping are built in. One sample per call. */",
+        f"#ifndef {guard}",
+        f"#define {guard}",
+        "",
+        f"#define {p.upper()}_N_FEATURES {d.n_features}",
+        f"#define {p.upper()}_N_OUTPUTS {n_out}",
+        "",
+        "/* the type of the inputs, the outputs and every computation */",
+        f"typedef double {p}_real;",
+        "",
+        "#ifdef __cplusplus",
+        'extern "C" {',
+        "#endif",
+        "",
+        f"/* raw network outputs: x[{p.upper()}_N_FEATURES] -> y[last layer width] */",
+        f"void {p}_network_outputs(const double *x, double *y);",
+    ]
     if d.kind == "regression":
-        lines += [f"/* predictions in the targets' units: y[{p.upper()}_N_OUTPUTS] */",
-                  f"void {p}_predict(const double *x, double *y);"]
+        lines += [
+            f"/* predictions in the targets' units: y[{p.upper()}_N_OUTPUTS] */",
+            f"void {p}_predict(const double *x, double *y);",
+        ]
     else:
-        lines += [f"/* class probabilities p[{p.upper()}_N_OUTPUTS] */",
-                  f"void {p}_predict_proba(const double *x, double *p);"]
+        lines += [
+            f"/* class probabilities p[{p.upper()}_N_OUTPUTS] */",
+            f"void {p}_predict_proba(const double *x, double *p);",
+        ]
         if d.kind != "multilabel-indicator":
-            lines += [f"/* index into {p}_class_names of the predicted class */",
-                      f"int {p}_predict_class(const double *x);",
-                      f"extern const char *const {p}_class_names[{len(d.classes)}];"]
+            lines += [
+                f"/* index into {p}_class_names of the predicted class */",
+                f"int {p}_predict_class(const double *x);",
+                f"extern const char *const {p}_class_names[{len(d.classes)}];",
+            ]
     lines += ["", "#ifdef __cplusplus", "}", "#endif", f"#endif /* {guard} */", ""]
     return "\n".join(lines)
 
 
-_FLOAT_CODE = [(re.compile(r"\bdouble\b"), "float"),
-               (re.compile(r"\b(tanh|exp|fabs)\("), r"\1f("),
-               (re.compile(r"(?<![\w.])(\d+\.\d+)(?![\w.])"), r"\1f")]
+_FLOAT_CODE = [
+    (re.compile(r"\bdouble\b"), "float"),
+    (re.compile(r"\b(tanh|exp|fabs)\("), r"\1f("),
+    (re.compile(r"(?<![\w.])(\d+\.\d+)(?![\w.])"), r"\1f"),
+]
 
 
 def _as_float(code: str) -> str:
     """The double code rewritten for float; array initialisers keep their text."""
     out = []
     for line in code.split("\n"):
-        if line.startswith("static const double "):      # a constant array: type only
-            out.append("static const float " + line[len("static const double "):])
+        if line.startswith("static const double "):  # a constant array: type only
+            out.append("static const float " + line[len("static const double ") :])
             continue
-        if line.startswith("const char *const "):         # class names: strings as they are
+        if line.startswith("const char *const "):  # class names: strings as they are
             out.append(line)
             continue
         for pattern, repl in _FLOAT_CODE:
@@ -156,8 +192,7 @@ def _as_float(code: str) -> str:
     return "\n".join(out)
 
 
-def c_sources(d, prefix="bpnn", header_name="bpnn.h", float_type="double"
-              ) -> tuple[str, str]:
+def c_sources(d, prefix="bpnn", header_name="bpnn.h", float_type="double") -> tuple[str, str]:
     """``(source, header)`` for a :class:`~bpnn.export.ModelDescription`.
 
     ``float_type`` "double" or "float": the type of the inputs, the outputs and every

@@ -4,6 +4,7 @@ Input ``X`` (N, n_features) in double (or float) precision. Outputs: ``y`` for r
 (in the targets' units); ``probabilities`` and ``label`` for classifiers (``label`` is the
 class label, or a 0/1 int64 matrix for multilabel models).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,6 +22,7 @@ class _Graph:
 
     def const(self, value, dtype=None):
         from onnx import numpy_helper
+
         name = f"c{len(self.inits)}"
         arr = np.asarray(value, dtype=dtype or self.dtype)
         self.inits.append(numpy_helper.from_array(arr, name))
@@ -28,6 +30,7 @@ class _Graph:
 
     def op(self, op_type, *inputs, out=None, **attrs):
         from onnx import helper
+
         self._n += 1
         out = out or f"t{self._n}"
         self.nodes.append(helper.make_node(op_type, list(inputs), [out], **attrs))
@@ -58,7 +61,7 @@ def _body(g, d):
     outs = [_layers(g, a, layers) for layers in [d.layers, *d.members]]
     if len(outs) == 1:
         return outs[0]
-    total = outs[0]     # an ensemble's average: Add and Div (onnxruntime has no double Mean)
+    total = outs[0]  # an ensemble's average: Add and Div (onnxruntime has no double Mean)
     for o in outs[1:]:
         total = g.op("Add", total, o)
     return g.op("Div", total, g.const(float(len(outs))))
@@ -90,9 +93,8 @@ def onnx_model(d, float_type="double"):
     try:
         import onnx
         from onnx import TensorProto, helper
-    except ImportError:      # pragma: no cover - depends on the environment
-        raise ImportError("export_onnx needs the onnx package: pip install 'bpnn[onnx]'") \
-            from None
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError("export_onnx needs the onnx package: pip install 'bpnn[onnx]'") from None
     if float_type not in ("double", "float"):
         raise ValueError(f"float_type must be 'double' or 'float', got {float_type!r}")
     dtype = np.float64 if float_type == "double" else np.float32
@@ -101,23 +103,33 @@ def onnx_model(d, float_type="double"):
     a = _body(g, d)
     outputs = []
     if d.kind == "regression":
-        y = g.op("Div", g.op("Sub", a, g.const(d.target_offset)), g.const(d.target_scale),
-                 out="y")
+        y = g.op("Div", g.op("Sub", a, g.const(d.target_offset)), g.const(d.target_scale), out="y")
         outputs.append(helper.make_tensor_value_info(y, elem, ["N", len(d.target_scale)]))
     else:
         if d.kind == "binary":
             a = g.op("Concat", g.op("Sub", g.const([1.0]), a), a, axis=1)
         P = g.op("Identity", a, out="probabilities")
         label, kind = _labels(g, d, P)
-        types = {"int64": TensorProto.INT64, "double": TensorProto.DOUBLE,
-                 "string": TensorProto.STRING}
+        types = {
+            "int64": TensorProto.INT64,
+            "double": TensorProto.DOUBLE,
+            "string": TensorProto.STRING,
+        }
         shape = ["N", d.n_outputs] if d.kind == "multilabel-indicator" else ["N"]
-        outputs += [helper.make_tensor_value_info(P, elem, ["N", d.n_outputs]),
-                    helper.make_tensor_value_info(label, types[kind], shape)]
-    graph = helper.make_graph(g.nodes, "bpnn", [helper.make_tensor_value_info(
-        "X", elem, ["N", d.n_features])], outputs, g.inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
-                              producer_name="bpnn")
+        outputs += [
+            helper.make_tensor_value_info(P, elem, ["N", d.n_outputs]),
+            helper.make_tensor_value_info(label, types[kind], shape),
+        ]
+    graph = helper.make_graph(
+        g.nodes,
+        "bpnn",
+        [helper.make_tensor_value_info("X", elem, ["N", d.n_features])],
+        outputs,
+        g.inits,
+    )
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="bpnn"
+    )
     model.ir_version = 8
     onnx.checker.check_model(model)
     return model

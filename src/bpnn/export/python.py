@@ -2,6 +2,7 @@
 
 Numbers are written with ``repr``, which round-trips every float64 exactly.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -89,16 +90,26 @@ def _arr(a, dtype="np.float64"):
 def python_source(d) -> str:
     """Source text of the module for a :class:`~bpnn.export.ModelDescription`."""
     from .. import __version__
+
     what = f"an ensemble of {len(d.members) + 1} BP networks" if d.members else "A BP network"
     what = what[0].upper() + what[1:]
-    lines = [f'"""{what} exported by bpnn {__version__}: {d.kind}, layer sizes {d.sizes}.',
-             "", "Needs only NumPy. Call predict(X) with X of shape (n, N_FEATURES).", '"""',
-             "import numpy as np", "",
-             f"KIND = {d.kind!r}", f"N_FEATURES = {d.n_features}",
-             f"FEATURE_NAMES = {d.feature_names!r}",
-             f"KEEP = {_arr(d.keep, 'np.intp')}", f"SCALE = {_arr(d.scale)}",
-             f"OFFSET = {_arr(d.offset)}", f"PCA_MEAN = {_arr(d.pca_mean)}",
-             f"PCA_COMPONENTS = {_arr(d.pca_components)}", "LAYERS = ["]
+    lines = [
+        f'"""{what} exported by bpnn {__version__}: {d.kind}, layer sizes {d.sizes}.',
+        "",
+        "Needs only NumPy. Call predict(X) with X of shape (n, N_FEATURES).",
+        '"""',
+        "import numpy as np",
+        "",
+        f"KIND = {d.kind!r}",
+        f"N_FEATURES = {d.n_features}",
+        f"FEATURE_NAMES = {d.feature_names!r}",
+        f"KEEP = {_arr(d.keep, 'np.intp')}",
+        f"SCALE = {_arr(d.scale)}",
+        f"OFFSET = {_arr(d.offset)}",
+        f"PCA_MEAN = {_arr(d.pca_mean)}",
+        f"PCA_COMPONENTS = {_arr(d.pca_components)}",
+        "LAYERS = [",
+    ]
     for W, b, name, A, B in d.layers:
         lines.append(f"    ({_arr(W)}, {_arr(b)}, {name!r}, {A!r}, {B!r}),")
     lines += ["]", "MEMBERS = [   # an ensemble's other networks, averaged with LAYERS"]
@@ -108,17 +119,24 @@ def python_source(d) -> str:
             lines.append(f"        ({_arr(W)}, {_arr(b)}, {name!r}, {A!r}, {B!r}),")
         lines.append("    ],")
     lines.append("]")
-    if d.dtype == "float32":    # the network computes in float32, as the fitted model does
-        lines += ["LAYERS = [(W.astype(np.float32), b.astype(np.float32), n, A, B)",
-                  "          for W, b, n, A, B in LAYERS]",
-                  "MEMBERS = [[(W.astype(np.float32), b.astype(np.float32), n, A, B)",
-                  "            for W, b, n, A, B in layers] for layers in MEMBERS]"]
+    if d.dtype == "float32":  # the network computes in float32, as the fitted model does
+        lines += [
+            "LAYERS = [(W.astype(np.float32), b.astype(np.float32), n, A, B)",
+            "          for W, b, n, A, B in LAYERS]",
+            "MEMBERS = [[(W.astype(np.float32), b.astype(np.float32), n, A, B)",
+            "            for W, b, n, A, B in layers] for layers in MEMBERS]",
+        ]
     if d.kind == "regression":
-        lines += [f"TARGET_SCALE = {_arr(d.target_scale)}",
-                  f"TARGET_OFFSET = {_arr(d.target_offset)}", f"Y_1D = {d.y_1d!r}"]
+        lines += [
+            f"TARGET_SCALE = {_arr(d.target_scale)}",
+            f"TARGET_OFFSET = {_arr(d.target_offset)}",
+            f"Y_1D = {d.y_1d!r}",
+        ]
     else:
         c = d.classes
-        lines.append(f"CLASSES = np.array({c.tolist()!r}" +
-                     (", dtype=object)" if c.dtype.kind == "O" else ")"))
+        lines.append(
+            f"CLASSES = np.array({c.tolist()!r}"
+            + (", dtype=object)" if c.dtype.kind == "O" else ")")
+        )
     body = _REGRESSION if d.kind == "regression" else _CLASSIFIER
     return "\n".join(lines) + "\n\n" + _RUNTIME + body

@@ -12,9 +12,15 @@ timedelaynet) with open-loop training and closed-loop forecasting.
 
 Design choices and departures from MATLAB are in docs/timeseries.md.
 """
+
 from .closed_loop import ClosedLoopObjective, simulate
-from .diagnostics import (error_autocorrelation, horizon_errors, input_error_crosscorrelation,
-                          response, rolling_forecasts)
+from .diagnostics import (
+    error_autocorrelation,
+    horizon_errors,
+    input_error_crosscorrelation,
+    response,
+    rolling_forecasts,
+)
 from .forecaster import BPForecaster, narnet, narxnet, timedelaynet
 from .lags import as_series, check_time_index, lag_matrix, lag_names, parse_delays
 

@@ -21,6 +21,7 @@ share one scaling):
   Levenberg–Marquardt and trainbr ask of an objective (MATLAB's trainlm on a closed-loop
   net computes the same dynamic derivatives).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -50,12 +51,13 @@ def simulate(network, y_hist, x_seq, steps, feedback_delays, input_delays, trace
     D = max_delay(feedback_delays, input_delays)
     B, n_y = y_hist.shape[0], network.n_outputs
     buf = np.empty((B, D + steps, n_y))
-    buf[:, :D] = y_hist[:, y_hist.shape[1] - D:]
+    buf[:, :D] = y_hist[:, y_hist.shape[1] - D :]
     for k in range(steps):
         row = _row(x_seq, buf, D, k, feedback_delays, input_delays)
         if traces is None:
             buf[:, D + k] = network.predict_unchecked(
-                np.ascontiguousarray(row, dtype=network.dtype), kernel=False)
+                np.ascontiguousarray(row, dtype=network.dtype), kernel=False
+            )
         else:
             tr = network.forward_trace(row)
             traces.append(tr)
@@ -68,10 +70,13 @@ def windows(y, X, starts, horizon, feedback_delays, input_delays):
     positions ``starts`` (each >= D, each + horizon <= T): ``(y_hist, x_seq, targets)``."""
     D = max_delay(feedback_delays, input_delays)
     starts = np.asarray(starts, dtype=np.int64)
-    y_hist = np.stack([y[s - D:s] for s in starts])
-    targets = np.stack([y[s:s + horizon] for s in starts])
-    x_seq = None if X is None or not input_delays else \
-        np.stack([X[s - D:s + horizon] for s in starts])
+    y_hist = np.stack([y[s - D : s] for s in starts])
+    targets = np.stack([y[s : s + horizon] for s in starts])
+    x_seq = (
+        None
+        if X is None or not input_delays
+        else np.stack([X[s - D : s + horizon] for s in starts])
+    )
     return y_hist, x_seq, targets
 
 
@@ -92,21 +97,25 @@ class ClosedLoopObjective(Objective):
     starts : positions of the first predicted value of every window
     """
 
-    def __init__(self, network, loss, y, X, starts, horizon, feedback_delays, input_delays,
-                 l2=0.0):
+    def __init__(self, network, loss, y, X, starts, horizon, feedback_delays, input_delays, l2=0.0):
         if not feedback_delays:
-            raise ValueError("closed-loop training needs feedback delays: a network without "
-                             "them (timedelaynet) has no loop to close")
+            raise ValueError(
+                "closed-loop training needs feedback delays: a network without "
+                "them (timedelaynet) has no loop to close"
+            )
         self.network = network
         self.loss = get_loss(loss)
         self.loss.check_output(network.activations[-1])
         if not all(a.elementwise for a in network.activations):
-            raise ValueError("closed-loop training needs element-wise activations, got "
-                             f"{[a.name for a in network.activations]}")
+            raise ValueError(
+                "closed-loop training needs element-wise activations, got "
+                f"{[a.name for a in network.activations]}"
+            )
         self.horizon = int(horizon)
         self.feedback_delays, self.input_delays = tuple(feedback_delays), tuple(input_delays)
-        self.y_hist, self.x_seq, self.targets = windows(y, X, starts, self.horizon,
-                                                        feedback_delays, input_delays)
+        self.y_hist, self.x_seq, self.targets = windows(
+            y, X, starts, self.horizon, feedback_delays, input_delays
+        )
         self.starts = np.asarray(starts, dtype=np.int64)
         self.sample_weight, self.l2 = None, float(l2)
         self.weight_mask = network.weight_mask
@@ -120,7 +129,7 @@ class ClosedLoopObjective(Objective):
         return self.y_hist.shape[0]
 
     @property
-    def lean(self) -> bool:     # no in-place row paths: every algorithm takes the general one
+    def lean(self) -> bool:  # no in-place row paths: every algorithm takes the general one
         return False
 
     @property
@@ -141,11 +150,18 @@ class ClosedLoopObjective(Objective):
     def _run(self, w, traces=None):
         self._set(w)
         self.n_evals += 1
-        return simulate(self.network, self.y_hist, self.x_seq, self.horizon,
-                        self.feedback_delays, self.input_delays, traces)
+        return simulate(
+            self.network,
+            self.y_hist,
+            self.x_seq,
+            self.horizon,
+            self.feedback_delays,
+            self.input_delays,
+            traces,
+        )
 
     def value(self, w) -> float:
-        out = self._run(w)                                   # (B, H, n_y)
+        out = self._run(w)  # (B, H, n_y)
         A = out.transpose(1, 0, 2).reshape(-1, out.shape[2])
         return float(self.loss.value(A, self.Y)) + self._penalty(w)[0]
 
@@ -155,12 +171,12 @@ class ClosedLoopObjective(Objective):
         self._run(w, traces)
         net, act = self.network, self.network.activations[-1]
         H = self.horizon
-        Z = np.concatenate([t.z[-1] for t in traces])        # (H * B, n_y), step-major
+        Z = np.concatenate([t.z[-1] for t in traces])  # (H * B, n_y), step-major
         A = np.concatenate([t.output for t in traces])
         value, direct = self.loss.output_delta(Z, A, self.Y, act, None)
         B = self.n_samples
         direct = direct.reshape(H, B, -1)
-        fed = np.zeros_like(direct)          # dL/da_k arriving through the feedback
+        fed = np.zeros_like(direct)  # dL/da_k arriving through the feedback
         grad = np.zeros(net.n_params)
         for k in range(H - 1, -1, -1):
             # 1. dL/dz_k: the loss's own term plus the feedback's, through f'
@@ -181,8 +197,10 @@ class ClosedLoopObjective(Objective):
     def residual_scale(self):
         c = self.loss.residual_scale(self.Y, None)
         if c is None:
-            raise ValueError(f"loss {self.loss.name!r} is not a sum of squares: "
-                             "Levenberg-Marquardt/Bayesian regularisation need 'sse' or 'mse'")
+            raise ValueError(
+                f"loss {self.loss.name!r} is not a sum of squares: "
+                "Levenberg-Marquardt/Bayesian regularisation need 'sse' or 'mse'"
+            )
         return c
 
     def gauss_newton(self, w, chunk_rows=None):
@@ -194,8 +212,8 @@ class ClosedLoopObjective(Objective):
         D = max_delay(self.feedback_delays, self.input_delays)
         B, n_y, P, H = self.n_samples, net.n_outputs, net.n_params, self.horizon
         buf = np.empty((B, D + H, n_y))
-        buf[:, :D] = self.y_hist[:, self.y_hist.shape[1] - D:]
-        sens = {}                            # step -> S_k (B, n_y, P), the last max(df) kept
+        buf[:, :D] = self.y_hist[:, self.y_hist.shape[1] - D :]
+        sens = {}  # step -> S_k (B, n_y, P), the last max(df) kept
         JtJ, Jtr, sum_r2 = np.zeros((P, P)), np.zeros(P), 0.0
         keep = max(self.feedback_delays)
         for k in range(H):
@@ -216,5 +234,7 @@ class ClosedLoopObjective(Objective):
         return sum_r2, JtJ, Jtr
 
     def residuals_and_jacobian(self, w, rows=slice(None)):
-        raise ValueError("a closed-loop objective gives JᵀJ and Jᵀr (gauss_newton), not the "
-                         "residual Jacobian row by row")
+        raise ValueError(
+            "a closed-loop objective gives JᵀJ and Jᵀr (gauss_newton), not the "
+            "residual Jacobian row by row"
+        )

@@ -13,12 +13,18 @@ plotresponse), as plain arrays for the report and the plots.
   from every origin of a stretch of the series (true values up to the origin), and their
   root-mean-square error at each horizon 1..H: multi-step error against horizon.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["error_autocorrelation", "horizon_errors", "input_error_crosscorrelation",
-           "response", "rolling_forecasts"]
+__all__ = [
+    "error_autocorrelation",
+    "horizon_errors",
+    "input_error_crosscorrelation",
+    "response",
+    "rolling_forecasts",
+]
 
 
 def _finite_1d(a, name):
@@ -49,12 +55,12 @@ def input_error_crosscorrelation(x, e, max_lag=20):
     L = _check_max_lag(max_lag, n)
     xc = np.where(ok, x - x[ok].mean(), 0.0)
     ec = np.where(ok, e - e[ok].mean(), 0.0)
-    denom = np.sqrt(np.sum(xc ** 2) * np.sum(ec ** 2))
+    denom = np.sqrt(np.sum(xc**2) * np.sum(ec**2))
     lags = np.arange(-L, L + 1)
     r = np.empty(lags.size)
     T = x.size
-    for i, k in enumerate(lags):     # sum over t of x(t) e(t + k), the biased estimate
-        r[i] = np.dot(xc[max(0, -k):T - max(0, k)], ec[max(0, k):T - max(0, -k)])
+    for i, k in enumerate(lags):  # sum over t of x(t) e(t + k), the biased estimate
+        r[i] = np.dot(xc[max(0, -k) : T - max(0, k)], ec[max(0, k) : T - max(0, -k)])
     r = r / denom if denom > 0 else np.zeros_like(r)
     return lags, r, 1.96 / np.sqrt(n)
 
@@ -78,9 +84,9 @@ def starts_with_fitted_series(model, Y, Xa=None) -> bool:
         return True
     D = model.max_delay_
     last_y, last_X = getattr(model, "last_y_", None), getattr(model, "last_X_", None)
-    if last_y is None or not np.array_equal(Y[n - D:n], last_y):
+    if last_y is None or not np.array_equal(Y[n - D : n], last_y):
         return False
-    return last_X is None or Xa is None or np.array_equal(Xa[n - D:n], last_X)
+    return last_X is None or Xa is None or np.array_equal(Xa[n - D : n], last_X)
 
 
 def response(model, y, X=None):
@@ -90,15 +96,15 @@ def response(model, y, X=None):
     ``y`` is the series the model was fitted on (the same length, or that series continued:
     see :func:`starts_with_fitted_series`), else "" (unknown, and for the later values)."""
     import pandas as pd
+
     out = model.predict_open_loop(y, X)
     Y, Xa = model._check_like_fit(y, X)
     P = np.asarray(out, dtype=np.float64).reshape(len(out), -1)
     split = np.full(len(out), "", dtype=object)
-    split[:model.max_delay_] = "initial"
+    split[: model.max_delay_] = "initial"
     rec = model.record_
     if rec is not None and starts_with_fitted_series(model, Y, Xa):
-        for name, idx in (("train", rec.train_idx), ("val", rec.val_idx),
-                          ("test", rec.test_idx)):
+        for name, idx in (("train", rec.train_idx), ("val", rec.val_idx), ("test", rec.test_idx)):
             if idx is not None:
                 split[np.asarray(idx, dtype=np.int64)] = name
     index = getattr(y, "index", None)
@@ -124,22 +130,22 @@ def rolling_forecasts(model, y, X=None, horizon=10, start=None):
     """
     from ..estimators import _check_number
     from .closed_loop import simulate, windows
+
     H = _check_number("horizon", horizon, low=1, integer=True)
     Y, Xa = model._check_like_fit(y, X)
     D, T = model.max_delay_, Y.shape[0]
     s0 = D if start is None else max(D, _check_number("start", start, low=0, integer=True))
     if s0 > T - H:
-        raise ValueError(f"no origin for {H}-step forecasts: the series has {T} rows, the "
-                         f"first origin is {s0}")
+        raise ValueError(
+            f"no origin for {H}-step forecasts: the series has {T} rows, the first origin is {s0}"
+        )
     origins = np.arange(s0, T - H + 1)
     ys, xs = model._scaled(Y, Xa)
-    hist, x_seq, _ = windows(ys, xs, origins, H, model.feedback_delays_,
-                             model.input_delays_)
-    out = simulate(model.network_, hist, x_seq, H, model.feedback_delays_,
-                   model.input_delays_)
+    hist, x_seq, _ = windows(ys, xs, origins, H, model.feedback_delays_, model.input_delays_)
+    out = simulate(model.network_, hist, x_seq, H, model.feedback_delays_, model.input_delays_)
     B, n_y = out.shape[0], out.shape[2]
     fc = model.y_map_.inverse_transform(out.reshape(-1, n_y)).reshape(B, H, n_y)
-    truth = np.stack([Y[s:s + H] for s in origins])
+    truth = np.stack([Y[s : s + H] for s in origins])
     return origins, fc, truth
 
 

@@ -5,6 +5,7 @@ The estimator turns series into lagged rows (:mod:`.lags`), trains one
 validation stop and the record), and forecasts closed loop (:mod:`.closed_loop`). See
 docs/timeseries.md for the MATLAB mapping and the reasons behind the choices below.
 """
+
 from __future__ import annotations
 
 import math
@@ -83,36 +84,58 @@ class BPForecaster(BaseEstimator):
     where forecasts continue from), n_series_ (rows fitted), split_seed_, diagnosis_.
     """
 
-    def __init__(self, feedback_delays=(1, 2), input_delays=(1, 2), hidden=(10,),
-                 activation="tansig", output_activation="purelin", loss="mse",
-                 algorithm="lm", algorithm_params=None, epochs=1000, goal=0.0, max_fail=6,
-                 min_grad=None, time_limit=None, division="block",
-                 ratios=(0.70, 0.15, 0.15), scaling="minmax", init="nguyen-widrow", l2=0.0,
-                 n_restarts=1, shuffle=True, closed_loop_horizon=None,
-                 closed_loop_algorithm=None, closed_loop_epochs=100, random_state=None,
-                 verbose=False, warn=True):
+    def __init__(
+        self,
+        feedback_delays=(1, 2),
+        input_delays=(1, 2),
+        hidden=(10,),
+        activation="tansig",
+        output_activation="purelin",
+        loss="mse",
+        algorithm="lm",
+        algorithm_params=None,
+        epochs=1000,
+        goal=0.0,
+        max_fail=6,
+        min_grad=None,
+        time_limit=None,
+        division="block",
+        ratios=(0.70, 0.15, 0.15),
+        scaling="minmax",
+        init="nguyen-widrow",
+        l2=0.0,
+        n_restarts=1,
+        shuffle=True,
+        closed_loop_horizon=None,
+        closed_loop_algorithm=None,
+        closed_loop_epochs=100,
+        random_state=None,
+        verbose=False,
+        warn=True,
+    ):
         self.feedback_delays, self.input_delays = feedback_delays, input_delays
-        self.hidden, self.activation, self.output_activation = hidden, activation, \
-            output_activation
+        self.hidden, self.activation, self.output_activation = hidden, activation, output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
         self.epochs, self.goal, self.max_fail, self.min_grad = epochs, goal, max_fail, min_grad
         self.time_limit, self.division, self.ratios = time_limit, division, ratios
         self.scaling, self.init, self.l2 = scaling, init, l2
         self.n_restarts, self.shuffle = n_restarts, shuffle
         self.closed_loop_horizon = closed_loop_horizon
-        self.closed_loop_algorithm, self.closed_loop_epochs = closed_loop_algorithm, \
-            closed_loop_epochs
+        self.closed_loop_algorithm, self.closed_loop_epochs = (
+            closed_loop_algorithm,
+            closed_loop_epochs,
+        )
         self.random_state, self.verbose, self.warn = random_state, verbose, warn
 
     # -- checks -----------------------------------------------------------------------------
     def _check_params(self):
         if self.hidden == "auto":
-            raise ValueError("hidden='auto' is not supported by BPForecaster; give the "
-                             "widths, e.g. hidden=10")
+            raise ValueError(
+                "hidden='auto' is not supported by BPForecaster; give the widths, e.g. hidden=10"
+            )
         self._hidden = _check_hidden(self.hidden)
         for name in ("epochs", "max_fail", "n_restarts", "closed_loop_epochs"):
-            _check_number(name, getattr(self, name), low=0 if "epochs" in name else 1,
-                          integer=True)
+            _check_number(name, getattr(self, name), low=0 if "epochs" in name else 1, integer=True)
         _check_number("goal", self.goal, low=0)
         _check_number("l2", self.l2, low=0)
         if self.time_limit is not None:
@@ -124,11 +147,12 @@ class BPForecaster(BaseEstimator):
         if self.scaling not in SCALINGS:
             raise ValueError(f"scaling must be one of {sorted(SCALINGS)}, got {self.scaling!r}")
         if self.division not in _DIVISIONS:
-            raise ValueError(f"division must be 'block', 'random', 'interleaved' or None, "
-                             f"got {self.division!r}")
+            raise ValueError(
+                f"division must be 'block', 'random', 'interleaved' or None, got {self.division!r}"
+            )
         if self.algorithm_params is not None and not isinstance(self.algorithm_params, dict):
             raise ValueError(f"algorithm_params must be a dict, got {self.algorithm_params!r}")
-        get_algorithm(self.algorithm, **(self.algorithm_params or {}))   # names checked
+        get_algorithm(self.algorithm, **(self.algorithm_params or {}))  # names checked
         get_loss(self.loss).check_output(get_activation(self.output_activation))
         self._activations()
 
@@ -137,21 +161,27 @@ class BPForecaster(BaseEstimator):
         n = len(self._hidden)
         hidden = list(act) if isinstance(act, (list, tuple)) else [act] * n
         if len(hidden) != n:
-            raise ValueError(f"activation lists {len(hidden)} functions for {n} hidden "
-                             f"layers: {act!r}")
-        return [get_activation(a).spec() for a in hidden] + \
-            [get_activation(self.output_activation).spec()]
+            raise ValueError(
+                f"activation lists {len(hidden)} functions for {n} hidden layers: {act!r}"
+            )
+        return [get_activation(a).spec() for a in hidden] + [
+            get_activation(self.output_activation).spec()
+        ]
 
     def _delays(self, with_x):
         fb = parse_delays(self.feedback_delays, "feedback_delays", 1)
         ind = parse_delays(self.input_delays, "input_delays", 0) if with_x else ()
         if not fb and not with_x:
-            raise ValueError("feedback_delays is empty and fit got no X: the network would "
-                             "have no inputs (give feedback delays for a NAR network, or "
-                             "exogenous series X for a time-delay network)")
+            raise ValueError(
+                "feedback_delays is empty and fit got no X: the network would "
+                "have no inputs (give feedback delays for a NAR network, or "
+                "exogenous series X for a time-delay network)"
+            )
         if with_x and not ind:
-            raise ValueError("fit got exogenous series X but input_delays is empty; give "
-                             "input delays (e.g. (1, 2)) or leave X out for a NAR network")
+            raise ValueError(
+                "fit got exogenous series X but input_delays is empty; give "
+                "input delays (e.g. (1, 2)) or leave X out for a NAR network"
+            )
         return fb, ind
 
     def _series(self, y, X):
@@ -162,8 +192,9 @@ class BPForecaster(BaseEstimator):
             if hasattr(obj, "index") and hasattr(obj, "to_numpy"):
                 check_time_index(obj.index, name)
         if Xa is not None and Xa.shape[0] != Y.shape[0]:
-            raise ValueError(f"X has {Xa.shape[0]} rows but y has {Y.shape[0]}: one row per "
-                             "time step")
+            raise ValueError(
+                f"X has {Xa.shape[0]} rows but y has {Y.shape[0]}: one row per time step"
+            )
         return Y, y_names, Xa, x_names
 
     # -- division and scaling ---------------------------------------------------------------
@@ -171,16 +202,22 @@ class BPForecaster(BaseEstimator):
         """Row indices (train, val, test) of the lagged rows, by ``division``."""
         what = f"{n_rows} lagged rows (the series less its {self.max_delay_} initial values)"
         try:
-            parts = divide(n_rows, self.division, tuple(self.ratios),
-                           seed=np.random.default_rng(self.split_seed_))
+            parts = divide(
+                n_rows,
+                self.division,
+                tuple(self.ratios),
+                seed=np.random.default_rng(self.split_seed_),
+            )
         except ValueError as exc:
             raise ValueError(f"{what} are too few to divide: {exc}") from None
         if self.division not in (None, "none"):
             for name, part, r in zip(("validation", "test"), parts[1:], self.ratios[1:]):
                 if r > 0 and not len(part):
-                    raise ValueError(f"{what} are too few to divide by ratios "
-                                     f"{tuple(self.ratios)!r}: the {name} set would be "
-                                     "empty; give more data or division=None")
+                    raise ValueError(
+                        f"{what} are too few to divide by ratios "
+                        f"{tuple(self.ratios)!r}: the {name} set would be "
+                        "empty; give more data or division=None"
+                    )
         return parts
 
     def _positions(self, rows, delays):
@@ -201,8 +238,10 @@ class BPForecaster(BaseEstimator):
             self.x_map_ = TargetScaler(self.scaling).fit(Xa[px])
 
     def _scaled(self, Y, Xa):
-        return (None if Y is None else self.y_map_.transform(Y),
-                None if Xa is None else self.x_map_.transform(Xa))
+        return (
+            None if Y is None else self.y_map_.transform(Y),
+            None if Xa is None else self.x_map_.transform(Xa),
+        )
 
     # -- fit --------------------------------------------------------------------------------
     def fit(self, y, X=None):
@@ -220,8 +259,10 @@ class BPForecaster(BaseEstimator):
         name = getattr(getattr(y, "index", None), "name", None) if self._pandas else None
         self.time_name_ = None if name is None else str(name)
         if Y.shape[0] <= D:
-            raise ValueError(f"y has {Y.shape[0]} rows, too few for delays up to {D}: need "
-                             f"at least {D + 1} ({D} initial values and one target)")
+            raise ValueError(
+                f"y has {Y.shape[0]} rows, too few for delays up to {D}: need "
+                f"at least {D + 1} ({D} initial values and one target)"
+            )
         rs = check_random_state(self.random_state)
         self.split_seed_ = int(rs.randint(np.iinfo(np.int32).max))
         self.n_series_ = n = Y.shape[0]
@@ -229,8 +270,8 @@ class BPForecaster(BaseEstimator):
         self._fit_maps(Y, Xa, tr)
         Z, T = lag_matrix(*self._scaled(Y, Xa), self.feedback_delays_, self.input_delays_)
         self._train_open_loop(Z, T, (tr, va, te), rs)
-        self.last_y_ = Y[n - D:].copy()
-        self.last_X_ = None if Xa is None else Xa[n - D:].copy()
+        self.last_y_ = Y[n - D :].copy()
+        self.last_X_ = None if Xa is None else Xa[n - D :].copy()
         self.closed_loop_record_ = None
         if self.closed_loop_horizon is not None:
             self.fine_tune_closed_loop(y, X, horizon=self.closed_loop_horizon)
@@ -238,14 +279,32 @@ class BPForecaster(BaseEstimator):
 
     def _train_one(self, Z, T, split, init_seed, alg, params, epochs):
         tr, va, te = split
-        net = Network([Z.shape[1], *self._hidden, T.shape[1]], self._activations(),
-                      init=self.init, seed=init_seed)
-        part = lambda idx: (Z[idx], T[idx]) if len(idx) else None    # noqa: E731
-        rec = train(net, Z[tr], T[tr], algorithm=alg, loss=self.loss, epochs=epochs,
-                    goal=self.goal, min_grad=self.min_grad, max_fail=self.max_fail,
-                    time=math.inf if self.time_limit is None else self.time_limit,
-                    validation=part(va), test=part(te), l2=self.l2, shuffle=self.shuffle,
-                    seed=init_seed, progress=bool(self.verbose), **params)
+        net = Network(
+            [Z.shape[1], *self._hidden, T.shape[1]],
+            self._activations(),
+            init=self.init,
+            seed=init_seed,
+        )
+        part = lambda idx: (Z[idx], T[idx]) if len(idx) else None  # noqa: E731
+        rec = train(
+            net,
+            Z[tr],
+            T[tr],
+            algorithm=alg,
+            loss=self.loss,
+            epochs=epochs,
+            goal=self.goal,
+            min_grad=self.min_grad,
+            max_fail=self.max_fail,
+            time=math.inf if self.time_limit is None else self.time_limit,
+            validation=part(va),
+            test=part(te),
+            l2=self.l2,
+            shuffle=self.shuffle,
+            seed=init_seed,
+            progress=bool(self.verbose),
+            **params,
+        )
         D = self.max_delay_
         rec.train_idx = np.asarray(tr) + D
         rec.val_idx = np.asarray(va) + D if len(va) else None
@@ -256,8 +315,15 @@ class BPForecaster(BaseEstimator):
         best = None
         for _ in range(int(self.n_restarts)):
             seed = int(rs.randint(np.iinfo(np.int32).max))
-            net, rec = self._train_one(Z, T, split, seed, self.algorithm,
-                                       dict(self.algorithm_params or {}), int(self.epochs))
+            net, rec = self._train_one(
+                Z,
+                T,
+                split,
+                seed,
+                self.algorithm,
+                dict(self.algorithm_params or {}),
+                int(self.epochs),
+            )
             v = rec.best_val_loss
             key = v if v is not None and np.isfinite(v) else rec.final_loss
             key = key if np.isfinite(key) else np.inf
@@ -274,8 +340,9 @@ class BPForecaster(BaseEstimator):
             warnings.warn(self.diagnosis_, ConvergenceWarning, stacklevel=4)
 
     # -- closed-loop fine-tuning --------------------------------------------------------------
-    def fine_tune_closed_loop(self, y, X=None, horizon=None, algorithm=None, epochs=None,
-                              **algorithm_params):
+    def fine_tune_closed_loop(
+        self, y, X=None, horizon=None, algorithm=None, epochs=None, **algorithm_params
+    ):
         """Train the fitted network further through its own feedback.
 
         The loss is that of closed-loop runs of ``horizon`` steps (default
@@ -293,27 +360,45 @@ class BPForecaster(BaseEstimator):
         Y, Xa = self._check_like_fit(y, X)
         D = self.max_delay_
         if Y.shape[0] != self.n_series_:
-            raise ValueError(f"fine_tune_closed_loop needs the series given to fit "
-                             f"({self.n_series_} rows), got {Y.shape[0]} rows")
+            raise ValueError(
+                f"fine_tune_closed_loop needs the series given to fit "
+                f"({self.n_series_} rows), got {Y.shape[0]} rows"
+            )
         ys, xs = self._scaled(Y, Xa)
         parts = [_window_starts(rows, D, H) for rows in self._divide(Y.shape[0] - D)]
         if not len(parts[0]):
-            raise ValueError(f"no closed-loop window of horizon={H} lies wholly in the "
-                             f"training rows; use a shorter horizon or division='block'")
+            raise ValueError(
+                f"no closed-loop window of horizon={H} lies wholly in the "
+                f"training rows; use a shorter horizon or division='block'"
+            )
         alg_name = algorithm or self.closed_loop_algorithm or self.algorithm
-        params = algorithm_params or (dict(self.algorithm_params or {})
-                                      if alg_name == self.algorithm else {})
+        params = algorithm_params or (
+            dict(self.algorithm_params or {}) if alg_name == self.algorithm else {}
+        )
         alg = get_algorithm(alg_name, **params)
-        mk = lambda s: None if not len(s) else ClosedLoopObjective(  # noqa: E731
-            self.network_, self.loss, ys, xs, s, H, self.feedback_delays_, self.input_delays_,
-            l2=0.0)
+
+        def mk(s):
+            if not len(s):
+                return None
+            return ClosedLoopObjective(
+                self.network_, self.loss, ys, xs, s, H, self.feedback_delays_,
+                self.input_delays_, l2=0.0,
+            )  # fmt: skip
+
         obj = mk(parts[0])
         obj.l2 = float(self.l2)
         n_ep = int(self.closed_loop_epochs if epochs is None else epochs)
-        trainer = Trainer(alg, epochs=n_ep, goal=self.goal,
-                          time=math.inf if self.time_limit is None else self.time_limit,
-                          min_grad=self.min_grad, max_fail=self.max_fail, shuffle=self.shuffle,
-                          progress=bool(self.verbose), callbacks=_default_callbacks())
+        trainer = Trainer(
+            alg,
+            epochs=n_ep,
+            goal=self.goal,
+            time=math.inf if self.time_limit is None else self.time_limit,
+            min_grad=self.min_grad,
+            max_fail=self.max_fail,
+            shuffle=self.shuffle,
+            progress=bool(self.verbose),
+            callbacks=_default_callbacks(),
+        )
         rec = TrainingRecord(algorithm=alg.name, loss_name=obj.loss.name)
         rec.train_idx, rec.val_idx, rec.test_idx = (p if len(p) else None for p in parts)
         rng = np.random.default_rng(self.split_seed_)
@@ -329,27 +414,35 @@ class BPForecaster(BaseEstimator):
         if need_y or y is not None:
             Y, _, _, _ = self._series(y, None)
             if Y.shape[1] != self.n_targets_:
-                raise ValueError(f"y has {Y.shape[1]} series, the model was fitted on "
-                                 f"{self.n_targets_} ({self.target_names_})")
+                raise ValueError(
+                    f"y has {Y.shape[1]} series, the model was fitted on "
+                    f"{self.n_targets_} ({self.target_names_})"
+                )
         Xa = self._check_X(X, "predict")
         if Y is not None and Xa is not None and Xa.shape[0] != Y.shape[0]:
-            raise ValueError(f"X has {Xa.shape[0]} rows but y has {Y.shape[0]}: one row per "
-                             "time step")
+            raise ValueError(
+                f"X has {Xa.shape[0]} rows but y has {Y.shape[0]}: one row per time step"
+            )
         return Y, Xa
 
     def _check_X(self, X, what):
         if self.n_exog_ == 0:
             if X is not None:
-                raise ValueError("X was given but the model was fitted without exogenous "
-                                 "series (a NAR network)")
+                raise ValueError(
+                    "X was given but the model was fitted without exogenous series (a NAR network)"
+                )
             return None
         if X is None:
-            raise ValueError(f"{what} needs the exogenous series X {self.exog_names_}: the "
-                             "model was fitted with them")
+            raise ValueError(
+                f"{what} needs the exogenous series X {self.exog_names_}: the "
+                "model was fitted with them"
+            )
         Xa, _ = as_series(X, "X", "x")
         if Xa.shape[1] != self.n_exog_:
-            raise ValueError(f"X has {Xa.shape[1]} series, the model was fitted on "
-                             f"{self.n_exog_} ({self.exog_names_})")
+            raise ValueError(
+                f"X has {Xa.shape[1]} series, the model was fitted on "
+                f"{self.n_exog_} ({self.exog_names_})"
+            )
         return Xa
 
     def _rows_out(self, P, index=None):
@@ -357,6 +450,7 @@ class BPForecaster(BaseEstimator):
         if not getattr(self, "_pandas", False):
             return P[:, 0] if self._y_1d else P
         import pandas as pd
+
         if self._y_1d:
             return pd.Series(P[:, 0], index=index, name=self.target_names_[0])
         return pd.DataFrame(P, index=index, columns=list(self.target_names_))
@@ -383,35 +477,39 @@ class BPForecaster(BaseEstimator):
         """
         check_is_fitted(self, "network_")
         if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-            shown = repr(steps) if isinstance(steps, numbers.Number) else \
-                type(steps).__name__
+            shown = repr(steps) if isinstance(steps, numbers.Number) else type(steps).__name__
             raise ValueError(f"steps must be a positive integer, got {shown}")
         steps, D = int(steps), self.max_delay_
         fb, ind = self.feedback_delays_, self.input_delays_
-        hist = self._window(last_window, self.last_y_, "last_window", self.n_targets_,
-                            max(fb, default=0), D)
+        hist = self._window(
+            last_window, self.last_y_, "last_window", self.n_targets_, max(fb, default=0), D
+        )
         x_seq = None
         if self.n_exog_:
             need = steps - min(ind)
             fut = self._check_X(X, f"predict(steps={steps})")
             if fut.shape[0] < need:
-                raise ValueError(f"predict(steps={steps}) needs the exogenous values X at the "
-                                 f"{need} forecast times the input delays {ind} read, got "
-                                 f"{fut.shape[0]} rows")
-            past = self._window(last_window_X, self.last_X_, "last_window_X", self.n_exog_,
-                                max(ind), D)
-            fut = np.vstack([fut[:steps], np.zeros((steps - min(steps, len(fut)),
-                                                    self.n_exog_))])
+                raise ValueError(
+                    f"predict(steps={steps}) needs the exogenous values X at the "
+                    f"{need} forecast times the input delays {ind} read, got "
+                    f"{fut.shape[0]} rows"
+                )
+            past = self._window(
+                last_window_X, self.last_X_, "last_window_X", self.n_exog_, max(ind), D
+            )
+            fut = np.vstack([fut[:steps], np.zeros((steps - min(steps, len(fut)), self.n_exog_))])
             x_seq = self.x_map_.transform(np.vstack([past, fut]))[None]
         elif X is not None:
             self._check_X(X, "predict")
-        out = simulate(self.network_, self.y_map_.transform(hist)[None], x_seq, steps, fb,
-                       ind)[0]
+        out = simulate(self.network_, self.y_map_.transform(hist)[None], x_seq, steps, fb, ind)[0]
         P = self.y_map_.inverse_transform(out)
         index = None
         if getattr(self, "_pandas", False):
-            info = _index_info(last_window.index) if hasattr(last_window, "index") \
+            info = (
+                _index_info(last_window.index)
+                if hasattr(last_window, "index")
                 else self.index_info_
+            )
             index = _future_index(info, steps, self.n_series_)
         return self._rows_out(P, index)
 
@@ -425,9 +523,8 @@ class BPForecaster(BaseEstimator):
             if W.shape[1] != width:
                 raise ValueError(f"{name} has {W.shape[1]} series, the model needs {width}")
             if W.shape[0] < need:
-                raise ValueError(f"{name} has {W.shape[0]} rows; the delays need the last "
-                                 f"{need}")
-        W = W[max(0, W.shape[0] - D):]
+                raise ValueError(f"{name} has {W.shape[0]} rows; the delays need the last {need}")
+        W = W[max(0, W.shape[0] - D) :]
         if W.shape[0] < D:
             W = np.vstack([np.zeros((D - W.shape[0], width)), W])
         return W
@@ -448,31 +545,38 @@ class BPForecaster(BaseEstimator):
         series. NaN for the first max_delay_ - 1 rows. Needs every delay >= 1."""
         check_is_fitted(self, "network_")
         if 0 in self.input_delays_:
-            raise ValueError("predict_early needs every delay >= 1, but input_delays "
-                             f"{self.input_delays_} includes 0 (x(t+1) is not known at t)")
+            raise ValueError(
+                "predict_early needs every delay >= 1, but input_delays "
+                f"{self.input_delays_} includes 0 (x(t+1) is not known at t)"
+            )
         Y, Xa = self._check_like_fit(y, X)
         return self._one_step(y, Y, Xa, early=True)
 
     def _one_step(self, y, Y, Xa, early):
         D, n = self.max_delay_, Y.shape[0]
         if n < D + (0 if early else 1):
-            raise ValueError(f"y has {n} rows, too few for delays up to {D}: need at least "
-                             f"{D + (0 if early else 1)}")
-        if early:        # one more time step whose values no row reads (all delays >= 1)
+            raise ValueError(
+                f"y has {n} rows, too few for delays up to {D}: need at least "
+                f"{D + (0 if early else 1)}"
+            )
+        if early:  # one more time step whose values no row reads (all delays >= 1)
             Y = np.vstack([Y, np.zeros((1, Y.shape[1]))])
             Xa = None if Xa is None else np.vstack([Xa, np.zeros((1, Xa.shape[1]))])
         ys, xs = self._scaled(Y, Xa)
         Z, _ = lag_matrix(ys, xs, self.feedback_delays_, self.input_delays_)
-        P = self.y_map_.inverse_transform(self.network_.predict(Z)) if len(Z) else \
-            np.empty((0, self.n_targets_))
+        P = (
+            self.y_map_.inverse_transform(self.network_.predict(Z))
+            if len(Z)
+            else np.empty((0, self.n_targets_))
+        )
         out = np.full((n, self.n_targets_), np.nan)
-        out[D - 1 if early else D:] = P
+        out[D - 1 if early else D :] = P
         return self._rows_out(out, getattr(y, "index", None))
 
     # -- introspection ------------------------------------------------------------------------
     @property
     def kind_(self) -> str:
-        """"narnet", "narxnet" or "timedelaynet"."""
+        """ "narnet", "narxnet" or "timedelaynet"."""
         check_is_fitted(self, "network_")
         if not self.feedback_delays_:
             return "timedelaynet"
@@ -481,8 +585,9 @@ class BPForecaster(BaseEstimator):
     def input_names(self) -> list:
         """Names of the network's inputs, ``"name(t-d)"`` (the lagged columns)."""
         check_is_fitted(self, "network_")
-        return lag_names(self.target_names_, self.exog_names_, self.feedback_delays_,
-                         self.input_delays_)
+        return lag_names(
+            self.target_names_, self.exog_names_, self.feedback_delays_, self.input_delays_
+        )
 
 
 def _default_callbacks():
@@ -490,12 +595,15 @@ def _default_callbacks():
     and the app stream progress through it), for the closed-loop run that does not go
     through :func:`bpnn.train`; a checkpoint there covers the open-loop run only."""
     from ..trainer import _DEFAULTS
+
     box = _DEFAULTS.get()
     if box is None:
         return []
     if box["checkpoint"] or box["resume"]:
-        raise ValueError("a checkpoint covers one training run: checkpoint the open-loop fit "
-                         "(closed_loop_horizon=None), then fine-tune without checkpointing")
+        raise ValueError(
+            "a checkpoint covers one training run: checkpoint the open-loop fit "
+            "(closed_loop_horizon=None), then fine-tune without checkpointing"
+        )
     return list(box["callbacks"])
 
 
@@ -512,13 +620,20 @@ def _index_info(index):
     """How to continue a pandas index: {"kind": "int", "last", "step"}, {"kind":
     "datetime", "last", "freq"} or None (a forecast then gets positions n, n + 1, ...)."""
     import pandas as pd
+
     if len(index) == 0:
         return None
     if isinstance(index, pd.DatetimeIndex):
-        freq = index.freqstr if index.freq is not None else (
-            pd.infer_freq(index) if len(index) >= 3 else None)
-        return None if freq is None else {"kind": "datetime", "last": index[-1].isoformat(),
-                                          "freq": str(freq)}
+        freq = (
+            index.freqstr
+            if index.freq is not None
+            else (pd.infer_freq(index) if len(index) >= 3 else None)
+        )
+        return (
+            None
+            if freq is None
+            else {"kind": "datetime", "last": index[-1].isoformat(), "freq": str(freq)}
+        )
     if index.dtype.kind in "iu":
         v = index.to_numpy().astype(np.int64)
         step = int(v[1] - v[0]) if len(v) > 1 else 1
@@ -529,11 +644,11 @@ def _index_info(index):
 
 def _future_index(info, steps, n):
     import pandas as pd
+
     if info is None:
         return pd.RangeIndex(n, n + steps)
     if info["kind"] == "datetime":
-        return pd.date_range(pd.Timestamp(info["last"]), periods=steps + 1,
-                             freq=info["freq"])[1:]
+        return pd.date_range(pd.Timestamp(info["last"]), periods=steps + 1, freq=info["freq"])[1:]
     last, step = int(info["last"]), int(info["step"])
     return pd.Index(np.arange(last + step, last + step * (steps + 1), step, dtype=np.int64))
 
@@ -545,19 +660,22 @@ def _hidden(h):
 
 def narnet(feedback_delays=(1, 2), hidden=10, **params) -> BPForecaster:
     """MATLAB's ``narnet(feedbackDelays, hiddenSizes, trainFcn)``: y(t) from y(t-d)."""
-    return BPForecaster(feedback_delays=feedback_delays, input_delays=(),
-                        hidden=_hidden(hidden), **params)
+    return BPForecaster(
+        feedback_delays=feedback_delays, input_delays=(), hidden=_hidden(hidden), **params
+    )
 
 
 def narxnet(input_delays=(1, 2), feedback_delays=(1, 2), hidden=10, **params) -> BPForecaster:
     """MATLAB's ``narxnet(inputDelays, feedbackDelays, hiddenSizes, ...)``: y(t) from
     x(t-d) and y(t-d); fit with ``fit(y, X)``."""
-    return BPForecaster(feedback_delays=feedback_delays, input_delays=input_delays,
-                        hidden=_hidden(hidden), **params)
+    return BPForecaster(
+        feedback_delays=feedback_delays, input_delays=input_delays, hidden=_hidden(hidden), **params
+    )
 
 
 def timedelaynet(input_delays=(1, 2), hidden=10, **params) -> BPForecaster:
     """MATLAB's ``timedelaynet(inputDelays, hiddenSizes, ...)``: y(t) from x(t-d) only, no
     feedback; fit with ``fit(y, X)``."""
-    return BPForecaster(feedback_delays=(), input_delays=input_delays,
-                        hidden=_hidden(hidden), **params)
+    return BPForecaster(
+        feedback_delays=(), input_delays=input_delays, hidden=_hidden(hidden), **params
+    )

@@ -12,6 +12,7 @@ so a series of T values gives T - D rows. The first D values are the initial del
 
 and named ``"name(t-d)"``. Everything here is plain NumPy: no training.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -48,13 +49,20 @@ def parse_delays(delays, name, minimum):
         raise ValueError(f"{name} must be integers >= {minimum}, got {delays!r}") from None
     out = []
     for d in items:
-        ok = isinstance(d, numbers.Real) and not isinstance(d, bool) and np.isfinite(d) \
+        ok = (
+            isinstance(d, numbers.Real)
+            and not isinstance(d, bool)
+            and np.isfinite(d)
             and int(d) == d
+        )
         if not ok:
             raise ValueError(f"{name} must be integers >= {minimum}, got {d!r} in {delays!r}")
         if d < minimum:
-            why = " (a feedback delay of 0 would feed y(t) to its own prediction)" \
-                if minimum == 1 and d == 0 else ""
+            why = (
+                " (a feedback delay of 0 would feed y(t) to its own prediction)"
+                if minimum == 1 and d == 0
+                else ""
+            )
             raise ValueError(f"{name} must be integers >= {minimum}, got {int(d)}{why}")
         out.append(int(d))
     if len(set(out)) != len(out):
@@ -81,8 +89,9 @@ def _parse_delay_text(text, name):
             return tuple(range(start, stop + 1, step))
         return tuple(int(p) for p in s.replace(" ", "").split(",") if p)
     except ValueError:
-        raise ValueError(f"{name} must look like '1:2', '0:2:6' or '1,3,12', "
-                         f"got {text!r}") from None
+        raise ValueError(
+            f"{name} must look like '1:2', '0:2:6' or '1,3,12', got {text!r}"
+        ) from None
 
 
 def max_delay(feedback_delays, input_delays) -> int:
@@ -97,13 +106,13 @@ def as_series(values, name, default_prefix):
     evenly spaced, complete values: fill or drop gaps first).
     """
     names = None
-    if hasattr(values, "columns"):                       # DataFrame
+    if hasattr(values, "columns"):  # DataFrame
         names = [str(c) for c in values.columns]
         cols = [values[c] for c in values.columns]
         for c, col in zip(names, cols):
             _check_numeric_column(col, f"{name} column {c!r}")
         arr = values.to_numpy(dtype=np.float64) if len(cols) else np.empty((len(values), 0))
-    elif hasattr(values, "to_numpy") and hasattr(values, "dtype"):   # Series
+    elif hasattr(values, "to_numpy") and hasattr(values, "dtype"):  # Series
         names = [str(values.name) if values.name is not None else default_prefix]
         _check_numeric_column(values, f"{name} {names[0]!r}")
         arr = values.to_numpy(dtype=np.float64)
@@ -121,18 +130,24 @@ def as_series(values, name, default_prefix):
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2:
-        raise ValueError(f"{name} must be 1-D (one series) or 2-D (time x series), "
-                         f"got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must be 1-D (one series) or 2-D (time x series), got shape {arr.shape}"
+        )
     if arr.shape[1] == 0:
         raise ValueError(f"{name} has no columns (shape {arr.shape})")
     if names is None:
-        names = [default_prefix] if arr.shape[1] == 1 else \
-            [f"{default_prefix}{j}" for j in range(arr.shape[1])]
+        names = (
+            [default_prefix]
+            if arr.shape[1] == 1
+            else [f"{default_prefix}{j}" for j in range(arr.shape[1])]
+        )
     if not np.all(np.isfinite(arr)):
         r, c = np.argwhere(~np.isfinite(arr))[0]
         what = "a missing value (NaN)" if np.isnan(arr[r, c]) else f"the value {arr[r, c]!r}"
-        raise ValueError(f"{name} holds {what} at row {r} (column {names[c]!r}); a time "
-                         "series needs complete, evenly spaced values: fill or drop gaps first")
+        raise ValueError(
+            f"{name} holds {what} at row {r} (column {names[c]!r}); a time "
+            "series needs complete, evenly spaced values: fill or drop gaps first"
+        )
     return np.ascontiguousarray(arr), names
 
 
@@ -150,8 +165,9 @@ def _check_numeric_column(col, what):
         return
     if kind == "O":
         for i, v in enumerate(col.to_numpy()):
-            if not (v is None or isinstance(v, (numbers.Real, np.number)) and
-                    not isinstance(v, bool)):
+            if not (
+                v is None or isinstance(v, (numbers.Real, np.number)) and not isinstance(v, bool)
+            ):
                 raise ValueError(f"{what} is not numeric: it holds {v!r} at row {i}")
         return
     raise ValueError(f"{what} is not numeric (dtype {col.dtype})")
@@ -161,10 +177,12 @@ def check_time_index(index, name="y"):
     """Refuse times (a pandas index, Series or array of dates or numbers) that are unsorted
     or repeat a time; a default RangeIndex, or an index of labels, passes."""
     import pandas as pd
+
     if not isinstance(index, pd.Index):
         index = pd.Index(index.to_numpy() if hasattr(index, "to_numpy") else np.asarray(index))
     if isinstance(index, pd.RangeIndex) or not (
-            isinstance(index, pd.DatetimeIndex) or index.dtype.kind in "iuf"):
+        isinstance(index, pd.DatetimeIndex) or index.dtype.kind in "iuf"
+    ):
         return
     values = index.to_numpy()
     if len(values) < 2:
@@ -172,18 +190,23 @@ def check_time_index(index, name="y"):
     dup = index.duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
-        raise ValueError(f"{name}'s time index repeats the time {index[i]} (row {i}): "
-                         "one value per time step")
+        raise ValueError(
+            f"{name}'s time index repeats the time {index[i]} (row {i}): one value per time step"
+        )
     if not index.is_monotonic_increasing:
         i = int(np.flatnonzero(values[1:] < values[:-1])[0]) + 1
-        raise ValueError(f"{name}'s time index is not sorted: {index[i]} at row {i} comes "
-                         f"after {index[i - 1]}; sort the series by time first")
+        raise ValueError(
+            f"{name}'s time index is not sorted: {index[i]} at row {i} comes "
+            f"after {index[i - 1]}; sort the series by time first"
+        )
 
 
 def lag_names(target_names, exog_names, feedback_delays, input_delays):
     """Column names of :func:`lag_matrix`, ``"name(t-d)"`` (``"name(t)"`` for delay 0)."""
+
     def tag(n, d):
         return f"{n}(t)" if d == 0 else f"{n}(t-{d})"
+
     cols = [tag(n, d) for d in input_delays for n in (exog_names or [])]
     return cols + [tag(n, d) for d in feedback_delays for n in target_names]
 
@@ -191,8 +214,10 @@ def lag_names(target_names, exog_names, feedback_delays, input_delays):
 def feedback_columns(n_targets, n_exog, feedback_delays, input_delays):
     """For each feedback delay, the column slice of the design matrix that holds y(t-d)."""
     start = n_exog * len(input_delays)
-    return [slice(start + j * n_targets, start + (j + 1) * n_targets)
-            for j in range(len(feedback_delays))]
+    return [
+        slice(start + j * n_targets, start + (j + 1) * n_targets)
+        for j in range(len(feedback_delays))
+    ]
 
 
 def lag_matrix(y, X, feedback_delays, input_delays):
@@ -205,14 +230,16 @@ def lag_matrix(y, X, feedback_delays, input_delays):
     n = (y if y is not None else X).shape[0]
     D = max_delay(feedback_delays, input_delays)
     if n <= D:
-        raise ValueError(f"the series has {n} rows, too few for delays up to {D}: need at "
-                         f"least {D + 1} ({D} initial values and one target)")
+        raise ValueError(
+            f"the series has {n} rows, too few for delays up to {D}: need at "
+            f"least {D + 1} ({D} initial values and one target)"
+        )
     if X is not None and X.shape[0] != n:
         raise ValueError(f"X has {X.shape[0]} rows but y has {n}: one row per time step")
     blocks = []
     if X is not None:
-        blocks += [X[D - d:n - d] for d in input_delays]
+        blocks += [X[D - d : n - d] for d in input_delays]
     if feedback_delays:
-        blocks += [y[D - d:n - d] for d in feedback_delays]
+        blocks += [y[D - d : n - d] for d in feedback_delays]
     Z = np.ascontiguousarray(np.hstack(blocks)) if blocks else np.empty((n - D, 0))
     return Z, (None if y is None else np.ascontiguousarray(y[D:]))
