@@ -52,6 +52,9 @@ def run(repeats=3):
     from benchmarks.peers import fann, numpy_loop
 
     rows, numpy_ratios = [], []
+    # Calls of tens of milliseconds: ten timed repeats on each side (the minimum of three
+    # was at the mercy of one burst of load on a shared 2-core machine).
+    repeats = max(repeats, 10)
     with threads(1):
         for sizes, n in NETS:
             name = "-".join(map(str, sizes))
