@@ -384,3 +384,26 @@ def test_model_remembers_target_names(tmp_path, capsys):
     )
     assert code == 0, err
     assert "extra" not in out
+
+
+def test_a_reader_that_goes_away_ends_quietly(tmp_path):
+    """`bpnn explain | head -1`: when the pipe's reader has gone, bpnn exits 141 (as a shell
+    reports SIGPIPE) with nothing on stderr; no 'Broken pipe' error, no 'Exception ignored'."""
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before bpnn writes anything
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "bpnn", "explain"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 141
+    assert proc.stderr == ""

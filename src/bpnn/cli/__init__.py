@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import traceback
 
@@ -58,11 +59,30 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+#: Exit status when the reader of stdout went away, as a shell reports SIGPIPE (128 + 13).
+EXIT_PIPE = 141
+
+
+def _detach_stdout() -> None:
+    """Point stdout at the null device, so that the interpreter's final flush of what is
+    still buffered does not fail again on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout without a file descriptor
+        pass
+
+
 def main(argv=None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 failed, 2 usage/data error)."""
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:  # the reader went away (`bpnn ... | head`): nothing to report
+        _detach_stdout()
+        return EXIT_PIPE
     except KeyboardInterrupt:
         print(f"bpnn {args.command}: interrupted", file=sys.stderr)
         return 130
