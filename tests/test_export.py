@@ -12,13 +12,15 @@ from bpnn import BPClassifier, BPRegressor, GeneralizedSigmoid
 from bpnn.export import describe, export_c, export_onnx, export_python
 
 
-def _reg():
+# Each factory fits on float64 data, or with ``dtype=np.float32`` a float32 network on
+# float32 data.
+def _reg(dtype=np.float64):
     X, Y = make_regression(60, 4, n_targets=2, random_state=2)
     X[:, 1] = -3.0  # constant column: dropped by the model
     Y = Y * 50 + 1000  # targets far from [-1, 1]
     return BPRegressor(
         hidden=(5, 3), activation=["logsig", "poslin"], epochs=30, random_state=0, warn=False
-    ).fit(X, Y), 4
+    ).fit(X.astype(dtype), Y), 4
 
 
 def _reg_1d_pca():
@@ -34,16 +36,18 @@ def _reg_1d_pca():
     ).fit(X, y), 5
 
 
-def _multiclass():
+def _multiclass(dtype=np.float64):
     X, y = load_iris(return_X_y=True)
     labels = np.array(["setosa", 'versi"color', "virginica"])[y]  # a quote for C strings
-    return BPClassifier(hidden=(4,), epochs=30, random_state=0, warn=False).fit(X, labels), 4
+    return BPClassifier(hidden=(4,), epochs=30, random_state=0, warn=False).fit(
+        X.astype(dtype), labels
+    ), 4
 
 
-def _binary():
+def _binary(dtype=np.float64):
     X, y = load_iris(return_X_y=True)
     return BPClassifier(hidden=(3,), epochs=30, scaling="minmax01", random_state=0, warn=False).fit(
-        X, np.where(y == 2, 7, -1)
+        X.astype(dtype), np.where(y == 2, 7, -1)
     ), 4
 
 
@@ -166,11 +170,8 @@ def test_c_export_compiles_and_reproduces_predict(fitted, tmp_path):
 def test_c_export_of_a_float32_model_computes_in_float(kind, tmp_path):
     """A float32 network's C export takes and computes floats (as its ONNX export does);
     -Wdouble-promotion fails the build if any double arithmetic is left in the code."""
-    model, n_features = MODELS[kind]()
+    model, n_features = MODELS[kind](dtype=np.float32)  # dtype="auto": a float32 network
     X = np.random.default_rng(7).normal(size=(40, n_features)).astype(np.float32)
-    model = model.set_params(dtype="float32")
-    Xfit, yfit = _fit_data(kind)
-    model.fit(Xfit.astype(np.float32), yfit)
     assert model.dtype_ == np.float32
     h_src, idx, rows = _run_c(model, X, tmp_path, extra_flags=("-Wdouble-promotion",))
     assert "typedef float bpnn_real;" in h_src and "double" not in h_src
@@ -185,17 +186,6 @@ def test_c_export_of_a_float32_model_computes_in_float(kind, tmp_path):
     h64, _, rows64 = _run_c(model, X, tmp_path, float_type="double")
     assert "typedef double bpnn_real;" in h64
     np.testing.assert_allclose(rows64, expected, rtol=0, atol=2e-6 * max(scale, 1.0))
-
-
-def _fit_data(kind):
-    if kind == "regression":
-        X, Y = make_regression(60, 4, n_targets=2, random_state=2)
-        X[:, 1] = -3.0
-        return X, Y * 50 + 1000
-    X, y = load_iris(return_X_y=True)
-    if kind == "binary":
-        return X, np.where(y == 2, 7, -1)
-    return X, np.array(["setosa", 'versi"color', "virginica"])[y]
 
 
 def test_c_float_type_is_checked(fitted):

@@ -46,7 +46,8 @@ from ._predict import ClassifierPrediction, RegressorPrediction
 from .activations import get_activation
 from .algorithms import ALGORITHMS, get_algorithm
 from .algorithms.global_init import GLOBAL_INITS
-from .initializers import INITIALIZERS
+from .initializers import NAMES as INIT_NAMES
+from .initializers import get_initializer
 from .losses import get_loss
 from .network import Network
 from .preprocessing import (
@@ -244,17 +245,17 @@ def _global_init(init):
 
 def _check_init(init):
     """An unknown ``init`` is refused before any data is read, with every choice named."""
-    if (
-        callable(init)
-        or _global_init(init) is not None
-        or (isinstance(init, str) and init.strip().lower() in INITIALIZERS)
-    ):
+    if _global_init(init) is not None:
         return
-    raise ValueError(
-        f"unknown init {init!r}; choose one of 'nguyen-widrow', 'uniform', "
-        "'glorot', 'he', 'zeros' or a population search 'ga', 'pso', 'de' "
-        "(or a callable)"
-    )
+    try:
+        get_initializer(init)
+    except ValueError:
+        plain = ", ".join(repr(n) for n in INIT_NAMES)
+        searches = ", ".join(repr(n) for n in GLOBAL_INITS)
+        raise ValueError(
+            f"unknown init {init!r}; choose one of {plain} or a population search "
+            f"{searches} (or a callable)"
+        ) from None
 
 
 class _BPBase(BaseEstimator):

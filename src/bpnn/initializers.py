@@ -73,12 +73,13 @@ INITIALIZERS = {
 }
 
 
+#: The names an error message offers (the others in INITIALIZERS are aliases).
+NAMES = ("nguyen-widrow", "uniform", "glorot", "he", "zeros")
+
+
 def get_initializer(spec):
     if callable(spec):
         return spec
     if isinstance(spec, str) and spec.strip().lower() in INITIALIZERS:
         return INITIALIZERS[spec.strip().lower()]
-    raise ValueError(
-        f"unknown init {spec!r}; choose one of "
-        "['uniform', 'zeros', 'nguyen-widrow', 'glorot', 'he']"
-    )
+    raise ValueError(f"unknown init {spec!r}; choose one of {list(NAMES)}")
