@@ -134,3 +134,67 @@ def test_second_process_loads_the_compiled_kernel_from_the_cache():
     ).stdout.split()
     hits, misses = map(int, out)
     assert hits >= 1 and misses == 0
+
+
+def _elementwise(fname, compiled):
+    """A loop applying ``_kernels.<fname>`` to an array: compiled with the kernels' own
+    options (fast-math flags included, so LLVM's re-association is part of what is checked),
+    or the un-jitted source."""
+    if not compiled:
+        f = unjitted(fname)
+        return lambda x: np.array([f(float(v)) for v in x])
+    if not _kernels.HAVE_NUMBA or os.environ.get("BPNN_DISABLE_JIT"):
+        pytest.skip("Numba is not available")
+    from numba import njit
+
+    _kernels._compile_all()
+    g = getattr(_kernels, fname)
+
+    def loop(x, out):
+        for i in range(np.uint64(x.shape[0])):
+            out[i] = g(x[i])
+
+    jitted = njit(**{k: v for k, v in _kernels._OPTIONS.items() if k != "cache"})(loop)
+
+    def run(x):
+        out = np.empty_like(x)
+        jitted(x, out)
+        return out
+
+    return run
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_fast_exp_is_within_its_stated_error_of_exp(compiled):
+    fexp = _elementwise("fast_exp", compiled)
+    rng = np.random.default_rng(0)
+    n = 100_000 if compiled else 3_000
+    for lo, hi in [(-1.0, 1.0), (-40.0, 40.0), (-708.0, 709.78)]:
+        x = rng.uniform(lo, hi, n)
+        rel = np.abs(fexp(x) - np.exp(x)) / np.exp(x)
+        # the stated bound: |x| 1.2e-16 (the rounding of x log2 e) plus a few ulp
+        assert np.all(rel <= np.abs(x) * 1.5e-16 + 1e-15), (lo, hi, rel.max())
+    with np.errstate(over="ignore"):
+        special = np.array([np.inf, -np.inf, 709.79, 1e300, -708.5, -1e300, 0.0, np.nan])
+        got = fexp(special)
+    assert list(got[:7]) == [np.inf, 0.0, np.inf, np.inf, 0.0, 0.0, 1.0]
+    assert np.isnan(got[7])
+    # a logistic unit far below zero is exactly 0, far above exactly 1
+    assert 1.0 / (1.0 + fexp(np.array([800.0]))[0]) == 0.0
+    assert 1.0 / (1.0 + fexp(np.array([-800.0]))[0]) == 1.0
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_fast_tanh_is_within_four_ulp_of_tanh(compiled):
+    ftanh = _elementwise("fast_tanh", compiled)
+    rng = np.random.default_rng(1)
+    n = 100_000 if compiled else 3_000
+    for lo, hi in [(-1e-8, 1e-8), (-0.4, 0.4), (-3.0, 3.0), (-25.0, 25.0)]:
+        x = rng.uniform(lo, hi, n)
+        ref = np.tanh(x)
+        ulps = np.abs(ftanh(x) - ref) / np.spacing(np.abs(ref))
+        assert ulps.max() <= 4, (lo, hi, ulps.max())
+    got = ftanh(np.array([np.inf, -np.inf, 30.0, -30.0, 0.0, -0.0, 1e-300, np.nan]))
+    assert list(got[:5]) == [1.0, -1.0, 1.0, -1.0, 0.0]
+    assert np.signbit(got[5]) and got[5] == 0.0 and got[6] == 1e-300
+    assert np.isnan(got[7])

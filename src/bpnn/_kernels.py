@@ -24,6 +24,16 @@ Speed notes
   float32 specialisation; scratch arrays take the parameters' dtype.
 * No z(k) is stored: every derivative is written through the output a = f(z)
   (relu: a > 0 exactly when z > 0).
+* The activations use :func:`fast_exp` and :func:`fast_tanh` instead of ``math.exp`` and
+  ``math.tanh``: a range reduction to 2^k 2^f, a degree-13 polynomial and a bit-built 2^k,
+  with selects instead of branches, so a layer's loop vectorises (libm's functions are
+  calls, one unit at a time). About 1.3x faster per-sample epochs on an 8-16-1 logsig
+  network and 2x on tansig. Error: tanh within 4 ulp; exp within about |x| 1.2e-16
+  relative plus a few ulp (below 5e-15 where a sigmoid is not flat); the same
+  overflow/underflow limits and NaN/inf behaviour as ``math.exp`` (tests/test_kernels.py).
+* ``error_model="numpy"``: a division by zero gives inf/NaN as in NumPy. Numba's default
+  Python model puts a zero check before every division, a branch that blocks
+  vectorisation even where the divisor can never be 0 (A / (1 + e^-z)).
 """
 
 from __future__ import annotations
@@ -37,7 +47,10 @@ import threading
 import numpy as np
 
 _FASTMATH = {"reassoc", "contract", "nsz"}
-_OPTIONS = {"cache": True, "nogil": True, "fastmath": _FASTMATH}
+# error_model="numpy": a division by zero gives inf/nan as in NumPy instead of a Python
+# ZeroDivisionError; the check that the Python model puts before every division (even
+# A / (1 + e^-z), whose divisor is never 0) is a branch that keeps loops from vectorising.
+_OPTIONS = {"cache": True, "nogil": True, "fastmath": _FASTMATH, "error_model": "numpy"}
 
 # Numba is a core dependency, but importing it costs about a second, so it is imported on
 # the first call of a kernel, not with this module (``import bpnn``, ``bpnn --help`` and a
@@ -99,6 +112,8 @@ def _compile_all(*extra):
             from numba import njit
         except ImportError:  # pragma: no cover - only where numba is missing or broken
             njit, HAVE_NUMBA = None, False
+        if njit is not None and ns["_pow2i"] is _pow2i_py:
+            ns["_pow2i"] = _pow2i_intrinsic()
         for name, wrapper in lazy:
             if wrapper.dispatcher is None:
                 wrapper.dispatcher = (
@@ -126,6 +141,110 @@ else:
         return _LazyJit(f, **_OPTIONS, inline="always")
 
 
+def _pow2i(k):
+    """2.0**k for a whole-number float k in [-1022, 1023] (the Python source of the
+    intrinsic below; NaN for NaN, whose result the caller discards)."""
+    return math.ldexp(1.0, int(k)) if k == k else math.nan
+
+
+_pow2i_py = _pow2i
+
+
+def _pow2i_intrinsic():
+    """``_pow2i`` for compiled code: the bits ((k + 1023) << 52) read as a float64.
+
+    An integer add, a shift and a bit cast, with no call and no table, so that a loop of
+    :func:`fast_exp` vectorises (``math.exp`` is a call into libm, one unit at a time). The
+    Python function stays reachable as ``py_func`` for the un-jitted reference.
+    """
+    from llvmlite import ir
+    from numba import types
+    from numba.extending import intrinsic
+
+    @intrinsic
+    def pow2i(typingctx, k):
+        sig = types.float64(types.float64)
+
+        def codegen(context, builder, signature, args):
+            k64 = builder.fptosi(args[0], ir.IntType(64))
+            bits = builder.shl(
+                builder.add(k64, ir.Constant(ir.IntType(64), 1023)), ir.Constant(ir.IntType(64), 52)
+            )
+            return builder.bitcast(bits, ir.DoubleType())
+
+        return sig, codegen
+
+    pow2i.py_func = _pow2i_py
+    return pow2i
+
+
+# 2^f = e^(f ln 2) on |f| <= 1/2: the Taylor coefficients (ln 2)^n / n!, n = 0..13 (the
+# first term left out is below 3e-18 there)
+_LN2 = 0.6931471805599453
+_P2 = tuple(_LN2**n / math.factorial(n) for n in range(14))
+_LOG2E = 1.4426950408889634
+(_E0, _E1, _E2, _E3, _E4, _E5, _E6, _E7, _E8, _E9, _E10, _E11, _E12, _E13) = _P2
+
+
+@jit_inline
+def _exp2_parts(t):
+    """(2^(k-1), 2^f - 1) with k = round(t), f = t - k (exact, |f| <= 1/2), |t| < 1024.
+
+    Half of 2^k because 2^k itself overflows when k = 1024 (e^709.78, say).
+
+    2^f - 1 is summed without its constant term, so it keeps its relative accuracy for
+    small f (what :func:`fast_tanh` needs near 0).
+    """
+    k = np.floor(t + 0.5)  # a float (math.floor would raise on NaN in the Python source)
+    f = t - k
+    q = _E13
+    q = q * f + _E12
+    q = q * f + _E11
+    q = q * f + _E10
+    q = q * f + _E9
+    q = q * f + _E8
+    q = q * f + _E7
+    q = q * f + _E6
+    q = q * f + _E5
+    q = q * f + _E4
+    q = q * f + _E3
+    q = q * f + _E2
+    q = q * f + _E1
+    return _pow2i(k - 1), q * f
+
+
+@jit_inline
+def fast_exp(x):
+    """e^x as 2^k 2^f with t = x log2(e), k = round(t), f = t - k.
+
+    Relative error at most about |x| 1.2e-16 plus a few ulp (the rounding of t is the only
+    error that grows with |x|): below 5e-15 for |x| < 40, where a sigmoid is not yet flat.
+    Exactly inf above 709.78 (e^709.78 is within 0.1 % of the largest float; so
+    A / (1 + e^-z) is exactly 0 far below zero, as with ``math.exp``) and exactly 0 below
+    -708 (where e^x < 3.3e-308); NaN stays NaN. Written with selects instead of branches so
+    that a loop of it vectorises.
+    """
+    xc = min(max(x, -708.0), 709.78)
+    half, q = _exp2_parts(xc * _LOG2E)
+    v = (half * q + half) * 2.0
+    v = math.inf if x > 709.78 else v
+    return 0.0 if x < -708.0 else v
+
+
+@jit_inline
+def fast_tanh(x):
+    """tanh(x) = (e^2x - 1) / (e^2x + 1), with e^y - 1 from :func:`_exp2_parts`.
+
+    A few ulp everywhere, tiny x included (e^y - 1 is never formed by subtracting 1 from
+    e^y when y is small); exactly +-1 beyond |x| = 20 and for +-inf; NaN stays NaN.
+    """
+    y = 2.0 * min(abs(x), 20.0)
+    half, q = _exp2_parts(y * _LOG2E)
+    scale = half * 2.0
+    em1 = q if scale == 1.0 else scale * q + (scale - 1.0)
+    return math.copysign(em1 / (em1 + 2.0), x)
+
+
 LOSS_SSE, LOSS_MSE, LOSS_CE, LOSS_MAE = 0, 1, 2, 3
 LINEAR, GSIGMOID, TANH, RELU, SOFTMAX = 0, 1, 2, 3, 4
 # Index arithmetic: every offset, size and loop counter of an inner loop is uint64. Numba
@@ -141,13 +260,13 @@ def activate_inplace(code, A, B, a, off, n):
     if code == GSIGMOID:  # A / (1 + e^(-z/B)); e^(+large) = inf gives exactly 0
         if B == 1.0:  # (a division saved per unit: the logistic case)
             for u in range(off, off + n):
-                a[u] = A / (1.0 + math.exp(-a[u]))
+                a[u] = A / (1.0 + fast_exp(-a[u]))
         else:
             for u in range(off, off + n):
-                a[u] = A / (1.0 + math.exp(-(a[u] / B)))
+                a[u] = A / (1.0 + fast_exp(-(a[u] / B)))
     elif code == TANH:
         for u in range(off, off + n):
-            a[u] = math.tanh(a[u])
+            a[u] = fast_tanh(a[u])
     elif code == RELU:
         for u in range(off, off + n):
             a[u] = a[u] if a[u] > 0.0 else 0.0
@@ -157,7 +276,7 @@ def activate_inplace(code, A, B, a, off, n):
             mx = max(mx, a[u])
         s = 0.0
         for u in range(off, off + n):
-            a[u] = math.exp(a[u] - mx)
+            a[u] = fast_exp(a[u] - mx)
             s += a[u]
         for u in range(off, off + n):
             a[u] /= s
