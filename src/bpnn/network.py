@@ -105,6 +105,11 @@ class _Workspace:
         self.d = [np.empty((rows, w), dtype) for w in sizes[1:-1]]
         self.tmp = [np.empty((rows, w), dtype) for w in sizes[1:]]
         self.gW = np.empty(max(i * o for i, o in zip(sizes[:-1], sizes[1:])), dtype)
+        self._ones = np.ones(rows, dtype)
+
+    def ones(self, n):
+        """A vector of n ones (n <= rows): ``ones @ delta`` sums delta's rows by BLAS."""
+        return self._ones[:n]
 
 
 class Network:
@@ -307,43 +312,66 @@ class Network:
             ws = tls.ws = _Workspace(self.sizes, rows, self.dtype)
         return ws
 
-    def _forward_into(self, X, ws, out=None, keep_z=False):
+    def _forward_into(self, X, ws, out=None, keep_z=False, raw_last=False, fused=False):
         """Forward pass for the rows X (already checked): hidden outputs go to ``ws``, the
         output layer to ``out`` (or ``ws.a[-1]``). Returns the output view, or
-        ``(z_out, output)`` with ``keep_z`` (z of the output layer kept in ``ws.tmp[-1]``)."""
+        ``(z_out, output)`` with ``keep_z`` (z of the output layer kept in ``ws.tmp[-1]``),
+        or with ``raw_last`` only W a of the output layer (no bias, no activation: a fused
+        loss kernel finishes it). ``fused``: bias and activation by one row kernel per layer
+        (:func:`bpnn._kernels.bias_activate_rows`) instead of two NumPy passes."""
         n, a, L = X.shape[0], X, self.n_layers
+        if fused:
+            codes, A, B = self._kernel_layout()[3:]
         for k, (W, b, act) in enumerate(zip(self.weights, self.biases, self.activations)):
             dest = out if (out is not None and k == L - 1) else ws.a[k][:n]
             z = ws.tmp[k][:n] if (keep_z and k == L - 1) else dest
             np.matmul(a, W.T, out=z)
+            if raw_last and k == L - 1:
+                return z
+            if fused:
+                _kernels.bias_activate_rows(z, b, codes[k], A[k], B[k], dest)
+                a = dest
+                continue
             z += b
             if z is not dest:
                 np.copyto(dest, z)
             a = act.forward_(dest)
         return (z, a) if keep_z else a
 
-    def _backward_into(self, X, ws, delta, grad, accumulate=False):
+    def _backward_into(self, X, ws, delta, grad, accumulate=False, fused=False):
         """Gradient from the output sensitivity ``delta`` (n, m) into the flat ``grad``
         (added to it when ``accumulate``), after :meth:`_forward_into` filled ``ws``.
-        ``delta`` is overwritten."""
+        ``delta`` is overwritten. ``fused``: bias gradients as a BLAS product with a vector
+        of ones and f'(z) applied by a row kernel (one pass, no boolean temporaries)."""
         n = X.shape[0]
+        ones = ws.ones(n) if fused else None
+        if fused:
+            codes, A, B = self._kernel_layout()[3:]
         for k in range(self.n_layers - 1, -1, -1):
             wo, bo = self.offsets[k]
             W = self.weights[k]
             a_prev = X if k == 0 else ws.a[k - 1][:n]
             gW = grad[wo:bo].reshape(W.shape)
+            gb = grad[bo : bo + W.shape[0]]
             if accumulate:
                 tmp = ws.gW[: W.size].reshape(W.shape)
                 np.matmul(delta.T, a_prev, out=tmp)
                 gW += tmp
-                grad[bo : bo + W.shape[0]] += delta.sum(axis=0)
+                gb += delta.sum(axis=0) if ones is None else ones @ delta
             else:
                 np.matmul(delta.T, a_prev, out=gW)
-                np.sum(delta, axis=0, out=grad[bo : bo + W.shape[0]])
+                if ones is None:
+                    np.sum(delta, axis=0, out=gb)
+                else:
+                    np.matmul(ones, delta, out=gb)
             if k > 0:
                 g = ws.d[k - 1][:n]
                 np.matmul(delta, W, out=g)
-                delta = self.activations[k - 1].backprop_(a_prev, g, ws.tmp[k - 1][:n])
+                if fused:
+                    _kernels.backprop_rows(codes[k - 1], A[k - 1], B[k - 1], a_prev, g)
+                    delta = g
+                else:
+                    delta = self.activations[k - 1].backprop_(a_prev, g, ws.tmp[k - 1][:n])
         return grad
 
     def predict_unchecked(

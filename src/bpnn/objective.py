@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _kernels
 from ._validation import check_pair, check_sample_weight
+from .activations import Softmax
 from .losses import MAE, MSE, SSE, CrossEntropy, get_loss
 
 __all__ = ["Objective"]
 
 _LEAN_LOSSES = (SSE, MSE, MAE, CrossEntropy)
+_NO_WEIGHTS = np.empty(0)  # the row kernels' "every weight is 1"
 
 
 class Objective:
@@ -27,15 +30,20 @@ class Objective:
         self.network = network
         self.loss = get_loss(loss)
         self.loss.check_output(network.activations[-1])
-        if not _checked:
+        if not _checked:  # (``train`` checked its arrays once, before splitting them)
             X, Y = check_pair(X, Y, network.n_inputs, network.n_outputs, network.dtype)
             sample_weight = check_sample_weight(sample_weight, X.shape[0])
-            l2 = float(l2)
-            if not np.isfinite(l2) or l2 < 0:
-                raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
+        l2 = float(l2)
+        if not np.isfinite(l2) or l2 < 0:
+            raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
         self.X, self.Y, self.sample_weight, self.l2 = X, Y, sample_weight, l2
         self.weight_mask = network.weight_mask
         self.n_evals = 0
+        # the lean passes use the compiled row kernels on large data (_kernels.ROWS_MIN_WORK)
+        self.fused = self.lean and _kernels.rows_kernels_for(X.shape[0] * network.n_params)
+        self._softmax_ce = type(self.loss) is CrossEntropy and isinstance(
+            network.activations[-1], Softmax
+        )
 
     @property
     def n_samples(self) -> int:
@@ -66,7 +74,16 @@ class Objective:
         ``need_value`` a cross-entropy loss skips its value (returns nan): dL/dz = (y - d)/n
         needs no logarithms."""
         net = self.network
-        z, a = net._forward_into(X, net._workspace(X.shape[0]), keep_z=True)
+        ws = net._workspace(X.shape[0])
+        if self.fused and grad is not None and self._softmax_ce:
+            # one kernel for the output layer's bias, softmax, loss and dL/dz; mean loss
+            # over the whole set: value and delta both carry 1/total
+            Z = net._forward_into(X, ws, raw_last=True, fused=True)
+            w = _NO_WEIGHTS if sw is None else sw
+            value = _kernels.softmax_ce_rows(Z, net.biases[-1], Y, w, 1.0 / total) / total
+            net._backward_into(X, ws, Z, grad, accumulate, fused=True)
+            return float(value)
+        z, a = net._forward_into(X, ws, keep_z=True, fused=self.fused)
         if grad is None:
             value = self.loss.value_from_z(z, a, Y, net.activations[-1], sw)
         elif not need_value and type(self.loss) is CrossEntropy:
@@ -85,7 +102,7 @@ class Objective:
             if grad is not None and f != 1.0:
                 delta *= f
         if grad is not None:
-            net._backward_into(X, net._workspace(X.shape[0]), delta, grad, accumulate)
+            net._backward_into(X, ws, delta, grad, accumulate, fused=self.fused)
         return value
 
     def _chunked(self, grad=None):

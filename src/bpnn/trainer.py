@@ -573,9 +573,11 @@ def train(
     parts, (tr, va, te) = _split_data(X, Y, sw, division, ratios, indices, validation, test, rng)
 
     def mk(p):  # p is (X, Y, sample_weight) or None
-        return None if p is None else Objective(network, loss, *p, l2=0.0)  # type: ignore[misc]
+        if p is None:
+            return None
+        return Objective(network, loss, *p, l2=0.0, _checked=True)  # type: ignore[misc]
 
-    obj = Objective(network, loss, *parts[0], l2=l2)  # type: ignore[misc]
+    obj = Objective(network, loss, *parts[0], l2=l2, _checked=True)  # type: ignore[misc]
     if init_search is not None:
         if ts is not None:
             raise ValueError("init_search chooses a starting point; a resumed run has one")
