@@ -295,9 +295,8 @@ def backprop_inplace(code, A, B, a, off, n, g, goff):
             au = a[off + u]
             g[goff + u] *= 1.0 - au * au
     elif code == RELU:  # f' = 1 where a > 0 (the same units as z > 0), else 0
-        for u in range(n):
-            if a[off + u] <= 0.0:
-                g[goff + u] = 0.0
+        for u in range(n):  # a select, not a conditional store: it vectorises
+            g[goff + u] = g[goff + u] if a[off + u] > 0.0 else 0.0
     elif code == SOFTMAX:  # J^T g = a * (g - <g, a>)
         s = 0.0
         for u in range(n):
@@ -520,21 +519,37 @@ def rows_kernels_for(work) -> bool:
 
 
 @jit
-def bias_activate_rows(Z, b, code, A, B, out):
-    """Z[i] <- Z[i] + b and out[i] <- f(Z[i]) for every row, one pass per row.
+def bias_activate_rows(Z, b, code, A, B):
+    """Z[i] <- f(Z[i] + b) for every row, in place (the hidden layers' lean forward step).
 
-    ``out`` may be ``Z`` itself (hidden layers keep only the outputs). One call instead of
-    NumPy's add, then activation, each over the whole (n, m) buffer; the row stays in L1
-    between the two loops.
+    One call instead of NumPy's add, then activation, each over the whole (n, m) buffer.
+    ReLU is one loop (add and select); the others add the bias, then activate the row
+    while it is in L1.
     """
+    n, m = Z.shape
+    for i in range(n):
+        z = Z[i]
+        if code == RELU:
+            for j in range(m):
+                v = z[j] + b[j]
+                z[j] = v if v > 0.0 else 0.0
+        else:
+            for j in range(m):
+                z[j] += b[j]
+            activate_inplace(code, A, B, z, U(0), U(m))
+
+
+@jit
+def bias_activate_rows_keep(Z, b, code, A, B, out):
+    """Z[i] <- Z[i] + b (the pre-activation, kept for a loss) and out[i] <- f(Z[i])."""
     n, m = Z.shape
     for i in range(n):
         z = Z[i]
         o = out[i]
         for j in range(m):
-            v = z[j] + b[j]
-            z[j] = v
-            o[j] = v
+            z[j] += b[j]
+        for j in range(m):
+            o[j] = z[j]
         activate_inplace(code, A, B, o, U(0), U(m))
 
 
@@ -543,7 +558,13 @@ def backprop_rows(code, A, B, act, G):
     """G[i] <- dL/dz for every row, given G[i] = dL/da and the layer's outputs act[i]."""
     n, m = G.shape
     for i in range(n):
-        backprop_inplace(code, A, B, act[i], U(0), U(m), G[i], U(0))
+        g = G[i]
+        if code == RELU:  # (the common case, as one plain loop over the row)
+            a = act[i]
+            for j in range(m):
+                g[j] = g[j] if a[j] > 0.0 else 0.0
+        else:
+            backprop_inplace(code, A, B, act[i], U(0), U(m), g, U(0))
 
 
 @jit

@@ -329,7 +329,10 @@ class Network:
             if raw_last and k == L - 1:
                 return z
             if fused:
-                _kernels.bias_activate_rows(z, b, codes[k], A[k], B[k], dest)
+                if z is dest:
+                    _kernels.bias_activate_rows(z, b, codes[k], A[k], B[k])
+                else:
+                    _kernels.bias_activate_rows_keep(z, b, codes[k], A[k], B[k], dest)
                 a = dest
                 continue
             z += b
