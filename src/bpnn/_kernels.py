@@ -508,8 +508,9 @@ def forward_rows(params, sizes, w_off, b_off, codes, A, B, X, out):
 #: NumPy's element-wise calls. Below it they stay NumPy only: importing Numba and loading
 #: the cached kernels costs about 0.5-1 s once per process, more than the row kernels save
 #: on small data (they save about a fifth of an epoch where the products do not dominate).
-#: The choice depends on the data and the network only, so a call gives the same bits
-#: whatever the process did before.
+#: Compiling them costs a few seconds once per installation (the machine code is cached
+#: on disk, like the per-sample kernel's). The choice depends on the data and the network
+#: only, so a call gives the same bits whatever the process did before.
 ROWS_MIN_WORK = 1e9
 
 
