@@ -84,14 +84,18 @@ def test_train_with_the_row_kernels_matches_train_without(monkeypatch):
     rng = np.random.default_rng(3)
     X = rng.normal(size=(400, 6))
     Y = np.eye(3)[(X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5)]
-    results = []
+    results, calls = [], []
+    kernel = _kernels.softmax_ce_rows
+    monkeypatch.setattr(_kernels, "softmax_ce_rows", lambda *a: calls.append(1) or kernel(*a))
     for limit in (np.inf, 0):
         monkeypatch.setattr(_kernels, "ROWS_MIN_WORK", limit)
+        calls.clear()
         net = bpnn.Network((6, 10, 3), ["tansig", "softmax"], seed=0)
         rec = bpnn.train(
             net, X, Y, "sgd", lr=0.1, batch_size=32, epochs=5, loss="cross_entropy", seed=0
         )
         results.append((net.params.copy(), rec.loss))
+        assert bool(calls) == (limit == 0)  # the row kernels served the second run only
     np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-10)
 

@@ -178,12 +178,12 @@ def _pow2i_intrinsic():
     return pow2i
 
 
-# 2^f = e^(f ln 2) on |f| <= 1/2: the Taylor coefficients (ln 2)^n / n!, n = 0..13 (the
-# first term left out is below 3e-18 there)
+# 2^f = e^(f ln 2) on |f| <= 1/2: the Taylor coefficients (ln 2)^n / n!, n = 13 down to 1,
+# for Horner's rule (the first term left out is below 3e-18 there; the constant term 1 is
+# left out on purpose, see _exp2_parts)
 _LN2 = 0.6931471805599453
-_P2 = tuple(_LN2**n / math.factorial(n) for n in range(14))
+_EXP2_HORNER = tuple(_LN2**n / math.factorial(n) for n in range(13, 0, -1))
 _LOG2E = 1.4426950408889634
-(_E0, _E1, _E2, _E3, _E4, _E5, _E6, _E7, _E8, _E9, _E10, _E11, _E12, _E13) = _P2
 
 
 @jit_inline
@@ -197,19 +197,9 @@ def _exp2_parts(t):
     """
     k = np.floor(t + 0.5)  # a float (math.floor would raise on NaN in the Python source)
     f = t - k
-    q = _E13
-    q = q * f + _E12
-    q = q * f + _E11
-    q = q * f + _E10
-    q = q * f + _E9
-    q = q * f + _E8
-    q = q * f + _E7
-    q = q * f + _E6
-    q = q * f + _E5
-    q = q * f + _E4
-    q = q * f + _E3
-    q = q * f + _E2
-    q = q * f + _E1
+    q = 0.0
+    for c in _EXP2_HORNER:  # a loop over a constant tuple: unrolled by the compiler
+        q = q * f + c
     return _pow2i(k - 1), q * f
 
 
@@ -559,13 +549,7 @@ def backprop_rows(code, A, B, act, G):
     """G[i] <- dL/dz for every row, given G[i] = dL/da and the layer's outputs act[i]."""
     n, m = G.shape
     for i in range(n):
-        g = G[i]
-        if code == RELU:  # (the common case, as one plain loop over the row)
-            a = act[i]
-            for j in range(m):
-                g[j] = g[j] if a[j] > 0.0 else 0.0
-        else:
-            backprop_inplace(code, A, B, act[i], U(0), U(m), g, U(0))
+        backprop_inplace(code, A, B, act[i], U(0), U(m), G[i], U(0))
 
 
 @jit

@@ -41,9 +41,6 @@ class Objective:
         self.n_evals = 0
         # the lean passes use the compiled row kernels on large data (_kernels.ROWS_MIN_WORK)
         self.fused = self.lean and _kernels.rows_kernels_for(X.shape[0] * network.n_params)
-        self._softmax_ce = type(self.loss) is CrossEntropy and isinstance(
-            network.activations[-1], Softmax
-        )
 
     @property
     def n_samples(self) -> int:
@@ -75,7 +72,8 @@ class Objective:
         needs no logarithms."""
         net = self.network
         ws = net._workspace(X.shape[0])
-        if self.fused and grad is not None and self._softmax_ce:
+        softmax_ce = type(self.loss) is CrossEntropy and type(net.activations[-1]) is Softmax
+        if self.fused and grad is not None and softmax_ce:
             # one kernel for the output layer's bias, softmax, loss and dL/dz; mean loss
             # over the whole set: value and delta both carry 1/total
             Z = net._forward_into(X, ws, raw_last=True, fused=True)
