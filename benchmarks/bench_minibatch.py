@@ -8,13 +8,15 @@ limited by threadpoolctl); the target is against the faster of the two at each s
 bpnn's target figure is the call a user writes, ``bpnn.train(net, X, Y, "sgd", ...)`` end
 to end (network construction outside the clock), for 1 and for 5 epochs; the peers run the
 same number of epochs, the sides taking turns call by call. One epoch of ``SGD.run_epoch``
-alone (the kernel-only figure) is an info row.
+alone (the kernel-only figure, timed in the same rounds) is an info row.
 """
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
-from bench_common import Row, fmt_s, threads, timings
+from bench_common import Row, fmt_s, threads
 
 SIZES = (784, 256, 128, 10)
 TARGETS = {2: {32: 1.3, 128: 1.2, 1024: 1.15}, 1: {32: 1.05, 128: 1.05, 1024: 1.05}}
@@ -48,8 +50,6 @@ def _bpnn_epoch(X, Y, batch_size):
 
 def _bpnn_train_once(X, Y, batch_size, epochs):
     """Seconds of one ``bpnn.train`` call (a fresh network, built outside the clock)."""
-    import time
-
     import bpnn
 
     net = bpnn.Network(SIZES, ["relu", "relu", "softmax"], init="glorot", seed=0, dtype=np.float32)
@@ -68,11 +68,12 @@ def _bpnn_train_once(X, Y, batch_size, epochs):
     return time.perf_counter() - t0
 
 
-def _interleaved(X, Y, y, bs, nt, epochs, repeats):
+def _interleaved(X, Y, y, bs, nt, epochs, repeats, kernel=None):
     """(min, median) seconds of bpnn.train and of each peer, the sides taking turns call by
     call (bpnn, PyTorch, scikit-learn, bpnn, ...): a burst of load from another process then
     falls on both sides of a ratio instead of on one side's repeats. One-epoch calls get a
-    warm-up round that is not counted."""
+    warm-up round that is not counted. ``kernel`` (one ``SGD.run_epoch``) takes its turn in
+    the same rounds; its (min, median) is returned third (None without it)."""
     from benchmarks.peers import sklearn_peer, torch_peer
 
     mods = {
@@ -80,11 +81,16 @@ def _interleaved(X, Y, y, bs, nt, epochs, repeats):
         for name, mod in (("PyTorch", torch_peer), ("scikit-learn", sklearn_peer))
         if mod.is_available()
     }
-    ours, theirs = [], {name: [] for name in mods}
+    ours, theirs, inner = [], {name: [] for name in mods}, []
     warm = 1 if epochs == 1 else 0
     for r in range(repeats + warm):
         with threads(nt):
             t = _bpnn_train_once(X, Y, bs, epochs)
+            if kernel is not None:
+                t0 = time.perf_counter()
+                kernel()
+                if r >= warm:
+                    inner.append(time.perf_counter() - t0)
         if r >= warm:
             ours.append(t)
         for name, mod in mods.items():
@@ -97,7 +103,11 @@ def _interleaved(X, Y, y, bs, nt, epochs, repeats):
     def stats(ts):
         return min(ts), float(np.median(ts))
 
-    return stats(ours), {name: stats(ts) for name, ts in theirs.items()}
+    return (
+        stats(ours),
+        {name: stats(ts) for name, ts in theirs.items()},
+        (stats(inner) if inner else None),
+    )
 
 
 def run(repeats=3, batch_sizes=(32, 128, 1024), thread_counts=(2, 1), epoch_counts=(1, 5)):
@@ -107,13 +117,14 @@ def run(repeats=3, batch_sizes=(32, 128, 1024), thread_counts=(2, 1), epoch_coun
     for nt in thread_counts:
         for bs in batch_sizes:
             goal = TARGETS[nt][bs]
-            with threads(nt):
-                kernel = timings(_bpnn_epoch(X, Y, bs), repeats)
+            epoch = _bpnn_epoch(X, Y, bs)
             for epochs in epoch_counts:
                 # one-epoch calls are the short ones, where one burst of load from another
                 # process moves a minimum of three the most: two more rounds for them
                 reps = repeats + 2 if epochs == 1 else max(1, repeats - 1)
-                ours, peers = _interleaved(X, Y, y, bs, nt, epochs, reps)
+                ours, peers, kernel = _interleaved(
+                    X, Y, y, bs, nt, epochs, reps, kernel=epoch if epochs == 1 else None
+                )
                 work = (
                     f"bpnn.train sgd 784-256-128-10 f32, batch {bs}, {epochs} epoch(s), "
                     f"{nt} thread(s)"
