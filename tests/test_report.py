@@ -226,3 +226,22 @@ def test_network_diagram_draws_every_weight_or_says_what_it_left_out():
     wide = plots.plot_network(bpnn.Network([30, 20, 2], "tansig", seed=0)).axes[0]
     assert len(wide.lines) == 12 * 12 + 12 * 2  # 12 of 30 and 12 of 20 units drawn
     assert sum(t.get_text() == "⋮" for t in wide.texts) == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.9999998, "0.9999998"),  # an R this close to 1 is not shown as "1"
+        (-0.9999998, "-0.9999998"),
+        (2.0000001, "2.0000001"),
+        (1.0, "1"),
+        (0.123456789, "0.123457"),
+        (12345678.0, "1.23457e+07"),
+        (3.0, "3"),
+    ],
+)
+def test_report_numbers_never_round_a_non_integer_to_an_integer(value, text):
+    from bpnn.report import _num
+
+    assert _num(value) == text
+    assert _num(np.float32(1.0)) == "1"

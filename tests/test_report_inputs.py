@@ -64,8 +64,21 @@ def test_held_out_rows_are_used_when_there_are_enough(fitted):
     model, data = fitted
     split = dataclasses.replace(data, splits={"train": np.arange(200), "test": np.arange(200, 300)})
     inputs = inputs_from_model(model, split)
-    assert inputs.n_rows == 100 and "100 held-out" in inputs.notes[0]
+    assert inputs.n_rows == 100
+    # the note names the splits there are: a --holdout run has test rows only
+    assert inputs.notes[0] == "computed on the 100 held-out (test) rows"
     np.testing.assert_array_equal(inputs.X, data.X[200:])
+    both = dataclasses.replace(
+        data,
+        splits={
+            "train": np.arange(200),
+            "validation": np.arange(200, 250),
+            "test": np.arange(250, 300),
+        },
+    )
+    assert inputs_from_model(model, both).notes[0] == (
+        "computed on the 100 held-out (validation and test) rows"
+    )
     small = dataclasses.replace(data, splits={"train": np.arange(280), "test": np.arange(280, 300)})
     assert inputs_from_model(model, small).n_rows == 300
     assert inputs_from_model(model, small, min_held_out=20).n_rows == 20

@@ -347,12 +347,11 @@ def inputs_from_model(
     y = data.y_true
     notes = []
     parts = data.parts()
-    held = np.concatenate(
-        [parts[k] for k in ("validation", "test") if k in parts] or [np.empty(0, dtype=np.int64)]
-    )
+    kept_out = [k for k in ("validation", "test") if k in parts]
+    held = np.concatenate([parts[k] for k in kept_out] or [np.empty(0, dtype=np.int64)])
     if len(held) >= min_held_out:  # rows the network did not train on
         X, y = X[np.sort(held)], y[np.sort(held)]
-        notes.append(f"computed on the {len(held)} held-out (validation and test) rows")
+        notes.append(f"computed on the {len(held)} held-out ({' and '.join(kept_out)}) rows")
     elif "train" in parts:
         notes.append(
             f"computed on all rows, the training rows included (fewer than "
@@ -768,8 +767,21 @@ def _num(v) -> str:
     if isinstance(v, (int, np.integer)):
         return str(int(v))
     if isinstance(v, (float, np.floating)):
-        return "—" if not math.isfinite(v) else f"{v:.6g}"
+        return "—" if not math.isfinite(v) else _six_figures(float(v))
     return _e(v)
+
+
+def _six_figures(v: float) -> str:
+    """``v`` to 6 significant figures, with more where 6 would round a non-integer to an
+    integer (an R of 0.99999975 reads "0.9999998", not "1")."""
+    s = f"{v:.6g}"
+    whole = round(v)
+    if v != whole and float(s) == whole:
+        for digits in range(7, 18):
+            s = f"{v:.{digits}g}"
+            if float(s) != whole:
+                break
+    return s
 
 
 def _table(rows, header=None) -> str:
