@@ -322,6 +322,12 @@ def test_bad_inputs_over_http(server, tmp_path):
     assert st == 400 and "not a table file" in body["error"]
     st, body = _call(server, "/api/data/upload?name=x.csv", bytes(range(256)) * 40)
     assert st == 400 and "x.csv" in json.loads(body)["error"]
+    # a CSV file renamed .xlsx: one line in the app's words, the upload's own name in it
+    st, body = _call(server, "/api/data/upload?name=sales.xlsx", b"a,b\n1,2\n")
+    assert st == 400
+    assert json.loads(body)["error"] == (
+        "'sales.xlsx' is not an Excel workbook (it holds text: a CSV file renamed? name it .csv)"
+    )
     csv = tmp_path / "m.csv"
     csv.write_text("a,b,y\n1,2,3\n4,,6\n7,8,9\n1,1,1\n")
     t = _upload(server, "m.csv", csv.read_bytes())

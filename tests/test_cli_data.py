@@ -102,9 +102,30 @@ def test_bad_files(tmp_path, name, text, message):
 def test_directory_and_corrupt_excel(tmp_path):
     with pytest.raises(TableError, match="is a directory"):
         read_table(tmp_path)
-    bad = _write(tmp_path, "bad.xlsx", "not a zip")
-    with pytest.raises(TableError, match=r"cannot read '.*bad\.xlsx'"):
+    bad = _write(tmp_path, "bad.xlsx", "a,b\n1,2\n")
+    with pytest.raises(TableError) as err:
         read_table(bad)
+    # one line of our own, not the zip library's "File is not a zip file"
+    assert str(err.value) == (
+        f"{str(bad)!r} is not an Excel workbook (it holds text: a CSV file renamed? name it .csv)"
+    )
+    binary = tmp_path / "bin.xlsx"
+    binary.write_bytes(b"\x00\x01\x02garbage")
+    with pytest.raises(TableError, match=r"'.*bin\.xlsx' is not an Excel workbook$"):
+        read_table(binary)
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    with pytest.raises(TableError, match=r"empty\.xlsx' is empty"):
+        read_table(tmp_path / "empty.xlsx")
+    fake = _write(tmp_path, "fake.parquet", "x,y\n")
+    with pytest.raises(TableError, match=r"is not a Parquet file \(it holds text"):
+        read_table(fake)
+    # a zip that is not a workbook still gets the reader's one line
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "zip.xlsx", "w") as z:
+        z.writestr("a.txt", "hello")
+    with pytest.raises(TableError, match=r"cannot read '.*zip\.xlsx'"):
+        read_table(tmp_path / "zip.xlsx")
 
 
 # -- selecting columns ---------------------------------------------------------------------

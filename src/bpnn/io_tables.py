@@ -57,8 +57,10 @@ def read_table(path, sheet=None) -> pd.DataFrame:
     if suffix in _TEXT:
         df = _read_text(p, _TEXT[suffix])
     elif suffix in _EXCEL:
+        _check_magic(p, _EXCEL_MAGIC[suffix], "an Excel workbook")
         df = _read_optional(lambda: pd.read_excel(p, sheet_name=sheet or 0), p, "openpyxl")
     elif suffix in _PARQUET:
+        _check_magic(p, (b"PAR1",), "a Parquet file")
         df = _read_optional(lambda: pd.read_parquet(p), p, "pyarrow")
     else:
         raise TableError(
@@ -74,6 +76,24 @@ def read_table(path, sheet=None) -> pd.DataFrame:
     if len(dup):
         raise TableError(f"{str(p)!r} has the column name {dup[0]!r} more than once")
     return df
+
+
+# the first bytes of each binary format: .xlsx/.xlsm are zip archives, .xls an OLE2 file
+_ZIP, _OLE2 = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_EXCEL_MAGIC = {".xlsx": (_ZIP,), ".xlsm": (_ZIP,), ".xls": (_OLE2, _ZIP)}
+
+
+def _check_magic(p: Path, starts: tuple, what: str):
+    """One line for a file whose suffix promises a binary format its bytes do not hold (a CSV
+    file renamed .xlsx, say), instead of the reading library's own wording."""
+    with p.open("rb") as f:
+        head = f.read(8)
+    if not head:
+        raise TableError(f"{str(p)!r} is empty")
+    if not any(head.startswith(m) for m in starts):
+        text = head.isascii() and all(32 <= c < 127 or c in (9, 10, 13) for c in head)
+        hint = " (it holds text: a CSV file renamed? name it .csv)" if text else ""
+        raise TableError(f"{str(p)!r} is not {what}{hint}")
 
 
 def _sniff(p: Path) -> str:
