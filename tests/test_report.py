@@ -245,3 +245,12 @@ def test_report_numbers_never_round_a_non_integer_to_an_integer(value, text):
 
     assert _num(value) == text
     assert _num(np.float32(1.0)) == "1"
+
+
+def test_cli_summary_numbers_never_round_a_non_integer_to_an_integer():
+    from bpnn.cli._shared import _fmt
+
+    assert _fmt(0.9999998, 6) == "0.9999998"  # R in the summary table
+    assert _fmt(0.99995) == "0.99995"  # an accuracy of 19999 / 20000 is not "1"
+    assert _fmt(1.0) == "1" and _fmt(0.123456) == "0.1235" and _fmt(None) == "—"
+    assert _fmt(float("nan")) == "—" and _fmt(float("inf")) == "inf"

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from . import plots
+from ._format import significant
 
 __all__ = [
     "ReportData",
@@ -767,21 +768,8 @@ def _num(v) -> str:
     if isinstance(v, (int, np.integer)):
         return str(int(v))
     if isinstance(v, (float, np.floating)):
-        return "—" if not math.isfinite(v) else _six_figures(float(v))
+        return "—" if not math.isfinite(v) else significant(float(v))
     return _e(v)
-
-
-def _six_figures(v: float) -> str:
-    """``v`` to 6 significant figures, with more where 6 would round a non-integer to an
-    integer (an R of 0.99999975 reads "0.9999998", not "1")."""
-    s = f"{v:.6g}"
-    whole = round(v)
-    if v != whole and float(s) == whole:
-        for digits in range(7, 18):
-            s = f"{v:.{digits}g}"
-            if float(s) != whole:
-                break
-    return s
 
 
 def _table(rows, header=None) -> str:

@@ -229,4 +229,6 @@ def _fmt(v, digits=4):
         return "—"
     if isinstance(v, int):
         return str(v)
-    return "—" if v != v else f"{v:.{digits}g}"
+    from .._format import significant
+
+    return "—" if v != v else significant(float(v), digits)
