@@ -385,6 +385,30 @@ def test_evaluate_prints_one_step_metrics(files, capsys):
     assert m["n"] == 309 - 3 and m["RMSE"] > 0
 
 
+def test_evaluate_on_the_fitted_series_continued_has_a_row_for_the_new_times(tmp_path, capsys):
+    import bpnn
+
+    df = bpnn.load_dataset("sunspots").frame
+    df.iloc[:200].to_csv(tmp_path / "first.csv", index=False)
+    df.to_csv(tmp_path / "all.csv", index=False)
+    args = ["--target", "sunspots", "--time-column", "year", "--feedback-delays", "1:2"]
+    code, _, err = run(
+        ["train", tmp_path / "first.csv", *args, "--epochs", "5", "--seed", "0", "-q"]
+        + ["-o", tmp_path / "m.bpnn"],
+        capsys,
+    )
+    assert code == 0, err
+    code, out, err = run(["evaluate", tmp_path / "m.bpnn", tmp_path / "all.csv"], capsys)
+    assert code == 0, err
+    rows = {line.split("│")[1].strip(): line for line in out.splitlines() if "│" in line}
+    assert {"train", "validation", "test", "new", "all"} <= set(rows)
+    assert rows["new"].split("│")[2].strip() == "109"  # times 201..309: 309 - 200
+    assert "new: the 109 target times after the series the model was fitted on" in out
+    # the fitted series alone has no such row
+    code, out, err = run(["evaluate", tmp_path / "m.bpnn", tmp_path / "first.csv"], capsys)
+    assert code == 0 and "│ new" not in out and "new:" not in out
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 def test_time_series_report_renders_in_headless_chromium(files, tmp_path, capsys):
     code, _, err = run(

@@ -672,8 +672,14 @@ def test_report_on_the_fitted_series_continued_keeps_its_split():
     assert len(s.forecast) == 200 - s.origin
     split = s.response["split"].to_numpy()
     assert (split[rec.train_idx] == "train").all() and (split[rec.test_idx] == "test").all()
-    assert (split[150:] == "").all()
-    assert set(data_from_forecaster(m, y, u).splits) == {"train", "validation", "test"}
+    assert (split[150:] == "new").all()  # the later times, never seen in training
+    data = data_from_forecaster(m, y, u)
+    assert set(data.splits) == {"train", "validation", "test", "new"}
+    new = data.splits["new"]
+    np.testing.assert_array_equal(new, np.arange(150, 200) - m.max_delay_)
+    np.testing.assert_allclose(data.y_pred[new, 0], m.predict_open_loop(y, u)[150:], rtol=1e-12)
+    fitted = data_from_forecaster(m, y[:150], u[:150])
+    assert set(fitted.splits) == {"train", "validation", "test"}  # the fitted series alone
     # another series (the fitted one's last values changed): its training times are unknown
     other = y.copy()
     other[148:150] += 0.5

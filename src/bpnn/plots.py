@@ -52,8 +52,20 @@ __all__ = [
     "SPLIT_COLORS",
 ]
 
-SPLIT_COLORS = {"train": "#1f5fbf", "validation": "#2e9e44", "test": "#d0342c", "all": "#555555"}
-_SPLIT_TITLES = {"train": "Training", "validation": "Validation", "test": "Test", "all": "All"}
+SPLIT_COLORS = {
+    "train": "#1f5fbf",
+    "validation": "#2e9e44",
+    "test": "#d0342c",
+    "new": "#7b3fa0",  # a forecaster's series continued: the times after the fitted ones
+    "all": "#555555",
+}
+_SPLIT_TITLES = {
+    "train": "Training",
+    "validation": "Validation",
+    "test": "Test",
+    "new": "New times",
+    "all": "All",
+}
 
 
 def _finite(values) -> np.ndarray:
@@ -493,12 +505,13 @@ def plot_ensemble_spread(spread, error, task="regression", bins=20) -> Figure:
 
 
 # -- time series ----------------------------------------------------------------------------
-_SERIES_SPLITS = (("train", "train"), ("val", "validation"), ("test", "test"))
+_SERIES_SPLITS = (("train", "train"), ("val", "validation"), ("test", "test"), ("new", "new times"))
 
 
 def plot_response(times, target, output, split, name="y", time_name="time", error=None) -> Figure:
     """A series' targets over time (line) and the network's one-step outputs (dots coloured
-    by split: training, validation, test), with the errors target − output below."""
+    by split: training, validation, test, and new times after the fitted series), with the
+    errors target − output below."""
     t = np.asarray(times)
     target, output = np.asarray(target, float), np.asarray(output, float)
     split = np.asarray(split, dtype=object)

@@ -464,7 +464,8 @@ def data_from_forecaster(model, y, X=None) -> ReportData:
     """The one-step (open-loop) outputs of a fitted BPForecaster on its series as the
     report's data: one row per target time (the first max_delay_ steps, initial values,
     have none), the lagged values as the inputs, and the record's split when ``y`` is the
-    fitted series."""
+    fitted series; when ``y`` is the fitted series continued, its later times form the
+    split "new" (one-step errors on times the model never saw)."""
     from .timeseries.lags import lag_matrix
 
     Y, Xa = model._check_like_fit(y, X)
@@ -483,6 +484,8 @@ def data_from_forecaster(model, y, X=None) -> ReportData:
         ):
             if idx is not None and len(idx):
                 splits[name] = np.asarray(idx, dtype=np.int64) - D
+        if len(Y) > model.n_series_:  # the fitted series continued: the times it never saw
+            splits["new"] = np.arange(model.n_series_, len(Y), dtype=np.int64) - D
     return ReportData(
         "regression",
         T,

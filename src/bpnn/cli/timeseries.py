@@ -827,16 +827,23 @@ def cmd_evaluate_series(args, model):
     import json
 
     from ..report import data_from_forecaster, split_metrics
-    from ._shared import _print_summary
+    from ._shared import _plural, _print_summary
 
     y, X, _, _, source = _model_series(model, args)
     data = data_from_forecaster(model, y, X)
     if args.json:
         print(json.dumps(split_metrics(data)["all"]))
     else:
+        console = _console()
         _print_summary(
-            _console(), model, data, None, f"{Path(args.model).name} on {source} (one-step errors)"
+            console, model, data, None, f"{Path(args.model).name} on {source} (one-step errors)"
         )
+        if "new" in data.splits:
+            n_new = _plural(len(data.splits["new"]), "target time")
+            console.print(
+                f"[dim]new: the {n_new} after the series the model was fitted on "
+                "(its training, validation and test times keep their rows)[/dim]"
+            )
     return EXIT_OK
 
 

@@ -94,7 +94,8 @@ def response(model, y, X=None):
     open-loop, one-step prediction), ``error`` (target - output) and ``split``: "initial"
     for the first max_delay_ steps, else "train", "val", "test" — as in ``record_`` when
     ``y`` is the series the model was fitted on (the same length, or that series continued:
-    see :func:`starts_with_fitted_series`), else "" (unknown, and for the later values)."""
+    see :func:`starts_with_fitted_series`), "new" for the times after the fitted series in
+    a continued one, else "" (unknown)."""
     import pandas as pd
 
     out = model.predict_open_loop(y, X)
@@ -107,6 +108,7 @@ def response(model, y, X=None):
         for name, idx in (("train", rec.train_idx), ("val", rec.val_idx), ("test", rec.test_idx)):
             if idx is not None:
                 split[np.asarray(idx, dtype=np.int64)] = name
+        split[model.n_series_ :] = "new"  # the fitted series continued: times it never saw
     index = getattr(y, "index", None)
     cols = {}
     names = list(model.target_names_)
