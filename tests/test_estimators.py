@@ -688,3 +688,39 @@ def test_declared_ranges_survive_the_model_file(rng, tmp_path):
     np.testing.assert_array_equal(back.predict(X1), m.predict(X1))
     with pytest.warns(bpnn.RangeWarning, match="target column 0"):  # the first batch's
         back.partial_fit(X2, y2 * 3)
+
+
+def test_nan_and_infinity_are_one_line_naming_row_and_column(rng):
+    import pandas as pd
+
+    X = pd.DataFrame(rng.random((40, 3)), columns=["a", "b", "c"])
+    y = X.sum(axis=1).to_numpy()
+    bad = X.copy()
+    bad.iloc[4, 1] = np.nan
+    bad.iloc[9, 2] = np.nan
+    with pytest.raises(ValueError) as err:
+        BPRegressor(epochs=2).fit(bad, y)
+    assert str(err.value) == (
+        "X holds a non-finite value NaN at row 4, column 1 ('b') (and 1 more); impute or "
+        "drop such values first (sklearn.impute.SimpleImputer in a Pipeline)"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = BPRegressor(epochs=2, random_state=0).fit(X.to_numpy(), y)
+        clf = BPClassifier(epochs=2, random_state=0).fit(X.to_numpy(), y > y.mean())
+    A = X.to_numpy().copy()
+    A[7, 0] = -np.inf
+    for m in (model, clf):
+        for predict in (m.predict, getattr(m, "predict_proba", m.predict)):
+            with pytest.raises(
+                ValueError, match=r"^X holds a non-finite value -inf at row 7, column 0;"
+            ):
+                predict(A)
+            with pytest.raises(ValueError, match=r"value -inf at row 0, column 0;"):
+                predict(A[7:8])  # one row: the lean path's check fails, the same error
+    yy = y.copy()
+    yy[3] = np.inf
+    with pytest.raises(ValueError, match=r"^y holds a non-finite value inf at row 3;"):
+        BPRegressor(epochs=2).fit(X, yy)
+    with pytest.raises(ValueError, match="could not convert string to float"):
+        model.predict([["1", "2", "x"]])  # not a NaN: scikit-learn's own error stays

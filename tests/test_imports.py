@@ -214,8 +214,12 @@ def test_load_predictor_checks_its_input(models):
         light.predict(X.to_numpy()[:, :2])
     bad = X.to_numpy().copy()
     bad[1, 1] = np.nan
-    with pytest.raises(ValueError, match="Input X contains NaN"):
+    with pytest.raises(ValueError) as err:
         light.predict(bad)
+    assert str(err.value).startswith("X holds a non-finite value NaN at row 1, column 1 ('b');")
+    with pytest.raises(ValueError) as same:  # the estimator's own error reads the same
+        bpnn.load(d / "reg.bpnn").predict(pd.DataFrame(bad, columns=X.columns))
+    assert str(same.value) == str(err.value)
     with pytest.raises(ValueError, match="feature names should match"):
         light.predict(X[["b", "a", "c"]])
     with pytest.raises(ValueError, match="2D array"):

@@ -170,6 +170,12 @@ def test_dataframe_columns_are_matched_by_name(friedman):
         bpnn.importance(model, X)
     with pytest.raises(ValueError, match="y has 3 rows, X has 500"):
         bpnn.importance(model, X, y[:3])
+    gap = X.copy()
+    gap.iloc[7, 3] = np.nan
+    with pytest.raises(
+        ValueError, match=r"^X holds a non-finite value NaN at row 7, column 3 \('x3'\)$"
+    ):
+        bpnn.importance(model, gap, y)
 
 
 def test_bad_arguments_are_named(friedman):

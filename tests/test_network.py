@@ -145,7 +145,7 @@ def test_bad_data_is_named():
         net.forward(np.ones((4, 3)))
     Xn = X.copy()
     Xn[2, 1] = np.nan
-    with pytest.raises(ValueError, match="non-finite value nan at row 2, column 1"):
+    with pytest.raises(ValueError, match="non-finite value NaN at row 2, column 1"):
         net.loss_and_gradient(Xn, Y)
     Yi = Y.copy()
     Yi[0, 0] = np.inf

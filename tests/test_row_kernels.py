@@ -105,10 +105,10 @@ def test_the_finiteness_check_finds_every_bad_entry_and_no_false_one(dtype):
     big = np.finfo(dtype).max / 2
     A = np.full((5, 4), big, dtype)  # finite, but every row sum overflows to inf
     assert as_2d(A, "X", dtype=dtype) is A
-    for bad in (np.nan, np.inf, -np.inf):
+    for bad, text in ((np.nan, "NaN"), (np.inf, "inf"), (-np.inf, "-inf")):
         B = np.ones((6, 3), dtype)
         B[4, 2] = bad
-        with pytest.raises(ValueError, match=f"non-finite value {float(bad)!r} at row 4, column 2"):
+        with pytest.raises(ValueError, match=f"non-finite value {text} at row 4, column 2"):
             as_2d(B, "X", dtype=dtype)
     C = np.ones((3, 3), dtype)
     C[1, 0], C[1, 1] = np.inf, -np.inf  # inf - inf: the row sum is NaN, still caught

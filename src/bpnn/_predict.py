@@ -13,7 +13,7 @@ file for the command line's ``bpnn predict``, which then never imports scikit-le
 Two differences from the estimators, both in how the input is checked and run, none in the
 formulas: the light classes check X with NumPy (the same rules as scikit-learn's
 ``validate_data``: 2-D, numeric, finite, ``n_features_in_`` columns; messages worded like
-it), and they run the network with NumPy only (:meth:`Network.predict_unchecked` with
+the estimators'), and they run the network with NumPy only (:meth:`Network.predict_unchecked` with
 ``kernel=False``), so that predicting a handful of rows does not import Numba or compile a
 kernel. For more than :data:`bpnn.network._KERNEL_ROWS` rows the estimators take that same
 NumPy path, and the two agree to the bit; for fewer rows the estimators use the compiled
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from ._typing import ArrayLike
 
 __all__ = ["LoadedClassifier", "LoadedRegressor"]
+
+#: the advice of the one-line NaN / infinity error (the estimators' own, worded alike)
+_IMPUTE = "impute or drop such values first (sklearn.impute.SimpleImputer in a Pipeline)"
 
 
 class _PredictMixin:
@@ -194,10 +197,10 @@ class _Loaded:
                 f"expecting {self.n_features_in_} features as input."
             )
         if not np.isfinite(np.sum(A)) and not np.all(np.isfinite(A)):
-            what = (
-                "NaN" if np.isnan(A).any() else "infinity or a value too large for dtype('float64')"
-            )
-            raise ValueError(f"Input X contains {what}.")
+            from ._validation import not_finite_message
+
+            columns = [str(n) for n in names] if names is not None else None
+            raise ValueError(not_finite_message(A, "X", columns, _IMPUTE))
         return A
 
     def _forward(self, Z, net):

@@ -20,12 +20,25 @@ def as_2d(A, name: str, n_cols: int | None = None, dtype=np.float64) -> np.ndarr
     if n_cols is not None and arr.shape[1] != n_cols:
         raise ValueError(f"{name} has {arr.shape[1]} columns, expected {n_cols}")
     if not _all_finite(arr):
-        bad = np.argwhere(~np.isfinite(arr))[0]
-        raise ValueError(
-            f"{name} holds a non-finite value {float(arr[tuple(bad)])!r} "
-            f"at row {bad[0]}, column {bad[1]}"
-        )
+        raise ValueError(not_finite_message(arr, name))
     return arr
+
+
+def not_finite_message(arr: np.ndarray, name: str, columns=None, advice: str = "") -> str:
+    """One line naming the first non-finite value of ``arr`` (1-D or 2-D: NaN, inf or
+    -inf), its row and column (0-based, with its name from ``columns`` when given) and how
+    many more there are."""
+    bad = np.argwhere(~np.isfinite(arr))
+    first = tuple(int(i) for i in bad[0])
+    where = f"row {first[0]}"
+    if len(first) > 1:
+        col = first[1]
+        label = f" ({str(columns[col])!r})" if columns is not None and col < len(columns) else ""
+        where += f", column {col}{label}"
+    more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+    v = float(arr[first])
+    msg = f"{name} holds a non-finite value {'NaN' if v != v else repr(v)} at {where}{more}"
+    return f"{msg}; {advice}" if advice else msg
 
 
 def _all_finite(arr: np.ndarray) -> bool:

@@ -42,7 +42,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._predict import ClassifierPrediction, RegressorPrediction
+from ._predict import _IMPUTE, ClassifierPrediction, RegressorPrediction
 from .activations import get_activation
 from .algorithms import ALGORITHMS, get_algorithm
 from .algorithms.global_init import GLOBAL_INITS
@@ -87,6 +87,42 @@ _DTYPES = {
     np.float32: np.float32,
 }
 _FLOATS = (np.float64, np.float32)  # validate_data keeps either, converts the rest
+
+
+_NO_Y = "no_validation"  # validate_data's own default: y not asked for (None is "missing")
+
+
+def _validate(est, X, y=_NO_Y, **kw):
+    """scikit-learn's ``validate_data`` with one change to its errors: a NaN or an infinity
+    in X or y is one line that names the first such value, its row and column (and the
+    column's name), instead of scikit-learn's paragraph."""
+    try:
+        return validate_data(est, X, y, **kw)
+    except ValueError as exc:
+        text = str(exc)
+        for name, A in (("X", X), ("y", y)):
+            if text.startswith((f"Input {name} contains", "Input contains")) and A is not _NO_Y:
+                better = _non_finite(A, name)
+                if better:
+                    raise ValueError(better) from None
+        raise
+
+
+def _non_finite(A, name):
+    """The one-line message of :func:`bpnn._validation.not_finite_message` for ``A`` (an
+    array or a pandas object), or None when ``A`` is not numeric or all finite."""
+    from ._validation import not_finite_message
+
+    columns = [str(c) for c in A.columns] if hasattr(A, "columns") else None
+    try:
+        arr = np.asarray(A.to_numpy() if hasattr(A, "to_numpy") else A, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if arr.ndim not in (1, 2) or np.all(np.isfinite(arr)):
+        return None
+    return not_finite_message(arr, name, columns, _IMPUTE)
+
+
 _AUTO_A = tuple(range(1, 11))  # the tutorial's a in 1..10
 
 #: The value a parameter left at None (``division`` at "auto") takes under each preset; an
@@ -633,7 +669,7 @@ class _BPBase(BaseEstimator):
                 raise ValueError(
                     f"calibration must be a tuple (X_cal, y_cal), got {type(calibration).__name__}"
                 )
-            Xc = validate_data(self, calibration[0], reset=False, dtype=_FLOATS)
+            Xc = _validate(self, calibration[0], reset=False, dtype=_FLOATS)
             yc = np.asarray(calibration[1], dtype=np.float64).reshape(len(Xc), -1)
             self._encode_targets(yc)  # checks the number of target columns
         else:
@@ -654,7 +690,7 @@ class _BPBase(BaseEstimator):
     def _fit(self, X, y, sample_weight=None, validation=None, calibration=None):
         self._check_params()
         self._remember_target_names(y)
-        X, y = validate_data(
+        X, y = _validate(
             self, X, y, multi_output=True, y_numeric=self._task == "regression", dtype=_FLOATS
         )
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
@@ -673,7 +709,7 @@ class _BPBase(BaseEstimator):
                 raise ValueError(
                     f"validation must be a tuple (X_val, y_val), got {type(validation).__name__}"
                 )
-            Xv = validate_data(self, validation[0], reset=False, dtype=_FLOATS)
+            Xv = _validate(self, validation[0], reset=False, dtype=_FLOATS)
             val = (self.input_map_.transform(Xv, self.dtype_), self._encode_targets(validation[1]))
         self._fit_ensemble(Z, T, sw, val)
         self._calibrate(X, y, calibration)
@@ -755,7 +791,7 @@ class _BPBase(BaseEstimator):
         if Xc is not None:
             return Xc
         check_is_fitted(self, "network_")
-        return validate_data(self, X, reset=False, dtype=_FLOATS)
+        return _validate(self, X, reset=False, dtype=_FLOATS)
 
     def _partial_fit_algorithm(self):
         name, params = self._resolve_algorithm(0, kind="partial_fit")
@@ -793,7 +829,7 @@ class _BPBase(BaseEstimator):
         self._check_params()
         alg, params = self._partial_fit_algorithm()
         first = not hasattr(self, "network_")
-        X, y = validate_data(
+        X, y = _validate(
             self,
             X,
             y,

@@ -146,7 +146,9 @@ class _View:
         if A.shape[0] == 0:
             raise ValueError("X has no rows")
         if not np.all(np.isfinite(A)):
-            raise ValueError("X contains NaN or infinity")
+            from ._validation import not_finite_message
+
+            raise ValueError(not_finite_message(A, "X", self.names))
         return A
 
     def feature_names(self):
