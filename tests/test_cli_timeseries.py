@@ -407,6 +407,15 @@ def test_evaluate_on_the_fitted_series_continued_has_a_row_for_the_new_times(tmp
     # the fitted series alone has no such row
     code, out, err = run(["evaluate", tmp_path / "m.bpnn", tmp_path / "first.csv"], capsys)
     assert code == 0 and "│ new" not in out and "new:" not in out
+    # the report draws the new times in the response and regression plots
+    code, _, err = run(
+        ["report", tmp_path / "m.bpnn", tmp_path / "all.csv", "-o", tmp_path / "r.html", "-q"]
+        + ["--plots", tmp_path / "figs"],
+        capsys,
+    )
+    assert code == 0, err
+    assert {"response.png", "regression.png"} <= {p.name for p in (tmp_path / "figs").iterdir()}
+    assert '<td class="l">new</td>' in (tmp_path / "r.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")

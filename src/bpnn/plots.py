@@ -505,7 +505,8 @@ def plot_ensemble_spread(spread, error, task="regression", bins=20) -> Figure:
 
 
 # -- time series ----------------------------------------------------------------------------
-_SERIES_SPLITS = (("train", "train"), ("val", "validation"), ("test", "test"), ("new", "new times"))
+# (the response frame's split label, the SPLIT_COLORS key and legend name)
+_SERIES_SPLITS = (("train", "train"), ("val", "validation"), ("test", "test"), ("new", "new"))
 
 
 def plot_response(times, target, output, split, name="y", time_name="time", error=None) -> Figure:
