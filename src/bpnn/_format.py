@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 
 def significant(v: float, digits: int = 6) -> str:
     """``v`` to ``digits`` significant figures, with more where that would round a
     non-integer to an integer: an R of 0.9999998 reads "0.9999998", not "1"."""
     s = f"{v:.{digits}g}"
-    if v != v or v in (float("inf"), float("-inf")):
+    if not math.isfinite(v):
         return s
     whole = round(v)
     if v != whole and float(s) == whole:

@@ -13,11 +13,12 @@ file for the command line's ``bpnn predict``, which then never imports scikit-le
 Two differences from the estimators, both in how the input is checked and run, none in the
 formulas: the light classes check X with NumPy (the same rules as scikit-learn's
 ``validate_data``: 2-D, numeric, finite, ``n_features_in_`` columns; messages worded like
-the estimators'), and they run the network with NumPy only (:meth:`Network.predict_unchecked` with
-``kernel=False``), so that predicting a handful of rows does not import Numba or compile a
-kernel. For more than :data:`bpnn.network._KERNEL_ROWS` rows the estimators take that same
-NumPy path, and the two agree to the bit; for fewer rows the estimators use the compiled
-row kernel, whose sums are rounded differently (about 1e-16 relative).
+the estimators'), and they run the network with NumPy only
+(:meth:`Network.predict_unchecked` with ``kernel=False``), so that predicting a handful
+of rows does not import Numba or compile a kernel. For more than
+:data:`bpnn.network._KERNEL_ROWS` rows the estimators take that same NumPy path, and the
+two agree to the bit; for fewer rows the estimators use the compiled row kernel, whose
+sums are rounded differently (about 1e-16 relative).
 """
 
 from __future__ import annotations
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
     from ._typing import ArrayLike
 
 __all__ = ["LoadedClassifier", "LoadedRegressor"]
-
-#: the advice of the one-line NaN / infinity error (the estimators' own, worded alike)
-_IMPUTE = "impute or drop such values first (sklearn.impute.SimpleImputer in a Pipeline)"
 
 
 class _PredictMixin:
@@ -197,10 +195,10 @@ class _Loaded:
                 f"expecting {self.n_features_in_} features as input."
             )
         if not np.isfinite(np.sum(A)) and not np.all(np.isfinite(A)):
-            from ._validation import not_finite_message
+            from ._validation import IMPUTE_ADVICE, not_finite_message
 
             columns = [str(n) for n in names] if names is not None else None
-            raise ValueError(not_finite_message(A, "X", columns, _IMPUTE))
+            raise ValueError(not_finite_message(A, "X", columns, IMPUTE_ADVICE))
         return A
 
     def _forward(self, Z, net):

@@ -24,6 +24,10 @@ def as_2d(A, name: str, n_cols: int | None = None, dtype=np.float64) -> np.ndarr
     return arr
 
 
+#: the advice of the estimators' and light predictors' one-line NaN / infinity errors
+IMPUTE_ADVICE = "impute or drop such values first (sklearn.impute.SimpleImputer in a Pipeline)"
+
+
 def not_finite_message(arr: np.ndarray, name: str, columns=None, advice: str = "") -> str:
     """One line naming the first non-finite value of ``arr`` (1-D or 2-D: NaN, inf or
     -inf), its row and column (0-based, with its name from ``columns`` when given) and how

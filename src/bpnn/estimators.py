@@ -42,7 +42,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._predict import _IMPUTE, ClassifierPrediction, RegressorPrediction
+from ._predict import ClassifierPrediction, RegressorPrediction
 from .activations import get_activation
 from .algorithms import ALGORITHMS, get_algorithm
 from .algorithms.global_init import GLOBAL_INITS
@@ -111,7 +111,7 @@ def _validate(est, X, y=_NO_Y, **kw):
 def _non_finite(A, name):
     """The one-line message of :func:`bpnn._validation.not_finite_message` for ``A`` (an
     array or a pandas object), or None when ``A`` is not numeric or all finite."""
-    from ._validation import not_finite_message
+    from ._validation import IMPUTE_ADVICE, not_finite_message
 
     columns = [str(c) for c in A.columns] if hasattr(A, "columns") else None
     try:
@@ -120,7 +120,7 @@ def _non_finite(A, name):
         return None
     if arr.ndim not in (1, 2) or np.all(np.isfinite(arr)):
         return None
-    return not_finite_message(arr, name, columns, _IMPUTE)
+    return not_finite_message(arr, name, columns, IMPUTE_ADVICE)
 
 
 _AUTO_A = tuple(range(1, 11))  # the tutorial's a in 1..10
