@@ -671,6 +671,8 @@ def test_browser_bad_inputs(page, server, tmp_path):
     cases.append(("binary.csv", "binary.csv"))
     (tmp_path / "huge.csv").write_bytes(b"a,b\n" + b"1,2\n" * (MAX_UPLOAD // 4 + 100))
     cases.append(("huge.csv", "too large"))
+    (tmp_path / "sales.xlsx").write_text("a,b\n1,2\n")
+    cases.append(("sales.xlsx", "'sales.xlsx' is not an Excel workbook (it holds text"))
     for name, expected in cases:
         page.set_input_files("#train-file", str(tmp_path / name))
         assert expected in _message(page), name
@@ -823,3 +825,20 @@ def test_browser_time_series_page(page):
     assert "No Python / C / ONNX export" in page.inner_text("#ts-results")  # and says why
     page.wait_for_selector("#ts-plots img")
     _shot(page, "timeseries", full=True)
+
+
+# every form control inside its card, on the tabs with a two-column form (a long option,
+# "auto (trainlm for fitting, trainscg for pattern recognition)", once widened its column
+# past the card's edge)
+_OVERFLOW = """() => [...document.querySelectorAll('.form')].filter(f => f.offsetParent)
+  .flatMap(f => { const card = f.closest('.card').getBoundingClientRect();
+    return [...f.querySelectorAll('input, select')].filter(e => e.offsetParent)
+      .filter(e => e.getBoundingClientRect().right > card.right + 0.5).map(e => e.id); })"""
+
+
+@pytest.mark.parametrize("width", [1100, 1300, 1600])
+def test_browser_form_controls_stay_inside_their_cards(page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    for tab in ("train", "timeseries"):
+        page.click(f"button[data-tab={tab}]")
+        assert page.evaluate(_OVERFLOW) == [], (tab, width)
