@@ -165,7 +165,20 @@ class _Loaded:
         return f"{type(self).__name__}(the fitted parts of a {self._estimator})"
 
     def _checked_X(self, X):
-        """X as a finite (n_samples, n_features_in_) float64 array, or a ValueError."""
+        """X as a finite (n_samples, n_features_in_) float64 array, or a ValueError; a
+        model with a table map (:class:`bpnn.tables.encoder.TableEncoder`) encodes X's
+        columns through it unless X is already plain finite numbers it passes through."""
+        table = getattr(self, "table_map_", None)
+        if table is not None and not (table.passthrough_ and _plain_numbers(X)):
+            names = getattr(self, "feature_names_in_", None)
+            if names is not None and hasattr(X, "columns"):
+                got = [str(c) for c in X.columns]
+                if got != [str(n) for n in names]:
+                    raise ValueError(
+                        "The feature names should match those that were passed "
+                        f"during fit: {got} instead of {list(map(str, names))}"
+                    )
+            return table.transform(X)
         names = getattr(self, "feature_names_in_", None)
         if names is not None and hasattr(X, "columns"):
             got = [str(c) for c in X.columns]
@@ -203,6 +216,20 @@ class _Loaded:
 
     def _forward(self, Z, net):
         return net.predict_unchecked(np.ascontiguousarray(net._check_X(Z)), kernel=False)
+
+
+def _plain_numbers(X) -> bool:
+    """True for a 2-D float array (or a DataFrame of float columns) without NaN or inf."""
+    if hasattr(X, "columns"):
+        if not all(getattr(d, "kind", "O") == "f" for d in X.dtypes):
+            return False
+        X = X.to_numpy()
+    return (
+        isinstance(X, np.ndarray)
+        and X.ndim == 2
+        and X.dtype.kind == "f"
+        and bool(np.isfinite(X.sum()) or np.all(np.isfinite(X)))
+    )
 
 
 class LoadedRegressor(_Loaded, RegressorPrediction):

@@ -37,6 +37,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import (
     _check_sample_weight,
+    check_array,
     check_is_fitted,
     column_or_1d,
     validate_data,
@@ -106,6 +107,27 @@ def _validate(est, X, y=_NO_Y, **kw):
                 if better:
                     raise ValueError(better) from None
         raise
+
+
+def _validate_xy(X, y, y_numeric):
+    """The encoded X (a float array) and y checked together by scikit-learn (lengths, y's
+    shape and type), with bpnn's one-line NaN message for y."""
+    from sklearn.utils.validation import check_X_y
+
+    try:
+        return check_X_y(X, y, multi_output=True, y_numeric=y_numeric, dtype=_FLOATS)
+    except ValueError as exc:
+        if str(exc).startswith(("Input y contains", "Input contains")):
+            better = _non_finite(y, "y")
+            if better:
+                raise ValueError(better) from None
+        raise
+
+
+def _finite(X) -> bool:
+    from ._validation import _all_finite
+
+    return X.size == 0 or _all_finite(X)
 
 
 def _non_finite(A, name):
@@ -669,7 +691,7 @@ class _BPBase(BaseEstimator):
                 raise ValueError(
                     f"calibration must be a tuple (X_cal, y_cal), got {type(calibration).__name__}"
                 )
-            Xc = _validate(self, calibration[0], reset=False, dtype=_FLOATS)
+            Xc = self._encode(calibration[0], reset=False)
             yc = np.asarray(calibration[1], dtype=np.float64).reshape(len(Xc), -1)
             self._encode_targets(yc)  # checks the number of target columns
         else:
@@ -677,22 +699,22 @@ class _BPBase(BaseEstimator):
             Xc, yc = X[rows], np.asarray(y, dtype=np.float64).reshape(len(X), -1)[rows]
         from .conformal import conformity_scores
 
-        if len(Xc) and getattr(self, "feature_names_in_", None) is not None:
-            import pandas as pd  # rows already checked: keep their names, so
-
-            Xc = pd.DataFrame(Xc, columns=self.feature_names_in_)  # predict doesn't warn
-        self.conformity_scores_ = (
-            None
-            if len(Xc) == 0
-            else conformity_scores(yc, np.asarray(self.predict(Xc)).reshape(len(Xc), -1))
-        )
+        if len(Xc) == 0:
+            self.conformity_scores_ = None
+            return
+        self._encoded_rows = Xc  # rows already encoded and checked: predict takes them as
+        try:  # they are (see _checked_X)
+            pred = np.asarray(self.predict(Xc)).reshape(len(Xc), -1)
+        finally:
+            del self._encoded_rows
+        self.conformity_scores_ = conformity_scores(yc, pred)
 
     def _fit(self, X, y, sample_weight=None, validation=None, calibration=None):
         self._check_params()
         self._remember_target_names(y)
-        X, y = _validate(
-            self, X, y, multi_output=True, y_numeric=self._task == "regression", dtype=_FLOATS
-        )
+        X, y, sample_weight = self._drop_missing_rows(X, y, sample_weight)
+        X = self._encode(X, reset=True, sample_weight=sample_weight)
+        X, y = _validate_xy(X, y, self._task == "regression")
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
         if sw is not None and not np.any(sw > 0):
             raise ValueError("sample_weight sums to 0: at least one sample must count")
@@ -709,7 +731,7 @@ class _BPBase(BaseEstimator):
                 raise ValueError(
                     f"validation must be a tuple (X_val, y_val), got {type(validation).__name__}"
                 )
-            Xv = _validate(self, validation[0], reset=False, dtype=_FLOATS)
+            Xv = self._encode(validation[0], reset=False)
             val = (self.input_map_.transform(Xv, self.dtype_), self._encode_targets(validation[1]))
         self._fit_ensemble(Z, T, sw, val)
         self._calibrate(X, y, calibration)
@@ -767,6 +789,9 @@ class _BPBase(BaseEstimator):
         whose values are such an array; else None, and the general validation (with its usual
         errors and warnings) runs."""
         names = self.__dict__.get("feature_names_in_")
+        table = self.__dict__.get("table_map_")
+        if table is not None and not table.passthrough_:
+            return None
         if names is not None:
             pd = sys.modules.get("pandas")  # no DataFrame without pandas imported
             if pd is None or type(X) is not pd.DataFrame or X.columns.tolist() != list(names):
@@ -783,15 +808,68 @@ class _BPBase(BaseEstimator):
             return X
         return None
 
+    def _table_encoder(self):
+        from .tables.encoder import TableEncoder
+
+        return TableEncoder(
+            categorical=self.categorical,
+            numeric=self.numeric,
+            ordinal=self.ordinal,
+            max_levels=self.max_levels,
+            handle_unknown=self.handle_unknown,
+            missing=self.missing,
+        )
+
+    def _encode(self, X, reset, sample_weight=None):
+        """The user's table X (a DataFrame, an array, nested lists) as the network's numeric
+        inputs, through the table map (:class:`bpnn.tables.encoder.TableEncoder`): fitted
+        here when ``reset``, with the column names and count checked against the fit's
+        otherwise. Numeric, finite float data pass through unchanged (float32 stays
+        float32); a model loaded from a file written before the table map runs
+        scikit-learn's checks alone."""
+        if not reset and self.__dict__.get("table_map_") is None:
+            return _validate(self, X, reset=False, dtype=_FLOATS)
+        if not hasattr(X, "columns"):  # arrays and lists: scikit-learn's shape checks
+            X = check_array(X, dtype=None, ensure_all_finite=False, ensure_2d=True)
+        validate_data(self, X, reset=reset, skip_check_array=True)
+        if reset:
+            sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
+            self.table_map_ = self._table_encoder().fit(X, sw)
+        table = self.table_map_
+        if table.passthrough_ and isinstance(X, np.ndarray) and X.dtype in _FLOATS:
+            if _finite(X):
+                return X
+        return table.transform(X)
+
+    def _drop_missing_rows(self, X, y, sample_weight):
+        """``missing="drop"``: the rows of X with a missing value go, with their y and
+        weight (at least one row must stay)."""
+        if self.missing != "drop":
+            return X, y, sample_weight
+        from .tables.encoder import missing_rows
+
+        drop = missing_rows(X)
+        if not drop.any():
+            return X, y, sample_weight
+        if drop.all():
+            raise ValueError("every row of X has a missing value: missing='drop' leaves none")
+        keep = np.flatnonzero(~drop)
+        take = (lambda A: A.iloc[keep]) if hasattr(X, "iloc") else (lambda A: np.asarray(A)[keep])
+        y_kept = y.iloc[keep] if hasattr(y, "iloc") else np.asarray(y)[keep]
+        sw = None if sample_weight is None else np.asarray(sample_weight)[keep]
+        return take(X), y_kept, sw
+
     def _checked_X(self, X):
         """X checked for prediction: the lean checks when they suffice, else scikit-learn's
         (the predict methods are those of :mod:`bpnn._predict`, shared with the light models
         of :func:`bpnn.io.load_predictor`)."""
+        if X is self.__dict__.get("_encoded_rows"):
+            return X
         Xc = self._lean_rows(X) if "network_" in self.__dict__ else None
         if Xc is not None:
             return Xc
         check_is_fitted(self, "network_")
-        return _validate(self, X, reset=False, dtype=_FLOATS)
+        return self._encode(X, reset=False)
 
     def _partial_fit_algorithm(self):
         name, params = self._resolve_algorithm(0, kind="partial_fit")
@@ -829,15 +907,8 @@ class _BPBase(BaseEstimator):
         self._check_params()
         alg, params = self._partial_fit_algorithm()
         first = not hasattr(self, "network_")
-        X, y = _validate(
-            self,
-            X,
-            y,
-            multi_output=True,
-            reset=first,
-            y_numeric=self._task == "regression",
-            dtype=_FLOATS,
-        )
+        X = self._encode(X, reset=first, sample_weight=sample_weight)
+        X, y = _validate_xy(X, y, self._task == "regression")
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
         if first:
             self._start_partial_fit(X, y, sw, first_call_setup)
@@ -869,7 +940,7 @@ class _BPBase(BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
+        tags.input_tags.allow_nan = self.missing not in ("error", "drop")
         tags.non_deterministic = self.random_state is None
         return tags
 
@@ -957,6 +1028,31 @@ _COMMON_DOC = """
         division, a new split each), and average their outputs (probabilities for the
         classifier). ``networks_`` and ``records_`` hold them all; ``network_`` is the first.
         See docs/uncertainty.md.
+    categorical : list of column names, or dict, optional
+        Columns encoded as categories whatever their values (integer-coded classes, say);
+        a dict ``{{column: [levels]}}`` declares the levels in advance (useful for
+        ``partial_fit``). Text, boolean and pandas ``category`` columns are categorical
+        without it. The rules of the table map are in docs/data.md and
+        :mod:`bpnn.tables.encoder`; the fitted map is ``table_map_``.
+    numeric : list of column names, optional
+        Columns read as numbers whatever the detection says.
+    ordinal : dict, optional
+        ``{{column: [levels in order]}}``: one input holding the level's position.
+    max_levels : int, default 20
+        Most inputs one categorical column takes: with more levels, the ``max_levels - 1``
+        most frequent (counted with the sample weights) keep their own input and the rest
+        share ``<other>``.
+    handle_unknown : "ignore" or "error", default "ignore"
+        A level not seen by ``fit``: "ignore" encodes it as the column's ``<other>`` input
+        (or all zeros) with a :class:`bpnn.tables.encoder.TableWarning`; "error" raises.
+    missing : str, default "indicator"
+        Missing input values (NaN, None, blank text), one of "indicator", "mean",
+        "median", "drop", "error": "indicator" (MATLAB's
+        ``fixunknowns``) fills a numeric column with its mean and adds a 0/1 input
+        saying the value was missing; "mean"/"median" fill only; a categorical column
+        gets a ``<missing>`` level under all three; "drop" removes such rows from ``fit``
+        (and refuses them at prediction); "error" refuses them. Measurements behind the
+        default: docs/data.md.
     input_range : (low, high), optional
         The inputs' range declared in advance, used by the input scaling instead of the
         data's own min/max (``partial_fit``: instead of the first batch's): ``low`` and
@@ -1073,6 +1169,12 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
         n_ensemble: int = 1,
         input_range: _Range | None = None,
         target_range: _Range | None = None,
+        categorical: Sequence[str] | dict[str, Sequence[Any]] | None = None,
+        numeric: Sequence[str] | None = None,
+        ordinal: dict[str, Sequence[Any]] | None = None,
+        max_levels: int = 20,
+        handle_unknown: str = "ignore",
+        missing: str = "indicator",
     ) -> None:
         self.hidden, self.activation, self.output_activation = hidden, activation, output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
@@ -1084,6 +1186,8 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
         self.preset, self.target_scaling, self.dtype = preset, target_scaling, dtype
         self.n_ensemble = n_ensemble
         self.input_range, self.target_range = input_range, target_range
+        self.categorical, self.numeric, self.ordinal = categorical, numeric, ordinal
+        self.max_levels, self.handle_unknown, self.missing = max_levels, handle_unknown, missing
 
     def _check_params(self):
         super()._check_params()
@@ -1209,6 +1313,12 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         dtype: str = "auto",
         n_ensemble: int = 1,
         input_range: _Range | None = None,
+        categorical: Sequence[str] | dict[str, Sequence[Any]] | None = None,
+        numeric: Sequence[str] | None = None,
+        ordinal: dict[str, Sequence[Any]] | None = None,
+        max_levels: int = 20,
+        handle_unknown: str = "ignore",
+        missing: str = "indicator",
     ) -> None:
         self.hidden, self.activation, self.output_activation = hidden, activation, output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
@@ -1220,6 +1330,8 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         self.preset, self.class_weight, self.dtype = preset, class_weight, dtype
         self.n_ensemble = n_ensemble
         self.input_range = input_range
+        self.categorical, self.numeric, self.ordinal = categorical, numeric, ordinal
+        self.max_levels, self.handle_unknown, self.missing = max_levels, handle_unknown, missing
 
     def _setup_classes(self, y, classes=None):
         kind = type_of_target(y, input_name="y", raise_unknown=True)

@@ -151,6 +151,9 @@ def _estimator_state(est):
     man["hyper_parameters"] = {k: _enc(v) for k, v in est.get_params(deep=False).items()}
     config, arr = est.input_map_.state()
     man["input_map"] = config
+    table = getattr(est, "table_map_", None)
+    if table is not None:
+        man["table_map"] = table.state()
     arrays.update({f"input/{k}": v for k, v in arr.items()})
     names = getattr(est, "feature_names_in_", None)
     man.update(
@@ -654,7 +657,20 @@ def _build(man, arrays, kinds):
         )
     est = kinds[kind](**{k: _dec(v) for k, v in man["hyper_parameters"].items()})
     n_in = int(man["n_features_in"])
-    est.input_map_ = InputPreprocessor.from_state(man["input_map"], _sub(arrays, "input/"), n_in)
+    n_enc = n_in
+    if man.get("table_map") is not None:  # files written before the table map have none
+        from .tables.encoder import TableEncoder
+
+        try:
+            est.table_map_ = TableEncoder.from_state(man["table_map"])
+        except ValueError as exc:
+            raise ModelFileError(str(exc)) from None
+        if est.table_map_.n_features_in_ != n_in:
+            raise ModelFileError(
+                f"the table map takes {est.table_map_.n_features_in_} columns, the model {n_in}"
+            )
+        n_enc = est.table_map_.n_outputs
+    est.input_map_ = InputPreprocessor.from_state(man["input_map"], _sub(arrays, "input/"), n_enc)
     if net.n_inputs != est.input_map_.n_outputs:
         raise ModelFileError(
             f"the network takes {net.n_inputs} inputs but the input map "
