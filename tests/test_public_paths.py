@@ -222,8 +222,10 @@ def test_lean_predict_path_gives_the_general_paths_results_and_errors(rng):
     one = X[:1]
     general = clf.predict_proba(one.tolist())  # a list: the general validation runs
     np.testing.assert_array_equal(clf.predict_proba(one), general)
-    with pytest.raises(ValueError, match="NaN"):
-        clf.predict_proba(np.array([[np.nan, 0.0, 0.0]]))
+    with pytest.warns(UserWarning, match="none at fit time: filled with its fit-time value"):
+        clf.predict_proba(np.array([[np.nan, 0.0, 0.0]]))  # the table map's rule
+    with pytest.raises(ValueError, match="fitted with missing='error'"):
+        clf.set_params(missing="error").fit(X, y).predict_proba(np.array([[np.nan, 0.0, 0.0]]))
     with pytest.raises(ValueError, match="3 features"):
         clf.predict_proba(np.zeros((1, 2)))
     with pytest.raises(NotFittedError):
@@ -272,7 +274,7 @@ def test_lean_predict_path_takes_a_dataframe_with_the_fitted_names(monkeypatch, 
     np.testing.assert_array_equal(clf.predict_proba(f32), expected[3])
     with pytest.raises(ValueError, match="feature names should match"):
         clf.predict_proba(df[["q", "p", "r"]])
-    with pytest.raises(ValueError, match="NaN"):
+    with pytest.warns(UserWarning, match="'q' has 1 missing value"):  # the general path's
         clf.predict_proba(df.iloc[:1].assign(q=np.nan))
     ints = pd.DataFrame(np.ones((2, 3), dtype=int), columns=["p", "q", "r"])
     np.testing.assert_array_equal(clf.predict_proba(ints), clf.predict_proba(ints.astype(float)))
