@@ -377,3 +377,23 @@ def test_bad_encoder_parameters_are_one_line(shop):
     ):
         with pytest.raises(ValueError, match=msg):
             BPRegressor(**kw).fit(df, price)
+
+
+def test_forecaster_takes_text_exogenous_columns_and_round_trips(tmp_path):
+    from bpnn.timeseries import BPForecaster
+
+    t = np.arange(300)
+    day = np.array(["一", "二", "三", "四", "五", "六", "日"])[t % 7]  # weekday names
+    holiday = t % 30 == 0
+    y = 10 + 3 * np.isin(day, ["六", "日"]) + np.sin(t / 10) + 2 * holiday
+    X = pd.DataFrame({"day": day, "holiday": holiday, "temp": np.cos(t / 7)})
+    f = BPForecaster(input_delays=(0, 1), feedback_delays=(1, 2), hidden=8, random_state=0)
+    _quiet(f.fit, pd.Series(y[:260]), X.iloc[:260])
+    assert f.n_exog_ == 9 and "day=六" in f.exog_names_ and "holiday=True" in f.exog_names_
+    pred = np.asarray(f.predict(20, X=X.iloc[260:280]))
+    assert np.sqrt(np.mean((pred - y[260:280]) ** 2)) < 1.0  # it uses the weekday
+    bpnn.save(f, tmp_path / "f.bpnn")
+    back = bpnn.load(tmp_path / "f.bpnn")
+    np.testing.assert_array_equal(np.asarray(back.predict(20, X=X.iloc[260:280])), pred)
+    with pytest.raises(ValueError, match="missing value"):
+        f.predict(5, X=X.iloc[260:265].assign(day=None))

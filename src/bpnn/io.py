@@ -230,6 +230,8 @@ def _forecaster_state(est):
             config, arr = m.state()
             man["forecaster"][key] = config
             arrays.update({f"{key}/{k}": v for k, v in arr.items()})
+    if getattr(est, "exog_map_", None) is not None:
+        man["forecaster"]["exog_map"] = est.exog_map_.state()
     arrays["last_y"] = np.asarray(est.last_y_, dtype=np.float64)
     if est.last_X_ is not None:
         arrays["last_X"] = np.asarray(est.last_X_, dtype=np.float64)
@@ -622,6 +624,16 @@ def _build_forecaster(man, net, arrays):
         if not est.n_exog_
         else TargetScaler.from_state(f["x_map"], _sub(arrays, "x_map/"), est.n_exog_)
     )
+    est.exog_map_ = None
+    if f.get("exog_map") is not None:
+        from .tables.encoder import TableEncoder
+
+        try:
+            est.exog_map_ = TableEncoder.from_state(f["exog_map"])
+        except ValueError as exc:
+            raise ModelFileError(str(exc)) from None
+        if est.exog_map_.n_outputs != est.n_exog_:
+            raise ModelFileError("the exogenous table map does not match the number of series")
     est.last_y_ = arrays["last_y"]
     est.last_X_ = arrays.get("last_X") if est.n_exog_ else None
     for name, a, k in (

@@ -78,7 +78,10 @@ class BPForecaster(BaseEstimator):
     network_, record_ (open-loop TrainingRecord; ``train_idx``/``val_idx``/``test_idx`` are
     positions in the fitted series of the target times), algorithm_,
     closed_loop_record_ (None unless fine-tuned), feedback_delays_, input_delays_,
-    max_delay_, target_names_, exog_names_, n_targets_, n_exog_, y_map_, x_map_
+    max_delay_, target_names_, exog_names_ (the network's exogenous inputs: with text
+    columns in X, their encoded names such as ``day=Mon``), n_targets_, n_exog_,
+    exog_map_ (the table map of X's text, boolean and category columns, or None), y_map_,
+    x_map_
     (TargetScaler per series), time_name_ (the name of the fitted pandas index, e.g. the
     time column, or None), last_y_ / last_X_ (the last max_delay_ rows, in their units,
     where forecasts continue from), n_series_ (rows fitted), split_seed_, diagnosis_.
@@ -248,6 +251,7 @@ class BPForecaster(BaseEstimator):
         """Fit on the series y (T,) or (T, n_targets) and, for NARX / time-delay networks,
         the exogenous series X (T, n_exog) (arrays, pandas Series or DataFrames)."""
         self._check_params()
+        X = self._encode_exog(X, fit=True)
         Y, y_names, Xa, x_names = self._series(y, X)
         self.feedback_delays_, self.input_delays_ = self._delays(Xa is not None)
         self.max_delay_ = D = max_delay(self.feedback_delays_, self.input_delays_)
@@ -437,13 +441,34 @@ class BPForecaster(BaseEstimator):
                 f"{what} needs the exogenous series X {self.exog_names_}: the "
                 "model was fitted with them"
             )
-        Xa, _ = as_series(X, "X", "x")
+        Xa, _ = as_series(self._encode_exog(X), "X", "x")
         if Xa.shape[1] != self.n_exog_:
             raise ValueError(
                 f"X has {Xa.shape[1]} series, the model was fitted on "
                 f"{self.n_exog_} ({self.exog_names_})"
             )
         return Xa
+
+    def _encode_exog(self, X, fit=False):
+        """Exogenous series with text, boolean or category columns (a weekday, a holiday
+        flag, a shift) through a table map (:class:`bpnn.tables.encoder.TableEncoder`,
+        ``exog_map_``), as a DataFrame of its numeric inputs on X's index; all-numeric X
+        passes unchanged (``exog_map_`` None). A time series takes complete values, so the
+        map refuses missing ones (``missing="error"``)."""
+        if fit:
+            self.exog_map_ = None
+            if X is None or not hasattr(X, "columns") or not _has_text_columns(X):
+                return X
+            from ..tables.encoder import TableEncoder
+
+            self.exog_map_ = TableEncoder(missing="error").fit(X)
+        table = self.__dict__.get("exog_map_")
+        if table is None or X is None:
+            return X
+        import pandas as pd
+
+        index = X.index if hasattr(X, "index") else None
+        return pd.DataFrame(table.transform(X), columns=table.output_names_, index=index)
 
     def _rows_out(self, P, index=None):
         """Predictions (n, n_y) in the fitted series' shape and type."""
@@ -519,7 +544,9 @@ class BPForecaster(BaseEstimator):
         if given is None:
             W = stored
         else:
-            W, _ = as_series(given, name, name)
+            W, _ = as_series(
+                self._encode_exog(given) if name == "last_window_X" else given, name, name
+            )
             if W.shape[1] != width:
                 raise ValueError(f"{name} has {W.shape[1]} series, the model needs {width}")
             if W.shape[0] < need:
@@ -588,6 +615,15 @@ class BPForecaster(BaseEstimator):
         return lag_names(
             self.target_names_, self.exog_names_, self.feedback_delays_, self.input_delays_
         )
+
+
+def _has_text_columns(X) -> bool:
+    """True when the DataFrame X has a column that is not plain numbers."""
+    import pandas as pd
+
+    return any(
+        not pd.api.types.is_numeric_dtype(d) or pd.api.types.is_bool_dtype(d) for d in X.dtypes
+    )
 
 
 def _default_callbacks():
