@@ -143,3 +143,40 @@ def test_importing_checkpoint_does_not_import_the_model_file_module():
         timeout=120,
     ).stdout
     assert out.strip() == "[]"
+
+
+def _under(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def test_the_app_imports_nothing_from_the_cli():
+    # the app and the CLI share what they need through bpnn.tables.frames, not each other
+    assert "bpnn.tables.frames" in import_graph()["bpnn.app.session"]
+    found = {
+        (mod, target)
+        for mod, targets in import_graph().items()
+        if _under(mod, "bpnn.app")
+        for target in targets
+        if _under(target, "bpnn.cli")
+    }
+    assert found == set()
+
+
+def test_only_the_app_command_imports_the_app():
+    found = {
+        mod
+        for mod, targets in import_graph().items()
+        if not _under(mod, "bpnn.app") and any(_under(t, "bpnn.app") for t in targets)
+    }
+    assert found == {"bpnn.cli.app"}  # `bpnn app`, which starts it
+
+
+def test_the_data_layer_imports_no_front_end():
+    found = {
+        (mod, target)
+        for mod, targets in import_graph().items()
+        if _under(mod, "bpnn.tables")
+        for target in targets
+        if _under(target, "bpnn.cli") or _under(target, "bpnn.app")
+    }
+    assert found == set()

@@ -135,14 +135,14 @@ def create_app(
             except AppError as exc:
                 return _error(exc, exc.status)
             except ValueError as exc:  # the library's one-line errors (TableError, ...)
-                from ..cli._shared import _one_line
+                from ..tables.frames import one_line
 
-                msg = _one_line(exc).replace("choose --missing", "choose under Missing values:")
+                msg = one_line(exc).replace("choose --missing", "choose under Missing values:")
                 return _error(msg, 400)
             except Exception as exc:  # noqa: BLE001 - a bug: say so, keep serving
-                from ..cli._shared import _one_line
+                from ..tables.frames import one_line
 
-                return _error(f"internal error: {type(exc).__name__}: {_one_line(exc)}", 500)
+                return _error(f"internal error: {type(exc).__name__}: {one_line(exc)}", 500)
 
         return wrapped
 

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from ..tables.frames import feature_names, is_numeric, one_line
+
 STOPPED = "stopped by user"  # the trainer's stop_reason after Stop
 MAX_TABLES = 20  # tables kept per server (the oldest go first)
 MAX_RUNS = 30
@@ -67,19 +69,13 @@ class Table:
     dataset: Any = None  # bpnn.datasets.Dataset for a built-in set
 
 
-def _is_numeric(col):
-    import pandas as pd
-
-    return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
-
-
 def table_summary(t: Table) -> dict:
     """Columns with their type, missing count and range; a preview; the default target."""
     df = t.frame
     cols = []
     for c in df.columns:
         col = df[c]
-        num = _is_numeric(col)
+        num = is_numeric(col)
         info = {
             "name": str(c),
             "dtype": str(col.dtype),
@@ -123,14 +119,14 @@ def _cell(v):
 
 def detect_task(t: Table, target) -> dict:
     """The task the CLI would pick for these target columns, and why."""
-    from ..cli.train import _detect_task
     from ..io_tables import check_columns
+    from ..tables.frames import detect_task as detect
 
     check_columns(t.frame, target, repr(t.name))
     if not target:
         raise AppError("choose at least one target column")
     ds = t.dataset if t.dataset is not None and list(target) == list(t.dataset.target) else None
-    task, why = _detect_task(t.frame[list(target)], None, ds)
+    task, why = detect(t.frame[list(target)], None, ds)
     return {"task": task, "task_reason": why}
 
 
@@ -235,13 +231,9 @@ class Session:
             try:
                 work(job)
             except ValueError as exc:  # AppError and the library's one-line errors
-                from ..cli._shared import _one_line
-
-                job.emit("failed", {"error": _one_line(exc)})
+                job.emit("failed", {"error": one_line(exc)})
             except Exception as exc:  # noqa: BLE001 - the page shows it; the server lives on
-                from ..cli._shared import _one_line
-
-                job.emit("failed", {"error": f"{type(exc).__name__}: {_one_line(exc)}"})
+                job.emit("failed", {"error": f"{type(exc).__name__}: {one_line(exc)}"})
             finally:
                 job.done = True
 
@@ -418,7 +410,7 @@ def _xy(spec: TrainSpec):
     )
     if spec.task == "classification":
         y = Y.iloc[:, 0]
-        if not _is_numeric(y):
+        if not is_numeric(y):
             y = y.astype(str)
         if y.nunique() < 2:
             raise AppError(
@@ -801,7 +793,7 @@ def load_model_bytes(session: Session, name: str, data: bytes) -> dict:
         )
     mid = uuid.uuid4().hex[:12]
     session.models[mid] = (name, model)
-    names = getattr(model, "feature_names_in_", None)
+    names = feature_names(model)
     classes = getattr(model, "classes_", None)
     return clean(
         {
@@ -809,7 +801,7 @@ def load_model_bytes(session: Session, name: str, data: bytes) -> dict:
             "name": name,
             "kind": "classifier" if classes is not None else "regressor",
             "network": "-".join(map(str, model.network_.sizes)),
-            "inputs": None if names is None else [str(c) for c in names],
+            "inputs": names,
             "n_inputs": int(getattr(model, "n_features_in_", model.network_.n_inputs)),
             "classes": None if classes is None else [str(c) for c in classes],
         }
@@ -819,7 +811,7 @@ def load_model_bytes(session: Session, name: str, data: bytes) -> dict:
 def predict(session: Session, model_id, table_id, missing="error") -> dict:
     import pandas as pd
 
-    from ..cli.model import _model_inputs, _prediction_names
+    from ..tables.frames import model_inputs, prediction_names
 
     if str(model_id) not in session.models:
         raise AppError("load a model file first", 404)
@@ -827,9 +819,9 @@ def predict(session: Session, model_id, table_id, missing="error") -> dict:
     t = session.table(table_id)
     if missing not in ("error", "mean", "median"):
         raise AppError("missing values in new data: choose error, mean or median")
-    X = _model_inputs(model, t.frame, repr(t.name), missing)
+    X = model_inputs(model, t.frame, repr(t.name), missing)
     pred = np.asarray(model.predict(X)).reshape(len(X), -1)
-    out = pd.DataFrame(pred, columns=_prediction_names(model, pred.shape[1]), index=X.index)
+    out = pd.DataFrame(pred, columns=prediction_names(model, pred.shape[1]), index=X.index)
     if hasattr(model, "predict_proba"):
         P = np.asarray(model.predict_proba(X))
         for j, c in enumerate(model.classes_):

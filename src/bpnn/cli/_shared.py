@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..tables.frames import one_line as _one_line
+
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 MODEL_SUFFIX = ".bpnn"
 
@@ -93,11 +95,6 @@ def _load_model(path, predict_only=False, forecaster=False):
     return model
 
 
-def _feature_names(model):
-    names = getattr(model, "feature_names_in_", None)
-    return None if names is None else [str(c) for c in names]
-
-
 def _read_data(source, sheet=None):
     """A path to a table, or the name of a shipped data set -> (DataFrame, Dataset or None)."""
     from ..datasets import dataset_names, load_dataset
@@ -150,11 +147,6 @@ def _version() -> str:
     from .. import __version__
 
     return f"bpnn {__version__}"
-
-
-def _one_line(exc) -> str:
-    text = " ".join(str(exc).split())
-    return text or type(exc).__name__
 
 
 def _user_error(exc):

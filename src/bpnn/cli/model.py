@@ -5,12 +5,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..tables.frames import check_width as _check_width
+from ..tables.frames import feature_names as _feature_names
+from ..tables.frames import model_inputs as _model_inputs
+from ..tables.frames import prediction_names as _prediction_names
+from ..tables.frames import require_inputs as _require_inputs
 from ._shared import (
     EXIT_OK,
     UsageError,
     _check_output,
     _console,
-    _feature_names,
     _load_model,
     _read_data,
 )
@@ -19,40 +23,6 @@ from .train import _model_settings, _print_summary
 
 
 # -- predict / evaluate -------------------------------------------------------------------
-def _require_inputs(model, df, source):
-    """The model's input column names (checked against df), or None if it has none."""
-    from ..io_tables import TableError
-
-    names = _feature_names(model)
-    if names is not None:
-        absent = [c for c in names if c not in df.columns]
-        if absent:
-            raise TableError(
-                f"{source} lacks the model's input column(s) "
-                f"{', '.join(map(repr, absent[:5]))}; the model was trained on "
-                f"{', '.join(names[:12])}"
-            )
-    return names
-
-
-def _check_width(model, X, source):
-    from ..io_tables import TableError
-
-    n = int(getattr(model, "n_features_in_", X.shape[1]))
-    if X.shape[1] != n:
-        raise TableError(f"{source} has {X.shape[1]} input columns, the model expects {n}")
-
-
-def _model_inputs(model, df, source, missing):
-    """Select the model's input columns from df (by name when the model knows them)."""
-    from ..io_tables import select_columns
-
-    names = _require_inputs(model, df, source)
-    X, _ = select_columns(df, None, names, missing=missing, source=source)
-    _check_width(model, X, source)
-    return X
-
-
 def cmd_predict(args):
     import numpy as np
     import pandas as pd
@@ -119,17 +89,6 @@ def _check_interval(coverage, model):
             "train --holdout, or ask for a lower coverage"
         )
     return coverage
-
-
-def _prediction_names(model, n_cols):
-    """``prediction`` for one output; ``prediction_<target>`` for several when the model
-    knows its target columns' names, else ``prediction_1``, ``prediction_2``, ..."""
-    if n_cols == 1:
-        return ["prediction"]
-    targets = getattr(model, "target_names_", None)
-    if targets is not None and len(targets) == n_cols:
-        return [f"prediction_{t}" for t in targets]
-    return [f"prediction_{j + 1}" for j in range(n_cols)]
 
 
 def _targets(args, model, df, ds, source):

@@ -7,6 +7,8 @@ import contextlib
 import sys
 from pathlib import Path
 
+from ..tables.frames import detect_task as _detect_task
+from ..tables.frames import is_numeric as _is_numeric
 from ._shared import (
     EXIT_FAIL,
     EXIT_OK,
@@ -108,26 +110,6 @@ def _config_value(key, value, kind, path):
         what = "an integer" if kind is int else "a number"
         raise UsageError(f"{key!r} in {str(path)!r} must be {what}, got {value!r}")
     return kind(value)
-
-
-def _detect_task(Y, explicit, ds):
-    """'classification' for text/bool labels or a few integer codes, else 'regression'."""
-    import numpy as np
-
-    if explicit and explicit != "auto":
-        return explicit, "chosen with --task"
-    if ds is not None:
-        return ds.task, f"the {ds.name} data set's task"
-    if Y.shape[1] > 1:
-        return "regression", f"{Y.shape[1]} numeric targets"
-    col = Y.iloc[:, 0]
-    if not _is_numeric(col):
-        return "classification", f"target {col.name!r} holds labels"
-    vals = col.to_numpy(dtype=float)
-    k = np.unique(vals).size
-    if np.all(vals == np.round(vals)) and k <= 10 and k < len(vals) / 2:
-        return "classification", f"target {col.name!r} holds {k} integer codes"
-    return "regression", f"target {col.name!r} is numeric"
 
 
 def _network_params(args, hints):
@@ -304,12 +286,6 @@ def _rows_of_table(rec, fit_idx, held_idx):
     tr, va, te = (None if i is None else fit_idx[np.asarray(i, dtype=np.int64)] for i in idx)
     te = held_idx if te is None else np.sort(np.concatenate([te, held_idx]))
     rec.train_idx, rec.val_idx, rec.test_idx = tr, va, te
-
-
-def _is_numeric(col):
-    import pandas as pd
-
-    return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
 
 
 def _held_out_note(model, data, held_idx):
