@@ -185,14 +185,19 @@ def test_explain_a_saved_model_on_one_sample(files, capsys):
 
 def test_missing_values_with_a_strategy_train(files, capsys, tmp_path):
     p = tmp_path / "gaps.csv"
-    p.write_text((files / "reg.csv").read_text().replace("\n0.", "\n,", 3))
+    gaps = pd.read_csv(files / "reg.csv")
+    gaps.loc[[3, 10, 20], "a"] = np.nan  # three empty cells
+    gaps.to_csv(p, index=False)
     assert_one_line_error(
-        *run(["train", str(p), "--target", "y"], capsys)[::2], "missing value", "--missing"
+        *run(["train", str(p), "--target", "y", "--missing", "error"], capsys)[::2],
+        "missing value",
+        "--missing",
     )
-    code, out, err = run(
-        ["train", str(p), "--target", "y", "--missing", "mean", "--epochs", "5"], capsys
-    )
-    assert code == 0, err
+    for strategy in ("mean", "indicator", None):  # None: the default, indicator
+        extra = [] if strategy is None else ["--missing", strategy]
+        code, out, err = run(["train", str(p), "--target", "y", "--epochs", "5", *extra], capsys)
+        assert code == 0, err
+        assert ("had missing values" in out) == (strategy != "mean"), out
 
 
 def test_verbose_shows_the_traceback(capsys, files):
@@ -202,7 +207,7 @@ def test_verbose_shows_the_traceback(capsys, files):
 
 # -- one line per bad input ------------------------------------------------------------------
 def _bad_tables(d):
-    (d / "text.csv").write_text("a,b,y\n1,x,0\n2,3,1\n")
+    (d / "text.csv").write_text("a,b,y\n1,x,0\n2,3,1\n3,4,0\n")  # mostly numbers
     (d / "nan.csv").write_text("a,b,y\n1,,0\n2,3,1\n")
     (d / "ragged.csv").write_text("a,b,y\n1,2,0\n2,3,1,9\n")
     (d / "empty.csv").write_text("")
@@ -215,8 +220,11 @@ def _bad_tables(d):
         (["train", "{d}/nope.csv"], ["file not found", "nope.csv"]),
         (["train", "nosuchset"], ["file not found", "bpnn datasets"]),
         (["train", "{d}/reg.csv", "--target", "zz"], ["unknown column 'zz'"]),
-        (["train", "{d}/text.csv", "--target", "y"], ["column 'b'", "not numeric", "'x'"]),
-        (["train", "{d}/nan.csv", "--target", "y"], ["column 'b'", "missing value", "row 1"]),
+        (["train", "{d}/text.csv", "--target", "y"], ["column 'b'", "text.csv", "'x' in row 1"]),
+        (
+            ["train", "{d}/nan.csv", "--target", "y", "--missing", "error"],
+            ["column 'b'", "missing value", "row 1"],
+        ),
         (["train", "{d}/ragged.csv"], ["ragged file", "line 3 has 4 fields"]),
         (["train", "{d}/empty.csv"], ["is empty"]),
         (["train", "{d}/reg.csv", "--epochs", "many"], ["--epochs", "invalid int value"]),

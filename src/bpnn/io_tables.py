@@ -31,7 +31,7 @@ __all__ = [
     "TABLE_SUFFIXES",
 ]
 
-MISSING_STRATEGIES = ("error", "drop", "mean", "median")
+MISSING_STRATEGIES = ("error", "drop", "mean", "median", "indicator")
 _TEXT = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": None}
 _EXCEL = (".xlsx", ".xlsm", ".xls")
 _PARQUET = (".parquet", ".pq")
@@ -208,7 +208,7 @@ def _numeric(df, cols, source):
     return df
 
 
-def _missing(df, features, targets, strategy, source):
+def _missing(df, features, targets, strategy, source, raw=False):
     if strategy not in MISSING_STRATEGIES:
         raise TableError(
             f"unknown missing-value strategy {strategy!r}; choose one of "
@@ -223,10 +223,12 @@ def _missing(df, features, targets, strategy, source):
         i = int(np.flatnonzero(na[c].to_numpy())[0])
         raise TableError(
             f"column {c!r} in {source} has {int(na[c].sum())} missing value(s), "
-            f"the first in row {i + 1}; choose --missing drop, mean or median"
+            f"the first in row {i + 1}; choose --missing indicator, mean, median or drop"
         )
     if strategy == "drop":
         out = df.loc[~na.any(axis=1)]
+    elif raw:  # the model's table map fills the inputs; a row without a target goes
+        out = df.loc[~na[list(targets)].any(axis=1)] if targets else df
     else:  # impute features; a missing target cannot be imputed, so its row goes
         out = df.loc[~na[list(targets)].any(axis=1)].copy() if targets else df.copy()
         for c in features:
@@ -242,7 +244,14 @@ def _missing(df, features, targets, strategy, source):
 
 
 def select_columns(
-    df, target=None, features=None, *, missing="error", source="the data", numeric_target=True
+    df,
+    target=None,
+    features=None,
+    *,
+    missing="error",
+    source="the data",
+    numeric_target=True,
+    raw=False,
 ):
     """Split a table into inputs X and targets Y.
 
@@ -253,9 +262,14 @@ def select_columns(
         Target columns; None means "no targets" (prediction).
     features : list of str, or None
         Input columns; None means every column that is not a target.
-    missing : "error", "drop", "mean" or "median"
+    missing : "error", "drop", "mean", "median" or "indicator"
         What to do with missing values (mean/median fill inputs; rows whose target is
-        missing are dropped).
+        missing are dropped). With ``raw`` only "error" and "drop" act on the inputs
+        here; the others are the model's table map's to apply.
+    raw : bool
+        Keep the input columns as they are (text, booleans, missing values) for a model's
+        table map (:class:`bpnn.tables.encoder.TableEncoder`) instead of making them
+        numbers; a value with a blank cell counts as missing.
     numeric_target : bool
         False for class labels, which may be text.
 
@@ -274,9 +288,16 @@ def select_columns(
     if not features:
         raise TableError(f"{source} has no input columns besides the target(s)")
     df = df[list(features) + targets].copy()
-    df = _numeric(df, list(features) + (targets if numeric_target else []), source)
-    df = _missing(df, features, targets, missing, source)
-    X = df[list(features)].astype(float)
+    numeric = ([] if raw else list(features)) + (targets if numeric_target else [])
+    df = _numeric(df, numeric, source)
+    if raw:
+        for c in features:  # blank text is a missing value, as the table map reads it
+            if df[c].dtype == object:
+                df[c] = df[c].mask(df[c].map(lambda v: isinstance(v, str) and not v.strip()))
+    df = _missing(df, features, targets, missing, source, raw=raw)
+    X = df[list(features)] if raw else df[list(features)].astype(float)
+    if raw:  # the table map's messages name the table and count rows from 1, as here
+        X.attrs.update(bpnn_source=source, bpnn_first_row=1)
     Y = df[targets] if targets else None
     return X, Y
 

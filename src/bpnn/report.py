@@ -192,7 +192,13 @@ def data_from_model(model, X, y, record=None, task=None, sample_weight=None) -> 
                 "test": record.test_idx,
             }
             splits = _ensemble_splits(model, record, n) or splits
-    Xa = np.asarray(X, dtype=float)
+    table = getattr(model, "table_map_", None)
+    if table is not None and not table.passthrough_:  # text, booleans, missing values
+        import pandas as pd
+
+        Xa = pd.DataFrame(X).reset_index(drop=True)  # the user's columns, as they are
+    else:
+        Xa = np.asarray(X, dtype=float)
     members = None
     if len(getattr(model, "networks_", None) or ()) > 1 and (
         task == "regression" or proba is not None
@@ -809,12 +815,34 @@ def _metrics_table(metrics: dict) -> str:
     )
 
 
+def _input_summary(X, j) -> list:
+    """[role, min, max, mean, std] of input column j: numbers for a numeric column (of
+    the values present, with the count of missing ones in the role), the levels and the
+    most frequent one for a text column."""
+    if not hasattr(X, "iloc"):
+        col = X[:, j]
+        return ["input", col.min(), col.max(), col.mean(), col.std()]
+    import pandas as pd
+
+    col = X.iloc[:, j]
+    n_missing = int(col.isna().sum())
+    gap = f", {n_missing} missing" if n_missing else ""
+    if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        v = col.to_numpy(dtype=float)
+        v = v[~np.isnan(v)]
+        if not len(v):
+            return [f"input{gap}", "—", "—", "—", "—"]
+        return [f"input{gap}", v.min(), v.max(), v.mean(), v.std()]
+    counts = col.dropna().astype(str).str.strip().value_counts()
+    top = f"{counts.index[0]} ({int(counts.iloc[0])})" if len(counts) else "—"
+    return [f"input, {len(counts)} levels{gap}", "—", "—", f"most frequent: {top}", "—"]
+
+
 def _data_summary(data: ReportData) -> str:
     rows = []
     if data.X is not None:
         for j, name in enumerate(data.feature_names):
-            col = data.X[:, j]
-            rows.append([name, "input", col.min(), col.max(), col.mean(), col.std()])
+            rows.append([name, *_input_summary(data.X, j)])
     if data.task == "regression":
         for j, name in enumerate(data.target_names):
             col = data.y_true[:, j].astype(float)

@@ -20,6 +20,7 @@ commands so that ``bpnn --help`` is instant.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -73,11 +74,32 @@ def _detach_stdout() -> None:
         pass
 
 
+@contextlib.contextmanager
+def _table_warnings(command):
+    """The table map's warnings (an unknown level, a value missing where the fit had none,
+    a column left out) as one line each on stderr, ``bpnn CMD: warning: ...``, instead
+    of Python's file-and-line form; other warnings are shown as usual."""
+    import warnings
+
+    with warnings.catch_warnings():
+        shown = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if category.__name__ == "TableWarning":
+                print(f"bpnn {command}: warning: {message}", file=sys.stderr)
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
+
+
 def main(argv=None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 failed, 2 usage/data error)."""
     args = build_parser().parse_args(argv)
     try:
-        code = args.func(args)
+        with _table_warnings(args.command):
+            code = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
         return code
     except BrokenPipeError:  # the reader went away (`bpnn ... | head`): nothing to report

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..tables.frames import check_width as _check_width
 from ..tables.frames import feature_names as _feature_names
+from ..tables.frames import has_table_map
 from ..tables.frames import model_inputs as _model_inputs
 from ..tables.frames import prediction_names as _prediction_names
 from ..tables.frames import require_inputs as _require_inputs
@@ -33,7 +34,7 @@ def cmd_predict(args):
     model = _load_model(args.model, predict_only=True)
     df, _ = _read_data(args.data, args.sheet)
     source = repr(str(args.data))
-    missing = args.missing or "error"
+    missing = args.missing  # None: the model's own rule (its table map's fill)
     if missing == "drop":
         raise UsageError(
             "--missing drop would lose rows in a prediction; use error, mean or median"
@@ -125,13 +126,15 @@ def _evaluation_data(args, model, record=None):
     check_columns(df, target, source)
     names = _require_inputs(model, df, source)
     task = "classification" if hasattr(model, "classes_") else "regression"
+    raw = has_table_map(model)
     X, Y = select_columns(
         df,
         target,
         names,
-        missing=args.missing or "error",
+        missing=args.missing or ("indicator" if raw else "error"),
         source=source,
         numeric_target=task == "regression",
+        raw=raw,
     )
     _check_width(model, X, source)
     y = Y.iloc[:, 0] if Y.shape[1] == 1 else Y

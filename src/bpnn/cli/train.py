@@ -49,6 +49,10 @@ _TRAIN_KEYS = {  # option name -> type, for --config files
     "restarts": int,
     "seed": int,
     "missing": str,
+    "categorical": str,
+    "numeric": str,
+    "max_levels": int,
+    "handle_unknown": str,
     "preset": str,
     "holdout": float,
     "sheet": str,
@@ -178,6 +182,7 @@ def _estimator_params(args, ds, task):
         "preset": args.preset or "default",
         **_network_params(args, hints),
         **_algorithm_params(args, hints),
+        **_table_params(args),
     }
     division = args.division if args.division is not None else hints.get("division", "auto")
     params["division"] = None if division in (None, "none") else division
@@ -217,11 +222,68 @@ def _load_training_table(args):
         df,
         target,
         features,
-        missing=args.missing or "error",
+        missing=args.missing or MISSING_DEFAULT,
         source=source,
         numeric_target=task == "regression",
+        raw=True,
     )
     return X, Y, ds, task, why, source
+
+
+#: --missing when not given: the estimators' default (measurements: docs/data.md)
+MISSING_DEFAULT = "indicator"
+
+
+def _table_params(args):
+    """--categorical, --numeric, --ordinal, --max-levels, --handle-unknown and --missing as
+    the estimators' table-map parameters (checked by the map when it is fitted)."""
+    from ..io_tables import parse_columns
+
+    params = {"missing": args.missing or MISSING_DEFAULT}
+    if args.categorical:
+        params["categorical"] = parse_columns(args.categorical)
+    if args.numeric:
+        params["numeric"] = parse_columns(args.numeric)
+    if args.ordinal:
+        ordinal = {}
+        for item in args.ordinal:
+            col, sep, levels = str(item).partition("=")
+            if not sep or not col.strip() or not levels.strip():
+                raise UsageError(
+                    f"--ordinal takes COLUMN=LEVEL1,LEVEL2,... (in order), got {item!r}"
+                )
+            ordinal[col.strip()] = [v.strip() for v in levels.split(",") if v.strip()]
+        params["ordinal"] = ordinal
+    if args.max_levels is not None:
+        params["max_levels"] = args.max_levels
+    if args.handle_unknown is not None:
+        params["handle_unknown"] = args.handle_unknown
+    return params
+
+
+def _describe_inputs(model) -> str | None:
+    """One line on how the table became inputs, when it was not all plain numbers: each
+    kind's columns, levels, missing-value inputs and columns left out."""
+    table = getattr(model, "table_map_", None)
+    if table is None or table.passthrough_:
+        return None
+    parts = []
+    for c in table.summary():
+        name, kind = c["column"], c["kind"]
+        if kind == "categorical":
+            n = len(c["levels"]) + bool(c.get("other"))
+            extra = " + <other>" if c.get("other") else ""
+            parts.append(f"{name}: {n - bool(c.get('other'))} levels{extra}")
+        elif kind == "ordinal":
+            parts.append(f"{name}: ordinal {'<'.join(map(str, c['levels']))}")
+        elif kind == "ignored":
+            parts.append(f"{name}: left out ({c['why']})")
+        if c.get("indicator") or c.get("missing_level"):
+            parts.append(f"{name}: had missing values (a '{name}=<missing>' input)")
+    return (
+        f"inputs: {table.n_outputs} network inputs from {len(table.columns_)} columns; "
+        + "; ".join(parts)
+    )
 
 
 def _target(Y, task):
@@ -369,6 +431,9 @@ def cmd_train(args):
             console, model, data, rec, f"{sizes} {acts} network, algorithm {model.algorithm_}"
         )
         console.print(_held_out_note(model, data, held_idx))
+        described = _describe_inputs(model)
+        if described:
+            console.print(f"[dim]{described}[/dim]")
     _write_training_outputs(args, model, rec, data, settings, console if show else None)
     if interrupt.requested:
         print(
@@ -477,9 +542,38 @@ def add_parsers(sub, common):
     g.add_argument("--task", choices=("auto", "classification", "regression"))
     g.add_argument(
         "--missing",
-        choices=("error", "drop", "mean", "median"),
-        help="missing values: stop with an error (default), drop those rows, or "
-        "fill inputs with the column mean/median",
+        choices=("indicator", "mean", "median", "drop", "error"),
+        help="missing input values: indicator (default: fill with the column mean and add "
+        "a 0/1 'was missing' input, MATLAB's fixunknowns), mean or median (fill only), drop "
+        "those rows, or stop with an error; text columns get a <missing> level",
+    )
+    g.add_argument(
+        "--categorical",
+        metavar="COL[,COL]",
+        help="columns to encode as categories (e.g. integer codes); text, true/false "
+        "columns are categorical without it",
+    )
+    g.add_argument(
+        "--numeric", metavar="COL[,COL]", help="columns to read as numbers whatever they hold"
+    )
+    g.add_argument(
+        "--ordinal",
+        action="append",
+        metavar="COL=A,B,C",
+        help="an ordered category: one input holding the level's position (repeatable)",
+    )
+    g.add_argument(
+        "--max-levels",
+        dest="max_levels",
+        type=int,
+        help="most inputs one categorical column takes (default 20; rarer levels share <other>)",
+    )
+    g.add_argument(
+        "--handle-unknown",
+        dest="handle_unknown",
+        choices=("ignore", "error"),
+        help="a level not seen in training, at prediction: ignore (default: all-zero or "
+        "<other>, with a warning) or error",
     )
     g.add_argument("--sheet", help="Excel sheet name")
     n = t.add_argument_group("network and training")

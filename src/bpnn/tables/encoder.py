@@ -41,6 +41,8 @@ The rules (docs/data.md says the same for users):
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 import re
 import unicodedata
@@ -97,8 +99,41 @@ def _columns(X):
     return None, [A[:, j] for j in range(A.shape[1])]
 
 
+# Where a message points: the table's name and its row numbers as the user counts them.
+# A DataFrame says so in its attrs (``bpnn_source``: the file's name, quoted;
+# ``bpnn_first_row``: the number of the row whose index is 0, 1 for a file's first data
+# row), which pandas keeps through column and row selection; set per fit/transform call.
+_CONTEXT: contextvars.ContextVar = contextvars.ContextVar("bpnn_table_context", default=None)
+
+
+@contextlib.contextmanager
+def _pointing(X):
+    ctx = None
+    attrs = getattr(X, "attrs", None) or {}
+    if "bpnn_source" in attrs or "bpnn_first_row" in attrs:
+        index = getattr(X, "index", None)
+        first = attrs.get("bpnn_first_row")
+        rows = None
+        if first is not None and index is not None and index.dtype.kind in "iu":
+            rows = index.to_numpy() + int(first)
+        ctx = {"source": attrs.get("bpnn_source"), "rows": rows}
+    token = _CONTEXT.set(ctx)
+    try:
+        yield
+    finally:
+        _CONTEXT.reset(token)
+
+
+def _row(i) -> str:
+    ctx = _CONTEXT.get()
+    rows = None if ctx is None else ctx["rows"]
+    return f"row {int(rows[i]) if rows is not None and 0 <= i < len(rows) else i}"
+
+
 def _label(name, j):
-    return f"column {name!r}" if name is not None else f"column {j}"
+    ctx = _CONTEXT.get()
+    where = f" in {ctx['source']}" if ctx and ctx.get("source") else ""
+    return (f"column {name!r}" if name is not None else f"column {j}") + where
 
 
 def _is_missing_scalar(v) -> bool:
@@ -168,7 +203,7 @@ def _check_cell_type(values, label):
     for i, v in enumerate(values):
         if not isinstance(v, (str, bool, int, float, np.generic)) and not _is_missing_scalar(v):
             raise TypeError(
-                f"{label} holds {v!r:.60} (a {type(v).__name__}) in row {i}: "
+                f"{label} holds {v!r:.60} (a {type(v).__name__}) in {_row(i)}: "
                 "argument must be a string, a boolean or a number"
             )
 
@@ -196,11 +231,11 @@ def _numeric_values(values, label, missing_markers=True) -> np.ndarray:
                 continue
             if _SEPARATED.match(text):
                 _fail(
-                    f"{label} holds a number written with separators ({text!r} in row {i}): "
+                    f"{label} holds a number written with separators ({text!r} in {_row(i)}): "
                     "read the file with --decimal and --thousands (read_table's decimal=, "
                     "thousands=), or convert the column to numbers"
                 )
-            _fail(f"{label} is numeric but holds {text!r} in row {i}")
+            _fail(f"{label} is numeric but holds {text!r} in {_row(i)}")
         out[i] = f
     return out
 
@@ -379,6 +414,10 @@ class TableEncoder:
         a DataFrame, a 2-D array or nested lists); ``sample_weight`` counts a row as that
         many copies."""
         self._check_params()
+        with _pointing(X):
+            return self._fit(X, sample_weight)
+
+    def _fit(self, X, sample_weight):
         names, cols = _columns(X)
         n = len(cols[0]) if cols else 0
         if n == 0:
@@ -409,8 +448,9 @@ class TableEncoder:
         if had_missing and self.missing in ("error", "drop"):
             i = int(np.flatnonzero(np.isnan(x))[0])
             _fail(
-                f"{label} has {int(np.isnan(x).sum())} missing value(s), the first in row "
-                f"{i}; choose missing='indicator', 'mean' or 'median' (--missing), or drop them"
+                f"{label} has {int(np.isnan(x).sum())} missing value(s), the first in "
+                f"{_row(i)}; choose missing='indicator', 'mean' or 'median' (--missing), "
+                "or drop them"
             )
         return fill
 
@@ -418,7 +458,7 @@ class TableEncoder:
         x = _numeric_values(values, label)
         if np.isinf(x).any():
             i = int(np.flatnonzero(np.isinf(x))[0])
-            _fail(f"{label} holds an infinite value in row {i}")
+            _fail(f"{label} holds an infinite value in {_row(i)}")
         had = bool(np.isnan(x[w > 0]).any()) or bool(np.isnan(x).any())
         fill = self._fill(x, w, label, had)
         return {"fill": fill, "indicator": had and self.missing == "indicator", "had_missing": had}
@@ -439,7 +479,7 @@ class TableEncoder:
         if na.any() and self.missing in ("error", "drop"):
             i = int(np.flatnonzero(na)[0])
             _fail(
-                f"{label} has {int(na.sum())} missing value(s), the first in row {i}; "
+                f"{label} has {int(na.sum())} missing value(s), the first in {_row(i)}; "
                 "choose missing='indicator', 'mean' or 'median' (--missing), or drop them"
             )
         counts: dict[str, float] = {}
@@ -464,7 +504,7 @@ class TableEncoder:
         bad = [(i, k) for i, (k, m) in enumerate(zip(keys, na)) if not m and k not in index]
         if bad:
             _fail(
-                f"{label} holds {bad[0][1]!r} in row {bad[0][0]}, not one of its ordered "
+                f"{label} holds {bad[0][1]!r} in {_row(bad[0][0])}, not one of its ordered "
                 f"levels {levels!r:.120}"
             )
         x = np.array([np.nan if m else index[k] for k, m in zip(keys, na)], dtype=np.float64)
@@ -504,6 +544,10 @@ class TableEncoder:
     def transform(self, X, dtype=np.float64) -> np.ndarray:
         """The table's rows as network inputs, (n_samples, n_outputs); the columns must be
         those of the fitted table (by name for a DataFrame fitted on one, else by position)."""
+        with _pointing(X):
+            return self._transform(X, dtype)
+
+    def _transform(self, X, dtype):
         names, cols = self._matched_columns(X)
         n = len(cols[0]) if cols else 0
         if n == 0:
@@ -543,7 +587,7 @@ class TableEncoder:
                 if self.missing == "drop"
                 else "the model was fitted with missing='error'"
             )
-            _fail(f"{label} has {int(na.sum())} missing value(s), the first in row {i}: {advice}")
+            _fail(f"{label} has {int(na.sum())} missing value(s), the first in {_row(i)}: {advice}")
         warnings.warn(
             f"{label} has {int(na.sum())} missing value(s), none at fit time: {what}",
             TableWarning,
@@ -554,7 +598,7 @@ class TableEncoder:
         x = _numeric_values(values, label)
         if np.isinf(x).any():
             i = int(np.flatnonzero(np.isinf(x))[0])
-            _fail(f"{label} holds an infinite value in row {i}")
+            _fail(f"{label} holds an infinite value in {_row(i)}")
         na = np.isnan(x)
         if na.any():
             if not c.get("had_missing", c["indicator"]):
@@ -570,7 +614,7 @@ class TableEncoder:
         i = int(np.flatnonzero(unknown)[0])
         if self.handle_unknown == "error":
             _fail(
-                f"{label} holds {keys[i]!r} in row {i}, a level not seen at fit time "
+                f"{label} holds {keys[i]!r} in {_row(i)}, a level not seen at fit time "
                 "(handle_unknown='error')"
             )
         more = (
@@ -580,7 +624,7 @@ class TableEncoder:
         )
         to = "its <other> input" if has_other else "all-zero inputs"
         warnings.warn(
-            f"{label} holds {keys[i]!r} in row {i}, a level not seen at fit time{more}: "
+            f"{label} holds {keys[i]!r} in {_row(i)}, a level not seen at fit time{more}: "
             f"encoded as {to}",
             TableWarning,
             stacklevel=5,
@@ -607,7 +651,7 @@ class TableEncoder:
             elif self.handle_unknown == "error" and self.missing not in ("error", "drop"):
                 i = int(np.flatnonzero(na)[0])
                 _fail(
-                    f"{label} has a missing value in row {i} and had none at fit time "
+                    f"{label} has a missing value in {_row(i)} and had none at fit time "
                     "(handle_unknown='error')"
                 )
             else:
@@ -627,9 +671,9 @@ class TableEncoder:
         if unknown.any():
             i = int(np.flatnonzero(unknown)[0])
             if self.handle_unknown == "error":
-                _fail(f"{label} holds {keys[i]!r} in row {i}, not one of its ordered levels")
+                _fail(f"{label} holds {keys[i]!r} in {_row(i)}, not one of its ordered levels")
             warnings.warn(
-                f"{label} holds {keys[i]!r} in row {i}, not one of its ordered levels: "
+                f"{label} holds {keys[i]!r} in {_row(i)}, not one of its ordered levels: "
                 f"filled with {c['fill']:.6g}",
                 TableWarning,
                 stacklevel=4,

@@ -14,6 +14,7 @@ __all__ = [
     "feature_names",
     "is_numeric",
     "model_inputs",
+    "has_table_map",
     "one_line",
     "prediction_names",
     "require_inputs",
@@ -181,19 +182,24 @@ def model_inputs(model, df, source, missing):
         The new data.
     source : str
         The table's name in messages (quoted already).
-    missing : str
-        What to do with missing values: ``"error"``, ``"mean"`` or ``"median"``
-        (see :func:`bpnn.io_tables.select_columns`).
+    missing : str or None
+        What to do with missing values: ``"error"`` refuses them; for a model with a
+        table map (``table_map_``) anything else leaves them to the map's fitted rule
+        (the fill it learned at fit time); for an older model ``"mean"`` or ``"median"``
+        fill them from df itself (see :func:`bpnn.io_tables.select_columns`).
 
     Returns
     -------
     pandas.DataFrame
-        The model's inputs, in its column order.
+        The model's inputs, in its column order: as they are in df for a model with a
+        table map, as numbers otherwise.
     """
     from ..io_tables import select_columns
 
     names = require_inputs(model, df, source)
-    X, _ = select_columns(df, None, names, missing=missing, source=source)
+    raw = has_table_map(model)
+    strategy = missing or ("indicator" if raw else "error")
+    X, _ = select_columns(df, None, names, missing=strategy, source=source, raw=raw)
     check_width(model, X, source)
     return X
 
@@ -220,3 +226,19 @@ def prediction_names(model, n_cols):
     if targets is not None and len(targets) == n_cols:
         return [f"prediction_{t}" for t in targets]
     return [f"prediction_{j + 1}" for j in range(n_cols)]
+
+
+def has_table_map(model) -> bool:
+    """True when ``model`` reads its inputs through a table map (models fitted by a bpnn
+    with the data layer), so tables go to it as they are (text, missing values).
+
+    Parameters
+    ----------
+    model : estimator
+        A fitted model, or a light one from :func:`bpnn.io.load_predictor`.
+
+    Returns
+    -------
+    bool
+    """
+    return getattr(model, "table_map_", None) is not None
