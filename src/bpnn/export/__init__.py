@@ -10,10 +10,18 @@ All three read the same flat description, :func:`describe`, so they compute the 
       -> layers: a = f_k(a @ W_k.T + b_k)                                    (network)
       -> (a - target_offset) / target_scale                                  (regression)
       -> probabilities, labels                                               (classification)
+
+A model fitted on a table whose map (``model.table_map_``, :mod:`bpnn.tables.encoder`) is
+not the identity (categorical, ordinal or boolean columns, missing-value indicators,
+columns left out) takes the user's columns, which the map turns into ``x`` first: the
+Python module applies its rules exactly, the ONNX graph takes one input per column (levels
+as stored: ONNX cannot strip or normalise text), and the C export refuses it with one line
+naming the first such column. See each module for the details.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,8 +67,18 @@ class ModelDescription:
     target_offset: np.ndarray | None = None
     classes: np.ndarray | None = None
     y_1d: bool = False
-    feature_names: list | None = None
+    feature_names: list | None = None  # names of the n_features inputs
     dtype: str = "float64"  # the network's float type: "float64" or "float32"
+    # The table map (bpnn.tables.encoder) when it is not the identity: one fitted code per
+    # original column (its ``columns_``), which the exports apply before ``keep``; None else.
+    table: list | None = None
+    column_names: list | None = None  # the original columns' names (None: by position)
+    n_columns: int = 0  # how many original columns a row has
+    handle_unknown: str = "ignore"  # the table map's parameters
+    missing: str = "indicator"
+    # (n_features,) the values an all-numeric model fills missing inputs with, where a
+    # column had missing values at fit time (missing="mean"/"median"); None else
+    fill: np.ndarray | None = None
 
     @property
     def sizes(self) -> list:
@@ -119,9 +137,19 @@ def describe(model: Exportable) -> ModelDescription:
     im, net = model.input_map_, model.network_
     others = list(getattr(model, "networks_", None) or [net])[1:]
     names = getattr(model, "feature_names_in_", None)
+    columns = None if names is None else [str(n) for n in names]
+    table = getattr(model, "table_map_", None)  # None: a model from an older file
+    n_columns = int(model.n_features_in_)
+    n_features, fill = n_columns, None
+    if table is not None:
+        n_features = int(table.n_outputs)
+        if not table.passthrough_:
+            names = list(table.output_names_)  # the network's inputs: col, col=level, ...
+        elif any(c.get("had_missing") for c in table.columns_):
+            fill = np.array([float(c["fill"]) for c in table.columns_])
     d = ModelDescription(
         kind=getattr(model, "target_type_", "regression"),
-        n_features=int(model.n_features_in_),
+        n_features=n_features,
         keep=np.flatnonzero(im.keep_),
         scale=im.scale_.copy(),
         offset=im.offset_.copy(),
@@ -133,7 +161,13 @@ def describe(model: Exportable) -> ModelDescription:
         members=[
             [_layer(W, b, a) for W, b, a in zip(m.weights, m.biases, m.activations)] for m in others
         ],
+        column_names=columns,
+        n_columns=n_columns,
+        fill=fill,
     )
+    if table is not None and not table.passthrough_:
+        d.table = [copy.deepcopy(c) for c in table.columns_]
+        d.handle_unknown, d.missing = str(table.handle_unknown), str(table.missing)
     if d.kind == "regression":
         d.target_scale, d.target_offset = model.target_map_.scale_, model.target_map_.offset_
         d.y_1d = bool(model._y_1d)
@@ -157,7 +191,9 @@ def export_python(model: Exportable, path: str | os.PathLike[str] | None = None)
     Returns
     -------
     str
-        The module's source. It defines ``predict`` (and ``predict_proba`` for classifiers).
+        The module's source. It defines ``predict`` (and ``predict_proba`` for classifiers);
+        for a model with a table map that is not the identity, ``encode``, and ``predict``
+        takes rows of the original columns (see :mod:`bpnn.export.python`).
     """
     from .python import python_source
 
@@ -175,7 +211,9 @@ def export_c(
     Parameters
     ----------
     model : BPRegressor or BPClassifier
-        A fitted single-network estimator (an ensemble is refused with a ValueError).
+        A fitted single-network estimator (an ensemble is refused with a ValueError, and so
+        is a model whose table map encodes text levels or missing-value indicators: see
+        :mod:`bpnn.export.c`).
     path : str or path-like, optional
         The ``.c`` file to write; the header goes beside it with the suffix ``.h``.
     prefix : str, default "bpnn"
@@ -213,6 +251,9 @@ def export_onnx(
     model: Exportable, path: str | os.PathLike[str] | None = None, float_type: str | None = None
 ) -> onnx.ModelProto:
     """An ``onnx.ModelProto`` (inputs "X"; outputs "y" or "probabilities" and "label").
+
+    A model with a table map that is not the identity takes one input per column instead
+    of "X" (see :mod:`bpnn.export.onnx`).
 
     Needs the ``onnx`` package (``pip install "bpnn[onnx]"``).
 

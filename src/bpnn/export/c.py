@@ -5,6 +5,14 @@ call, keeping two work buffers of the widest layer on the stack. It is written f
 ``double`` and, for ``float_type="float"``, rewritten for ``float``: the type, the math
 functions (``expf``...) and the literals of the code (``1.0f``); the constant arrays keep
 their shortest round-trip text, which a float32 model's weights convert from exactly.
+
+A row is an array of numbers, one per column. A model whose table map is not the identity
+(categorical or ordinal columns, missing-value indicators, columns left out: see
+:mod:`bpnn.tables.encoder`) is refused with one line naming the first such column
+(:func:`check_numeric`): export it as Python or ONNX, which encode the columns, or encode
+the column as numbers before training. An all-numeric model whose columns had missing
+values at fit time (``missing="mean"`` or ``"median"``) fills a NaN input with the
+column's fit-time value, as ``predict`` does.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ import re
 
 import numpy as np
 
-__all__ = ["c_sources"]
+__all__ = ["c_sources", "check_numeric"]
 
 
 def _num(v) -> str:
@@ -67,6 +75,16 @@ def _preprocess_code(p, d):
         f"    double t[{max(k, 1)}];\n"
         f"    for (int i = 0; i < {k}; ++i) t[i] = x[KEEP[i]] * SCALE[i] + OFFSET[i];\n"
     )
+    if d.fill is not None:  # a NaN input takes the fit-time fill of its column
+        out.append(_array("FILL", d.fill[d.keep]))
+        code = (
+            f"static void {p}_transform(const double *x, double *s)\n{{\n"
+            f"    double t[{max(k, 1)}];\n"
+            f"    for (int i = 0; i < {k}; ++i) {{\n"
+            f"        double v = x[KEEP[i]];\n"
+            f"        if (isnan(v)) v = FILL[i];\n"
+            f"        t[i] = v * SCALE[i] + OFFSET[i];\n    }}\n"
+        )
     if d.pca_components is None:
         code += f"    for (int i = 0; i < {k}; ++i) s[i] = t[i];\n}}\n"
     else:
@@ -132,7 +150,10 @@ def _header(p, d, guard):
     n_out = d.n_outputs
     lines = [
         f"/* A BP network exported by bpnn: {d.kind}. Inputs are raw features; the",
-        "   preprocessing and the inverse mapping are built in. One sample per call. */",
+        "   preprocessing and the inverse mapping are built in. One sample per call."
+        + (
+            "\n   A NaN input takes its column's fit-time fill. */" if d.fill is not None else " */"
+        ),
         f"#ifndef {guard}",
         f"#define {guard}",
         "",
@@ -192,6 +213,28 @@ def _as_float(code: str) -> str:
     return "\n".join(out)
 
 
+def check_numeric(d) -> None:
+    """A one-line ValueError naming the first column that the C export cannot take: it
+    reads a row of numbers, so a table map that encodes text levels, adds missing-value
+    indicators or leaves a column out (``d.table`` not None) is refused."""
+    for j, c in enumerate(d.table or ()):
+        label = f"column {c['name']!r}" if c.get("name") is not None else f"column {j}"
+        if c["kind"] in ("categorical", "ordinal"):
+            what = f"is {c['kind']} (text levels the C code cannot encode)"
+            fix = "or encode the column as numbers yourself before training"
+        elif c["kind"] == "ignored":
+            what = "is left out of the inputs (the C code reads every column as a number)"
+            fix = "or drop the column before training"
+        elif c.get("indicator"):
+            what = "had missing values and has a 0/1 missing-value indicator input"
+            fix = "or fill its missing values yourself (or train with missing='mean')"
+        else:
+            continue
+        raise ValueError(
+            f"cannot export to C: {label} {what}; export the model as python or onnx, {fix}"
+        )
+
+
 def c_sources(d, prefix="bpnn", header_name="bpnn.h", float_type="double") -> tuple[str, str]:
     """``(source, header)`` for a :class:`~bpnn.export.ModelDescription`.
 
@@ -202,6 +245,7 @@ def c_sources(d, prefix="bpnn", header_name="bpnn.h", float_type="double") -> tu
         raise ValueError(f"prefix must be a C identifier, got {prefix!r}")
     if float_type not in ("double", "float"):
         raise ValueError(f"float_type must be 'double' or 'float', got {float_type!r}")
+    check_numeric(d)
     parts = [f'#include <math.h>\n#include "{header_name}"\n', _preprocess_code(prefix, d)]
     parts += [_layer_code(prefix, k, *layer) for k, layer in enumerate(d.layers)]
     parts += [_outputs_code(prefix, d, max(d.sizes)), _predict_code(prefix, d)]
