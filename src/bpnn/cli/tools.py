@@ -39,10 +39,16 @@ def _explain_model(args):
     model = _load_model(args.model)
     if not args.input:
         raise UsageError("explain MODEL needs --input: one sample's input values, comma-separated")
-    x = np.array([_floats(args.input, "--input")])
+    table = getattr(model, "table_map_", None)
+    if table is not None and not table.passthrough_:  # text levels: the table map reads them
+        x = np.array([[v.strip() for v in str(args.input).split(",")]], dtype=object)
+    else:
+        x = np.array([_floats(args.input, "--input")])
     n = int(getattr(model, "n_features_in_", x.shape[1]))
     if x.shape[1] != n:
         raise UsageError(f"--input has {x.shape[1]} values, the model takes {n}")
+    if table is not None and not table.passthrough_:
+        x = table.transform(x)
     z = model.input_map_.transform(x)
     net = model.network_
     if args.target is None:

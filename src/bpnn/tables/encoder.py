@@ -490,13 +490,17 @@ class TableEncoder:
             levels = list(dict.fromkeys(declared_levels))
         else:
             levels = sorted(counts, key=_level_sort_key)
-        other = False
+        other, merged = False, []
         if len(levels) > self.max_levels:
             ranked = sorted(levels, key=lambda k: (-counts.get(k, 0.0), _level_sort_key(k)))
             kept = set(ranked[: self.max_levels - 1])
+            merged = [k for k in levels if k not in kept]  # seen, but rare: <other>, silently
             levels, other = [k for k in levels if k in kept], True
         missing_level = bool(na.any())
-        return {"levels": levels, "other": other, "missing_level": missing_level}
+        code = {"levels": levels, "other": other, "missing_level": missing_level}
+        if merged:
+            code["merged"] = merged
+        return code
 
     def _fit_ordinal(self, values, w, label, levels):
         keys, na = self._keys(values, label)
@@ -641,10 +645,13 @@ class TableEncoder:
         index = {k: i for i, k in enumerate(levels)}
         codes = np.array([index.get(k, -1) for k in keys], dtype=np.int64)
         unknown = (codes < 0) & ~na
+        if unknown.any() and c["other"]:
+            rare = set(c.get("merged", ()))  # levels fit merged into <other>: no surprise
+            seen = unknown & np.array([k in rare for k in keys], dtype=bool)
+            codes[unknown] = len(levels)
+            unknown &= ~seen
         if unknown.any():
             self._unknown(label, keys, unknown, c["other"])
-            if c["other"]:
-                codes[unknown] = len(levels)
         if na.any():
             if c["missing_level"]:
                 codes[na] = len(cols) - 1
