@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from . import _atomic
 
 __all__ = [
     "TableError",
+    "detect_encoding",
     "read_table",
     "select_columns",
     "parse_columns",
@@ -43,8 +45,15 @@ class TableError(ValueError):
 
 
 # -- reading --------------------------------------------------------------------------------
-def read_table(path, sheet=None) -> pd.DataFrame:
+def read_table(path, sheet=None, *, encoding=None, decimal=".", thousands=None) -> pd.DataFrame:
     """Read a table by its suffix: .csv, .tsv/.tab, .txt (delimiter sniffed), .xlsx, .parquet.
+
+    A text file's encoding is found from its bytes (:func:`detect_encoding`: byte-order
+    marks, UTF-8, then GB18030/GBK or Big5 as Chinese Windows machines write them) unless
+    ``encoding`` names it; ``df.attrs["encoding"]`` says which was used. ``decimal`` and
+    ``thousands`` say how numbers are written (``decimal=","``, ``thousands="."`` for
+    ``1.234,5``); without them a column of numbers written with separators is refused
+    in one line rather than read as text.
 
     Raises :class:`TableError` for a missing, empty, ragged or unreadable file.
     """
@@ -55,7 +64,7 @@ def read_table(path, sheet=None) -> pd.DataFrame:
         raise TableError(f"{str(p)!r} is a directory, not a data file")
     suffix = p.suffix.lower()
     if suffix in _TEXT:
-        df = _read_text(p, _TEXT[suffix])
+        df = _read_text(p, _TEXT[suffix], encoding, decimal, thousands)
     elif suffix in _EXCEL:
         _check_magic(p, _EXCEL_MAGIC[suffix], "an Excel workbook")
         df = _read_optional(lambda: pd.read_excel(p, sheet_name=sheet or 0), p, "openpyxl")
@@ -96,22 +105,158 @@ def _check_magic(p: Path, starts: tuple, what: str):
         raise TableError(f"{str(p)!r} is not {what}{hint}")
 
 
-def _sniff(p: Path) -> str:
-    with p.open("r", encoding="utf-8", errors="replace") as f:
-        head = f.read(8192)
+def _sniff(text: str) -> str:
+    head = text[:8192]
     try:
         return csv.Sniffer().sniff(head, delimiters=",\t; ").delimiter
     except csv.Error:
         return ","
 
 
-def _read_text(p: Path, sep) -> pd.DataFrame:
+# -- text encodings -------------------------------------------------------------------------
+_BOMS = (  # longest first: a UTF-32 LE mark starts with UTF-16 LE's
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def detect_encoding(data: bytes) -> str:
+    """The encoding of a text file's bytes, as a Python codec name.
+
+    In turn: a byte-order mark (UTF-8, UTF-16, UTF-32); UTF-16 without a mark (NUL bytes
+    in every other place, as ASCII text in UTF-16 has); strict UTF-8; then, for the
+    files Excel writes on Chinese Windows machines, GB18030 (a superset of GBK and GB2312)
+    or Big5 -- whichever charset-normalizer finds the better fit of the two, GB18030 on
+    a tie; cp1252 (Western Windows) as the last resort, latin-1 for any other bytes.
+    ``--encoding`` names anything else (Shift-JIS, KOI8-R...).
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    head = data[:4096]
+    if len(head) >= 8:
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        if odd > 0.3 * len(head) / 2 and even == 0:
+            return "utf-16-le"
+        if even > 0.3 * len(head) / 2 and odd == 0:
+            return "utf-16-be"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    chinese = [c for c in ("gb18030", "big5") if _decodes(data, c)]
+    if chinese:
+        if len(chinese) == 1:
+            return chinese[0]
+        best = _detector_guess(data, chinese)
+        return "big5" if best in ("big5", "big5hkscs", "cp950") else "gb18030"
+    return "cp1252" if _decodes(data, "cp1252") else "latin-1"  # Western Windows, or bytes
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _detector_guess(data: bytes, candidates):
+    """charset-normalizer's best encoding for ``data`` (among ``candidates``), or None."""
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # it is a dependency; without it the fixed order above decides
+        return None
+    best = from_bytes(data[:65536], cp_isolation=candidates).best()
+    return None if best is None else str(best.encoding)
+
+
+def _decode(p: Path, encoding) -> tuple[str, str]:
+    """(text, codec) of the file: ``encoding`` if given, else the detected one."""
+    data = p.read_bytes()
+    if encoding is None:
+        encoding = detect_encoding(data)
+    else:
+        import codecs
+
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise TableError(
+                f"unknown encoding {encoding!r} (use a name such as utf-8, gbk, gb18030, utf-16)"
+            ) from None
+        if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf"):
+            encoding = "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TableError(
+            f"{str(p)!r} is not {encoding} text: byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start} (line {line}) does not decode; name its encoding with --encoding"
+        ) from None
+    if text.startswith("\ufeff"):  # a mark the codec kept (utf-16-le/-be)
+        text = text[1:]
+    return text, encoding
+
+
+def _separator_options(v: str) -> str:
+    """The read options that make ``v`` (a number with separators) a number."""
+    if "," in v and "." in v:  # the mark that comes last is the decimal one
+        return "--decimal , --thousands ." if v.rfind(",") > v.rfind(".") else "--thousands ,"
+    if "," in v:
+        grouped = re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", v)
+        return "--thousands ," if grouped else "--decimal ,"
+    return "--thousands ." if "." in v else "--thousands ' ' (and --decimal , if so)"
+
+
+def _check_separated(df, source: str):
+    """A text column every value of which is a number written with separators (1.234,5 or
+    1,234.5) is refused in one line: reading it as text would silently lose it."""
+    from .tables.encoder import _SEPARATED
+
+    for c in df.columns:
+        col = df[c]
+        if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
+            continue
+        vals = [str(v).strip() for v in col.dropna()]
+        vals = [v for v in vals if v]
+        if vals and all(_SEPARATED.match(v) for v in vals):
+            i = int(next(j for j, v in enumerate(col) if isinstance(v, str) and v.strip()))
+            v = str(col.iloc[i]).strip()
+            raise TableError(
+                f"column {c!r} in {source} holds numbers written with separators "
+                f"({v!r} in row {i + 1}): read it with {_separator_options(v)}"
+            )
+
+
+def _read_text(p: Path, sep, encoding=None, decimal=".", thousands=None) -> pd.DataFrame:
     if p.stat().st_size == 0:
         raise TableError(f"{str(p)!r} is empty")
-    sep = sep or _sniff(p)
-    _check_header(p, sep)
+    text, used = _decode(p, encoding)
+    if not text.strip():
+        raise TableError(f"{str(p)!r} is empty")
+    first = text.split("\n", 1)[0]
+    if sep == "," and "," not in first and ";" in first:  # Excel's CSV in comma-decimal locales
+        sep = ";"
+    sep = sep or _sniff(text)
+    _check_header(p, text, sep)
+    decimal = decimal or "."
+    for name, ch in (("--decimal", decimal), ("--thousands", thousands)):
+        if ch is not None and len(ch) != 1:
+            raise TableError(f"{name} takes one character, got {ch!r}")
     try:
-        df = pd.read_csv(p, sep=sep, skipinitialspace=True)
+        df = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            skipinitialspace=True,
+            decimal=decimal,
+            thousands=thousands,
+        )
     except pd.errors.EmptyDataError:
         raise TableError(f"{str(p)!r} is empty") from None
     except pd.errors.ParserError as exc:
@@ -124,14 +269,16 @@ def _read_text(p: Path, sep) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         raise TableError(f"{str(p)!r} is not UTF-8 text ({exc.reason})") from None
     if df.isna().to_numpy().any():
-        _check_short_rows(p, sep, df.shape[1])
+        _check_short_rows(p, text, sep, df.shape[1])
+    if decimal == "." and thousands is None:
+        _check_separated(df, repr(str(p)))
+    df.attrs["encoding"] = used
     return df
 
 
-def _check_header(p: Path, sep: str):
+def _check_header(p: Path, text: str, sep: str):
     """pandas renames a repeated column to 'a.1'; a user meant one of them: say so."""
-    with p.open("r", encoding="utf-8", errors="replace", newline="") as f:
-        header = [h.strip() for h in next(csv.reader(f, delimiter=sep), [])]
+    header = [h.strip() for h in next(csv.reader(io.StringIO(text), delimiter=sep), [])]
     seen = set()
     for h in header:
         if h in seen:
@@ -139,15 +286,14 @@ def _check_header(p: Path, sep: str):
         seen.add(h)
 
 
-def _check_short_rows(p: Path, sep: str, n_cols: int):
+def _check_short_rows(p: Path, text: str, sep: str, n_cols: int):
     """pandas pads short rows with NaN; call them ragged instead of 'missing'."""
-    with p.open("r", encoding="utf-8", newline="") as f:
-        for line_no, row in enumerate(csv.reader(f, delimiter=sep), start=1):
-            if row and len(row) < n_cols:
-                raise TableError(
-                    f"ragged file {str(p)!r}: line {line_no} has {len(row)} "
-                    f"fields, the header has {n_cols}"
-                )
+    for line_no, row in enumerate(csv.reader(io.StringIO(text), delimiter=sep), start=1):
+        if row and len(row) < n_cols:
+            raise TableError(
+                f"ragged file {str(p)!r}: line {line_no} has {len(row)} "
+                f"fields, the header has {n_cols}"
+            )
 
 
 def _read_optional(read, p: Path, package: str) -> pd.DataFrame:
@@ -292,7 +438,7 @@ def select_columns(
     df = _numeric(df, numeric, source)
     if raw:
         for c in features:  # blank text is a missing value, as the table map reads it
-            if df[c].dtype == object:
+            if df[c].dtype == object or pd.api.types.is_string_dtype(df[c].dtype):
                 df[c] = df[c].mask(df[c].map(lambda v: isinstance(v, str) and not v.strip()))
     df = _missing(df, features, targets, missing, source, raw=raw)
     X = df[list(features)] if raw else df[list(features)].astype(float)

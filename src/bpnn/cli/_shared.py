@@ -95,8 +95,25 @@ def _load_model(path, predict_only=False, forecaster=False):
     return model
 
 
-def _read_data(source, sheet=None):
-    """A path to a table, or the name of a shipped data set -> (DataFrame, Dataset or None)."""
+def _add_read_options(parser):
+    """--encoding, --decimal and --thousands: how a text table's bytes and numbers read
+    (every command that reads a table takes them; detection needs none of them)."""
+    parser.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the text file's encoding (default: detected: UTF-8, UTF-16, GBK/GB18030, ...)",
+    )
+    parser.add_argument(
+        "--decimal", metavar="CHAR", help="the decimal mark of numbers in a text file (default .)"
+    )
+    parser.add_argument(
+        "--thousands", metavar="CHAR", help="the thousands separator of numbers in a text file"
+    )
+
+
+def _read_data(source, sheet=None, args=None):
+    """A path to a table, or the name of a shipped data set -> (DataFrame, Dataset or None);
+    ``args`` gives the read options (--encoding, --decimal, --thousands) where it has them."""
     from ..datasets import dataset_names, load_dataset
     from ..io_tables import read_table
 
@@ -110,7 +127,8 @@ def _read_data(source, sheet=None):
             f"file not found: {str(source)!r} (and no built-in data set of that "
             "name; see `bpnn datasets`)"
         )
-    return read_table(p, sheet), None
+    opts = {k: getattr(args, k, None) for k in ("encoding", "decimal", "thousands")}
+    return read_table(p, sheet, **{k: v for k, v in opts.items() if v is not None}), None
 
 
 def _check_output(path, what):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from ._shared import EXIT_OK, UsageError, _console, _load_model, _read_data
+from ._shared import EXIT_OK, UsageError, _add_read_options, _console, _load_model, _read_data
 from .model import _check_width, _match_label_type, _require_inputs, _targets
 
 _METHODS = ("permutation", "miv", "garson", "olden")
@@ -19,7 +19,7 @@ def _inputs_and_target(args, model):
     """The model's input columns of DATA and, for permutation, its target (y or None)."""
     from ..io_tables import check_columns, select_columns
 
-    df, ds = _read_data(args.data, args.sheet)
+    df, ds = _read_data(args.data, getattr(args, "sheet", None), args)
     source = f"built-in data set {ds.name!r}" if ds is not None else repr(str(args.data))
     names = _require_inputs(model, df, source)
     task = "classification" if hasattr(model, "classes_") else "regression"
@@ -185,5 +185,6 @@ def add_parsers(sub, common):
     p.add_argument("--seed", type=int, default=0, help="permutation: random seed")
     p.add_argument("--missing", choices=("error", "drop", "mean", "median"))
     p.add_argument("--sheet")
+    _add_read_options(p)
     p.add_argument("--json", action="store_true", help="print the table as JSON")
     p.set_defaults(func=cmd_importance)

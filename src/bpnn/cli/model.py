@@ -12,6 +12,7 @@ from ..tables.frames import model_inputs as _model_inputs
 from ..tables.frames import prediction_names as _prediction_names
 from ..tables.frames import require_inputs as _require_inputs
 from ._shared import (
+    _add_read_options,
     EXIT_OK,
     UsageError,
     _check_output,
@@ -32,7 +33,7 @@ def cmd_predict(args):
 
     _check_output(args.output, "output")
     model = _load_model(args.model, predict_only=True)
-    df, _ = _read_data(args.data, args.sheet)
+    df, _ = _read_data(args.data, getattr(args, "sheet", None), args)
     source = repr(str(args.data))
     missing = args.missing  # None: the model's own rule (its table map's fill)
     if missing == "drop":
@@ -120,7 +121,7 @@ def _evaluation_data(args, model, record=None):
     from ..io_tables import check_columns, select_columns
     from ..report import data_from_model
 
-    df, ds = _read_data(args.data, getattr(args, "sheet", None))
+    df, ds = _read_data(args.data, getattr(args, "sheet", None), args)
     source = f"built-in data set {ds.name!r}" if ds is not None else repr(str(args.data))
     target = _targets(args, model, df, ds, source)
     check_columns(df, target, source)
@@ -251,6 +252,7 @@ def add_parsers(sub, common):
     )
     p.add_argument("--missing", choices=("error", "mean", "median"))
     p.add_argument("--sheet")
+    _add_read_options(p)
     p.set_defaults(func=cmd_predict)
     e = sub.add_parser("evaluate", parents=[common], help="metrics of a saved model on data")
     e.add_argument("model", metavar="MODEL")
@@ -258,6 +260,7 @@ def add_parsers(sub, common):
     e.add_argument("--target", help="target column(s) (default: those the model was trained on)")
     e.add_argument("--missing", choices=("error", "drop", "mean", "median"))
     e.add_argument("--sheet")
+    _add_read_options(e)
     e.add_argument("--json", action="store_true", help="print the metrics as JSON")
     e.set_defaults(func=cmd_evaluate)
     r = sub.add_parser("report", parents=[common], help="HTML training report of a saved model")
@@ -275,6 +278,7 @@ def add_parsers(sub, common):
     r.add_argument("--target")
     r.add_argument("--missing", choices=("error", "drop", "mean", "median"))
     r.add_argument("--sheet")
+    _add_read_options(r)
     r.add_argument("--title")
     r.add_argument(
         "--no-inputs",

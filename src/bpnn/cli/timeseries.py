@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from ._shared import (
+    _add_read_options,
     EXIT_FAIL,
     EXIT_OK,
     UsageError,
@@ -395,7 +396,7 @@ def cmd_train_series(args):
             "name the series to train on: a table (CSV, Excel, ...) with "
             "--target COL, or a built-in series: sunspots, narendra_plant"
         )
-    df, ds = _read_data(args.data, args.sheet)
+    df, ds = _read_data(args.data, getattr(args, "sheet", None), args)
     source = f"built-in data set {ds.name!r}" if ds is not None else repr(str(args.data))
     target, inputs, time, fb, ind = _series_options(args, ds)
     if target is None:
@@ -588,7 +589,7 @@ def _read_series_table(model, args):
     time-delay networks read."""
     import numpy as np
 
-    df, ds = _read_data(args.data, getattr(args, "sheet", None))
+    df, ds = _read_data(args.data, getattr(args, "sheet", None), args)
     source = f"built-in data set {ds.name!r}" if ds is not None else repr(str(args.data))
     targets, exog = list(model.target_names_), list(model.exog_names_ or [])
     time = args.time_column if args.time_column is not None else getattr(model, "time_name_", None)
@@ -772,7 +773,7 @@ def is_forecaster(model) -> bool:
 
 def _model_series(model, args):
     """DATA read as the model's series: (y, X, times, time column, source)."""
-    df, ds = _read_data(args.data, getattr(args, "sheet", None))
+    df, ds = _read_data(args.data, getattr(args, "sheet", None), args)
     source = f"built-in data set {ds.name!r}" if ds is not None else repr(str(args.data))
     time = getattr(args, "time_column", None)
     if time is None:
@@ -938,4 +939,5 @@ examples:
         help="DATA's time column (default: the one the model was trained with)",
     )
     f.add_argument("--sheet", help="Excel sheet name")
+    _add_read_options(f)
     f.set_defaults(func=cmd_forecast)

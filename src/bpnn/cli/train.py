@@ -10,6 +10,7 @@ from pathlib import Path
 from ..tables.frames import detect_task as _detect_task
 from ..tables.frames import is_numeric as _is_numeric
 from ._shared import (
+    _add_read_options,
     EXIT_FAIL,
     EXIT_OK,
     MODEL_SUFFIX,
@@ -207,7 +208,7 @@ def _load_training_table(args):
         ds = load_dataset(DEFAULT_DATASET)
         df, source = ds.frame, f"built-in data set {ds.name!r}"
     else:
-        df, ds = _read_data(args.data, args.sheet)
+        df, ds = _read_data(args.data, getattr(args, "sheet", None), args)
         source = f"built-in data set {ds.name!r}" if ds is not None else repr(str(args.data))
     if args.target:
         target = parse_columns(args.target)
@@ -576,6 +577,7 @@ def add_parsers(sub, common):
         "<other>, with a warning) or error",
     )
     g.add_argument("--sheet", help="Excel sheet name")
+    _add_read_options(g)
     n = t.add_argument_group("network and training")
     n.add_argument(
         "--hidden",
