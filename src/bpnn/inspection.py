@@ -97,6 +97,10 @@ class _View:
                 f"model must be a fitted BPRegressor/BPClassifier, a loaded "
                 f"model or a Network, got {type(model).__name__}"
             )
+        table = getattr(model, "table_map_", None) if hasattr(model, "network_") else None
+        #: the model's table map when its inputs are not plain numbers (text columns,
+        #: missing-value indicators): the methods then work on the user's columns
+        self.table = None if table is None or table.passthrough_ else table
         if self.names is not None and len(self.names) != self.n_features:
             raise ValueError(
                 f"feature_names lists {len(self.names)} names for {self.n_features} inputs"
@@ -108,6 +112,8 @@ class _View:
         DataFrame's columns are matched by name (any order) when the model knows them."""
         if X is None:
             raise ValueError("X is needed: give the data to compute the importance on")
+        if self.table is not None:
+            return self._table_rows(X)
         if hasattr(X, "columns"):
             cols = [str(c) for c in X.columns]
             if self.names is not None and (self.model_names or cols != self.names):
@@ -151,11 +157,44 @@ class _View:
             raise ValueError(not_finite_message(A, "X", self.names))
         return A
 
+    def _table_rows(self, X):
+        """X as a DataFrame of the model's original columns (text and missing values kept:
+        the table map encodes them), checked by name (DataFrame) or count (array)."""
+        import pandas as pd
+
+        names = self.feature_names()
+        if hasattr(X, "columns"):
+            cols = [str(c) for c in X.columns]
+            absent = [c for c in names if c not in cols]
+            if absent:
+                raise ValueError(
+                    f"X lacks the model's input column(s) {', '.join(map(repr, absent[:5]))}; "
+                    f"the model's inputs are {', '.join(names[:12])}"
+                )
+            R = X[[X.columns[cols.index(c)] for c in names]].copy()
+            R.columns = names
+        else:
+            A = np.asarray(X, dtype=object)
+            if A.ndim != 2 or A.shape[1] != self.n_features:
+                raise ValueError(
+                    f"X must be 2-D with {self.n_features} columns, got shape {A.shape}"
+                )
+            R = pd.DataFrame(A, columns=names)
+        if len(R) == 0:
+            raise ValueError("X has no rows")
+        return R.reset_index(drop=True)
+
+    def column_code(self, j):
+        """The table map's fitted code of original column j (kind, levels...)."""
+        return self.table.columns_[j]
+
     def feature_names(self):
         return self.names if self.names is not None else [f"x{j}" for j in range(self.n_features)]
 
     # -- predictions in original units ---------------------------------------------------
     def _as_model_input(self, A):
+        if self.table is not None:
+            return A  # the user's columns, a DataFrame
         if self.model_names:
             import pandas as pd
 
@@ -210,6 +249,15 @@ class _View:
         return _estimator_view(self)
 
 
+def _rows(view, X):
+    """What scikit-learn hands the view back: floats, or the user's columns as they are."""
+    if view.table is not None:
+        import pandas as pd
+
+        return X if hasattr(X, "columns") else pd.DataFrame(X, columns=view.feature_names())
+    return np.asarray(X, dtype=np.float64)
+
+
 def _estimator_view(view):
     from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
@@ -221,7 +269,7 @@ def _estimator_view(view):
             return True
 
         def predict(self, X):
-            Y = view.predict(np.asarray(X, dtype=np.float64))
+            Y = view.predict(_rows(view, X))
             return Y.ravel() if Y.ndim == 2 and Y.shape[1] == 1 else Y
 
     class _Classifier(ClassifierMixin, BaseEstimator):
@@ -234,10 +282,10 @@ def _estimator_view(view):
             return True
 
         def predict(self, X):
-            return view.predict(np.asarray(X, dtype=np.float64))
+            return view.predict(_rows(view, X))
 
         def predict_proba(self, X):
-            return view.predict_proba(np.asarray(X, dtype=np.float64))
+            return view.predict_proba(_rows(view, X))
 
     return _Classifier() if view.task == "classification" else _Regressor()
 
@@ -263,7 +311,7 @@ def _network_input_names(view):
     m = view.input_map
     if m is not None and getattr(m, "pca_components_", None) is not None:
         return [f"pc{j + 1}" for j in range(m.pca_components_.shape[0])]
-    names = view.feature_names()
+    names = view.feature_names() if view.table is None else list(view.table.output_names_)
     if m is not None:
         names = [n for n, k in zip(names, m.keep_) if k]
     return names
@@ -458,7 +506,11 @@ def _miv(view, A, output, delta, attrs):
     j_out = view.output_index(output)
     n, p = A.shape
     impacts = np.empty((p, n, len(view.output_names)))
+    level_cols = np.zeros(p, dtype=bool)
     for j in range(p):
+        if view.table is not None:
+            level_cols[j] = _table_miv(view, A, j, delta, impacts)
+            continue
         up, down = A.copy(), A.copy()
         up[:, j] *= 1.0 + delta
         down[:, j] *= 1.0 - delta
@@ -470,9 +522,45 @@ def _miv(view, A, output, delta, attrs):
         return pd.DataFrame({"importance": np.abs(miv).mean(axis=1)}, index=names)
     iv = impacts[:, :, j_out]  # (p, n)
     miv = iv.mean(axis=1)
+    sign = np.where(level_cols, 0.0, np.sign(miv))  # a spread over levels has no direction
     return pd.DataFrame(
-        {"importance": np.abs(miv), "std": iv.std(axis=1), "sign": np.sign(miv)}, index=names
+        {"importance": np.abs(miv), "std": iv.std(axis=1), "sign": sign}, index=names
     )
+
+
+def _table_miv(view, R, j, delta, impacts):
+    """MIV of original column j of the table R (a DataFrame): a numeric column as usual
+    (its value times 1 +/- delta; a missing value stays missing); a categorical or ordinal
+    column by its levels: per row, the largest minus the smallest output as the row's
+    level is set to each fitted level in turn (no sign); a column left out: 0. Returns
+    True for a column measured by its levels."""
+    code = view.column_code(j)
+    col = R.columns[j]
+    if code["kind"] == "numeric":
+        x = pd_numeric(R[col])
+        up, down = R.copy(), R.copy()
+        up[col], down[col] = x * (1.0 + delta), x * (1.0 - delta)
+        impacts[j] = view.outputs(up) - view.outputs(down)
+        return False
+    levels = list(code.get("levels", ()))
+    if code["kind"] == "ignored" or len(levels) < 2:
+        impacts[j] = 0.0
+        return True
+    outs = []
+    for level in levels:
+        Rl = R.copy()
+        Rl[col] = level
+        outs.append(view.outputs(Rl))
+    outs = np.stack(outs)  # (levels, n, outputs)
+    impacts[j] = outs.max(axis=0) - outs.min(axis=0)
+    return True
+
+
+def pd_numeric(values):
+    """A column as float64 with NaN where it holds no number."""
+    import pandas as pd
+
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
 
 
 def _output_label(view, j):
@@ -484,6 +572,10 @@ def _connection(view, method, output, inputs, attrs):
 
     j_out = view.output_index(output)
     vals = _connection_values(view, method, inputs)  # (units, in)
+    if view.table is not None and inputs == "columns":
+        # one value per original column: the sum over its encoded inputs (Olden: signed,
+        # so opposite levels can cancel; Garson: shares, so the column's share)
+        vals = np.stack([vals[:, idx].sum(axis=1) for _, idx in view.table.groups_], axis=1)
     names = view.feature_names() if inputs == "columns" else _network_input_names(view)
     attrs.update(output=_output_label(view, j_out), inputs=inputs)
     if j_out is None:
@@ -553,6 +645,9 @@ def partial_dependence(
         cols = view.output_names
     out = {}
     for j in idx:
+        if view.table is not None:
+            out[names[j]] = _table_profile(view, A, j, cols, grid_resolution, percentiles)
+            continue
         r = sk_pd(
             est,
             A,
@@ -569,3 +664,32 @@ def partial_dependence(
         )
         out[names[j]] = frame
     return out
+
+
+def _table_profile(view, R, j, cols, grid_resolution, percentiles):
+    """Partial dependence of original column j of the table R: over its fitted levels for
+    a categorical or ordinal column (in their order), over a grid between the percentiles
+    of its values for a numeric one; each grid value set in every row, outputs averaged."""
+    import pandas as pd
+
+    code, col = view.column_code(j), R.columns[j]
+    if code["kind"] in ("categorical", "ordinal"):
+        grid = list(code["levels"])
+    elif code["kind"] == "ignored":
+        raise ValueError(f"column {col!r} is left out of the model's inputs: no dependence")
+    else:
+        x = pd_numeric(R[col])
+        x = x[~np.isnan(x)]
+        lo, hi = np.quantile(x, percentiles)
+        grid = list(np.unique(np.linspace(lo, hi, int(grid_resolution))))
+        if len(np.unique(x)) <= grid_resolution:
+            grid = list(np.unique(x))
+    rows = []
+    for v in grid:
+        Rv = R.copy()
+        Rv[col] = v
+        rows.append(view.outputs(Rv).mean(axis=0))
+    avg = np.asarray(rows)  # (grid, outputs)
+    if view.task == "classification" and len(view.classes) == 2:
+        avg = avg[:, 1:]  # the positive class, as scikit-learn gives it
+    return pd.DataFrame(avg, index=pd.Index(grid, name=col), columns=cols[: avg.shape[1]])

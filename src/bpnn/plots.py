@@ -73,10 +73,70 @@ def _finite(values) -> np.ndarray:
     return a[np.isfinite(a)]
 
 
+#: fonts with CJK glyphs, tried after DejaVu Sans for a character it lacks (Chinese
+#: column names and levels); the first of them installed is used
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Source Han Sans SC",
+    "Droid Sans Fallback",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Arial Unicode MS",
+)
+_FONTS: list = []
+
+
+def _font_family() -> list:
+    """DejaVu Sans, then the CJK fonts of :data:`CJK_FONTS` that are installed."""
+    if not _FONTS:
+        from matplotlib import font_manager
+
+        have = {f.name for f in font_manager.fontManager.ttflist}
+        _FONTS.extend(["DejaVu Sans", *[f for f in CJK_FONTS if f in have]])
+    return _FONTS
+
+
+def _add_cjk_fallback():
+    """Append the installed CJK fonts to matplotlib's font.family list (once, at import of
+    this module): text keeps its font and only characters it lacks -- Chinese column
+    names and levels -- are drawn from them (a Text takes its font when it is made, so
+    this cannot wait until a figure is saved)."""
+    import logging
+
+    import matplotlib
+
+    family = list(matplotlib.rcParams["font.family"])
+    extra = [f for f in _font_family()[1:] if f not in family]
+    if not extra:
+        return
+    matplotlib.rcParams["font.family"] = [*family, *extra]  # fallback goes by this list
+
+    class _QuietWeights(logging.Filter):  # WenQuanYi has no "normal" weight: 500 is fine
+        def filter(self, record):
+            return not str(record.msg).startswith("findfont: Failed to find font weight")
+
+    logging.getLogger("matplotlib.font_manager").addFilter(_QuietWeights())
+
+
 def figure_png(fig: Figure, dpi=100) -> bytes:
+    """The figure as PNG bytes. Chinese characters come from a CJK font when one is
+    installed (:data:`CJK_FONTS`); without one they show as boxes, and matplotlib's
+    warning about each missing glyph is not repeated to the user."""
+    import warnings
+
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
+
+
+_add_cjk_fallback()
 
 
 # -- training record ------------------------------------------------------------------------
@@ -408,6 +468,13 @@ def plot_importance(frames: dict, top=15) -> Figure:
     return fig
 
 
+def pd_numeric_column(X, j):
+    """Column j of the DataFrame X as floats (NaN where it holds no number)."""
+    import pandas as pd
+
+    return pd.to_numeric(X.iloc[:, j], errors="coerce").to_numpy(dtype=float)
+
+
 def plot_partial_dependence(profiles: dict, X=None, feature_names=None, ylabel="output") -> Figure:
     """One panel per input: the average output (a column per output) over the input's grid
     (``{input: DataFrame}`` as returned by :func:`bpnn.partial_dependence`), with the
@@ -420,16 +487,24 @@ def plot_partial_dependence(profiles: dict, X=None, feature_names=None, ylabel="
     axes = fig.subplots(rows, cols, squeeze=False, sharey=True).ravel()
     for ax, name in zip(axes, names):
         frame = profiles[name]
-        grid = frame.index.to_numpy(dtype=float)
+        levels = frame.index.dtype.kind not in "biuf"  # a categorical input's levels
+        grid = np.arange(len(frame)) if levels else frame.index.to_numpy(dtype=float)
         for c in frame.columns:
             ax.plot(
                 grid,
                 frame[c].to_numpy(dtype=float),
-                lw=1.6,
+                "o-" if levels else "-",
+                lw=1.0 if levels else 1.6,
                 label=str(c) if frame.shape[1] > 1 else None,
             )
-        if X is not None and feature_names is not None and name in feature_names:
-            col = np.asarray(X, dtype=float)[:, list(feature_names).index(name)]
+        if levels:
+            ax.set_xticks(grid, [str(v) for v in frame.index], rotation=30 if len(grid) > 4 else 0)
+        elif X is not None and feature_names is not None and name in feature_names:
+            j = list(feature_names).index(name)
+            col = (
+                pd_numeric_column(X, j) if hasattr(X, "iloc") else np.asarray(X, dtype=float)[:, j]
+            )
+            col = col[~np.isnan(col)]
             deciles = np.percentile(col, np.arange(10, 100, 10))
             ax.plot(
                 deciles,

@@ -93,6 +93,9 @@ class ReportData:
     target_names: list = field(default_factory=list)
     members: list | None = None
     sample_weight: np.ndarray | None = None
+    #: the network's input names when they differ from the columns (a table map's
+    #: encoded inputs, after dropped constant columns), for the network diagram
+    network_inputs: list | None = None
 
     def parts(self) -> dict:
         """Split name -> row indices, with "all" last (just "all" without splits)."""
@@ -216,7 +219,24 @@ def data_from_model(model, X, y, record=None, task=None, sample_weight=None) -> 
         [str(c) for c in getattr(y, "columns", [getattr(y, "name", "target")])],
         members=members,
         sample_weight=None if sample_weight is None else np.asarray(sample_weight, float),
+        network_inputs=_network_inputs(model),
     )
+
+
+def _network_inputs(model):
+    """The encoded inputs' names that reach the network (constant ones dropped), or None
+    for a model without a table map, or with PCA (the network then sees components)."""
+    table = getattr(model, "table_map_", None)
+    m = getattr(model, "input_map_", None)
+    if table is None or table.passthrough_ or m is None:
+        return None
+    if getattr(m, "pca_components_", None) is not None:
+        return None
+    keep = getattr(m, "keep_", None)
+    names = list(table.output_names_)
+    if keep is None or len(keep) != len(names):
+        return names
+    return [n for n, k in zip(names, keep) if k]
 
 
 # -- ensembles ------------------------------------------------------------------------------
@@ -350,14 +370,19 @@ def inputs_from_model(
         return None
     from .inspection import importance, partial_dependence
 
-    X = np.asarray(data.X, dtype=float)
+    table = hasattr(data.X, "iloc")  # the user's columns, text included (a table map)
+    X = data.X if table else np.asarray(data.X, dtype=float)
+
+    def take(A, rows):
+        return A.iloc[rows].reset_index(drop=True) if hasattr(A, "iloc") else A[rows]
+
     y = data.y_true
     notes = []
     parts = data.parts()
     kept_out = [k for k in ("validation", "test") if k in parts]
     held = np.concatenate([parts[k] for k in kept_out] or [np.empty(0, dtype=np.int64)])
     if len(held) >= min_held_out:  # rows the network did not train on
-        X, y = X[np.sort(held)], y[np.sort(held)]
+        X, y = take(X, np.sort(held)), y[np.sort(held)]
         notes.append(f"computed on the {len(held)} held-out ({' and '.join(kept_out)}) rows")
     elif "train" in parts:
         notes.append(
@@ -367,11 +392,18 @@ def inputs_from_model(
     if len(X) > max_rows:
         rows = np.sort(np.random.default_rng(seed).choice(len(X), max_rows, replace=False))
         notes.append(f"computed on {max_rows} rows drawn at random from {len(X)}")
-        X, y = X[rows], y[rows]
+        X, y = take(X, rows), y[rows]
     if data.task == "regression" and y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     names = list(data.feature_names)
-    if getattr(model, "feature_names_in_", None) is not None:
+    if table:
+        Xin, kw = X, dict[str, Any]()
+        notes.append(
+            "a text column counts as one input: its permutation shuffles the column, its "
+            "MIV is the mean spread of the output over the column's levels (unsigned), "
+            "Olden and Garson sum its encoded inputs"
+        )
+    elif getattr(model, "feature_names_in_", None) is not None:
         import pandas as pd
 
         Xin, kw = pd.DataFrame(X, columns=names), {}
@@ -712,6 +744,8 @@ def build_figures(
             )
     if network is not None:
         names = data.feature_names if data is not None else None
+        if data is not None and data.network_inputs is not None:
+            names = data.network_inputs  # encoded inputs: color=red, weight=<missing>...
         outs = None
         if data is not None:
             outs = data.classes if data.task == "classification" else data.target_names
@@ -900,7 +934,8 @@ def _inputs_html(inputs: InputsSummary, figures: dict) -> str:
             for m in methods:
                 f = inputs.importance[m]
                 v = float(f.loc[name, "importance"])
-                v = v * float(f.loc[name, "sign"]) if "sign" in f else v
+                sign = float(f.loc[name, "sign"]) if "sign" in f else 0.0
+                v = v * sign if sign else v  # 0: unsigned (a column's spread over levels)
                 row.append(float(f"{v:.4g}"))
             rows.append(row)
         more = f" (the first 20 of {len(lead)})" if len(lead) > 20 else ""

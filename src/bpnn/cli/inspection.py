@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from ._shared import EXIT_OK, UsageError, _add_read_options, _console, _load_model, _read_data
+from ..tables.frames import has_table_map
 from .model import _check_width, _match_label_type, _require_inputs, _targets
 
 _METHODS = ("permutation", "miv", "garson", "olden")
@@ -36,13 +37,15 @@ def _inputs_and_target(args, model):
             "the model was trained without column names: give --method "
             "permutation with --target, so the inputs are the other columns"
         )
+    raw = has_table_map(model)  # the table map reads text and missing values itself
     X, Y = select_columns(
         df,
         target,
         names,
-        missing=args.missing or "error",
+        missing=args.missing or ("indicator" if raw else "error"),
         source=source,
         numeric_target=task == "regression",
+        raw=raw,
     )
     _check_width(model, X, source)
     y = None
