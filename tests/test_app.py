@@ -8,8 +8,10 @@ Set BPNN_APP_SCREENSHOTS=docs/img to write the pages' screenshots while they run
 import http.client
 import json
 import os
+import shlex
 import shutil
 import urllib.request
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -331,7 +333,9 @@ def test_bad_inputs_over_http(server, tmp_path):
     csv = tmp_path / "m.csv"
     csv.write_text("a,b,y\n1,2,3\n4,,6\n7,8,9\n1,1,1\n")
     t = _upload(server, "m.csv", csv.read_bytes())
-    st, body = _json(server, "/api/train", {"table": t["id"], "target": ["y"], "epochs": 3})
+    st, body = _json(
+        server, "/api/train", {"table": t["id"], "target": ["y"], "epochs": 3, "missing": "error"}
+    )
     assert st == 400 and "'b'" in body["error"] and "missing" in body["error"]
     csv.write_text("a,y\n1,low\n2,high\n3,low\n4,high\n")
     t = _upload(server, "m.csv", csv.read_bytes())
@@ -682,6 +686,8 @@ def test_browser_bad_inputs(page, server, tmp_path):
     (tmp_path / "gaps.csv").write_text("a,b,y\n1,2,3\n4,,6\n7,8,9\n1,1,1\n2,2,2\n")
     page.set_input_files("#train-file", str(tmp_path / "gaps.csv"))
     page.wait_for_function("document.getElementById('data-title').textContent.includes('gaps')")
+    assert page.input_value("#missing") == "indicator"  # the default trains; error refuses
+    page.select_option("#missing", "error")
     page.click("#train-btn")
     assert "'b'" in _message(page) and "missing" in _message(page)
     page.select_option("#missing", "mean")
@@ -842,3 +848,114 @@ def test_browser_form_controls_stay_inside_their_cards(page, width):
     for tab in ("train", "timeseries"):
         page.click(f"button[data-tab={tab}]")
         assert page.evaluate(_OVERFLOW) == [], (tab, width)
+
+
+# -- column kinds (the data layer's detection, changed on the page) -------------------------
+def _shop_csv(path, n=200, seed=0):
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(
+        {
+            "id": [f"P{i:04d}" for i in range(n)],
+            "color": rng.choice(["red", "green", "blue"], n),
+            "grade": rng.integers(1, 4, n),
+            "地区": rng.choice(["华东", "华北"], n),
+            "weight": rng.uniform(1, 5, n).round(3),
+        }
+    )
+    df["price"] = (
+        5 * (df["color"] == "red")
+        + df["grade"].map({1: 0.0, 2: 4.0, 3: 1.0})
+        + 2 * (df["地区"] == "华东")
+        + df["weight"]
+    ).round(3)
+    df.loc[::15, "weight"] = np.nan
+    df.to_csv(path, index=False)
+    return df
+
+
+def test_column_kinds_are_detected_and_choices_reach_command_and_script(
+    server, tmp_path, monkeypatch
+):
+    csv = tmp_path / "shop.csv"
+    df = _shop_csv(csv)
+    t = _upload(server, "shop.csv", csv.read_bytes())
+    kinds = {c["name"]: c["kind"] for c in t["columns"]}
+    assert kinds == {
+        "id": "ignored",
+        "color": "categorical",
+        "grade": "numeric",
+        "地区": "categorical",
+        "weight": "numeric",
+        "price": "numeric",
+    }
+    assert {c["name"]: c.get("levels") for c in t["columns"]}["color"] == 3
+    features = ["color", "grade", "地区", "weight"]  # id left out, as the page presets it
+    settings = {
+        "table": t["id"],
+        "target": ["price"],
+        "features": features,
+        "kinds": {"color": "categorical", "grade": "categorical", "地区": "categorical"},
+        "hidden": "6",
+        "epochs": 30,
+        "seed": 1,
+    }
+    st, body = _json(server, "/api/train", settings)
+    assert st == 200, body
+    events = _wait(server, body["job"])
+    run_id = next(d["run"] for k, d in events if k == "done")
+    st, run = _json(server, f"/api/runs/{run_id}")
+    assert "--categorical grade" in run["command"] and "--missing indicator" in run["command"]
+    assert "'categorical': ['grade']" in run["script"] or "categorical=['grade']" in run["script"]
+    st, data = _call(server, f"/api/runs/{run_id}/download/model")
+    (tmp_path / "app.bpnn").write_bytes(data)
+    app_model = bpnn.load(tmp_path / "app.bpnn")
+    assert app_model.table_map_.output_names_[:3] == ["color=blue", "color=green", "color=red"]
+    assert "grade=2" in app_model.table_map_.output_names_
+    assert "地区=华北" in app_model.table_map_.output_names_ or "地区=华东" in (
+        app_model.table_map_.output_names_
+    )
+    X = df[features]
+    argv = shlex.split(run["command"])[1:]
+    argv[1] = str(csv)
+    argv[argv.index("-o") + 1] = str(tmp_path / "cli.bpnn")
+    argv[argv.index("--report") + 1] = str(tmp_path / "cli.html")
+    assert main(argv + ["-q"]) == 0
+    cli = bpnn.load(tmp_path / "cli.bpnn")
+    np.testing.assert_allclose(cli.predict(X), app_model.predict(X), rtol=1e-10, atol=1e-12)
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(compile(run["script"], "train_model.py", "exec"), {"__name__": "__main__"})  # noqa: S102
+    np.testing.assert_allclose(
+        bpnn.load(tmp_path / "model.bpnn").predict(X), app_model.predict(X), rtol=1e-10, atol=1e-12
+    )
+    # a text column forced numeric is one line on the page
+    st, body = _json(server, "/api/train", dict(settings, kinds={"color": "numeric"}))
+    if st == 200:
+        events = _wait(server, body["job"])
+        err = next(d["error"] for k, d in events if k == "failed")
+    else:
+        err = body["error"]
+    assert "column 'color'" in err and "is numeric but holds" in err
+
+
+def test_browser_column_kinds(page, server, tmp_path):
+    csv = tmp_path / "shop.csv"
+    _shop_csv(csv)
+    page.set_input_files("#train-file", str(csv))
+    page.wait_for_selector("#columns select.kind")
+    assert page.input_value("select.role[data-column='id']") == "ignore"
+    assert page.input_value("select.kind[data-column='color']") == "categorical"
+    assert page.input_value("select.kind[data-column='grade']") == "numeric"
+    page.select_option("select.role[data-column='price']", "target")
+    page.select_option("select.kind[data-column='grade']", "categorical")
+    _shot(page, "column_kinds")
+    box = page.locator("#columns").bounding_box()
+    card = page.locator("#data-summary").bounding_box()
+    assert box["x"] + box["width"] <= card["x"] + card["width"] + 1  # the table fits its card
+    page.fill("#epochs", "20")
+    page.click("#train-btn")
+    page.wait_for_selector("#results-card:not([hidden])", timeout=60_000)
+    page.wait_for_function("document.getElementById('cli-command').textContent.length > 0")
+    _shot(page, "column_kinds_trained", full=True)
+    assert "--categorical grade" in page.inner_text("#cli-command")

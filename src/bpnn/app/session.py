@@ -85,6 +85,7 @@ def table_summary(t: Table) -> dict:
         }
         if num and col.notna().any():
             info.update(min=float(col.min()), max=float(col.max()), mean=float(col.mean()))
+        info.update(column_kind(df, c))
         cols.append(info)
     head = df.head(PREVIEW_ROWS)
     rows = [["" if _isna(v) else _cell(v) for v in r] for r in head.itertuples(index=False)]
@@ -102,6 +103,28 @@ def table_summary(t: Table) -> dict:
             **detect_task(t, target),
         }
     )
+
+
+def column_kind(df, c) -> dict:
+    """How the table map reads column c of df: ``kind`` (numeric, categorical, ordinal or
+    ignored), ``levels`` (categorical), ``kind_note`` (why a column is ignored, or the
+    one-line reason the map refuses it as it stands)."""
+    import warnings
+
+    from ..tables.encoder import TableEncoder
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            code = TableEncoder().fit(df[[c]]).columns_[0]
+    except (ValueError, TypeError) as exc:
+        return {"kind": "numeric", "kind_note": one_line(exc)}
+    out = {"kind": code["kind"]}
+    if "levels" in code:
+        out["levels"] = len(code["levels"]) + bool(code.get("other"))
+    if code["kind"] == "ignored":
+        out["kind_note"] = code["why"]
+    return out
 
 
 def _isna(v):
@@ -266,7 +289,8 @@ class Session:
 # -- training settings ----------------------------------------------------------------------
 ACTIVATIONS = ("tansig", "logsig", "purelin", "poslin")
 OUTPUT_ACTIVATIONS = ("auto", "purelin", "logsig", "tansig", "softmax")
-MISSING = ("error", "drop", "mean", "median")
+MISSING = ("indicator", "mean", "median", "drop", "error")
+KINDS = ("numeric", "categorical")  # what the page lets an input column be read as
 
 
 def algorithm_choices() -> list:
@@ -394,7 +418,26 @@ def parse_train_settings(session: Session, s: dict) -> TrainSpec:
         params["loss"] = "mse"  # Levenberg-Marquardt needs a sum of squares, not cross-entropy
     if params["output_activation"] == "softmax" and task != "classification":
         raise AppError("a softmax output is for classification")
-    return TrainSpec(t, target, features, task, _choice(s, "missing", MISSING, "error"), params)
+    missing = _choice(s, "missing", MISSING, "indicator")
+    params.update(_kind_params(t, features, s.get("kinds") or {}), missing=missing)
+    return TrainSpec(t, target, features, task, missing, params)
+
+
+def _kind_params(t: Table, features, kinds) -> dict:
+    """The page's kind choices as the estimators' ``categorical`` / ``numeric`` lists: only
+    the columns where the choice differs from what the table map detects."""
+    if not isinstance(kinds, dict):
+        raise AppError("kinds must map column names to numeric or categorical")
+    forced: dict = {"categorical": [], "numeric": []}
+    for c in features:
+        want = kinds.get(c)
+        if want is None:
+            continue
+        if want not in KINDS:
+            raise AppError(f"column {c!r}: the kind must be numeric or categorical, got {want!r}")
+        if column_kind(t.frame, c)["kind"] != want:
+            forced[want].append(c)
+    return {k: v for k, v in forced.items() if v}
 
 
 def _xy(spec: TrainSpec):
@@ -407,6 +450,7 @@ def _xy(spec: TrainSpec):
         missing=spec.missing,
         source=repr(spec.table.name),
         numeric_target=spec.task == "regression",
+        raw=True,  # the model's table map reads text columns and fills missing values
     )
     if spec.task == "classification":
         y = Y.iloc[:, 0]
@@ -639,6 +683,9 @@ def cli_command(spec: TrainSpec) -> str:
     ]
     if p["division"]:
         args += ["--ratios", ",".join(f"{r:g}" for r in p["ratios"])]
+    for key in ("categorical", "numeric"):
+        if p.get(key):
+            args += [f"--{key}", ",".join(p[key])]
     args += [
         "--missing",
         spec.missing,
@@ -675,7 +722,8 @@ from bpnn.report import data_from_model, split_metrics, write_report
 {load}
 X, Y = select_columns(df, target={spec.target!r},
                       features={spec.features!r},
-                      missing={spec.missing!r}, numeric_target={spec.task == "regression"!r})
+                      missing={spec.missing!r}, numeric_target={spec.task == "regression"!r},
+                      raw=True)   # text columns as they are: the model encodes them
 {ysel}
 
 model = bpnn.{cls}(
@@ -808,7 +856,7 @@ def load_model_bytes(session: Session, name: str, data: bytes) -> dict:
     )
 
 
-def predict(session: Session, model_id, table_id, missing="error") -> dict:
+def predict(session: Session, model_id, table_id, missing=None) -> dict:
     import pandas as pd
 
     from ..tables.frames import model_inputs, prediction_names
@@ -817,7 +865,7 @@ def predict(session: Session, model_id, table_id, missing="error") -> dict:
         raise AppError("load a model file first", 404)
     name, model = session.models[str(model_id)]
     t = session.table(table_id)
-    if missing not in ("error", "mean", "median"):
+    if missing not in (None, "error", "mean", "median"):
         raise AppError("missing values in new data: choose error, mean or median")
     X = model_inputs(model, t.frame, repr(t.name), missing)
     pred = np.asarray(model.predict(X)).reshape(len(X), -1)

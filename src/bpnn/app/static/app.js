@@ -101,28 +101,39 @@ function showTable(t) {
   fillTable($("preview"), t.preview.columns, t.preview.rows);
   const rows = t.columns.map((c) => [c.name, c.dtype, c.missing, c.unique, fmt(c.min), fmt(c.max), fmt(c.mean)]);
   const table = $("columns");
-  fillTable(table, [T("m_role"), T("m_name"), T("m_type"), T("m_missing"), T("m_unique"), T("m_min"), T("m_max"), T("m_mean")],
-    rows.map((r) => ["", ...r]), [0, 1, 2]);
+  fillTable(table, [T("m_role"), T("m_kind"), T("m_name"), T("m_type"), T("m_missing"), T("m_unique"), T("m_min"), T("m_max"), T("m_mean")],
+    rows.map((r) => ["", "", ...r]), [0, 1, 2, 3]);
   table.querySelectorAll("tbody tr").forEach((tr, i) => {
-    const name = t.columns[i].name;
+    const c = t.columns[i], name = c.name;
     const sel = el("select", { "data-column": name, class: "role" },
       el("option", { value: "input", text: T("m_input") }), el("option", { value: "target", text: T("m_target") }),
       el("option", { value: "ignore", text: T("m_ignore") }));
-    sel.value = t.target.includes(name) ? "target" : "input";
+    // the table map's detection: an identifier or a date column starts as ignored
+    sel.value = t.target.includes(name) ? "target" : (c.kind === "ignored" ? "ignore" : "input");
     sel.addEventListener("change", detectTask);
     tr.firstChild.replaceChildren(sel);
+    const kind = el("select", { "data-column": name, class: "kind", title: c.kind_note || "" },
+      el("option", { value: "numeric", text: T("m_numeric") }),
+      el("option", { value: "categorical", text: T("m_categorical") + (c.levels ? ` (${c.levels})` : "") }));
+    kind.value = c.kind === "categorical" || c.kind === "ordinal" ? "categorical" : "numeric";
+    kind.dataset.detected = kind.value;
+    tr.children[1].replaceChildren(kind);
+    if (c.kind_note) tr.children[1].append(el("span", { class: "kind-note", text: " ⓘ", title: c.kind_note }));
   });
   $("task").value = "auto";
   showTaskReason(t);
 }
 
 function roles() {
-  const target = [], features = [];
+  const target = [], features = [], kinds = {};
   document.querySelectorAll("#columns select.role").forEach((s) => {
     if (s.value === "target") target.push(s.dataset.column);
     else if (s.value === "input") features.push(s.dataset.column);
   });
-  return { target, features };
+  document.querySelectorAll("#columns select.kind").forEach((s) => {
+    if (features.includes(s.dataset.column)) kinds[s.dataset.column] = s.value;
+  });
+  return { target, features, kinds };
 }
 
 function showTaskReason(d) {
@@ -139,9 +150,9 @@ async function detectTask() {
 
 // -- Train: training -------------------------------------------------------------------------------
 function settings() {
-  const { target, features } = roles();
+  const { target, features, kinds } = roles();
   return {
-    table: App.table && App.table.id, target, features, task: $("task").value,
+    table: App.table && App.table.id, target, features, kinds, task: $("task").value,
     ratios: [$("r-train").value, $("r-val").value, $("r-test").value].map(Number),
     hidden: $("hidden").value, activation: $("activation").value,
     output_activation: $("output-activation").value, algorithm: $("algorithm").value,

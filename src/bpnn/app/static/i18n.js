@@ -11,7 +11,7 @@ window.BPI18N = (function () {
     split: "划分 %（训练 / 验证 / 测试）", hidden: "隐含层大小", activation: "隐含层激活函数",
     output_activation: "输出层激活函数", algorithm: "训练算法", epochs: "训练轮数（epochs）",
     goal: "目标（训练误差）", max_fail: "验证检查次数（max_fail）", l2: "权重衰减（l2）",
-    seed: "随机种子", missing: "缺失值", missing_error: "报错停止", missing_drop: "删除这些行",
+    seed: "随机种子", missing: "缺失值", missing_indicator: "均值填充并加“缺失”输入", missing_error: "报错停止", missing_drop: "删除这些行",
     missing_mean: "用均值填充输入", missing_median: "用中位数填充输入", train: "训练", stop: "停止",
     progress: "3. 训练过程", epoch: "轮次", time: "时间", train_loss: "训练误差",
     val_loss: "验证误差", test_loss: "测试误差", gradient: "梯度", val_checks: "验证检查",
@@ -37,7 +37,7 @@ window.BPI18N = (function () {
     footer: "只在本机运行：数据不会离开这台电脑。",
     // messages from the scripts
     m_loading: "正在读取……", m_loaded: "已载入", m_rows: "行", m_cols: "列",
-    m_input: "输入", m_target: "目标", m_ignore: "忽略", m_role: "用途", m_name: "列名",
+    m_input: "输入", m_target: "目标", m_ignore: "忽略", m_role: "用途", m_name: "列名", m_kind: "类型（读作）", m_numeric: "数值", m_categorical: "类别",
     m_type: "类型", m_missing: "缺失", m_unique: "不同值", m_min: "最小", m_max: "最大",
     m_mean: "均值", m_detected: "识别为", m_training: "正在训练……", m_stopping: "正在停止（本轮结束后）……",
     m_done: "训练结束", m_stopped_after: "停止原因", m_after: "轮后", m_best_epoch: "最佳轮次",
@@ -54,7 +54,7 @@ window.BPI18N = (function () {
   };
   const en = {
     m_loading: "Reading…", m_loaded: "Loaded", m_rows: "rows", m_cols: "columns",
-    m_input: "input", m_target: "target", m_ignore: "ignore", m_role: "role", m_name: "column",
+    m_input: "input", m_target: "target", m_ignore: "ignore", m_role: "role", m_name: "column", m_kind: "read as", m_numeric: "numeric", m_categorical: "categorical",
     m_type: "type", m_missing: "missing", m_unique: "unique", m_min: "min", m_max: "max",
     m_mean: "mean", m_detected: "detected", m_training: "Training…",
     m_stopping: "Stopping after the current epoch…", m_done: "Training finished",
