@@ -27,6 +27,18 @@ equivalent network whose inputs are the scaled columns, and the methods run on t
 ``inputs="network"`` reports the network's own inputs instead (the components after PCA).
 For an ensemble (``networks_``) they are averaged over its networks.
 
+Tables with text columns. A model with a table map (``table_map_``, see
+:mod:`bpnn.tables.encoder`) takes the user's table as it is (text, booleans, missing values),
+and every function here answers in the user's columns, one row per column, however many
+encoded inputs (``color=red``, ``weight=<missing>``...) a column became: permutation
+shuffles the raw column (its encoded inputs move together); MIV of a categorical or
+ordinal column is the mean, over the rows, of the spread (largest minus smallest) of the
+output as the row's level is set to each of the column's levels in turn, with no sign;
+Garson's shares and Olden's products of a column are the sums over its encoded inputs
+(Olden's signed); partial dependence of such a column is one point per level. A missing
+value indicator belongs to its column and is never varied alone. ``inputs="network"``
+gives the encoded inputs one by one.
+
 Nothing here trains: every function reads a fitted model and data. Definitions, references
 and caveats: docs/inspection.md.
 """
@@ -117,24 +129,7 @@ class _View:
         if hasattr(X, "columns"):
             cols = [str(c) for c in X.columns]
             if self.names is not None and (self.model_names or cols != self.names):
-                want = self.names
-                missing = [c for c in want if c not in cols]
-                extra = [c for c in cols if c not in want]
-                if missing or extra:
-                    parts = []
-                    if missing:
-                        parts.append(
-                            f"lacks the model's input column(s) {', '.join(map(repr, missing[:5]))}"
-                        )
-                    if extra:
-                        parts.append(
-                            f"has column(s) {', '.join(map(repr, extra[:5]))} the "
-                            "model was not trained on"
-                        )
-                    raise ValueError(
-                        f"X {' and '.join(parts)}; the model's inputs are {', '.join(want[:12])}"
-                    )
-                X = X[[X.columns[cols.index(c)] for c in want]]
+                X = self._by_name(X, cols)
             elif self.names is None:
                 self.names = cols
             X = X.to_numpy()
@@ -157,31 +152,54 @@ class _View:
             raise ValueError(not_finite_message(A, "X", self.names))
         return A
 
+    def _by_name(self, X, cols):
+        """The DataFrame X's columns that are the model's inputs, in the model's order; a
+        missing or an extra column is a ValueError naming it."""
+        want = self.names
+        missing = [c for c in want if c not in cols]
+        extra = [c for c in cols if c not in want]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(
+                    f"lacks the model's input column(s) {', '.join(map(repr, missing[:5]))}"
+                )
+            if extra:
+                parts.append(
+                    f"has column(s) {', '.join(map(repr, extra[:5]))} the model was not trained on"
+                )
+            raise ValueError(
+                f"X {' and '.join(parts)}; the model's inputs are {', '.join(want[:12])}"
+            )
+        return X[[X.columns[cols.index(c)] for c in want]]
+
     def _table_rows(self, X):
-        """X as a DataFrame of the model's original columns (text and missing values kept:
-        the table map encodes them), checked by name (DataFrame) or count (array)."""
+        """X as a DataFrame of the model's original columns, as they are (text, booleans
+        and missing values kept: the table map encodes them), matched by name when the
+        model knows its columns' names, else by position."""
         import pandas as pd
 
-        names = self.feature_names()
         if hasattr(X, "columns"):
             cols = [str(c) for c in X.columns]
-            absent = [c for c in names if c not in cols]
-            if absent:
-                raise ValueError(
-                    f"X lacks the model's input column(s) {', '.join(map(repr, absent[:5]))}; "
-                    f"the model's inputs are {', '.join(names[:12])}"
-                )
-            R = X[[X.columns[cols.index(c)] for c in names]].copy()
-            R.columns = names
+            if self.model_names:
+                R = self._by_name(X, cols).copy()
+            else:
+                R = X.copy()
+                if self.names is None and len(cols) == self.n_features:
+                    self.names = cols
         else:
             A = np.asarray(X, dtype=object)
-            if A.ndim != 2 or A.shape[1] != self.n_features:
-                raise ValueError(
-                    f"X must be 2-D with {self.n_features} columns, got shape {A.shape}"
-                )
-            R = pd.DataFrame(A, columns=names)
+            if A.ndim != 2:
+                raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {A.shape}")
+            R = pd.DataFrame(A)
+        if R.shape[1] != self.n_features:
+            raise ValueError(
+                f"X has {R.shape[1]} columns, the model expects {self.n_features}"
+                + (f" ({', '.join(self.names[:12])})" if self.names else "")
+            )
         if len(R) == 0:
             raise ValueError("X has no rows")
+        R.columns = self.feature_names()
         return R.reset_index(drop=True)
 
     def column_code(self, j):
@@ -193,8 +211,8 @@ class _View:
 
     # -- predictions in original units ---------------------------------------------------
     def _as_model_input(self, A):
-        if self.table is not None:
-            return A  # the user's columns, a DataFrame
+        if self.table is not None:  # the user's columns: a DataFrame by name, else by position
+            return A if self.model_names else A.to_numpy(dtype=object)
         if self.model_names:
             import pandas as pd
 
@@ -396,7 +414,9 @@ def importance(
     X : array or DataFrame (n_samples, n_features)
         Data in the model's original units; a DataFrame's columns are matched to the
         model's inputs by name. Needed by "permutation" and "miv"; optional for "garson"
-        and "olden" (only checked, and its column names used).
+        and "olden" (only checked, and its column names used). For a model with a table
+        map, the table as it is (text columns, missing values), one row per column of it
+        in the result (see the module notes).
     y : array, needed by "permutation" (the targets of X).
     method : "permutation", "miv", "garson" or "olden"
     output : None, an output index, a target name or a class label
@@ -411,7 +431,7 @@ def importance(
     inputs : "columns" (default) or "network"
         For "garson" and "olden": one row per column of X, with the input scaling kept and
         PCA folded into the first layer (see the module notes); or one row per network
-        input (the principal components after PCA).
+        input (the principal components after PCA; a table map's encoded inputs).
     feature_names : names of the inputs, when neither the model nor X has them.
 
     Returns
@@ -419,7 +439,8 @@ def importance(
     pandas.DataFrame indexed by input name (index name "input") with the column
     ``importance`` and, where the method has them, ``std`` (permutation: over the
     repeats; miv: of the per-row impacts over the rows) and ``sign`` (+1/-1/0; miv and
-    olden). Sorted by ``importance``, largest first. ``df.attrs`` records the method, the
+    olden; miv gives a categorical or ordinal column 0, a spread having no direction).
+    Sorted by ``importance``, largest first. ``df.attrs`` records the method, the
     output explained and the method's settings.
     """
     _check_choice("method", method, METHODS)
@@ -529,15 +550,17 @@ def _miv(view, A, output, delta, attrs):
 
 
 def _table_miv(view, R, j, delta, impacts):
-    """MIV of original column j of the table R (a DataFrame): a numeric column as usual
-    (its value times 1 +/- delta; a missing value stays missing); a categorical or ordinal
-    column by its levels: per row, the largest minus the smallest output as the row's
-    level is set to each fitted level in turn (no sign); a column left out: 0. Returns
-    True for a column measured by its levels."""
+    """MIV of original column j of the table R (a DataFrame), into ``impacts[j]`` (rows x
+    outputs): a numeric column as usual (its value times 1 +/- delta; a missing value stays
+    missing, so its indicator input does not move); a categorical or ordinal column by its
+    levels: per row, the largest minus the smallest output as the row's level is set to
+    each of the column's fitted levels in turn (``<other>`` and ``<missing>`` are not
+    levels one can set; no sign); a column left out of the inputs, or with one level: 0.
+    Returns True for a column measured by its levels."""
     code = view.column_code(j)
     col = R.columns[j]
     if code["kind"] == "numeric":
-        x = pd_numeric(R[col])
+        x = _floats(R[col])
         up, down = R.copy(), R.copy()
         up[col], down[col] = x * (1.0 + delta), x * (1.0 - delta)
         impacts[j] = view.outputs(up) - view.outputs(down)
@@ -556,11 +579,12 @@ def _table_miv(view, R, j, delta, impacts):
     return True
 
 
-def pd_numeric(values):
-    """A column as float64 with NaN where it holds no number."""
-    import pandas as pd
+def _floats(values):
+    """A numeric column of the user's table as float64, NaN where a value is missing, read
+    by the table map's own rule (numeric text, the missing-value markers such as ``?``)."""
+    from .tables.encoder import _numeric_values
 
-    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+    return _numeric_values(values, f"column {values.name!r}")
 
 
 def _output_label(view, j):
@@ -611,6 +635,11 @@ def partial_dependence(
     Returns a dict {input name: DataFrame indexed by the grid values, one column per
     output}: a regressor's predictions in the targets' units, a classifier's class
     probabilities (scikit-learn gives a binary classifier's positive class only).
+
+    For a model with a table map, X is the table as it is (text, missing values): a
+    categorical or ordinal column's grid is its levels (their names, in the column's
+    order), a numeric column's grid is built as scikit-learn builds it (missing values
+    left out), and each grid value is set in every row of the table, the outputs averaged.
     """
     import pandas as pd
     from sklearn.inspection import partial_dependence as sk_pd
@@ -646,6 +675,7 @@ def partial_dependence(
     out = {}
     for j in idx:
         if view.table is not None:
+            _check_percentiles(percentiles)
             out[names[j]] = _table_profile(view, A, j, cols, grid_resolution, percentiles)
             continue
         r = sk_pd(
@@ -666,10 +696,25 @@ def partial_dependence(
     return out
 
 
+def _check_percentiles(percentiles):
+    """The checks scikit-learn makes of ``percentiles``, for the table path's own grid."""
+    try:
+        lo, hi = (float(v) for v in percentiles)
+    except (TypeError, ValueError):
+        raise ValueError("'percentiles' must be a sequence of 2 elements.") from None
+    if not (0 <= lo <= 1 and 0 <= hi <= 1):
+        raise ValueError("'percentiles' values must be in [0, 1].")
+    if lo >= hi:
+        raise ValueError("percentiles[0] must be strictly less than percentiles[1].")
+
+
 def _table_profile(view, R, j, cols, grid_resolution, percentiles):
     """Partial dependence of original column j of the table R: over its fitted levels for
-    a categorical or ordinal column (in their order), over a grid between the percentiles
-    of its values for a numeric one; each grid value set in every row, outputs averaged."""
+    a categorical or ordinal column (in the column's order: sorted, declared, or the
+    ordinal order; ``<other>`` and ``<missing>`` are not levels one can set), over
+    scikit-learn's grid for a numeric one (its distinct values when fewer than
+    ``grid_resolution``, else evenly spaced between the ``percentiles`` of its values;
+    missing values left out); each grid value set in every row, the outputs averaged."""
     import pandas as pd
 
     code, col = view.column_code(j), R.columns[j]
@@ -678,12 +723,23 @@ def _table_profile(view, R, j, cols, grid_resolution, percentiles):
     elif code["kind"] == "ignored":
         raise ValueError(f"column {col!r} is left out of the model's inputs: no dependence")
     else:
-        x = pd_numeric(R[col])
+        from scipy.stats.mstats import mquantiles
+
+        x = _floats(R[col])
         x = x[~np.isnan(x)]
-        lo, hi = np.quantile(x, percentiles)
-        grid = list(np.unique(np.linspace(lo, hi, int(grid_resolution))))
-        if len(np.unique(x)) <= grid_resolution:
-            grid = list(np.unique(x))
+        uniques = np.unique(x)
+        if len(uniques) < grid_resolution:
+            grid = list(uniques)
+        else:
+            lo, hi = mquantiles(x, prob=percentiles, axis=0)
+            if np.allclose(lo, hi):
+                raise ValueError(
+                    "percentiles are too close to each other, unable to build the grid. "
+                    "Please choose percentiles that are further apart."
+                )
+            grid = list(np.linspace(lo, hi, int(grid_resolution)))
+    if not grid:
+        raise ValueError(f"column {col!r} has no levels or values to vary")
     rows = []
     for v in grid:
         Rv = R.copy()
@@ -692,4 +748,6 @@ def _table_profile(view, R, j, cols, grid_resolution, percentiles):
     avg = np.asarray(rows)  # (grid, outputs)
     if view.task == "classification" and len(view.classes) == 2:
         avg = avg[:, 1:]  # the positive class, as scikit-learn gives it
-    return pd.DataFrame(avg, index=pd.Index(grid, name=col), columns=cols[: avg.shape[1]])
+    frame = pd.DataFrame(avg, index=pd.Index(grid, name=col), columns=cols[: avg.shape[1]])
+    frame.attrs["kind"] = code["kind"]  # "ordinal": the levels' order means something
+    return frame

@@ -101,6 +101,23 @@ def _font_family() -> list:
     return _FONTS
 
 
+def cjk_fonts() -> list:
+    """The fonts of :data:`CJK_FONTS` installed here (empty: Chinese text in a figure
+    shows as boxes)."""
+    return _font_family()[1:]
+
+
+def has_cjk(text) -> bool:
+    """True when ``text`` holds a CJK character (ideographs, kana, hangul, CJK marks)."""
+    return any(
+        "\u2e80" <= ch <= "\u9fff"
+        or "\uac00" <= ch <= "\ud7af"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\uff00" <= ch <= "\uffef"  # full-width forms: （ ） ，
+        for ch in str(text)
+    )
+
+
 def _add_cjk_fallback():
     """Append the installed CJK fonts to matplotlib's font.family list (once, at import of
     this module): text keeps its font and only characters it lacks -- Chinese column
@@ -468,7 +485,7 @@ def plot_importance(frames: dict, top=15) -> Figure:
     return fig
 
 
-def pd_numeric_column(X, j):
+def _numeric_column(X, j):
     """Column j of the DataFrame X as floats (NaN where it holds no number)."""
     import pandas as pd
 
@@ -478,7 +495,10 @@ def pd_numeric_column(X, j):
 def plot_partial_dependence(profiles: dict, X=None, feature_names=None, ylabel="output") -> Figure:
     """One panel per input: the average output (a column per output) over the input's grid
     (``{input: DataFrame}`` as returned by :func:`bpnn.partial_dependence`), with the
-    deciles of the input's values in X (when given) as ticks along the bottom."""
+    deciles of the input's values in X (when given) as ticks along the bottom. A profile
+    over a text column's levels (an index of level names) is drawn as one point per level,
+    named on the axis; the points of an ordinal column (``frame.attrs["kind"]``) are
+    joined in their order."""
     names = list(profiles)
     cols = min(len(names), 3)
     rows = int(np.ceil(len(names) / cols))
@@ -489,23 +509,30 @@ def plot_partial_dependence(profiles: dict, X=None, feature_names=None, ylabel="
         frame = profiles[name]
         levels = frame.index.dtype.kind not in "biuf"  # a categorical input's levels
         grid = np.arange(len(frame)) if levels else frame.index.to_numpy(dtype=float)
+        style = "-"
+        if levels:  # nominal levels have no order: points; ordinal ones are joined
+            style = "o-" if frame.attrs.get("kind") == "ordinal" else "o"
         for c in frame.columns:
             ax.plot(
                 grid,
                 frame[c].to_numpy(dtype=float),
-                "o-" if levels else "-",
+                style,
                 lw=1.0 if levels else 1.6,
+                ms=6,
                 label=str(c) if frame.shape[1] > 1 else None,
             )
         if levels:
-            ax.set_xticks(grid, [str(v) for v in frame.index], rotation=30 if len(grid) > 4 else 0)
+            ax.set_xlim(-0.5, len(grid) - 0.5)
+            labels = [str(v) if len(str(v)) <= 14 else str(v)[:13] + "…" for v in frame.index]
+            slant = len(grid) > 4 or max(map(len, labels), default=0) > 6
+            ax.set_xticks(
+                grid, labels, rotation=30 if slant else 0, ha="right" if slant else "center"
+            )
         elif X is not None and feature_names is not None and name in feature_names:
             j = list(feature_names).index(name)
-            col = (
-                pd_numeric_column(X, j) if hasattr(X, "iloc") else np.asarray(X, dtype=float)[:, j]
-            )
+            col = _numeric_column(X, j) if hasattr(X, "iloc") else np.asarray(X, dtype=float)[:, j]
             col = col[~np.isnan(col)]
-            deciles = np.percentile(col, np.arange(10, 100, 10))
+            deciles = np.percentile(col, np.arange(10, 100, 10)) if col.size else col
             ax.plot(
                 deciles,
                 np.zeros_like(deciles),

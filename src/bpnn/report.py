@@ -399,9 +399,11 @@ def inputs_from_model(
     if table:
         Xin, kw = X, dict[str, Any]()
         notes.append(
-            "a text column counts as one input: its permutation shuffles the column, its "
-            "MIV is the mean spread of the output over the column's levels (unsigned), "
-            "Olden and Garson sum its encoded inputs"
+            "each column of the table counts as one input, whatever inputs of the network "
+            "it became (one per level, a missing-value indicator): permutation shuffles the "
+            "column, the MIV of a text column is the mean spread of the output over its "
+            "levels (unsigned), Olden and Garson sum its network inputs, and its partial "
+            "dependence has one point per level"
         )
     elif getattr(model, "feature_names_in_", None) is not None:
         import pandas as pd
@@ -432,18 +434,34 @@ def inputs_from_model(
     profiles = {}
     lead = next((frames[m] for m in ("permutation", "miv") if m in frames), None)
     if lead is not None and n_profiles > 0:
+        left_out = _ignored_columns(model) if table else set()
+        shown = [c for c in lead.index if c not in left_out][:n_profiles]
         try:
-            profiles = partial_dependence(model, Xin, list(lead.index[:n_profiles]), **kw)
+            profiles = partial_dependence(model, Xin, shown, **kw)
         except ValueError as exc:
             notes.append(f"partial dependence: {' '.join(str(exc).split())}")
     if not frames and not profiles:
         return None
+    words = names + [str(v) for f in profiles.values() if f.index.dtype == object for v in f.index]
+    if any(plots.has_cjk(w) for w in words) and not plots.cjk_fonts():
+        notes.append(
+            "no font with Chinese characters is installed here, so the figures show them "
+            "as boxes (on Debian: apt-get install fonts-noto-cjk or fonts-wqy-zenhei)"
+        )
     ylabel = (
         "class probability"
         if data.task == "classification"
         else (data.target_names[0] if len(data.target_names) == 1 else "prediction")
     )
     return InputsSummary(frames, profiles, len(X), notes, ylabel, X, names)
+
+
+def _ignored_columns(model) -> set:
+    """The columns a model's table map leaves out of the inputs (dates, identifiers)."""
+    table = getattr(model, "table_map_", None)
+    if table is None:
+        return set()
+    return {col for (col, _), c in zip(table.groups_, table.columns_) if c["kind"] == "ignored"}
 
 
 # -- time series ----------------------------------------------------------------------------
