@@ -857,13 +857,17 @@ def _shop_csv(path, n=200, seed=0):
         {
             "id": [f"P{i:04d}" for i in range(n)],
             "color": rng.choice(["red", "green", "blue"], n),
+            "size": rng.choice(["S", "M", "L"], n),
             "grade": rng.integers(1, 4, n),
             "地区": rng.choice(["华东", "华北"], n),
             "weight": rng.uniform(1, 5, n).round(3),
+            "member": rng.choice([True, False], n),
         }
     )
     df["price"] = (
         5 * (df["color"] == "red")
+        + df["size"].map({"S": 0.0, "M": 1.0, "L": 2.5})
+        + 1.5 * df["member"]
         + df["grade"].map({1: 0.0, 2: 4.0, 3: 1.0})
         + 2 * (df["地区"] == "华东")
         + df["weight"]
@@ -883,18 +887,31 @@ def test_column_kinds_are_detected_and_choices_reach_command_and_script(
     assert kinds == {
         "id": "ignored",
         "color": "categorical",
+        "size": "categorical",
         "grade": "numeric",
         "地区": "categorical",
         "weight": "numeric",
+        "member": "categorical",
         "price": "numeric",
     }
-    assert {c["name"]: c.get("levels") for c in t["columns"]}["color"] == 3
-    features = ["color", "grade", "地区", "weight"]  # id left out, as the page presets it
+    levels = {c["name"]: c.get("levels") for c in t["columns"] if "levels" in c}
+    assert levels == {"color": 3, "size": 3, "地区": 2, "member": 2}
+    notes = {c["name"]: c["kind_note"] for c in t["columns"] if "kind_note" in c}
+    assert list(notes) == ["id"] and "identifier" in notes["id"]
+    # id left out, as the page presets it; grade's codes as levels, member's booleans as 0/1
+    features = ["color", "size", "grade", "地区", "weight", "member"]
     settings = {
         "table": t["id"],
         "target": ["price"],
         "features": features,
-        "kinds": {"color": "categorical", "grade": "categorical", "地区": "categorical"},
+        "kinds": {
+            "color": "categorical",
+            "size": "categorical",
+            "grade": "categorical",
+            "地区": "categorical",
+            "weight": "numeric",
+            "member": "numeric",
+        },
         "hidden": "6",
         "epochs": 30,
         "seed": 1,
@@ -904,18 +921,27 @@ def test_column_kinds_are_detected_and_choices_reach_command_and_script(
     events = _wait(server, body["job"])
     run_id = next(d["run"] for k, d in events if k == "done")
     st, run = _json(server, f"/api/runs/{run_id}")
-    assert "--categorical grade" in run["command"] and "--missing indicator" in run["command"]
-    assert "'categorical': ['grade']" in run["script"] or "categorical=['grade']" in run["script"]
+    argv = shlex.split(run["command"])[1:]
+    opt = {a: argv[i + 1] for i, a in enumerate(argv) if a.startswith("--")}
+    assert opt["--features"] == "color,size,grade,地区,weight,member"
+    assert (opt["--categorical"], opt["--numeric"], opt["--missing"]) == (
+        "grade",
+        "member",
+        "indicator",
+    )
+    assert "--features color,size,grade,地区,weight,member" not in run["command"]  # quoted
+    script = run["script"]
+    assert "features=['color', 'size', 'grade', '地区', 'weight', 'member']" in script
+    for kw in ("categorical=['grade']", "numeric=['member']", "missing='indicator'", "raw=True"):
+        assert kw in script, kw
     st, data = _call(server, f"/api/runs/{run_id}/download/model")
     (tmp_path / "app.bpnn").write_bytes(data)
     app_model = bpnn.load(tmp_path / "app.bpnn")
     assert app_model.table_map_.output_names_[:3] == ["color=blue", "color=green", "color=red"]
-    assert "grade=2" in app_model.table_map_.output_names_
-    assert "地区=华北" in app_model.table_map_.output_names_ or "地区=华东" in (
-        app_model.table_map_.output_names_
-    )
+    names = app_model.table_map_.output_names_
+    assert {"grade=2", "size=S", "地区=华北", "member", "weight", "weight=<missing>"} <= set(names)
+    assert not any(n.startswith("id") for n in names)
     X = df[features]
-    argv = shlex.split(run["command"])[1:]
     argv[1] = str(csv)
     argv[argv.index("-o") + 1] = str(tmp_path / "cli.bpnn")
     argv[argv.index("--report") + 1] = str(tmp_path / "cli.html")
@@ -929,14 +955,71 @@ def test_column_kinds_are_detected_and_choices_reach_command_and_script(
     np.testing.assert_allclose(
         bpnn.load(tmp_path / "model.bpnn").predict(X), app_model.predict(X), rtol=1e-10, atol=1e-12
     )
-    # a text column forced numeric is one line on the page
-    st, body = _json(server, "/api/train", dict(settings, kinds={"color": "numeric"}))
-    if st == 200:
-        events = _wait(server, body["job"])
-        err = next(d["error"] for k, d in events if k == "failed")
-    else:
-        err = body["error"]
-    assert "column 'color'" in err and "is numeric but holds" in err
+    # a text column forced numeric is one line on the page, its name and value in Chinese
+    err = _train_error(server, dict(settings, kinds={"地区": "numeric"}))
+    assert "column '地区'" in err and "is numeric but holds '华" in err and "\n" not in err
+
+
+def test_a_column_the_table_map_refuses_says_why_and_trains_as_categorical(server):
+    n = 60
+    qty = [str(i % 7) for i in range(n)]
+    qty[9] = "many"  # numbers with one stray word
+    df = pd.DataFrame({"qty": qty, "x": np.linspace(0, 1, n), "y": np.linspace(1, 2, n)})
+    t = _upload(server, "stock.csv", df.to_csv(index=False).encode())
+    col = next(c for c in t["columns"] if c["name"] == "qty")
+    assert col["kind"] == "numeric"
+    why = "column 'qty' in 'stock.csv' is numeric but holds 'many' in row 10"
+    assert col["kind_note"] == why  # training says the same, if qty stays numeric
+    settings = {"table": t["id"], "target": ["y"], "hidden": "2", "epochs": 2}
+    assert _train_error(server, settings) == why
+    st, body = _json(server, "/api/train", dict(settings, kinds={"qty": "categorical"}))
+    assert st == 200, body
+    run_id = next(d["run"] for k, d in _wait(server, body["job"]) if k == "done")
+    st, run = _json(server, f"/api/runs/{run_id}")
+    assert "--categorical qty" in run["command"] and "categorical=['qty']" in run["script"]
+
+
+def _train_error(srv, settings):
+    st, body = _json(srv, "/api/train", settings)
+    if st != 200:
+        return body["error"]
+    events = _wait(srv, body["job"])
+    return next(d["error"] for k, d in events if k == "failed")
+
+
+@pytest.mark.parametrize("missing", ["indicator", "mean", "median", "drop", "error"])
+def test_missing_values_choice_reaches_model_command_and_script(server, tmp_path, missing):
+    csv = tmp_path / "shop.csv"
+    _shop_csv(csv)  # weight has 14 blank cells
+    t = _upload(server, "shop.csv", csv.read_bytes())
+    settings = {
+        "table": t["id"],
+        "target": ["price"],
+        "features": ["color", "地区", "weight"],
+        "missing": missing,
+        "hidden": "3",
+        "epochs": 3,
+    }
+    if missing == "error":
+        err = _train_error(server, settings)
+        assert "column 'weight'" in err and "14 missing value(s), the first in row 1" in err
+        assert "Missing values: indicator, mean, median or drop" in err
+        return
+    st, body = _json(server, "/api/train", settings)
+    assert st == 200, body
+    events = _wait(server, body["job"])
+    run_id = next(d["run"] for k, d in events if k == "done")
+    rows = next(d["rows"] for k, d in events if k == "started")
+    assert rows == (186 if missing == "drop" else 200)
+    st, run = _json(server, f"/api/runs/{run_id}")
+    args = build_parser().parse_args(shlex.split(run["command"])[1:])
+    assert args.missing == missing and args.features == "color,地区,weight"
+    assert f"missing={missing!r}" in run["script"]
+    st, data = _call(server, f"/api/runs/{run_id}/download/model")
+    (tmp_path / "m.bpnn").write_bytes(data)
+    model = bpnn.load(tmp_path / "m.bpnn")
+    assert model.missing == missing
+    assert ("weight=<missing>" in model.table_map_.output_names_) == (missing == "indicator")
 
 
 def test_browser_column_kinds(page, server, tmp_path):
@@ -944,18 +1027,54 @@ def test_browser_column_kinds(page, server, tmp_path):
     _shop_csv(csv)
     page.set_input_files("#train-file", str(csv))
     page.wait_for_selector("#columns select.kind")
-    assert page.input_value("select.role[data-column='id']") == "ignore"
-    assert page.input_value("select.kind[data-column='color']") == "categorical"
-    assert page.input_value("select.kind[data-column='grade']") == "numeric"
-    page.select_option("select.role[data-column='price']", "target")
-    page.select_option("select.kind[data-column='grade']", "categorical")
-    _shot(page, "column_kinds")
-    box = page.locator("#columns").bounding_box()
-    card = page.locator("#data-summary").bounding_box()
-    assert box["x"] + box["width"] <= card["x"] + card["width"] + 1  # the table fits its card
+    kind = "select.kind[data-column='{}']".format
+    role = "select.role[data-column='{}']".format
+    # preset to the table map's detection; the target has no kind to choose
+    assert page.input_value(role("id")) == "ignore" and page.input_value(kind("id")) == "ignored"
+    for col, want in [("color", "categorical"), ("size", "categorical"), ("grade", "numeric")]:
+        assert page.input_value(kind(col)) == want, col
+    assert page.input_value(role("price")) == "target" and page.is_hidden(kind("price"))
+    assert page.inner_text(f"{kind('地区')} option[value=categorical]") == "categorical (2)"
+    assert "地区" in page.inner_text("#columns") and "华东" in page.inner_text("#preview")
+    note = page.inner_text("#kind-notes li[data-column='id']")
+    assert note.startswith("id: left out of the inputs") and "identifier" in note
+    # the role and the kind agree: an input read as ignored is ignored, and back
+    page.select_option(kind("color"), "ignored")
+    assert page.input_value(role("color")) == "ignore"
+    page.select_option(role("color"), "input")
+    assert page.input_value(kind("color")) == "categorical"
+    page.select_option(role("id"), "input")
+    assert page.input_value(kind("id")) == "categorical"  # text: as levels, if it must go in
+    page.select_option(role("id"), "ignore")
+    assert page.input_value(kind("id")) == "ignored"
+    # text forced numeric: the table map's one line in the page's message area
     page.fill("#epochs", "20")
+    page.select_option(kind("地区"), "numeric")
+    page.click("#train-btn")
+    msg = _message(page)
+    assert "column '地区'" in msg and "is numeric but holds '华" in msg
+    page.wait_for_selector("#train-btn:not([disabled])")
+    _shot(page, "column_kinds_error")
+    page.select_option(kind("地区"), "categorical")
+    page.select_option(kind("grade"), "categorical")
+    assert page.is_hidden("#message")  # the choice that failed is gone, and so is its message
+    for width in (1300, 1400):  # the table and its selects fit the Data card, no scrolling
+        page.set_viewport_size({"width": width, "height": 1000})
+        assert page.evaluate(_COLUMNS_FIT) == [], width
+    _shot(page, "column_kinds")
     page.click("#train-btn")
     page.wait_for_selector("#results-card:not([hidden])", timeout=60_000)
     page.wait_for_function("document.getElementById('cli-command').textContent.length > 0")
     _shot(page, "column_kinds_trained", full=True)
-    assert "--categorical grade" in page.inner_text("#cli-command")
+    argv = shlex.split(page.inner_text("#cli-command"))
+    assert argv[argv.index("--features") + 1] == "color,size,grade,地区,weight,member"
+    assert argv[argv.index("--categorical") + 1] == "grade" and "--numeric" not in argv
+    assert argv[argv.index("--missing") + 1] == "indicator"
+
+
+_COLUMNS_FIT = """() => { const card = document.getElementById('columns').closest('.card')
+    .getBoundingClientRect(); const t = document.getElementById('columns');
+  const bad = [...t.querySelectorAll('select')].filter(e => e.offsetParent)
+    .filter(e => e.getBoundingClientRect().right > card.right + 0.5).map(e => e.dataset.column);
+  if (t.scrollWidth > t.clientWidth + 1) bad.push('scrolls');
+  return bad; }"""

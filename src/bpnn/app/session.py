@@ -67,6 +67,7 @@ class Table:
     name: str  # what the user called it: the file's name, or the built-in set's
     frame: Any  # pandas.DataFrame
     dataset: Any = None  # bpnn.datasets.Dataset for a built-in set
+    kinds: dict = field(default_factory=dict)  # column -> column_kind(), once per table
 
 
 def table_summary(t: Table) -> dict:
@@ -85,7 +86,7 @@ def table_summary(t: Table) -> dict:
         }
         if num and col.notna().any():
             info.update(min=float(col.min()), max=float(col.max()), mean=float(col.mean()))
-        info.update(column_kind(df, c))
+        info.update(detected_kind(t, c))
         cols.append(info)
     head = df.head(PREVIEW_ROWS)
     rows = [["" if _isna(v) else _cell(v) for v in r] for r in head.itertuples(index=False)]
@@ -105,10 +106,18 @@ def table_summary(t: Table) -> dict:
     )
 
 
-def column_kind(df, c) -> dict:
+def detected_kind(t: Table, c) -> dict:
+    """:func:`column_kind` of column c of t, computed once per table."""
+    if c not in t.kinds:
+        t.kinds[c] = column_kind(t.frame, c, repr(t.name))
+    return t.kinds[c]
+
+
+def column_kind(df, c, source=None) -> dict:
     """How the table map reads column c of df: ``kind`` (numeric, categorical, ordinal or
     ignored), ``levels`` (categorical), ``kind_note`` (why a column is ignored, or the
-    one-line reason the map refuses it as it stands)."""
+    one-line reason the map refuses it as it stands, naming ``source`` and counting rows
+    from 1 as training's message does)."""
     import warnings
 
     from ..tables.encoder import TableEncoder
@@ -116,7 +125,9 @@ def column_kind(df, c) -> dict:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            code = TableEncoder().fit(df[[c]]).columns_[0]
+            X = df[[c]]
+            X.attrs.update(bpnn_first_row=1, **({"bpnn_source": source} if source else {}))
+            code = TableEncoder().fit(X).columns_[0]
     except (ValueError, TypeError) as exc:
         return {"kind": "numeric", "kind_note": one_line(exc)}
     out = {"kind": code["kind"]}
@@ -435,8 +446,9 @@ def _kind_params(t: Table, features, kinds) -> dict:
             continue
         if want not in KINDS:
             raise AppError(f"column {c!r}: the kind must be numeric or categorical, got {want!r}")
-        if column_kind(t.frame, c)["kind"] != want:
-            forced[want].append(c)
+        detected = detected_kind(t, c)["kind"]
+        if detected != want and not (detected == "ordinal" and want == "categorical"):
+            forced[want].append(c)  # (an ordered category stays ordinal: the page shows it so)
     return {k: v for k, v in forced.items() if v}
 
 

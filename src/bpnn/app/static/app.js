@@ -110,16 +110,32 @@ function showTable(t) {
       el("option", { value: "ignore", text: T("m_ignore") }));
     // the table map's detection: an identifier or a date column starts as ignored
     sel.value = t.target.includes(name) ? "target" : (c.kind === "ignored" ? "ignore" : "input");
-    sel.addEventListener("change", detectTask);
     tr.firstChild.replaceChildren(sel);
     const kind = el("select", { "data-column": name, class: "kind", title: c.kind_note || "" },
       el("option", { value: "numeric", text: T("m_numeric") }),
-      el("option", { value: "categorical", text: T("m_categorical") + (c.levels ? ` (${c.levels})` : "") }));
-    kind.value = c.kind === "categorical" || c.kind === "ordinal" ? "categorical" : "numeric";
-    kind.dataset.detected = kind.value;
-    tr.children[1].replaceChildren(kind);
-    if (c.kind_note) tr.children[1].append(el("span", { class: "kind-note", text: " ⓘ", title: c.kind_note }));
+      // the levels the table map found, or the distinct codes that would be levels (up to 20)
+      el("option", { value: "categorical", text: T("m_categorical") + (c.levels || c.unique <= 20 ? ` (${c.levels || c.unique})` : "") }),
+      el("option", { value: "ignored", text: T("m_ignored") }));
+    kind.value = c.kind === "categorical" || c.kind === "ordinal" ? "categorical" : (c.kind === "ignored" ? "ignored" : "numeric");
+    // what the column is read as when the user makes an ignored one an input again
+    const asInput = c.kind === "ignored" ? (c.numeric ? "numeric" : "categorical") : kind.value;
+    kind.hidden = sel.value === "target";  // the target's kind is the task's business
+    sel.addEventListener("change", () => {
+      kind.hidden = sel.value === "target";
+      if (sel.value === "ignore") kind.value = "ignored";
+      else if (kind.value === "ignored") kind.value = asInput;
+      detectTask();
+    });
+    kind.addEventListener("change", () => {
+      if (kind.value === "ignored") sel.value = "ignore";
+      else if (sel.value === "ignore") sel.value = "input";
+      say("");  // an error about the old choice no longer holds
+    });
+    tr.children[1].replaceChildren(kind);  // a column's note is listed under the table
   });
+  // why a column starts ignored, or why the table map refuses it as it stands: on the page
+  $("kind-notes").replaceChildren(...t.columns.filter((c) => c.kind_note).map((c) =>
+    el("li", { "data-column": c.name, text: `${c.name}: ${c.kind === "ignored" ? T("m_left_out") + " — " : ""}${c.kind_note}` })));
   $("task").value = "auto";
   showTaskReason(t);
 }
@@ -131,7 +147,7 @@ function roles() {
     else if (s.value === "input") features.push(s.dataset.column);
   });
   document.querySelectorAll("#columns select.kind").forEach((s) => {
-    if (features.includes(s.dataset.column)) kinds[s.dataset.column] = s.value;
+    if (features.includes(s.dataset.column) && s.value !== "ignored") kinds[s.dataset.column] = s.value;
   });
   return { target, features, kinds };
 }

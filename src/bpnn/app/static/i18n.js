@@ -37,7 +37,7 @@ window.BPI18N = (function () {
     footer: "只在本机运行：数据不会离开这台电脑。",
     // messages from the scripts
     m_loading: "正在读取……", m_loaded: "已载入", m_rows: "行", m_cols: "列",
-    m_input: "输入", m_target: "目标", m_ignore: "忽略", m_role: "用途", m_name: "列名", m_kind: "类型（读作）", m_numeric: "数值", m_categorical: "类别",
+    m_input: "输入", m_target: "目标", m_ignore: "忽略", m_role: "用途", m_name: "列名", m_kind: "读作", m_numeric: "数值", m_categorical: "类别", m_ignored: "忽略", m_left_out: "不作输入",
     m_type: "类型", m_missing: "缺失", m_unique: "不同值", m_min: "最小", m_max: "最大",
     m_mean: "均值", m_detected: "识别为", m_training: "正在训练……", m_stopping: "正在停止（本轮结束后）……",
     m_done: "训练结束", m_stopped_after: "停止原因", m_after: "轮后", m_best_epoch: "最佳轮次",
@@ -54,7 +54,7 @@ window.BPI18N = (function () {
   };
   const en = {
     m_loading: "Reading…", m_loaded: "Loaded", m_rows: "rows", m_cols: "columns",
-    m_input: "input", m_target: "target", m_ignore: "ignore", m_role: "role", m_name: "column", m_kind: "read as", m_numeric: "numeric", m_categorical: "categorical",
+    m_input: "input", m_target: "target", m_ignore: "ignore", m_role: "role", m_name: "column", m_kind: "read as", m_numeric: "numeric", m_categorical: "categorical", m_ignored: "ignored", m_left_out: "left out of the inputs",
     m_type: "type", m_missing: "missing", m_unique: "unique", m_min: "min", m_max: "max",
     m_mean: "mean", m_detected: "detected", m_training: "Training…",
     m_stopping: "Stopping after the current epoch…", m_done: "Training finished",
