@@ -21,6 +21,7 @@ from . import _atomic
 __all__ = [
     "TableError",
     "detect_encoding",
+    "check_separated_numbers",
     "read_table",
     "select_columns",
     "parse_columns",
@@ -51,9 +52,11 @@ def read_table(path, sheet=None, *, encoding=None, decimal=".", thousands=None) 
     A text file's encoding is found from its bytes (:func:`detect_encoding`: byte-order
     marks, UTF-8, then GB18030/GBK or Big5 as Chinese Windows machines write them) unless
     ``encoding`` names it; ``df.attrs["encoding"]`` says which was used. ``decimal`` and
-    ``thousands`` say how numbers are written (``decimal=","``, ``thousands="."`` for
-    ``1.234,5``); without them a column of numbers written with separators is refused
-    in one line rather than read as text.
+    ``thousands`` (one character each) say how numbers are written (``decimal=","``,
+    ``thousands="."`` for ``1.234,5``; ``thousands=" "`` takes no-break spaces too), in
+    text files and in an Excel sheet's text cells; a column of numbers written with
+    separators that these do not read is refused in one line
+    (:func:`check_separated_numbers`) rather than read as text.
 
     Raises :class:`TableError` for a missing, empty, ragged or unreadable file.
     """
@@ -62,12 +65,24 @@ def read_table(path, sheet=None, *, encoding=None, decimal=".", thousands=None) 
         raise TableError(f"file not found: {str(p)!r}")
     if p.is_dir():
         raise TableError(f"{str(p)!r} is a directory, not a data file")
+    decimal, thousands = decimal or ".", thousands or None
+    for name, ch in (("--decimal", decimal), ("--thousands", thousands)):
+        if ch is not None and (not isinstance(ch, str) or len(ch) != 1):
+            raise TableError(f"{name} takes one character, got {ch!r}")
+    if decimal == thousands:  # pandas would read 1.5 as 15
+        raise TableError(f"--decimal and --thousands are both {decimal!r}")
     suffix = p.suffix.lower()
     if suffix in _TEXT:
         df = _read_text(p, _TEXT[suffix], encoding, decimal, thousands)
     elif suffix in _EXCEL:
         _check_magic(p, _EXCEL_MAGIC[suffix], "an Excel workbook")
-        df = _read_optional(lambda: pd.read_excel(p, sheet_name=sheet or 0), p, "openpyxl")
+        df = _read_optional(
+            lambda: pd.read_excel(p, sheet_name=sheet or 0, decimal=decimal, thousands=thousands),
+            p,
+            "openpyxl",
+        )
+        df.columns = [str(c).strip() for c in df.columns]
+        check_separated_numbers(df, repr(str(p)), decimal=decimal, thousands=thousands)
     elif suffix in _PARQUET:
         _check_magic(p, (b"PAR1",), "a Parquet file")
         df = _read_optional(lambda: pd.read_parquet(p), p, "pyarrow")
@@ -127,11 +142,13 @@ def detect_encoding(data: bytes) -> str:
     """The encoding of a text file's bytes, as a Python codec name.
 
     In turn: a byte-order mark (UTF-8, UTF-16, UTF-32); UTF-16 without a mark (NUL bytes
-    in every other place, as ASCII text in UTF-16 has); strict UTF-8; then, for the
-    files Excel writes on Chinese Windows machines, GB18030 (a superset of GBK and GB2312)
-    or Big5 -- whichever charset-normalizer finds the better fit of the two, GB18030 on
-    a tie; cp1252 (Western Windows) as the last resort, latin-1 for any other bytes.
-    ``--encoding`` names anything else (Shift-JIS, KOI8-R...).
+    in every other place, as ASCII text in UTF-16 has); strict UTF-8; then, among the
+    codecs that decode the bytes at all, GB18030 (a superset of GBK and GB2312: the files
+    Excel writes on Chinese Windows machines), Big5 and cp1252 (Western Windows), the one
+    charset-normalizer finds the best fit -- biased to GB18030: it is taken when the
+    detector names it, has no answer, or names cp1252 while the bytes read as GB2312's
+    common characters; Big5 only when the detector names it. latin-1 decodes any other
+    bytes. ``--encoding`` names anything else (Shift-JIS, KOI8-R...).
     """
     for bom, name in _BOMS:
         if data.startswith(bom):
@@ -148,13 +165,39 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    chinese = [c for c in ("gb18030", "big5") if _decodes(data, c)]
-    if chinese:
-        if len(chinese) == 1:
-            return chinese[0]
-        best = _detector_guess(data, chinese)
-        return "big5" if best in ("big5", "big5hkscs", "cp950") else "gb18030"
-    return "cp1252" if _decodes(data, "cp1252") else "latin-1"  # Western Windows, or bytes
+    fits = [c for c in ("gb18030", "big5", "cp1252") if _decodes(data, c)]
+    if len(fits) <= 1:
+        return fits[0] if fits else "latin-1"  # latin-1 decodes any bytes
+    best = _detector_guess(data, fits)
+    share = _gb2312_share(data)
+    if best in ("big5", "big5hkscs", "cp950") and "big5" in fits and share < 0.9:
+        return "big5"  # the detector says Big5, and the bytes do not read as GB2312 text
+    if "gb18030" in fits and (share >= 0.8 or best not in ("big5", "cp1252")):
+        return "gb18030"
+    return best if best in fits else fits[-1]
+
+
+def _gb2312_share(data: bytes) -> float:
+    """The share of the double-byte sequences of ``data`` (read as GB18030) that are
+    GB2312's hanzi or Chinese punctuation (first byte 0xA1-0xA3 or 0xB0-0xF7, second
+    0xA1-0xFE): nearly all of them in Chinese text; far fewer in Big5 text (whose second
+    bytes are often 0x40-0x7E and first bytes often 0xA4-0xAF, kana and symbols in GB2312)
+    or in Western text read as GB18030 (where an accented letter is usually followed by an
+    ASCII one)."""
+    i = n = common = 0
+    while i < len(data) - 1:
+        b = data[i]
+        if b < 0x81:
+            i += 1
+            continue
+        nxt = data[i + 1]
+        if 0x30 <= nxt <= 0x39:  # a four-byte sequence: outside GB2312
+            n, i = n + 1, i + 4
+            continue
+        n += 1
+        common += (0xA1 <= b <= 0xA3 or 0xB0 <= b <= 0xF7) and nxt >= 0xA1
+        i += 2
+    return common / n if n else 0.0
 
 
 def _decodes(data: bytes, codec: str) -> bool:
@@ -178,6 +221,7 @@ def _detector_guess(data: bytes, candidates):
 def _decode(p: Path, encoding) -> tuple[str, str]:
     """(text, codec) of the file: ``encoding`` if given, else the detected one."""
     data = p.read_bytes()
+    given = encoding is not None
     if encoding is None:
         encoding = detect_encoding(data)
     else:
@@ -193,45 +237,132 @@ def _decode(p: Path, encoding) -> tuple[str, str]:
             encoding = "utf-8-sig"
     try:
         text = data.decode(encoding)
+    except LookupError:  # a codec of bytes to bytes (base64, zlib, ...)
+        raise TableError(f"{encoding!r} is not a text encoding") from None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        guess = detect_encoding(data) if given else None
+        hint = (
+            f"; it reads as {guess} (leave --encoding out to detect it)"
+            if guess and guess != encoding
+            else "; name its encoding with --encoding"
+        )
         raise TableError(
             f"{str(p)!r} is not {encoding} text: byte 0x{data[exc.start]:02x} at offset "
-            f"{exc.start} (line {line}) does not decode; name its encoding with --encoding"
+            f"{exc.start} (line {line}) does not decode{hint}"
         ) from None
     if text.startswith("\ufeff"):  # a mark the codec kept (utf-16-le/-be)
         text = text[1:]
     return text, encoding
 
 
-def _separator_options(v: str) -> str:
-    """The read options that make ``v`` (a number with separators) a number."""
-    if "," in v and "." in v:  # the mark that comes last is the decimal one
-        return "--decimal , --thousands ." if v.rfind(",") > v.rfind(".") else "--thousands ,"
-    if "," in v:
-        grouped = re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", v)
-        return "--thousands ," if grouped else "--decimal ,"
-    return "--thousands ." if "." in v else "--thousands ' ' (and --decimal , if so)"
+# -- numbers written with separators -------------------------------------------------------
+#: (decimal mark, thousands separator) pairs a number column may be written in, in the
+#: order they are offered; a ';'-separated file (Excel in a comma-decimal locale) puts
+#: the decimal-comma readings first
+_SEPARATOR_PAIRS: tuple[tuple[str, str | None], ...] = (
+    (".", None),  # 1234.5: the default reading
+    (".", ","),  # 1,234.5 (English, Chinese)
+    (",", None),  # 17,25
+    (",", "."),  # 1.234,5 (German, Spanish, ...)
+    (",", " "),  # 1 234,5 (French, Russian, ...; also with a no-break space)
+    (".", " "),  # 1 234.5
+    (".", "'"),  # 1'234.5 (Swiss)
+    (",", "'"),
+)
+_SPACES = " \u00a0\u202f"  # a space, a no-break space, a narrow no-break space
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_DIGIT_SPACE = re.compile(r"(?<=\d)[\u00a0\u202f](?=\d{3}(?!\d))")
 
 
-def _check_separated(df, source: str):
-    """A text column every value of which is a number written with separators (1.234,5 or
-    1,234.5) is refused in one line: reading it as text would silently lose it."""
-    from .tables.encoder import _SEPARATED
+def _number_pattern(decimal: str, thousands) -> re.Pattern:
+    """A number written with ``decimal`` and (in groups of three digits) ``thousands``."""
+    d = re.escape(decimal)
+    if thousands is None:
+        return re.compile(rf"[+-]?(\d+({d}\d*)?|{d}\d+)")
+    t = f"[{_SPACES}]" if thousands == " " else re.escape(thousands)
+    return re.compile(rf"[+-]?([1-9]\d{{0,2}}({t}\d{{3}})+|\d+)({d}\d+)?")
 
+
+_NUMBER_PATTERNS = {pair: _number_pattern(*pair) for pair in _SEPARATOR_PAIRS}
+
+
+def _separated_value(v: str, decimal: str, thousands) -> float:
+    """``v`` (matched by ``_number_pattern(decimal, thousands)``) as a number."""
+    for ch in _SPACES if thousands == " " else thousands or "":
+        v = v.replace(ch, "")
+    return float(v.replace(decimal, "."))
+
+
+def _option_words(decimal: str, thousands) -> str:
+    quoted = {" ": "' '", "'": '"\'"'}
+    words = [f"--decimal {decimal}"] if decimal != "." else []
+    if thousands is not None:
+        words.append(f"--thousands {quoted.get(thousands, thousands)}")
+    return " ".join(words)
+
+
+def check_separated_numbers(df, source: str = "the data", *, sep=None, decimal=".", thousands=None):
+    """Refuse a text column that holds numbers written with separators, in one line.
+
+    A column of text (object or string dtype) every value of which is a number once a
+    decimal mark and a thousands separator are read as such (``1.234,5``, ``1,234.5``,
+    ``1 234,5``, ``17,25``; plain numbers may be among them), some of which the reading
+    in effect (``decimal``, ``thousands``: the options the table was read with) does not
+    read, raises :class:`TableError` naming the column, the first such value and its row
+    (counted from 1), and the read options (``--decimal``/``--thousands``, :func:`read_table`'s
+    ``decimal=``/``thousands=``) that read it; where two readings fit (``1,234``: a
+    thousand or a decimal), the message names the other too. Reading such a column as
+    text (a category per value) would lose it silently. ``sep``: the file's delimiter, if
+    known (with ``';'`` a comma is taken for a decimal mark first). Ordinary text (words,
+    codes, dates) is left alone.
+    """
+    pairs = list(_SEPARATOR_PAIRS)
+    if sep == ";":
+        pairs.sort(key=lambda pair: (pair != (".", None), pair[0] != ","))
+    current = (decimal or ".", thousands or None)
+    reads = _NUMBER_PATTERNS.get(current) or _number_pattern(*current)
     for c in df.columns:
         col = df[c]
         if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
             continue
-        vals = [str(v).strip() for v in col.dropna()]
-        vals = [v for v in vals if v]
-        if vals and all(_SEPARATED.match(v) for v in vals):
-            i = int(next(j for j, v in enumerate(col) if isinstance(v, str) and v.strip()))
-            v = str(col.iloc[i]).strip()
+        values: list[str] = []  # the column's text values
+        unread = None  # (row, value) of the first that the reading in effect misses
+        for i, v in enumerate(col.tolist()):
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                continue
+            if isinstance(v, (int, float, np.number)) and not isinstance(v, bool):
+                continue
+            if isinstance(v, str) and not v.strip():
+                continue  # a blank cell
+            if not isinstance(v, str) or not any(ch.isdigit() for ch in v.strip()[:2]):
+                values = []  # a word (or a date, ...): a column of text
+                break
+            v = v.strip()
+            values.append(v)
+            if unread is None and not reads.fullmatch(v):
+                unread = (i, v)
+        if not values or unread is None:
+            continue
+        fits = [pair for pair in pairs if all(map(_NUMBER_PATTERNS[pair].fullmatch, values))]
+        if not fits:
+            continue
+        row, shown = unread
+        if fits[0] == (".", None):  # plain numbers that the options given do not read
             raise TableError(
-                f"column {c!r} in {source} holds numbers written with separators "
-                f"({v!r} in row {i + 1}): read it with {_separator_options(v)}"
+                f"column {c!r} in {source} holds numbers written with a decimal point "
+                f"({shown!r} in row {row + 1}) that {_option_words(*current)} does not read: "
+                "the options read every column alike, so a file must write its numbers alike"
             )
+        options = _option_words(*fits[0])
+        first = [_separated_value(v, *fits[0]) for v in values]
+        other = next((f for f in fits if [_separated_value(v, *f) for v in values] != first), None)
+        if other is not None and other != (".", None):  # 1,234: a thousand, or one and a bit
+            options += f" (or {_option_words(*other)} if {other[0]!r} is its decimal mark)"
+        raise TableError(
+            f"column {c!r} in {source} holds numbers written with separators "
+            f"({shown!r} in row {row + 1}): read it with {options}"
+        )
 
 
 def _read_text(p: Path, sep, encoding=None, decimal=".", thousands=None) -> pd.DataFrame:
@@ -245,10 +376,8 @@ def _read_text(p: Path, sep, encoding=None, decimal=".", thousands=None) -> pd.D
         sep = ";"
     sep = sep or _sniff(text)
     _check_header(p, text, sep)
-    decimal = decimal or "."
-    for name, ch in (("--decimal", decimal), ("--thousands", thousands)):
-        if ch is not None and len(ch) != 1:
-            raise TableError(f"{name} takes one character, got {ch!r}")
+    if thousands == " ":  # a no-break space between digit groups reads as a space
+        text = _DIGIT_SPACE.sub(" ", text)
     try:
         df = pd.read_csv(
             io.StringIO(text),
@@ -266,12 +395,10 @@ def _read_text(p: Path, sep, encoding=None, decimal=".", thousands=None) -> pd.D
                 f"ragged file {str(p)!r}: line {m[2]} has {m[3]} fields, the header has {m[1]}"
             ) from None
         raise TableError(f"cannot parse {str(p)!r}: {str(exc).splitlines()[-1]}") from None
-    except UnicodeDecodeError as exc:
-        raise TableError(f"{str(p)!r} is not UTF-8 text ({exc.reason})") from None
     if df.isna().to_numpy().any():
         _check_short_rows(p, text, sep, df.shape[1])
-    if decimal == "." and thousands is None:
-        _check_separated(df, repr(str(p)))
+    df.columns = [str(c).strip() for c in df.columns]
+    check_separated_numbers(df, repr(str(p)), sep=sep, decimal=decimal, thousands=thousands)
     df.attrs["encoding"] = used
     return df
 

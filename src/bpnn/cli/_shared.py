@@ -104,10 +104,15 @@ def _add_read_options(parser):
         help="the text file's encoding (default: detected: UTF-8, UTF-16, GBK/GB18030, ...)",
     )
     parser.add_argument(
-        "--decimal", metavar="CHAR", help="the decimal mark of numbers in a text file (default .)"
+        "--decimal",
+        metavar="CHAR",
+        help="the decimal mark of numbers written as text (default .; e.g. , for 1.234,5)",
     )
     parser.add_argument(
-        "--thousands", metavar="CHAR", help="the thousands separator of numbers in a text file"
+        "--thousands",
+        metavar="CHAR",
+        help="the thousands separator of numbers written as text (e.g. . for 1.234,5; "
+        "' ' for 1 234,5)",
     )
 
 

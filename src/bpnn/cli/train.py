@@ -57,6 +57,9 @@ _TRAIN_KEYS = {  # option name -> type, for --config files
     "preset": str,
     "holdout": float,
     "sheet": str,
+    "encoding": str,
+    "decimal": str,
+    "thousands": str,
     "init": str,
     "param": dict,
     "output": str,
@@ -210,6 +213,7 @@ def _load_training_table(args):
     else:
         df, ds = _read_data(args.data, getattr(args, "sheet", None), args)
         source = f"built-in data set {ds.name!r}" if ds is not None else repr(str(args.data))
+        args.read_encoding = df.attrs.get("encoding")
     if args.target:
         target = parse_columns(args.target)
     elif ds is not None:
@@ -403,6 +407,11 @@ def cmd_train(args):
             f"{_plural(X.shape[1], 'input')} -> {', '.join(map(str, Y.columns))}; "
             f"task {task} ({why})"
         )
+        read_as = getattr(args, "read_encoding", None)
+        if read_as and read_as not in ("utf-8", "utf-8-sig", "ascii"):
+            from rich.markup import escape
+
+            console.print(f"[dim]read {escape(source)} as {read_as.upper()}[/dim]")
     y = _target(Y, task)
     fit_idx, held_idx = _holdout_rows(args, model, y, task)
     with _checkpointing(args, model) as interrupt:
