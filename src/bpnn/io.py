@@ -10,7 +10,8 @@ Layout (schema version 1)::
 
 An ensemble (``n_ensemble=k``) keeps its first network as ``network/params`` and the other
 k - 1 as ``ensemble/<i>/params``, their specs and records in the manifest's ``ensemble``
-list; a regressor's conformity scores for ``predict_interval`` are ``conformity/scores``.
+list; a regressor's conformity scores for ``predict_interval`` are ``conformity/scores``, a
+forecaster's sorted closed-loop residuals per horizon step ``intervals/scores``.
 Files without them (written before they existed) load as one network without scores.
 
 Why ZIP + JSON + .npy: the parameters keep their exact bits (save -> load predicts
@@ -237,7 +238,25 @@ def _forecaster_state(est):
         arrays["last_X"] = np.asarray(est.last_X_, dtype=np.float64)
     man["record"], man["record_full"] = _record_state(est.record_)
     _, man["closed_loop_record_full"] = _record_state(est.closed_loop_record_)
+    _forecaster_members_state(est, man, arrays)
     return man, arrays
+
+
+def _forecaster_members_state(est, man, arrays):
+    """A forecaster's ensemble members 2..k (as a static model's, with their split seeds
+    and closed-loop records) and its forecast-interval residuals ``intervals/scores``."""
+    _ensemble_state(est, man, arrays)
+    f = man["forecaster"]
+    seeds = getattr(est, "split_seeds_", None)
+    if seeds:
+        f["split_seeds"] = [int(v) for v in seeds]
+    cl = getattr(est, "closed_loop_records_", None)
+    if cl and len(cl) > 1:
+        f["closed_loop_records_full"] = [_record_state(r)[1] for r in cl]
+    scores = getattr(est, "interval_scores_", None)
+    if scores is not None:
+        arrays["intervals/scores"] = np.asarray(scores, np.float64)
+        f["interval_origins"] = [int(v) for v in est.interval_origins_]
 
 
 def _ensemble_state(est, man, arrays):
@@ -647,7 +666,44 @@ def _build_forecaster(man, net, arrays):
     full, cl = man.get("record_full"), man.get("closed_loop_record_full")
     est.record_ = None if full is None else TrainingRecord.from_dict(_nan_lists(full))
     est.closed_loop_record_ = None if cl is None else TrainingRecord.from_dict(_nan_lists(cl))
+    _build_forecaster_members(est, man, arrays)
     return est
+
+
+def _build_forecaster_members(est, man, arrays):
+    """``networks_``, ``records_``, ``split_seeds_``, ``closed_loop_records_`` and the
+    interval residuals of :func:`_forecaster_members_state` (files without them: one
+    network, no intervals)."""
+    from .record import TrainingRecord
+
+    _build_ensemble(est, man, arrays, est.n_targets_)
+    f, k = man["forecaster"], len(est.networks_)
+    seeds = f.get("split_seeds") or [est.split_seed_]
+    if len(seeds) != k or not all(isinstance(v, int) for v in seeds):
+        raise ModelFileError(f"split_seeds must be {k} integers, got {seeds!r:.80}")
+    est.split_seeds_ = seeds
+    cl = f.get("closed_loop_records_full")
+    est.closed_loop_records_ = (
+        (None if est.closed_loop_record_ is None else [est.closed_loop_record_])
+        if cl is None
+        else [None if r is None else TrainingRecord.from_dict(_nan_lists(r)) for r in cl]
+    )
+    scores, origins = arrays.get("intervals/scores"), f.get("interval_origins")
+    est.interval_scores_ = est.interval_origins_ = None
+    if scores is None:
+        return
+    if (
+        scores.ndim != 3
+        or scores.shape[2] != est.n_targets_
+        or not isinstance(origins, list)
+        or len(origins) != scores.shape[0]
+        or not all(isinstance(v, int) and 0 <= v < est.n_series_ for v in origins)
+    ):
+        raise ModelFileError(
+            f"intervals/scores has shape {scores.shape}; the model has "
+            f"{est.n_targets_} targets and needs one origin per row"
+        )
+    est.interval_scores_, est.interval_origins_ = scores, np.asarray(origins, dtype=np.int64)
 
 
 def _build(man, arrays, kinds):

@@ -735,12 +735,22 @@ def _time_text(t) -> str:
 
 
 def plot_closed_loop_forecast(
-    times, values, origin, forecast, name="y", time_name="time", context=None, one_step=None
+    times,
+    values,
+    origin,
+    forecast,
+    name="y",
+    time_name="time",
+    context=None,
+    one_step=None,
+    band=None,
 ) -> Figure:
     """A closed-loop forecast from position ``origin`` (fed only its own outputs, and
     the true exogenous inputs) beside the true values that were held out; ``context`` of the
     known values before it are drawn too (default: as many as the forecast, at least 20).
-    ``one_step``: the one-step (open-loop) outputs over the same times, for comparison."""
+    ``one_step``: the one-step (open-loop) outputs over the same times, for comparison.
+    ``band``: ``(lower, upper, label)``, a forecast interval over the first len(lower)
+    steps, drawn shaded."""
     t = np.asarray(times)
     v = np.asarray(values, float)
     fc = np.asarray(forecast, float)
@@ -766,6 +776,18 @@ def plot_closed_loop_forecast(
             color=SPLIT_COLORS["validation"],
             lw=1.2,
             label="one-step outputs",
+        )
+    if band is not None:
+        lo, hi, label = band
+        k = min(len(lo), h)
+        ax.fill_between(
+            t[origin : origin + k],
+            np.asarray(lo, float)[:k],
+            np.asarray(hi, float)[:k],
+            color=SPLIT_COLORS["test"],
+            alpha=0.18,
+            lw=0,
+            label=label,
         )
     ax.plot(
         t[origin : origin + h],

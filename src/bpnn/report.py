@@ -485,6 +485,9 @@ class SeriesSummary:
     forecast_rmse, persistence_rmse : RMSE per target of the forecast, and of the
         persistence forecast (the last known value, repeated)
     notes : list of str
+    band : None, or ``(lower, upper, label, text)``: the model's 90 % forecast interval
+        over the first steps of the forecast (arrays (k, n_targets), k <= h), the plot's
+        legend and a sentence saying what it is (see :func:`forecast_band`)
     """
 
     kind: str
@@ -501,6 +504,7 @@ class SeriesSummary:
     forecast_rmse: list = field(default_factory=list)
     persistence_rmse: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    band: tuple | None = None
 
 
 #: the figures of the Time series section (build_figures' names)
@@ -630,7 +634,7 @@ def series_from_model(
             notes.append(
                 f"the closed-loop forecast shows the first {h} of the {n - origin} held-out steps"
             )
-    return SeriesSummary(
+    summary = SeriesSummary(
         model.kind_,
         times,
         time_name or "time step",
@@ -646,6 +650,45 @@ def series_from_model(
         base,
         notes,
     )
+    if fc is not None:
+        summary.band = forecast_band(model, Y, Xa, origin, len(fc))
+    return summary
+
+
+def forecast_band(model, Y, Xa, origin, h, coverage=0.9):
+    """The report's forecast interval from ``origin``: ``(lower, upper, label, text)`` over
+    the steps the model's conformal calibration covers (at most h), else an ensemble's
+    spread over all h steps, else None; ``text`` says what the band is."""
+    from .timeseries.intervals import conformal_halfwidth, spread_halfwidth
+
+    scores = getattr(model, "interval_scores_", None)
+    k = h if scores is None else min(h, scores.shape[1])
+    paths = model.predict_members(
+        k,
+        X=None if Xa is None else Xa[origin : origin + k],
+        last_window=Y[:origin],
+        last_window_X=None if Xa is None else Xa[:origin],
+    )
+    try:
+        hw = conformal_halfwidth(scores, k, coverage)
+        label = f"{coverage:.0%} interval (conformal, {scores.shape[0]} origins)"
+        text = (
+            f"The band is the {coverage:.0%} forecast interval for steps 1..{k}, split "
+            f"conformal on the closed-loop residuals of {scores.shape[0]} rolling origins "
+            "in the held-out times; the forecast shown runs over those same times, so "
+            "the band is not a test of its coverage."
+        )
+    except ValueError:
+        if paths.shape[0] < 2:
+            return None
+        hw = spread_halfwidth(paths, coverage)
+        label = f"{coverage:.0%} ensemble spread (uncalibrated)"
+        text = (
+            f"The band is mean ± z·sd of the {paths.shape[0]} members' forecasts, not a "
+            "calibrated interval (the model has too few held-out origins for one)."
+        )
+    mean = paths.mean(axis=0)
+    return mean - hw, mean + hw, label, text
 
 
 def _series_figures(series: SeriesSummary) -> dict:
@@ -686,6 +729,9 @@ def _series_figures(series: SeriesSummary) -> dict:
                 name0,
                 series.time_name,
                 one_step=one,
+                band=None
+                if series.band is None
+                else (series.band[0][:, 0], series.band[1][:, 0], series.band[2]),
             ),
         )
     return figs
@@ -716,6 +762,8 @@ def _series_html(series: SeriesSummary, figures: dict) -> str:
             f"<p>Closed-loop forecast from {_e(t0)}:</p>",
             _table(rows, ["series", "steps", "RMSE", "RMSE of persistence"]),
         ]
+        if series.band is not None:
+            out.append(f'<p class="sub">{_e(series.band[3])}</p>')
     out += [f'<p class="sub">Note: {_e(n)}.</p>' for n in series.notes]
     out += [
         _figure_html(cap, png) for name, (cap, png) in figures.items() if name in SERIES_FIGURES

@@ -35,6 +35,7 @@ SERIES_KEYS = {
     "input_delays": str,
     "time_column": str,
     "closed_loop_horizon": int,
+    "interval_horizon": int,
 }
 
 #: static-model options a forecaster does not take: option -> why
@@ -46,7 +47,6 @@ _NOT_FOR_SERIES = {
     "target_scaling": "each series has one scaling (--scaling), shared by its lags and its target",
     "holdout": "the division's last blocks (validation, test) are the held-out future",
     "preset": "a forecaster's defaults are MATLAB's narnet/narxnet ones",
-    "n_ensemble": "ensembles of forecasters are not supported",
 }
 
 
@@ -356,6 +356,8 @@ def _forecaster_params(args, ds, fb, ind):
         "init": "init",
         "scaling": "scaling",
         "closed_loop_horizon": "closed_loop_horizon",
+        "n_ensemble": "n_ensemble",
+        "interval_horizon": "interval_horizon",
     }
     for opt, name in simple.items():
         if getattr(args, opt, None) is not None:
@@ -479,6 +481,7 @@ def cmd_train_series(args):
                 f"{cl.stop_reason} after {cl.epochs} epochs (best epoch "
                 f"{cl.best_epoch})"
             )
+        _print_interval_note(console, model)
     settings = {
         "network": kind,
         "data": source,
@@ -512,6 +515,22 @@ def cmd_train_series(args):
         )
         return 130
     return EXIT_OK if np.isfinite(rec.final_loss) else EXIT_FAIL
+
+
+def _print_interval_note(console, model):
+    """One line on the ensemble and on what calibrates ``bpnn forecast --interval``."""
+    k = len(model._members())
+    scores = getattr(model, "interval_scores_", None)
+    what = f"an ensemble of {k} networks (forecasts averaged); " if k > 1 else ""
+    if scores is None:
+        what += "no held-out times to calibrate forecast intervals"
+        what += " (--interval uses the members' spread)" if k > 1 else ""
+    else:
+        what += (
+            f"forecast intervals calibrated on {scores.shape[0]} held-out origins for "
+            f"steps 1..{scores.shape[1]} (bpnn forecast --interval 0.9)"
+        )
+    console.print(f"[dim]{what}[/dim]")
 
 
 def _delay_text(d):
@@ -650,6 +669,7 @@ def cmd_forecast(args):
     from ..io_tables import write_table
 
     _check_output(args.output, "output")
+    _check_forecast_interval(args.interval)
     model = _forecaster(args.model)
     targets = list(model.target_names_)
     if args.steps is not None and args.steps < 1:
@@ -707,14 +727,16 @@ def cmd_forecast(args):
     last = None if hist is None else (hist.iloc[:, 0] if len(targets) == 1 else hist)
     if last is not None and not model.feedback_delays_:
         last = None  # a time-delay network reads no past values of y
-    pred = model.predict(
-        steps,
-        X=None if fut_X is None else fut_X.to_numpy(),
-        last_window=last,
-        last_window_X=None if hist_X is None else hist_X.to_numpy(),
-    )
+    given = {
+        "X": None if fut_X is None else fut_X.to_numpy(),
+        "last_window": last,
+        "last_window_X": None if hist_X is None else hist_X.to_numpy(),
+    }
+    pred = model.predict(steps, **given)
     P = np.asarray(pred, dtype=float).reshape(steps, -1)
     out = pd.DataFrame(P, columns=targets)
+    if args.interval is not None:
+        _add_interval_columns(out, model, args.interval, steps, given, args.quiet)
     when = _forecast_times(model, pred, fut_t, hist, steps)
     if time and when is not None:
         out.insert(0, time, when)
@@ -731,6 +753,39 @@ def cmd_forecast(args):
     else:
         out.to_csv(sys.stdout, index=False)
     return EXIT_OK
+
+
+def _check_forecast_interval(coverage):
+    """``--interval``: a coverage strictly between 0 and 1 (checked before anything is read)."""
+    import math
+
+    if coverage is not None and not (math.isfinite(coverage) and 0 < coverage < 1):
+        raise UsageError(
+            f"--interval must be a coverage strictly between 0 and 1, e.g. 0.9, got {coverage:g}"
+        )
+
+
+def _add_interval_columns(out, model, coverage, steps, given, quiet):
+    """lower / upper columns (lower_NAME / upper_NAME for several targets) of
+    ``model.predict_interval``; a fallback to the ensemble's spread is said on stderr."""
+    import warnings
+
+    import numpy as np
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            lo, hi = model.predict_interval(steps, coverage=coverage, **given)
+        except ValueError as exc:
+            raise UsageError(f"--interval {coverage:g}: {exc}") from None
+    if not quiet:
+        for w in caught:
+            print(f"bpnn forecast: note: {w.message}", file=sys.stderr)
+    targets = list(model.target_names_)
+    lo, hi = (np.asarray(b, dtype=float).reshape(steps, -1) for b in (lo, hi))
+    for j, name in enumerate(targets):
+        tag = "" if len(targets) == 1 else f"_{name}"
+        out[f"lower{tag}"], out[f"upper{tag}"] = lo[:, j], hi[:, j]
 
 
 def _forecast_times(model, pred, fut_t, hist, steps):
@@ -889,6 +944,14 @@ def add_train_options(t):
         help="after the open-loop fit, train through the feedback "
         "over windows of H steps (backpropagation through time)",
     )
+    g.add_argument(
+        "--interval-horizon",
+        dest="interval_horizon",
+        type=int,
+        metavar="H",
+        help="calibrate forecast intervals (bpnn forecast --interval) for steps 1..H "
+        "(default: up to a quarter of the held-out times, at most 100)",
+    )
 
 
 def add_parsers(sub, common):
@@ -909,11 +972,12 @@ def add_parsers(sub, common):
     column) label the forecast.
 Without DATA a NAR model forecasts from the last values it was trained on.
 The output has the time column (continued when the times are regular; else a
-step number 1..N) and one column per target.
+step number 1..N) and one column per target; --interval 0.9 adds lower and upper.
 
 examples:
   bpnn train sunspots --feedback-delays 1:12 --hidden 8 -o sun.bpnn
   bpnn forecast sun.bpnn --steps 20 -o forecast.csv
+  bpnn forecast sun.bpnn --steps 10 --interval 0.9      (lower, upper per step)
   bpnn train plant.csv --target y --inputs u --input-delays 1:2 --time-column t -o p.bpnn
   bpnn forecast p.bpnn future_u.csv -o forecast.csv      (one row per future time)""",
     )
@@ -937,6 +1001,14 @@ examples:
         dest="time_column",
         metavar="COL",
         help="DATA's time column (default: the one the model was trained with)",
+    )
+    f.add_argument(
+        "--interval",
+        type=float,
+        metavar="COVERAGE",
+        help="add lower/upper columns: forecast intervals per step that hold the value "
+        "with this probability, e.g. 0.9 (conformal on the model's held-out closed-loop "
+        "residuals; docs/timeseries.md)",
     )
     f.add_argument("--sheet", help="Excel sheet name")
     _add_read_options(f)

@@ -72,6 +72,18 @@ class BPForecaster(BaseEstimator):
         After the open-loop fit, fine-tune the network closed loop over windows of this
         many steps (:meth:`fine_tune_closed_loop`).
     closed_loop_algorithm : str or None (the ``algorithm``); closed_loop_epochs : int, 100
+    n_ensemble : int, default 1
+        Train this many networks (each with its own seeds drawn in turn from
+        ``random_state``, and with a random division its own split) and average their
+        forecasts: each member runs its own closed loop and the trajectories are averaged
+        (:meth:`predict_members` gives each one's). Member 0 is the network of
+        ``n_ensemble=1``. The series' scaling is fitted on member 0's training times.
+        :meth:`fine_tune_closed_loop` tunes every member (each on its own split).
+    interval_horizon : int or None
+        The steps 1..H for which :meth:`predict_interval` is calibrated (conformal on
+        rolling-origin closed-loop residuals at held-out times, :mod:`.intervals`); None:
+        the longest H <= 100 (at most a quarter of the held-out times) that leaves >= 19
+        origins.
 
     Attributes
     ----------
@@ -82,7 +94,10 @@ class BPForecaster(BaseEstimator):
     columns in X, their encoded names such as ``day=Mon``), n_targets_, n_exog_,
     exog_map_ (the table map of X's text, boolean and category columns, or None), y_map_,
     x_map_
-    (TargetScaler per series), time_name_ (the name of the fitted pandas index, e.g. the
+    (TargetScaler per series), networks_ / records_ / split_seeds_ (every member's; the
+    attributes without the s are member 0's), closed_loop_records_, interval_scores_
+    (n_origins, H, n_targets) sorted absolute residuals per step, or None, and
+    interval_origins_ (their origins), time_name_ (the name of the fitted pandas index, e.g. the
     time column, or None), last_y_ / last_X_ (the last max_delay_ rows, in their units,
     where forecasts continue from), n_series_ (rows fitted), split_seed_, diagnosis_.
     """
@@ -112,6 +127,8 @@ class BPForecaster(BaseEstimator):
         closed_loop_horizon=None,
         closed_loop_algorithm=None,
         closed_loop_epochs=100,
+        n_ensemble=1,
+        interval_horizon=None,
         random_state=None,
         verbose=False,
         warn=True,
@@ -128,6 +145,7 @@ class BPForecaster(BaseEstimator):
             closed_loop_algorithm,
             closed_loop_epochs,
         )
+        self.n_ensemble, self.interval_horizon = n_ensemble, interval_horizon
         self.random_state, self.verbose, self.warn = random_state, verbose, warn
 
     # -- checks -----------------------------------------------------------------------------
@@ -137,7 +155,7 @@ class BPForecaster(BaseEstimator):
                 "hidden='auto' is not supported by BPForecaster; give the widths, e.g. hidden=10"
             )
         self._hidden = _check_hidden(self.hidden)
-        for name in ("epochs", "max_fail", "n_restarts", "closed_loop_epochs"):
+        for name in ("epochs", "max_fail", "n_restarts", "closed_loop_epochs", "n_ensemble"):
             _check_number(name, getattr(self, name), low=0 if "epochs" in name else 1, integer=True)
         _check_number("goal", self.goal, low=0)
         _check_number("l2", self.l2, low=0)
@@ -147,6 +165,8 @@ class BPForecaster(BaseEstimator):
             _check_number("min_grad", self.min_grad, low=0)
         if self.closed_loop_horizon is not None:
             _check_number("closed_loop_horizon", self.closed_loop_horizon, low=1, integer=True)
+        if self.interval_horizon is not None:
+            _check_number("interval_horizon", self.interval_horizon, low=1, integer=True)
         if self.scaling not in SCALINGS:
             raise ValueError(f"scaling must be one of {sorted(SCALINGS)}, got {self.scaling!r}")
         if self.division not in _DIVISIONS:
@@ -273,12 +293,14 @@ class BPForecaster(BaseEstimator):
         tr, va, te = self._divide(n - D)
         self._fit_maps(Y, Xa, tr)
         Z, T = lag_matrix(*self._scaled(Y, Xa), self.feedback_delays_, self.input_delays_)
-        self._train_open_loop(Z, T, (tr, va, te), rs)
+        self._train_members(Z, T, (tr, va, te), rs)
         self.last_y_ = Y[n - D :].copy()
         self.last_X_ = None if Xa is None else Xa[n - D :].copy()
         self.closed_loop_record_ = None
+        self.closed_loop_records_ = None
         if self.closed_loop_horizon is not None:
             self.fine_tune_closed_loop(y, X, horizon=self.closed_loop_horizon)
+        self._calibrate_intervals(Y, Xa)
         return self
 
     def _train_one(self, Z, T, split, init_seed, alg, params, epochs):
@@ -358,6 +380,8 @@ class BPForecaster(BaseEstimator):
         given to ``fit``. The record is ``closed_loop_record_``; returns self.
         """
         check_is_fitted(self, "network_")
+        if not self.__dict__.get("_tuning_member"):  # every member, then the intervals
+            return self._fine_tune_members(y, X, horizon, algorithm, epochs, **algorithm_params)
         H = horizon if horizon is not None else (self.closed_loop_horizon or 10)
         _check_number("horizon", H, low=1, integer=True)
         H = int(H)
@@ -500,6 +524,12 @@ class BPForecaster(BaseEstimator):
         array (steps,) or (steps, n_targets) (a pandas Series/DataFrame when fitted on
         pandas, its index continuing the fitted one)
         """
+        paths, index = self._forecast_paths(steps, X, last_window, last_window_X)
+        return self._rows_out(paths.mean(axis=0), index)
+
+    def _forecast_paths(self, steps, X, last_window, last_window_X):
+        """Each member's closed-loop forecast, (k, steps, n_targets) in the series' units,
+        and the forecast's pandas index (or None): :meth:`predict`'s work."""
         check_is_fitted(self, "network_")
         if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
             shown = repr(steps) if isinstance(steps, numbers.Number) else type(steps).__name__
@@ -526,8 +556,7 @@ class BPForecaster(BaseEstimator):
             x_seq = self.x_map_.transform(np.vstack([past, fut]))[None]
         elif X is not None:
             self._check_X(X, "predict")
-        out = simulate(self.network_, self.y_map_.transform(hist)[None], x_seq, steps, fb, ind)[0]
-        P = self.y_map_.inverse_transform(out)
+        paths = self._member_paths(self.y_map_.transform(hist)[None], x_seq, steps)[:, 0]
         index = None
         if getattr(self, "_pandas", False):
             info = (
@@ -536,7 +565,7 @@ class BPForecaster(BaseEstimator):
                 else self.index_info_
             )
             index = _future_index(info, steps, self.n_series_)
-        return self._rows_out(P, index)
+        return paths, index
 
     def _window(self, given, stored, name, width, need, D):
         """The last D rows before a forecast (rows older than ``need`` are never read: a
@@ -592,13 +621,116 @@ class BPForecaster(BaseEstimator):
         ys, xs = self._scaled(Y, Xa)
         Z, _ = lag_matrix(ys, xs, self.feedback_delays_, self.input_delays_)
         P = (
-            self.y_map_.inverse_transform(self.network_.predict(Z))
+            np.mean([self.y_map_.inverse_transform(n.predict(Z)) for n in self._members()], axis=0)
             if len(Z)
             else np.empty((0, self.n_targets_))
         )
         out = np.full((n, self.n_targets_), np.nan)
         out[D - 1 if early else D :] = P
         return self._rows_out(out, getattr(y, "index", None))
+
+    # -- ensembles and intervals --------------------------------------------------------------
+    def _members(self) -> list:
+        """The member networks (one for n_ensemble=1 and for files without members)."""
+        nets = self.__dict__.get("networks_")
+        return list(nets) if nets else [self.network_]
+
+    def _member_records(self) -> list:
+        recs = self.__dict__.get("records_")
+        return list(recs) if recs else [self.record_]
+
+    def _train_members(self, Z, T, split, rs):
+        """``n_ensemble`` open-loop fits (:meth:`_train_open_loop`, the trainer's runs), each
+        drawing its split seed (member 0's is drawn in ``fit``) and its initial seeds in turn
+        from ``rs``; member 0's attributes stay the estimator's."""
+        nets, recs, seeds, first = [], [], [], None
+        for i in range(int(self.n_ensemble)):
+            if i:  # a random division gives every member its own split
+                self.split_seed_ = int(rs.randint(np.iinfo(np.int32).max))
+                split = self._divide(Z.shape[0])
+            self._train_open_loop(Z, T, split, rs)
+            nets.append(self.network_)
+            recs.append(self.record_)
+            seeds.append(self.split_seed_)
+            if i == 0:
+                first = (self.network_, self.record_, self.split_seed_, self.diagnosis_)
+        self.network_, self.record_, self.split_seed_, self.diagnosis_ = first
+        self.networks_, self.records_, self.split_seeds_ = nets, recs, seeds
+
+    def _fine_tune_members(self, y, X, horizon, algorithm, epochs, **algorithm_params):
+        """:meth:`fine_tune_closed_loop` on every member in turn (each on the windows of its
+        own split), then the intervals calibrated again for the tuned networks."""
+        nets, seeds = self._members(), self.__dict__.get("split_seeds_") or [self.split_seed_]
+        keep_seed, tuned, recs = self.split_seed_, [], []
+        self._tuning_member = True
+        try:
+            for net, seed in zip(nets, seeds):
+                self.network_, self.split_seed_ = net, seed
+                self.fine_tune_closed_loop(y, X, horizon, algorithm, epochs, **algorithm_params)
+                tuned.append(self.network_)
+                recs.append(self.closed_loop_record_)
+        finally:
+            del self._tuning_member
+            self.network_, self.split_seed_ = (tuned or nets)[0], keep_seed
+        self.networks_, self.closed_loop_records_ = tuned, recs
+        self.closed_loop_record_ = recs[0]
+        self._calibrate_intervals(*self._check_like_fit(y, X))
+        return self
+
+    def _calibrate_intervals(self, Y, Xa):
+        """``interval_scores_`` / ``interval_origins_`` from the fitted series (see
+        :func:`bpnn.timeseries.intervals.calibrate`)."""
+        from .intervals import calibrate
+
+        calibrate(self, Y, Xa)
+
+    def _member_paths(self, hist, x_seq, steps):
+        """Every member's closed-loop run from the scaled windows ``hist`` (B, D, n_y) and
+        ``x_seq`` (B, D + steps, n_x) or None: (k, B, steps, n_y) in the series' units."""
+        fb, ind = self.feedback_delays_, self.input_delays_
+        out = []
+        for net in self._members():
+            o = simulate(net, hist, x_seq, steps, fb, ind)
+            flat = self.y_map_.inverse_transform(o.reshape(-1, o.shape[2]))
+            out.append(flat.reshape(o.shape))
+        return np.stack(out)
+
+    def predict_members(self, steps, X=None, last_window=None, last_window_X=None):
+        """Each member's own closed-loop forecast: an array (n_ensemble, steps, n_targets)
+        in the series' units; :meth:`predict` is their mean over the first axis. The
+        arguments are :meth:`predict`'s."""
+        return self._forecast_paths(steps, X, last_window, last_window_X)[0]
+
+    def predict_interval(
+        self, steps, X=None, last_window=None, last_window_X=None, coverage=0.9, method="auto"
+    ):
+        """Forecast intervals per step: ``(lower, upper)``, each shaped as :meth:`predict`'s
+        output, around its forecast, meant to hold the value at each step with probability
+        ``coverage``.
+
+        Parameters
+        ----------
+        steps, X, last_window, last_window_X : as for :meth:`predict`
+        coverage : float strictly between 0 and 1, default 0.9
+        method : "auto" (default), "conformal" or "spread"
+            "conformal": split conformal per horizon step on the closed-loop residuals of
+            rolling origins at held-out times (never a training target), stored at fit time
+            (``interval_scores_``): the half-width at step h is the ceil((n + 1) coverage)-th
+            smallest of the n residuals at step h. "spread": mean ± z·sd of the ensemble
+            members' own forecasts (ddof 1; z the normal quantile of (1 + coverage) / 2),
+            uncalibrated and usually too narrow. "auto": conformal, or with too few origins
+            (or steps beyond the calibrated horizon) an ensemble's spread, with a
+            UserWarning saying why. See :mod:`bpnn.timeseries.intervals`.
+
+        Returns
+        -------
+        lower, upper : arrays (steps,) or (steps, n_targets) (pandas when fitted on pandas)
+        """
+        from .intervals import interval_bounds
+
+        paths, index = self._forecast_paths(steps, X, last_window, last_window_X)
+        _, lo, hi, _ = interval_bounds(self, paths, paths.shape[1], coverage, method)
+        return self._rows_out(lo, index), self._rows_out(hi, index)
 
     # -- introspection ------------------------------------------------------------------------
     @property
