@@ -299,3 +299,105 @@ def test_cli_train_says_what_calibrates_the_intervals(tmp_path, capsys):
     )
     assert code == 0, err
     assert "ensemble of 2 networks" in out and "steps 1..6" in out
+
+
+# -- the app's Time series page ------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def server():
+    pytest.importorskip("starlette")
+    pytest.importorskip("uvicorn")
+    from bpnn.app.server import AppServer
+
+    srv = AppServer().start()
+    yield srv
+    srv.stop()
+
+
+def _api(srv, path, obj):
+    import json
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{srv.port}{path}",
+        data=json.dumps(obj).encode(),
+        headers={"Content-Type": "application/json", "X-BPNN-Token": srv.token},
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def _run_result(srv, job):
+    import json
+    import urllib.request
+
+    h = {"X-BPNN-Token": srv.token}
+    url = f"http://127.0.0.1:{srv.port}"
+    with urllib.request.urlopen(
+        urllib.request.Request(f"{url}/api/jobs/{job}/events", headers=h)
+    ) as r:
+        body = r.read().decode()
+    run = next(
+        json.loads(b.split("data: ", 1)[1])["run"] for b in body.split("\n\n") if "event: done" in b
+    )
+    with urllib.request.urlopen(urllib.request.Request(f"{url}/api/runs/{run}", headers=h)) as r:
+        return json.loads(r.read())
+
+
+def test_app_run_has_the_band_and_the_commands_carry_it(server):
+    t = _api(server, "/api/data/builtin", {"name": "sunspots"})[1]
+    settings = {"table": t["id"], "target": ["sunspots"], "feedback_delays": "1:4", "hidden": "3"}
+    settings.update(epochs=15, steps=30, seed=0, n_ensemble=2, interval=0.8)
+    st, body = _api(server, "/api/timeseries", settings)
+    assert st == 200, body
+    res = _run_result(server, body["job"])
+    s = res["series"]
+    H = 30 if s["lower"] is None else len(s["lower"])
+    assert 1 <= H <= 30
+    assert all(lo <= f <= hi for lo, f, hi in zip(s["lower"], s["forecast"], s["upper"]))
+    assert "split conformal" in res["forecast_note"]
+    assert "--n-ensemble 2" in res["command"] and "--interval 0.8" in res["command"]
+    assert "n_ensemble=2" in res["script"] and "predict_interval" in res["script"]
+    for bad in (1, 1.5, "x", -0.2):
+        st, body = _api(server, "/api/timeseries", {**settings, "interval": bad})
+        assert st == 400 and "interval" in body["error"], body
+    st, body = _api(server, "/api/timeseries", {**settings, "n_ensemble": 0})
+    assert st == 400 and "n_ensemble" in body["error"]
+
+
+def test_browser_time_series_plot_draws_the_band(server, tmp_path):
+    import shutil
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not __import__("os").path.exists(chromium):
+        pytest.skip("chromium is not installed (.ci/run installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server.url)
+        page.wait_for_selector("body[data-ready='1']")
+        page.click("button[data-tab=timeseries]")
+        page.select_option("#ts-builtin", "sunspots")
+        page.click("#ts-builtin-load")
+        page.wait_for_selector("#ts-columns select.ts-role")
+        page.fill("#ts-fb", "1:9")
+        page.fill("#ts-hidden", "3")
+        page.fill("#ts-epochs", "20")
+        page.fill("#ts-steps", "40")
+        page.fill("#ts-ensemble", "3")
+        page.click("#ts-train-btn")
+        page.wait_for_selector("#ts-results:not([hidden])", timeout=60_000)
+        band = int(page.get_attribute("#ts-chart", "data-band"))
+        assert 1 <= band <= 40
+        assert "forecast interval for steps 1.." in page.inner_text("#ts-note")
+        assert "--n-ensemble 3" in page.inner_text("#ts-command")
+        shot = __import__("os").environ.get("BPNN_TSINT_SHOT") or str(tmp_path / "band.png")
+        page.locator("#ts-chart").screenshot(path=shot)
+        browser.close()
+    assert not errors, errors

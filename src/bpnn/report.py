@@ -658,37 +658,36 @@ def series_from_model(
 def forecast_band(model, Y, Xa, origin, h, coverage=0.9):
     """The report's forecast interval from ``origin``: ``(lower, upper, label, text)`` over
     the steps the model's conformal calibration covers (at most h), else an ensemble's
-    spread over all h steps, else None; ``text`` says what the band is."""
-    from .timeseries.intervals import conformal_halfwidth, spread_halfwidth
+    spread over all h steps, else None (:func:`bpnn.timeseries.intervals.forecast_band`);
+    ``text`` says what the band is."""
+    from .timeseries.intervals import forecast_band as band
 
-    scores = getattr(model, "interval_scores_", None)
-    k = h if scores is None else min(h, scores.shape[1])
     paths = model.predict_members(
-        k,
-        X=None if Xa is None else Xa[origin : origin + k],
+        h,
+        X=None if Xa is None else Xa[origin : origin + h],
         last_window=Y[:origin],
         last_window_X=None if Xa is None else Xa[:origin],
     )
-    try:
-        hw = conformal_halfwidth(scores, k, coverage)
-        label = f"{coverage:.0%} interval (conformal, {scores.shape[0]} origins)"
+    got = band(model, paths, coverage)
+    if got is None:
+        return None
+    lo, hi, method = got
+    if method == "conformal":
+        n = model.interval_scores_.shape[0]
+        label = f"{coverage:.0%} interval (conformal, {n} origins)"
         text = (
-            f"The band is the {coverage:.0%} forecast interval for steps 1..{k}, split "
-            f"conformal on the closed-loop residuals of {scores.shape[0]} rolling origins "
-            "in the held-out times; the forecast shown runs over those same times, so "
-            "the band is not a test of its coverage."
+            f"The band is the {coverage:.0%} forecast interval for steps 1..{len(lo)}, split "
+            f"conformal on the closed-loop residuals of {n} rolling origins in the held-out "
+            "times; the forecast shown runs over those same times, so the band is not a "
+            "test of its coverage."
         )
-    except ValueError:
-        if paths.shape[0] < 2:
-            return None
-        hw = spread_halfwidth(paths, coverage)
+    else:
         label = f"{coverage:.0%} ensemble spread (uncalibrated)"
         text = (
             f"The band is mean ± z·sd of the {paths.shape[0]} members' forecasts, not a "
             "calibrated interval (the model has too few held-out origins for one)."
         )
-    mean = paths.mean(axis=0)
-    return mean - hw, mean + hw, label, text
+    return lo, hi, label, text
 
 
 def _series_figures(series: SeriesSummary) -> dict:

@@ -367,6 +367,7 @@ class TrainSpec:
     missing: str
     params: dict
     steps: int = 0  # time series: closed-loop forecast steps
+    interval: float = 0.0  # time series: the forecast band's coverage (0: none)
 
 
 def parse_train_settings(session: Session, s: dict) -> TrainSpec:

@@ -24,6 +24,7 @@ from .session import (
 )
 
 FORECAST_MAX = 1000
+ENSEMBLE_MAX = 20
 DOWNLOADS = ("model", "predictions", "report", "script", "command")  # no exports: see
 #   bpnn.export.describe (a forecaster is not one static map), said on the page
 
@@ -78,10 +79,40 @@ def parse_ts_settings(session: Session, s: dict) -> TrainSpec:
         "ratios": tuple(round(r / total, 4) for r in ratios),
         "division": "block",
         "random_state": _num(s, "seed", int, 0, 0, 2**31 - 1),
+        "n_ensemble": _num(s, "n_ensemble", int, 1, 1, ENSEMBLE_MAX),
     }
     spec = TrainSpec(t, target, exog, "timeseries", "error", params)
     spec.steps = _num(s, "steps", int, 20, 0, FORECAST_MAX)
+    spec.interval = _interval(s)
     return spec
+
+
+def _interval(s) -> float:
+    """The forecast band's coverage: a number strictly between 0 and 1, or 0 for none."""
+    v = _num(s, "interval", float, 0.9, 0.0, 1.0)
+    if v >= 1.0:
+        raise AppError(f"interval must be a coverage below 1 (e.g. 0.9) or 0 for none, got {v!r}")
+    return v
+
+
+def _forecast_band(model, steps, coverage):
+    """The forecast's band for the page: ``(lower, upper, text)`` over the steps it covers
+    (:func:`bpnn.timeseries.intervals.forecast_band`), or ``(None, None, why)``."""
+    from ..timeseries.intervals import forecast_band
+
+    got = forecast_band(model, model.predict_members(steps), coverage) if coverage else None
+    if got is None:
+        why = "" if not coverage else "no forecast interval: no held-out times to calibrate it"
+        return None, None, why
+    lo, hi, method = got
+    if method == "conformal":
+        text = (
+            f"band: {coverage:.0%} forecast interval for steps 1..{len(lo)}, split conformal "
+            f"on {model.interval_scores_.shape[0]} held-out rolling origins"
+        )
+    else:
+        text = f"band: mean ± z·sd of the {len(model._members())} members (not calibrated)"
+    return lo[:, 0], hi[:, 0], text
 
 
 def _series(spec):
@@ -189,9 +220,10 @@ def finish_ts_run(session, spec, model, y, X) -> Run:
         series=series,
         title="bpnn time-series training report",
     )
-    forecast, note = None, ""
+    forecast, note, lower, upper = None, "", None, None
     if spec.steps and not spec.features:
         forecast = np.asarray(model.predict(spec.steps), dtype=float).reshape(spec.steps, -1)
+        lower, upper, note = _forecast_band(model, spec.steps, spec.interval)
     elif spec.steps:
         note = (
             "closed-loop forecasts of a network with input columns need their future "
@@ -200,6 +232,9 @@ def finish_ts_run(session, spec, model, y, X) -> Run:
     pred = resp.copy()
     if forecast is not None:
         extra = pd.DataFrame({"split": "forecast", "output": forecast[:, 0]})
+        if lower is not None:
+            pad = np.full(len(forecast) - len(lower), np.nan)
+            extra["lower"], extra["upper"] = np.r_[lower, pad], np.r_[upper, pad]
         pred = pd.concat([pred, extra], ignore_index=True)
     pred.insert(0, "step", np.arange(1, len(pred) + 1))
     number = session.next_run_number()
@@ -228,6 +263,8 @@ def finish_ts_run(session, spec, model, y, X) -> Run:
             "output": P[:, 0],
             "split": list(split),
             "forecast": None if forecast is None else forecast[:, 0],
+            "lower": lower,
+            "upper": upper,
         },
         "forecast_note": note,
         "curves": {
@@ -299,6 +336,7 @@ def ts_command(spec) -> str:
         ",".join(f"{r:g}" for r in p["ratios"]),
         "--seed",
         str(p["random_state"]),
+        *(["--n-ensemble", str(p["n_ensemble"])] if p.get("n_ensemble", 1) > 1 else []),
         "-o",
         "model.bpnn",
         "--report",
@@ -306,7 +344,8 @@ def ts_command(spec) -> str:
     ]
     line = " ".join(shlex.quote(a) for a in args)
     if spec.steps and not spec.features:
-        line += f"\nbpnn forecast model.bpnn --steps {spec.steps} -o forecast.csv"
+        band = f" --interval {spec.interval:g}" if spec.interval else ""
+        line += f"\nbpnn forecast model.bpnn --steps {spec.steps}{band} -o forecast.csv"
     return line
 
 
@@ -324,6 +363,12 @@ def ts_script(spec) -> str:
         if spec.steps and not spec.features
         else ""
     )
+    if fc and spec.interval:
+        fc += (
+            "if model.interval_scores_ is not None:   # intervals for the calibrated steps\n"
+            f"    h = min({spec.steps}, model.interval_scores_.shape[1])\n"
+            f"    print(model.predict_interval(h, coverage={spec.interval:g}))\n"
+        )
     return f'''"""Train the bpnn app's time-series run again, with the library (generated code)."""
 import bpnn
 from bpnn.io_tables import read_table

@@ -42,6 +42,7 @@ __all__ = [
     "MIN_ORIGINS",
     "calibrate",
     "conformal_halfwidth",
+    "forecast_band",
     "held_out_positions",
     "interval_bounds",
     "spread_halfwidth",
@@ -181,3 +182,21 @@ def interval_bounds(model, paths, steps, coverage, method):
     else:
         hw = spread_halfwidth(paths, coverage)
     return mean, mean - hw, mean + hw, used
+
+
+def forecast_band(model, paths, coverage=0.9):
+    """A band to draw around a forecast of any length: ``(lower, upper, method)`` over the
+    first k steps (arrays (k, n_targets)) — conformal over the steps the calibration covers
+    (k = min(steps, H)), else an ensemble's spread over every step, else None. ``paths``:
+    the members' trajectories (n_ensemble, steps, n_targets)."""
+    scores = model.__dict__.get("interval_scores_")
+    steps = paths.shape[1]
+    k = steps if scores is None else min(steps, scores.shape[1])
+    mean = paths.mean(axis=0)
+    try:
+        hw, method = conformal_halfwidth(scores, k, coverage), "conformal"
+    except ValueError:
+        if paths.shape[0] < 2:
+            return None
+        k, hw, method = steps, spread_halfwidth(paths, coverage), "spread"
+    return mean[:k] - hw, mean[:k] + hw, method

@@ -7,7 +7,10 @@ window.BPChart = (function () {
     if (a !== 0 && (a < 1e-3 || a >= 1e4)) return v.toExponential(0);
     return String(+v.toPrecision(3));
   }
-  // series: [{label, color, x: [...], y: [...], dash}], opts: {logY, title, xlabel}
+  // series: [{label, color, x: [...], y: [...], dash}] or a band {label, color, fill, x, lo, hi}
+  // (shaded between lo and hi), opts: {logY, title, xlabel}
+  function values(s) { return s.lo ? [...s.lo, ...s.hi] : s.y; }
+  function xs(s) { return s.lo ? [...s.x, ...s.x] : s.x; }
   function draw(canvas, series, opts) {
     opts = opts || {};
     const ctx = canvas.getContext("2d");
@@ -18,11 +21,12 @@ window.BPChart = (function () {
     const tf = opts.logY ? (v) => Math.log10(v) : (v) => v;
     let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
     for (const s of series) {
-      for (let i = 0; i < s.x.length; i++) {
-        const y = s.y[i];
+      const sx = xs(s), sy = values(s);
+      for (let i = 0; i < sx.length; i++) {
+        const y = sy[i];
         if (y === null || y === undefined || !isFinite(y) || (opts.logY && y <= 0)) continue;
         const ty = tf(y);
-        xmin = Math.min(xmin, s.x[i]); xmax = Math.max(xmax, s.x[i]);
+        xmin = Math.min(xmin, sx[i]); xmax = Math.max(xmax, sx[i]);
         ymin = Math.min(ymin, ty); ymax = Math.max(ymax, ty);
       }
     }
@@ -49,6 +53,7 @@ window.BPChart = (function () {
     if (opts.xlabel) ctx.fillText(opts.xlabel, W / 2 - 20, H - 4);
     let drawn = 0, lx = L + 8;
     for (const s of series) {
+      if (s.lo) { lx = drawBand(ctx, s, px, py, tf, lx, T); continue; }
       ctx.strokeStyle = s.color; ctx.lineWidth = 2; ctx.setLineDash(s.dash || []);
       ctx.beginPath(); let open = false;
       for (let i = 0; i < s.x.length; i++) {
@@ -67,6 +72,20 @@ window.BPChart = (function () {
     }
     canvas.dataset.points = String(drawn);
     return drawn;
+  }
+  // a shaded band between lo and hi (points where either is missing are left out); returns
+  // where the next legend entry starts
+  function drawBand(ctx, s, px, py, tf, lx, T) {
+    const ok = s.x.map((_, i) => i).filter((i) => isFinite(s.lo[i]) && isFinite(s.hi[i]));
+    if (!ok.length) return lx;
+    ctx.fillStyle = s.fill; ctx.beginPath();
+    ok.forEach((i, j) => { const X = px(s.x[i]), Y = py(tf(s.hi[i])); if (j) ctx.lineTo(X, Y); else ctx.moveTo(X, Y); });
+    ok.slice().reverse().forEach((i) => ctx.lineTo(px(s.x[i]), py(tf(s.lo[i]))));
+    ctx.closePath(); ctx.fill();
+    ctx.canvas.dataset.band = String(ok.length);
+    ctx.fillRect(lx, T + 4, 14, 9);
+    ctx.fillStyle = "#1f2430"; ctx.fillText(s.label, lx + 18, T + 12);
+    return lx + ctx.measureText(s.label).width + 34;
   }
   return { draw: draw, fmt: fmt };
 })();

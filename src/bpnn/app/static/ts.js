@@ -30,6 +30,7 @@
       table: S.table && S.table.id, target, exog, feedback_delays: $("ts-fb").value, input_delays: $("ts-in").value,
       hidden: $("ts-hidden").value, algorithm: $("ts-algorithm").value, epochs: $("ts-epochs").value,
       max_fail: $("ts-max-fail").value, steps: $("ts-steps").value,
+      n_ensemble: $("ts-ensemble").value, interval: $("ts-interval").value,
       ratios: [$("ts-r-train").value, $("ts-r-val").value, $("ts-r-test").value].map(Number),
     };
   }
@@ -84,7 +85,9 @@
     App.fillTable($("ts-metrics"), [T("m_set"), ...names], Object.entries(r.metrics).map(([k, m]) => [k, ...names.map((n) => App.fmt(m[n], n === "R" ? 6 : 4))]), [0]);
     const s = r.series, n = s.target.length, f = s.forecast || [];
     const x = Array.from({ length: n }, (_, i) => i + 1), xf = f.length ? [n, ...f.map((_, i) => n + i + 1)] : [];
-    BPChart.draw($("ts-chart"), [
+    const band = s.lower ? [{ label: T("m_band"), color: "#dc2626", fill: "rgba(220, 38, 38, 0.16)",
+      x: s.lower.map((_, i) => n + i + 1), lo: s.lower, hi: s.upper }] : [];
+    BPChart.draw($("ts-chart"), [...band,
       { label: T("m_series"), color: "#64748b", x, y: s.target },
       { label: T("m_output"), color: "#2563eb", x, y: s.output, dash: [4, 2] },
       { label: T("m_forecast"), color: "#dc2626", x: xf, y: f.length ? [s.target[n - 1], ...f] : [] },
