@@ -95,6 +95,44 @@ def test_fine_tuning_tunes_every_member_and_recalibrates():
     assert not np.array_equal(m.interval_scores_, scores)  # the tuned networks' residuals
 
 
+def test_narx_time_delay_and_two_targets_get_intervals_per_series():
+    rng = np.random.default_rng(7)
+    u = rng.uniform(-1, 1, 400)
+    y = np.zeros(400)
+    for t in range(399):  # the Narendra-Parthasarathy plant
+        y[t + 1] = y[t] / (1 + y[t] ** 2) + u[t] ** 3
+    for make in (bpnn.narxnet, bpnn.timedelaynet):
+        m = make(hidden=3, n_ensemble=2, random_state=0, warn=False).fit(y[:300], u[:300])
+        assert m.interval_scores_ is not None
+        mid = m.predict(6, X=u[300:306])
+        lo, hi = m.predict_interval(6, X=u[300:306])
+        assert lo.shape == hi.shape == (6,) and np.all(lo <= mid) and np.all(mid <= hi)
+    two = np.column_stack([noisy_sine(300, 8), noisy_sine(300, 9, period=13)])
+    m = BPForecaster(random_state=0, **SMALL).fit(two)
+    assert m.interval_scores_.shape[2] == 2
+    lo, hi = m.predict_interval(4)
+    S = m.interval_scores_
+    k = int(np.ceil((S.shape[0] + 1) * 0.9))
+    np.testing.assert_allclose(hi - lo, 2 * S[k - 1, :4], rtol=0, atol=1e-12)  # one per series
+
+
+def test_a_model_file_with_mismatched_interval_scores_is_refused(ens, tmp_path):
+    import json
+    import zipfile
+
+    path = bpnn.save(ens[0], tmp_path / "ens.bpnn")
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    man = json.loads(members["manifest.json"])
+    man["forecaster"]["interval_origins"] = man["forecaster"]["interval_origins"][1:]
+    members["manifest.json"] = json.dumps(man).encode()
+    with zipfile.ZipFile(tmp_path / "bad.bpnn", "w") as z:
+        for n, b in members.items():
+            z.writestr(n, b)
+    with pytest.raises(bpnn.io.ModelFileError, match="intervals/scores"):
+        bpnn.load(tmp_path / "bad.bpnn")
+
+
 @pytest.mark.parametrize("bad", [0, -1, 1.5, "3", True])
 def test_bad_n_ensemble_refused(bad):
     with pytest.raises(ValueError, match="n_ensemble"):
@@ -330,42 +368,26 @@ def _api(srv, path, obj):
         return e.code, json.loads(e.read())
 
 
-def _run_result(srv, job):
+def _get(srv, path):
     import json
     import urllib.request
 
-    h = {"X-BPNN-Token": srv.token}
-    url = f"http://127.0.0.1:{srv.port}"
-    with urllib.request.urlopen(
-        urllib.request.Request(f"{url}/api/jobs/{job}/events", headers=h)
-    ) as r:
-        body = r.read().decode()
-    run = next(
-        json.loads(b.split("data: ", 1)[1])["run"] for b in body.split("\n\n") if "event: done" in b
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{srv.port}{path}", headers={"X-BPNN-Token": srv.token}
     )
-    with urllib.request.urlopen(urllib.request.Request(f"{url}/api/runs/{run}", headers=h)) as r:
+    with urllib.request.urlopen(req, timeout=60) as r:
         return json.loads(r.read())
 
 
-def test_app_run_has_the_band_and_the_commands_carry_it(server):
+def test_app_refuses_bad_interval_and_ensemble_values(server):
     t = _api(server, "/api/data/builtin", {"name": "sunspots"})[1]
-    settings = {"table": t["id"], "target": ["sunspots"], "feedback_delays": "1:4", "hidden": "3"}
-    settings.update(epochs=15, steps=30, seed=0, n_ensemble=2, interval=0.8)
-    st, body = _api(server, "/api/timeseries", settings)
-    assert st == 200, body
-    res = _run_result(server, body["job"])
-    s = res["series"]
-    H = 30 if s["lower"] is None else len(s["lower"])
-    assert 1 <= H <= 30
-    assert all(lo <= f <= hi for lo, f, hi in zip(s["lower"], s["forecast"], s["upper"]))
-    assert "split conformal" in res["forecast_note"]
-    assert "--n-ensemble 2" in res["command"] and "--interval 0.8" in res["command"]
-    assert "n_ensemble=2" in res["script"] and "predict_interval" in res["script"]
+    settings = {"table": t["id"], "target": ["sunspots"], "epochs": 5, "steps": 10}
     for bad in (1, 1.5, "x", -0.2):
         st, body = _api(server, "/api/timeseries", {**settings, "interval": bad})
         assert st == 400 and "interval" in body["error"], body
-    st, body = _api(server, "/api/timeseries", {**settings, "n_ensemble": 0})
-    assert st == 400 and "n_ensemble" in body["error"]
+    for bad in (0, 2.5, 21):
+        st, body = _api(server, "/api/timeseries", {**settings, "n_ensemble": bad})
+        assert st == 400 and "n_ensemble" in body["error"], body
 
 
 def test_browser_time_series_plot_draws_the_band(server, tmp_path):
@@ -391,13 +413,21 @@ def test_browser_time_series_plot_draws_the_band(server, tmp_path):
         page.fill("#ts-epochs", "20")
         page.fill("#ts-steps", "40")
         page.fill("#ts-ensemble", "3")
+        page.fill("#ts-interval", "0.8")
         page.click("#ts-train-btn")
         page.wait_for_selector("#ts-results:not([hidden])", timeout=60_000)
         band = int(page.get_attribute("#ts-chart", "data-band"))
         assert 1 <= band <= 40
         assert "forecast interval for steps 1.." in page.inner_text("#ts-note")
         assert "--n-ensemble 3" in page.inner_text("#ts-command")
+        assert "--interval 0.8" in page.inner_text("#ts-command")
         shot = __import__("os").environ.get("BPNN_TSINT_SHOT") or str(tmp_path / "band.png")
         page.locator("#ts-chart").screenshot(path=shot)
+        href = page.get_attribute("#ts-downloads a[data-kind=model]", "href")
         browser.close()
     assert not errors, errors
+    res = _get(server, href.rsplit("/download/", 1)[0])  # the run the page drew
+    s = res["series"]
+    assert len(s["lower"]) == band and len(s["forecast"]) == 40
+    assert all(lo <= f <= hi for lo, f, hi in zip(s["lower"], s["forecast"], s["upper"]))
+    assert "n_ensemble=3" in res["script"] and "predict_interval" in res["script"]

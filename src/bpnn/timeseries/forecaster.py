@@ -78,7 +78,8 @@ class BPForecaster(BaseEstimator):
         forecasts: each member runs its own closed loop and the trajectories are averaged
         (:meth:`predict_members` gives each one's). Member 0 is the network of
         ``n_ensemble=1``. The series' scaling is fitted on member 0's training times.
-        :meth:`fine_tune_closed_loop` tunes every member (each on its own split).
+        :meth:`fine_tune_closed_loop` tunes every member (each on its own split);
+        ``time_limit`` and ``n_restarts`` apply to each member's fit.
     interval_horizon : int or None
         The steps 1..H for which :meth:`predict_interval` is calibrated (conformal on
         rolling-origin closed-loop residuals at held-out times, :mod:`.intervals`); None:
