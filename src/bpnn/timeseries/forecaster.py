@@ -98,8 +98,8 @@ class BPForecaster(BaseEstimator):
     (TargetScaler per series), networks_ / records_ / split_seeds_ (every member's; the
     attributes without the s are member 0's), closed_loop_records_, interval_scores_
     (n_origins, H, n_targets) sorted absolute residuals per step, or None, and
-    interval_origins_ (their origins), time_name_ (the name of the fitted pandas index, e.g. the
-    time column, or None), last_y_ / last_X_ (the last max_delay_ rows, in their units,
+    interval_origins_ (their origins), time_name_ (the name of the fitted pandas index,
+    e.g. the time column, or None), last_y_ / last_X_ (the last max_delay_ rows, in their units,
     where forecasts continue from), n_series_ (rows fitted), split_seed_, diagnosis_.
     """
 
@@ -523,7 +523,9 @@ class BPForecaster(BaseEstimator):
         Returns
         -------
         array (steps,) or (steps, n_targets) (a pandas Series/DataFrame when fitted on
-        pandas, its index continuing the fitted one)
+        pandas, its index continuing the fitted one); an ensemble's is the mean of its
+        members' own closed-loop runs (:meth:`predict_members`), intervals are
+        :meth:`predict_interval`'s
         """
         paths, index = self._forecast_paths(steps, X, last_window, last_window_X)
         return self._rows_out(paths.mean(axis=0), index)
