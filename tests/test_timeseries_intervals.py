@@ -272,6 +272,18 @@ def test_report_band_spans_the_calibrated_steps(ens):
     assert "conformal" in label and "not a test of its coverage" in text
 
 
+def test_report_data_holds_each_members_one_step_predictions(ens):
+    from bpnn.report import data_from_forecaster
+
+    model, y = ens
+    data = data_from_forecaster(model, y)
+    assert len(data.members) == 3
+    for i, pred in enumerate(data.members):
+        own = one_member(model, i).predict_open_loop(y)[model.max_delay_ :]
+        np.testing.assert_allclose(pred[:, 0], own, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(np.mean(data.members, axis=0), data.y_pred, rtol=0, atol=1e-12)
+
+
 # -- the command line ----------------------------------------------------------------------------
 def run(argv, capsys):
     try:

@@ -525,7 +525,8 @@ def data_from_forecaster(model, y, X=None) -> ReportData:
     report's data: one row per target time (the first max_delay_ steps, initial values,
     have none), the lagged values as the inputs, and the record's split when ``y`` is the
     fitted series; when ``y`` is the fitted series continued, its later times form the
-    split "new" (one-step errors on times the model never saw)."""
+    split "new" (one-step errors on times the model never saw). An ensemble's members'
+    one-step predictions are ``members`` (the report's Ensemble section)."""
     from .timeseries.lags import lag_matrix
 
     Y, Xa = model._check_like_fit(y, X)
@@ -546,6 +547,10 @@ def data_from_forecaster(model, y, X=None) -> ReportData:
                 splits[name] = np.asarray(idx, dtype=np.int64) - D
         if len(Y) > model.n_series_:  # the fitted series continued: the times it never saw
             splits["new"] = np.arange(model.n_series_, len(Y), dtype=np.int64) - D
+    members = None
+    if len(model._members()) > 1:  # an ensemble: each member's one-step predictions
+        Zs, _ = lag_matrix(*model._scaled(Y, Xa), model.feedback_delays_, model.input_delays_)
+        members = [model.y_map_.inverse_transform(n.predict(Zs)) for n in model._members()]
     return ReportData(
         "regression",
         T,
@@ -554,6 +559,7 @@ def data_from_forecaster(model, y, X=None) -> ReportData:
         X=Z,
         feature_names=model.input_names(),
         target_names=list(model.target_names_),
+        members=members,
     )
 
 
