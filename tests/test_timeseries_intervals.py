@@ -443,3 +443,27 @@ def test_browser_time_series_plot_draws_the_band(server, tmp_path):
     assert len(s["lower"]) == band and len(s["forecast"]) == 40
     assert all(lo <= f <= hi for lo, f, hi in zip(s["lower"], s["forecast"], s["upper"]))
     assert "n_ensemble=3" in res["script"] and "predict_interval" in res["script"]
+
+
+def test_cli_interval_without_held_out_times_is_one_line(tmp_path, capsys):
+    pd.DataFrame({"y": noisy_sine(120, 10)}).to_csv(tmp_path / "s.csv", index=False)
+    argv = ["train", tmp_path / "s.csv", "--target", "y", "--feedback-delays", "1:4"]
+    argv += [
+        "--hidden",
+        "3",
+        "--epochs",
+        "10",
+        "--division",
+        "none",
+        "-q",
+        "-o",
+        tmp_path / "m.bpnn",
+    ]
+    assert run(argv, capsys)[0] == 0
+    out = tmp_path / "f.csv"
+    code, _, err = run(
+        ["forecast", tmp_path / "m.bpnn", "--steps", 3, "--interval", 0.9, "-o", out], capsys
+    )
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and "held-out" in lines[0] and "Traceback" not in err
+    assert not out.exists()

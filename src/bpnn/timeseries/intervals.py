@@ -118,8 +118,9 @@ def conformal_halfwidth(scores, steps, coverage) -> np.ndarray:
     if scores is None or not len(scores):
         raise ValueError(
             "conformal forecast intervals need closed-loop residuals from held-out "
-            "times, and this model has none (division=None trains on every time): "
-            "fit with division='block' (validation and test after the training times)"
+            "times, and this model has none (division=None trains on every time, and "
+            "files saved before intervals existed hold none): fit again with "
+            "division='block' (validation and test after the training times)"
         )
     n, H = scores.shape[0], scores.shape[1]
     if steps > H:
