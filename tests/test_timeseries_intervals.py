@@ -467,3 +467,13 @@ def test_cli_interval_without_held_out_times_is_one_line(tmp_path, capsys):
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 1 and "held-out" in lines[0] and "Traceback" not in err
     assert not out.exists()
+
+
+def test_cli_checkpoint_with_an_ensemble_is_refused(tmp_path, capsys):
+    pd.DataFrame({"y": noisy_sine(120, 11)}).to_csv(tmp_path / "s.csv", index=False)
+    argv = ["train", tmp_path / "s.csv", "--target", "y", "--feedback-delays", "1:4"]
+    argv += ["--n-ensemble", "2", "--checkpoint", tmp_path / "c.ckpt", "-o", tmp_path / "m.bpnn"]
+    code, _, err = run(argv, capsys)
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and "--n-ensemble 1" in lines[0]
+    assert not (tmp_path / "m.bpnn").exists() and not (tmp_path / "c.ckpt").exists()

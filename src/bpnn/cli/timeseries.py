@@ -430,8 +430,10 @@ def cmd_train_series(args):
             f"training a {kind} network on {source}: "
             f"{_describe_times(times, len(df))} of {', '.join(target)}; {delays}"
         )
-    if (args.checkpoint or args.resume) and model.n_restarts != 1:
-        raise UsageError("--checkpoint/--resume need one training run: give --restarts 1")
+    if (args.checkpoint or args.resume) and (model.n_restarts != 1 or model.n_ensemble != 1):
+        raise UsageError(
+            "--checkpoint/--resume need one training run: give --restarts 1 and --n-ensemble 1"
+        )
     if args.checkpoint_every is not None and args.checkpoint_every < 1:
         raise UsageError(f"--checkpoint-every must be >= 1, got {args.checkpoint_every}")
     with (
