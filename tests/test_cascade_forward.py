@@ -519,3 +519,21 @@ def test_report_names_the_connections():
 def test_explain_refuses_a_cascade_network_in_one_line():
     with pytest.raises(ValueError, match="this network has 'cascade' connections"):
         bpnn.explain(_net([2, 2, 1], ["logsig", "logsig"]), [1, 0], [1], print_=False)
+
+
+def test_checkpoint_resume_of_a_cascade_run(tmp_path, rng):
+    """A resumed run ends where the uninterrupted one does; a layered net of the same widths
+    may not resume a cascade run (the checkpoint's network spec names the connections)."""
+    X, Y = rng.uniform(-1, 1, (30, 2)), rng.uniform(-1, 1, (30, 1))
+
+    def net(conn="cascade", seed=1):
+        return bpnn.Network([2, 4, 1], ["tansig", "purelin"], seed=seed, connections=conn)
+
+    ref = net()
+    bpnn.train(ref, X, Y, "lm", "mse", epochs=8, seed=5)
+    bpnn.train(net(), X, Y, "lm", "mse", epochs=4, seed=5, checkpoint=tmp_path / "c")
+    again = net(seed=9)  # resuming starts from the checkpoint's parameters, not these
+    bpnn.train(again, X, Y, "lm", "mse", epochs=8, seed=5, resume=tmp_path / "c")
+    np.testing.assert_array_equal(again.params, ref.params)
+    with pytest.raises(ValueError, match="network"):
+        bpnn.train(net("layered"), X, Y, "lm", "mse", epochs=8, seed=5, resume=tmp_path / "c")
