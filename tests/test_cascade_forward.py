@@ -506,6 +506,8 @@ def test_cli_trains_a_cascade_network(tmp_path, rng, capsys):
     assert bpnn.load(model).network_.connections == "cascade"
     code, out, err = run(argv + ["--connections", "shortcut"])
     assert code == 2 and "shortcut" in err and "Traceback" not in err
+    code, out, _ = run(["gradcheck", "--sizes", "3,4,2", "--connections", "cascade"])
+    assert code == 0 and "connections='cascade'" in out and "OK" in out
 
 
 def test_report_names_the_connections():
