@@ -49,6 +49,8 @@ def test_layout_widths_and_flat_vector():
     assert [W.shape for W in net.weights] == [(4, 3), (2, 7), (1, 9)]
     assert net.fan_in == [3, 7, 9]
     assert net.n_params == (3 + 1) * 4 + (7 + 1) * 2 + (9 + 1) * 1
+    assert bpnn.network.parameter_count([3, 4, 2, 1], "cascade") == net.n_params
+    assert bpnn.network.parameter_count([3, 4, 2, 1]) == (3 + 1) * 4 + (4 + 1) * 2 + 3
     # W block row-major then b, layer by layer: the views are that vector
     flat = np.concatenate([np.r_[W.ravel(), b] for W, b in zip(net.weights, net.biases)])
     np.testing.assert_array_equal(flat, net.params)

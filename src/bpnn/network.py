@@ -85,17 +85,18 @@ def _parse_sizes(sizes):
 CONNECTIONS = ("layered", "cascade")
 
 
-def parameter_count(sizes: Sequence[int], connections: str = "layered") -> int:
-    """Length of the flat vector of a network with widths ``sizes`` (no network built)."""
-    fan_in = sizes[:-1] if connections == "layered" else np.cumsum(sizes[:-1])
-    return int(sum(o * (int(i) + 1) for i, o in zip(fan_in, sizes[1:])))
-
-
 def _parse_connections(connections):
     name = connections.strip().lower() if isinstance(connections, str) else connections
     if name not in CONNECTIONS:
         raise ValueError(f"connections must be 'layered' or 'cascade', got {connections!r}")
     return name
+
+
+def parameter_count(sizes: Sequence[int], connections: str = "layered") -> int:
+    """Length of the flat vector of a network with widths ``sizes`` (no network built)."""
+    layered = _parse_connections(connections) == "layered"
+    fan_in = sizes[:-1] if layered else np.cumsum(sizes[:-1])
+    return int(sum(o * (int(i) + 1) for i, o in zip(fan_in, sizes[1:])))
 
 
 def _parse_activations(activations, n_layers):
