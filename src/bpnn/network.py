@@ -9,6 +9,16 @@ All weights and biases live in ONE float array ``params``; ``weights[k]`` and ``
 are writable views into it, laid out layer by layer as ``W(0).ravel(), b(0), W(1).ravel(),
 b(1), ...``. Gradients and Jacobians use the same layout, so every training algorithm works
 on plain vectors and never sees a layer.
+
+Cascade-forward connections (``connections="cascade"``, MATLAB's ``cascadeforwardnet`` and
+FANN's shortcut connections) feed layer ``k`` the concatenation of ALL earlier signals::
+
+    z(k) = [n(-1), n(0), ..., n(k-1)] @ W(k).T + b(k)    W(k): (n_out, n_in + n(0) + ... )
+
+so ``W(k)`` is only wider, its columns in that order (the input's first), and the flat
+layout is the same. One code path serves both: layer ``k`` reads the signals
+:meth:`Network._sources` names, and back-propagation adds each reader's ``delta @ W`` block
+into dL/dn of the signal it read.
 """
 
 from __future__ import annotations
@@ -41,7 +51,7 @@ if TYPE_CHECKING:
     from ._typing import ArrayLike, DTypeLike, Seed
     from .losses import Loss
 
-__all__ = ["Network", "Trace"]
+__all__ = ["CONNECTIONS", "Network", "Trace", "parameter_count"]
 
 
 @dataclass
@@ -71,6 +81,24 @@ def _parse_sizes(sizes):
     return sizes
 
 
+#: the ways layers connect: each to the one below, or to the input and every earlier layer
+CONNECTIONS = ("layered", "cascade")
+
+
+def _parse_connections(connections):
+    name = connections.strip().lower() if isinstance(connections, str) else connections
+    if name not in CONNECTIONS:
+        raise ValueError(f"connections must be 'layered' or 'cascade', got {connections!r}")
+    return name
+
+
+def parameter_count(sizes: Sequence[int], connections: str = "layered") -> int:
+    """Length of the flat vector of a network with widths ``sizes`` (no network built)."""
+    layered = _parse_connections(connections) == "layered"
+    fan_in = sizes[:-1] if layered else np.cumsum(sizes[:-1])
+    return int(sum(o * (int(i) + 1) for i, o in zip(fan_in, sizes[1:])))
+
+
 def _parse_activations(activations, n_layers):
     if isinstance(activations, (list, tuple)):
         if len(activations) != n_layers:
@@ -97,15 +125,26 @@ _KERNEL_ROWS = 8
 
 class _Workspace:
     """Preallocated per-layer buffers for up to ``rows`` samples: a[k] = n(k+1) (rows, width),
-    d[k] = dL/dz of hidden layer k, tmp scratch, gW a weight-shaped scratch for accumulation."""
+    d[k] = dL/dz of hidden layer k, tmp scratch, gW a weight-shaped scratch for accumulation.
 
-    def __init__(self, sizes, rows, dtype):
+    With ``cascade`` the input and the hidden layers' outputs are also copied side by side
+    into one buffer ``cat`` (rows, n_0 + ... + n_{L-1}), so that layer k's input is the view
+    ``cat[:, :fan_in[k]]``; ``dcat`` holds dL/da of the hidden layers (summed over their
+    readers), ``dtmp`` one reader's share. Activations and their derivatives still run on
+    the contiguous a[k] and d[k]: NumPy's tanh on a column block is ~10x slower."""
+
+    def __init__(self, sizes, rows, dtype, cascade=False):
+        fan_in = np.cumsum(sizes[:-1]) if cascade else sizes[:-1]
         self.rows = rows
         self.a = [np.empty((rows, w), dtype) for w in sizes[1:]]
         self.d = [np.empty((rows, w), dtype) for w in sizes[1:-1]]
         self.tmp = [np.empty((rows, w), dtype) for w in sizes[1:]]
-        self.gW = np.empty(max(i * o for i, o in zip(sizes[:-1], sizes[1:])), dtype)
+        self.gW = np.empty(max(int(i) * o for i, o in zip(fan_in, sizes[1:])), dtype)
         self._ones = np.ones(rows, dtype)
+        if cascade:
+            self.cat = np.empty((rows, int(fan_in[-1])), dtype)
+            self.dcat = np.empty((rows, int(fan_in[-1]) - sizes[0]), dtype)
+            self.dtmp = np.empty_like(self.dcat)
 
     def ones(self, n):
         """A vector of n ones (n <= rows): ``ones @ delta`` sums delta's rows by BLAS."""
@@ -127,6 +166,11 @@ class Network:
     seed : int or numpy Generator, optional
         Randomness for the initialisation; the same seed gives the same bits.
     dtype : float64 (default) or float32
+    connections : {"layered", "cascade"}
+        ``"layered"`` (default): layer k reads the layer below it. ``"cascade"``: layer k
+        reads the input and every earlier layer's output, concatenated in that order
+        (MATLAB's ``cascadeforwardnet``), so ``weights[k]`` has shape
+        (sizes[k + 1], sizes[0] + ... + sizes[k]).
 
     Examples
     --------
@@ -137,7 +181,12 @@ class Network:
     13
     >>> net.forward(np.zeros((5, 2))).shape
     (5, 1)
+    >>> Network([2, 3, 1], "logsig", connections="cascade").n_params  # + 2 shortcut weights
+    15
     """
+
+    #: (a class default: networks pickled before cascade connections existed are layered)
+    connections = "layered"
 
     def __init__(
         self,
@@ -146,8 +195,10 @@ class Network:
         init: str | Callable[..., Any] = "uniform",
         seed: Seed = None,
         dtype: DTypeLike = np.float64,
+        connections: str = "layered",
     ) -> None:
         self.sizes = _parse_sizes(sizes)
+        self.connections = _parse_connections(connections)
         self.activations: list[Activation] = _parse_activations(activations, len(self.sizes) - 1)
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float64, np.float32):
@@ -157,9 +208,41 @@ class Network:
         self.initialize(init, seed)
 
     # -- layout ---------------------------------------------------------------------------
+    @property
+    def fan_in(self) -> list[int]:
+        """Width of every layer's input: ``weights[k].shape[1]``."""
+        if self.connections == "cascade":
+            return [sum(self.sizes[: k + 1]) for k in range(self.n_layers)]
+        return list(self.sizes[:-1])
+
+    def _sources(self, k) -> list[tuple[int, int, int]]:
+        """The signals layer ``k`` reads, as ``(j, c0, c1)``: ``n[j]`` of a :class:`Trace`
+        (``n[0]`` the input) meets the columns ``c0:c1`` of ``weights[k]``."""
+        if self.connections == "layered":
+            return [(k, 0, self.sizes[k])]
+        ends = np.cumsum([0, *self.sizes[: k + 1]])
+        return [(j, int(ends[j]), int(ends[j + 1])) for j in range(k + 1)]
+
+    def _layer_input(self, ns, k):
+        """Layer ``k``'s input from the signals ``ns`` (``ns[0]`` the input): ``ns[k]``,
+        or with cascade connections ``[ns[0], ..., ns[k]]`` side by side (last axis)."""
+        if self.connections == "layered":
+            return ns[k]
+        return np.concatenate(ns[: k + 1], axis=-1)
+
+    def _send_back(self, delta, k, dn, to_input=False):
+        """Add layer ``k``'s ``delta @ W`` blocks into ``dn[j]`` = dL/dn[j] of every signal
+        it reads (the input's only with ``to_input``); ``delta``: (..., sizes[k + 1])."""
+        W = self.weights[k]
+        for j, c0, c1 in self._sources(k):
+            if j == 0 and not to_input:
+                continue
+            g = delta @ W[:, c0:c1]
+            dn[j] = g if dn[j] is None else dn[j] + g
+
     def _build_layout(self):
         offsets, pos = [], 0
-        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+        for n_in, n_out in zip(self.fan_in, self.sizes[1:]):
             offsets.append((pos, pos + n_out * n_in))  # (W offset, b offset)
             pos += n_out * n_in + n_out
         self.offsets = offsets
@@ -168,7 +251,7 @@ class Network:
 
     def _make_views(self):
         self.weights, self.biases = [], []
-        for (wo, bo), n_in, n_out in zip(self.offsets, self.sizes[:-1], self.sizes[1:]):
+        for (wo, bo), n_in, n_out in zip(self.offsets, self.fan_in, self.sizes[1:]):
             self.weights.append(self._params[wo:bo].reshape(n_out, n_in))
             self.biases.append(self._params[bo : bo + n_out])
 
@@ -243,15 +326,24 @@ class Network:
 
     def spec(self) -> dict:
         """JSON-able description of the architecture (not the parameters)."""
-        spec = {"sizes": list(self.sizes), "activations": [a.spec() for a in self.activations]}
+        spec: dict[str, Any] = {
+            "sizes": list(self.sizes),
+            "activations": [a.spec() for a in self.activations],
+        }
         if self.dtype != np.float64:  # float64 files stay as they always were
             spec["dtype"] = self.dtype.name
+        if self.connections != "layered":  # so do layered ones
+            spec["connections"] = self.connections
         return spec
 
     @classmethod
     def from_spec(cls, spec: dict, params: ArrayLike | None = None) -> Network:
         net = cls(
-            spec["sizes"], spec["activations"], init="zeros", dtype=spec.get("dtype", "float64")
+            spec["sizes"],
+            spec["activations"],
+            init="zeros",
+            dtype=spec.get("dtype", "float64"),
+            connections=spec.get("connections", "layered"),
         )
         if params is not None:
             net.params = params
@@ -259,7 +351,8 @@ class Network:
 
     def __repr__(self):
         acts = ", ".join(a.name for a in self.activations)
-        return f"Network(sizes={self.sizes}, activations=[{acts}], n_params={self.n_params})"
+        conn = "" if self.connections == "layered" else f", connections={self.connections!r}"
+        return f"Network(sizes={self.sizes}, activations=[{acts}]{conn}, n_params={self.n_params})"
 
     # -- forward --------------------------------------------------------------------------
     def _check_X(self, X):
@@ -309,7 +402,7 @@ class Network:
             tls = self._ws = threading.local()
         ws = getattr(tls, "ws", None)
         if ws is None or ws.rows < rows or ws.a[0].dtype != self.dtype:
-            ws = tls.ws = _Workspace(self.sizes, rows, self.dtype)
+            ws = tls.ws = _Workspace(self.sizes, rows, self.dtype, self.connections == "cascade")
         return ws
 
     def _forward_into(self, X, ws, out=None, keep_z=False, raw_last=False, fused=False):
@@ -320,12 +413,16 @@ class Network:
         loss kernel finishes it). ``fused``: bias and activation by one row kernel per layer
         (:func:`bpnn._kernels.bias_activate_rows`) instead of two NumPy passes."""
         n, a, L = X.shape[0], X, self.n_layers
+        cascade = self.connections == "cascade"
+        if cascade:  # layer k reads the first fan_in[k] columns of [X, a_1, a_2, ...]
+            fan_in = self.fan_in
+            np.copyto(ws.cat[:n, : self.sizes[0]], X)
         if fused:
-            codes, A, B = self._kernel_layout()[3:]
+            codes, A, B = self._kernel_layout()[3:6]
         for k, (W, b, act) in enumerate(zip(self.weights, self.biases, self.activations)):
             dest = out if (out is not None and k == L - 1) else ws.a[k][:n]
             z = ws.tmp[k][:n] if (keep_z and k == L - 1) else dest
-            np.matmul(a, W.T, out=z)
+            np.matmul(ws.cat[:n, : fan_in[k]] if cascade else a, W.T, out=z)
             if raw_last and k == L - 1:
                 return z
             if fused:
@@ -334,11 +431,13 @@ class Network:
                 else:
                     _kernels.bias_activate_rows_keep(z, b, codes[k], A[k], B[k], dest)
                 a = dest
-                continue
-            z += b
-            if z is not dest:
-                np.copyto(dest, z)
-            a = act.forward_(dest)
+            else:
+                z += b
+                if z is not dest:
+                    np.copyto(dest, z)
+                a = act.forward_(dest)
+            if cascade and k < L - 1:  # what the later layers read
+                np.copyto(ws.cat[:n, fan_in[k] : fan_in[k + 1]], a)
         return (z, a) if keep_z else a
 
     def _backward_into(self, X, ws, delta, grad, accumulate=False, fused=False):
@@ -346,30 +445,45 @@ class Network:
         (added to it when ``accumulate``), after :meth:`_forward_into` filled ``ws``.
         ``delta`` is overwritten. ``fused``: bias gradients as a BLAS product with a vector
         of ones and f'(z) applied by a row kernel (one pass, no boolean temporaries)."""
-        n = X.shape[0]
+        n, L, n0 = X.shape[0], self.n_layers, self.sizes[0]
         ones = ws.ones(n) if fused else None
+        cascade = self.connections == "cascade"
+        fan_in = self.fan_in
         if fused:
-            codes, A, B = self._kernel_layout()[3:]
-        for k in range(self.n_layers - 1, -1, -1):
+            codes, A, B = self._kernel_layout()[3:6]
+        for k in range(L - 1, -1, -1):
             wo, bo = self.offsets[k]
             W = self.weights[k]
-            a_prev = X if k == 0 else ws.a[k - 1][:n]
+            a_prev = X if k == 0 else ws.a[k - 1][:n]  # layer k-1's outputs
+            inp = ws.cat[:n, : fan_in[k]] if cascade else a_prev  # what layer k read
             gW = grad[wo:bo].reshape(W.shape)
             gb = grad[bo : bo + W.shape[0]]
             if accumulate:
                 tmp = ws.gW[: W.size].reshape(W.shape)
-                np.matmul(delta.T, a_prev, out=tmp)
+                np.matmul(delta.T, inp, out=tmp)
                 gW += tmp
                 gb += delta.sum(axis=0) if ones is None else ones @ delta
             else:
-                np.matmul(delta.T, a_prev, out=gW)
+                np.matmul(delta.T, inp, out=gW)
                 if ones is None:
                     np.sum(delta, axis=0, out=gb)
                 else:
                     np.matmul(ones, delta, out=gb)
-            if k > 0:
+            if k > 0 and cascade:
+                # dL/da of the hidden layers layer k read, added to their other readers'
+                # (the output layer reads them all and comes first: it sets them)
+                h = fan_in[k] - n0
+                if k == L - 1:
+                    np.matmul(delta, W[:, n0:], out=ws.dcat[:n, :h])
+                else:
+                    np.matmul(delta, W[:, n0:], out=ws.dtmp[:n, :h])
+                    ws.dcat[:n, :h] += ws.dtmp[:n, :h]
+                g = ws.d[k - 1][:n]  # layer k-1's share is complete: no reader is left
+                np.copyto(g, ws.dcat[:n, h - self.sizes[k] : h])
+            elif k > 0:
                 g = ws.d[k - 1][:n]
                 np.matmul(delta, W, out=g)
+            if k > 0:
                 if fused:
                     _kernels.backprop_rows(codes[k - 1], A[k - 1], B[k - 1], a_prev, g)
                     delta = g
@@ -389,10 +503,10 @@ class Network:
         """
         n = X.shape[0]
         if not self._lean:
-            a = X
-            for W, b, act in zip(self.weights, self.biases, self.activations):
-                a = act(a @ W.T + b)
-            return a
+            ns = [X]
+            for k, (W, b, act) in enumerate(zip(self.weights, self.biases, self.activations)):
+                ns.append(act(self._layer_input(ns, k) @ W.T + b))
+            return ns[-1]
         if out is None:
             out = np.empty((n, self.n_outputs), self.dtype)
         if kernel and n <= _KERNEL_ROWS and X.dtype == self.dtype:  # one compiled call
@@ -408,8 +522,8 @@ class Network:
         """Forward pass keeping z(k) and n(k) of every layer (see :class:`Trace`)."""
         X = self._check_X(X)
         zs, ns = [], [X]
-        for W, b, act in zip(self.weights, self.biases, self.activations):
-            z = ns[-1] @ W.T + b
+        for k, (W, b, act) in enumerate(zip(self.weights, self.biases, self.activations)):
+            z = self._layer_input(ns, k) @ W.T + b
             zs.append(z)
             ns.append(act(z))
         return Trace(zs, ns)
@@ -435,19 +549,23 @@ class Network:
         With ``input_grad`` also ``dL/dX = delta(0) @ W(0)`` (n_samples, n_inputs), returned
         as ``(grad, dX)``: what back-propagation through time needs where inputs are earlier
         outputs (:mod:`bpnn.timeseries`).
+
+        With cascade connections ``dL/dn(k)`` sums ``delta(j) @ W(j)[:, cols of n(k)]`` over
+        every later layer j that reads n(k) (:meth:`_send_back`); layered, that is one term.
         """
         grad = np.empty_like(self._params)
+        L = self.n_layers
+        dn: list[Any] = [None] * (L + 1)  # dn[j] = dL/dn[j], summed over its readers
         delta = delta_out
-        for k in range(self.n_layers - 1, -1, -1):
+        for k in range(L - 1, -1, -1):
+            if k < L - 1:
+                delta = self.activations[k].backprop(trace.z[k], trace.n[k + 1], dn[k + 1])
             wo, bo = self.offsets[k]
-            W = self.weights[k]
-            grad[wo:bo] = (delta.T @ trace.n[k]).ravel()
-            grad[bo : bo + W.shape[0]] = delta.sum(axis=0)
-            if k > 0:
-                g = delta @ W
-                delta = self.activations[k - 1].backprop(trace.z[k - 1], trace.n[k], g)
+            grad[wo:bo] = (delta.T @ self._layer_input(trace.n, k)).ravel()
+            grad[bo : bo + delta.shape[1]] = delta.sum(axis=0)
+            self._send_back(delta, k, dn, to_input=input_grad)
         if input_grad:
-            return grad, delta @ self.weights[0]
+            return grad, dn[0]
         return grad
 
     def loss_and_gradient(
@@ -500,22 +618,24 @@ class Network:
         J = np.empty((N, m, self.n_params), dtype=self.dtype)
         eye = np.broadcast_to(np.eye(m, dtype=self.dtype), (N, m, m))
         K = self.n_layers - 1
+        dn: list[Any] = [None] * (K + 2)  # dn[j][i, o, :] = d y_io / d n[j][i, :]
         delta = self.activations[K].backprop(
             trace.z[K][:, None, :], trace.n[K + 1][:, None, :], eye
         )
         for k in range(K, -1, -1):
+            if k < K:
+                delta = self.activations[k].backprop(
+                    trace.z[k][:, None, :], trace.n[k + 1][:, None, :], dn[k + 1]
+                )
             wo, bo = self.offsets[k]
             n_out, n_in = self.weights[k].shape
             block = J[:, :, wo:bo]
             block.shape = (N, m, n_out, n_in)  # a view: raises rather than copy
-            # d y / d W(k)[r, c] = delta[r] * n(k-1)[c]
-            np.multiply(delta[:, :, :, None], trace.n[k][:, None, None, :], out=block)
+            # d y / d W(k)[r, c] = delta[r] * (layer k's input)[c]
+            inp = self._layer_input(trace.n, k)
+            np.multiply(delta[:, :, :, None], inp[:, None, None, :], out=block)
             J[:, :, bo : bo + n_out] = delta
-            if k > 0:
-                g = delta @ self.weights[k]
-                delta = self.activations[k - 1].backprop(
-                    trace.z[k - 1][:, None, :], trace.n[k][:, None, :], g
-                )
+            self._send_back(delta, k, dn, to_input=input_jacobian)
         if input_jacobian:
-            return trace.output, J.reshape(N * m, self.n_params), delta @ self.weights[0]
+            return trace.output, J.reshape(N * m, self.n_params), dn[0]
         return trace.output, J.reshape(N * m, self.n_params)

@@ -37,6 +37,12 @@ def _explain_model(args):
     from ..explain import explain
 
     model = _load_model(args.model)
+    conn = getattr(getattr(model, "network_", model), "connections", "layered")
+    if conn != "layered":  # before any output: explain refuses it
+        raise UsageError(
+            f"explain writes out the layered recursion; {args.model} holds a network with "
+            f"{conn!r} connections"
+        )
     if not args.input:
         raise UsageError("explain MODEL needs --input: one sample's input values, comma-separated")
     table = getattr(model, "table_map_", None)
@@ -84,7 +90,13 @@ def cmd_gradcheck(args):
     from ..network import Network
 
     sizes = _ints(args.sizes, "--sizes")
-    net = Network(sizes, _activation_names(args.activation), init="uniform", seed=args.seed)
+    net = Network(
+        sizes,
+        _activation_names(args.activation),
+        init="uniform",
+        seed=args.seed,
+        connections=args.connections,
+    )
     rng = np.random.default_rng(args.seed)
     X = rng.uniform(-1, 1, (args.samples, sizes[0]))
     if args.loss == "cross_entropy":
@@ -158,6 +170,12 @@ def add_parsers(sub, common):
     g.add_argument("--sizes", default="3,5,2")
     g.add_argument("--activation", default="tansig,purelin")
     g.add_argument("--loss", default="sse")
+    g.add_argument(
+        "--connections",
+        choices=("layered", "cascade"),
+        default="layered",
+        help="cascade: every layer also reads the input and all earlier layers",
+    )
     g.add_argument("--samples", type=int, default=5)
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--tol", type=float, default=1e-6)
