@@ -1,10 +1,10 @@
 """The ``bpnn`` command line.
 
 Sub-commands: ``train``, ``predict``, ``evaluate``, ``report``, ``export``, ``forecast``,
-``importance``, ``explain``, ``gradcheck``, ``datasets``, ``app`` and ``import``. Training, saving and
-exporting are delegated to the estimators and the model file (the CLI owns no training logic);
-the sub-commands read the options and the data, print, and write outputs atomically after
-success.
+``importance``, ``explain``, ``gradcheck``, ``datasets``, ``app`` and ``import``. Training,
+saving and exporting are delegated to the estimators and the model file (the CLI owns no
+training logic); the sub-commands read the options and the data, print, and write outputs
+atomically after success.
 
 One module per family of sub-commands (``train``; ``model``: predict, evaluate, report,
 export; ``timeseries``: forecast and ``train``'s time-series options; ``inspection``:

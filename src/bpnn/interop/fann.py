@@ -101,8 +101,8 @@ _SCALES = tuple(
 #: the training settings FANN writes, in its order, with the values of a new FANN network
 _SETTINGS = (
     ("learning_rate", "0.700000"),
-    ("connection_rate", None),
-    ("network_type", None),
+    ("connection_rate", "1.000000"),
+    ("network_type", "0"),
     ("learning_momentum", "0.000000"),
     ("training_algorithm", "2"),
     ("train_error_function", "1"),
@@ -488,7 +488,7 @@ def _cascade(f, lay, sizes, acts, matrices):
     is bpnn's cascade-forward Network (``connections="cascade"``) where it exists."""
     from ..network import Network
 
-    net = Network(sizes, acts, init="zeros", connections="cascade")  # type: ignore[call-arg]
+    net = Network(sizes, acts, init="zeros", connections="cascade")
     bias = lay.real[0]  # the input layer's bias neuron, the only one
     for k, M in enumerate(matrices):
         net.weights[k][...] = np.delete(M, bias, axis=1)  # columns [x, a_1, ..., a_k]
@@ -538,18 +538,23 @@ def import_fann(path: str | os.PathLike[str]) -> BPRegressor:
     net = _network(f)
     n_in, n_out = net.n_inputs, net.n_outputs
     if f.scale is None:
-        imap, tmap = (
-            input_map(np.ones(n_in), np.zeros(n_in)),
-            target_map(np.ones(n_out), 0.0 * np.ones(n_out)),
-        )
         scaling = "none"
+        imap = input_map(np.ones(n_in), np.zeros(n_in), scaling)
+        tmap = target_map(np.ones(n_out), np.zeros(n_out), scaling)
     else:
-        imap = input_map(*_affine(f.scale, "in"), "standard")
-        tmap = target_map(*_affine(f.scale, "out"), "standard")
         scaling = "standard"
+        (a_in, c_in), (a_out, c_out) = _affine(f.scale, "in"), _affine(f.scale, "out")
+        imap = input_map(a_in, c_in, scaling)
+        tmap = target_map(a_out, c_out, scaling)
     params = hyper_parameters(net, scaling=scaling, target_scaling=scaling)
     return fitted_regressor(
-        net, imap, tmap, params=params, algorithm=_ALGORITHMS.get(f.training_algorithm, "auto")
+        net,
+        imap,
+        tmap,
+        params=params,
+        algorithm=_ALGORITHMS.get(
+            -1 if f.training_algorithm is None else f.training_algorithm, "auto"
+        ),
     )
 
 
@@ -647,7 +652,8 @@ def fann_text(model: BPRegressor | BPClassifier | Network) -> str:
     layers, bound = _folded_layers(model)
     sizes = [layers[0][0].shape[1]] + [L[0].shape[0] for L in layers]
     neurons = ["(0, 0, 0.00000000000000000000e+00) "] * (sizes[0] + 1)
-    connections, start = [], 0
+    connections: list[str] = []
+    start = 0
     for k, (W, b, name, A, B) in enumerate(layers, start=1):
         code, s, kk = _fann_activation(name, A, B, k)
         if code == LINEAR and k == len(layers):
@@ -662,10 +668,7 @@ def fann_text(model: BPRegressor | BPClassifier | Network) -> str:
     head = [
         "FANN_FLO_2.1",
         f"num_layers={len(sizes)}",
-        *(
-            f"{key}={value if value is not None else ('1.000000' if key == 'connection_rate' else '0')}"
-            for key, value in _SETTINGS
-        ),
+        *(f"{key}={value}" for key, value in _SETTINGS),
         "layer_sizes=" + "".join(f"{n + 1} " for n in sizes),
         "scale_included=0",
         f"{_NEURONS}=" + "".join(neurons),
