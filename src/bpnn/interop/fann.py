@@ -360,7 +360,8 @@ class _Layout:
 
 
 def _check_counts(f: FannFile, lay: _Layout):
-    """Every neuron listed, input and bias neurons without inputs, real ones with."""
+    """Every neuron listed, input and bias neurons without inputs, real ones with, and as
+    many connections as the neurons take."""
     n_total, line = lay.start[-1], f.lines[_NEURONS]
     if f.neurons.shape[0] != n_total:
         raise _fail(
@@ -369,12 +370,6 @@ def _check_counts(f: FannFile, lay: _Layout):
             f"{f.neurons.shape[0]} neurons listed, layer_sizes {f.layer_sizes} make {n_total}",
         )
     n_inputs = f.neurons[:, 0].astype(int)
-    if n_inputs.sum() != f.sources.shape[0]:
-        raise _fail(
-            f.source,
-            f.lines[_CONNECTIONS],
-            f"{f.sources.shape[0]} connections listed, the neurons take {n_inputs.sum()}",
-        )
     for layer in range(len(f.layer_sizes)):
         first, real = lay.start[layer], lay.real[layer]
         for g in range(first, lay.start[layer + 1]):
@@ -383,6 +378,12 @@ def _check_counts(f: FannFile, lay: _Layout):
                 kind = "input or bias neuron" if not is_real else "neuron"
                 has = f"has {n_inputs[g]} inputs" if n_inputs[g] else "has no inputs"
                 raise _fail(f.source, line, f"{kind} {g} (layer {layer}) {has}")
+    if n_inputs.sum() != f.sources.shape[0]:
+        raise _fail(
+            f.source,
+            f.lines[_CONNECTIONS],
+            f"{f.sources.shape[0]} connections listed, the neurons take {n_inputs.sum()}",
+        )
 
 
 def _layer_matrix(f: FannFile, lay: _Layout, layer: int, first_con: np.ndarray):
