@@ -99,8 +99,9 @@ def _scaler_map(scaler, n):
         lo, hi = scaler.feature_range
         name = {(-1, 1): "minmax", (0, 1): "minmax01"}.get((lo, hi), "none")
         return np.asarray(scaler.scale_, float), np.asarray(scaler.min_, float), name
-    sd = np.ones(n) if scaler.scale_ is None else np.asarray(scaler.scale_, float)
-    mean = np.zeros(n) if scaler.mean_ is None else np.asarray(scaler.mean_, float)
+    # with_mean=False still stores mean_ (unused); with_std=False leaves scale_ None
+    sd = np.asarray(scaler.scale_, float) if scaler.with_std else np.ones(n)
+    mean = np.asarray(scaler.mean_, float) if scaler.with_mean else np.zeros(n)
     return 1.0 / sd, -mean / sd, "standard"
 
 
