@@ -83,7 +83,8 @@ def test_layout_and_class_order():
     pipe = fit_mlp("multiclass", "relu", "none")
     model, mlp = bpnn.from_sklearn(pipe), pipe[-1]
     # scikit-learn forms a @ coefs_[k] + intercepts_[k]; bpnn a @ W.T + b
-    for W, b, C, c in zip(model.network_.weights, model.network_.biases, mlp.coefs_, mlp.intercepts_):
+    net = model.network_
+    for W, b, C, c in zip(net.weights, net.biases, mlp.coefs_, mlp.intercepts_):
         np.testing.assert_array_equal(W, C.T)
         np.testing.assert_array_equal(b, c)
     assert [a.name for a in model.network_.activations] == ["poslin", "poslin", "softmax"]
