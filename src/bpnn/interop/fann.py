@@ -581,45 +581,67 @@ def _spec(act):
     return spec["name"], float(spec.get("A", 1.0)), float(spec.get("B", 1.0))
 
 
-def _folded_layers(model):
-    """([(W, b, name, A, B)], output bound): layers computing the model's outputs from raw
-    inputs (n_features,), the input map folded into the first layer and a regressor's
-    target map into the last."""
-    from ..export import describe
+def _net_layers(net):
+    """[(W, b, name, A, B)] of a Network, as float64 copies."""
+    return [
+        (np.array(W, dtype=np.float64), np.array(b, dtype=np.float64), *_spec(a))
+        for W, b, a in zip(net.weights, net.biases, net.activations)
+    ]
 
-    if hasattr(model, "weights") and hasattr(model, "activations"):  # a bare Network
-        layers = [
-            (np.array(W, dtype=np.float64), np.array(b, dtype=np.float64), *_spec(a))
-            for W, b, a in zip(model.weights, model.biases, model.activations)
-        ]
-        return layers, None
-    d = describe(model)
-    if d.members:
+
+def _check_writable(model):
+    """Refuse what a .net file cannot hold (before anything is computed)."""
+    from sklearn.utils.validation import check_is_fitted
+
+    if type(model).__name__ == "BPForecaster":
         raise ValueError(
-            f"cannot write an ensemble of {len(d.members) + 1} networks to FANN (a .net "
-            "file holds one network); fit with n_ensemble=1"
+            "cannot write a BPForecaster to FANN: it reads lagged values of its series "
+            "and feeds its outputs back, which a .net file cannot describe"
         )
-    if d.table is not None:
+    check_is_fitted(model, "network_")
+    members = model.__dict__.get("networks_") or [model.network_]
+    if len(members) > 1:
+        raise ValueError(
+            f"cannot write an ensemble of {len(members)} networks to FANN (a .net file "
+            "holds one network); fit with n_ensemble=1"
+        )
+    table = model.__dict__.get("table_map_")
+    if table is not None and not table.passthrough_:
         raise ValueError(
             "cannot write a model with a table map (categorical columns, missing-value "
             "indicators) to FANN: FANN takes numbers only; export it as python or onnx"
         )
-    layers = [tuple(L) for L in d.layers]
-    # inputs: z = S(x[keep]) with S(v) = v * scale + offset, then (S - m) @ C.T for PCA
+
+
+def _fold_inputs(layers, im, n_features):
+    """The input map ``z = S(x[keep])``, ``S(v) = v * scale + offset`` (then ``(S - m) @
+    C.T`` with PCA), folded into the first layer, which then reads all n_features."""
     W0, b0 = layers[0][0], layers[0][1]
-    if d.pca_components is not None:
-        C, m = d.pca_components, d.pca_mean
-        b0 = b0 + W0 @ (C @ (d.offset - m))
-        W0 = (W0 @ C) * d.scale
+    if im.pca_components_ is not None:
+        C, m = im.pca_components_, im.pca_mean_
+        b0 = b0 + W0 @ (C @ (im.offset_ - m))
+        W0 = (W0 @ C) * im.scale_
     else:
-        b0 = b0 + W0 @ d.offset
-        W0 = W0 * d.scale
-    full = np.zeros((W0.shape[0], d.n_features))
-    full[:, d.keep] = W0  # a dropped column gets zero weights
+        b0 = b0 + W0 @ im.offset_
+        W0 = W0 * im.scale_
+    full = np.zeros((W0.shape[0], n_features))
+    full[:, np.flatnonzero(im.keep_)] = W0  # a dropped column gets zero weights
     layers[0] = (full, b0, *layers[0][2:])
-    if d.kind != "regression":
+
+
+def _folded_layers(model):
+    """([(W, b, name, A, B)], output bound): layers computing the model's outputs from raw
+    inputs (n_features,), the input map folded into the first layer and a regressor's
+    target map into the last."""
+    if hasattr(model, "weights") and hasattr(model, "activations"):  # a bare Network
+        return _net_layers(model), None
+    _check_writable(model)
+    layers = _net_layers(model.network_)
+    _fold_inputs(layers, model.input_map_, int(model.input_map_.keep_.shape[0]))
+    tm = model.__dict__.get("target_map_")
+    if tm is None:  # a classifier: its network outputs
         return layers, None
-    ts, to = d.target_scale, d.target_offset
+    ts, to = tm.scale_, tm.offset_
     W, b, name = layers[-1][:3]
     if name != "purelin":
         if np.all(ts == 1.0) and np.all(to == 0.0):
