@@ -18,7 +18,14 @@ import pytest
 
 import bpnn
 from bpnn.cli import main
-from bpnn.interop.fann import FannFileError, fann_text, import_fann, read_fann, write_fann
+from bpnn.interop.fann import (
+    FANN_ACTIVATIONS,
+    FannFileError,
+    fann_text,
+    import_fann,
+    read_fann,
+    write_fann,
+)
 
 # The training settings FANN writes before the structure (bpnn reads none of them).
 SETTINGS = """learning_rate=0.700000
@@ -198,8 +205,8 @@ def test_saves_reports_exports(tmp_path):
         (("(3, 5, 1.0e+00)", "(3, 5, nan)"), NEURONS_LINE, "steepness must be finite"),
         (("(3, 5, 1.0e+00)", "(3, 5 1.0e+00)"), NEURONS_LINE, "neuron 5 is malformed"),
         (("(3, 5, 1.0e+00)", "(3, 3, 1.0e+00)"), NEURONS_LINE, "mixes activation"),
-        (("(3, 0, 2.0e+00)", "(3, 4, 2.0e+00)"), NEURONS_LINE, "FANN_SIGMOID_STEPWISE"),
-        (("(3, 0, 2.0e+00)", "(3, 99, 2.0e+00)"), NEURONS_LINE, "<unknown 99>"),
+        (("(3, 0, 2.0e+00)", "(3, 9, 2.0e+00)"), NEURONS_LINE, "GAUSSIAN_STEPWISE .* not impl"),
+        (("(3, 0, 2.0e+00)", "(3, 99, 2.0e+00)"), NEURONS_LINE, "function 99, which is not"),
         (("(3, 0, 2.0e+00)", "(2, 0, 2.0e+00)"), CONNECTIONS_LINE, "9 connections listed"),
         (("(4, -1.0)", "(2, -1.0)"), CONNECTIONS_LINE, "reads neurons"),
         (("(1, -0.25)", "(1, -0.25e)"), CONNECTIONS_LINE, "not a number"),
@@ -244,6 +251,62 @@ def test_shortcut_network_refused_until_cascade(tmp_path):
     else:
         with pytest.raises(FannFileError, match="line 5: network_type=1 .*shortcut"):
             import_fann(write(tmp_path, text))
+
+
+# -- FANN's other activation functions -------------------------------------------------------
+FANN_FUNCTIONS = [n for n in FANN_ACTIVATIONS if n not in ("LINEAR", "SIGMOID",
+                  "SIGMOID_SYMMETRIC", "GAUSSIAN_STEPWISE")]  # fmt: skip
+
+
+def test_fann_functions_by_hand():
+    def f(name, z):
+        return bpnn.FannActivation(name)(np.array([z]))[0]
+
+    assert f("ELLIOT", 1.0) == 0.75  # (1 / 2) / (1 + 1) + 0.5
+    assert f("ELLIOT_SYMMETRIC", -3.0) == -0.75  # -3 / (1 + 3)
+    assert f("GAUSSIAN", 2.0) == pytest.approx(math.exp(-4.0))
+    assert f("GAUSSIAN_SYMMETRIC", 0.0) == 1.0  # 2 e^0 - 1
+    assert (f("LINEAR_PIECE", -0.5), f("LINEAR_PIECE", 0.3), f("LINEAR_PIECE", 4)) == (0, 0.3, 1)
+    assert f("LINEAR_PIECE_SYMMETRIC", -7.0) == -1.0
+    assert (f("THRESHOLD", -1e-9), f("THRESHOLD", 0.0)) == (0.0, 1.0)  # v < 0 ? 0 : 1
+    assert f("THRESHOLD_SYMMETRIC", -2.0) == -1.0
+    assert f("SIN", math.pi / 2) == 1.0 and f("COS_SYMMETRIC", 0.0) == 1.0
+    # the stepwise sigmoid: 0.25 at v_3 = -0.5493, 0.75 at v_4, linear between: 0.5 at 0;
+    # 0 below v_1 = -2.6467 (not r_1 = 0.005: FANN jumps there), 1 from v_6 on
+    assert f("SIGMOID_STEPWISE", 0.0) == pytest.approx(0.5, abs=1e-15)
+    assert f("SIGMOID_STEPWISE", -0.549306154251098632812) == 0.25
+    assert (f("SIGMOID_STEPWISE", -2.7), f("SIGMOID_STEPWISE", 2.7)) == (0.0, 1.0)
+    assert f("SIGMOID_STEPWISE", -2.6) == pytest.approx(
+        0.005 + (0.05 - 0.005) * (-2.6 + 2.64665246) / (-1.47221947 + 2.64665246), abs=1e-8
+    )
+    # (r_5 is 0.9 in single precision, 0.89999998)
+    assert f("SIGMOID_SYMMETRIC_STEPWISE", 1.0) == pytest.approx(
+        0.5 + 0.4 * (1.0 - 0.54930615) / (1.47221935 - 0.54930615), abs=1e-7
+    )
+
+
+@pytest.mark.parametrize("name", FANN_FUNCTIONS)
+def test_fann_function_derivatives_against_finite_differences(name):
+    act = bpnn.FannActivation(name)
+    # points away from the kinks (0, +-1, the stepwise breakpoints), where f' exists
+    z = np.array([-3.1, -1.9, -1.2, -0.8, -0.3, 0.2, 0.45, 0.7, 1.3, 2.0, 3.3])
+    h = 1e-6
+    numeric = (act(z + h) - act(z - h)) / (2 * h)
+    np.testing.assert_allclose(act.derivative(z, act(z)), numeric, rtol=1e-6, atol=1e-8)
+    assert bpnn.get_activation(act.spec()) == act
+
+
+@pytest.mark.parametrize("name", ["ELLIOT_SYMMETRIC", "GAUSSIAN", "SIN", "SIGMOID_STEPWISE"])
+def test_networks_with_fann_functions_backpropagate_exactly(name):
+    rng = np.random.default_rng(4)
+    net = bpnn.Network([3, 4, 2], [bpnn.FannActivation(name), "purelin"], seed=1)
+    X, Y = rng.normal(size=(6, 3)), rng.normal(size=(6, 2))
+    assert bpnn.gradcheck(net, X, Y) < 1e-6
+
+
+def test_unknown_fann_function():
+    with pytest.raises(ValueError, match="unknown FANN activation 'RELU'"):
+        bpnn.FannActivation("RELU")
 
 
 def test_parser_reads_only_text(tmp_path):
@@ -435,6 +498,29 @@ def test_a_net_fann_writes_predicts_what_fann_runs(tmp_path, sizes, hidden, outp
     lib.fann_destroy(loaded)
     got = import_fann(tmp_path / "f.net").predict(X).reshape(want.shape)
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
+
+
+@needs_fann
+@pytest.mark.parametrize("name", FANN_FUNCTIONS)
+def test_every_fann_function_against_fann(tmp_path, name):
+    lib = _lib()
+    code = FANN_ACTIVATIONS.index(name)
+    ann = _fann_net(lib, (3, 6, 2), code, code, seed=code)
+    path = str(tmp_path / "f.net").encode()
+    lib.fann_save(ann, path)
+    X = np.random.default_rng(code).normal(size=(60, 3)) * 2
+    want = fann_predict(lib, ann, X)  # FANN's own network, before and after the file
+    lib.fann_destroy(ann)
+    loaded = lib.fann_create_from_file(path)
+    np.testing.assert_array_equal(fann_predict(lib, loaded, X), want)
+    lib.fann_destroy(loaded)
+    model = import_fann(path.decode())
+    assert [a.name for a in model.network_.activations] == [f"fann_{name.lower()}"] * 2
+    np.testing.assert_allclose(model.predict(X), want, rtol=0, atol=1e-9)
+    write_fann(model, tmp_path / "back.net")  # and written back, FANN runs it the same
+    again = lib.fann_create_from_file(str(tmp_path / "back.net").encode())
+    np.testing.assert_allclose(fann_predict(lib, again, X), want, rtol=0, atol=1e-9)
+    lib.fann_destroy(again)
 
 
 @needs_fann

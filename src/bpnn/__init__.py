@@ -21,6 +21,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "activations": (
         "Activation",
+        "FannActivation",
         "GeneralizedSigmoid",
         "Logsig",
         "Poslin",
@@ -89,6 +90,7 @@ _SUBMODULES = frozenset(
 
 __all__ = [
     "Activation",
+    "FannActivation",
     "GeneralizedSigmoid",
     "Logsig",
     "Poslin",
@@ -170,6 +172,7 @@ sys.modules[__name__].__class__ = _Package
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
     from .activations import (
         Activation,
+        FannActivation,
         GeneralizedSigmoid,
         Logsig,
         Poslin,

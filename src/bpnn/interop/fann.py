@@ -23,28 +23,31 @@ A neuron with inputs ``x_i`` (weights ``w_i``, the bias neuron among them) compu
 FANN's double-precision build, ``v = s * sum_i w_i x_i`` with its steepness ``s``, clips
 ``v`` to ``[-150 / s, 150 / s]`` and applies its activation to ``v``: FANN_LINEAR ``v``,
 FANN_SIGMOID ``1 / (1 + exp(-2 v))``, FANN_SIGMOID_SYMMETRIC ``2 / (1 + exp(-2 v)) - 1``
-(= ``tanh(v)``). A fully connected neuron reads the previous layer (shortcut: every
-earlier neuron) by position; a sparse one by the stored indices.
+(= ``tanh(v)``), and the others as :class:`bpnn.activations.FannActivation` computes them.
+A fully connected neuron reads the previous layer (shortcut: every earlier neuron) by
+position; a sparse one by the stored indices.
 
 Importing (:func:`import_fann`) folds each neuron's steepness into its weights (bpnn's
 ``z = k s (W x + b)`` with ``k = 2`` for FANN_SIGMOID, so that ``logsig(z)`` is FANN's
-value, else ``k = 1``), keeps the scale parameters as the model's input and target maps
+value, else ``k = 1``), maps FANN_LINEAR, FANN_SIGMOID and FANN_SIGMOID_SYMMETRIC onto
+purelin, logsig and tansig and every other FANN function onto ``FannActivation(name)``,
+keeps the scale parameters as the model's input and target maps
 (``x -> ((x - mean) / deviation + 1) * factor + new_min`` and its inverse for the
 outputs; a deviation of 0 leaves the column as it is, as FANN does) and fills the
 missing connections of a sparse network with zero weights. bpnn does not clip ``v``: a
 linear neuron whose ``|v|`` passes ``150 / s`` gives FANN's clipped value there and
 bpnn the unclipped one (sigmoid-type neurons are saturated to within ``e^-300`` long
 before that). What a bpnn network cannot hold is refused with one line naming it and
-the line of the file: activations bpnn lacks, a layer whose neurons use different
-activation functions, fixed-point files, and shortcut networks until bpnn's Network has
-cascade connections.
+the line of the file: FANN_GAUSSIAN_STEPWISE (declared by FANN, not implemented), a layer
+whose neurons use different activation functions, fixed-point files, and shortcut
+networks until bpnn's Network has cascade connections.
 
 Writing (:func:`write_fann`) folds the model's input map (scaling, dropped columns, PCA)
 into the first layer and a regressor's target map into a linear output layer, so the
 file has ``scale_included=0`` and FANN's ``fann_run`` on raw inputs gives the model's
 predictions (a classifier's: its network outputs, the probabilities of a logistic
 output). Steepness: 0.5 for logsig (FANN_SIGMOID), 1 for tansig
-(FANN_SIGMOID_SYMMETRIC), and for a linear layer a power of two small enough that FANN's
+(FANN_SIGMOID_SYMMETRIC) and FANN's own functions, and for a linear output layer a power of two small enough that FANN's
 clip lies beyond the outputs the target range allows (a power of two changes no rounding).
 """
 
@@ -88,8 +91,19 @@ FANN_ACTIVATIONS = (
     "COS",
 )
 LINEAR, SIGMOID, SIGMOID_SYMMETRIC = 0, 3, 5
-#: FANN code -> (bpnn activation, k): bpnn's f(k v) equals FANN's value at v = s * sum
-_TO_BPNN = {LINEAR: ("purelin", 1.0), SIGMOID: ("logsig", 2.0), SIGMOID_SYMMETRIC: ("tansig", 1.0)}
+GAUSSIAN_STEPWISE = 9  # declared by FANN, not implemented: its neurons output 0
+#: FANN code -> (bpnn activation spec, k): bpnn's f(k v) equals FANN's value at v = s * sum;
+#: the functions bpnn has no other name for are FannActivation(name) with k = 1
+_TO_BPNN = {
+    LINEAR: ({"name": "purelin"}, 1.0),
+    SIGMOID: ({"name": "logsig"}, 2.0),
+    SIGMOID_SYMMETRIC: ({"name": "tansig"}, 1.0),
+    **{
+        code: ({"name": "fann", "function": name}, 1.0)
+        for code, name in enumerate(FANN_ACTIVATIONS)
+        if code not in (LINEAR, SIGMOID, SIGMOID_SYMMETRIC, GAUSSIAN_STEPWISE)
+    },
+}
 _VERSIONS = ("FANN_FLO_2.1", "FANN_FLO_2.0")
 _NEURONS = "neurons (num_inputs, activation_function, activation_steepness)"
 _CONNECTIONS = "connections (connected_to_neuron, weight)"
@@ -402,12 +416,19 @@ def _layer_matrix(f: FannFile, lay: _Layout, layer: int, first_con: np.ndarray):
             "has one activation",
         )
     code = int(codes[0])
+    if code == GAUSSIAN_STEPWISE:
+        raise _fail(
+            f.source,
+            line,
+            f"layer {layer} uses FANN_GAUSSIAN_STEPWISE ({code}), which FANN declares "
+            "but does not implement (its neurons output 0)",
+        )
     if code not in _TO_BPNN:
         raise _fail(
             f.source,
             line,
-            f"layer {layer} uses FANN_{_name(code)} ({code}), which bpnn has no activation "
-            "for (it imports FANN_LINEAR, FANN_SIGMOID and FANN_SIGMOID_SYMMETRIC)",
+            f"layer {layer} uses activation function {code}, which is not one of FANN's "
+            f"0..{len(FANN_ACTIVATIONS) - 1}",
         )
     M = np.zeros((n, g0))
     for j in range(n):
@@ -458,6 +479,7 @@ def _name(code):
 
 def _network(f: FannFile) -> Network:
     """The bpnn Network computing what FANN's ``fann_run`` computes from ``f``."""
+    from ..activations import get_activation
     from ..network import Network
 
     lay = _Layout.of(f)
@@ -472,7 +494,7 @@ def _network(f: FannFile) -> Network:
     first_con = np.concatenate([[0], np.cumsum(f.neurons[:, 0].astype(int))])
     blocks = [_layer_matrix(f, lay, layer, first_con) for layer in range(1, len(lay.real))]
     sizes = [r for r in lay.real]
-    acts = [_TO_BPNN[code][0] for _, code in blocks]
+    acts = [get_activation(_TO_BPNN[code][0]) for _, code in blocks]
     if not lay.layered:
         return _cascade(f, lay, sizes, acts, [M for M, _ in blocks])
     net = Network(sizes, acts, init="zeros")
@@ -560,8 +582,11 @@ def import_fann(path: str | os.PathLike[str]) -> BPRegressor:
 
 
 # -- writing -----------------------------------------------------------------------------------
-def _fann_activation(name, A, B, layer):
-    """(FANN code, steepness, k) for a bpnn activation, or a ValueError naming it."""
+def _fann_activation(spec, layer):
+    """(FANN code, steepness, k) for a bpnn activation's spec, or a ValueError naming it."""
+    name, A, B = spec["name"], float(spec.get("A", 1.0)), float(spec.get("B", 1.0))
+    if name == "fann":
+        return FANN_ACTIVATIONS.index(spec["function"]), 1.0, 1.0
     if name in ("logsig", "gsigmoid") and A == 1.0:
         return SIGMOID, 0.5 / B, 2.0  # 1 / (1 + e^(-z / B)) is FANN's at s = 1 / (2 B)
     if name == "tansig":
@@ -572,19 +597,15 @@ def _fann_activation(name, A, B, layer):
     raise ValueError(
         f"cannot write layer {layer}'s activation {what!r} to FANN: of bpnn's activations "
         "FANN 2.x has logsig (FANN_SIGMOID, also with B), tansig (FANN_SIGMOID_SYMMETRIC) "
-        "and purelin (FANN_LINEAR); no ReLU, no softmax, no sigmoid scaled by A"
+        "and purelin (FANN_LINEAR), besides FANN's own (bpnn.FannActivation); no ReLU, "
+        "no softmax, no sigmoid scaled by A"
     )
 
 
-def _spec(act):
-    spec = act.spec()
-    return spec["name"], float(spec.get("A", 1.0)), float(spec.get("B", 1.0))
-
-
 def _net_layers(net):
-    """[(W, b, name, A, B)] of a Network, as float64 copies."""
+    """[(W, b, activation spec)] of a Network, as float64 copies."""
     return [
-        (np.array(W, dtype=np.float64), np.array(b, dtype=np.float64), *_spec(a))
+        (np.array(W, dtype=np.float64), np.array(b, dtype=np.float64), a.spec())
         for W, b, a in zip(net.weights, net.biases, net.activations)
     ]
 
@@ -630,7 +651,7 @@ def _fold_inputs(layers, im, n_features):
 
 
 def _folded_layers(model):
-    """([(W, b, name, A, B)], output bound): layers computing the model's outputs from raw
+    """([(W, b, activation spec)], output bound): layers computing the model's outputs from raw
     inputs (n_features,), the input map folded into the first layer and a regressor's
     target map into the last."""
     if hasattr(model, "weights") and hasattr(model, "activations"):  # a bare Network
@@ -642,7 +663,8 @@ def _folded_layers(model):
     if tm is None:  # a classifier: its network outputs
         return layers, None
     ts, to = tm.scale_, tm.offset_
-    W, b, name = layers[-1][:3]
+    W, b, spec = layers[-1]
+    name = spec["name"]
     if name != "purelin":
         if np.all(ts == 1.0) and np.all(to == 0.0):
             return layers, None
@@ -677,8 +699,8 @@ def fann_text(model: BPRegressor | BPClassifier | Network) -> str:
     neurons = ["(0, 0, 0.00000000000000000000e+00) "] * (sizes[0] + 1)
     connections: list[str] = []
     start = 0
-    for k, (W, b, name, A, B) in enumerate(layers, start=1):
-        code, s, kk = _fann_activation(name, A, B, k)
+    for k, (W, b, spec) in enumerate(layers, start=1):
+        code, s, kk = _fann_activation(spec, k)
         if code == LINEAR and k == len(layers):
             s = _linear_steepness(bound)
         n_in = W.shape[1]
