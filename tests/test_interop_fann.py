@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import inspect
 import math
 from pathlib import Path
 
@@ -242,9 +243,7 @@ def test_shortcut_network_refused_until_cascade(tmp_path):
         "(0, 1.0) (1, 1.0) (2, 1.0) (0, 1.0) (1, 1.0) (2, 1.0) (3, 1.0) ",
         kind=1,
     )
-    import inspect
-
-    if "connections" in inspect.signature(bpnn.Network).parameters:
+    if CASCADE:
         model = import_fann(write(tmp_path, text))
         # h = tanh(1 + 2 + 1); y = 1 + 2 + 1 + h
         assert model.predict([[1.0, 2.0]])[0] == pytest.approx(4 + math.tanh(4.0))
@@ -409,6 +408,10 @@ def test_cli_import_predict_export(tmp_path, capsys):
 
 # -- with libfann --------------------------------------------------------------------------
 LIB = ctypes.util.find_library("doublefann")
+CASCADE = "connections" in inspect.signature(bpnn.Network).parameters
+needs_cascade = pytest.mark.skipif(
+    not CASCADE, reason="bpnn's Network has no cascade connections in this version"
+)
 needs_fann = pytest.mark.skipif(LIB is None, reason="libdoublefann (FANN) is not installed")
 _P, _D = ctypes.c_void_p, ctypes.POINTER(ctypes.c_double)
 
@@ -418,6 +421,7 @@ def _lib():
     protos = {
         "fann_create_from_file": (_P, [ctypes.c_char_p]),
         "fann_create_standard_array": (_P, [ctypes.c_uint, ctypes.POINTER(ctypes.c_uint)]),
+        "fann_create_shortcut_array": (_P, [ctypes.c_uint, ctypes.POINTER(ctypes.c_uint)]),
         "fann_create_sparse_array": (
             _P,
             [ctypes.c_float, ctypes.c_uint, ctypes.POINTER(ctypes.c_uint)],
@@ -460,10 +464,12 @@ def fann_predict(lib, ann, X, scaled=False):
     return np.array(out)
 
 
-def _fann_net(lib, sizes, hidden, output, rate=1.0, seed=0):
+def _fann_net(lib, sizes, hidden, output, rate=1.0, seed=0, shortcut=False):
     arr = (ctypes.c_uint * len(sizes))(*sizes)
     ctypes.CDLL(None).srand(seed)  # fann_randomize_weights draws from rand()
-    if rate < 1:
+    if shortcut:
+        ann = lib.fann_create_shortcut_array(len(sizes), arr)
+    elif rate < 1:
         ann = lib.fann_create_sparse_array(rate, len(sizes), arr)
     else:
         ann = lib.fann_create_standard_array(len(sizes), arr)
@@ -593,3 +599,30 @@ def test_fann_reads_the_hand_fixture_as_the_formulas_say(tmp_path):
     np.testing.assert_allclose(
         got.ravel(), [hand_expected(1.0, 2.0), hand_expected(-0.3, 0.7)], atol=1e-15
     )
+
+
+@needs_fann
+@needs_cascade
+@pytest.mark.parametrize("sizes", [(3, 4, 2), (2, 3, 4, 1)])
+def test_shortcut_networks_both_ways(tmp_path, sizes):
+    lib = _lib()
+    ann = _fann_net(lib, sizes, 5, 0, shortcut=True)
+    path = str(tmp_path / "s.net").encode()
+    lib.fann_save(ann, path)
+    lib.fann_destroy(ann)
+    loaded = lib.fann_create_from_file(path)
+    X = np.random.default_rng(5).normal(size=(40, sizes[0]))
+    want = fann_predict(lib, loaded, X)
+    lib.fann_destroy(loaded)
+    model = import_fann(path.decode())
+    assert model.network_.connections == "cascade"
+    np.testing.assert_allclose(model.predict(X).reshape(want.shape), want, atol=1e-9)
+    # written back (a shortcut file again, with the maps folded), FANN runs it the same
+    model.input_map_.scale_[:] = 0.5  # an input map to fold into every layer's x columns
+    model.input_map_.offset_[:] = -1.0
+    write_fann(model, tmp_path / "back.net")
+    assert "network_type=1" in (tmp_path / "back.net").read_text()
+    again = lib.fann_create_from_file(str(tmp_path / "back.net").encode())
+    got = fann_predict(lib, again, X)
+    lib.fann_destroy(again)
+    np.testing.assert_allclose(got, model.predict(X).reshape(got.shape), atol=1e-9)

@@ -46,9 +46,10 @@ Writing (:func:`write_fann`) folds the model's input map (scaling, dropped colum
 into the first layer and a regressor's target map into a linear output layer, so the
 file has ``scale_included=0`` and FANN's ``fann_run`` on raw inputs gives the model's
 predictions (a classifier's: its network outputs, the probabilities of a logistic
-output). Steepness: 0.5 for logsig (FANN_SIGMOID), 1 for tansig
-(FANN_SIGMOID_SYMMETRIC) and FANN's own functions, and for a linear output layer a power of two small enough that FANN's
-clip lies beyond the outputs the target range allows (a power of two changes no rounding).
+output). Steepness: 0.5 for logsig (FANN_SIGMOID), 1 for tansig (FANN_SIGMOID_SYMMETRIC)
+and FANN's own functions, and for a linear output layer a power of two small enough that
+FANN's clip lies beyond the outputs the target range allows (a power of two changes no
+rounding). A cascade-forward network is written as a shortcut one (``network_type=1``).
 """
 
 from __future__ import annotations
@@ -634,31 +635,37 @@ def _check_writable(model):
         )
 
 
-def _fold_inputs(layers, im, n_features):
+def _fold_inputs(layers, im, n_features, cascade):
     """The input map ``z = S(x[keep])``, ``S(v) = v * scale + offset`` (then ``(S - m) @
-    C.T`` with PCA), folded into the first layer, which then reads all n_features."""
-    W0, b0 = layers[0][0], layers[0][1]
-    if im.pca_components_ is not None:
-        C, m = im.pca_components_, im.pca_mean_
-        b0 = b0 + W0 @ (C @ (im.offset_ - m))
-        W0 = (W0 @ C) * im.scale_
-    else:
-        b0 = b0 + W0 @ im.offset_
-        W0 = W0 * im.scale_
-    full = np.zeros((W0.shape[0], n_features))
-    full[:, np.flatnonzero(im.keep_)] = W0  # a dropped column gets zero weights
-    layers[0] = (full, b0, *layers[0][2:])
+    C.T`` with PCA), folded into the layers that read z -- the first, or with cascade
+    connections every one (its first columns) -- which then read all n_features of x."""
+    n_z = layers[0][0].shape[1]
+    for k, (W, b, spec) in enumerate(layers):
+        if k > 0 and not cascade:
+            break
+        Wz, rest = W[:, :n_z], W[:, n_z:]  # rest: a cascade layer's columns of a_1, a_2 ...
+        if im.pca_components_ is not None:
+            C, m = im.pca_components_, im.pca_mean_
+            b = b + Wz @ (C @ (im.offset_ - m))
+            Wz = (Wz @ C) * im.scale_
+        else:
+            b = b + Wz @ im.offset_
+            Wz = Wz * im.scale_
+        full = np.zeros((W.shape[0], n_features))
+        full[:, np.flatnonzero(im.keep_)] = Wz  # a dropped column gets zero weights
+        layers[k] = (np.hstack([full, rest]), b, spec)
 
 
 def _folded_layers(model):
-    """([(W, b, activation spec)], output bound): layers computing the model's outputs from raw
-    inputs (n_features,), the input map folded into the first layer and a regressor's
-    target map into the last."""
+    """([(W, b, activation spec)], output bound): layers computing the model's outputs from
+    raw inputs (n_features,), the input map folded into the layers reading the input and a
+    regressor's target map into the last."""
     if hasattr(model, "weights") and hasattr(model, "activations"):  # a bare Network
         return _net_layers(model), None
     _check_writable(model)
     layers = _net_layers(model.network_)
-    _fold_inputs(layers, model.input_map_, int(model.input_map_.keep_.shape[0]))
+    cascade = _is_cascade(model.network_)
+    _fold_inputs(layers, model.input_map_, int(model.input_map_.keep_.shape[0]), cascade)
     tm = model.__dict__.get("target_map_")
     if tm is None:  # a classifier: its network outputs
         return layers, None
@@ -692,29 +699,44 @@ def _linear_steepness(bound):
     return 2.0 ** -math.ceil(math.log2(bound / _CLIP))
 
 
+def _is_cascade(net):
+    return getattr(net, "connections", "layered") == "cascade"
+
+
+def _incoming(W, b, n0, cascade):
+    """A layer's weights in FANN's connection order: the previous layer then its bias
+    (layered), or every earlier neuron -- x, the input bias, a_1, a_2 ... (shortcut)."""
+    if cascade:
+        return np.hstack([W[:, :n0], b[:, None], W[:, n0:]])
+    return np.hstack([W, b[:, None]])
+
+
 def fann_text(model: BPRegressor | BPClassifier | Network) -> str:
     """The ``.net`` text of a fitted model (or a Network); see :func:`write_fann`."""
     layers, bound = _folded_layers(model)
-    sizes = [layers[0][0].shape[1]] + [L[0].shape[0] for L in layers]
-    neurons = ["(0, 0, 0.00000000000000000000e+00) "] * (sizes[0] + 1)
-    connections: list[str] = []
-    start = 0
+    cascade = _is_cascade(getattr(model, "network_", model))
+    n0 = layers[0][0].shape[1]
+    widths = [n0] + [L[0].shape[0] for L in layers]
+    zero = "(0, 0, 0.00000000000000000000e+00) "  # an input or bias neuron
+    neurons, connections, start = [zero] * (n0 + 1), list[str](), 0
     for k, (W, b, spec) in enumerate(layers, start=1):
         code, s, kk = _fann_activation(spec, k)
         if code == LINEAR and k == len(layers):
             s = _linear_steepness(bound)
-        n_in = W.shape[1]
-        block = np.hstack([W, b[:, None]]) / (kk * s)  # FANN forms k s (w . x) = z again
+        block = _incoming(W, b, n0, cascade) / (kk * s)  # FANN forms k s (w . x) = z again
         for row in block:
-            neurons.append(f"({n_in + 1}, {code}, {s:.20e}) ")
+            neurons.append(f"({row.size}, {code}, {s:.20e}) ")
             connections.extend(f"({start + i}, {w:.20e}) " for i, w in enumerate(row))
-        neurons.append("(0, 0, 0.00000000000000000000e+00) ")  # the layer's bias neuron
-        start += n_in + 1
+        if not cascade:  # a layered network's layers each end with a bias neuron
+            neurons.append(zero)
+            start += W.shape[1] + 1
+    sizes = [n0 + 1] + [w if cascade else w + 1 for w in widths[1:]]
+    settings = dict(_SETTINGS, network_type="1" if cascade else "0")
     head = [
         "FANN_FLO_2.1",
         f"num_layers={len(sizes)}",
-        *(f"{key}={value}" for key, value in _SETTINGS),
-        "layer_sizes=" + "".join(f"{n + 1} " for n in sizes),
+        *(f"{key}={value}" for key, value in settings.items()),
+        "layer_sizes=" + "".join(f"{n} " for n in sizes),
         "scale_included=0",
         f"{_NEURONS}=" + "".join(neurons),
         f"{_CONNECTIONS}=" + "".join(connections),
@@ -745,15 +767,11 @@ def write_fann(model: BPRegressor | BPClassifier | Network, path: str | os.PathL
     ValueError
         For what FANN cannot hold: ReLU or softmax layers, a scaled sigmoid with A != 1,
         ensembles, table maps with categorical columns, a nonlinear output with target
-        scaling, a cascade-forward network.
+        scaling. A cascade-forward network is written as a shortcut network
+        (``network_type=1``).
     """
     from .._atomic import atomic_write
 
-    if getattr(getattr(model, "network_", model), "connections", "layered") not in (
-        "layered",
-        None,
-    ):
-        raise ValueError("writing cascade-forward networks to FANN is not supported yet")
     text = fann_text(model)
     atomic_write(path, text.encode("ascii"))
     return Path(path)
