@@ -160,5 +160,22 @@ def test_refusals():
         bpnn.from_sklearn(pipe, scaler=StandardScaler().fit(X))
     with pytest.raises(ValueError, match="clip=True"):
         bpnn.from_sklearn(pipe[-1], scaler=MinMaxScaler(clip=True).fit(X))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        poisson = MLPRegressor(loss="poisson", max_iter=5).fit(X, np.abs(TARGETS["regression"]))
+    with pytest.raises(ValueError, match="'exp' .*poisson.* no bpnn counterpart"):
+        bpnn.from_sklearn(poisson)
     with pytest.raises(ValueError, match="takes 2 features, the MLP 3"):
         bpnn.from_sklearn(pipe[-1], scaler=StandardScaler().fit(X[:, :2]))
+
+
+def test_warm_start_ensemble_members_go_on_from_their_own():
+    rng = np.random.default_rng(1)
+    Xs, ys = rng.normal(size=(40, 2)), rng.normal(size=40)
+    model = bpnn.BPRegressor(hidden=(3,), n_ensemble=2, epochs=3, division=None, l2=0.0,
+                             random_state=0, warn=False).fit(Xs, ys)  # fmt: skip
+    before = [net.params.copy() for net in model.networks_]
+    model.set_params(warm_start=True, epochs=0).fit(Xs, ys)
+    for net, params in zip(model.networks_, before):
+        np.testing.assert_array_equal(net.params, params)
+    assert model.networks_[0] is not model.networks_[1]

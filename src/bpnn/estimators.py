@@ -671,7 +671,11 @@ class _BPBase(BaseEstimator):
             math.inf if self.time_limit is None else float(self.time_limit)
         )
         nets, recs, first = [], [], None
+        warm = self.__dict__.get("_warm")  # warm_start: member i goes on from member i
+        starts = list(self.__dict__.get("networks_") or [warm]) if warm is not None else []
         for i in range(self._n_ensemble):
+            if starts:
+                self._warm = starts[i % len(starts)]
             self._fit_network(Z, T, sw, validation, rs, deadline)
             nets.append(self.network_)
             recs.append(self.record_)
@@ -1086,8 +1090,9 @@ _COMMON_DOC = """
         :func:`bpnn.from_sklearn` / :func:`bpnn.import_fann`), ``fit`` trains the fitted
         network further instead of a new one: its weights, architecture and activations,
         the input and target maps and ``classes_`` stay (so the new data must fit them);
-        the algorithm, epochs, stopping rules and division apply as usual, and each
-        restart starts from the same weights. As scikit-learn's ``warm_start``.
+        the algorithm, epochs, stopping rules and division apply as usual, each restart
+        starts from the same weights, and an ensemble's member i from the fitted member i
+        (cycling through them when there are fewer). As scikit-learn's ``warm_start``.
 """
 
 

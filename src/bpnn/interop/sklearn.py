@@ -69,6 +69,11 @@ def _check_mlp(mlp):
         raise ValueError(f"this {type(mlp).__name__} is not fitted: call fit first") from None
     if mlp.activation not in _HIDDEN:
         raise ValueError(f"unknown hidden activation {mlp.activation!r} of the MLP")
+    if mlp.out_activation_ not in _OUTPUT:
+        raise ValueError(
+            f"the MLP's output activation {mlp.out_activation_!r} (loss="
+            f"{getattr(mlp, 'loss', None)!r}) has no bpnn counterpart"
+        )
     return isinstance(mlp, MLPClassifier)
 
 
