@@ -204,7 +204,11 @@ def test_saves_reports_exports(tmp_path):
         (("layer_sizes=3 3 2", "layer_sizes=3 3"), LAYER_SIZES_LINE, "lists 2 layers"),
         (("layer_sizes=3 3 2", "layer_sizes=3 x 2"), LAYER_SIZES_LINE, "integers"),
         (("(3, 5, 1.0e+00)", "(3, 5, nan)"), NEURONS_LINE, "steepness must be finite"),
-        (("(3, 5, 1.0e+00)", "(3, 5 1.0e+00)"), NEURONS_LINE, "neuron 5 is malformed"),
+        (
+            ("(3, 5, 1.0e+00)", "(3, 5 1.0e+00)"),
+            NEURONS_LINE,
+            r"neuron 4 \(counting from 0\) is malformed",
+        ),
         (("(3, 5, 1.0e+00)", "(3, 3, 1.0e+00)"), NEURONS_LINE, "mixes activation"),
         (("(3, 0, 2.0e+00)", "(3, 9, 2.0e+00)"), NEURONS_LINE, "GAUSSIAN_STEPWISE .* not impl"),
         (("(3, 0, 2.0e+00)", "(3, 99, 2.0e+00)"), NEURONS_LINE, "function 99, which is not"),

@@ -272,7 +272,9 @@ def _tuples(value, pattern, what, source, line):
         m = pattern.match(value, pos)
         if m is None:
             raise _fail(
-                source, line, f"{what} {len(out) + 1} is malformed: {value[pos : pos + 40]!r}"
+                source,
+                line,
+                f"{what} {len(out)} (counting from 0) is malformed: {value[pos : pos + 40]!r}",
             )
         out.append(m.groups())
         pos = m.end()
@@ -521,16 +523,18 @@ def _cascade(f, lay, sizes, acts, matrices):
 
 
 # -- the estimator -----------------------------------------------------------------------------
-def _affine(scale, where):
+def _affine(f: FannFile, where):
     """FANN's ``((v - mean) / deviation + 1) * factor + new_min`` as ``v * a + c`` (a zero
     deviation: FANN leaves the value as it is)."""
+    scale = f.scale or {}
     mean, dev = scale[f"scale_mean_{where}"], scale[f"scale_deviation_{where}"]
     new_min, factor = scale[f"scale_new_min_{where}"], scale[f"scale_factor_{where}"]
     live = dev != 0
     a = np.where(live, factor / np.where(live, dev, 1.0), 1.0)
     c = np.where(live, factor + new_min - mean * a, 0.0)
-    if np.any(a == 0):
-        raise ValueError(f"a scale_factor_{where} of 0 maps every value to one: not invertible")
+    if where == "out" and np.any(a == 0):  # predictions divide by it
+        key = "scale_factor_out"
+        raise _fail(f.source, f.lines.get(key), f"a {key} of 0 cannot be inverted")
     return a, c
 
 
@@ -548,8 +552,9 @@ def import_fann(path: str | os.PathLike[str]) -> BPRegressor:
         Fitted: ``predict(X)`` (X of shape (n, num_input)) gives FANN's
         ``fann_descale_output(fann_run(fann_scale_input(x)))`` row by row when the file
         holds scale parameters, else ``fann_run(x)``; shape (n,) for one output, else
-        (n, num_output). It saves, reports and exports as any fitted model, and trains
-        further with ``set_params(warm_start=True).fit(X, y)``.
+        (n, num_output). It saves, reports, exports (the Python, C and ONNX exports
+        take the activations they know) and is written back with :func:`write_fann`, and
+        trains further with ``set_params(warm_start=True).fit(X, y)``.
 
     Raises
     ------
@@ -567,7 +572,7 @@ def import_fann(path: str | os.PathLike[str]) -> BPRegressor:
         tmap = target_map(np.ones(n_out), np.zeros(n_out), scaling)
     else:
         scaling = "standard"
-        (a_in, c_in), (a_out, c_out) = _affine(f.scale, "in"), _affine(f.scale, "out")
+        (a_in, c_in), (a_out, c_out) = _affine(f, "in"), _affine(f, "out")
         imap = input_map(a_in, c_in, scaling)
         tmap = target_map(a_out, c_out, scaling)
     params = hyper_parameters(net, scaling=scaling, target_scaling=scaling)
