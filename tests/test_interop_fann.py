@@ -210,6 +210,7 @@ def test_saves_reports_exports(tmp_path):
             r"neuron 4 \(counting from 0\) is malformed",
         ),
         (("(3, 5, 1.0e+00)", "(3, 3, 1.0e+00)"), NEURONS_LINE, "mixes activation"),
+        (("(3, 5, 1.0e+00)", "(3, 5, -1.0e+00)"), NEURONS_LINE, "neuron 4 .* negative"),
         (("(3, 0, 2.0e+00)", "(3, 9, 2.0e+00)"), NEURONS_LINE, "GAUSSIAN_STEPWISE .* not impl"),
         (("(3, 0, 2.0e+00)", "(3, 99, 2.0e+00)"), NEURONS_LINE, "function 99, which is not"),
         (("(3, 0, 2.0e+00)", "(2, 0, 2.0e+00)"), CONNECTIONS_LINE, "9 connections listed"),
@@ -379,12 +380,25 @@ def test_writer_refuses_what_fann_lacks(tmp_path):
     assert not (tmp_path / "w.net").exists()
 
 
-def test_writer_takes_a_bare_network():
+def test_fann_2_0_files_have_no_scale_line(tmp_path):
+    text = HAND.replace("FANN_FLO_2.1", "FANN_FLO_2.0").replace("scale_included=0\n", "")
+    model = import_fann(write(tmp_path, text))
+    assert model.predict([[1.0, 2.0]])[0] == pytest.approx(hand_expected(1.0, 2.0), abs=1e-15)
+
+
+def test_writer_takes_a_bare_network(tmp_path):
     net = bpnn.Network([2, 3, 1], ["tansig", bpnn.GeneralizedSigmoid(1.0, 2.0)], seed=0)
     text = fann_text(net)
     # B = 2: FANN_SIGMOID with steepness 1 / (2 B) = 0.25
     assert "(4, 3, 2.50000000000000000000e-01)" in text
     assert text.startswith("FANN_FLO_2.1\nnum_layers=3\n")
+    # B = -2: steepness 0.25 again, the weights' signs flipped
+    net2 = bpnn.Network([2, 3, 1], ["tansig", bpnn.GeneralizedSigmoid(1.0, -2.0)], seed=0)
+    assert "(4, 3, 2.50000000000000000000e-01)" in fann_text(net2)
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    for n in (net, net2):
+        path = write_fann(n, tmp_path / "n.net")
+        np.testing.assert_allclose(import_fann(path).predict(X), n.forward(X).ravel(), atol=1e-15)
 
 
 # -- the command line --------------------------------------------------------------------------
@@ -566,6 +580,7 @@ def test_a_net_with_fann_scale_parameters(tmp_path):
     [
         ("regression", {}),
         ("regression", {"scaling": "minmax", "pca": 2, "activation": "logsig"}),
+        ("regression", {"activation": [bpnn.GeneralizedSigmoid(1.0, -2.0)]}),
         ("classification", {}),
     ],
 )

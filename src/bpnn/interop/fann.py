@@ -438,7 +438,16 @@ def _layer_matrix(f: FannFile, lay: _Layout, layer: int, first_con: np.ndarray):
         g = g0 + j
         cons = slice(first_con[g], first_con[g] + int(f.neurons[g, 0]))
         M[j, _sources(f, lay, layer, g, f.sources[cons])] = f.weights[cons]
-    M *= (_TO_BPNN[code][1] * f.neurons[g0 : g0 + n, 2])[:, None]  # z = k s (w . x)
+    steep = f.neurons[g0 : g0 + n, 2]
+    if np.any(steep < 0):  # FANN's clip to +-150 / s then maps every sum to one value
+        j = int(np.argmax(steep < 0))
+        raise _fail(
+            f.source,
+            line,
+            f"neuron {g0 + j} (layer {layer}) has a negative steepness {steep[j]:g}, "
+            "for which FANN's clip of s * sum to +-150 / s is not a clip",
+        )
+    M *= (_TO_BPNN[code][1] * steep)[:, None]  # z = k s (w . x)
     return M, code
 
 
@@ -589,12 +598,14 @@ def import_fann(path: str | os.PathLike[str]) -> BPRegressor:
 
 # -- writing -----------------------------------------------------------------------------------
 def _fann_activation(spec, layer):
-    """(FANN code, steepness, k) for a bpnn activation's spec, or a ValueError naming it."""
+    """(FANN code, steepness s, k) for a bpnn activation's spec (the file's weights are
+    bpnn's divided by k s), or a ValueError naming it."""
     name, A, B = spec["name"], float(spec.get("A", 1.0)), float(spec.get("B", 1.0))
     if name == "fann":
         return FANN_ACTIVATIONS.index(spec["function"]), 1.0, 1.0
     if name in ("logsig", "gsigmoid") and A == 1.0:
-        return SIGMOID, 0.5 / B, 2.0  # 1 / (1 + e^(-z / B)) is FANN's at s = 1 / (2 B)
+        # 1 / (1 + e^(-z / B)) is FANN's 1 / (1 + e^(-2 s sum)) at s = 1 / (2 B), sum = z
+        return SIGMOID, 0.5 / B, 2.0 * B
     if name == "tansig":
         return SIGMOID_SYMMETRIC, 1.0, 1.0
     if name == "purelin":
@@ -729,6 +740,8 @@ def fann_text(model: BPRegressor | BPClassifier | Network) -> str:
         if code == LINEAR and k == len(layers):
             s = _linear_steepness(bound)
         block = _incoming(W, b, n0, cascade) / (kk * s)  # FANN forms k s (w . x) = z again
+        if s < 0:  # a sigmoid with B < 0: the same v = s (w . x) with both signs flipped
+            s, block = -s, -block
         for row in block:
             neurons.append(f"({row.size}, {code}, {s:.20e}) ")
             connections.extend(f"({start + i}, {w:.20e}) " for i, w in enumerate(row))
