@@ -21,6 +21,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "activations": (
         "Activation",
+        "FannActivation",
         "GeneralizedSigmoid",
         "Logsig",
         "Poslin",
@@ -50,6 +51,7 @@ _EXPORTS = {
     "io": ("ModelFileError", "load", "save"),
     "inspection": ("importance", "partial_dependence"),
     "timeseries": ("BPForecaster", "narnet", "narxnet", "timedelaynet"),
+    "interop": ("export_fann", "from_sklearn", "import_fann", "write_fann"),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 # submodules reachable as attributes (``bpnn.io.load``) without importing them first, as
@@ -68,6 +70,7 @@ _SUBMODULES = frozenset(
         "gradcheck",
         "initializers",
         "inspection",
+        "interop",
         "io",
         "io_tables",
         "losses",
@@ -87,6 +90,7 @@ _SUBMODULES = frozenset(
 
 __all__ = [
     "Activation",
+    "FannActivation",
     "GeneralizedSigmoid",
     "Logsig",
     "Poslin",
@@ -127,6 +131,10 @@ __all__ = [
     "narnet",
     "narxnet",
     "timedelaynet",
+    "export_fann",
+    "from_sklearn",
+    "import_fann",
+    "write_fann",
 ]
 
 
@@ -164,6 +172,7 @@ sys.modules[__name__].__class__ = _Package
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
     from .activations import (
         Activation,
+        FannActivation,
         GeneralizedSigmoid,
         Logsig,
         Poslin,
@@ -179,6 +188,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .explain import explain, tutorial_network
     from .gradcheck import gradcheck, numerical_gradient
     from .inspection import importance, partial_dependence
+    from .interop import export_fann, from_sklearn, import_fann, write_fann
     from .io import ModelFileError, load, save
     from .losses import get_loss
     from .network import Network, Trace

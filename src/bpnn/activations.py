@@ -27,6 +27,7 @@ __all__ = [
     "Purelin",
     "Poslin",
     "Softmax",
+    "FannActivation",
     "get_activation",
     "ACTIVATIONS",
 ]
@@ -237,6 +238,102 @@ class Softmax(Activation):
         return g
 
 
+# FANN's stepwise sigmoids: linear between six breakpoints v_i with values r_i, the lower
+# bound below v_1 and the upper one from v_6 on (FANN 2.2's constants, fann_activation.h).
+_STEPWISE = {
+    "SIGMOID_STEPWISE": (
+        (-2.64665246009826660156, -1.47221946716308593750, -0.549306154251098632812,
+         0.549306154251098632812, 1.47221934795379638672, 2.64665293693542480469),
+        (0.00499999988824129104614, 0.0500000007450580596924, 0.25, 0.75,
+         0.949999988079071044922, 0.995000004768371582031),
+        (0.0, 1.0),
+    ),
+    "SIGMOID_SYMMETRIC_STEPWISE": (
+        (-2.64665293693542480469, -1.47221934795379638672, -0.549306154251098632812,
+         0.549306154251098632812, 1.47221934795379638672, 2.64665293693542480469),
+        (-0.990000009536743164062, -0.899999976158142089844, -0.5, 0.5,
+         0.899999976158142089844, 0.990000009536743164062),
+        (-1.0, 1.0),
+    ),
+}  # fmt: skip
+
+
+def _stepwise(name, z):
+    """(f(z), f'(z)) of a FANN stepwise sigmoid: the segment's line and slope."""
+    v, r, (low, high) = (np.asarray(t, dtype=np.float64) for t in _STEPWISE[name])
+    i = np.clip(np.searchsorted(v, z, side="right") - 1, 0, 4)  # segment v_i <= z < v_i+1
+    slope = (r[i + 1] - r[i]) / (v[i + 1] - v[i])
+    f = np.where(z < v[0], low, np.where(z >= v[5], high, slope * (z - v[i]) + r[i]))
+    return f, np.where((z < v[0]) | (z >= v[5]), 0.0, slope)
+
+
+def _fann_functions():
+    """FANN function name -> (f(z), f'(z)) on arrays; FANN applies f to v = s * sum, and
+    bpnn's importer folds s into the weights, so z here is FANN's v."""
+    ex = np.exp
+    return {
+        "GAUSSIAN": (lambda z: ex(-z * z), lambda z: -2.0 * z * ex(-z * z)),
+        "GAUSSIAN_SYMMETRIC": (lambda z: 2.0 * ex(-z * z) - 1.0, lambda z: -4.0 * z * ex(-z * z)),
+        "ELLIOT": (
+            lambda z: (z / 2.0) / (1.0 + np.abs(z)) + 0.5,
+            lambda z: 1.0 / (2.0 * (1.0 + np.abs(z)) ** 2),
+        ),
+        "ELLIOT_SYMMETRIC": (
+            lambda z: z / (1.0 + np.abs(z)),
+            lambda z: 1.0 / (1.0 + np.abs(z)) ** 2,
+        ),
+        "LINEAR_PIECE": (lambda z: np.clip(z, 0.0, 1.0), lambda z: ((z > 0) & (z < 1)) * 1.0),
+        "LINEAR_PIECE_SYMMETRIC": (
+            lambda z: np.clip(z, -1.0, 1.0),
+            lambda z: ((z > -1) & (z < 1)) * 1.0,
+        ),
+        "THRESHOLD": (lambda z: np.where(z < 0, 0.0, 1.0), lambda z: np.zeros_like(z)),
+        "THRESHOLD_SYMMETRIC": (lambda z: np.where(z < 0, -1.0, 1.0), lambda z: np.zeros_like(z)),
+        "SIN_SYMMETRIC": (np.sin, np.cos),
+        "COS_SYMMETRIC": (np.cos, lambda z: -np.sin(z)),
+        "SIN": (lambda z: np.sin(z) / 2.0 + 0.5, lambda z: np.cos(z) / 2.0),
+        "COS": (lambda z: np.cos(z) / 2.0 + 0.5, lambda z: -np.sin(z) / 2.0),
+        **{
+            name: (
+                (lambda z, n=name: _stepwise(n, z)[0]),
+                (lambda z, n=name: _stepwise(n, z)[1]),
+            )
+            for name in _STEPWISE
+        },
+    }
+
+
+class FannActivation(Activation):
+    """One of FANN's activation functions that bpnn has no other name for, by FANN's name
+    (``"ELLIOT"``, ``"GAUSSIAN"``, ``"SIGMOID_STEPWISE"``, ``"LINEAR_PIECE"`` ...), as
+    FANN 2.2 computes it on ``z`` (FANN's ``v = steepness * sum``).
+
+    Each derivative is written beside its function (:func:`_fann_functions`); those of
+    the threshold functions are 0 and those of the stepwise and piecewise-linear ones the
+    slope of the piece ``z`` lies on. Made by :func:`bpnn.import_fann`; the Python, C and
+    ONNX exports do not take it, :func:`bpnn.write_fann` writes it back.
+    """
+
+    def __init__(self, function: str):
+        key = str(function).strip().upper().removeprefix("FANN_")
+        table = _fann_functions()
+        if key not in table:
+            raise ValueError(f"unknown FANN activation {function!r}; choose one of {sorted(table)}")
+        self.function = key
+        self._f, self._df = table[key]
+        self.name = f"fann_{key.lower()}"
+        self.bounded = True  # every one maps onto a bounded range
+
+    def __call__(self, z):
+        return self._f(np.asarray(z, dtype=np.float64)).astype(np.asarray(z).dtype, copy=False)
+
+    def derivative(self, z, a):
+        return self._df(np.asarray(z, dtype=np.float64)).astype(np.asarray(z).dtype, copy=False)
+
+    def spec(self):
+        return {"name": "fann", "function": self.function}
+
+
 ACTIVATIONS = {
     "logsig": Logsig,
     "sigmoid": Logsig,
@@ -260,6 +357,8 @@ def get_activation(spec) -> Activation:
         name = spec.get("name")
         if name == "gsigmoid":
             return GeneralizedSigmoid(spec.get("A", 1.0), spec.get("B", 1.0))
+        if name == "fann":
+            return FannActivation(spec.get("function", ""))
         return get_activation(name)
     if isinstance(spec, str):
         key = spec.strip().lower()

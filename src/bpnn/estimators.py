@@ -459,7 +459,11 @@ class _BPBase(BaseEstimator):
         return L2_CANDIDATES if selecting else (0.0,)
 
     def _candidates(self, n_in, n_out):
-        """Hidden-layer tuples to try: the given one, or the tutorial's rule for a = 1..10."""
+        """Hidden-layer tuples to try: the given one, or the tutorial's rule for a = 1..10
+        (a warm start: the fitted network's)."""
+        warm = self.__dict__.get("_warm")
+        if warm is not None:
+            return [(tuple(warm.sizes[1:-1]), None)]
         if self._hidden != "auto":
             return [(self._hidden, None)]
         seen, out = set(), []
@@ -474,16 +478,19 @@ class _BPBase(BaseEstimator):
         """One network trained; ``run`` = (init_seed, split_seed, algorithm, params, l2);
         ``time_left``: the seconds of the fit's budget that remain for it."""
         init_seed, split_seed, alg, params, l2 = run
-        acts = self._activations(len(hidden))
-        search = _global_init(self.init)  # GA/PSO/DE-BP
-        net = Network(
-            [Z.shape[1], *hidden, T.shape[1]],
-            acts,
-            seed=init_seed,
-            init="nguyen-widrow" if search else self.init,
-            dtype=self.dtype_,
-            connections=self.connections,
-        )
+        warm = self.__dict__.get("_warm")
+        search = None if warm is not None else _global_init(self.init)  # GA/PSO/DE-BP
+        if warm is not None:  # warm_start: a copy of the fitted network, same weights
+            net = Network.from_spec(warm.spec(), warm.params)
+        else:
+            net = Network(
+                [Z.shape[1], *hidden, T.shape[1]],
+                self._activations(len(hidden)),
+                seed=init_seed,
+                init="nguyen-widrow" if search else self.init,
+                dtype=self.dtype_,
+                connections=self.connections,
+            )
         rec = train(
             net,
             Z,
@@ -669,7 +676,11 @@ class _BPBase(BaseEstimator):
             math.inf if self.time_limit is None else float(self.time_limit)
         )
         nets, recs, first = [], [], None
+        warm = self.__dict__.get("_warm")  # warm_start: member i goes on from member i
+        starts = list(self.__dict__.get("networks_") or [warm]) if warm is not None else []
         for i in range(self._n_ensemble):
+            if starts:
+                self._warm = starts[i % len(starts)]
             self._fit_network(Z, T, sw, validation, rs, deadline)
             nets.append(self.network_)
             recs.append(self.record_)
@@ -714,19 +725,28 @@ class _BPBase(BaseEstimator):
             del self._encoded_rows
         self.conformity_scores_ = conformity_scores(yc, pred)
 
+    def _warm_network(self):
+        """The fitted network a ``warm_start`` fit starts from, or None (a fresh fit)."""
+        return self.__dict__.get("network_") if self.warm_start else None
+
     def _fit(self, X, y, sample_weight=None, validation=None, calibration=None):
         self._check_params()
+        self._warm = warm = self._warm_network()
         self._remember_target_names(y)
         X, y, sample_weight = self._drop_missing_rows(X, y, sample_weight)
-        X = self._encode(X, reset=True, sample_weight=sample_weight)
+        X = self._encode(X, reset=warm is None, sample_weight=sample_weight)
         X, y = _validate_xy(X, y, self._task == "regression")
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X)
         if sw is not None and not np.any(sw > 0):
             raise ValueError("sample_weight sums to 0: at least one sample must count")
         # the scalers see the user's weights (a weight is copies of a row); class weights
         # only shape the loss
-        T = self._fit_targets(y, sw)
-        Z = self._prepare_X(X, sw)
+        if warm is None:
+            T = self._fit_targets(y, sw)
+            Z = self._prepare_X(X, sw)
+        else:  # the maps the network was trained with stay, and so do classes_
+            T = self._encode_targets(y)
+            Z = self.input_map_.transform(X, self.dtype_)
         if self.input_range is not None or getattr(self, "target_range", None) is not None:
             self._warn_outside(X, y, sw, "fit")
         sw = self._combine_weights(y, sw)
@@ -740,6 +760,7 @@ class _BPBase(BaseEstimator):
             val = (self.input_map_.transform(Xv, self.dtype_), self._encode_targets(validation[1]))
         self._fit_ensemble(Z, T, sw, val)
         self._calibrate(X, y, calibration)
+        del self._warm
         return self
 
     def _combine_weights(self, y, sw):
@@ -1075,6 +1096,14 @@ _COMMON_DOC = """
         leaves the first batch's range (or data beyond a declared range) gives a
         ``bpnn.preprocessing.RangeWarning`` (a UserWarning) naming the columns and how
         far they go; ``warn=False`` silences it.
+    warm_start : bool, default False
+        When True and the model is fitted (by ``fit``, or imported with
+        :func:`bpnn.from_sklearn` / :func:`bpnn.import_fann`), ``fit`` trains the fitted
+        network further instead of a new one: its weights, architecture and activations,
+        the input and target maps and ``classes_`` stay (so the new data must fit them);
+        the algorithm, epochs, stopping rules and division apply as usual, each restart
+        starts from the same weights, and an ensemble's member i from the fitted member i
+        (cycling through them when there are fewer). As scikit-learn's ``warm_start``.
 """
 
 
@@ -1187,6 +1216,7 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
         handle_unknown: str = "ignore",
         missing: str = "indicator",
         connections: str = "layered",
+        warm_start: bool = False,
     ) -> None:
         self.hidden, self.activation, self.output_activation = hidden, activation, output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
@@ -1201,6 +1231,7 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
         self.categorical, self.numeric, self.ordinal = categorical, numeric, ordinal
         self.max_levels, self.handle_unknown, self.missing = max_levels, handle_unknown, missing
         self.connections = connections
+        self.warm_start = warm_start
 
     def _check_params(self):
         super()._check_params()
@@ -1333,6 +1364,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         handle_unknown: str = "ignore",
         missing: str = "indicator",
         connections: str = "layered",
+        warm_start: bool = False,
     ) -> None:
         self.hidden, self.activation, self.output_activation = hidden, activation, output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
@@ -1347,6 +1379,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         self.categorical, self.numeric, self.ordinal = categorical, numeric, ordinal
         self.max_levels, self.handle_unknown, self.missing = max_levels, handle_unknown, missing
         self.connections = connections
+        self.warm_start = warm_start
 
     def _setup_classes(self, y, classes=None):
         kind = type_of_target(y, input_name="y", raise_unknown=True)

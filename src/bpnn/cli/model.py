@@ -206,7 +206,7 @@ def cmd_report(args):
     return EXIT_OK
 
 
-_EXPORT_SUFFIX = {"python": ".py", "c": ".c", "onnx": ".onnx"}
+_EXPORT_SUFFIX = {"python": ".py", "c": ".c", "onnx": ".onnx", "fann": ".net"}
 
 
 def cmd_export(args):
@@ -288,8 +288,8 @@ def add_parsers(sub, common):
         "dependence, computed on DATA)",
     )
     r.set_defaults(func=cmd_report)
-    x = sub.add_parser("export", parents=[common], help="export a model as Python, C or ONNX")
+    x = sub.add_parser("export", parents=[common], help="export a model as Python, C, ONNX or FANN")
     x.add_argument("model", metavar="MODEL")
     x.add_argument("--format", required=True, choices=tuple(_EXPORT_SUFFIX))
-    x.add_argument("-o", "--output", help="output file (default: MODEL with .py/.c/.onnx)")
+    x.add_argument("-o", "--output", help="output file (default: MODEL with .py/.c/.onnx/.net)")
     x.set_defaults(func=cmd_export)

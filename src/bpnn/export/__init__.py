@@ -2,7 +2,9 @@
 
 * :func:`export_python` — a standalone module that needs only NumPy (MATLAB's genFunction);
 * :func:`export_c` — C99 source and header, in double or (float32 models) single precision;
-* :func:`export_onnx` — an ONNX graph (needs the ``onnx`` package; ``bpnn[onnx]``).
+* :func:`export_onnx` — an ONNX graph (needs the ``onnx`` package; ``bpnn[onnx]``);
+* "fann" — a FANN 2.1 ``.net`` file (:func:`bpnn.interop.fann.write_fann`), with the maps
+  folded into the weights.
 
 All three read the same flat description, :func:`describe`, so they compute the same maps::
 
@@ -47,7 +49,7 @@ __all__ = [
     "export_python",
 ]
 
-FORMATS = ("python", "c", "onnx")
+FORMATS = ("python", "c", "onnx", "fann")
 
 
 @dataclass
@@ -292,7 +294,7 @@ def export_onnx(
 
 
 def export(model: Exportable, path: str | os.PathLike[str], format: str) -> list[Path]:
-    """Write ``model`` to ``path`` as "python", "c" (also writes the .h) or "onnx".
+    """Write ``model`` to ``path`` as "python", "c" (also writes the .h), "onnx" or "fann".
 
     Parameters
     ----------
@@ -300,7 +302,7 @@ def export(model: Exportable, path: str | os.PathLike[str], format: str) -> list
         A fitted estimator.
     path : str or path-like
         The file to write (for "c", the ``.c`` file; the header goes beside it).
-    format : {"python", "c", "onnx"}
+    format : {"python", "c", "onnx", "fann"}
         The export format.
 
     Returns
@@ -317,6 +319,11 @@ def export(model: Exportable, path: str | os.PathLike[str], format: str) -> list
         return [path.with_suffix(".c"), path.with_suffix(".h")]
     if format == "onnx":
         export_onnx(model, path)
+        return [path]
+    if format == "fann":
+        from ..interop.fann import write_fann
+
+        write_fann(model, path)
         return [path]
     raise ValueError(f"unknown export format {format!r}; choose one of {list(FORMATS)}")
 
