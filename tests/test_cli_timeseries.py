@@ -317,7 +317,12 @@ def test_dates_are_checked_and_continued(tmp_path, capsys):
         ["train", tmp_path / "gap.csv", "--target", "y", "--time-column", "t", *FAST], capsys
     )
     assert_one_line_error(
-        code, err, "not evenly spaced", "2023-04-01 is followed by 2023-06-01", "row 41"
+        code,
+        err,
+        "has a gap",
+        "2023-06-01 follows 2023-04-01 where the other steps are 1 month",
+        "rows 40-41",
+        "1 missing time step",
     )
 
 
@@ -480,7 +485,7 @@ def _bad_tables(d):
     [
         ("short", ("2 rows", "too few", "delays up to 2")),
         ("missing", ("column 'y'", "missing value", "row 8", "time 17")),
-        ("gap", ("not evenly spaced", "21 is followed by 23", "1 missing time step")),
+        ("gap", ("has a gap", "23 follows 21", "other steps are 1 ", "1 missing time step")),
         ("unsorted", ("not sorted", "12 in row 4 comes after 13")),
         ("duplicated", ("repeats the time 14", "rows 5 and 6")),
         ("text", ("column 'u'", "not numeric", "'abc'", "row 10")),
