@@ -448,8 +448,8 @@ def test_time_series_report_renders_in_headless_chromium(files, tmp_path, capsys
     run_ = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert run_.returncode == 0, run_.stderr[-2000:]
     assert [ln for ln in run_.stderr.splitlines() if ":CONSOLE" in ln] == []
-    # performance, training state, regression, histogram, network + the four series plots
-    assert run_.stdout.count('src="data:image/png;base64,') == 9
+    # performance, training state, regression, histogram, network + the five series plots
+    assert run_.stdout.count('src="data:image/png;base64,') == 10
     assert "Closed-loop forecast from 220" in run_.stdout
 
 

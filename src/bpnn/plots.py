@@ -48,6 +48,7 @@ __all__ = [
     "plot_error_autocorrelation",
     "plot_input_error_crosscorrelation",
     "plot_closed_loop_forecast",
+    "plot_horizon_errors",
     "figure_png",
     "SPLIT_COLORS",
 ]
@@ -721,6 +722,29 @@ def plot_input_error_crosscorrelation(curves: dict, target="y") -> Figure:
         ax.set_ylim(-lim, lim)
     for ax in axes[len(names) :]:
         ax.set_visible(False)
+    return fig
+
+
+def plot_horizon_errors(curves: dict, name="y", n_origins=None) -> Figure:
+    """``curves``: name -> RMSE at horizons 1..H (the network first, then the baselines);
+    one line each against the horizon."""
+    fig = Figure(figsize=(7.2, 4.2), layout="constrained")
+    ax = fig.add_subplot()
+    styles = [
+        dict(color=SPLIT_COLORS["test"], lw=2.0, marker="o", ms=3.5),
+        dict(color="#666666", lw=1.4, ls="--"),
+        dict(color="#e8a10a", lw=1.4, ls="-."),
+    ]
+    for (label, rmse), style in zip(curves.items(), styles + styles[1:] * 3):
+        r = np.asarray(rmse, float)
+        ax.plot(np.arange(1, len(r) + 1), r, label=label, **style)
+    ax.set_xlabel("horizon (steps ahead)")
+    ax.set_ylabel(f"RMSE of {name}")
+    over = f" over {n_origins} origins" if n_origins else ""
+    ax.set_title(f"Closed-loop error against horizon{over}", fontsize=10)
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(True, alpha=0.25)
     return fig
 
 

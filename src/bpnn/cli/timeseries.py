@@ -612,6 +612,8 @@ def cmd_forecast(args):
 
     _check_output(args.output, "output")
     model = _forecaster(args.model)
+    if getattr(args, "one_step", False):
+        return _cmd_one_step(args, model)
     targets = list(model.target_names_)
     if args.steps is not None and args.steps < 1:
         raise UsageError(f"--steps must be a positive integer, got {args.steps}")
@@ -692,6 +694,103 @@ def cmd_forecast(args):
     else:
         out.to_csv(sys.stdout, index=False)
     return EXIT_OK
+
+
+def _cmd_one_step(args, model):
+    """``bpnn forecast MODEL DATA --one-step``: every known time of DATA predicted one step
+    ahead (open loop, from the true values before it), and the step after the last known
+    value (MATLAB's removedelay, :meth:`BPForecaster.predict_early`) when the inputs
+    allow it."""
+    from ..io_tables import write_table
+
+    if args.data is None:
+        raise UsageError(
+            "--one-step needs DATA: the series whose times to predict, each from the "
+            "true values before it"
+        )
+    if args.steps is not None:
+        raise UsageError(
+            "--steps does not apply to --one-step: every time of DATA after the first "
+            f"{model.max_delay_} (the delays' initial values) is predicted, and the next one"
+        )
+    hist, hist_X, fut_X, fut_t, time, source, _ = _read_series_table(model, args)
+    out, n_next = one_step_table(model, hist, hist_X, fut_X, fut_t, time, source)
+    if args.output:
+        write_table(out, args.output)
+        if not args.quiet:
+            from ..tables.times import show_time
+
+            D, n = model.max_delay_, len(out) - n_next
+            col = out[out.columns[0]]
+            first, last = show_time(col.iloc[0]), show_time(col.iloc[n - 1])
+            nxt = f" and the next one ({show_time(col.iloc[-1])})" if n_next else ""
+            _console().print(
+                f"one-step predictions of {', '.join(model.target_names_)} for {n} time "
+                f"step(s) ({first}..{last}; the first {D} of DATA are initial values){nxt}"
+                f" written to {args.output}"
+            )
+    else:
+        out.to_csv(sys.stdout, index=False)
+    return EXIT_OK
+
+
+def one_step_table(model, hist, hist_X, fut_X, fut_t, time, source):
+    """(table, rows after the known values: 0 or 1). The table has the time column (or
+    ``step``, DATA's row number), then per target ``name`` (the true value),
+    ``name_one_step`` (:meth:`BPForecaster.predict_open_loop`) and ``name_error`` (true -
+    prediction), one row per known time after the first max_delay_; a last row predicts
+    the time after them when every delay is >= 1 or DATA gives the inputs there."""
+    import numpy as np
+    import pandas as pd
+
+    targets, D = list(model.target_names_), model.max_delay_
+    if hist is None:
+        raise UsageError(
+            f"{source} has no column {', '.join(targets)}: --one-step needs the known "
+            "values of the series"
+        )
+    if len(hist) <= D:
+        raise UsageError(
+            f"{source} has {len(hist)} known value(s) of {', '.join(targets)}; the delays "
+            f"need {D} initial values and one more to predict"
+        )
+    y = hist.iloc[:, 0] if len(targets) == 1 else hist
+    Y = hist.to_numpy(dtype=float).reshape(len(hist), -1)
+    P = np.asarray(model.predict_open_loop(y, hist_X), dtype=float).reshape(len(hist), -1)
+    nxt = None
+    if fut_X is not None:  # DATA gives the inputs at the next time
+        pred = model.predict(
+            1,
+            X=fut_X.to_numpy()[:1],
+            last_window=y,
+            last_window_X=None if hist_X is None else hist_X.to_numpy(),
+        )
+        nxt = np.asarray(pred, dtype=float).reshape(-1)
+    elif 0 not in model.input_delays_:  # every delay >= 1: y(T+1) from the values to T
+        early = model.predict_early(y, hist_X)
+        nxt = np.asarray(early, dtype=float).reshape(len(hist), -1)[-1]
+    times = pd.Index(np.arange(D + 1, len(hist) + 1))  # DATA's row numbers, from 1
+    after = len(hist) + 1
+    if time is not None:
+        times = hist.index[D:]
+        from ..tables.times import continue_times
+
+        more = continue_times(hist.index, 1)
+        after = fut_t[0] if fut_t is not None and len(fut_t) else None
+        after = more[0] if after is None and more is not None else after
+    if after is None:
+        nxt = None
+    cols = {}
+    for j, name in enumerate(targets):
+        true, pj = Y[D:, j], P[D:, j]
+        if nxt is not None:
+            true, pj = np.append(true, np.nan), np.append(pj, nxt[j])
+        cols[name], cols[f"{name}_one_step"], cols[f"{name}_error"] = true, pj, true - pj
+    out = pd.DataFrame(cols)
+    if nxt is not None:
+        times = times.append(pd.Index([after]))
+    out.insert(0, time if time is not None else "step", times)
+    return out, 0 if nxt is None else 1
 
 
 def _forecast_times(model, pred, fut_t, hist, steps):
@@ -933,6 +1032,14 @@ examples:
         "-o",
         "--output",
         help="forecast table (.csv, .tsv, .xlsx, .parquet); default: CSV on stdout",
+    )
+    f.add_argument(
+        "--one-step",
+        dest="one_step",
+        action="store_true",
+        help="instead of a closed-loop forecast, predict every known time of DATA one "
+        "step ahead from the true values before it (open loop), and the next time: a "
+        "table of the time, the true value, the prediction and the error",
     )
     add_date_options(f, time_column=True)
     f.add_argument("--sheet", help="Excel sheet name")

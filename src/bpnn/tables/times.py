@@ -47,9 +47,11 @@ __all__ = [
     "TimeColumnError",
     "TimeStep",
     "check_regular",
+    "continue_times",
     "find_time_column",
     "is_time_name",
     "parse_times",
+    "show_time",
     "time_axis",
     "time_step",
 ]
@@ -130,7 +132,7 @@ def _where(name, source) -> str:
     return f"time column {name!r}" + (f" in {source}" if source else "")
 
 
-def _show(t) -> str:
+def show_time(t) -> str:
     """A time as a message shows it: 1921, 2020-03-01 (midnight) or 2020-03-01 12:30."""
     import pandas as pd
 
@@ -492,14 +494,14 @@ def check_regular(index, name="time", source=None) -> TimeStep | None:
         i = int(back[0]) + 1
         more = f" (and {back.size - 1} more place(s))" if back.size > 1 else ""
         raise TimeColumnError(
-            f"{where} is not sorted: {_show(index[i])} in row {i + 1} comes after "
-            f"{_show(index[i - 1])} in row {i}{more}; sort the rows by time first"
+            f"{where} is not sorted: {show_time(index[i])} in row {i + 1} comes after "
+            f"{show_time(index[i - 1])} in row {i}{more}; sort the rows by time first"
         )
     same = np.flatnonzero(d == 0)
     if same.size:
         i = int(same[0]) + 1
         raise TimeColumnError(
-            f"{where} repeats the time {_show(index[i])} (rows {i} and {i + 1}): one row "
+            f"{where} repeats the time {show_time(index[i])} (rows {i} and {i + 1}): one row "
             "per time step"
         )
     step = time_step(index)
@@ -522,12 +524,12 @@ def check_regular(index, name="time", source=None) -> TimeStep | None:
     more = f"; the first of {off.size} uneven steps" if off.size > 1 else ""
     if whole:
         raise TimeColumnError(
-            f"{where} has a gap: {_show(index[i])} follows {_show(index[i - 1])} where the "
+            f"{where} has a gap: {show_time(index[i])} follows {show_time(index[i - 1])} where the "
             f"other steps are {step.text} ({where_}, {_plural(round(k) - 1, 'missing time step')}"
             f"{more}); a series needs one row per time step: fill the gaps first"
         )
     raise TimeColumnError(
-        f"{where} is not evenly spaced: {_show(index[i])} follows {_show(index[i - 1])} "
+        f"{where} is not evenly spaced: {show_time(index[i])} follows {show_time(index[i - 1])} "
         f"where the other steps are {step.text} ({where_}{more}); a series needs one row "
         "per time step"
     )
@@ -546,6 +548,34 @@ def _pandas_freq(index):
             return pd.infer_freq(index)
         except (TypeError, ValueError):
             return None
+
+
+def continue_times(index, steps):
+    """The ``steps`` times after a regular time index (its step, :func:`time_step`,
+    continued: calendar months keep the day of the month or the month end, business days
+    skip weekends), or None when it has fewer than two times."""
+    import pandas as pd
+
+    step = time_step(index)
+    if step is None:
+        return None
+    k = np.arange(1, steps + 1)
+    if not isinstance(index, pd.DatetimeIndex):
+        v = index[-1] + step.size * k
+        return pd.Index(v.astype(np.int64) if index.dtype.kind in "iu" else v, name=index.name)
+    last = index[-1]
+    if step.unit == "month":
+        months = [pd.DateOffset(months=int(step.size * j)) for j in k]
+        if bool(index.is_month_end.all()):
+            out = [(last + m) + pd.offsets.MonthEnd(0) for m in months]
+        else:
+            out = [last + m for m in months]
+        return pd.DatetimeIndex(out, name=index.name)
+    if step.unit == "business day":
+        return pd.DatetimeIndex(
+            [last + pd.offsets.BDay(int(step.size * j)) for j in k], name=index.name
+        )
+    return pd.DatetimeIndex(last + pd.to_timedelta(step.size * k, unit="ns"), name=index.name)
 
 
 def time_axis(
