@@ -24,11 +24,14 @@ global state is touched and figures are freed with their last reference:
   every lag, same band (``plotinerrcorr``);
 * :func:`plot_closed_loop_forecast` — a closed-loop forecast over held-out times beside the
   true values.
+* :func:`plot_horizon_errors` — closed-loop error against the forecast horizon, beside the
+  baselines (persistence, seasonal naive).
 """
 
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -730,7 +733,7 @@ def plot_horizon_errors(curves: dict, name="y", n_origins=None) -> Figure:
     one line each against the horizon."""
     fig = Figure(figsize=(7.2, 4.2), layout="constrained")
     ax = fig.add_subplot()
-    styles = [
+    styles: list[dict[str, Any]] = [
         dict(color=SPLIT_COLORS["test"], lw=2.0, marker="o", ms=3.5),
         dict(color="#666666", lw=1.4, ls="--"),
         dict(color="#e8a10a", lw=1.4, ls="-."),

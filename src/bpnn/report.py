@@ -747,6 +747,7 @@ def _series_figures(series: SeriesSummary) -> dict:
 
 def _horizon_html(series: SeriesSummary) -> list:
     curves, span = series.horizon_rmse, series.horizon_origins
+    assert span is not None  # there are curves
     H = len(next(iter(curves.values())))
     shown = sorted({h for h in (1, 2, 3, 6, 12, series.season or 1, H) if h <= H})
     rows = [[h] + [float(c[h - 1]) for c in curves.values()] for h in shown]
