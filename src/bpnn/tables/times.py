@@ -430,7 +430,7 @@ def _calendar(index):
         same_day = len(set(index.day)) == 1
         if (same_day or bool(index.is_month_end.all())) and np.all(np.diff(months) > 0):
             return "month", months
-        dow = index.dayofweek.to_numpy()
+        dow = index.day_of_week.to_numpy()
         d = np.diff(index.asi8)
         if len(index) >= 5 and dow.max() <= 4 and _mode(d) == 86400e9 and d.max() > 86400e9:
             days = index.to_numpy().astype("datetime64[D]")
@@ -446,6 +446,7 @@ def time_step(index) -> TimeStep | None:
     if len(index) < 2:
         return None
     if isinstance(index, pd.DatetimeIndex):
+        index = index.as_unit("ns")
         unit, pos = _calendar(index)
         step = int(_mode(np.diff(pos)))
         text = {
@@ -487,6 +488,7 @@ def check_regular(index, name="time", source=None) -> TimeStep | None:
     if len(index) < 2:
         return None
     dates = isinstance(index, pd.DatetimeIndex)
+    index = index.as_unit("ns") if dates else index  # asi8 in nanoseconds
     v = index.asi8 if dates else np.asarray(index, dtype=float)
     d = np.diff(v)
     back = np.flatnonzero(d < 0)
@@ -559,6 +561,8 @@ def continue_times(index, steps):
     step = time_step(index)
     if step is None:
         return None
+    if isinstance(index, pd.DatetimeIndex):
+        index = index.as_unit("ns")
     k = np.arange(1, steps + 1)
     if not isinstance(index, pd.DatetimeIndex):
         v = index[-1] + step.size * k
