@@ -3,10 +3,12 @@
 
 ``bpnn train`` hands over to :func:`cmd_train_series` when a time-series option is given
 (``--feedback-delays``, ``--input-delays``, ``--inputs``, ``--time-column``,
-``--closed-loop-horizon``) or the data is a built-in series (``sunspots``,
-``narendra_plant``). A series must be complete, in time order and evenly spaced; every
-departure is one line naming the column, the row (numbered from 1 after the header) and the
-time, exit code 2, and nothing is written.
+``--closed-loop-horizon``, ``--dayfirst``, ``--monthfirst``, ``--date-format``) or the data
+is a built-in series (``sunspots``, ``narendra_plant``). A series must be complete, in time
+order and evenly spaced; every departure is one line naming the column, the row (numbered
+from 1 after the header) and the time, exit code 2, and nothing is written. The time
+column is read by :mod:`bpnn.tables.times` (found when not named, dates read from the whole
+column). ``bpnn forecast --one-step`` writes the one-step (open-loop) predictions.
 """
 
 from __future__ import annotations
@@ -1016,7 +1018,13 @@ examples:
   bpnn train sunspots --feedback-delays 1:12 --hidden 8 -o sun.bpnn
   bpnn forecast sun.bpnn --steps 20 -o forecast.csv
   bpnn train plant.csv --target y --inputs u --input-delays 1:2 --time-column t -o p.bpnn
-  bpnn forecast p.bpnn future_u.csv -o forecast.csv      (one row per future time)""",
+  bpnn forecast p.bpnn future_u.csv -o forecast.csv      (one row per future time)
+  bpnn forecast sun.bpnn sunspots --one-step -o one_step.csv
+        (every known year predicted from the years before it, and the next year)
+
+Dates in DATA's time column are read as the training table's were (day-first,
+month-first or --date-format), unless --dayfirst / --monthfirst / --date-format
+say otherwise; see docs/timeseries.md, "Dates".""",
     )
     f.add_argument("model", metavar="MODEL", help="a model file saved by bpnn train")
     f.add_argument(
