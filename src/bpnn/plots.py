@@ -741,6 +741,9 @@ def plot_horizon_errors(curves: dict, name="y", n_origins=None) -> Figure:
     for (label, rmse), style in zip(curves.items(), styles + styles[1:] * 3):
         r = np.asarray(rmse, float)
         ax.plot(np.arange(1, len(r) + 1), r, label=label, **style)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("horizon (steps ahead)")
     ax.set_ylabel(f"RMSE of {name}")
     over = f" over {n_origins} origins" if n_origins else ""

@@ -753,17 +753,17 @@ def _horizon_html(series: SeriesSummary) -> list:
     rows = [[h] + [float(c[h - 1]) for c in curves.values()] for h in shown]
     t0, t1 = plots._time_text(series.times[span[0]]), plots._time_text(series.times[span[-1]])
     why = (
-        f" The season, {series.season} steps, is the autocorrelation's highest peak "
-        "before the first origin."
+        f", the seasonal naive forecast the value one season before (the season, "
+        f"{series.season} steps, is the autocorrelation's highest peak before the first "
+        "origin)."
         if series.season
-        else " The series shows no season (no autocorrelation peak above the band), so "
-        "there is no seasonal naive forecast."
+        else ". The values before the first origin show no season (no autocorrelation "
+        "peak above the band), so there is no seasonal naive forecast."
     )
     return [
         f"<p>Error against horizon (RMSE): {len(span)} closed-loop forecasts of {H} steps, "
         f"one from every origin {_e(t0)}..{_e(t1)}, each from the true values before it; "
-        "persistence repeats the last known value, the seasonal naive forecast the value "
-        f"one season before.{_e(why)}</p>",
+        f"from the same origins, persistence repeats the last known value{_e(why)}</p>",
         _table(rows, ["horizon", *curves]),
     ]
 

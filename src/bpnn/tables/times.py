@@ -125,7 +125,8 @@ _DIGITS = re.compile(r"^[+-]?\d+(?:\.\d*)?$")
 
 def _normal(v) -> str:
     """A cell as text, NFKC-normalised (full-width digits and punctuation made ASCII)."""
-    return unicodedata.normalize("NFKC", str(v)).strip()
+    s = str(v)
+    return (s if s.isascii() else unicodedata.normalize("NFKC", s)).strip()
 
 
 def _where(name, source) -> str:
@@ -194,7 +195,7 @@ def parse_times(
         return TimeAxis(_number_index(col.to_numpy(), name), "numbers")
     if pd.api.types.is_datetime64_any_dtype(col):
         return TimeAxis(_naive(pd.DatetimeIndex(col), name), "datetimes")
-    text = [_normal(v) for v in col]
+    text = [_normal(v) for v in col.tolist()]
     if date_format is not None:
         return TimeAxis(_with_format(text, name, where, date_format), f"format {date_format}")
     if all(_DIGITS.match(s) for s in text):  # 1700, ２０２０ (full width) ...
@@ -238,45 +239,60 @@ def _with_format(text, name, where, fmt):
     return _naive(pd.DatetimeIndex(out), name)
 
 
-def _fields(s):
-    """(family, fields) of one normalised value: family "ymd", "cn", "dmy" (the first two
-    fields' order still open) or None; fields [a, b, year, hour, minute, second, fraction]
-    for "dmy", [year, month, day, hour, minute, second, fraction] for the others (None
-    where absent)."""
-    m = _YMD.match(s)
-    if m:
-        y, _, mo, d, *clock = m.groups()
-        return "ymd", [y, mo, d, *clock]
-    m = _CN.match(s)
-    if m:
-        y, mo, d, hh, mm, ss = m.groups()
-        return "cn", [y, mo, d, hh, mm, ss, None]
-    m = _DMY.match(s)
-    if m:
-        a, _, b, y, *clock = m.groups()
-        if len(y) == 2:  # two-digit years as strptime's %y: 69-99 -> 19xx, 00-68 -> 20xx
-            y = str(1900 + int(y) if int(y) >= 69 else 2000 + int(y))
-        return "dmy", [a, b, y, *clock]
-    return None, None
+#: (family, pattern, where each group goes among [f0, f1, f2, hour, minute, second,
+#: fraction]): f0, f1, f2 = year, month, day, except "dmy": a, b, year (a/b still open)
+_FAMILIES = (
+    ("ymd", _YMD, (0, None, 1, 2, 3, 4, 5, 6)),
+    ("cn", _CN, (0, 1, 2, 3, 4, 5)),
+    ("dmy", _DMY, (0, None, 1, 2, 3, 4, 5, 6)),
+)
+
+
+def _fields(text):
+    """(family (n,) of "ymd", "cn", "dmy" or "" (no pattern), fields (n, 7) int64, -1
+    where absent): each value against the patterns in turn, vectorised by pandas."""
+    import pandas as pd
+
+    n = len(text)
+    fam = np.full(n, "", dtype=object)
+    F = np.full((n, 7), -1, dtype=np.int64)
+    todo = np.arange(n)
+    for family, pattern, slots in _FAMILIES:
+        if not todo.size:
+            break
+        groups = pd.Series([text[i] for i in todo], dtype=object).str.extract(pattern)
+        hit = groups[0].notna().to_numpy()
+        rows = todo[hit]
+        for g, slot in enumerate(slots):
+            if slot is None:  # the separator
+                continue
+            col = groups[g][hit]
+            if slot == 6:  # a fraction of a second, in nanoseconds
+                col = col.where(col.isna(), col.str.ljust(9, "0").str[:9])
+            digits = np.asarray(col.fillna("-1").tolist(), dtype=str)
+            F[rows, slot] = digits.astype(np.int64) if digits.size else []
+        fam[rows] = family
+        todo = todo[~hit]
+    y2 = (fam == "dmy") & (F[:, 2] < 100)  # two-digit years as strptime's %y: 69-99 -> 19xx
+    F[y2, 2] += np.where(F[y2, 2] >= 69, 1900, 2000)
+    return fam, F
 
 
 def _parse_text(text, name, where, dayfirst, hint):
-    fam, fields = zip(*(_fields(s) for s in text))
-    fam = np.array([f or "" for f in fam], dtype=object)
+    fam, F = _fields(text)
     known = fam != ""
     if not known.any():
         return TimeAxis(_pandas_dates(text, name, where, dayfirst), "dates")
     dmy = np.flatnonzero(fam == "dmy")
     why, reading = "", None
     if dmy.size:
-        a = np.array([int(fields[i][0]) for i in dmy])
-        b = np.array([int(fields[i][1]) for i in dmy])
+        a, b = F[dmy, 0], F[dmy, 1]
         reading, why = _order(text, dmy, a, b, where, dayfirst)
     if dmy.size and reading is None:  # every a/b/year date reads both ways: try both
         tries = {}
         for r in ("day-first", "month-first"):
             try:
-                idx = _build(text, fam, fields, known, r, name, where, dayfirst)
+                idx = _build(text, fam, F, r, name, where)
                 check_regular(idx, name)
                 tries[r] = idx
             except TimeColumnError:
@@ -293,13 +309,13 @@ def _parse_text(text, name, where, dayfirst, hint):
             + (", and both readings are evenly spaced" if len(tries) == 2 else "")
             + f"; {hint}"
         )
-    idx = _build(text, fam, fields, known, reading, name, where, dayfirst)
+    idx = _build(text, fam, F, reading, name, where)
     if reading == "same":  # day and month agree in every a/b/year date
         return TimeAxis(idx, "dates")
     if dmy.size:
         return TimeAxis(idx, reading, why)
     kinds = set(fam[known])
-    if kinds == {"cn"} and known.all() and all(f[1] is None for f in fields):
+    if kinds == {"cn"} and known.all() and np.all(F[:, 1] < 0):
         return TimeAxis(_number_index(idx.year.to_numpy(), name), "numbers")  # 2020年 ...
     return TimeAxis(idx, "Chinese dates" if kinds == {"cn"} else "year first")
 
@@ -339,24 +355,28 @@ def _order(text, dmy, a, b, where, dayfirst):
     return None, ""
 
 
-def _build(text, fam, fields, known, reading, name, where, dayfirst):
+def _build(text, fam, F, reading, name, where):
     """A DatetimeIndex from the fields (a/b read as ``reading``), pandas for the rest."""
     import pandas as pd
 
-    n = len(text)
-    parts = np.zeros((n, 6), dtype=np.int64)
-    frac = np.zeros(n, dtype=np.int64)
-    for i in np.flatnonzero(known):
-        f = fields[i]
-        if fam[i] == "dmy":
-            a, b = f[0], f[1]
-            day, month = (a, b) if reading in ("day-first", "same") else (b, a)
-            f = [f[2], month, day, *f[3:]]
-        y, mo, d, hh, mm, ss, fr = f
-        parts[i] = [int(y), int(mo or 1), int(d or 1), int(hh or 0), int(mm or 0), int(ss or 0)]
-        frac[i] = int((fr or "0").ljust(9, "0")[:9])
-    frame = pd.DataFrame(parts, columns=["year", "month", "day", "hour", "minute", "second"])
-    out = pd.to_datetime(frame, errors="coerce") + pd.to_timedelta(frac, unit="ns")
+    known = fam != ""
+    year, month, day = F[:, 0].copy(), F[:, 1].copy(), F[:, 2].copy()
+    dmy = fam == "dmy"
+    a, b = F[dmy, 0], F[dmy, 1]
+    day[dmy], month[dmy] = (a, b) if reading in ("day-first", "same") else (b, a)
+    year[dmy] = F[dmy, 2]
+    clock = np.maximum(F[:, 3:], 0)  # an absent hour, minute, second or fraction is 0
+    frame = pd.DataFrame(
+        {
+            "year": np.where(known, year, 2000),
+            "month": np.where(month < 0, 1, month),
+            "day": np.where(day < 0, 1, day),
+            "hour": clock[:, 0],
+            "minute": clock[:, 1],
+            "second": clock[:, 2],
+        }
+    )
+    out = pd.to_datetime(frame, errors="coerce") + pd.to_timedelta(clock[:, 3], unit="ns")
     bad = np.flatnonzero(out.isna().to_numpy() & known)
     if bad.size:
         i = int(bad[0])
@@ -643,7 +663,7 @@ def _reads_as_dates(col, share=1.0) -> bool:
     vals = [_normal(v) for v in col.dropna()]
     if len(vals) < 2:
         return False
-    hits = sum(_fields(s)[0] is not None for s in vals)
+    hits = int(np.sum(_fields(vals)[0] != ""))
     return hits >= share * len(vals)
 
 
