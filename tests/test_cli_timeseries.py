@@ -760,7 +760,20 @@ def test_chinese_dates_and_full_width_digits(tmp_path, capsys):
 def test_a_found_date_column_names_its_gaps_repeats_and_disorder(times, words, tmp_path, capsys):
     data = _dated(tmp_path, "bad.csv", times)
     code, _, err = run(["train", data, "--target", "y", "--feedback-delays", "1:2", *FAST], capsys)
+    assert_one_line_error(code, err, "time column 'date'", *words, "--time-column none")
+    code, _, err = run(
+        ["train", data, "--target", "y", "--feedback-delays", "1:2", "--time-column", "date"]
+        + FAST,
+        capsys,
+    )
     assert_one_line_error(code, err, "time column 'date'", *words)
+    assert "--time-column none" not in err  # named by the user: no such hint
+    code, _, err = run(
+        ["train", data, "--target", "y", "--feedback-delays", "1:2", "--time-column", "none"]
+        + FAST,
+        capsys,
+    )
+    assert code == 0, err
 
 
 # -- one-step predictions and error against horizon -----------------------------------------

@@ -361,7 +361,15 @@ def cmd_train_series(args):
         if not rest:
             raise UsageError(f"{source} has no column to forecast; name it with --target")
         target = [str(rest[-1])]
-    y, X, axis = _series_frames(df, target, inputs, time, source, _date_options(args))
+    try:
+        y, X, axis = _series_frames(df, target, inputs, time, source, _date_options(args))
+    except UsageError as exc:
+        if found and str(exc).startswith(f"time column {time!r}"):  # one it chose itself
+            raise UsageError(
+                f"{exc} (the column was taken as the time axis for its name or values; "
+                "--time-column none trains without one)"
+            ) from None
+        raise
     times = None if axis is None else axis.index
     params = _forecaster_params(args, ds, fb, ind)
     D = max((*fb, *ind, 0))
