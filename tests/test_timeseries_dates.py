@@ -91,6 +91,8 @@ def test_dayfirst_and_date_format_override_the_detection():
     assert month.index[1] == pd.Timestamp("2020-01-02") and month.step.text == "1 day"
     fmt = time_axis(text, "date", date_format="%d/%m/%Y")
     assert fmt.index.equals(day.index) and fmt.options == {"date_format": "%d/%m/%Y"}
+    compact = time_axis([20200113, 20200114, 20200115], "date", date_format="%Y%m%d")
+    assert compact.index[0] == pd.Timestamp("2020-01-13") and compact.step.text == "1 day"
     dotted = time_axis(MONTHS.strftime("%d.%m.%y"), "date", date_format="%d.%m.%y")
     assert dotted.index.equals(pd.DatetimeIndex(MONTHS, name="date"))
     # an override the data contradicts is named

@@ -191,13 +191,17 @@ def parse_times(
         raise TimeColumnError(
             f"{where} holds {col.iloc[0]!r} in row 1: neither a number nor a date"
         )
-    if pd.api.types.is_numeric_dtype(col):
-        return TimeAxis(_number_index(col.to_numpy(), name), "numbers")
     if pd.api.types.is_datetime64_any_dtype(col):
         return TimeAxis(_naive(pd.DatetimeIndex(col), name), "datetimes")
-    text = [_normal(v) for v in col.tolist()]
-    if date_format is not None:
+    numeric = pd.api.types.is_numeric_dtype(col)
+    if date_format is not None:  # numbers too: 20200113 with %Y%m%d
+        text = [
+            str(int(v)) if numeric and float(v).is_integer() else _normal(v) for v in col.tolist()
+        ]
         return TimeAxis(_with_format(text, name, where, date_format), f"format {date_format}")
+    if numeric:
+        return TimeAxis(_number_index(col.to_numpy(), name), "numbers")
+    text = [_normal(v) for v in col.tolist()]
     if all(_DIGITS.match(s) for s in text):  # 1700, ２０２０ (full width) ...
         return TimeAxis(_number_index(np.array([float(s) for s in text]), name), "numbers")
     if all(isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year") for v in col):
