@@ -356,6 +356,7 @@ def test_report_and_plots_show_the_time_series_figures(files, tmp_path, capsys):
         "error_autocorrelation.png",
         "input_error_crosscorrelation.png",
         "closed_loop_forecast.png",
+        "error_horizon.png",
         "performance.png",
         "regression.png",
     } <= names
