@@ -109,6 +109,7 @@ def test_impossible_dates_and_empty_cells_are_named():
     refused(["31/02/2020", "01/03/2020", "13/03/2020"], "'31/02/2020' in row 1", "not a date")
     refused(["13/01/2020", "99/01/2020"], "'99/01/2020' in row 2", "not a date")
     refused(["2020-01-01", None, "2020-01-03"], "empty in row 2")
+    refused(["2020-01-01 23:00", "2020-01-01 24:00"], "'2020-01-01 24:00' in row 2", "not a date")
     refused(["2020-01-01", "soon"], "'soon' in row 2", "neither a number nor a date")
 
 
@@ -156,6 +157,20 @@ def test_iso_datetimes_with_and_without_a_time_zone():
     zoned = time_axis(hours.strftime("%Y-%m-%dT%H:%M:%S+08:00"), "timestamp")
     assert zoned.index[0] == pd.Timestamp("2020-03-01 14:00")  # converted to UTC
     assert time_axis(pd.Series(hours), "t").reading == "datetimes"  # already dates (Excel)
+
+
+def test_twelve_hour_clocks_are_read_with_the_column_decision():
+    # Excel's US export: month-first, 12-hour clock; row 2 (13th) decides the order
+    a = time_axis(["1/12/2020 11:00 AM", "1/13/2020 12:00 AM", "1/13/2020 1:00 PM"], "t")
+    assert a.reading == "month-first"
+    assert a.index.tolist() == [
+        pd.Timestamp("2020-01-12 11:00"),
+        pd.Timestamp("2020-01-13 00:00"),
+        pd.Timestamp("2020-01-13 13:00"),
+    ]
+    refused(
+        ["1/12/2020 13:00 PM", "1/13/2020 1:00 PM"], "'1/12/2020 13:00 PM' in row 1", "not a date"
+    )
 
 
 def test_year_columns_stay_integers():

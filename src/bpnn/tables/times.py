@@ -6,7 +6,8 @@ evenly spaced pandas index (dates or numbers), and which column that is.
   separators such as ``２０２０／１／１３`` become ``2020/1/13``), then read as one of
 
   - year first: ``2020-01-13``, ``2020-1-13``, ``2020/1/13``, ``2020.01.13``, ``2020-01``
-    (a month), with or without a time of day (``2020-01-13 08:30``, ``2020-01-13T08:30:00``);
+    (a month), with or without a time of day (``2020-01-13 08:30``, ``2020-01-13T08:30:00``,
+    ``2020-01-13 8:30 PM``);
   - Chinese: ``2020年1月13日`` (or ``13号``), ``2020年1月`` (a month), ``2020年`` (a year);
   - day and month first: ``13/01/2020``, ``1-13-20`` ... The order is decided from the
     WHOLE column, never value by value: a first field above 12 can only be a day (so the
@@ -113,7 +114,7 @@ class TimeAxis:
 #: the default hint of an ambiguous column (the command line names its options instead)
 API_HINT = "pass dayfirst=True or dayfirst=False, or date_format (e.g. '%d/%m/%Y')"
 
-_CLOCK = r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
+_CLOCK = r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([AaPp])\.?[Mm]\.?)?)?"
 _YMD = re.compile(r"^(\d{4})([-/.])(\d{1,2})(?:\2(\d{1,2}))?" + _CLOCK + r"$")
 _DMY = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _CLOCK + r"$")
 _CN = re.compile(
@@ -244,11 +245,12 @@ def _with_format(text, name, where, fmt):
 
 
 #: (family, pattern, where each group goes among [f0, f1, f2, hour, minute, second,
-#: fraction]): f0, f1, f2 = year, month, day, except "dmy": a, b, year (a/b still open)
+#: fraction, pm]): f0, f1, f2 = year, month, day, except "dmy": a, b, year (a/b still
+#: open); pm 1 for "PM", 0 for "AM"
 _FAMILIES = (
-    ("ymd", _YMD, (0, None, 1, 2, 3, 4, 5, 6)),
+    ("ymd", _YMD, (0, None, 1, 2, 3, 4, 5, 6, 7)),
     ("cn", _CN, (0, 1, 2, 3, 4, 5)),
-    ("dmy", _DMY, (0, None, 1, 2, 3, 4, 5, 6)),
+    ("dmy", _DMY, (0, None, 1, 2, 3, 4, 5, 6, 7)),
 )
 
 
@@ -259,7 +261,7 @@ def _fields(text):
 
     n = len(text)
     fam = np.full(n, "", dtype=object)
-    F = np.full((n, 7), -1, dtype=np.int64)
+    F = np.full((n, 8), -1, dtype=np.int64)
     todo = np.arange(n)
     for family, pattern, slots in _FAMILIES:
         if not todo.size:
@@ -273,6 +275,8 @@ def _fields(text):
             col = groups[g][hit]
             if slot == 6:  # a fraction of a second, in nanoseconds
                 col = col.where(col.isna(), col.str.ljust(9, "0").str[:9])
+            if slot == 7:  # AM / PM
+                col = col.str.lower().map({"a": "0", "p": "1"})
             digits = np.asarray(col.fillna("-1").tolist(), dtype=str)
             F[rows, slot] = digits.astype(np.int64) if digits.size else []
         fam[rows] = family
@@ -369,7 +373,11 @@ def _build(text, fam, F, reading, name, where):
     a, b = F[dmy, 0], F[dmy, 1]
     day[dmy], month[dmy] = (a, b) if reading in ("day-first", "same") else (b, a)
     year[dmy] = F[dmy, 2]
-    clock = np.maximum(F[:, 3:], 0)  # an absent hour, minute, second or fraction is 0
+    clock = np.maximum(F[:, 3:7], 0)  # an absent hour, minute, second or fraction is 0
+    pm, hour = F[:, 7], clock[:, 0]
+    # 12-hour clock: 12 AM is 0 h, 1-11 PM are 13-23 h; an hour above 12 is no such time
+    hour = np.where(pm < 0, hour, np.where(hour > 12, 99, hour % 12 + 12 * (pm == 1)))
+    clock[:, 0] = hour
     frame = pd.DataFrame(
         {
             "year": np.where(known, year, 2000),
@@ -381,7 +389,9 @@ def _build(text, fam, F, reading, name, where):
         }
     )
     out = pd.to_datetime(frame, errors="coerce") + pd.to_timedelta(clock[:, 3], unit="ns")
-    bad = np.flatnonzero(out.isna().to_numpy() & known)
+    # pandas carries 25 h into the next day: such a clock is no time
+    no_time = (clock[:, 0] > 23) | (clock[:, 1] > 59) | (clock[:, 2] > 59)
+    bad = np.flatnonzero((out.isna().to_numpy() | no_time) & known)
     if bad.size:
         i = int(bad[0])
         how = f" ({reading})" if fam[i] == "dmy" and reading != "same" else ""
