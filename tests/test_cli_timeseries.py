@@ -3,6 +3,7 @@
 headless Chromium. Every bad input: exit 2, one line on stderr, nothing written."""
 
 import os
+import re
 import shutil
 import subprocess
 
@@ -317,7 +318,12 @@ def test_dates_are_checked_and_continued(tmp_path, capsys):
         ["train", tmp_path / "gap.csv", "--target", "y", "--time-column", "t", *FAST], capsys
     )
     assert_one_line_error(
-        code, err, "not evenly spaced", "2023-04-01 is followed by 2023-06-01", "row 41"
+        code,
+        err,
+        "has a gap",
+        "2023-06-01 follows 2023-04-01 where the other steps are 1 month",
+        "rows 40-41",
+        "1 missing time step",
     )
 
 
@@ -350,6 +356,7 @@ def test_report_and_plots_show_the_time_series_figures(files, tmp_path, capsys):
         "error_autocorrelation.png",
         "input_error_crosscorrelation.png",
         "closed_loop_forecast.png",
+        "error_horizon.png",
         "performance.png",
         "regression.png",
     } <= names
@@ -443,8 +450,8 @@ def test_time_series_report_renders_in_headless_chromium(files, tmp_path, capsys
     run_ = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert run_.returncode == 0, run_.stderr[-2000:]
     assert [ln for ln in run_.stderr.splitlines() if ":CONSOLE" in ln] == []
-    # performance, training state, regression, histogram, network + the four series plots
-    assert run_.stdout.count('src="data:image/png;base64,') == 9
+    # performance, training state, regression, histogram, network + the five series plots
+    assert run_.stdout.count('src="data:image/png;base64,') == 10
     assert "Closed-loop forecast from 220" in run_.stdout
 
 
@@ -480,7 +487,7 @@ def _bad_tables(d):
     [
         ("short", ("2 rows", "too few", "delays up to 2")),
         ("missing", ("column 'y'", "missing value", "row 8", "time 17")),
-        ("gap", ("not evenly spaced", "21 is followed by 23", "1 missing time step")),
+        ("gap", ("has a gap", "23 follows 21", "other steps are 1 ", "1 missing time step")),
         ("unsorted", ("not sorted", "12 in row 4 comes after 13")),
         ("duplicated", ("repeats the time 14", "rows 5 and 6")),
         ("text", ("column 'u'", "not numeric", "'abc'", "row 10")),
@@ -606,3 +613,239 @@ def test_forecast_help_reads_well(capsys):
     assert max(len(ln) for ln in out.splitlines()) <= 90
     code, out, _ = run(["train", "--help"], capsys)
     assert "--feedback-delays" in out and "--time-column" in out
+
+
+# -- dates as people write them -------------------------------------------------------------
+def _dated(tmp_path, name, times, col="date", n=None):
+    df = plant_frame(len(times))[["y"]]
+    df.insert(0, col, list(times))
+    df.to_csv(tmp_path / name, index=False)
+    return tmp_path / name
+
+
+def test_a_day_first_date_column_is_found_used_and_continued(tmp_path, capsys):
+    days = pd.date_range("2020-01-01", periods=60, freq="D")
+    data = _dated(tmp_path, "daily.csv", days.strftime("%d/%m/%Y"))
+    code, out, err = run(
+        ["train", data, "--target", "y", "--feedback-delays", "1:2", "--hidden", "3"]
+        + ["--epochs", "5", "-o", tmp_path / "d.bpnn"],
+        capsys,
+    )
+    assert code == 0, err
+    assert (
+        "using column 'date' as the time axis (day-first: '13/01/2020' in row 13 has no "
+        "month 13; steps of 1 day)" in out
+    )
+    assert "60 time steps (2020-01-01..2020-02-29)" in out
+    m = bpnn.load(tmp_path / "d.bpnn")
+    assert m.time_name_ == "date" and m.time_reading_ == {"dayfirst": True}
+    code, out, err = run(["forecast", tmp_path / "d.bpnn", "--steps", "3"], capsys)
+    assert code == 0, err
+    assert out.splitlines()[0].startswith("date,y")
+    assert [ln.split(",")[0] for ln in out.strip().splitlines()[1:]] == [
+        "2020-03-01",
+        "2020-03-02",
+        "2020-03-03",
+    ]
+    # a later table too short to decide (every field <= 12) is read as training read it
+    recent = _dated(tmp_path, "recent.csv", days[:10].strftime("%d/%m/%Y"))
+    code, out, err = run(["forecast", tmp_path / "d.bpnn", recent, "--steps", "1"], capsys)
+    assert code == 0, err
+    assert out.strip().splitlines()[1].startswith("2020-01-11,")
+    code, out, err = run(
+        ["forecast", tmp_path / "d.bpnn", recent, "--steps", "1", "--monthfirst"], capsys
+    )
+    assert code == 0, err
+    assert out.strip().splitlines()[1].startswith("2020-11-01,")  # ten month starts
+    # --time-column none: no time axis, no line, the forecast rows are numbered
+    code, out, err = run(
+        ["train", data, "--target", "y", "--time-column", "none", "--hidden", "3"]
+        + ["--epochs", "5", "-o", tmp_path / "n.bpnn"],
+        capsys,
+    )
+    assert code == 0 and "time axis" not in out
+    assert bpnn.load(tmp_path / "n.bpnn").time_name_ is None
+
+
+def test_month_first_dates_are_detected_too(tmp_path, capsys):
+    days = pd.date_range("2021-06-20", periods=40, freq="D")
+    data = _dated(tmp_path, "us.csv", days.strftime("%m/%d/%Y"), col="Date")
+    code, out, err = run(
+        [
+            "train",
+            data,
+            "--hidden",
+            "3",
+            "--feedback-delays",
+            "1:2",
+            *FAST,
+            "-o",
+            tmp_path / "u.bpnn",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    m = bpnn.load(tmp_path / "u.bpnn")
+    assert m.target_names_ == ["y"] and m.time_reading_ == {"dayfirst": False}
+    assert m.index_info_ == {"kind": "datetime", "last": "2021-07-29T00:00:00", "freq": "D"}
+
+
+def test_an_ambiguous_date_column_is_refused_with_the_options_that_settle_it(tmp_path, capsys):
+    data = _dated(
+        tmp_path, "amb.csv", pd.date_range("2020-01-01", periods=12, freq="D").strftime("%d/%m/%Y")
+    )
+    args = ["train", data, "--target", "y", "--feedback-delays", "1:2", *FAST]
+    code, _, err = run(args + ["-o", tmp_path / "a.bpnn"], capsys)
+    assert_one_line_error(
+        code,
+        err,
+        "time column 'date'",
+        "ambiguous",
+        "'02/01/2020' in row 2",
+        "pass --dayfirst or --monthfirst, or --date-format",
+    )
+    assert not (tmp_path / "a.bpnn").exists()
+    for extra, first in (
+        (["--dayfirst"], "2020-01-01..2020-01-12"),
+        (["--monthfirst"], "2020-01-01..2020-12-01"),
+        (["--date-format", "%d/%m/%Y"], "2020-01-01..2020-01-12"),
+    ):
+        code, out, err = run(args[:-1] + ["--epochs", "3"] + extra, capsys)
+        assert code == 0, err
+        assert first in out, out
+    code, _, err = run(args + ["--date-format", "dd/mm/yyyy"], capsys)
+    assert_one_line_error(code, err, "--date-format takes strptime codes", "'dd/mm/yyyy'")
+    code, _, err = run(args + ["--date-format", "%Y-%m-%d"], capsys)
+    assert_one_line_error(code, err, "'01/01/2020' in row 1", "does not match the date format")
+    code, _, err = run(args + ["--date-format", "%d/%m/%Y", "--dayfirst"], capsys)
+    assert_one_line_error(code, err, "--date-format or --dayfirst/--monthfirst, not both")
+
+
+def test_chinese_dates_and_full_width_digits(tmp_path, capsys):
+    months = pd.date_range("2015-01-01", periods=48, freq="MS")
+    text = [f"{t.year}年{t.month}月" for t in months]
+    text[5] = "２０１５年６月"  # full width, as some editors write it
+    df = pd.DataFrame({"日期": text, "销量": plant_frame(48)["y"]})
+    df.to_csv(tmp_path / "cn.csv", index=False, encoding="gbk")
+    code, out, err = run(
+        ["train", tmp_path / "cn.csv", "--feedback-delays", "1:2", "--hidden", "3"]
+        + ["--epochs", "5", "-o", tmp_path / "c.bpnn"],
+        capsys,
+    )
+    assert code == 0, err
+    assert "using column '日期' as the time axis (Chinese dates; steps of 1 month)" in out
+    code, out, err = run(["forecast", tmp_path / "c.bpnn", "--steps", "2"], capsys)
+    assert code == 0, err
+    assert out.splitlines()[0] == "日期,销量"
+    assert [ln.split(",")[0] for ln in out.strip().splitlines()[1:]] == ["2019-01-01", "2019-02-01"]
+
+
+@pytest.mark.parametrize(
+    "times, words",
+    [
+        (
+            pd.date_range("2020-01-01", periods=30, freq="MS").delete(2).strftime("%Y-%m-%d"),
+            ("has a gap: 2020-04-01 follows 2020-02-01", "other steps are 1 month", "rows 2-3"),
+        ),
+        (
+            ["2020-01-01", "2020-01-02", "2020-01-02"]
+            + list(pd.date_range("2020-01-03", periods=27).strftime("%Y-%m-%d")),
+            ("repeats the time 2020-01-02 (rows 2 and 3)",),
+        ),
+        (
+            ["2020-01-02", "2020-01-01"]
+            + list(pd.date_range("2020-01-03", periods=28).strftime("%Y-%m-%d")),
+            ("not sorted: 2020-01-01 in row 2 comes after 2020-01-02 in row 1",),
+        ),
+    ],
+)
+def test_a_found_date_column_names_its_gaps_repeats_and_disorder(times, words, tmp_path, capsys):
+    data = _dated(tmp_path, "bad.csv", times)
+    code, _, err = run(["train", data, "--target", "y", "--feedback-delays", "1:2", *FAST], capsys)
+    assert_one_line_error(code, err, "time column 'date'", *words, "--time-column none")
+    code, _, err = run(
+        ["train", data, "--target", "y", "--feedback-delays", "1:2", "--time-column", "date"]
+        + FAST,
+        capsys,
+    )
+    assert_one_line_error(code, err, "time column 'date'", *words)
+    assert "--time-column none" not in err  # named by the user: no such hint
+    code, _, err = run(
+        ["train", data, "--target", "y", "--feedback-delays", "1:2", "--time-column", "none"]
+        + FAST,
+        capsys,
+    )
+    assert code == 0, err
+
+
+# -- one-step predictions and error against horizon -----------------------------------------
+def test_one_step_table_is_predict_open_loop_and_the_next_step(files, tmp_path, capsys):
+    code, out, err = run(
+        [
+            "forecast",
+            files / "plant.bpnn",
+            files / "plant.csv",
+            "--one-step",
+            "-o",
+            tmp_path / "o.csv",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert "one-step predictions of y for 298 time step(s) (12..309" in out
+    assert "and the next one (310)" in out
+    t = pd.read_csv(tmp_path / "o.csv")
+    assert list(t.columns) == ["t", "y", "y_one_step", "y_error"]
+    m = bpnn.load(files / "plant.bpnn")
+    df = pd.read_csv(files / "plant.csv")
+    want = np.asarray(m.predict_open_loop(df["y"], df[["u"]]))
+    assert t["t"].tolist() == list(range(12, 311))
+    np.testing.assert_allclose(t["y_one_step"].to_numpy()[:-1], want[2:], rtol=1e-12)
+    np.testing.assert_allclose(t["y"].to_numpy()[:-1], df["y"].to_numpy()[2:])
+    np.testing.assert_allclose(
+        t["y_error"].to_numpy()[:-1], df["y"].to_numpy()[2:] - want[2:], rtol=1e-9
+    )
+    # the last row is MATLAB's removedelay: y(310) from the values up to 309
+    early = np.asarray(m.predict_early(df["y"], df[["u"]]))
+    assert np.isnan(t["y"].iloc[-1]) and np.isnan(t["y_error"].iloc[-1])
+    assert t["y_one_step"].iloc[-1] == pytest.approx(early[-1], rel=1e-10)
+    # on stdout as CSV; a NAR model on dates
+    code, out, err = run(["forecast", files / "sun.bpnn", "sunspots", "--one-step"], capsys)
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert lines[0] == "year,sunspots,sunspots_one_step,sunspots_error"
+    assert lines[1].startswith("1703,") and lines[-1].startswith("2009,,")
+
+
+def test_one_step_refusals(files, capsys):
+    code, _, err = run(["forecast", files / "sun.bpnn", "--one-step"], capsys)
+    assert_one_line_error(code, err, "--one-step needs DATA")
+    code, _, err = run(
+        ["forecast", files / "sun.bpnn", "sunspots", "--one-step", "--steps", "3"], capsys
+    )
+    assert_one_line_error(code, err, "--steps does not apply to --one-step")
+
+
+def test_report_and_plots_have_the_error_against_horizon_with_baselines(files, tmp_path, capsys):
+    code, _, err = run(
+        [
+            "report",
+            files / "sun.bpnn",
+            "sunspots",
+            "-o",
+            tmp_path / "s.html",
+            "--plots",
+            tmp_path / "png",
+            "-q",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert "error_horizon.png" in {p.name for p in (tmp_path / "png").iterdir()}
+    text = (tmp_path / "s.html").read_text(encoding="utf-8")
+    assert "Error against horizon (RMSE)" in text
+    header = re.search(r'<tr><th class="l">horizon</th>(.*?)</tr>', text).group(1)
+    heads = re.findall(r"<th[^>]*>([^<]*)</th>", header)
+    assert heads[:2] == ["network (closed loop)", "persistence"]
+    assert re.fullmatch(r"seasonal naive \(m=\d+\)", heads[2]), heads
+    assert "highest peak before the first origin" in text

@@ -196,6 +196,19 @@ def _estimator_state(est):
     return man, arrays
 
 
+def _time_reading(v):
+    """How the time column's dates were read (set by ``bpnn train``, read again by
+    ``bpnn forecast``): None, {"dayfirst": bool} or {"date_format": str}."""
+    ok = v is None or (
+        isinstance(v, dict)
+        and len(v) == 1
+        and (isinstance(v.get("dayfirst"), bool) or isinstance(v.get("date_format"), str))
+    )
+    if not ok:
+        raise ModelFileError(f"time_reading must be null or one date option, got {v!r:.80}")
+    return v
+
+
 def _forecaster_state(est):
     """A BPForecaster: network, hyper-parameters, delays, the per-series maps and the last
     max-delay rows of the series (where forecasts continue), names, records."""
@@ -220,6 +233,7 @@ def _forecaster_state(est):
         "pandas": bool(est._pandas),
         "index_info": est.index_info_,
         "time_name": getattr(est, "time_name_", None),
+        "time_reading": getattr(est, "time_reading_", None),
         "n_series": int(est.n_series_),
         "split_seed": int(est.split_seed_),
         "algorithm": str(est.algorithm_),
@@ -641,6 +655,7 @@ def _build_forecaster(man, net, arrays):
     est.time_name_ = f.get("time_name")
     if est.time_name_ is not None and not isinstance(est.time_name_, str):
         raise ModelFileError(f"time_name must be a string, got {est.time_name_!r:.80}")
+    est.time_reading_ = _time_reading(f.get("time_reading"))
     est.n_series_, est.split_seed_ = int(f["n_series"]), int(f["split_seed"])
     if f.get("closed_loop_horizon") is not None:
         est.closed_loop_horizon_ = int(f["closed_loop_horizon"])

@@ -24,11 +24,14 @@ global state is touched and figures are freed with their last reference:
   every lag, same band (``plotinerrcorr``);
 * :func:`plot_closed_loop_forecast` — a closed-loop forecast over held-out times beside the
   true values.
+* :func:`plot_horizon_errors` — closed-loop error against the forecast horizon, beside the
+  baselines (persistence, seasonal naive).
 """
 
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -48,6 +51,7 @@ __all__ = [
     "plot_error_autocorrelation",
     "plot_input_error_crosscorrelation",
     "plot_closed_loop_forecast",
+    "plot_horizon_errors",
     "figure_png",
     "SPLIT_COLORS",
 ]
@@ -743,6 +747,32 @@ def plot_input_error_crosscorrelation(curves: dict, target="y") -> Figure:
         ax.set_ylim(-lim, lim)
     for ax in axes[len(names) :]:
         ax.set_visible(False)
+    return fig
+
+
+def plot_horizon_errors(curves: dict, name="y", n_origins=None) -> Figure:
+    """``curves``: name -> RMSE at horizons 1..H (the network first, then the baselines);
+    one line each against the horizon."""
+    fig = Figure(figsize=(7.2, 4.2), layout="constrained")
+    ax = fig.add_subplot()
+    styles: list[dict[str, Any]] = [
+        dict(color=SPLIT_COLORS["test"], lw=2.0, marker="o", ms=3.5),
+        dict(color="#666666", lw=1.4, ls="--"),
+        dict(color="#e8a10a", lw=1.4, ls="-."),
+    ]
+    for (label, rmse), style in zip(curves.items(), styles + styles[1:] * 3):
+        r = np.asarray(rmse, float)
+        ax.plot(np.arange(1, len(r) + 1), r, label=label, **style)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("horizon (steps ahead)")
+    ax.set_ylabel(f"RMSE of {name}")
+    over = f" over {n_origins} origins" if n_origins else ""
+    ax.set_title(f"Closed-loop error against horizon{over}", fontsize=10)
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(True, alpha=0.25)
     return fig
 
 

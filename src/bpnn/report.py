@@ -490,6 +490,12 @@ class SeriesSummary:
     band : None, or ``(lower, upper, label, text)``: the model's 90 % forecast interval
         over the first steps of the forecast (arrays (k, n_targets), k <= h), the plot's
         legend and a sentence saying what it is (see :func:`forecast_band`)
+    horizon_rmse : dict {name: array (H,)} — the RMSE at horizons 1..H of closed-loop
+        forecasts from every origin of the held-out times (:func:`bpnn.timeseries.
+        horizon_errors`), "network" first, then the baselines over the same origins
+        ("persistence", "seasonal naive (m=M)"); empty when too few times are held out
+    horizon_origins : range of the origins (positions) those forecasts start from
+    season : the season length M of the seasonal naive forecast, or None
     """
 
     kind: str
@@ -507,6 +513,9 @@ class SeriesSummary:
     persistence_rmse: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     band: tuple | None = None
+    horizon_rmse: dict = field(default_factory=dict)
+    horizon_origins: range | None = None
+    season: int | None = None
 
 
 #: the figures of the Time series section (build_figures' names)
@@ -515,6 +524,7 @@ SERIES_FIGURES = (
     "error_autocorrelation",
     "input_error_crosscorrelation",
     "closed_loop_forecast",
+    "error_horizon",
 )
 
 
@@ -566,7 +576,15 @@ def data_from_forecaster(model, y, X=None) -> ReportData:
 
 
 def series_from_model(
-    model, y, X=None, times=None, time_name=None, max_lag=20, max_horizon=500
+    model,
+    y,
+    X=None,
+    times=None,
+    time_name=None,
+    max_lag=20,
+    max_horizon=500,
+    horizon=None,
+    season="auto",
 ) -> SeriesSummary:
     """The Time series section's numbers for a fitted BPForecaster and its series.
 
@@ -575,6 +593,12 @@ def series_from_model(
     (a random division, say), at 85 % of the series; it runs to the end of the series (at
     most ``max_horizon`` steps) from the true values before it and the true exogenous
     inputs. The correlations use every one-step error of the series.
+
+    Error against horizon: closed-loop forecasts of ``horizon`` steps (default: 2 seasons,
+    at least 12, at most half the held-out times) from every origin from that start on
+    (and at least one season in), and persistence and the seasonal naive forecast from the
+    same origins; ``season``: its length, "auto" (:func:`bpnn.timeseries.diagnostics.
+    seasonal_period` on the values before the start) or None (persistence only).
     """
     from .timeseries import error_autocorrelation, input_error_crosscorrelation, response
     from .timeseries.diagnostics import starts_with_fitted_series
@@ -642,6 +666,7 @@ def series_from_model(
             notes.append(
                 f"the closed-loop forecast shows the first {h} of the {n - origin} held-out steps"
             )
+    curves, span, m = _horizon_curves(model, y, X, Y, origin, horizon, season, notes)
     summary = SeriesSummary(
         model.kind_,
         times,
@@ -657,6 +682,9 @@ def series_from_model(
         rmse,
         base,
         notes,
+        horizon_rmse=curves,
+        horizon_origins=span,
+        season=m,
     )
     if fc is not None:
         summary.band = forecast_band(model, Y, Xa, origin, len(fc))
@@ -696,6 +724,26 @@ def forecast_band(model, Y, Xa, origin, h, coverage=0.9):
             "calibrated interval (the model has too few held-out origins for one)."
         )
     return lo, hi, label, text
+
+
+def _horizon_curves(model, y, X, Y, origin, horizon, season, notes):
+    """({name: RMSE per horizon}, origins, season) of the network's closed-loop forecasts
+    and the baselines from the same origins (see :func:`series_from_model`)."""
+    from .timeseries.diagnostics import baseline_forecasts, rolling_forecasts, seasonal_period
+
+    n = len(Y)
+    m = seasonal_period(Y[:origin]) if season == "auto" else season
+    m = None if m is None or m < 2 or m >= origin else int(m)
+    start = max(origin, m or 0, model.max_delay_)
+    H = horizon if horizon is not None else min(max(12, 2 * (m or 0)), (n - start) // 2)
+    if H is None or H < 1 or n - start < H:
+        notes.append("too few held-out times for the error against horizon")
+        return {}, None, m
+    origins, fc, truth = rolling_forecasts(model, y, X, horizon=H, start=start)
+    curves = {"network (closed loop)": np.sqrt(np.mean((fc - truth) ** 2, axis=(0, 2)))}
+    for name, b in baseline_forecasts(Y, origins, H, m).items():
+        curves[name] = np.sqrt(np.mean((b - truth) ** 2, axis=(0, 2)))
+    return curves, range(int(origins[0]), int(origins[-1]) + 1), m
 
 
 def _series_figures(series: SeriesSummary) -> dict:
@@ -741,7 +789,36 @@ def _series_figures(series: SeriesSummary) -> dict:
                 else (series.band[0][:, 0], series.band[1][:, 0], series.band[2]),
             ),
         )
+    if series.horizon_rmse:
+        figs["error_horizon"] = (
+            "Error against horizon: closed-loop forecasts from every held-out origin, "
+            "beside persistence and the seasonal naive forecast from the same origins",
+            plots.plot_horizon_errors(series.horizon_rmse, name0, len(series.horizon_origins)),
+        )
     return figs
+
+
+def _horizon_html(series: SeriesSummary) -> list:
+    curves, span = series.horizon_rmse, series.horizon_origins
+    assert span is not None  # there are curves
+    H = len(next(iter(curves.values())))
+    shown = sorted({h for h in (1, 2, 3, 6, 12, series.season or 1, H) if h <= H})
+    rows = [[h] + [float(c[h - 1]) for c in curves.values()] for h in shown]
+    t0, t1 = plots._time_text(series.times[span[0]]), plots._time_text(series.times[span[-1]])
+    why = (
+        f", the seasonal naive forecast the value one season before (the season, "
+        f"{series.season} steps, is the autocorrelation's highest peak before the first "
+        "origin)."
+        if series.season
+        else ". The values before the first origin show no season (no autocorrelation "
+        "peak above the band), so there is no seasonal naive forecast."
+    )
+    return [
+        f"<p>Error against horizon (RMSE): {len(span)} closed-loop forecasts of {H} steps, "
+        f"one from every origin {_e(t0)}..{_e(t1)}, each from the true values before it; "
+        f"from the same origins, persistence repeats the last known value{_e(why)}</p>",
+        _table(rows, ["horizon", *curves]),
+    ]
 
 
 def _series_html(series: SeriesSummary, figures: dict) -> str:
@@ -771,6 +848,8 @@ def _series_html(series: SeriesSummary, figures: dict) -> str:
         ]
         if series.band is not None:
             out.append(f'<p class="sub">{_e(series.band[3])}</p>')
+    if series.horizon_rmse:
+        out += _horizon_html(series)
     out += [f'<p class="sub">Note: {_e(n)}.</p>' for n in series.notes]
     out += [
         _figure_html(cap, png) for name, (cap, png) in figures.items() if name in SERIES_FIGURES

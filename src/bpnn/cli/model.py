@@ -20,7 +20,7 @@ from ._shared import (
     _load_model,
     _read_data,
 )
-from .timeseries import cmd_evaluate_series, cmd_report_series, is_forecaster
+from .timeseries import add_date_options, cmd_evaluate_series, cmd_report_series, is_forecaster
 from .train import _model_settings, _print_summary
 
 
@@ -261,6 +261,7 @@ def add_parsers(sub, common):
     e.add_argument("--missing", choices=("error", "drop", "mean", "median"))
     e.add_argument("--sheet")
     _add_read_options(e)
+    add_date_options(e, time_column=True)
     e.add_argument("--json", action="store_true", help="print the metrics as JSON")
     e.set_defaults(func=cmd_evaluate)
     r = sub.add_parser("report", parents=[common], help="HTML training report of a saved model")
@@ -279,6 +280,7 @@ def add_parsers(sub, common):
     r.add_argument("--missing", choices=("error", "drop", "mean", "median"))
     r.add_argument("--sheet")
     _add_read_options(r)
+    add_date_options(r, time_column=True)
     r.add_argument("--title")
     r.add_argument(
         "--no-inputs",

@@ -3,10 +3,12 @@
 
 ``bpnn train`` hands over to :func:`cmd_train_series` when a time-series option is given
 (``--feedback-delays``, ``--input-delays``, ``--inputs``, ``--time-column``,
-``--closed-loop-horizon``) or the data is a built-in series (``sunspots``,
-``narendra_plant``). A series must be complete, in time order and evenly spaced; every
-departure is one line naming the column, the row (numbered from 1 after the header) and the
-time, exit code 2, and nothing is written.
+``--closed-loop-horizon``, ``--dayfirst``, ``--monthfirst``, ``--date-format``) or the data
+is a built-in series (``sunspots``, ``narendra_plant``). A series must be complete, in time
+order and evenly spaced; every departure is one line naming the column, the row (numbered
+from 1 after the header) and the time, exit code 2, and nothing is written. The time
+column is read by :mod:`bpnn.tables.times` (found when not named, dates read from the whole
+column). ``bpnn forecast --one-step`` writes the one-step (open-loop) predictions.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ SERIES_KEYS = {
     "time_column": str,
     "closed_loop_horizon": int,
     "interval_horizon": int,
+    "date_order": str,
+    "date_format": str,
 }
 
 #: static-model options a forecaster does not take: option -> why
@@ -72,116 +76,54 @@ def _delays(text, option, minimum):
         raise UsageError(str(exc)) from None
 
 
-def _times(col, name, source):
-    """The time column as a pandas Index (numbers or dates), checked: complete, sorted,
-    no time twice, evenly spaced (a gap is a missing time step)."""
-    import numpy as np
-    import pandas as pd
+#: how an ambiguous time column is settled on the command line
+DATE_HINT = "pass --dayfirst or --monthfirst, or --date-format (e.g. %d/%m/%Y)"
 
-    vals = col
-    if not (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
-        if col.isna().any():
-            i = int(np.flatnonzero(col.isna().to_numpy())[0])
-            raise UsageError(f"time column {name!r} in {source} is empty in row {i + 1}")
-        try:
-            vals = pd.to_datetime(col, errors="raise", format="mixed")
-        except (ValueError, TypeError):
-            conv = pd.to_datetime(col, errors="coerce", format="mixed")
-            i = int(np.flatnonzero(conv.isna().to_numpy())[0])
+
+def _date_options(args, stored=None):
+    """The keyword arguments of bpnn.tables.times.parse_times from --dayfirst /
+    --monthfirst / --date-format, else ``stored`` (how the model's series was read)."""
+    order = getattr(args, "date_order", None)
+    fmt = getattr(args, "date_format", None)
+    if order is not None and fmt is not None:
+        raise UsageError("give --date-format or --dayfirst/--monthfirst, not both")
+    if fmt is not None:
+        if "%" not in fmt:
             raise UsageError(
-                f"time column {name!r} in {source} holds {col.iloc[i]!r} in row "
-                f"{i + 1}: neither a number nor a date"
-            ) from None
-        if getattr(vals.dt, "tz", None) is not None:
-            vals = vals.dt.tz_convert(None)
-    elif col.isna().any():
-        i = int(np.flatnonzero(col.isna().to_numpy())[0])
-        raise UsageError(f"time column {name!r} in {source} is empty in row {i + 1}")
-    index = pd.Index(vals, name=name)
-    if isinstance(index, pd.DatetimeIndex):
-        v = index.asi8
-    else:
-        v = index.to_numpy(dtype=float)
-        if np.all(v == np.round(v)):
-            index = pd.Index(v.astype(np.int64), name=name)
-    if len(v) < 2:
-        return index
-    d = np.diff(v)
-    back = np.flatnonzero(d < 0)
-    if back.size:
-        i = int(back[0]) + 1
-        raise UsageError(
-            f"time column {name!r} in {source} is not sorted: {index[i]} in row "
-            f"{i + 1} comes after {index[i - 1]}; sort the rows by time first"
-        )
-    same = np.flatnonzero(d == 0)
-    if same.size:
-        i = int(same[0]) + 1
-        raise UsageError(
-            f"time column {name!r} in {source} repeats the time {index[i]} "
-            f"(rows {i} and {i + 1}): one row per time step"
-        )
-    if isinstance(index, pd.DatetimeIndex):
-        if len(index) >= 3 and _infer_freq(index) is None:
-            i = _first_off_step(index)
-            raise UsageError(
-                f"time column {name!r} in {source} is not evenly spaced: "
-                f"{_when(index[i - 1])} is followed by {_when(index[i])} in row "
-                f"{i + 1}; a series needs one row per time step (fill the gaps "
-                "first)"
+                f"--date-format takes strptime codes such as %d/%m/%Y or %Y年%m月%d日, got {fmt!r}"
             )
-        return index
-    step = float(np.median(d))
-    off = np.flatnonzero(~np.isclose(d, step, rtol=1e-6, atol=0))
-    if off.size:
-        i = int(off[0]) + 1
-        gap = (
-            f" ({int(round(d[i - 1] / step)) - 1} missing time step(s))"
-            if d[i - 1] > step and np.isclose(d[i - 1] / step, round(d[i - 1] / step))
-            else ""
-        )
-        raise UsageError(
-            f"time column {name!r} in {source} is not evenly spaced: "
-            f"{index[i - 1]} is followed by {index[i]} in row {i + 1}{gap}; a "
-            f"series needs one row per time step (step {step:g}): fill the gaps "
-            "first"
-        )
-    return index
+        return {"date_format": fmt}
+    if order is not None:
+        if order not in ("day", "month"):
+            raise UsageError(f"date_order must be 'day' or 'month', got {order!r}")
+        return {"dayfirst": order == "day"}
+    return dict(stored or {})
 
 
-def _infer_freq(index):
-    import warnings
+def _time_axis(col, name, source, options=None):
+    """The time column read and checked (bpnn.tables.times.time_axis): a TimeAxis whose
+    index holds numbers or dates, complete, sorted, one row per time step."""
+    from ..tables.times import TimeColumnError, time_axis
 
-    import pandas as pd
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        f = pd.infer_freq(index)
-    return None if f is None else str(getattr(f, "freqstr", f))
-
-
-def _first_off_step(index):
-    """The first position of a DatetimeIndex where the step of its first three times (a
-    calendar frequency such as month starts, or else the commonest step) is broken."""
-    import numpy as np
-    import pandas as pd
-
-    freq = _infer_freq(index[:3])
-    if freq is not None:
-        want = pd.date_range(index[0], periods=len(index), freq=freq)
-        off = np.flatnonzero(want != index)
-        if off.size:
-            return max(1, int(off[0]))
-    d = np.diff(index.asi8)
-    return int(np.flatnonzero(d != pd.Series(d).mode().iloc[0])[0]) + 1
+    try:
+        return time_axis(col, name, source, hint=DATE_HINT, **(options or {}))
+    except TimeColumnError as exc:
+        raise UsageError(str(exc)) from None
 
 
-def _when(t):
-    import numpy as np
+def _times(col, name, source, options=None):
+    return _time_axis(col, name, source, options).index
 
-    from ..plots import _time_text
 
-    return _time_text(np.datetime64(t)) if not isinstance(t, (int, float)) else str(t)
+def _axis_text(axis):
+    """How a time column was read, for the dim line: "day-first: '13/01/2020' in row 2 has
+    no month 13; steps of 1 day"."""
+    what = {"numbers": "numbers", "datetimes": "dates"}.get(axis.reading, axis.reading)
+    if axis.why and axis.why != "as asked":
+        what += f": {axis.why}"
+    if axis.step is not None:
+        what += f"; steps of {axis.step.text}"
+    return what
 
 
 def _numeric_series(df, cols, source, times, rows=None):
@@ -223,9 +165,10 @@ def _row(i, rows):
     return (i if rows is None else int(rows[i])) + 1
 
 
-def _series_frames(df, target, inputs, time, source):
-    """(y, X or None, times or None): y a Series (one target) or DataFrame indexed by the
-    times (or by the row number), X the inputs on the same index."""
+def _series_frames(df, target, inputs, time, source, dates=None):
+    """(y, X or None, time axis or None): y a Series (one target) or DataFrame indexed by
+    the times (or by the row number), X the inputs on the same index; ``dates``: how to
+    read the time column (:func:`_date_options`)."""
     import pandas as pd
     from ..io_tables import check_columns
 
@@ -235,12 +178,25 @@ def _series_frames(df, target, inputs, time, source):
         raise UsageError(f"column {sorted(both)[0]!r} is both --target and --inputs")
     if time and time in target + inputs:
         raise UsageError(f"the time column {time!r} cannot also be a target or an input")
-    times = _times(df[time], time, source) if time else None
+    axis = _time_axis(df[time], time, source, dates) if time else None
+    times = axis.index if axis is not None else None
     index = times if times is not None else pd.RangeIndex(len(df))
     Y = _numeric_series(df, target, source, times).set_axis(index)
     X = _numeric_series(df, inputs, source, times).set_axis(index) if inputs else None
     y = Y.iloc[:, 0] if len(target) == 1 else Y
-    return y, X, times
+    return y, X, axis
+
+
+def _find_time(args, df, time, exclude):
+    """The time column: the one named (or the data set's), else the one
+    bpnn.tables.times.find_time_column finds (None with --time-column none); and whether
+    it was found rather than named."""
+    if time is not None or getattr(args, "time_column", None) in ("", "none"):
+        return time, False
+    from ..tables.times import find_time_column
+
+    found = find_time_column(df, exclude)
+    return found, found is not None
 
 
 # -- bpnn train for a series ----------------------------------------------------------------
@@ -401,12 +357,22 @@ def cmd_train_series(args):
     df, ds = _read_data(args.data, getattr(args, "sheet", None), args)
     source = f"built-in data set {ds.name!r}" if ds is not None else repr(str(args.data))
     target, inputs, time, fb, ind = _series_options(args, ds)
+    time, found = _find_time(args, df, time, (target or []) + inputs)
     if target is None:
         rest = [c for c in df.columns if c not in inputs and c != time]
         if not rest:
             raise UsageError(f"{source} has no column to forecast; name it with --target")
         target = [str(rest[-1])]
-    y, X, times = _series_frames(df, target, inputs, time, source)
+    try:
+        y, X, axis = _series_frames(df, target, inputs, time, source, _date_options(args))
+    except UsageError as exc:
+        if found and str(exc).startswith(f"time column {time!r}"):  # one it chose itself
+            raise UsageError(
+                f"{exc} (the column was taken as the time axis for its name or values; "
+                "--time-column none trains without one)"
+            ) from None
+        raise
+    times = None if axis is None else axis.index
     params = _forecaster_params(args, ds, fb, ind)
     D = max((*fb, *ind, 0))
     if len(df) <= D:
@@ -426,6 +392,8 @@ def cmd_train_series(args):
         delays = f"feedback delays {_delay_text(fb)}" if fb else "no feedback"
         if inputs:
             delays += f", input delays {_delay_text(ind)} of {', '.join(inputs)}"
+        if axis is not None and (found or axis.reading in ("day-first", "month-first")):
+            console.print(f"[dim]using column {time!r} as the time axis ({_axis_text(axis)})[/dim]")
         console.print(
             f"training a {kind} network on {source}: "
             f"{_describe_times(times, len(df))} of {', '.join(target)}; {delays}"
@@ -448,6 +416,8 @@ def cmd_train_series(args):
     ):
         warnings.simplefilter("ignore")
         model.fit(y, X)
+    # how the dates were read, so that bpnn forecast reads a later table the same way
+    model.time_reading_ = (axis.options or None) if axis is not None else None
     if params["verbose"] and not sys.stdout.isatty():
         print()
     from ..report import data_from_forecaster
@@ -619,7 +589,8 @@ def _read_series_table(model, args):
     from ..io_tables import check_columns
 
     check_columns(df, exog + ([time] if time else []), source)
-    times = _times(df[time], time, source) if time else None
+    dates = _date_options(args, getattr(model, "time_reading_", None))
+    times = _times(df[time], time, source, dates) if time else None
     have_y = [t for t in targets if t in df.columns]
     if have_y and len(have_y) < len(targets):
         lack = [t for t in targets if t not in df.columns]
@@ -673,6 +644,8 @@ def cmd_forecast(args):
     _check_output(args.output, "output")
     _check_forecast_interval(args.interval)
     model = _forecaster(args.model)
+    if getattr(args, "one_step", False):
+        return _cmd_one_step(args, model)
     targets = list(model.target_names_)
     if args.steps is not None and args.steps < 1:
         raise UsageError(f"--steps must be a positive integer, got {args.steps}")
@@ -790,6 +763,108 @@ def _add_interval_columns(out, model, coverage, steps, given, quiet):
         out[f"lower{tag}"], out[f"upper{tag}"] = lo[:, j], hi[:, j]
 
 
+def _cmd_one_step(args, model):
+    """``bpnn forecast MODEL DATA --one-step``: every known time of DATA predicted one step
+    ahead (open loop, from the true values before it), and the step after the last known
+    value (MATLAB's removedelay, :meth:`BPForecaster.predict_early`) when the inputs
+    allow it."""
+    from ..io_tables import write_table
+
+    if args.data is None:
+        raise UsageError(
+            "--one-step needs DATA: the series whose times to predict, each from the "
+            "true values before it"
+        )
+    if args.interval is not None:
+        raise UsageError(
+            "--interval does not apply to --one-step: its intervals are for closed-loop "
+            "forecasts (bpnn forecast MODEL --steps N --interval 0.9)"
+        )
+    if args.steps is not None:
+        raise UsageError(
+            "--steps does not apply to --one-step: every time of DATA after the first "
+            f"{model.max_delay_} (the delays' initial values) is predicted, and the next one"
+        )
+    hist, hist_X, fut_X, fut_t, time, source, _ = _read_series_table(model, args)
+    out, n_next = one_step_table(model, hist, hist_X, fut_X, fut_t, time, source)
+    if args.output:
+        write_table(out, args.output)
+        if not args.quiet:
+            from ..tables.times import show_time
+
+            D, n = model.max_delay_, len(out) - n_next
+            col = out[out.columns[0]]
+            first, last = show_time(col.iloc[0]), show_time(col.iloc[n - 1])
+            nxt = f" and the next one ({show_time(col.iloc[-1])})" if n_next else ""
+            _console().print(
+                f"one-step predictions of {', '.join(model.target_names_)} for {n} time "
+                f"step(s) ({first}..{last}; the first {D} of DATA are initial values){nxt}"
+                f" written to {args.output}"
+            )
+    else:
+        out.to_csv(sys.stdout, index=False)
+    return EXIT_OK
+
+
+def one_step_table(model, hist, hist_X, fut_X, fut_t, time, source):
+    """(table, rows after the known values: 0 or 1). The table has the time column (or
+    ``step``, DATA's row number), then per target ``name`` (the true value),
+    ``name_one_step`` (:meth:`BPForecaster.predict_open_loop`) and ``name_error`` (true -
+    prediction), one row per known time after the first max_delay_; a last row predicts
+    the time after them when every delay is >= 1 or DATA gives the inputs there."""
+    import numpy as np
+    import pandas as pd
+
+    targets, D = list(model.target_names_), model.max_delay_
+    if hist is None:
+        raise UsageError(
+            f"{source} has no column {', '.join(targets)}: --one-step needs the known "
+            "values of the series"
+        )
+    if len(hist) <= D:
+        raise UsageError(
+            f"{source} has {len(hist)} known value(s) of {', '.join(targets)}; the delays "
+            f"need {D} initial values and one more to predict"
+        )
+    y = hist.iloc[:, 0] if len(targets) == 1 else hist
+    Y = hist.to_numpy(dtype=float).reshape(len(hist), -1)
+    P = np.asarray(model.predict_open_loop(y, hist_X), dtype=float).reshape(len(hist), -1)
+    nxt = None
+    if fut_X is not None:  # DATA gives the inputs at the next time
+        pred = model.predict(
+            1,
+            X=fut_X.to_numpy()[:1],
+            last_window=y,
+            last_window_X=None if hist_X is None else hist_X.to_numpy(),
+        )
+        nxt = np.asarray(pred, dtype=float).reshape(-1)
+    elif 0 not in model.input_delays_:  # every delay >= 1: y(T+1) from the values to T
+        early = model.predict_early(y, hist_X)
+        nxt = np.asarray(early, dtype=float).reshape(len(hist), -1)[-1]
+    times = pd.Index(np.arange(D + 1, len(hist) + 1))  # DATA's row numbers, from 1
+    after = len(hist) + 1
+    if time is not None:
+        times = hist.index[D:]
+        from ..tables.times import continue_times
+
+        more = continue_times(hist.index, 1)
+        after = fut_t[0] if fut_t is not None and len(fut_t) else None
+        after = more[0] if after is None and more is not None else after
+    if after is None:
+        nxt = None
+    cols = {}
+    for j, name in enumerate(targets):
+        true, pj = Y[D:, j], P[D:, j]
+        if nxt is not None:
+            true, pj = np.append(true, np.nan), np.append(pj, nxt[j])
+        cols[name], cols[f"{name}_one_step"], cols[f"{name}_error"] = true, pj, true - pj
+    out = pd.DataFrame(cols)
+    if nxt is not None:
+        times = times.append(pd.Index([after]))
+    out.insert(0, time if time is not None else "step", times)
+    return out, 0 if nxt is None else 1
+
+
 def _forecast_times(model, pred, fut_t, hist, steps):
     """The times of the forecast: DATA's own times of the forecast rows where it has them,
     else the fitted (or DATA's) time index continued; None when the times are not regular."""
@@ -846,10 +921,15 @@ def _model_series(model, args):
                 f"the model forecasts {', '.join(model.target_names_)}; "
                 f"--target {args.target} names other columns"
             )
-    y, X, times = _series_frames(
-        df, list(model.target_names_), list(model.exog_names_ or []), time, source
+    y, X, axis = _series_frames(
+        df,
+        list(model.target_names_),
+        list(model.exog_names_ or []),
+        time,
+        source,
+        _date_options(args, getattr(model, "time_reading_", None)),
     )
-    return y, X, times, time, source
+    return y, X, None if axis is None else axis.index, time, source
 
 
 def cmd_report_series(args, model):
@@ -905,6 +985,40 @@ def cmd_evaluate_series(args, model):
     return EXIT_OK
 
 
+def add_date_options(parser, time_column=False):
+    """--dayfirst / --monthfirst / --date-format (and, with ``time_column``, --time-column):
+    how a series' time column reads (docs/timeseries.md, "Dates")."""
+    if time_column:
+        parser.add_argument(
+            "--time-column",
+            dest="time_column",
+            metavar="COL",
+            help="DATA's time column (default: the one the model was trained with)",
+        )
+    order = parser.add_mutually_exclusive_group()
+    order.add_argument(
+        "--dayfirst",
+        dest="date_order",
+        action="store_const",
+        const="day",
+        help="dates such as 03/04/2020 are day/month/year (default: decided from the "
+        "whole column: a first field above 12 is a day)",
+    )
+    order.add_argument(
+        "--monthfirst",
+        dest="date_order",
+        action="store_const",
+        const="month",
+        help="dates such as 03/04/2020 are month/day/year",
+    )
+    parser.add_argument(
+        "--date-format",
+        dest="date_format",
+        metavar="FMT",
+        help="the time column's strptime format, e.g. %%d.%%m.%%Y or %%Y年%%m月%%d日",
+    )
+
+
 def add_train_options(t):
     """The time-series group of ``bpnn train``."""
     g = t.add_argument_group(
@@ -936,8 +1050,10 @@ def add_train_options(t):
         dest="time_column",
         metavar="COL",
         help="the column of times or dates (kept for plots and forecasts, never "
-        "an input); must be sorted, without repeats or gaps",
+        "an input); must be sorted, without repeats or gaps. Default: a column named "
+        "like date, time, year, 日期 ... or of text that reads as dates; none: no time axis",
     )
+    add_date_options(g)
     g.add_argument(
         "--closed-loop-horizon",
         dest="closed_loop_horizon",
@@ -981,7 +1097,13 @@ examples:
   bpnn forecast sun.bpnn --steps 20 -o forecast.csv
   bpnn forecast sun.bpnn --steps 10 --interval 0.9      (lower, upper per step)
   bpnn train plant.csv --target y --inputs u --input-delays 1:2 --time-column t -o p.bpnn
-  bpnn forecast p.bpnn future_u.csv -o forecast.csv      (one row per future time)""",
+  bpnn forecast p.bpnn future_u.csv -o forecast.csv      (one row per future time)
+  bpnn forecast sun.bpnn sunspots --one-step -o one_step.csv
+        (every known year predicted from the years before it, and the next year)
+
+Dates in DATA's time column are read as the training table's were (day-first,
+month-first or --date-format), unless --dayfirst / --monthfirst / --date-format
+say otherwise; see docs/timeseries.md, "Dates".""",
     )
     f.add_argument("model", metavar="MODEL", help="a model file saved by bpnn train")
     f.add_argument(
@@ -999,10 +1121,12 @@ examples:
         help="forecast table (.csv, .tsv, .xlsx, .parquet); default: CSV on stdout",
     )
     f.add_argument(
-        "--time-column",
-        dest="time_column",
-        metavar="COL",
-        help="DATA's time column (default: the one the model was trained with)",
+        "--one-step",
+        dest="one_step",
+        action="store_true",
+        help="instead of a closed-loop forecast, predict every known time of DATA one "
+        "step ahead from the true values before it (open loop), and the next time: a "
+        "table of the time, the true value, the prediction and the error",
     )
     f.add_argument(
         "--interval",
@@ -1012,6 +1136,7 @@ examples:
         "with this probability, e.g. 0.9 (conformal on the model's held-out closed-loop "
         "residuals; docs/timeseries.md)",
     )
+    add_date_options(f, time_column=True)
     f.add_argument("--sheet", help="Excel sheet name")
     _add_read_options(f)
     f.set_defaults(func=cmd_forecast)

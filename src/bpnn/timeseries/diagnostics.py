@@ -11,7 +11,9 @@ plotresponse), as plain arrays for the report and the plots.
   every time step of a series, for the response plot.
 * :func:`rolling_forecasts` and :func:`horizon_errors` — closed-loop forecasts of H steps
   from every origin of a stretch of the series (true values up to the origin), and their
-  root-mean-square error at each horizon 1..H: multi-step error against horizon.
+  root-mean-square error at each horizon 1..H: multi-step error against horizon;
+  :func:`baseline_forecasts` gives persistence and the seasonal naive forecast over the same
+  origins, with the season from :func:`seasonal_period`.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "baseline_forecasts",
     "error_autocorrelation",
     "horizon_errors",
     "input_error_crosscorrelation",
     "response",
     "rolling_forecasts",
+    "seasonal_period",
 ]
 
 
@@ -154,3 +158,48 @@ def horizon_errors(model, y, X=None, horizon=10, start=None):
     (horizon,), element h-1 over every origin and target series."""
     _, fc, truth = rolling_forecasts(model, y, X, horizon, start)
     return np.sqrt(np.mean((fc - truth) ** 2, axis=(0, 2)))
+
+
+def seasonal_period(y, max_period=None):
+    """The season length a series shows, or None: the lag m in 2..max_period (default
+    min(N // 3, 400)) where the autocorrelation of the series, its straight-line trend
+    removed, peaks highest, counted only when that peak is a local maximum above the
+    white-noise band 1.96/√N. ``y``: (N,) or (N, k) (the first column is used)."""
+    v = np.asarray(y, dtype=np.float64)
+    v = v[:, 0] if v.ndim == 2 else v
+    v = v[np.isfinite(v)]
+    n = v.size
+    L = min(n // 3, 400) if max_period is None else min(int(max_period), n - 2)
+    if L < 2:
+        return None
+    t = np.arange(n)
+    v = v - np.polyval(np.polyfit(t, v, 1), t)  # a trend would make every lag look alike
+    denom = float(np.dot(v, v))
+    if denom == 0:
+        return None
+    r = np.array([np.dot(v[: n - k], v[k:]) / denom for k in range(L + 2)])
+    peaks = [k for k in range(2, L + 1) if r[k] > r[k - 1] and r[k] >= r[k + 1]]
+    peaks = [k for k in peaks if r[k] > 1.96 / np.sqrt(n)]
+    return max(peaks, key=lambda k: r[k]) if peaks else None
+
+
+def baseline_forecasts(Y, origins, horizon, season=None):
+    """The two classical baselines over the same origins as :func:`rolling_forecasts`:
+    persistence (the last known value, y(s-1), at every horizon) and, with a ``season``
+    m, the seasonal naive forecast (the value one season before, in the last season
+    known: y(s + h - m·⌈(h+1)/m⌉) for horizon h = 0..H-1). Origins need s >= m.
+
+    Returns a dict name -> array (B, horizon, n_targets): "persistence" and, with a
+    season, "seasonal naive (m=M)"."""
+    Y = np.asarray(Y, dtype=np.float64)
+    Y = Y[:, None] if Y.ndim == 1 else Y
+    origins = np.asarray(origins, dtype=np.int64)
+    h = np.arange(horizon)
+    out = {"persistence": np.repeat(Y[origins - 1][:, None, :], horizon, axis=1)}
+    if season:
+        m = int(season)
+        if origins.size and origins.min() < m:
+            raise ValueError(f"a seasonal naive forecast of season {m} needs origins >= {m}")
+        back = m * ((h // m) + 1)  # the same point of the season, in the last known one
+        out[f"seasonal naive (m={m})"] = Y[origins[:, None] + h[None, :] - back[None, :]]
+    return out
