@@ -50,6 +50,7 @@ _EXPORTS = {
     "io": ("ModelFileError", "load", "save"),
     "inspection": ("importance", "partial_dependence"),
     "timeseries": ("BPForecaster", "narnet", "narxnet", "timedelaynet"),
+    "interop": ("import_matlab",),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 # submodules reachable as attributes (``bpnn.io.load``) without importing them first, as
@@ -68,6 +69,7 @@ _SUBMODULES = frozenset(
         "gradcheck",
         "initializers",
         "inspection",
+        "interop",
         "io",
         "io_tables",
         "losses",
@@ -127,6 +129,7 @@ __all__ = [
     "narnet",
     "narxnet",
     "timedelaynet",
+    "import_matlab",
 ]
 
 
@@ -179,6 +182,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .explain import explain, tutorial_network
     from .gradcheck import gradcheck, numerical_gradient
     from .inspection import importance, partial_dependence
+    from .interop import import_matlab
     from .io import ModelFileError, load, save
     from .losses import get_loss
     from .network import Network, Trace

@@ -1,14 +1,15 @@
 """The ``bpnn`` command line.
 
 Sub-commands: ``train``, ``predict``, ``evaluate``, ``report``, ``export``, ``forecast``,
-``importance``, ``explain``, ``gradcheck``, ``datasets`` and ``app``. Training, saving and
-exporting are delegated to the estimators and the model file (the CLI owns no training logic);
-the sub-commands read the options and the data, print, and write outputs atomically after
-success.
+``importance``, ``explain``, ``gradcheck``, ``datasets``, ``app`` and ``import``. Training,
+saving and exporting are delegated to the estimators and the model file (the CLI owns no
+training logic); the sub-commands read the options and the data, print, and write outputs
+atomically after success.
 
 One module per family of sub-commands (``train``; ``model``: predict, evaluate, report,
 export; ``timeseries``: forecast and ``train``'s time-series options; ``inspection``:
-importance; ``tools``: explain, gradcheck, datasets; ``app``: the browser app), each with
+importance; ``tools``: explain, gradcheck, datasets; ``app``: the browser app; ``interop``:
+``import matlab``), each with
 ``add_parsers(sub, common)`` and listed in :data:`FAMILIES`; ``_shared`` holds what they
 share (the usage error, option parsers, reading tables and models, checking output paths).
 
@@ -42,7 +43,7 @@ from ._shared import (  # noqa: F401 - the constants are part of bpnn.cli's API
 __all__ = ["main", "build_parser", "UsageError"]
 
 # one module per sub-command family; each has add_parsers(sub, common)
-FAMILIES = ("train", "model", "timeseries", "inspection", "tools", "app")
+FAMILIES = ("train", "model", "timeseries", "inspection", "tools", "app", "interop")
 
 
 def build_parser() -> argparse.ArgumentParser:
