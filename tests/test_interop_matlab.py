@@ -1004,3 +1004,97 @@ def test_imported_model_saves_loads_exports_and_trains_further(regressor_rc, tmp
     imported.partial_fit(X, y)
     assert imported.network_ is net  # the imported network, trained in place (not re-drawn)
     assert not np.array_equal(net.params, start)
+
+
+@pytest.mark.parametrize("loop", ["open", "closed"])
+def test_mat_export_of_a_narx_network(narx, loop, tmp_path):
+    from scipy.io import savemat
+
+    model, x, y = narx
+    net = model.network_
+    xo, xg, _ = _tmap(model.x_map_)
+    yo, yg, _ = _tmap(model.y_map_)
+    d = {
+        "numLayers": 2.0,
+        "outputLayer": 2.0,
+        "b1": net.biases[0][:, None],
+        "tf1": "tansig",
+        "IW1_1": net.weights[0][:, :2],
+        "IW1_1_delays": np.array([[1.0, 2.0]]),
+        "b2": net.biases[1][:, None],
+        "tf2": "purelin",
+        "LW2_1": net.weights[1],
+        "LW2_1_delays": np.zeros((1, 1)),
+        "x1_steps": "mapminmax",
+        "x1_step1_xoffset": xo,
+        "x1_step1_gain": xg,
+        "x1_step1_ymin": -1.0,
+        "x1_feedbackOutput": np.zeros((0, 0)),
+        "y1_steps": "mapminmax",
+        "y1_step1_xoffset": yo,
+        "y1_step1_gain": yg,
+        "y1_step1_ymin": -1.0,
+    }
+    fb = "IW1_2" if loop == "open" else "LW1_2"
+    d[fb], d[fb + "_delays"] = net.weights[0][:, 2:], np.array([[1.0, 2.0]])
+    if loop == "open":  # input 2 is the target, fed back from output 2 (net.inputs{2})
+        d.update(
+            x2_steps="mapminmax",
+            x2_step1_xoffset=yo,
+            x2_step1_gain=yg,
+            x2_step1_ymin=-1.0,
+            x2_feedbackOutput=np.array([[2.0]]),
+        )
+    path = tmp_path / "narx_export.mat"
+    savemat(path, d)
+    f = import_matlab(path)
+    assert f.kind_ == "narxnet" and f.feedback_delays_ == (1, 2)
+    got = f.predict(10, X=x[60:70], last_window=y[58:60], last_window_X=x[58:60])
+    want = model.predict(10, X=x[60:70], last_window=y[58:60], last_window_X=x[58:60])
+    np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+    again = bpnn.load(bpnn.save(f, tmp_path / "f.bpnn"))  # the forecaster's file keeps it
+    assert np.array_equal(
+        again.predict(10, X=x[60:70], last_window=y[58:60], last_window_X=x[58:60]), got
+    )
+
+
+def test_scipys_opaque_network_object_gets_the_export_hint():
+    from scipy.io.matlab import MatlabOpaque
+
+    from bpnn.interop.matlab import _mat_value
+
+    fields = [("s0", "O"), ("s1", "O"), ("s2", "O"), ("arr", "O")]
+    obj = np.zeros((1,), dtype=fields).view(MatlabOpaque)  # what loadmat gives for `net`
+    with pytest.raises(ValueError, match=r"'net' is a MATLAB network object.*snippet"):
+        _mat_value("trained.mat", "net", obj)
+
+
+def test_the_docs_snippet_writes_the_names_the_reader_reads():
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[1] / "docs"
+
+    def snippet(page):
+        text = (docs / page).read_text(encoding="utf-8")
+        start = text.index("function bpnn_export(net, filename, varargin)")
+        return text[start : text.index("```", start)]
+
+    en, zh = snippet("matlab.md"), snippet("matlab.zh.md")
+    assert en == zh  # the Chinese page carries the same code
+    for name in (
+        "'numLayers'",
+        "'outputLayer'",
+        "'b%d'",
+        "'tf%d'",
+        "'IW%d_%d'",
+        "'IW%d_%d_delays'",
+        "'LW%d_%d'",
+        "'LW%d_%d_delays'",
+        "'x%d_size'",
+        "'x%d_feedbackOutput'",
+        "'_steps'",
+        "'%s_step%d_%s'",
+        "'y1'",
+        "'-struct'",
+    ):
+        assert name in en, name
