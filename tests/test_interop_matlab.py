@@ -165,10 +165,12 @@ def genfunction(c, form, output="mapminmax", n_inputs=3):
 
     ``form``: "flat-matrix" (older releases: x1_step1_gain ..., x = NxQ), "flat-cell"
     (older, cell arrays and a time loop), "struct-cell" (newer: x1_step1.gain ...),
-    "struct-matrix" ('MatrixOnly','yes' in newer releases: x = QxN, transposed inside).
+    "struct-matrix" ('MatrixOnly','yes' in newer releases: x = QxN, transposed inside),
+    "struct-cell-rows" (recent releases: cells of QxN matrices, X{1,ts} = X{1,ts}').
     """
     flat = form.startswith("flat")
-    cells = form.endswith("cell")
+    cells = "cell" in form
+    rows = form.endswith("rows")
     has_rc = c["remove"].size > 0
     xs = "x1_step2" if has_rc else "x1_step1"
 
@@ -189,7 +191,8 @@ def genfunction(c, form, output="mapminmax", n_inputs=3):
             "% [Y] = myNeuralNetworkFunction(X,~,~) takes these arguments:",
             "%",
             "%   X = 1xTS cell, 1 inputs over TS timesteps",
-            f"%   Each X{{1,ts}} = {n_inputs}xQ matrix, input #1 at timestep ts.",
+            f"%   Each X{{1,ts}} = {f'Qx{n_inputs}' if rows else f'{n_inputs}xQ'} matrix, "
+            "input #1 at timestep ts.",
             "%",
             "% where Q is number of samples (or series) and TS is the number of timesteps.",
         ]
@@ -254,7 +257,7 @@ def genfunction(c, form, output="mapminmax", n_inputs=3):
             "  % Dimensions",
             "  TS = size(X,2); % timesteps",
             "  if ~isempty(X)",
-            "    Q = size(X{1},2); % samples/series",
+            f"    Q = size(X{{1}},{1 if rows else 2}); % samples/series",
             "  else",
             "    Q = 0;",
             "  end",
@@ -266,6 +269,7 @@ def genfunction(c, form, output="mapminmax", n_inputs=3):
             "  for ts=1:TS",
             "",
             "    % Input 1",
+            *(["    X{1,ts} = X{1,ts}';"] if rows else []),
             *["    " + p for p in proc],
             "",
             "    % Layer 1",
@@ -273,6 +277,7 @@ def genfunction(c, form, output="mapminmax", n_inputs=3):
             "",
             "    % Output 1",
             f"    Y{{1,ts}} = {out_expr};",
+            *(["    Y{1,ts} = Y{1,ts}';"] if rows else []),
             "  end",
             "",
             "  % Final Delay States",
@@ -322,7 +327,7 @@ def genfunction(c, form, output="mapminmax", n_inputs=3):
     return "\n".join(lines) + "\n" + _MODULE_FNS.format(**fill)
 
 
-FORMS = ["flat-matrix", "flat-cell", "struct-cell", "struct-matrix"]
+FORMS = ["flat-matrix", "flat-cell", "struct-cell", "struct-matrix", "struct-cell-rows"]
 
 
 @pytest.fixture(scope="module")
@@ -414,6 +419,8 @@ _TRANSFER_BODIES = {
     "satlin": "a = max(0,min(1,n));",
     "hardlim": "a = double(n >= 0);",
     "tansig": "a = 2 ./ (1 + exp(-2*n)) - 1;",
+    "softmax": "nmax = max(n,[],1); n = bsxfun(@minus,n,nmax); numer = exp(n); "
+    "a = bsxfun(@rdivide,numer,sum(numer,1));",
 }
 _MATLAB_TRANSFER = {  # the same bodies in NumPy, for the reference
     "logsig": lambda n: 1.0 / (1.0 + np.exp(-n)),
@@ -422,6 +429,7 @@ _MATLAB_TRANSFER = {  # the same bodies in NumPy, for the reference
     "hardlim": lambda n: (n >= 0).astype(float),
     "tansig": tansig_apply,
     "purelin": lambda n: n,
+    "softmax": softmax_apply,
 }
 
 
@@ -1098,3 +1106,90 @@ def test_the_docs_snippet_writes_the_names_the_reader_reads():
         "'-struct'",
     ):
         assert name in en, name
+
+
+def genfunction_narx_matrix(model):
+    """The 'MatrixOnly','yes' form of a closed-loop NARX function: delay states as matrix
+    columns (xd1(:,xdts), ad2(:,adts)) and reshape'd taps, one series (Q = 1)."""
+    net = model.network_
+    xo, xg, xm = _tmap(model.x_map_)
+    yo, yg, ym = _tmap(model.y_map_)
+    W1 = net.weights[0]
+    L = [
+        "function [y1,xf1,af2] = narxNet(x1,xi1,ai2)",
+        "% ===== NEURAL NETWORK CONSTANTS =====",
+        f"x1_step1.xoffset = {col(xo)};",
+        f"x1_step1.gain = {col(xg)};",
+        f"x1_step1.ymin = {num(xm)};",
+        f"b1 = {col(net.biases[0])};",
+        f"IW1_1 = {mat(W1[:, :2])};",
+        f"LW1_2 = {mat(W1[:, 2:])};",
+        f"b2 = {col(net.biases[1])};",
+        f"LW2_1 = {mat(net.weights[1])};",
+        f"y1_step1.ymin = {num(ym)};",
+        f"y1_step1.gain = {col(yg)};",
+        f"y1_step1.xoffset = {col(yo)};",
+        "% ===== SIMULATION ========",
+        "TS = size(x1,2); % timesteps",
+        "xd1 = mapminmax_apply(xi1,x1_step1);",
+        "xd1 = [xd1 zeros(1,1)];",
+        "ad2 = [ai2 zeros(1,1)];",
+        "y1 = zeros(1,TS);",
+        "for ts=1:TS",
+        "    xdts = mod(ts+1,3)+1;",
+        "    adts = mod(ts+1,3)+1;",
+        "    xd1(:,xdts) = mapminmax_apply(x1(:,ts),x1_step1);",
+        "    tapdelay1 = reshape(xd1(:,mod(xdts-[1 2]-1,3)+1),2,1);",
+        "    tapdelay2 = reshape(ad2(:,mod(adts-[1 2]-1,3)+1),2,1);",
+        "    a1 = tansig_apply(b1 + IW1_1*tapdelay1 + LW1_2*tapdelay2);",
+        "    ad2(:,adts) = b2 + LW2_1*a1;",
+        "    y1(:,ts) = mapminmax_reverse(ad2(:,adts),y1_step1);",
+        "end",
+        "finalxts = TS+(1: 2);",
+        "xits = finalxts(finalxts<=2);",
+        "xts = finalxts(finalxts>2)-2;",
+        "finalats = TS+(1:2);",
+        "ats = mod(finalats-1,3)+1;",
+        "xf1 = [xi1(:,xits) x1(:,xts)];",
+        "af2 = ad2(:,ats);",
+        "end",
+    ]
+    fill = dict(
+        sig="settings", xoffset="settings.xoffset", gain="settings.gain", ymin="settings.ymin",
+        keepsig="settings", keep="settings.keep",
+    )  # fmt: skip
+    return "\n".join(L) + "\n" + _MODULE_FNS.format(**fill)
+
+
+def test_narx_matrix_only_closed_loop(narx, tmp_path):
+    model, x, y = narx
+    path = tmp_path / "narxMatrix.m"
+    path.write_text(genfunction_narx_matrix(model))
+    f = import_matlab(path)
+    assert f.kind_ == "narxnet" and f.feedback_delays_ == (1, 2) and f.input_delays_ == (1, 2)
+    x_init, y_init, x_future = x[40:42], y[40:42], x[42:60]
+    got = f.predict(18, X=x_future, last_window=y_init, last_window_X=x_init)
+    ref = reference_narx_closed(model, x_init, y_init, x_future)
+    np.testing.assert_allclose(got, ref, rtol=RTOL, atol=ATOL)
+
+
+def test_two_classes_softmax_and_a_logsig_unit(tmp_path, rng):
+    X = rng.normal(size=(25, 2))
+    for tfs, sizes, task in (
+        (["tansig", "softmax"], [2, 3, 2], "auto"),  # patternnet with two target rows
+        (["tansig", "logsig"], [2, 3, 1], "classification"),  # one unit: P(class 1)
+    ):
+        W = [rng.normal(size=(o, i)) for i, o in zip(sizes[:-1], sizes[1:])]
+        b = [rng.normal(size=o) for o in sizes[1:]]
+        path = tmp_path / "two.m"
+        path.write_text(genfunction_deep(W, b, tfs, np.zeros(2), np.ones(2), 0.0))
+        clf = import_matlab(path, task=task, classes=["no", "yes"])
+        a = X.T
+        for Wk, bk, tf in zip(W, b, tfs):
+            a = _MATLAB_TRANSFER[tf](bk[:, None] + Wk @ a)
+        P = a.T if sizes[-1] == 2 else np.hstack([1 - a.T, a.T])
+        assert isinstance(clf, bpnn.BPClassifier) and clf.classes_.tolist() == ["no", "yes"]
+        np.testing.assert_allclose(clf.predict_proba(X), P, rtol=RTOL, atol=ATOL)
+        clf2 = bpnn.load(bpnn.save(clf, tmp_path / "c.bpnn"))
+        assert clf2.predict(X).tolist() == clf.predict(X).tolist()
+    assert isinstance(import_matlab(path), bpnn.BPRegressor)  # logsig: a regressor by default

@@ -310,14 +310,19 @@ def _literal(rhs):
 
 
 # -- genFunction files: the simulation's statements ------------------------------------------
-_SRC = r"[A-Za-z]\w*(?:\s*\{[^{}]*\})?"
+# a value: a name, a cell element X{1,ts} / Xd1{xdts}, or a column x1(:,ts) / ad2(:,adts)
+_SRC = r"[A-Za-z]\w*(?:\s*\{[^{}]*\}|\s*\(\s*:\s*,\s*\w+\s*\))?"
 _PROCESS = re.compile(
     rf"(?P<lhs>{_SRC})\s*=\s*(?P<fn>[a-z]+)_(?P<dir>apply|reverse)\s*\((?P<args>.*)\)"
 )
 _TRANSFER = re.compile(rf"(?P<lhs>{_SRC})\s*=\s*(?P<fn>[a-z]+)_apply\s*\((?P<arg>.*)\)")
-_TAP = re.compile(
+_TAP = re.compile(  # cell form: cat(1,Xd1{mod(xdts-[1 2]-1,3)+1})
     r"(?P<lhs>tapdelay\d+)\s*=\s*cat\(\s*1\s*,\s*(?P<buf>[XA]d\d+)\s*\{\s*mod\(\s*[xa]dts\s*-\s*"
     r"(?P<delays>\[[\d\s,]*\]|\d+)\s*-\s*1\s*,\s*\d+\s*\)\s*\+\s*1\s*\}\s*\)"
+)
+_TAP_MATRIX = re.compile(  # 'MatrixOnly': reshape(xd1(:,mod(xdts-[1 2]-1,3)+1),4,1)
+    r"(?P<lhs>tapdelay\d+)\s*=\s*reshape\(\s*(?P<buf>[xa]d\d+)\s*\(\s*:\s*,\s*mod\(\s*[xa]dts\s*-\s*"
+    r"(?P<delays>\[[\d\s,]*\]|\d+)\s*-\s*1\s*,\s*\d+\s*\)\s*\+\s*1\s*\)\s*,\s*\d+\s*,\s*1\s*\)"
 )
 _WEIGHT = re.compile(
     r"(?P<name>(?P<kind>IW|LW)(?P<to>\d+)_(?P<frm>\d+))\s*\*\s*(?P<src>" + _SRC + ")"
@@ -334,7 +339,11 @@ _SKIP = [
         r"(X|Xi|Ai|Xf|Af)\s*(\(.*\))?\s*=.*",
         r"Y\s*=\s*(cell\s*\(.*\)|cell2mat\s*\(\s*Y\s*\))",
         r"[XA]d\d+\s*=.*",  # delay buffers: Xd1 = cell(1,3); Ad1 = [Ai(1,:) cell(1,1)]
-        r"(?P<v>\w+)\s*=\s*(?P=v)\s*'",  # x1 = x1'; y1 = y1': samples as rows
+        r"[xa]d\d+\s*=\s*\[.*\]",  # 'MatrixOnly' buffers: xd1 = [xd1 zeros(2,1)]
+        r"(xf|af)\d+\s*=.*",  # 'MatrixOnly' final delay states
+        r"(y\d+|[xa]d\d+)\s*=\s*(zeros|cell)\s*\(.*\)",  # allocations
+        # x1 = x1'; y1 = y1'; X{1,ts} = X{1,ts}': samples as rows (spaces removed first)
+        r"(?P<v>\w+(?:\{[\w,]*\})?)=(?P=v)'",
     )
 ]
 _HEADER = re.compile(
@@ -388,6 +397,8 @@ class _Reader:
             self.fail(line, st, "not a MATLAB function (expected genFunction's header)")
         outs = m["outs"] if m["outs"] is not None else m["out"]
         self.out_names = [o.strip() for o in re.split(r"[\s,]+", outs.strip()) if o.strip()]
+        # the network's outputs (y1, y2 ...), not the final delay states xf1, af2
+        self.outputs_named = [o for o in self.out_names if re.fullmatch(r"[yY]\d*", o)]
         self.arg_names = [a.strip() for a in (m["args"] or "").split(",") if a.strip()]
         self.cells = "X" in self.arg_names or "Y" in self.out_names
         for hit in _WIDTH.finditer(self.text):  # the help text's "Each X{1,ts} = 4xQ matrix"
@@ -423,7 +434,7 @@ class _Reader:
         for rule in (self.tap, self.process, self.layer, self.output_copy):
             if rule(line, st):
                 return
-        if any(p.fullmatch(st) for p in _SKIP):
+        if any(p.fullmatch(st) or p.fullmatch(re.sub(r"\s+", "", st)) for p in _SKIP):
             return
         self.fail(line, st)
 
@@ -432,11 +443,14 @@ class _Reader:
         m = re.fullmatch(r"X\{(\d+)(?:,ts)?\}", src)
         if m and self.cells:
             return _Input(int(m[1]))
-        if src in self.arg_names and not self.cells:
-            return _Input(self.arg_names.index(src) + 1)
+        base = _base(src)
+        if base in self.arg_names and not self.cells:
+            if re.fullmatch(r"[xa]i\d+", base):  # 'MatrixOnly' initial states xi1, ai2
+                return "initial"
+            m = re.fullmatch(r"x(\d+)", base)
+            return _Input(int(m[1]) if m else self.arg_names.index(base) + 1)
         if re.fullmatch(r"Xi\{.*\}", src):
             return "initial"
-        base = re.sub(r"\{.*\}", "", src)
         if base in self.env:
             return self.env[base]
         self.fail(line, st, f"uses {src!r} before it is computed")
@@ -445,7 +459,7 @@ class _Reader:
         lhs = re.sub(r"\s+", "", lhs)
         if re.fullmatch(r"[XA]d\d+\{ts\}", lhs):
             return  # an initial delay state (from Xi / Ai), not the simulation
-        self.env[re.sub(r"\{.*\}", "", lhs)] = value
+        self.env[_base(lhs)] = value
 
     def settings(self, line, st, args):
         """The settings of ``x1_step1`` (struct form) or of ``x1_step1_gain, ...`` (flat)."""
@@ -488,20 +502,20 @@ class _Reader:
             self.bind(m["lhs"], _Input(value.index, (*value.steps, step)))
         elif m["dir"] == "reverse" and isinstance(value, _Out):
             self.bind(m["lhs"], _Out(value.layer, (*value.steps, step)))
-            self.output_copy(line, st, m["lhs"], self.env[re.sub(r"\{.*\}", "", m["lhs"].strip())])
+            self.output_copy(line, st, m["lhs"], self.env[_base(m["lhs"])])
         else:
             self.fail(line, st, f"{m['fn']}_{m['dir']} applied to an unexpected value")
         return True
 
     def tap(self, line, st):
-        m = _TAP.fullmatch(st)
+        m = _TAP.fullmatch(st) or _TAP_MATRIX.fullmatch(st)
         if not m:
             return False
         delays = tuple(int(d) for d in re.findall(r"\d+", m["delays"]))
         buf = m["buf"]
         # Ad<k> always holds layer k's outputs, read here at earlier time steps: a
         # feedback tap may name it before the layer is computed in the time loop
-        value = _Out(int(buf[2:])) if buf.startswith("Ad") else self.resolve(line, st, buf)
+        value = _Out(int(buf[2:])) if buf[0] in "Aa" else self.resolve(line, st, buf)
         self.env[m["lhs"]] = _Tap(value, delays)
         return True
 
@@ -574,8 +588,8 @@ class _Reader:
         i = None
         if cell and self.cells:
             i = int(cell[1])
-        elif lhs in self.out_names and not self.cells:
-            i = self.out_names.index(lhs) + 1
+        elif _base(lhs) in self.outputs_named and not self.cells:
+            i = self.outputs_named.index(_base(lhs)) + 1
         if i is not None:
             if not isinstance(value, _Out):
                 self.fail(line, st, "an output that is not computed from a layer")
@@ -613,6 +627,11 @@ class _Reader:
         if missing:
             _fail(self.source, f"the file uses {', '.join(missing)} but does not define it")
         return spec
+
+
+def _base(name):
+    """``Xd1{xdts}`` / ``ad2(:,adts)`` / ``a1`` -> the variable's name."""
+    return re.sub(r"[\{\(].*$", "", re.sub(r"\s+", "", name))
 
 
 def _split_top(text, sep):
