@@ -195,6 +195,8 @@ def _starts_string(prev):
 def _code_part(line):
     """``(code, continued)``: the line without its comment; ``continued`` when it ends in
     MATLAB's ``...`` continuation (the rest of that line is a comment too)."""
+    if not any(c in line for c in "%'\"") and "..." not in line:
+        return line, False  # most lines: numbers and names only
     out, quote, prev = [], None, " "
     i = 0
     while i < len(line):
@@ -216,6 +218,10 @@ def _code_part(line):
             prev = c
         i += 1
     return "".join(out), False
+
+
+_SPECIAL = "[](){};,'\""
+_CHUNK = re.compile(r"[^\[\](){};,'\"]+|.")
 
 
 def _statements(text, source):
@@ -244,7 +250,16 @@ def _statements(text, source):
         code, continued = _code_part(raw)
         quote = None
         prev = " "
-        for c in code:
+        for c in _CHUNK.findall(code):  # runs of ordinary characters go in whole
+            if len(c) > 1 or c not in _SPECIAL:
+                if not buf:
+                    c = c.lstrip()
+                    if not c:
+                        continue
+                    start = no
+                buf.append(c)
+                prev = c.rstrip()[-1:] or prev
+                continue
             if not buf:
                 if c.isspace():
                     continue  # a statement starts at its first character
