@@ -1149,7 +1149,7 @@ def _classifier(spec, net, classes):
         _fail(
             spec,
             f"classes= must be {2 if binary_unit else K} distinct labels (one per output "
-            f"row), got {list(labels)!r:.80}",
+            f"row), got {labels.tolist()!r:.80}",
         )
     if out == "logsig" and K > 1:
         _fail(spec, f"{K} logsig outputs are a multilabel network: import with task='regression'")
