@@ -699,7 +699,7 @@ def test_narx_closed_loop_imports_as_a_forecaster(narx, tmp_path):
     np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
     ref = reference_narx_closed(model, x_init, y_init, x_future)
     np.testing.assert_allclose(got, ref, rtol=RTOL, atol=ATOL)
-    with pytest.raises(ValueError, match="imported and holds no fitted series"):
+    with pytest.raises(ValueError, match=r"imported \(bpnn.interop\) and holds no fitted series"):
         f.predict(3, X=x_future[:3])
 
 
@@ -873,6 +873,7 @@ def test_mat_struct_export(regressor_rc, version, tmp_path):
     else:
         write_mat73(path, d)
     imported = import_matlab(path)
+    assert imported.algorithm == "lm"  # trainFcn 'trainlm': a later fit trains as MATLAB did
     Xn = X[:11] - 0.1
     np.testing.assert_allclose(imported.predict(Xn), model.predict(Xn), rtol=RTOL, atol=ATOL)
     ref = reference_static(constants(model), Xn, keep=constants(model)["keep"]).ravel()
@@ -1193,3 +1194,53 @@ def test_two_classes_softmax_and_a_logsig_unit(tmp_path, rng):
         clf2 = bpnn.load(bpnn.save(clf, tmp_path / "c.bpnn"))
         assert clf2.predict(X).tolist() == clf.predict(X).tolist()
     assert isinstance(import_matlab(path), bpnn.BPRegressor)  # logsig: a regressor by default
+
+
+def test_timedelaynet_reads_only_its_input(narx, tmp_path):
+    _, x, y = narx
+    model = bpnn.timedelaynet((1, 2), hidden=3, epochs=10, random_state=2, warn=False)
+    model.fit(y, x)
+    net = model.network_
+    xo, xg, xm = _tmap(model.x_map_)
+    yo, yg, ym = _tmap(model.y_map_)
+    text = "\n".join(
+        [
+            "function [Y,Xf,Af] = tdNet(X,Xi,~)",
+            f"x1_step1.xoffset = {col(xo)};",
+            f"x1_step1.gain = {col(xg)};",
+            f"x1_step1.ymin = {num(xm)};",
+            f"b1 = {col(net.biases[0])};",
+            f"IW1_1 = {mat(net.weights[0])};",
+            f"b2 = {col(net.biases[1])};",
+            f"LW2_1 = {mat(net.weights[1])};",
+            f"y1_step1.ymin = {num(ym)};",
+            f"y1_step1.gain = {col(yg)};",
+            f"y1_step1.xoffset = {col(yo)};",
+            "TS = size(X,2); % timesteps",
+            "Q = size(X{1},2);",
+            "Xd1 = cell(1,3);",
+            "for ts=1:2",
+            "    Xd1{ts} = mapminmax_apply(Xi{1,ts},x1_step1);",
+            "end",
+            "Y = cell(1,TS);",
+            "for ts=1:TS",
+            "    xdts = mod(ts+1,3)+1;",
+            "    Xd1{xdts} = mapminmax_apply(X{1,ts},x1_step1);",
+            "    tapdelay1 = cat(1,Xd1{mod(xdts-[2 1]-1,3)+1});",  # delays listed 2, 1
+            "    a1 = tansig_apply(repmat(b1,1,Q) + IW1_1*tapdelay1);",
+            "    a2 = repmat(b2,1,Q) + LW2_1*a1;",
+            "    Y{1,ts} = mapminmax_reverse(a2,y1_step1);",
+            "end",
+            "end",
+        ]
+    )
+    # the file lists delay 2 first: its IW1_1 columns are [x(t-2), x(t-1)]
+    text = text.replace(mat(net.weights[0]), mat(net.weights[0][:, ::-1]))
+    path = tmp_path / "td.m"
+    path.write_text(text)
+    f = import_matlab(path)
+    assert f.kind_ == "timedelaynet" and f.input_delays_ == (1, 2) and f.feedback_delays_ == ()
+    assert np.array_equal(f.network_.params, net.params)  # columns put back in delay order
+    got = f.predict(8, X=x[30:38], last_window_X=x[28:30])  # no past y needed
+    want = model.predict(8, X=x[30:38], last_window_X=x[28:30])
+    np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)

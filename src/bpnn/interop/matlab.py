@@ -98,6 +98,7 @@ class _Spec:
     output_steps: list[_Step] = field(default_factory=list)  # forward order
     output_layer: int = 0
     feedback_inputs: set[int] | None = None  # None: not said (genFunction files)
+    train_fcn: str | None = None  # net.trainFcn, when the export says
 
 
 def _fail(spec_or_source, message) -> NoReturn:
@@ -816,6 +817,8 @@ def _spec_from_mat(d, source) -> _Spec:
             spec.feedback_inputs.add(j)  # type: ignore[union-attr]
     spec.output_layer = int(_number(d, "outputLayer", source, default=n_layers))
     spec.output_steps = _mat_steps(d, "y1", source)
+    fcn = d.get("trainFcn")
+    spec.train_fcn = fcn if isinstance(fcn, str) and fcn else None
     return spec
 
 
@@ -1094,7 +1097,21 @@ def _build(spec, task, feature_names, target_names, classes, feedback):
         task = "classification" if softmax and not spec.output_steps else "regression"
     est = (_classifier if task == "classification" else _regressor)(spec, net, classes)
     _common(est, net, im, feature_names, target_names)
+    est.algorithm = _algorithm(spec, est.algorithm)
     return est
+
+
+def _algorithm(spec, default):
+    """bpnn's name of the export's ``trainFcn`` (``trainlm`` -> "lm"), so that a later
+    ``fit`` trains as MATLAB did; the default when unknown or not registered."""
+    from ..algorithms import get_algorithm
+
+    if spec.train_fcn is None:
+        return default
+    try:
+        return get_algorithm(spec.train_fcn).name
+    except (ValueError, KeyError):
+        return default
 
 
 def _hyper(net):
@@ -1326,6 +1343,7 @@ def _forecaster(spec, net, exog, fb, ys, xs, n_x, n_y, feature_names, target_nam
     est.last_X_ = np.zeros((D, n_x)) if n_x else None
     est.network_, est.record_, est.closed_loop_record_ = net, None, None
     est.algorithm_, est.diagnosis_ = "imported", None
+    est.algorithm = _algorithm(spec, est.algorithm)
     return est
 
 

@@ -542,10 +542,11 @@ class BPForecaster(BaseEstimator):
         """The last D rows before a forecast (rows older than ``need`` are never read: a
         shorter window is padded in front)."""
         if given is None:
-            if self.__dict__.get("n_series_", 1) == 0:  # imported (bpnn.interop): no series
+            if need and self.__dict__.get("n_series_", 1) == 0:  # imported: no series
                 raise ValueError(
-                    f"this forecaster was imported and holds no fitted series to continue "
-                    f"from: give {name}= (at least the last {need} values)"
+                    f"this forecaster was imported (bpnn.interop) and holds no fitted series "
+                    f"to continue from: give the last {need} values ({name}= in Python, "
+                    "DATA on the command line)"
                 )
             W = stored
         else:
