@@ -503,6 +503,18 @@ def test_hardlim_and_tansig_layers(tmp_path, rng):
     np.testing.assert_allclose(model.predict(X), a.ravel(), rtol=RTOL, atol=ATOL)
 
 
+def test_a_layer_without_a_bias(tmp_path, rng):
+    W = [rng.normal(size=(3, 2)), rng.normal(size=(1, 3))]
+    b = [np.zeros(3), rng.normal(size=1)]
+    text = genfunction_deep(W, b, ["tansig", "purelin"], np.zeros(2), np.ones(2), 0.0)
+    text = text.replace("repmat(b1,1,Q) + ", "")  # net.biasConnect(1) = 0
+    (tmp_path / "nb.m").write_text(text.replace("b1 = ", "% b1 = "))
+    model = import_matlab(tmp_path / "nb.m")
+    X = rng.normal(size=(6, 2))
+    ref = b[1][:, None] + W[1] @ tansig_apply(W[0] @ X.T)
+    np.testing.assert_allclose(model.predict(X), ref.ravel(), rtol=RTOL, atol=ATOL)
+
+
 def test_satlin_and_hardlim_are_matlabs():
     z = np.array([[-2.0, -0.0, 0.0, 0.3, 1.0, 7.0]])
     np.testing.assert_array_equal(bpnn.get_activation("satlin")(z), [[0, 0, 0, 0.3, 1, 1]])

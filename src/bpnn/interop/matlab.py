@@ -556,10 +556,14 @@ class _Reader:
         found = [_WEIGHT.fullmatch(t.strip()) for t in terms if not _BIAS.fullmatch(t.strip())]
         weights = [w for w in found if w]
         b = _BIAS.fullmatch(bias[0].strip()) if len(bias) == 1 else None
-        if b is None or len(weights) != len(found):
-            self.fail(line, st, "a layer's net input must be one bias plus weight products")
-        k = int(b["k"])
-        layer = _Layer(self.const(line, st, f"b{k}"), TRANSFER_FUNCTIONS[tf])
+        if len(bias) > 1 or len(weights) != len(found) or not (b or weights):
+            self.fail(line, st, "a layer's net input must be a bias plus weight products")
+        k = int(b["k"] if b else weights[0]["to"])
+        if b:
+            bias_k = self.const(line, st, f"b{k}")
+        else:  # a layer without a bias (net.biasConnect(k) = 0): a zero bias, as bpnn has one
+            bias_k = np.zeros((self.const(line, st, weights[0]["name"]).shape[0], 1))
+        layer = _Layer(bias_k, TRANSFER_FUNCTIONS[tf])
         for w in weights:
             if int(w["to"]) != k:
                 self.fail(line, st, f"{w['name']} feeds layer {w['to']}, not layer {k}")
