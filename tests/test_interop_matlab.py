@@ -1256,3 +1256,22 @@ def test_timedelaynet_reads_only_its_input(narx, tmp_path):
     got = f.predict(8, X=x[30:38], last_window_X=x[28:30])  # no past y needed
     want = model.predict(8, X=x[30:38], last_window_X=x[28:30])
     np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+
+
+def test_the_map_is_held_in_matlabs_order_where_folding_would_lose_digits(tmp_path, rng):
+    # inputs near 1e6 that vary by 1e-2: x * gain + (ymean - xoffset * gain) would cancel
+    # two numbers near 2e8 and keep only ~1e-8 of the scaled input's digits
+    xoffset, gain = np.full(2, 1e6), np.full(2, 200.0)
+    W = [rng.normal(size=(4, 2)), rng.normal(size=(1, 4))]
+    b = [rng.normal(size=4), rng.normal(size=1)]
+    (tmp_path / "far.m").write_text(
+        genfunction_deep(W, b, ["tansig", "purelin"], xoffset, gain, 0.0)
+    )
+    model = import_matlab(tmp_path / "far.m")
+    X = 1e6 + rng.uniform(0, 0.01, size=(50, 2))
+    xp = (X.T - xoffset[:, None]) * gain[:, None]  # mapstd_apply, as MATLAB computes it
+    ref = (b[1][:, None] + W[1] @ tansig_apply(b[0][:, None] + W[0] @ xp)).ravel()
+    np.testing.assert_allclose(model.predict(X), ref, rtol=RTOL, atol=ATOL)
+    scale, offset = model.input_map_.folded()
+    folded = X * scale + offset
+    assert np.max(np.abs(folded - xp.T)) > 1e-10  # what holding the map explicitly avoids
