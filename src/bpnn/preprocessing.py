@@ -314,6 +314,7 @@ class InputPreprocessor:
         else:
             lo, hi = check_range(data_range, X.shape[1])
         self.range_low_, self.range_high_ = lo, hi
+        self.center_ = None  # a fitted map is x * scale + offset
         keep = np.ones(X.shape[1], dtype=bool)
         if self.drop_constant:
             keep = hi > lo
@@ -455,6 +456,7 @@ class TargetScaler:
         :class:`InputPreprocessor`)."""
         T = np.asarray(T, dtype=np.float64)
         w = check_sample_weight(sample_weight, T.shape[0])
+        self.center_ = None
         if data_range is None:
             C = _counted(T, w)
             self.range_low_, self.range_high_ = C.min(axis=0), C.max(axis=0)
