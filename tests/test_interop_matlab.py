@@ -1275,3 +1275,31 @@ def test_the_map_is_held_in_matlabs_order_where_folding_would_lose_digits(tmp_pa
     scale, offset = model.input_map_.folded()
     folded = X * scale + offset
     assert np.max(np.abs(folded - xp.T)) > 1e-10  # what holding the map explicitly avoids
+
+
+def test_an_imported_map_in_the_model_file(rng):
+    from bpnn.preprocessing import InputPreprocessor, TargetScaler
+
+    im = InputPreprocessor("minmax")
+    im.keep_ = np.array([True, False, True])
+    im.scale_, im.offset_, im.center_ = (
+        np.array([2.0, 0.5]),
+        np.array([-1.0, -1.0]),
+        np.array([3.0, 7.0]),
+    )
+    im.pca_mean_ = im.pca_components_ = im.range_low_ = im.range_high_ = None
+    config, arrays = im.state()
+    # readers that know no centre get the folded map (the same up to rounding) ...
+    np.testing.assert_array_equal(arrays["offset"], [-1.0 - 3.0 * 2.0, -1.0 - 7.0 * 0.5])
+    # ... and this one MATLAB's exact form
+    back = InputPreprocessor.from_state(config, arrays, 3)
+    assert np.array_equal(back.center_, im.center_) and np.array_equal(back.offset_, im.offset_)
+    X = rng.normal(size=(4, 3))
+    assert np.array_equal(back.transform(X), (X[:, [0, 2]] - [3.0, 7.0]) * [2.0, 0.5] - 1.0)
+    tm = TargetScaler("minmax")
+    tm.scale_, tm.offset_, tm.center_ = np.array([0.25]), np.array([-1.0]), np.array([100.0])
+    tm.range_low_ = tm.range_high_ = None
+    back = TargetScaler.from_state(*tm.state(), 1)
+    Y = rng.normal(size=(5, 1))
+    assert np.array_equal(back.inverse_transform(Y), (Y + 1.0) / 0.25 + 100.0)
+    assert np.allclose(back.transform(back.inverse_transform(Y)), Y, rtol=0, atol=1e-13)
