@@ -1303,3 +1303,52 @@ def test_an_imported_map_in_the_model_file(rng):
     Y = rng.normal(size=(5, 1))
     assert np.array_equal(back.inverse_transform(Y), (Y + 1.0) / 0.25 + 100.0)
     assert np.allclose(back.transform(back.inverse_transform(Y)), Y, rtol=0, atol=1e-13)
+
+
+def _cascade_text(rng):
+    """cascadeforwardnet's shape: the input feeds every layer, each layer all later ones."""
+    n = [3, 4, 2, 1]
+    IW = {k: rng.normal(size=(n[k], n[0])) for k in (1, 2, 3)}
+    LW = {(2, 1): rng.normal(size=(2, 4)), (3, 1): rng.normal(size=(1, 4))}
+    LW[(3, 2)] = rng.normal(size=(1, 2))
+    b = {k: rng.normal(size=n[k]) for k in (1, 2, 3)}
+    consts = [f"b{k} = {col(b[k])};" for k in b]
+    consts += [f"IW{k}_1 = {mat(W)};" for k, W in IW.items()]
+    consts += [f"LW{k}_{j} = {mat(W)};" for (k, j), W in LW.items()]
+    text = "\n".join(
+        [
+            "function [y1] = cascadeNet(x1)",
+            *consts,
+            "Q = size(x1,2);",
+            "a1 = tansig_apply(repmat(b1,1,Q) + IW1_1*x1);",
+            "a2 = tansig_apply(repmat(b2,1,Q) + IW2_1*x1 + LW2_1*a1);",
+            "a3 = repmat(b3,1,Q) + IW3_1*x1 + LW3_1*a1 + LW3_2*a2;",
+            "y1 = a3;",
+            "end",
+        ]
+    )
+    return text, IW, LW, b
+
+
+def test_cascade_layers_fill_bpnns_cascade_matrix(tmp_path, rng):
+    from bpnn.interop.matlab import _cascade_blocks, parse_genfunction
+
+    text, IW, LW, b = _cascade_text(rng)
+    blocks = _cascade_blocks(parse_genfunction(text, "cascade.m"))
+    # layer k's columns are [x, a_1, ..., a_{k-1}]
+    np.testing.assert_array_equal(blocks[1], IW[1])
+    np.testing.assert_array_equal(blocks[2], np.hstack([IW[2], LW[(2, 1)]]))
+    np.testing.assert_array_equal(blocks[3], np.hstack([IW[3], LW[(3, 1)], LW[(3, 2)]]))
+    path = tmp_path / "cascade.m"
+    path.write_text(text)
+    if "connections" not in bpnn.Network.__init__.__code__.co_varnames:
+        with pytest.raises(ValueError, match="cascade-forward networks need"):
+            import_matlab(path)
+        return
+    model = import_matlab(path)  # once Network(connections="cascade") exists
+    X = rng.normal(size=(7, 3))
+    x = X.T
+    a1 = tansig_apply(b[1][:, None] + IW[1] @ x)
+    a2 = tansig_apply(b[2][:, None] + IW[2] @ x + LW[(2, 1)] @ a1)
+    a3 = b[3][:, None] + IW[3] @ x + LW[(3, 1)] @ a1 + LW[(3, 2)] @ a2
+    np.testing.assert_allclose(model.predict(X), a3.ravel(), rtol=RTOL, atol=ATOL)

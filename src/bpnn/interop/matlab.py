@@ -1006,19 +1006,20 @@ def _target_map(spec, steps, n):
     return tm
 
 
-def _network(spec, blocks):
-    """The Network of layers 1..L with weights ``blocks[k]`` (n_k, n_in)."""
+def _network(spec, blocks, cascade=False):
+    """The Network of layers 1..L with weights ``blocks[k]``: (n_k, n_{k-1}), or for a
+    cascade (n_k, n_0 + ... + n_{k-1})."""
     from ..network import Network
 
     sizes = [blocks[1].shape[1]] + [spec.layers[k].bias.size for k in sorted(spec.layers)]
-    net = Network(sizes, [spec.layers[k].transfer for k in sorted(spec.layers)], init="zeros")
+    acts = [spec.layers[k].transfer for k in sorted(spec.layers)]
+    extra: dict[str, Any] = {"connections": "cascade"} if cascade else {}
+    net = Network(sizes, acts, init="zeros", **extra)
     for i, k in enumerate(sorted(spec.layers)):
         layer, W = spec.layers[k], blocks[k]
-        if W.shape != (sizes[i + 1], sizes[i]):
-            _fail(
-                spec,
-                f"layer {k}'s weights have shape {W.shape}, expected {(sizes[i + 1], sizes[i])}",
-            )
+        want = (sizes[i + 1], sum(sizes[: i + 1]) if cascade else sizes[i])
+        if W.shape != want or net.weights[i].shape != want:
+            _fail(spec, f"layer {k}'s weights have shape {W.shape}, expected {want}")
         for name, a in (("weights", W), ("bias", layer.bias)):
             if not np.all(np.isfinite(a)):
                 _fail(spec, f"layer {k}'s {name} hold a non-finite value")
@@ -1038,17 +1039,23 @@ def _check_layers(spec):
             _fail(spec, f"layer {k} is a softmax layer; bpnn has softmax on the output layer only")
 
 
+def _cascade_supported():
+    """True once bpnn's Network takes ``connections="cascade"``."""
+    import inspect
+
+    from ..network import Network
+
+    return "connections" in inspect.signature(Network.__init__).parameters
+
+
 def _static_blocks(spec):
-    """Layer k's weights from the layer before (the input for k = 1). A weight from the
-    input or an earlier layer into a later one (``IW2_1``, ``LW3_1``) is a cascade-forward
-    network: for Network(connections="cascade") the blocks would fill layer k's matrix
-    (n_k, n_0 + ... + n_{k-1}) with columns [x, a_1, ..., a_{k-1}]."""
-    blocks = {}
+    """``(blocks, cascade)``: layer k's weights from the layer before (the input for
+    k = 1), or, when the input or an earlier layer also feeds a later one (``IW2_1``,
+    ``LW3_1``: MATLAB's cascadeforwardnet), each layer's cascade matrix
+    (:func:`_cascade_blocks`)."""
+    cascade = None
     for k, layer in sorted(spec.layers.items()):
         for t in layer.terms:
-            adjacent = (t.source == "input" and k == 1) or (
-                t.source == "layer" and t.index == k - 1
-            )
             if t.delays != (0,):
                 _fail(spec, f"{t.name} has delays {list(t.delays)} in a static network")
             if t.source == "input" and t.index != 1:
@@ -1057,21 +1064,28 @@ def _static_blocks(spec):
                     f"{t.name}: networks with {len(spec.inputs)} inputs are not supported "
                     "(one input, any number of rows)",
                 )
-            if not adjacent and (t.source == "input" or t.index < k - 1):
-                _fail(
-                    spec,
-                    f"{t.name} connects "
-                    f"{'the input' if t.source == 'input' else f'layer {t.index}'} "
-                    f"to layer {k}: cascade-forward networks need bpnn's "
-                    "Network(connections='cascade'), "
-                    "which this version does not have yet",
-                )
-            if not adjacent:
+            if t.source == "layer" and t.index >= k:
                 _fail(
                     spec,
                     f"{t.name} feeds layer {t.index}'s output back to layer {k}: "
                     "layer-recurrent networks are not supported",
                 )
+            adjacent = t.index == k - 1 if t.source == "layer" else k == 1
+            if not adjacent and cascade is None:
+                cascade = t
+    if cascade is not None:
+        if not _cascade_supported():
+            frm = "the input" if cascade.source == "input" else f"layer {cascade.index}"
+            k = int(cascade.name.split("_")[0][2:])
+            _fail(
+                spec,
+                f"{cascade.name} connects {frm} to layer {k}: cascade-forward networks "
+                "need bpnn's Network(connections='cascade'), which this version does not "
+                "have yet",
+            )
+        return _cascade_blocks(spec), True
+    blocks = {}
+    for k, layer in sorted(spec.layers.items()):
         names = [t.name for t in layer.terms]
         if len(names) != 1:
             _fail(
@@ -1080,6 +1094,29 @@ def _static_blocks(spec):
                 "takes one",
             )
         blocks[k] = np.asarray(layer.terms[0].W, dtype=np.float64)
+    return blocks, False
+
+
+def _cascade_blocks(spec):
+    """Layer k's matrix (n_k, n_0 + n_1 + ... + n_{k-1}) with columns [x, a_1, ..., a_{k-1}]
+    (bpnn's cascade layout): MATLAB's ``IWk_1`` in the x columns, ``LWk_j`` in a_j's, zeros
+    where MATLAB has no weight."""
+    first = [t for t in spec.layers[1].terms if t.source == "input"]
+    if not first:
+        _fail(spec, "layer 1 takes no input weights (IW1_1)")
+    sizes = [first[0].W.shape[1]] + [spec.layers[k].bias.size for k in sorted(spec.layers)]
+    starts = np.concatenate([[0], np.cumsum(sizes)])  # column where x, a_1, a_2 ... begin
+    blocks = {}
+    for k, layer in sorted(spec.layers.items()):
+        W = np.zeros((sizes[k], int(starts[k])))
+        filled = set()
+        for t in layer.terms:
+            j = 0 if t.source == "input" else t.index
+            if t.W.shape != (sizes[k], sizes[j]) or j in filled:
+                _fail(spec, f"{t.name} has shape {t.W.shape}, expected {(sizes[k], sizes[j])}")
+            W[:, starts[j] : starts[j + 1]] = t.W
+            filled.add(j)
+        blocks[k] = W
     return blocks
 
 
@@ -1093,13 +1130,15 @@ def _build(spec, task, feature_names, target_names, classes, feedback):
     _check_layers(spec)
     if _dynamic(spec):
         return _build_forecaster(spec, feature_names, target_names, feedback)
-    blocks = _static_blocks(spec)
-    net = _network(spec, blocks)
+    blocks, cascade = _static_blocks(spec)
+    net = _network(spec, blocks, cascade)
     im = _input_map(spec, 1, spec.inputs.get(1, []), net.n_inputs)
     softmax = net.activations[-1].name == "softmax"
     if task == "auto":
         task = "classification" if softmax and not spec.output_steps else "regression"
     est = (_classifier if task == "classification" else _regressor)(spec, net, classes)
+    if cascade and "connections" in est.get_params():
+        est.set_params(connections="cascade")  # a later fit grows the same kind of network
     _common(est, net, im, feature_names, target_names)
     est.algorithm = _algorithm(spec, est.algorithm)
     return est
