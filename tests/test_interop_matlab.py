@@ -1354,3 +1354,15 @@ def test_cascade_layers_fill_bpnns_cascade_matrix(tmp_path, rng):
     a2 = tansig_apply(b[2][:, None] + IW[2] @ x + LW[(2, 1)] @ a1)
     a3 = b[3][:, None] + IW[3] @ x + LW[(3, 1)] @ a1 + LW[(3, 2)] @ a2
     np.testing.assert_allclose(model.predict(X), a3.ravel(), rtol=RTOL, atol=ATOL)
+
+
+def test_windows_line_ends_tabs_and_number_spellings(regressor, tmp_path):
+    model, X = regressor
+    c = constants(model)
+    text = genfunction(c, "struct-cell").replace("  ", "\t")
+    text = text.replace("x1_step1.ymin = -1;", "x1_step1.ymin = -1.000e+00;")
+    path = tmp_path / "crlf.m"
+    path.write_bytes(text.replace("\n", "\r\n").encode("ascii"))
+    np.testing.assert_allclose(
+        import_matlab(path).predict(X[:5]), model.predict(X[:5]), rtol=RTOL, atol=ATOL
+    )
