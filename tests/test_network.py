@@ -69,12 +69,23 @@ def test_generalized_sigmoid_formula_and_derivative():
 
 
 @pytest.mark.parametrize(
-    "spec", ["logsig", "tansig", "purelin", "poslin", "softmax", bpnn.GeneralizedSigmoid(1.7, 2.3)]
+    "spec",
+    [
+        "logsig",
+        "tansig",
+        "purelin",
+        "poslin",
+        "softmax",
+        "satlin",
+        "hardlim",
+        bpnn.GeneralizedSigmoid(1.7, 2.3),
+    ],
 )
 def test_activation_derivatives_against_finite_differences(spec, rng):
     act = bpnn.get_activation(spec)
     z = rng.normal(scale=2, size=(5, 4))
-    z[np.abs(z) < 1e-3] = 0.5  # relu kink
+    z[np.abs(z) < 1e-3] = 0.5  # relu kink (and hardlim's step)
+    z[np.abs(z - 1) < 1e-3] = 0.5  # satlin's upper corner
     g = rng.normal(size=z.shape)
     analytic = act.backprop(z, act(z), g)
     h = 1e-6

@@ -51,7 +51,7 @@ _EXPORTS = {
     "io": ("ModelFileError", "load", "save"),
     "inspection": ("importance", "partial_dependence"),
     "timeseries": ("BPForecaster", "narnet", "narxnet", "timedelaynet"),
-    "interop": ("export_fann", "from_sklearn", "import_fann", "write_fann"),
+    "interop": ("export_fann", "from_sklearn", "import_fann", "import_matlab", "write_fann"),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 # submodules reachable as attributes (``bpnn.io.load``) without importing them first, as
@@ -134,6 +134,7 @@ __all__ = [
     "export_fann",
     "from_sklearn",
     "import_fann",
+    "import_matlab",
     "write_fann",
 ]
 
@@ -188,7 +189,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .explain import explain, tutorial_network
     from .gradcheck import gradcheck, numerical_gradient
     from .inspection import importance, partial_dependence
-    from .interop import export_fann, from_sklearn, import_fann, write_fann
+    from .interop import export_fann, from_sklearn, import_fann, import_matlab, write_fann
     from .io import ModelFileError, load, save
     from .losses import get_loss
     from .network import Network, Trace

@@ -8,7 +8,8 @@ Every activation can back-propagate a gradient through itself: ``backprop(z, a, 
 returns ``J_f(z)^T g`` row by row. For element-wise functions that is ``f'(z) * g``; for
 softmax it is the full Jacobian-vector product.
 
-Names follow MATLAB (``logsig``, ``tansig``, ``purelin``, ``poslin``, ``softmax``) with the
+Names follow MATLAB (``logsig``, ``tansig``, ``purelin``, ``poslin``, ``softmax``, and
+``satlin``, ``hardlim`` for imported networks) with the
 common aliases (``sigmoid``, ``tanh``, ``linear``/``identity``, ``relu``).
 
 Kernel codes (``code`` attribute) are used by the compiled per-sample loop in
@@ -28,6 +29,8 @@ __all__ = [
     "Poslin",
     "Softmax",
     "FannActivation",
+    "Satlin",
+    "Hardlim",
     "get_activation",
     "ACTIVATIONS",
 ]
@@ -207,6 +210,34 @@ class Poslin(Activation):
         return g
 
 
+class Satlin(Activation):
+    """Saturating linear (MATLAB ``satlin``): ``min(max(z, 0), 1)``, derivative 1 for
+    0 < z < 1 and 0 outside (0 at the corners too, as for :class:`Poslin` at 0)."""
+
+    name, bounded = "satlin", True
+
+    def __call__(self, z):
+        return np.clip(z, 0.0, 1.0)
+
+    def derivative(self, z, a):
+        return ((z > 0) & (z < 1)).astype(z.dtype)
+
+
+class Hardlim(Activation):
+    """Hard limit (MATLAB ``hardlim``): 1 for z >= 0, else 0. Its derivative is 0 wherever
+    it exists (everywhere but z = 0), so gradient training does not move the weights
+    before it; it is here so that imported networks predict as they did."""
+
+    name, bounded = "hardlim", True
+
+    def __call__(self, z):
+        z = np.asarray(z)
+        return (z >= 0).astype(z.dtype if z.dtype.kind == "f" else np.float64)
+
+    def derivative(self, z, a):
+        return np.zeros_like(z)
+
+
 class Softmax(Activation):
     """Softmax over the units of a layer (MATLAB ``softmax``), computed with the max shift.
 
@@ -346,6 +377,8 @@ ACTIVATIONS = {
     "poslin": Poslin,
     "relu": Poslin,
     "softmax": Softmax,
+    "satlin": Satlin,
+    "hardlim": Hardlim,
 }
 
 

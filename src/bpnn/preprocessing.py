@@ -110,6 +110,11 @@ def hidden_size_rule(m: int, n: int, a: int = 5) -> int:
 #
 #   inputs:  x  ->  x[keep]  ->  x * scale + offset  ->  (x - pca_mean) @ pca_components.T
 #   targets: t  ->  t * scale + offset;   predictions  y -> (y - offset) / scale
+#
+# A map imported from MATLAB (bpnn.interop) also holds ``center_``, its ``xoffset``, and then
+# computes in MATLAB's order, (x - center) * scale + offset and (y - offset) / scale + center
+# (mapminmax_apply / mapminmax_reverse): folding the centre into the offset would cost
+# digits where |xoffset| is large against the range. Fitted maps have ``center_`` None.
 
 SCALINGS = {"minmax": (-1.0, 1.0), "minmax01": (0.0, 1.0), "standard": None, "none": None}
 
@@ -280,6 +285,8 @@ class InputPreprocessor:
     whiten : scale PCA components to unit variance.
     """
 
+    center_: np.ndarray | None  # MATLAB's xoffset for an imported map (see above), else None
+
     def __init__(self, scaling="minmax", drop_constant=True, pca=None, whiten=False, seed=None):
         self.scaling, self.drop_constant, self.pca = scaling, drop_constant, pca
         self.whiten, self.seed = whiten, seed
@@ -307,6 +314,7 @@ class InputPreprocessor:
         else:
             lo, hi = check_range(data_range, X.shape[1])
         self.range_low_, self.range_high_ = lo, hi
+        self.center_ = None  # a fitted map is x * scale + offset
         keep = np.ones(X.shape[1], dtype=bool)
         if self.drop_constant:
             keep = hi > lo
@@ -345,6 +353,12 @@ class InputPreprocessor:
             return self.pca_components_.shape[0]
         return int(self.keep_.sum())
 
+    def folded(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(scale, offset)`` of the kept columns' affine map as ``x * scale + offset``:
+        the stored ones, or for an imported map ``offset - center * scale`` (equal up to
+        rounding; the exports, which take this one form, use it)."""
+        return _folded(self)
+
     def transform(self, X, dtype=np.float64):
         """(n_samples, n_features) -> (n_samples, n_outputs) network inputs, a new
         C-ordered array of ``dtype`` (the network's: float64 or float32). When the map is
@@ -363,6 +377,9 @@ class InputPreprocessor:
         else:  # np.take keeps rows contiguous (X[:, mask]
             S = np.take(X, kept, axis=1)  # would give a Fortran-ordered array)
             S = S.astype(np.float64 if self.pca_components_ is not None else dtype, copy=False)
+        center = self.__dict__.get("center_")
+        if center is not None:  # an imported map: MATLAB's (x - xoffset) * gain + ymin
+            S -= center
         S *= self.scale_  # scaled in place on the fresh array
         S += self.offset_
         if self.pca_components_ is not None:
@@ -374,6 +391,7 @@ class InputPreprocessor:
         no PCA)."""
         return (
             self.pca_components_ is None
+            and self.__dict__.get("center_") is None
             and bool(self.keep_.all())
             and self.keep_.shape[0] == n_features
             and bool(np.all(self.scale_ == 1.0))
@@ -383,6 +401,7 @@ class InputPreprocessor:
     def state(self) -> tuple[dict, dict]:
         """(JSON-able config, dict of arrays) describing the fitted map."""
         arrays = {"keep": self.keep_.astype(np.uint8), "scale": self.scale_, "offset": self.offset_}
+        _save_center(self, arrays)
         if self.pca_components_ is not None:
             arrays["pca_mean"], arrays["pca_components"] = self.pca_mean_, self.pca_components_
         _save_range(self, arrays)
@@ -411,6 +430,7 @@ class InputPreprocessor:
         self.keep_ = keep.astype(bool)
         k = int(self.keep_.sum())
         self.scale_, self.offset_ = _vector(arrays, "scale", k), _vector(arrays, "offset", k)
+        _load_center(self, arrays, k)
         self.pca_mean_ = self.pca_components_ = None
         if "pca_components" in arrays:
             self.pca_mean_ = _vector(arrays, "pca_mean", k)
@@ -425,6 +445,8 @@ class InputPreprocessor:
 class TargetScaler:
     """Regression targets scaled for training, predictions mapped back (反归一化)."""
 
+    center_: np.ndarray | None  # as for InputPreprocessor
+
     def __init__(self, scaling="minmax"):
         self.scaling = scaling
 
@@ -434,6 +456,7 @@ class TargetScaler:
         :class:`InputPreprocessor`)."""
         T = np.asarray(T, dtype=np.float64)
         w = check_sample_weight(sample_weight, T.shape[0])
+        self.center_ = None
         if data_range is None:
             C = _counted(T, w)
             self.range_low_, self.range_high_ = C.min(axis=0), C.max(axis=0)
@@ -454,6 +477,9 @@ class TargetScaler:
 
     def transform(self, T, dtype=np.float64):
         S = np.array(T, dtype=dtype, order="C")
+        center = self.__dict__.get("center_")
+        if center is not None:  # an imported map: (t - xoffset) * gain + ymin
+            S -= center
         S *= self.scale_
         S += self.offset_
         return S
@@ -462,10 +488,19 @@ class TargetScaler:
         """Network outputs (n, n_targets) back in the targets' own units."""
         Y = np.asarray(Y, dtype=np.float64) - self.offset_
         Y /= self.scale_
+        center = self.__dict__.get("center_")
+        if center is not None:  # MATLAB's mapminmax_reverse: (y - ymin) / gain + xoffset
+            Y += center
         return Y
+
+    def folded(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(scale, offset)`` with the map as ``t * scale + offset`` (see
+        :meth:`InputPreprocessor.folded`)."""
+        return _folded(self)
 
     def state(self):
         arrays = {"scale": self.scale_, "offset": self.offset_}
+        _save_center(self, arrays)
         _save_range(self, arrays)
         return {"scaling": self.scaling}, arrays
 
@@ -476,8 +511,33 @@ class TargetScaler:
         self.offset_ = _vector(arrays, "offset", n_targets)
         if np.any(self.scale_ == 0):
             raise ValueError("target map: 'scale' holds a zero; it could not be inverted")
+        _load_center(self, arrays, n_targets)
         _load_range(self, arrays, n_targets)
         return self
+
+
+def _folded(m):
+    center = m.__dict__.get("center_")
+    if center is None:
+        return m.scale_.copy(), m.offset_.copy()
+    return m.scale_.copy(), m.offset_ - center * m.scale_
+
+
+def _save_center(m, arrays):
+    """An imported map's centre. ``scale``/``offset`` are written folded (what a reader
+    that knows no centre computes: the same map up to rounding); ``center`` and
+    ``centered_offset`` keep MATLAB's exact form for readers that know them."""
+    center = m.__dict__.get("center_")
+    if center is not None:
+        arrays["offset"] = m.offset_ - center * m.scale_
+        arrays["center"], arrays["centered_offset"] = center, m.offset_
+
+
+def _load_center(m, arrays, n):
+    m.center_ = None
+    if "center" in arrays or "centered_offset" in arrays:
+        m.center_ = _vector(arrays, "center", n)
+        m.offset_ = _vector(arrays, "centered_offset", n)
 
 
 def _save_range(m, arrays):

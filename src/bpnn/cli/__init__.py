@@ -9,7 +9,7 @@ atomically after success.
 One module per family of sub-commands (``train``; ``model``: predict, evaluate, report,
 export; ``timeseries``: forecast and ``train``'s time-series options; ``inspection``:
 importance; ``tools``: explain, gradcheck, datasets; ``app``: the browser app; ``interop``:
-import), each with
+``import matlab``, ``import fann``), each with
 ``add_parsers(sub, common)`` and listed in :data:`FAMILIES`; ``_shared`` holds what they
 share (the usage error, option parsers, reading tables and models, checking output paths).
 

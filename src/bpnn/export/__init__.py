@@ -158,8 +158,8 @@ def describe(model: Exportable) -> ModelDescription:
         kind=getattr(model, "target_type_", "regression"),
         n_features=n_features,
         keep=np.flatnonzero(im.keep_),
-        scale=im.scale_.copy(),
-        offset=im.offset_.copy(),
+        scale=im.folded()[0],
+        offset=im.folded()[1],
         pca_mean=im.pca_mean_,
         pca_components=im.pca_components_,
         layers=[_layer(W, b, a) for W, b, a in zip(net.weights, net.biases, net.activations)],
@@ -177,7 +177,7 @@ def describe(model: Exportable) -> ModelDescription:
         d.table = [copy.deepcopy(c) for c in table.columns_]
         d.handle_unknown, d.missing = str(table.handle_unknown), str(table.missing)
     if d.kind == "regression":
-        d.target_scale, d.target_offset = model.target_map_.scale_, model.target_map_.offset_
+        d.target_scale, d.target_offset = model.target_map_.folded()
         d.y_1d = bool(model._y_1d)
     else:
         d.classes = np.asarray(model.classes_)

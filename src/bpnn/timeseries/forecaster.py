@@ -574,6 +574,12 @@ class BPForecaster(BaseEstimator):
         """The last D rows before a forecast (rows older than ``need`` are never read: a
         shorter window is padded in front)."""
         if given is None:
+            if need and self.__dict__.get("n_series_", 1) == 0:  # imported: no series
+                raise ValueError(
+                    f"this forecaster was imported (bpnn.interop) and holds no fitted series "
+                    f"to continue from: give the last {need} values ({name}= in Python, "
+                    "DATA on the command line)"
+                )
             W = stored
         else:
             W, _ = as_series(
