@@ -454,8 +454,29 @@ class _BPBase(BaseEstimator):
             return (0.0,)
         return L2_CANDIDATES if selecting else (0.0,)
 
+    def _grows(self) -> bool:
+        """True when the algorithm grows its own hidden units (cascade-correlation)."""
+        cls = ALGORITHMS.get(str(self.algorithm).strip().lower())
+        return bool(getattr(cls, "grows", False))
+
+    def _epochs(self) -> int:
+        """The epoch budget: as given, else a growing algorithm's own (its epochs count
+        every phase of every unit), else the preset's."""
+        if self.epochs is None and self._grows():
+            cls = ALGORITHMS[str(self.algorithm).strip().lower()]
+            return int(getattr(cls, "default_epochs", self._eff["epochs"]))
+        return self._eff["epochs"]
+
     def _candidates(self, n_in, n_out):
-        """Hidden-layer tuples to try: the given one, or the tutorial's rule for a = 1..10."""
+        """Hidden-layer tuples to try: the given one, or the tutorial's rule for a = 1..10;
+        none for an algorithm that grows them."""
+        if self._grows():
+            if self.hidden not in (None, "auto", ()):
+                raise ValueError(
+                    f"algorithm {self.algorithm!r} grows its hidden units from none: leave "
+                    f"hidden unset or give hidden=(), got hidden={self.hidden!r}"
+                )
+            return [((), None)]
         if self._hidden != "auto":
             return [(self._hidden, None)]
         seen, out = set(), []
@@ -563,7 +584,7 @@ class _BPBase(BaseEstimator):
         split_seed = int(rs.randint(np.iinfo(np.int32).max))
         division = None if validation is not None else self._division(Z.shape[0])
         l2s = self._l2_candidates(validation is not None or division is not None)
-        epochs = self._eff["epochs"]
+        epochs = self._epochs()
         best: tuple | None = None
         search: dict = {}
         l2_search: dict = {}
@@ -598,6 +619,9 @@ class _BPBase(BaseEstimator):
             # early stopping found the epoch count; train on every row for that long
             found = self.record_.epochs if self._keeps_last(run) else self.record_.best_epoch
             n = min(max(int(found), REFIT_MIN_EPOCHS), epochs)
+            if self._grows():  # grow the units validation chose, not an epoch count
+                units = len(self.network_.sizes) - 2
+                run, n = (*run[:3], {**run[3], "max_units": units}, run[4]), epochs
             left = deadline - _trainer._clock()
             refit = None
             if left > 0:
@@ -613,6 +637,8 @@ class _BPBase(BaseEstimator):
                     f"({n} epochs) could finish; the network trained on the split "
                     "(without the validation rows) was kept."
                 )
+        if self._grows():  # the units it grew (a refit grows its own)
+            self.hidden_ = tuple(int(h) for h in self.network_.sizes[1:-1])
         self._warn(self.selection_record_ or self.record_, notes)
 
     def _warn(self, rec, notes=()):
