@@ -13,8 +13,11 @@ each run by :class:`~bpnn.trainer.Trainer` (which owns its epochs and stopping):
    matrix ``H = [x, a_1, ..., a_k]`` (n, n_in + k). The output layer alone is trained, as a
    one-layer network on ``H`` whose flat parameters are a *view* of the cascade network's
    last block (W row-major, then b): the frozen weights are not in the vector the
-   algorithm sees, so they cannot change. It stops on the goal, its own epoch cap, or when
-   the loss has not moved by ``change_fraction`` in ``patience`` epochs.
+   algorithm sees, so they cannot change. It stops on the goal, its own epoch cap, when
+   the loss has not moved by ``change_fraction`` in ``patience`` epochs, or on the output
+   algorithm's own stop ("mu max"); ``min_grad`` applies only where given (a new unit's
+   output weight often starts with a tiny gradient that grows as it moves).
+
 2. **Candidate phase.** A pool of ``n_candidates`` units, each reading ``H``, is trained to
    maximise its correlation with the residual error::
 
@@ -27,14 +30,21 @@ each run by :class:`~bpnn.trainer.Trainer` (which owns its epochs and stopping):
 
        dS_c/dz_pc = f_c'(z_pc) sum_o sigma_co Ec_po,   dS_c/dv_c = sum_p dS_c/dz_pc H_p
 
-   (exact wherever no ``C_co`` is 0). The best candidate is installed with its input
-   weights frozen and its output weights zero (the network's outputs are unchanged, and the
-   output phase starts where the last one ended) or ``-weight_multiplier * sigma_o``.
+   (exact wherever no ``C_co`` is 0). ``E`` is divided by its norm, a constant of the
+   phase (Fahlman's code divides S by the sum of squared errors): the maximiser is the
+   same and S no longer depends on the loss's scale. The best candidate is installed with
+   its input weights frozen and its output weights zero (the network's outputs are
+   unchanged, and the output phase starts where the last one ended) or
+   ``-weight_multiplier * sigma_o``.
 
 Growth stops when the goal is met, at ``max_units`` units, when the epoch budget (the
 trainer's ``epochs``, counting the epochs of both phases) or the time is spent, or with
 validation data when ``unit_patience`` units in a row did not improve the validation loss
 (then the best network seen is restored).
+
+With logistic outputs prefer cross-entropy to MSE: under MSE an output saturated on the
+wrong side has dL/dz ~ 0 (the flat spot), so neither the candidates nor the output phase
+see that row and growth stalls (FANN avoids it with its TANH error function).
 """
 
 from __future__ import annotations
@@ -508,7 +518,9 @@ class _Growth:
             return self._master_stop() or ("stagnated" if stag(prec.loss[-1]) else None)
 
         alg = self.alg._output_algorithm(self.loss)
-        trainer = self._trainer(alg, self.alg.output_epochs, self.goal, [watch], self.min_grad)
+        trainer = self._trainer(
+            alg, self.alg.output_epochs, self.goal, [watch], self.min_grad or 0.0
+        )
         prec = trainer.run(objs[0], objs[1], objs[2], self.rng)
         copy_rows(prec)
         self.current = (objs[0].value(sub.params), *self.current[1:])
