@@ -602,6 +602,7 @@ def train(
             max_fail=max_fail,
             shuffle=shuffle,
             callbacks=callbacks,
+            clock=_clock,
         )
     if init_search is not None:
         if ts is not None:

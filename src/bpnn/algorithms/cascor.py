@@ -400,7 +400,7 @@ class CascadeCorrelation(Algorithm):
         Called by :func:`bpnn.train` with its objectives (training rows in ``obj``), the
         random generator, the record to fill, the :class:`~bpnn.trainer.Trainer` class that
         runs each phase, and its stopping rules (``epochs``, ``goal``, ``time``,
-        ``min_grad``, ``max_fail``, ``shuffle``, ``callbacks``).
+        ``min_grad``, ``max_fail``, ``shuffle``, ``callbacks``) and ``clock`` (seconds).
         """
         growth = _Growth(self, network, obj, val_obj, test_obj, rng, rec, trainer_cls, stopping)
         final = growth.run()
@@ -420,10 +420,9 @@ class _Growth:
     data split, the master record and the stopping bookkeeping."""
 
     def __init__(self, alg, network, obj, val_obj, test_obj, rng, rec, trainer_cls, stopping):
-        from ..trainer import _clock
-
         self.alg, self.rng, self.rec, self.Trainer = alg, rng, rec, trainer_cls
-        self.clock, self.t0 = _clock, _clock()
+        self.clock = stopping["clock"]  # the trainer's clock (no import of the trainer)
+        self.t0 = self.clock()
         self.loss, self.l2 = obj.loss, obj.l2
         self.epochs, self.goal = int(stopping["epochs"]), float(stopping["goal"])
         self.time = float(stopping["time"])
