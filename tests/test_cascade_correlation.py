@@ -293,3 +293,34 @@ def test_extreme_scales_never_leave_non_finite_parameters(x_exp, y_exp):
         rec = bpnn.train(net, X, Y, "cascade", "sse", epochs=60, seed=0, max_units=3)
     assert np.all(np.isfinite(net.params)) and np.all(np.isfinite(net.forward(X)))
     assert len(rec.extra["units"]) == len(rec.epoch)
+
+
+def test_sign_output_init_steps_against_the_residual():
+    # dL/dw_new = sum_p E_p V_p for the new unit's output weight (E = dL/dz of the output),
+    # = C_o (the centred sum) once the output bias is trained (sum_p E_p = 0): so
+    # output_init="sign", w_new = -0.4 sign(C_o), steps downhill
+    X, Y = parity(3)
+    net = bpnn.Network([3, 1], ["logsig"], seed=0)
+    bpnn.train(net, X, Y, "lm", "mse", epochs=200, min_grad=0)
+    alg = CascadeCorrelation(output_init="sign")
+    E = alg.sensitivity(output_view(net), X, Y, bpnn.losses.get_loss("mse"))
+    assert abs(E.sum()) < 1e-9
+    act = get_activation("tansig")
+    v, b = np.array([0.3, -0.7, 0.5]), 0.2
+    V = act(X @ v + b)
+    grown = install_unit(net, v, b, act)
+    g = grown.loss_and_gradient(X, Y, "mse")[1]
+    new_weight = grown.offsets[-1][0] + 3  # W_out = [x1, x2, x3, a1]: column 3 (0-based)
+    assert g[new_weight] == pytest.approx(float(V @ E[:, 0]), rel=1e-10)
+    assert g[new_weight] == pytest.approx(float(V @ (E[:, 0] - E[:, 0].mean())), rel=1e-6)
+    rec = bpnn.train(
+        bpnn.Network([3, 1], ["logsig"], seed=0),
+        X,
+        Y,
+        "cascade",
+        "mse",
+        seed=0,
+        max_units=1,
+        output_init="sign",
+    )
+    assert rec.stop_reason == "max units"
