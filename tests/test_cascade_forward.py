@@ -251,3 +251,271 @@ def test_cascade_equals_layered_when_the_shortcuts_are_zero(rng):
         cas.biases[k][...] = b
     X = rng.normal(size=(9, 3))
     np.testing.assert_allclose(cas.forward(X), lay.forward(X), rtol=1e-14)
+
+
+# -- the fast paths against the general one --------------------------------------------------
+def _reference(net, X, Y, loss, sw=None):
+    """Loss and gradient by forward_trace/backward: the general path, one code for both
+    connection kinds, checked above against finite differences."""
+    loss = bpnn.get_loss(loss)
+    tr = net.forward_trace(X)
+    value, delta = loss.output_delta(tr.z[-1], tr.output, Y, net.activations[-1], sw)
+    return value, net.backward(tr, delta)
+
+
+LEAN = [  # (sizes, activations, loss): built-in activations, so the lean paths serve them
+    ([3, 4, 2], ["poslin", "purelin"], "mse"),
+    ([2, 5, 3, 3], ["tansig", "logsig", "softmax"], "cross_entropy"),
+    ([4, 3, 4, 2, 2], ["logsig", "tansig", "poslin", "logsig"], "sse"),
+    ([3, 2, 1], ["tansig", "tansig"], "mae"),
+]
+
+
+@pytest.mark.parametrize("sizes, acts, loss", LEAN, ids=lambda v: str(v))
+@pytest.mark.parametrize("fused", [False, True], ids=["numpy", "row kernels"])
+def test_lean_chunked_paths_match_the_general_path(sizes, acts, loss, fused, rng):
+    net = bpnn.Network(sizes, acts, init="glorot", seed=5, connections="cascade")
+    X, Y = _data(net, rng, n=300)
+    sw = rng.uniform(0.5, 2.0, 300)
+    obj = bpnn.Objective(net, loss, X, Y, sample_weight=sw)
+    assert obj.lean
+    obj.fused = fused
+    net._chunk_rows = lambda: 128  # three chunks: the gradient accumulates across them
+    value, grad = obj.value_and_grad(net.params)
+    ref_value, ref_grad = _reference(net, X, Y, loss, sw)
+    assert value == pytest.approx(ref_value, rel=1e-12)
+    np.testing.assert_allclose(grad, ref_grad, rtol=1e-10, atol=1e-13)
+    assert obj.value(net.params) == pytest.approx(ref_value, rel=1e-12)
+    idx = rng.permutation(300)[:40]  # a mini-batch through the gather buffers
+    g = np.empty_like(grad)
+    obj.grad_rows(idx, g, np.empty((40, sizes[0])), np.empty((40, sizes[-1])))
+    np.testing.assert_allclose(g, _reference(net, X[idx], Y[idx], loss, sw[idx])[1], atol=1e-12)
+
+
+@pytest.mark.parametrize("rows", [1, 5, 40])
+def test_predict_paths_match_forward_trace(rows, rng):
+    net = bpnn.Network([3, 4, 3, 2], ["tansig", "poslin", "softmax"], seed=2, connections="cascade")
+    X = rng.normal(size=(rows, 3))
+    expect = net.forward_trace(X).output
+    np.testing.assert_allclose(net.forward(X), expect, rtol=1e-13)  # row kernel for <= 8
+    np.testing.assert_allclose(net.predict_unchecked(X, kernel=False), expect, rtol=1e-13)
+    f32 = net.astype(np.float32)
+    np.testing.assert_allclose(f32.forward(X.astype(np.float32)), expect, atol=1e-6)
+
+
+def test_per_sample_kernel_equals_one_sample_updates(rng):
+    """The compiled per-sample epoch against the tutorial's update written out with the
+    general gradient: w -= eta1 dE/dw, b -= eta2 dE/db after each sample."""
+    X, Y = rng.normal(size=(15, 3)), rng.uniform(size=(15, 2))
+    for acts in (["tansig", "logsig"], ["logsig", "poslin", "tansig", "logsig"]):
+        sizes = [3, *[4, 3, 2][: len(acts) - 1], 2]
+        net = bpnn.Network(sizes, acts, init="glorot", seed=2, connections="cascade")
+        ref = net.copy()
+        bpnn.train(net, X, Y, algorithm="sgd", lr=0.3, lr_bias=0.1, epochs=2, shuffle=False)
+        for _ in range(2):
+            for i in range(15):
+                _, g = _reference(ref, X[i : i + 1], Y[i : i + 1], "sse")
+                ref.params = ref.params - np.where(ref.weight_mask, 0.3, 0.1) * g
+        np.testing.assert_allclose(net.params, ref.params, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("momentum, l2", [(0.0, 0.0), (0.7, 1e-3)])
+def test_compiled_kernel_equals_its_python_source(momentum, l2, rng):
+    import types
+
+    from bpnn import _kernels
+
+    ns = dict(vars(_kernels))  # the kernel and its helpers as Python functions
+    for key, value in vars(_kernels).items():
+        if hasattr(value, "py_func"):
+            ns[key] = types.FunctionType(value.py_func.__code__, ns, key)
+    net = bpnn.Network([3, 5, 4, 2], ["tansig", "poslin", "logsig"], seed=4, connections="cascade")
+    X, Y = rng.normal(size=(12, 3)), rng.uniform(size=(12, 2))
+    order = np.concatenate([rng.permutation(12), rng.permutation(12)])
+    runs = []
+    for sgd_epoch in (_kernels.sgd_epoch, ns["sgd_epoch"]):
+        p, vel = net.params.copy(), np.zeros(net.n_params)
+        layout = _kernels.layout_arrays(net)
+        loss = sgd_epoch(p, *layout, X, Y, np.empty(0), order, 0.05, 0.02, momentum, vel, l2, 0)
+        runs.append((p, loss))
+    (p_c, loss_c), (p_p, loss_p) = runs
+    assert not np.array_equal(p_c, net.params)
+    np.testing.assert_allclose(p_c, p_p, rtol=0, atol=1e-12)
+    assert loss_c == pytest.approx(loss_p, rel=1e-12)
+
+
+# -- training ----------------------------------------------------------------------------------
+# (every algorithm on cascade nets: the "-cascade" rows of tests/test_convergence.py)
+def test_one_hidden_unit_fits_xor_only_with_shortcuts():
+    """A 2-1-1 net: layered, its output is a monotone function of ONE projection of x, which
+    XOR's targets are not; with the shortcuts x -> y it fits them (MSE goal 0.01)."""
+    X = np.array([[-1, -1], [-1, 1], [1, -1], [1, 1]], float)
+    Y = np.array([[-1], [1], [1], [-1]], float)
+    met = {"layered": 0, "cascade": 0}
+    for conn in met:
+        for seed in range(10):
+            net = bpnn.Network(
+                [2, 1, 1], "tansig", init="nguyen-widrow", seed=seed, connections=conn
+            )
+            rec = bpnn.train(net, X, Y, "bfgs", "mse", epochs=300, goal=0.01, seed=seed)
+            met[conn] += rec.stop_reason == "goal met"
+    assert met == {"layered": 0, "cascade": 10}
+
+
+def test_levenberg_marquardt_uses_the_cascade_jacobian(rng):
+    """LM's residual Jacobian (Objective.residuals_and_jacobian) against finite differences
+    of the residuals, with sample weights, and one LM step lowering the loss."""
+    net = _net([2, 3, 2, 1], ["tansig", "logsig", "purelin"], seed=3)
+    X, Y = rng.normal(size=(7, 2)), rng.uniform(size=(7, 1))
+    sw = rng.uniform(0.5, 2.0, 7)
+    obj = bpnn.Objective(net, "sse", X, Y, sample_weight=sw)
+    w = net.params.copy()
+    r, J = obj.residuals_and_jacobian(w)
+
+    def residual(v, i):
+        return obj.residuals_and_jacobian(v)[0][i]
+
+    Jn = np.array([numerical_gradient(lambda v: residual(v, i), w) for i in range(r.size)])
+    np.testing.assert_allclose(J, Jn, atol=1e-8)
+    rec = bpnn.train(net, X, Y, "lm", "sse", epochs=5, sample_weight=sw)
+    assert rec.loss[-1] < rec.loss[0]
+
+
+# -- the model file, the light predictor, the estimators --------------------------------------
+def test_network_model_file_round_trip(tmp_path, rng):
+    net = _net(*NETS[1])
+    path = bpnn.save(net, tmp_path / "net.bpnn")
+    back = bpnn.load(path)
+    assert back.connections == "cascade" and back.spec() == net.spec()
+    np.testing.assert_array_equal(back.params, net.params)
+    X = rng.normal(size=(5, 2))
+    np.testing.assert_array_equal(back.forward(X), net.forward(X))
+
+
+def test_a_model_file_with_the_wrong_vector_length_is_refused(tmp_path):
+    import json
+    import zipfile
+
+    path = bpnn.save(_net([2, 3, 1], ["tansig", "purelin"]), tmp_path / "net.bpnn")
+    with zipfile.ZipFile(path) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    name = next(n for n in files if "manifest" in n)
+    man = json.loads(files[name])
+    man["network"].pop("connections")  # now it claims a layered net: 13 parameters, not 15
+    files[name] = json.dumps(man).encode()
+    bad = tmp_path / "bad.bpnn"
+    with zipfile.ZipFile(bad, "w") as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+    with pytest.raises(bpnn.ModelFileError, match=r"layer sizes \[2, 3, 1\] need \(13,\)"):
+        bpnn.load(bad)
+    man["network"]["connections"] = "skip"
+    files[name] = json.dumps(man).encode()
+    with zipfile.ZipFile(bad, "w") as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+    with pytest.raises(bpnn.ModelFileError, match="connections must be one of"):
+        bpnn.load(bad)
+
+
+@pytest.mark.parametrize("kind", ["regressor", "classifier"])
+def test_estimators_with_cascade_connections(kind, tmp_path, rng):
+    from bpnn.io import load_predictor
+
+    X = rng.normal(size=(80, 3))
+    y = np.sin(X[:, 0]) + X[:, 1] * X[:, 2]
+    est = (bpnn.BPRegressor if kind == "regressor" else bpnn.BPClassifier)(
+        hidden=(4, 3), connections="cascade", epochs=40, random_state=0, warn=False
+    )
+    target = y if kind == "regressor" else y > 0
+    est.fit(X, target)
+    net = est.network_
+    assert net.connections == "cascade" and net.fan_in == [3, 7, 10]
+    assert est.get_params()["connections"] == "cascade"
+    assert est.score(X, target) > 0.8
+    path = bpnn.save(est, tmp_path / "model.bpnn")
+    loaded, light = bpnn.load(path), load_predictor(path)
+    assert loaded.connections == "cascade" and loaded.network_.connections == "cascade"
+    predict = est.predict if kind == "regressor" else est.predict_proba
+    for other in (loaded, light):
+        again = other.predict if kind == "regressor" else other.predict_proba
+        np.testing.assert_array_equal(again(X), predict(X))
+    layered = bpnn.BPRegressor(hidden=(4, 3), epochs=2, random_state=0, warn=False).fit(X, y)
+    assert layered.connections == "layered" and layered.network_.connections == "layered"
+
+
+def test_estimator_refuses_an_unknown_connections_value():
+    with pytest.raises(ValueError, match="connections must be 'layered' or 'cascade', got 'dense'"):
+        bpnn.BPRegressor(connections="dense").fit(np.ones((10, 2)), np.arange(10.0))
+
+
+def test_partial_fit_and_ensembles_keep_the_connections(rng):
+    X, y = rng.normal(size=(40, 2)), rng.normal(size=40)
+    est = bpnn.BPRegressor(hidden=(3,), connections="cascade", random_state=0, warn=False)
+    est.partial_fit(X, y)
+    assert est.network_.connections == "cascade"
+    ens = bpnn.BPRegressor(
+        hidden=(3,), connections="cascade", n_ensemble=2, epochs=3, random_state=0, warn=False
+    ).fit(X, y)
+    assert [n.connections for n in ens.networks_] == ["cascade", "cascade"]
+
+
+# -- inspection, report, command line ---------------------------------------------------------
+def test_olden_sums_every_path_including_the_shortcuts(rng):
+    """For a linear cascade net, Olden's sum of path products is the exact dy/dx."""
+    net = _net([3, 4, 2, 2], ["purelin", "purelin", "purelin"], seed=6)
+    imp = bpnn.importance(net, method="olden", output=0, inputs="network")
+    _, _, JX = net._outputs_and_jacobian(rng.normal(size=(1, 3)), input_jacobian=True)
+    imp = imp.reindex([f"x{j}" for j in range(3)])
+    got = (imp["importance"] * imp["sign"]).to_numpy()  # |value| and its sign
+    np.testing.assert_allclose(got, JX[0, 0], rtol=1e-12)
+    with pytest.raises(ValueError, match="method='garson' needs layered connections"):
+        bpnn.importance(_net([3, 4, 1], ["tansig", "purelin"]), method="garson")
+
+
+def test_network_diagram_draws_the_shortcut_weights():
+    from bpnn import plots
+
+    net = _net([2, 3, 2, 1], ["tansig", "tansig", "purelin"])
+    ax = plots.plot_network(net, ["a", "b"], ["y"]).axes[0]
+    assert len(ax.lines) == sum(W.size for W in net.weights)  # 6 + 10 + 7: one per weight
+    arcs = [ln for ln in ax.lines if len(ln.get_xdata()) > 2]  # skip a layer: drawn bowed
+    assert len(arcs) == 2 * 2 + 2 * 1 + 3 * 1  # x -> layer 2, x -> y, layer 1 -> y
+    assert "cascade-forward" in ax.get_title() and "shortcut" in ax.get_title()
+
+
+def test_cli_trains_a_cascade_network(tmp_path, rng, capsys):
+    from bpnn.cli import main
+
+    def run(argv):
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse's refusal
+            code = exc.code
+        return (code, *capsys.readouterr())
+
+    X = rng.normal(size=(60, 2))
+    y = X[:, 0] * X[:, 1] + np.sin(X[:, 0])
+    data = tmp_path / "d.csv"
+    np.savetxt(data, np.c_[X, y], delimiter=",", header="a,b,y", comments="")
+    model = tmp_path / "m.bpnn"
+    argv = ["train", str(data), "--target", "y", "--hidden", "4,3", "--epochs", "20"]
+    code, out, err = run(argv + ["--connections", "cascade", "-o", str(model)])
+    assert code == 0, err
+    assert "2-4-3-1 tansig/tansig/purelin cascade-forward network" in " ".join(out.split())
+    assert bpnn.load(model).network_.connections == "cascade"
+    code, out, err = run(argv + ["--connections", "shortcut"])
+    assert code == 2 and "shortcut" in err and "Traceback" not in err
+
+
+def test_report_names_the_connections():
+    from bpnn.report import render_html
+
+    page = render_html(network=_net([2, 3, 1], ["tansig", "purelin"]), figures={})
+    assert "2-3-1 cascade-forward" in page
+    assert "cascade" not in render_html(network=bpnn.Network([2, 3, 1]), figures={})
+
+
+def test_explain_refuses_a_cascade_network_in_one_line():
+    with pytest.raises(ValueError, match="this network has 'cascade' connections"):
+        bpnn.explain(_net([2, 2, 1], ["logsig", "logsig"]), [1, 0], [1], print_=False)

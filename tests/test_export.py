@@ -56,8 +56,31 @@ def _multilabel():
     return BPClassifier(hidden=(4,), epochs=30, random_state=0, warn=False).fit(X, Y), 5
 
 
+def _reg_cascade(dtype=np.float64):
+    """Cascade-forward connections: every layer reads the inputs and all earlier layers."""
+    X, Y = make_regression(60, 4, n_targets=2, random_state=4)
+    X[:, 2] = 1.5  # a constant column dropped: the shortcut blocks see the kept inputs only
+    return BPRegressor(
+        hidden=(4, 3),
+        activation=["tansig", "poslin"],
+        connections="cascade",
+        epochs=30,
+        random_state=0,
+        warn=False,
+    ).fit(X.astype(dtype), Y), 4
+
+
+def _multiclass_cascade(dtype=np.float64):
+    X, y = load_iris(return_X_y=True)
+    return BPClassifier(
+        hidden=(3, 2), pca=3, connections="cascade", epochs=30, random_state=0, warn=False
+    ).fit(X.astype(dtype), y), 4
+
+
 MODELS = {
     "regression": _reg,
+    "regression_cascade": _reg_cascade,
+    "multiclass_cascade": _multiclass_cascade,
     "regression_1d_pca": _reg_1d_pca,
     "multiclass": _multiclass,
     "binary": _binary,
@@ -166,7 +189,9 @@ def test_c_export_compiles_and_reproduces_predict(fitted, tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
-@pytest.mark.parametrize("kind", ["regression", "multiclass", "binary"])
+@pytest.mark.parametrize(
+    "kind", ["regression", "multiclass", "binary", "regression_cascade", "multiclass_cascade"]
+)
 def test_c_export_of_a_float32_model_computes_in_float(kind, tmp_path):
     """A float32 network's C export takes and computes floats (as its ONNX export does);
     -Wdouble-promotion fails the build if any double arithmetic is left in the code."""

@@ -142,9 +142,9 @@ def test_per_sample_kernel_receives_the_same_c_ordered_array_every_epoch(monkeyp
     seen = []
     orig = _kernels.sgd_epoch
 
-    def spy(params, sizes, w_off, b_off, codes, A, B, X, Y, *rest):
+    def spy(params, sizes, w_off, b_off, codes, A, B, in_start, X, Y, *rest):
         seen.append((X.ctypes.data, X.flags.c_contiguous, X.dtype, params.dtype))
-        return orig(params, sizes, w_off, b_off, codes, A, B, X, Y, *rest)
+        return orig(params, sizes, w_off, b_off, codes, A, B, in_start, X, Y, *rest)
 
     monkeypatch.setattr(_kernels, "sgd_epoch", spy)
     X = np.asfortranarray(rng.normal(size=(30, 3)).astype(np.float32))

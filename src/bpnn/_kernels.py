@@ -344,16 +344,17 @@ def _layer_forward(params, wo, bo, n_in, n_out, acts, ai, ao):
 
 @jit_inline
 def _layer_update(
-    params, wo, bo, n_in, n_out, acts, ai, ao, dz, lr_w, lr_b, l2, momentum, vel, need_delta
+    params, wo, bo, n_in, n_out, acts, ai, ao, dz, lr_w, lr_b, l2, momentum, vel, need_delta, zero
 ):
     """Update layer (W, b) from dz[ao:ao+n_out] = dL/dz and its input n = acts[ai:ai+n_in];
-    with ``need_delta`` also dz[ai:ai+n_in] <- W^T dL/dz using the weights BEFORE the update.
+    with ``need_delta`` also dz[ai:ai+n_in] <- W^T dL/dz using the weights BEFORE the update
+    (set when ``zero``, else added: cascade connections sum it over every reader).
 
     One pass over each row W[r] does both: back-propagate with the old W[r], then
     W[r] -= lr_w (dz[r] n + l2 W[r]), b[r] -= lr_b dz[r]; with momentum the step is
     v = momentum v - lr g, w += v.
     """
-    if need_delta:
+    if need_delta and zero:
         for c in range(n_in):
             dz[ai + c] = 0.0
     for r in range(n_out):
@@ -391,6 +392,7 @@ def sgd_epoch(
     codes,
     A,
     B,
+    in_start,
     X,
     Y,
     sw,
@@ -411,14 +413,22 @@ def sgd_epoch(
     ``sw`` may be empty (every sample weight 1). Returns the sum over samples of each
     sample's loss before its update.
 
+    Cascade connections (``in_start`` all 0): layer k reads acts[0:a_off[k+1]], the input
+    and every earlier layer; dL/dn of a layer is then summed over the layers that read it,
+    so the hidden part of dz is cleared once per sample instead of per layer.
+
     Shapes: params, vel (P,); sizes (L+1,) uint64; w_off, b_off (L,) uint64; codes (L,);
-    A, B (L,); X (N, sizes[0]); Y (N, sizes[L]); sw (N,) or (0,); order (T,) row indices.
+    A, B (L,); in_start (L,) uint64 (see :func:`layout_arrays`); X (N, sizes[0]);
+    Y (N, sizes[L]); sw (N,) or (0,); order (T,) row indices.
     """
     L = sizes.shape[0] - 1
     # acts[a_off[k]:a_off[k+1]] = n(k) (n(0) the input); dz the same layout for dL/dz
     a_off = np.zeros(L + 2, np.uint64)
     for k in range(L + 1):
         a_off[k + 1] = a_off[k] + sizes[k]
+    cascade = False  # layer k reads acts[in_start[k]:a_off[k+1]]: more than n(k-1)?
+    for k in range(L):
+        cascade |= in_start[k] != a_off[k]
     acts = np.zeros(a_off[L + 1], params.dtype)
     dz = np.zeros(a_off[L + 1], params.dtype)
     total = 0.0
@@ -429,7 +439,14 @@ def sgd_epoch(
         # 1. forward: z(k) = W(k) n(k-1) + b(k), n(k) = f(z(k)), in place
         for k in range(L):
             _layer_forward(
-                params, w_off[k], b_off[k], sizes[k], sizes[k + 1], acts, a_off[k], a_off[k + 1]
+                params,
+                w_off[k],
+                b_off[k],
+                a_off[k + 1] - in_start[k],
+                sizes[k + 1],
+                acts,
+                in_start[k],
+                a_off[k + 1],
             )
             activate_inplace(codes[k], A[k], B[k], acts, a_off[k + 1], sizes[k + 1])
         # 2. output sensitivity delta(K) from this sample's loss
@@ -437,16 +454,19 @@ def sgd_epoch(
         total += _output_delta(
             loss_code, codes[L - 1], A[L - 1], B[L - 1], acts, a_off[L], Y, i, wi, dz
         )
+        if cascade:  # every reader adds its W^T dL/dz to the layers it reads
+            for u in range(a_off[L]):
+                dz[u] = 0.0
         # 3. backward and update, output layer first (the input layer needs no delta)
         for k in range(L - 1, -1, -1):
             _layer_update(
                 params,
                 w_off[k],
                 b_off[k],
-                sizes[k],
+                a_off[k + 1] - in_start[k],
                 sizes[k + 1],
                 acts,
-                a_off[k],
+                in_start[k],
                 a_off[k + 1],
                 dz,
                 lr_w,
@@ -455,6 +475,7 @@ def sgd_epoch(
                 momentum,
                 vel,
                 k > 0,
+                not cascade,
             )
             if k > 0:
                 backprop_inplace(
@@ -464,11 +485,12 @@ def sgd_epoch(
 
 
 @jit
-def forward_rows(params, sizes, w_off, b_off, codes, A, B, X, out):
+def forward_rows(params, sizes, w_off, b_off, codes, A, B, in_start, X, out):
     """out[i] <- the network's output for each row X[i] (no checks; the fast predict path).
 
     One row at a time through one scratch buffer, so that small batches and single rows pay
-    no per-layer call overhead. Shapes: X (N, sizes[0]), out (N, sizes[L]). Returns -1, or
+    no per-layer call overhead; layer k reads acts[in_start[k]:] up to its own outputs
+    (:func:`layout_arrays`). Shapes: X (N, sizes[0]), out (N, sizes[L]). Returns -1, or
     the first row holding a NaN/inf (``out`` is then incomplete): the caller's check is free.
     """
     L = sizes.shape[0] - 1
@@ -485,7 +507,14 @@ def forward_rows(params, sizes, w_off, b_off, codes, A, B, X, out):
             return i
         for k in range(L):
             _layer_forward(
-                params, w_off[k], b_off[k], sizes[k], sizes[k + 1], acts, a_off[k], a_off[k + 1]
+                params,
+                w_off[k],
+                b_off[k],
+                a_off[k + 1] - in_start[k],
+                sizes[k + 1],
+                acts,
+                in_start[k],
+                a_off[k + 1],
             )
             activate_inplace(codes[k], A[k], B[k], acts, a_off[k + 1], sizes[k + 1])
         for j in range(sizes[L]):
@@ -589,11 +618,19 @@ def softmax_ce_rows(Z, b, T, sw, scale):
 
 
 def layout_arrays(network):
-    """The network's layout as the flat arrays the kernels take (offsets and sizes uint64)."""
+    """The network's layout as the flat arrays the kernels take (offsets and sizes uint64).
+
+    ``in_start[k]``: where layer k's input begins in a sample's buffer of all signals
+    [n(0) the input, n(1), ..., n(L)]; it ends where layer k's outputs begin. Layered: the
+    start of n(k-1); cascade connections: 0 (the input and every earlier layer).
+    """
     sizes = np.asarray(network.sizes, dtype=np.uint64)
     w_off = np.asarray([wo for wo, _ in network.offsets], dtype=np.uint64)
     b_off = np.asarray([bo for _, bo in network.offsets], dtype=np.uint64)
     codes = np.asarray([a.code for a in network.activations], dtype=np.int64)
     A = np.asarray([a.params[0] for a in network.activations], dtype=np.float64)
     B = np.asarray([a.params[1] for a in network.activations], dtype=np.float64)
-    return sizes, w_off, b_off, codes, A, B
+    starts = np.cumsum([0, *network.sizes[:-2]])  # layered: n(k-1) begins here
+    if network.connections == "cascade":
+        starts = np.zeros(network.n_layers)
+    return sizes, w_off, b_off, codes, A, B, np.asarray(starts, dtype=np.uint64)

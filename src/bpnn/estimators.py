@@ -50,7 +50,7 @@ from .algorithms.global_init import GLOBAL_INITS
 from .initializers import NAMES as INIT_NAMES
 from .initializers import get_initializer
 from .losses import get_loss
-from .network import Network
+from .network import CONNECTIONS, Network, parameter_count
 from .preprocessing import (
     SCALINGS,
     InputPreprocessor,
@@ -378,6 +378,10 @@ class _BPBase(BaseEstimator):
             raise ValueError(f"algorithm_params must be a dict, got {self.algorithm_params!r}")
         if self.dtype not in _DTYPES:
             raise ValueError(f"dtype must be one of {list(_DTYPES)}, got {self.dtype!r}")
+        if self.connections not in CONNECTIONS:
+            raise ValueError(
+                f"connections must be 'layered' or 'cascade', got {self.connections!r}"
+            )
         _check_init(self.init)
         self._activations()  # raises on unknown names
         get_loss(self._loss_name())
@@ -499,6 +503,7 @@ class _BPBase(BaseEstimator):
             seed=init_seed,
             init="nguyen-widrow" if search else self.init,
             dtype=self.dtype_,
+            connections=self.connections,
         )
         rec = train(
             net,
@@ -564,7 +569,7 @@ class _BPBase(BaseEstimator):
         """The candidate runs in order: (hidden, a, run) per width x restart x weight decay
         (seeds drawn as they come, so a search cut short draws the same ones)."""
         for hidden, a in self._candidates(n_in, n_out):
-            n_params = Network([n_in, *hidden, n_out], "purelin", "zeros").n_params
+            n_params = parameter_count([n_in, *hidden, n_out], self.connections)
             alg, params = self._resolve_algorithm(n_params)
             for _ in range(self.n_restarts):
                 init_seed = int(rs.randint(np.iinfo(np.int32).max))
@@ -923,6 +928,7 @@ class _BPBase(BaseEstimator):
                 init=init,
                 seed=int(rs.randint(np.iinfo(np.int32).max)),
                 dtype=self.dtype_,
+                connections=self.connections,
             )
             for _ in range(self._n_ensemble)
         ]
@@ -988,6 +994,11 @@ _COMMON_DOC = """
         ``round(sqrt(m + n) + a)`` units, ``a`` in 1..10 chosen on validation.
     activation : str or list, default "tansig"
         Hidden-layer activation, one for all layers or one per layer.
+    connections : "layered" or "cascade", default "layered"
+        "layered": each layer reads the layer below it. "cascade": each layer reads the
+        (scaled) inputs and the outputs of every earlier layer, as MATLAB's
+        ``cascadeforwardnet`` (see :class:`bpnn.Network`); the same algorithms, model file,
+        report and exports serve it.
     output_activation : str, default "auto"
         {output_doc}
     loss : str, default "auto"
@@ -1201,6 +1212,7 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
         max_levels: int = 20,
         handle_unknown: str = "ignore",
         missing: str = "indicator",
+        connections: str = "layered",
     ) -> None:
         self.hidden, self.activation, self.output_activation = hidden, activation, output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
@@ -1214,6 +1226,7 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
         self.input_range, self.target_range = input_range, target_range
         self.categorical, self.numeric, self.ordinal = categorical, numeric, ordinal
         self.max_levels, self.handle_unknown, self.missing = max_levels, handle_unknown, missing
+        self.connections = connections
 
     def _check_params(self):
         super()._check_params()
@@ -1345,6 +1358,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         max_levels: int = 20,
         handle_unknown: str = "ignore",
         missing: str = "indicator",
+        connections: str = "layered",
     ) -> None:
         self.hidden, self.activation, self.output_activation = hidden, activation, output_activation
         self.loss, self.algorithm, self.algorithm_params = loss, algorithm, algorithm_params
@@ -1358,6 +1372,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         self.input_range = input_range
         self.categorical, self.numeric, self.ordinal = categorical, numeric, ordinal
         self.max_levels, self.handle_unknown, self.missing = max_levels, handle_unknown, missing
+        self.connections = connections
 
     def _setup_classes(self, y, classes=None):
         kind = type_of_target(y, input_name="y", raise_unknown=True)

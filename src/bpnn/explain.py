@@ -207,6 +207,12 @@ def step_numbers(network=None, x=None, target=None, lr=0.5, lr_bias=None, loss="
     (a Network holding ∂E/∂W, ∂E/∂b) and ``updated`` (a Network after the update).
     """
     net = tutorial_network() if network is None else network
+    if net.connections != "layered":
+        raise ValueError(
+            "explain writes out the layered recursion (each layer reads the one below); "
+            f"this network has {net.connections!r} connections: use "
+            "net.loss_and_gradient(x, target) for its gradient"
+        )
     x = TUTORIAL_INPUT if x is None else np.atleast_2d(np.asarray(x, dtype=float))
     d = TUTORIAL_TARGET if target is None else np.atleast_2d(np.asarray(target, dtype=float))
     if x.shape != (1, net.n_inputs) or d.shape != (1, net.n_outputs):

@@ -309,20 +309,40 @@ def _estimator_view(view):
 
 
 # -- connection weights ---------------------------------------------------------------------
-def _folded_weights(net, input_map, inputs):
-    """The network's weight matrices, the first one mapped onto the model's input columns:
-    PCA folded in (W1 @ components) and dropped constant columns as zero columns. With
-    ``inputs="network"`` the weights as they are."""
-    Ws = [np.asarray(W, dtype=np.float64) for W in net.weights]
+def _fold_inputs(W1, input_map, inputs):
+    """Weights on the network's inputs (rows, n_inputs) mapped onto the model's input
+    columns: PCA folded in (W1 @ components) and dropped constant columns as zero columns.
+    With ``inputs="network"`` the weights as they are."""
     if inputs == "network" or input_map is None:
-        return Ws
-    W1 = Ws[0]
+        return W1
     comps = getattr(input_map, "pca_components_", None)
     if comps is not None:
         W1 = W1 @ comps  # (hidden, kept columns)
     full = np.zeros((W1.shape[0], len(input_map.keep_)))
     full[:, input_map.keep_] = W1
-    return [full] + Ws[1:]
+    return full
+
+
+def _folded_weights(net, input_map, inputs):
+    """The network's weight matrices, the first one's columns the model's inputs (see
+    :func:`_fold_inputs`)."""
+    Ws = [np.asarray(W, dtype=np.float64) for W in net.weights]
+    return [_fold_inputs(Ws[0], input_map, inputs)] + Ws[1:]
+
+
+def _olden_cascade(net, input_map, inputs):
+    """Olden's sum over all paths for cascade connections: with ``R_k`` the paths from the
+    inputs to layer k's units, ``R_k = W_k[x] + sum_{j<k} W_k[a_j] @ R_j``, where ``W_k[x]``
+    and ``W_k[a_j]`` are the columns of W_k that read the inputs and layer j."""
+    R = []
+    for k, W in enumerate(net.weights):
+        W = np.asarray(W, dtype=np.float64)
+        (_, c0, c1), *earlier = net._sources(k)
+        Rk = _fold_inputs(W[:, c0:c1], input_map, inputs)
+        for j, a0, a1 in earlier:
+            Rk = Rk + W[:, a0:a1] @ R[j - 1]
+        R.append(Rk)
+    return R[-1]
 
 
 def _network_input_names(view):
@@ -364,6 +384,14 @@ def _connection_values(view, method, inputs):
                 f"has {net.n_layers - 1} (sizes {net.sizes}); use "
                 "method='olden', which takes any depth"
             )
+        if net.connections == "cascade":
+            if method == "garson":
+                raise ValueError(
+                    "method='garson' needs layered connections (shares of one hidden "
+                    "layer); this network is cascade-forward: use method='olden'"
+                )
+            vals.append(_olden_cascade(net, view.input_map, inputs))
+            continue
         Ws = _folded_weights(net, view.input_map, inputs)
         vals.append(_garson(Ws) if method == "garson" else _olden(Ws))
     return np.mean(vals, axis=0)

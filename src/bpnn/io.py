@@ -555,21 +555,28 @@ def _load(path, kinds):
 
 
 def _build_network(man, arrays, key="network/params"):
-    from .network import Network
+    from .network import CONNECTIONS, Network, parameter_count
 
     spec = man["network"]
     sizes = [int(s) for s in spec["sizes"]]
-    n_params = sum(o * (i + 1) for i, o in zip(sizes[:-1], sizes[1:]))
+    conn = spec.get("connections", "layered")  # files from before cascade nets: layered
+    if conn not in CONNECTIONS:
+        raise ModelFileError(
+            f"network connections must be one of {list(CONNECTIONS)}, got {conn!r:.40}"
+        )
+    n_params = parameter_count(sizes, conn)
     params = arrays[key]
     if params.shape != (n_params,):
+        kind = "" if conn == "layered" else f" ({conn} connections)"
         raise ModelFileError(
-            f"{key} has shape {params.shape}; layer sizes {sizes} need ({n_params},)"
+            f"{key} has shape {params.shape}; layer sizes {sizes}{kind} need ({n_params},)"
         )
     dtype = spec.get("dtype", "float64")
     if dtype not in ("float64", "float32"):
         raise ModelFileError(f"network dtype must be 'float64' or 'float32', got {dtype!r:.40}")
     return Network.from_spec(
-        {"sizes": sizes, "activations": spec["activations"], "dtype": dtype}, params
+        {"sizes": sizes, "activations": spec["activations"], "dtype": dtype, "connections": conn},
+        params,
     )
 
 

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from ._typing import ArrayLike, DTypeLike, Seed
     from .losses import Loss
 
-__all__ = ["Network", "Trace"]
+__all__ = ["CONNECTIONS", "Network", "Trace", "parameter_count"]
 
 
 @dataclass
@@ -81,7 +81,14 @@ def _parse_sizes(sizes):
     return sizes
 
 
+#: the ways layers connect: each to the one below, or to the input and every earlier layer
 CONNECTIONS = ("layered", "cascade")
+
+
+def parameter_count(sizes: Sequence[int], connections: str = "layered") -> int:
+    """Length of the flat vector of a network with widths ``sizes`` (no network built)."""
+    fan_in = sizes[:-1] if connections == "layered" else np.cumsum(sizes[:-1])
+    return int(sum(o * (int(i) + 1) for i, o in zip(fan_in, sizes[1:])))
 
 
 def _parse_connections(connections):
@@ -117,16 +124,27 @@ _KERNEL_ROWS = 8
 
 class _Workspace:
     """Preallocated per-layer buffers for up to ``rows`` samples: a[k] = n(k+1) (rows, width),
-    d[k] = dL/dz of hidden layer k, tmp scratch, gW a weight-shaped scratch for accumulation."""
+    d[k] = dL/dz of hidden layer k, tmp scratch, gW a weight-shaped scratch for accumulation.
 
-    def __init__(self, sizes, rows, dtype, fan_in=None):
-        fan_in = sizes[:-1] if fan_in is None else fan_in
+    With ``cascade`` the input and the hidden layers' outputs sit side by side in one buffer
+    ``cat`` (rows, n_0 + ... + n_{L-1}), a[k] its column blocks, so that layer k's input is
+    the view ``cat[:, :fan_in[k]]``; ``dcat`` holds dL/da of the hidden layers (summed over
+    their readers), ``dtmp`` one reader's share."""
+
+    def __init__(self, sizes, rows, dtype, cascade=False):
+        fan_in = np.cumsum(sizes[:-1]) if cascade else sizes[:-1]
         self.rows = rows
         self.a = [np.empty((rows, w), dtype) for w in sizes[1:]]
         self.d = [np.empty((rows, w), dtype) for w in sizes[1:-1]]
         self.tmp = [np.empty((rows, w), dtype) for w in sizes[1:]]
-        self.gW = np.empty(max(i * o for i, o in zip(fan_in, sizes[1:])), dtype)
+        self.gW = np.empty(max(int(i) * o for i, o in zip(fan_in, sizes[1:])), dtype)
         self._ones = np.ones(rows, dtype)
+        if cascade:
+            self.cat = np.empty((rows, int(fan_in[-1])), dtype)
+            self.a[:-1] = [self.cat[:, fan_in[k] : fan_in[k + 1]] for k in range(len(sizes) - 2)]
+            self.dcat = np.empty((rows, int(fan_in[-1]) - sizes[0]), dtype)
+            self.dtmp = np.empty_like(self.dcat)
+            self.d = []
 
     def ones(self, n):
         """A vector of n ones (n <= rows): ``ones @ delta`` sums delta's rows by BLAS."""
@@ -362,11 +380,8 @@ class Network:
     # -- lean paths (no validation, no temporaries beyond preallocated buffers) -----------
     @property
     def _lean(self) -> bool:
-        """True when every activation is a built-in one that the in-place paths handle (and
-        the connections are layered: cascade networks take the general path)."""
-        return self.connections == "layered" and all(
-            type(a) in _BUILTIN_ACTS for a in self.activations
-        )
+        """True when every activation is a built-in one that the in-place paths handle."""
+        return all(type(a) in _BUILTIN_ACTS for a in self.activations)
 
     def _kernel_layout(self):
         """The layout arrays of :mod:`bpnn._kernels`, built once per network."""
@@ -387,7 +402,7 @@ class Network:
             tls = self._ws = threading.local()
         ws = getattr(tls, "ws", None)
         if ws is None or ws.rows < rows or ws.a[0].dtype != self.dtype:
-            ws = tls.ws = _Workspace(self.sizes, rows, self.dtype, self.fan_in)
+            ws = tls.ws = _Workspace(self.sizes, rows, self.dtype, self.connections == "cascade")
         return ws
 
     def _forward_into(self, X, ws, out=None, keep_z=False, raw_last=False, fused=False):
@@ -398,12 +413,16 @@ class Network:
         loss kernel finishes it). ``fused``: bias and activation by one row kernel per layer
         (:func:`bpnn._kernels.bias_activate_rows`) instead of two NumPy passes."""
         n, a, L = X.shape[0], X, self.n_layers
+        cascade = self.connections == "cascade"
+        if cascade:  # layer k reads the first fan_in[k] columns of [X, a_1, a_2, ...]
+            fan_in = self.fan_in
+            np.copyto(ws.cat[:n, : self.sizes[0]], X)
         if fused:
-            codes, A, B = self._kernel_layout()[3:]
+            codes, A, B = self._kernel_layout()[3:6]
         for k, (W, b, act) in enumerate(zip(self.weights, self.biases, self.activations)):
             dest = out if (out is not None and k == L - 1) else ws.a[k][:n]
             z = ws.tmp[k][:n] if (keep_z and k == L - 1) else dest
-            np.matmul(a, W.T, out=z)
+            np.matmul(ws.cat[:n, : fan_in[k]] if cascade else a, W.T, out=z)
             if raw_last and k == L - 1:
                 return z
             if fused:
@@ -424,30 +443,44 @@ class Network:
         (added to it when ``accumulate``), after :meth:`_forward_into` filled ``ws``.
         ``delta`` is overwritten. ``fused``: bias gradients as a BLAS product with a vector
         of ones and f'(z) applied by a row kernel (one pass, no boolean temporaries)."""
-        n = X.shape[0]
+        n, L, n0 = X.shape[0], self.n_layers, self.sizes[0]
         ones = ws.ones(n) if fused else None
+        cascade = self.connections == "cascade"
+        fan_in = self.fan_in
         if fused:
-            codes, A, B = self._kernel_layout()[3:]
-        for k in range(self.n_layers - 1, -1, -1):
+            codes, A, B = self._kernel_layout()[3:6]
+        for k in range(L - 1, -1, -1):
             wo, bo = self.offsets[k]
             W = self.weights[k]
-            a_prev = X if k == 0 else ws.a[k - 1][:n]
+            a_prev = X if k == 0 else ws.a[k - 1][:n]  # layer k-1's outputs
+            inp = ws.cat[:n, : fan_in[k]] if cascade else a_prev  # what layer k read
             gW = grad[wo:bo].reshape(W.shape)
             gb = grad[bo : bo + W.shape[0]]
             if accumulate:
                 tmp = ws.gW[: W.size].reshape(W.shape)
-                np.matmul(delta.T, a_prev, out=tmp)
+                np.matmul(delta.T, inp, out=tmp)
                 gW += tmp
                 gb += delta.sum(axis=0) if ones is None else ones @ delta
             else:
-                np.matmul(delta.T, a_prev, out=gW)
+                np.matmul(delta.T, inp, out=gW)
                 if ones is None:
                     np.sum(delta, axis=0, out=gb)
                 else:
                     np.matmul(ones, delta, out=gb)
-            if k > 0:
+            if k > 0 and cascade:
+                # dL/da of the hidden layers layer k read, added to their other readers'
+                # (the output layer reads them all and comes first: it sets them)
+                h = fan_in[k] - n0
+                if k == L - 1:
+                    np.matmul(delta, W[:, n0:], out=ws.dcat[:n, :h])
+                else:
+                    np.matmul(delta, W[:, n0:], out=ws.dtmp[:n, :h])
+                    ws.dcat[:n, :h] += ws.dtmp[:n, :h]
+                g = ws.dcat[:n, h - self.sizes[k] : h]  # layer k-1's: no reader is left
+            elif k > 0:
                 g = ws.d[k - 1][:n]
                 np.matmul(delta, W, out=g)
+            if k > 0:
                 if fused:
                     _kernels.backprop_rows(codes[k - 1], A[k - 1], B[k - 1], a_prev, g)
                     delta = g

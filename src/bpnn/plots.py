@@ -366,10 +366,26 @@ def _unit_positions(k, shown, n):
     return {u: (k, m / 2 - r if r < half else m / 2 - r - 1) for r, u in enumerate(shown)}
 
 
+def _edge(x0, y0, x1, y1):
+    """Points of the line drawn for one weight: straight between neighbouring layers; a
+    shortcut (cascade connections) that skips layers bows upwards over the units between,
+    by ``y = straight + h sin(pi t)`` with h growing with the layers skipped."""
+    if x1 - x0 <= 1:
+        return [x0, x1], [y0, y1]
+    t = np.linspace(0.0, 1.0, 25)
+    return x0 + (x1 - x0) * t, y0 + (y1 - y0) * t + _bow(x1 - x0) * np.sin(np.pi * t)
+
+
+def _bow(span):
+    return 0.5 + 0.35 * (span - 2)
+
+
 def plot_network(network, input_names=None, output_names=None, max_units=12) -> Figure:
     """Units as circles, weights as lines (blue > 0, red < 0, width ∝ |w|), biases as fill.
 
-    Layers wider than ``max_units`` show their first and last units only.
+    Layers wider than ``max_units`` show their first and last units only. A cascade
+    network's shortcut weights (from the input or an earlier layer to a later one) are
+    drawn as arcs over the layers they skip.
     """
     sizes = network.sizes
     fig = Figure(figsize=(1.9 + 1.7 * len(sizes), 4.6))
@@ -377,20 +393,24 @@ def plot_network(network, input_names=None, output_names=None, max_units=12) -> 
     shown = [_shown(n, max_units) for n in sizes]
     pos = [_unit_positions(k, s, n) for k, (s, n) in enumerate(zip(shown, sizes))]
     top = max(y for p in pos for _, y in p.values())
+    cascade = network.connections == "cascade" and len(sizes) > 2
+    lift = _bow(len(sizes) - 1) if cascade else 0.0  # room for the highest arc
     wmax = max(float(np.max(np.abs(W))) for W in network.weights) or 1.0
     for k, W in enumerate(network.weights):
-        for i in shown[k + 1]:
-            for j in shown[k]:
-                w = W[i, j]
-                (x0, y0), (x1, y1) = pos[k][j], pos[k + 1][i]
-                ax.plot(
-                    [x0, x1],
-                    [y0, y1],
-                    color="#1f5fbf" if w >= 0 else "#d0342c",
-                    lw=0.3 + 2.7 * abs(w) / wmax,
-                    alpha=0.35 + 0.5 * abs(w) / wmax,
-                    zorder=1,
-                )
+        # layer k's input: signal src (0 the input) meets the columns c0:c1 of W
+        for src, c0, _ in network._sources(k):
+            for i in shown[k + 1]:
+                for j in shown[src]:
+                    w = W[i, c0 + j]
+                    xs, ys = _edge(*pos[src][j], *pos[k + 1][i])
+                    ax.plot(
+                        xs,
+                        ys,
+                        color="#1f5fbf" if w >= 0 else "#d0342c",
+                        lw=0.3 + 2.7 * abs(w) / wmax,
+                        alpha=0.35 + 0.5 * abs(w) / wmax,
+                        zorder=1,
+                    )
     bmax = max((float(np.max(np.abs(b))) for b in network.biases), default=1.0) or 1.0
     for k, s in enumerate(shown):
         for u in s:
@@ -406,20 +426,22 @@ def plot_network(network, input_names=None, output_names=None, max_units=12) -> 
         label = "input" if k == 0 else (network.activations[k - 1].name)
         ax.text(
             k,
-            top + 0.7,
+            top + 0.7 + lift,
             f"{label}\n{sizes[k]} unit{'s' if sizes[k] > 1 else ''}",
             ha="center",
             fontsize=9,
         )
     _label_units(ax, pos[0], input_names, -0.18, "right")
     _label_units(ax, pos[-1], output_names, 0.18, "left")
+    kind = " cascade-forward" if network.connections == "cascade" else ""
+    arcs = "; arcs: shortcut weights" if cascade else ""
     ax.set_title(
-        f"Network {'-'.join(map(str, sizes))}: {network.n_params} parameters "
-        "(blue w > 0, red w < 0)",
+        f"Network {'-'.join(map(str, sizes))}{kind}: {network.n_params} parameters "
+        f"(blue w > 0, red w < 0{arcs})",
         fontsize=10,
     )
     ax.set_xlim(-1.3, len(sizes) - 0.7)
-    ax.set_ylim(-top - 0.6, top + 1.6)
+    ax.set_ylim(-top - 0.6, top + 1.6 + lift)
     ax.axis("off")
     return fig
 

@@ -420,10 +420,12 @@ def inputs_from_model(
         )
     frames = {}
     for method in methods:
-        if method == "garson" and any(
-            n.n_layers != 2 for n in getattr(model, "networks_", None) or [model.network_]
-        ):
+        nets = getattr(model, "networks_", None) or [model.network_]
+        if method == "garson" and any(n.n_layers != 2 for n in nets):
             notes.append("Garson's method left out: it needs exactly one hidden layer")
+            continue
+        if method == "garson" and any(n.connections == "cascade" for n in nets):
+            notes.append("Garson's method left out: it needs layered connections")
             continue
         try:
             frames[method] = importance(
@@ -924,7 +926,10 @@ def _cards(record, network) -> str:
         if math.isfinite(record.best_val_loss):
             items.append(("best validation loss", _num(record.best_val_loss)))
     if network is not None:
-        items += [("network", "-".join(map(str, network.sizes))), ("parameters", network.n_params)]
+        shape = "-".join(map(str, network.sizes))
+        if network.connections == "cascade":
+            shape += " cascade-forward"
+        items += [("network", shape), ("parameters", network.n_params)]
     return (
         '<div class="cards">'
         + "".join(f'<div class="card">{_e(k)}<b>{_e(v)}</b></div>' for k, v in items)

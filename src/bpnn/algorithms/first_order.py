@@ -138,7 +138,7 @@ class SGD(RuleAlgorithm):
 
     def _kernel_epoch(self, objective, w, state, order):
         net = objective.network
-        sizes, w_off, b_off, codes, A, B = net._kernel_layout()
+        sizes, w_off, b_off, codes, A, B, in_start = net._kernel_layout()
         sw = objective.sample_weight
         if sw is None:  # an empty array means "every weight is 1"
             sw = np.empty(0)
@@ -158,6 +158,7 @@ class SGD(RuleAlgorithm):
             codes,
             A,
             B,
+            in_start,
             X,
             Y,
             sw,

@@ -37,6 +37,12 @@ def _explain_model(args):
     from ..explain import explain
 
     model = _load_model(args.model)
+    conn = getattr(getattr(model, "network_", model), "connections", "layered")
+    if conn != "layered":  # before any output: explain refuses it
+        raise UsageError(
+            f"explain writes out the layered recursion; {args.model} holds a network with "
+            f"{conn!r} connections"
+        )
     if not args.input:
         raise UsageError("explain MODEL needs --input: one sample's input values, comma-separated")
     table = getattr(model, "table_map_", None)

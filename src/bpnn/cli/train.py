@@ -34,6 +34,7 @@ _TRAIN_KEYS = {  # option name -> type, for --config files
     "hidden": str,
     "activation": str,
     "output_activation": str,
+    "connections": str,
     "algorithm": str,
     "loss": str,
     "epochs": int,
@@ -175,6 +176,7 @@ _SIMPLE = {
     "scaling": "scaling",
     "target_scaling": "target_scaling",
     "n_ensemble": "n_ensemble",
+    "connections": "connections",
 }
 
 
@@ -437,8 +439,9 @@ def cmd_train(args):
     if show:
         sizes = "-".join(map(str, model.network_.sizes))
         acts = "/".join(a.name for a in model.network_.activations)
+        kind = " cascade-forward" if model.network_.connections == "cascade" else ""
         _print_summary(
-            console, model, data, rec, f"{sizes} {acts} network, algorithm {model.algorithm_}"
+            console, model, data, rec, f"{sizes} {acts}{kind} network, algorithm {model.algorithm_}"
         )
         console.print(_held_out_note(model, data, held_idx))
         described = _describe_inputs(model)
@@ -597,6 +600,12 @@ def add_parsers(sub, common):
         help="hidden activation(s), optionally followed by the output's: tansig or tansig,purelin",
     )
     n.add_argument("--output-activation", dest="output_activation")
+    n.add_argument(
+        "--connections",
+        choices=("layered", "cascade"),
+        help="layered (default): each layer reads the one below; cascade: each layer reads "
+        "the inputs and every earlier layer (MATLAB's cascadeforwardnet)",
+    )
     n.add_argument("--algorithm", help="training function: lm (trainlm), scg, rprop, sgd, ...")
     n.add_argument(
         "--param",

@@ -62,6 +62,9 @@ class ModelDescription:
     pca_mean: np.ndarray | None  # (k,)
     pca_components: np.ndarray | None  # (p, k)
     layers: list = field(default_factory=list)  # [(W (n_out, n_in), b (n_out,), name, A, B)]
+    # cascade-forward connections: layer k reads [inputs, a_1, ..., a_k] side by side, its W
+    # (n_out, n_in + n_1 + ... + n_k) (see bpnn.network); False: each layer reads the last
+    cascade: bool = False
     members: list = field(default_factory=list)  # an ensemble's other networks' layers
     target_scale: np.ndarray | None = None  # (n_targets,)
     target_offset: np.ndarray | None = None
@@ -136,6 +139,8 @@ def describe(model: Exportable) -> ModelDescription:
     check_is_fitted(model, "network_")
     im, net = model.input_map_, model.network_
     others = list(getattr(model, "networks_", None) or [net])[1:]
+    if any(m.connections != net.connections for m in others):  # (one estimator builds all)
+        raise ValueError("cannot export an ensemble whose networks connect differently")
     names = getattr(model, "feature_names_in_", None)
     columns = None if names is None else [str(n) for n in names]
     table = getattr(model, "table_map_", None)  # None: a model from an older file
@@ -164,6 +169,7 @@ def describe(model: Exportable) -> ModelDescription:
         column_names=columns,
         n_columns=n_columns,
         fill=fill,
+        cascade=net.connections == "cascade",
     )
     if table is not None and not table.passthrough_:
         d.table = [copy.deepcopy(c) for c in table.columns_]

@@ -101,6 +101,15 @@ def _preprocess_code(p, d):
 
 def _outputs_code(p, d, width):
     n_last = d.layers[-1][0].shape[0]
+    if d.cascade:  # one buffer [inputs, a_1, a_2, ...]: layer k reads its first n_in values
+        code = (
+            f"void {p}_network_outputs(const double *x, double *y)\n{{\n"
+            f"    double s[{sum(d.sizes)}];\n    {p}_transform(x, s);\n"
+        )
+        for k, (W, *_) in enumerate(d.layers):
+            code += f"    {p}_layer{k}(s, s + {W.shape[1]});\n"
+        last = d.layers[-1][0].shape[1]
+        return code + f"    for (int i = 0; i < {n_last}; ++i) y[i] = s[{last} + i];\n}}\n"
     code = (
         f"void {p}_network_outputs(const double *x, double *y)\n{{\n"
         f"    double a[{width}], b[{width}];\n    {p}_transform(x, a);\n"

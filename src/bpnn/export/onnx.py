@@ -157,7 +157,7 @@ def _body(g, d, x="X"):
     a = g.op("Add", g.op("Mul", a, g.const(d.scale)), g.const(d.offset))
     if d.pca_components is not None:
         a = g.op("MatMul", g.op("Sub", a, g.const(d.pca_mean)), g.const(d.pca_components.T))
-    outs = [_layers(g, a, layers) for layers in [d.layers, *d.members]]
+    outs = [_layers(g, a, layers, d.cascade) for layers in [d.layers, *d.members]]
     if len(outs) == 1:
         return outs[0]
     total = outs[0]  # an ensemble's average: Add and Div (onnxruntime has no double Mean)
@@ -166,10 +166,14 @@ def _body(g, d, x="X"):
     return g.op("Div", total, g.const(float(len(outs))))
 
 
-def _layers(g, a, layers):
-    for W, b, name, A, B in layers:
-        z = g.op("Add", g.op("MatMul", a, g.const(W.T)), g.const(b))
+def _layers(g, a, layers, cascade=False):
+    """The layers from the network's inputs ``a``; ``cascade``: each layer reads the inputs
+    and every earlier layer's outputs, concatenated (its W has that many columns)."""
+    s = a
+    for k, (W, b, name, A, B) in enumerate(layers):
+        z = g.op("Add", g.op("MatMul", s, g.const(W.T)), g.const(b))
         a = _activation(g, z, name, A, B)
+        s = g.op("Concat", s, a, axis=1) if cascade and k < len(layers) - 1 else a
     return a
 
 

@@ -295,6 +295,21 @@ def network_outputs(X):
     return np.mean([_one_network(Z, layers) for layers in [LAYERS, *MEMBERS]], axis=0)
 '''
 
+# cascade-forward connections: each layer reads the inputs and every earlier layer's
+# outputs side by side (its W has that many columns)
+_CASCADE_NETWORK = _NETWORK.replace(
+    """    a = Z
+    for W, b, name, A, B in layers:
+        a = _activate(name, a @ W.T + b, A, B)
+    return a""",
+    """    s = Z  # [inputs, a_1, ..., a_k]: what layer k + 1 reads (cascade-forward)
+    for W, b, name, A, B in layers:
+        a = _activate(name, s @ W.T + b, A, B)
+        s = np.concatenate([s, a], axis=1)
+    return a""",
+)
+assert _CASCADE_NETWORK != _NETWORK
+
 _REGRESSION = '''
 
 def predict(X):
@@ -348,8 +363,9 @@ def python_source(d) -> str:
     imports = (
         ["import math", "import sys", "import unicodedata", "import warnings", ""] if table else []
     )
+    conn = ", cascade-forward connections" if d.cascade else ""
     lines = [
-        f'"""{what} exported by bpnn {__version__}: {d.kind}, layer sizes {d.sizes}.',
+        f'"""{what} exported by bpnn {__version__}: {d.kind}, layer sizes {d.sizes}{conn}.',
         "",
         *call,
         '"""',
@@ -419,4 +435,5 @@ def python_source(d) -> str:
         transform = _TRANSFORM.replace(check, check + _FILL_LINE, 1)
     else:
         transform = _TRANSFORM
-    return "\n".join(lines) + "\n\n" + _ACTIVATE + transform + _NETWORK + body
+    network = _CASCADE_NETWORK if d.cascade else _NETWORK
+    return "\n".join(lines) + "\n\n" + _ACTIVATE + transform + network + body
