@@ -225,9 +225,16 @@ def test_bad_parameters_and_networks_are_refused_in_one_line():
         ({"candidate_activations": ("softmax",)}, "element-wise"),
         ({"output_init": "random"}, "output_init"),
         ({"candidate_algorithm": "nope"}, "nope"),
+        ({"candidate_algorithm": "sgd"}, "whole-batch"),
+        ({"output_algorithm": "cascade"}, "cannot train"),
+        ({"max_units": 2.5}, "max_units"),
     ):
         with pytest.raises(ValueError, match=word):
             CascadeCorrelation(**kw)
+    with pytest.raises(ValueError, match="not a sum of squares"):
+        bpnn.train(
+            bpnn.Network([2, 1], "logsig"), XOR_X, XOR_Y, "cascade", candidate_algorithm="lm"
+        )
     with pytest.raises(ValueError, match="no hidden layers"):
         bpnn.train(bpnn.Network([2, 3, 1], "logsig"), XOR_X, XOR_Y, "cascade")
     with pytest.raises(ValueError, match="checkpoint"):

@@ -172,6 +172,13 @@ class CorrelationObjective:
     def n_params(self) -> int:
         return self.network.n_params
 
+    def residual_scale(self):
+        """S has no residual form: Levenberg-Marquardt and BR cannot maximise it."""
+        raise ValueError(
+            "the correlation S is not a sum of squares: candidate_algorithm needs a "
+            "gradient method such as 'rprop', 'quickprop', 'scg' or 'bfgs'"
+        )
+
     def _correlations(self, w):
         Z, V = self.network.forward(self.H, w)
         C = V.T @ self.Ec  # (C, m): sum_p V_pc Ec_po
@@ -192,6 +199,23 @@ class CorrelationObjective:
         gW = dZ.T @ self.H  # (C, q)
         g = np.concatenate([gW, dZ.sum(axis=0)[:, None]], axis=1)
         return -float(self.scores.sum()), -g.ravel()
+
+
+def _check_phase_algorithm(phase, name):
+    """Refuse an algorithm a phase cannot use: unknown, growing, or (candidates) one that
+    runs whole epochs over the network's rows itself (per-sample ``sgd``)."""
+    if name == "auto" and phase == "output":
+        return
+    cls = ALGORITHMS.get(str(name).strip().lower())
+    if cls is None:
+        raise ValueError(
+            f"unknown {phase}_algorithm {name!r}; choose one of bpnn.algorithm_names()"
+        )
+    if getattr(cls, "grows", False) or (phase == "candidate" and hasattr(cls, "run_epoch")):
+        raise ValueError(
+            f"{phase}_algorithm {name!r} cannot train a cascade {phase} phase; use a "
+            "whole-batch method such as 'rprop', 'quickprop', 'scg' or 'bfgs'"
+        )
 
 
 def _hidden_units(network) -> list[tuple[np.ndarray, float, Any]]:
@@ -342,7 +366,7 @@ class CascadeCorrelation(Algorithm):
     ):
         from ..activations import get_activation
 
-        if int(max_units) != max_units or max_units < 0:
+        if not isinstance(max_units, (int, np.integer)) or max_units < 0:
             raise ValueError(f"max_units must be an integer >= 0, got {max_units!r}")
         self.max_units = int(max_units)
         self.n_candidates = _check_count("n_candidates", n_candidates)
@@ -354,9 +378,8 @@ class CascadeCorrelation(Algorithm):
         bad = [a.name for a in self._acts if not a.elementwise]
         if bad:
             raise ValueError(f"candidate_activations must be element-wise, got {bad[0]!r}")
-        for name in (output_algorithm, candidate_algorithm):
-            if name != "auto" and str(name).strip().lower() not in ALGORITHMS:
-                raise ValueError(f"unknown algorithm {name!r} for a cascade phase")
+        for phase, name in (("output", output_algorithm), ("candidate", candidate_algorithm)):
+            _check_phase_algorithm(phase, name)
         self.output_algorithm, self.candidate_algorithm = output_algorithm, candidate_algorithm
         self.output_epochs = _check_count("output_epochs", output_epochs)
         self.candidate_epochs = _check_count("candidate_epochs", candidate_epochs)
