@@ -710,7 +710,9 @@ class FannCascade(FannNet):
     TANH error function, ``max_out_epochs``/``max_cand_epochs`` 150,
     stagnation 12 epochs at 1 %, and a pool of 10 activations x 4 steepnesses
     x 2 groups = 80 candidates. Every installed neuron is its own layer, so the
-    number of hidden units is ``fann_get_num_layers - 2``.
+    number of hidden units is ``fann_get_num_layers - 2``. With ``seed`` the run
+    repeats: libc's ``rand()``, which FANN draws every random weight from, is seeded
+    after the network is created (creation reseeds it from /dev/urandom).
     """
 
     def __init__(
@@ -725,8 +727,6 @@ class FannCascade(FannNet):
         **cascade: int,
     ):
         self._lib = lib or load_library()
-        if seed is not None:
-            _seed_c_rand(seed)  # FANN draws the initial and candidate weights from rand()
         arr = (ctypes.c_uint * 2)(int(n_input), int(n_output))
         ptr = self._lib.fann_create_shortcut_array(2, arr)
         if not ptr:
@@ -737,6 +737,10 @@ class FannCascade(FannNet):
         self._in_buf = np.zeros(self.n_input, dtype=np.float64)
         self._weights_view = None
         self.set_activation_output(output_activation, steepness)
+        if seed is not None:
+            # creating the net seeds rand() from /dev/urandom; seed it now and redraw the
+            # initial weights in FANN's own range, so that the candidates' draws repeat too
+            self.randomize_weights(-0.1, 0.1, seed=seed)
         for name, value in cascade.items():  # e.g. max_out_epochs=150
             getattr(self._lib, f"fann_set_cascade_{name}")(ptr, int(value))
 
