@@ -1005,7 +1005,11 @@ _COMMON_DOC = """
         {loss_doc}
     algorithm : str, default "auto"
         A registered training algorithm (``bpnn.algorithm_names()``) or MATLAB alias; "auto"
-        takes the first registered of ``bpnn.estimators.AUTO_ALGORITHMS``.
+        takes the first registered of ``bpnn.estimators.AUTO_ALGORITHMS``. "cascade"
+        (cascade-correlation) grows its own hidden units from none: leave ``hidden``
+        unset (``hidden_`` is then the grown ``(1, 1, ...)``); ``epochs`` defaults to
+        10,000, counting the epochs of every phase, and ``division="refit"`` grows the
+        unit count that validation chose again on all rows.
     algorithm_params : dict, optional
         Passed to the algorithm, e.g. ``{{"lr": 0.5}}`` for "sgd" or ``{{"mu": 1e-3}}`` for "lm".
         With "auto" they go to the chosen algorithm; one it does not take is a ValueError
