@@ -334,3 +334,16 @@ def test_sign_output_init_steps_against_the_residual():
         output_init="sign",
     )
     assert rec.stop_reason == "max units"
+
+
+def test_training_state_plot_shows_the_units():
+    from bpnn.plots import plot_training_state
+
+    X, Y = parity(3)
+    net = bpnn.Network([3, 1], ["logsig"], seed=0)
+    rec = bpnn.train(net, X, Y, "cascade", "mse", epochs=2000, seed=0, max_units=2)
+    titles = [ax.get_title() for ax in plot_training_state(rec).axes]
+    assert f"hidden units = 2 at epoch {rec.epochs}" in titles
+    last_candidate = int(np.flatnonzero(np.array(rec.extra["phase"]) == 1)[-1])
+    S = rec.extra["correlation"][last_candidate]
+    assert f"candidate correlation = {S:.4g} at epoch {last_candidate}" in titles
