@@ -49,6 +49,8 @@ def test_layout_widths_and_flat_vector():
     assert [W.shape for W in net.weights] == [(4, 3), (2, 7), (1, 9)]
     assert net.fan_in == [3, 7, 9]
     assert net.n_params == (3 + 1) * 4 + (7 + 1) * 2 + (9 + 1) * 1
+    assert bpnn.network.parameter_count([3, 4, 2, 1], "cascade") == net.n_params
+    assert bpnn.network.parameter_count([3, 4, 2, 1]) == (3 + 1) * 4 + (4 + 1) * 2 + 3
     # W block row-major then b, layer by layer: the views are that vector
     flat = np.concatenate([np.r_[W.ravel(), b] for W, b in zip(net.weights, net.biases)])
     np.testing.assert_array_equal(flat, net.params)
@@ -506,6 +508,8 @@ def test_cli_trains_a_cascade_network(tmp_path, rng, capsys):
     assert bpnn.load(model).network_.connections == "cascade"
     code, out, err = run(argv + ["--connections", "shortcut"])
     assert code == 2 and "shortcut" in err and "Traceback" not in err
+    code, out, _ = run(["gradcheck", "--sizes", "3,4,2", "--connections", "cascade"])
+    assert code == 0 and "connections='cascade'" in out and "OK" in out
 
 
 def test_report_names_the_connections():
@@ -519,3 +523,21 @@ def test_report_names_the_connections():
 def test_explain_refuses_a_cascade_network_in_one_line():
     with pytest.raises(ValueError, match="this network has 'cascade' connections"):
         bpnn.explain(_net([2, 2, 1], ["logsig", "logsig"]), [1, 0], [1], print_=False)
+
+
+def test_checkpoint_resume_of_a_cascade_run(tmp_path, rng):
+    """A resumed run ends where the uninterrupted one does; a layered net of the same widths
+    may not resume a cascade run (the checkpoint's network spec names the connections)."""
+    X, Y = rng.uniform(-1, 1, (30, 2)), rng.uniform(-1, 1, (30, 1))
+
+    def net(conn="cascade", seed=1):
+        return bpnn.Network([2, 4, 1], ["tansig", "purelin"], seed=seed, connections=conn)
+
+    ref = net()
+    bpnn.train(ref, X, Y, "lm", "mse", epochs=8, seed=5)
+    bpnn.train(net(), X, Y, "lm", "mse", epochs=4, seed=5, checkpoint=tmp_path / "c")
+    again = net(seed=9)  # resuming starts from the checkpoint's parameters, not these
+    bpnn.train(again, X, Y, "lm", "mse", epochs=8, seed=5, resume=tmp_path / "c")
+    np.testing.assert_array_equal(again.params, ref.params)
+    with pytest.raises(ValueError, match="network"):
+        bpnn.train(net("layered"), X, Y, "lm", "mse", epochs=8, seed=5, resume=tmp_path / "c")

@@ -90,7 +90,13 @@ def cmd_gradcheck(args):
     from ..network import Network
 
     sizes = _ints(args.sizes, "--sizes")
-    net = Network(sizes, _activation_names(args.activation), init="uniform", seed=args.seed)
+    net = Network(
+        sizes,
+        _activation_names(args.activation),
+        init="uniform",
+        seed=args.seed,
+        connections=args.connections,
+    )
     rng = np.random.default_rng(args.seed)
     X = rng.uniform(-1, 1, (args.samples, sizes[0]))
     if args.loss == "cross_entropy":
@@ -164,6 +170,12 @@ def add_parsers(sub, common):
     g.add_argument("--sizes", default="3,5,2")
     g.add_argument("--activation", default="tansig,purelin")
     g.add_argument("--loss", default="sse")
+    g.add_argument(
+        "--connections",
+        choices=("layered", "cascade"),
+        default="layered",
+        help="cascade: every layer also reads the input and all earlier layers",
+    )
     g.add_argument("--samples", type=int, default=5)
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--tol", type=float, default=1e-6)
