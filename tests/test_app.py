@@ -235,6 +235,32 @@ def test_serves_its_own_assets(server):
 
 
 # -- training, downloads, the equivalent code -------------------------------------------------
+def test_cascade_correlation_grows_from_the_page_and_its_command_line(server, tmp_path):
+    csv = tmp_path / "data.csv"
+    df = _regression_csv(csv, n=120)
+    t = _upload(server, "data.csv", csv.read_bytes())
+    settings = {"table": t["id"], "target": ["y"], "hidden": "4", "algorithm": "cascade"}
+    st, body = _json(server, "/api/train", {**settings, "epochs": 150, "seed": 1})
+    assert st == 200, body
+    events = _wait(server, body["job"])
+    run_id = next(d["run"] for k, d in events if k == "done")
+    st, run = _json(server, f"/api/runs/{run_id}")
+    assert "--hidden" not in run["command"]  # the hidden field does not apply: it grows them
+    st, data = _call(server, f"/api/runs/{run_id}/download/model")
+    (tmp_path / "app.bpnn").write_bytes(data)
+    app_model = bpnn.load(tmp_path / "app.bpnn")
+    assert app_model.network_.connections == "cascade" and set(app_model.hidden_) == {1}
+    argv = run["command"].split()[1:]
+    argv[1] = str(csv)
+    argv[argv.index("-o") + 1] = str(tmp_path / "cli.bpnn")
+    argv[argv.index("--report") + 1] = str(tmp_path / "cli.html")
+    assert main(argv + ["-q"]) == 0
+    X = df[["a", "b", "c"]]
+    np.testing.assert_allclose(
+        bpnn.load(tmp_path / "cli.bpnn").predict(X), app_model.predict(X), rtol=1e-10, atol=1e-12
+    )
+
+
 def test_train_streams_epochs_and_the_command_line_trains_the_same_model(
     server, tmp_path, monkeypatch, capsys
 ):

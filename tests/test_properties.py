@@ -206,7 +206,8 @@ def test_fitted_estimator_file_round_trip_predicts_identically(tmp_path_factory,
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(
-    st.sampled_from(bpnn.algorithm_names()),
+    # step algorithms (cascade-correlation grows its own network: tested on its own)
+    st.sampled_from([a for a in bpnn.algorithm_names() if a != "cascade"]),
     st.integers(-3, 150),
     st.integers(-3, 150),
     st.floats(1e-3, 1e7),

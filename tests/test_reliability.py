@@ -50,7 +50,8 @@ RESUME_CASES = [
     ("sgd", {"lr": 0.05, "batch_size": 7, "momentum": 0.5, "nesterov": True}),
     ("gd", {"lr": 0.05}),
 ]
-RESUME_CASES += [(name, {}) for name in algorithm_names() if name not in ("sgd", "gd")]
+# (cascade-correlation grows the network and refuses checkpoints: not resumable)
+RESUME_CASES += [(name, {}) for name in algorithm_names() if name not in ("sgd", "gd", "cascade")]
 
 
 def _train(alg, params, tmp_path, *, epochs=12, crash=None, resume=None, seed=3, **kw):

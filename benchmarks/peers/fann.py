@@ -68,6 +68,7 @@ __all__ = [
     "is_available",
     "TrainData",
     "FannNet",
+    "FannCascade",
     "pack_layers",
     "unpack_layers",
     "random_dataset",
@@ -213,6 +214,18 @@ _PROTOTYPES = {
     "fann_train_epoch": (ctypes.c_float, [_p_fann, _p_train]),
     "fann_test_data": (ctypes.c_float, [_p_fann, _p_train]),
     "fann_get_errno": (ctypes.c_int, [ctypes.c_void_p]),
+    # cascade-correlation (fann_cascade.h)
+    "fann_create_shortcut_array": (_p_fann, [ctypes.c_uint, ctypes.POINTER(ctypes.c_uint)]),
+    "fann_cascadetrain_on_data": (
+        None,
+        [_p_fann, _p_train, ctypes.c_uint, ctypes.c_uint, ctypes.c_float],
+    ),
+    "fann_set_cascade_max_out_epochs": (None, [_p_fann, ctypes.c_uint]),
+    "fann_set_cascade_max_cand_epochs": (None, [_p_fann, ctypes.c_uint]),
+    "fann_set_cascade_num_candidate_groups": (None, [_p_fann, ctypes.c_uint]),
+    "fann_set_cascade_output_stagnation_epochs": (None, [_p_fann, ctypes.c_uint]),
+    "fann_set_cascade_candidate_stagnation_epochs": (None, [_p_fann, ctypes.c_uint]),
+    "fann_get_cascade_num_candidates": (ctypes.c_uint, [_p_fann]),
 }
 
 _LIB: Optional[ctypes.CDLL] = None
@@ -686,6 +699,66 @@ class FannNet:
             self.destroy()
         except Exception:
             pass
+
+
+class FannCascade(FannNet):
+    """A FANN shortcut network grown by FANN's own cascade training
+    (``fann_create_shortcut`` with no hidden layer, then
+    ``fann_cascadetrain_on_data``).
+
+    FANN's cascade defaults are kept unless given: RPROP for both phases, the
+    TANH error function, ``max_out_epochs``/``max_cand_epochs`` 150,
+    stagnation 12 epochs at 1 %, and a pool of 10 activations x 4 steepnesses
+    x 2 groups = 80 candidates. Every installed neuron is its own layer, so the
+    number of hidden units is ``fann_get_num_layers - 2``. With ``seed`` the run
+    repeats: libc's ``rand()``, which FANN draws every random weight from, is seeded
+    after the network is created (creation reseeds it from /dev/urandom).
+    """
+
+    def __init__(
+        self,
+        n_input: int,
+        n_output: int,
+        *,
+        output_activation: int = FANN_SIGMOID,
+        steepness: float = 0.5,
+        seed: Optional[int] = None,
+        lib: Optional[ctypes.CDLL] = None,
+        **cascade: int,
+    ):
+        self._lib = lib or load_library()
+        arr = (ctypes.c_uint * 2)(int(n_input), int(n_output))
+        ptr = self._lib.fann_create_shortcut_array(2, arr)
+        if not ptr:
+            raise FannError("fann_create_shortcut_array failed")
+        self._ptr = ptr
+        self.layer_sizes = (int(n_input), int(n_output))
+        self.n_input, self.n_output = int(n_input), int(n_output)
+        self._in_buf = np.zeros(self.n_input, dtype=np.float64)
+        self._weights_view = None
+        self.set_activation_output(output_activation, steepness)
+        if seed is not None:
+            # creating the net seeds rand() from /dev/urandom; seed it now and redraw the
+            # initial weights in FANN's own range, so that the candidates' draws repeat too
+            self.randomize_weights(-0.1, 0.1, seed=seed)
+        for name, value in cascade.items():  # e.g. max_out_epochs=150
+            getattr(self._lib, f"fann_set_cascade_{name}")(ptr, int(value))
+
+    @property
+    def n_hidden(self) -> int:
+        """Hidden neurons installed so far (one per cascade layer)."""
+        return int(self._lib.fann_get_num_layers(self.ptr)) - 2
+
+    @property
+    def n_candidates(self) -> int:
+        return int(self._lib.fann_get_cascade_num_candidates(self.ptr))
+
+    def cascadetrain(self, data: TrainData, max_neurons: int, desired_error: float) -> None:
+        """``fann_cascadetrain_on_data`` (no reports): add neurons until the
+        MSE reaches ``desired_error`` or ``max_neurons`` are installed."""
+        self._lib.fann_cascadetrain_on_data(
+            self.ptr, data.ptr, int(max_neurons), 0, float(desired_error)
+        )
 
 
 def random_dataset(n_rows: int, n_input: int, n_output: int, seed: int = 0):

@@ -458,10 +458,35 @@ class _BPBase(BaseEstimator):
             return (0.0,)
         return L2_CANDIDATES if selecting else (0.0,)
 
+    def _grows(self) -> bool:
+        """True when the algorithm grows its own hidden units (cascade-correlation)."""
+        cls = ALGORITHMS.get(str(self.algorithm).strip().lower())
+        return bool(getattr(cls, "grows", False))
+
+    def _epochs(self) -> int:
+        """The epoch budget: as given, else a growing algorithm's own (its epochs count
+        every phase of every unit), else the preset's."""
+        if self.epochs is None and self._grows():
+            cls = ALGORITHMS[str(self.algorithm).strip().lower()]
+            return int(getattr(cls, "default_epochs", self._eff["epochs"]))
+        return self._eff["epochs"]
+
     def _candidates(self, n_in, n_out):
-        """Hidden-layer tuples to try: the given one, or the tutorial's rule for a = 1..10
-        (a warm start: the fitted network's)."""
+        """Hidden-layer tuples to try: the given one, or the tutorial's rule for a = 1..10;
+        none for an algorithm that grows them (a warm start: the fitted network's)."""
         warm = self.__dict__.get("_warm")
+        if self._grows():
+            if warm is not None:
+                raise ValueError(
+                    f"warm_start does not apply to algorithm {self.algorithm!r}, which grows "
+                    "its hidden units from none: set warm_start=False"
+                )
+            if self.hidden not in (None, "auto", ()):
+                raise ValueError(
+                    f"algorithm {self.algorithm!r} grows its hidden units from none: leave "
+                    f"hidden unset or give hidden=(), got hidden={self.hidden!r}"
+                )
+            return [((), None)]
         if warm is not None:
             return [(tuple(warm.sizes[1:-1]), None)]
         if self._hidden != "auto":
@@ -575,7 +600,7 @@ class _BPBase(BaseEstimator):
         split_seed = int(rs.randint(np.iinfo(np.int32).max))
         division = None if validation is not None else self._division(Z.shape[0])
         l2s = self._l2_candidates(validation is not None or division is not None)
-        epochs = self._eff["epochs"]
+        epochs = self._epochs()
         best: tuple | None = None
         search: dict = {}
         l2_search: dict = {}
@@ -610,6 +635,9 @@ class _BPBase(BaseEstimator):
             # early stopping found the epoch count; train on every row for that long
             found = self.record_.epochs if self._keeps_last(run) else self.record_.best_epoch
             n = min(max(int(found), REFIT_MIN_EPOCHS), epochs)
+            if self._grows():  # grow the units validation chose, not an epoch count
+                units = len(self.network_.sizes) - 2
+                run, n = (*run[:3], {**run[3], "max_units": units}, run[4]), epochs
             left = deadline - _trainer._clock()
             refit = None
             if left > 0:
@@ -625,6 +653,8 @@ class _BPBase(BaseEstimator):
                     f"({n} epochs) could finish; the network trained on the split "
                     "(without the validation rows) was kept."
                 )
+        if self._grows():  # the units it grew (a refit grows its own)
+            self.hidden_ = tuple(int(h) for h in self.network_.sizes[1:-1])
         self._warn(self.selection_record_ or self.record_, notes)
 
     def _warn(self, rec, notes=()):
@@ -1000,7 +1030,11 @@ _COMMON_DOC = """
         {loss_doc}
     algorithm : str, default "auto"
         A registered training algorithm (``bpnn.algorithm_names()``) or MATLAB alias; "auto"
-        takes the first registered of ``bpnn.estimators.AUTO_ALGORITHMS``.
+        takes the first registered of ``bpnn.estimators.AUTO_ALGORITHMS``. "cascade"
+        (cascade-correlation) grows its own hidden units from none: leave ``hidden``
+        unset (``hidden_`` is then the grown ``(1, 1, ...)``); ``epochs`` defaults to
+        10,000, counting the epochs of every phase, and ``division="refit"`` grows the
+        unit count that validation chose again on all rows.
     algorithm_params : dict, optional
         Passed to the algorithm, e.g. ``{{"lr": 0.5}}`` for "sgd" or ``{{"mu": 1e-3}}`` for "lm".
         With "auto" they go to the chosen algorithm; one it does not take is a ValueError

@@ -188,13 +188,17 @@ def plot_performance(record) -> Figure:
 
 
 def plot_training_state(record) -> Figure:
-    """Panels for the gradient norm, μ (or the learning rate) and validation checks."""
+    """Panels for the gradient norm, μ (or the learning rate) and validation checks; for a
+    grown network (cascade-correlation) also its hidden units and the candidates' best
+    correlation per epoch."""
     ep = np.asarray(record.epoch)
     series = [
         ("gradient", record.grad_norm, True),
         ("mu", record.mu, True),
         ("learning rate", record.lr, False),
         ("validation checks", record.val_fail, False),
+        ("hidden units", record.extra.get("units", ()), False),
+        ("candidate correlation", record.extra.get("correlation", ()), False),
     ]
     series = [s for s in series if _finite(s[1]).size]
     fig = Figure(figsize=(6.4, 1.9 * max(len(series), 1) + 0.3), layout="constrained")
@@ -204,14 +208,14 @@ def plot_training_state(record) -> Figure:
     axes = fig.subplots(len(series), 1, sharex=True, squeeze=False)[:, 0]
     for ax, (name, values, log) in zip(axes, series):
         y = np.asarray(values, dtype=float)
-        if name == "validation checks":
+        if name in ("validation checks", "hidden units"):
             ax.step(ep, y, where="post", color=SPLIT_COLORS["validation"])
         else:
             ax.plot(ep, np.where(y > 0, y, np.nan) if log else y, color="#7a3db8")
             if log and (y[np.isfinite(y)] > 0).any():
                 ax.set_yscale("log")
-        last = _finite(y)
-        ax.set_title(f"{name} = {last[-1]:.4g} at epoch {int(ep[-1])}", fontsize=9)
+        last = np.flatnonzero(np.isfinite(y))[-1]  # where the series was last recorded
+        ax.set_title(f"{name} = {y[last]:.4g} at epoch {int(ep[last])}", fontsize=9)
         ax.grid(True, alpha=0.25)
     axes[-1].set_xlabel(f"{record.epochs} epochs")
     return fig

@@ -29,7 +29,8 @@ class TrainingRecord:
         consecutive validation failures and the seconds since the start.
     extra : dict
         Further per-epoch series an algorithm adds (BR: gamma, its effective number of
-        parameters, with alpha and beta).
+        parameters, with alpha and beta; cascade-correlation: units, the hidden units at
+        that epoch, phase, 0 output / 1 candidate, and correlation, the pool's best S).
     best_epoch : int
         The epoch whose parameters were kept.
     best_loss, best_val_loss, best_test_loss : float

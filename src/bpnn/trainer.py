@@ -578,6 +578,32 @@ def train(
         return Objective(network, loss, *p, l2=0.0, _checked=True)  # type: ignore[misc]
 
     obj = Objective(network, loss, *parts[0], l2=l2, _checked=True)  # type: ignore[misc]
+    if getattr(alg, "grows", False):  # cascade-correlation: phases run by this Trainer
+        if checkpoint is not None or ts is not None or init_search is not None:
+            raise ValueError(
+                f"algorithm {alg.name!r} grows the network: checkpoint, resume and "
+                "init_search are not available with it"
+            )
+        rec = TrainingRecord(algorithm=alg.name, loss_name=obj.loss.name)
+        rec.train_idx, rec.val_idx, rec.test_idx = tr, va, te
+        rec.goal, rec.params = float(goal), alg.params()
+        return alg.grow(  # type: ignore[attr-defined]
+            network,
+            obj,
+            mk(parts[1]),
+            mk(parts[2]),
+            rng,
+            rec,
+            Trainer,
+            epochs=epochs,
+            goal=goal,
+            time=time,
+            min_grad=min_grad,
+            max_fail=max_fail,
+            shuffle=shuffle,
+            callbacks=callbacks,
+            clock=_clock,
+        )
     if init_search is not None:
         if ts is not None:
             raise ValueError("init_search chooses a starting point; a resumed run has one")

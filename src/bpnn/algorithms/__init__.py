@@ -12,6 +12,7 @@ from .base import (
 )
 from . import first_order  # noqa: F401  (registers gd, sgd)
 from . import rules, cg, scg, quasi_newton, lm  # noqa: F401,E401  (register the rest)
+from . import cascor  # noqa: F401  (registers cascade: needs the others registered)
 
 __all__ = [
     "ALGORITHMS",

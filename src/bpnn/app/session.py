@@ -320,6 +320,13 @@ def algorithm_choices() -> list:
     )
 
 
+def _grows(name) -> bool:
+    """True for an algorithm that grows its hidden units (the hidden field is moot)."""
+    from ..algorithms.base import ALGORITHMS
+
+    return bool(getattr(ALGORITHMS.get(str(name).strip().lower()), "grows", False))
+
+
 def _num(settings, key, kind, default, low=None, high=None):
     v = settings.get(key, default)
     if v is None or v == "":
@@ -428,6 +435,8 @@ def parse_train_settings(session: Session, s: dict) -> TrainSpec:
         raise AppError(f"unknown algorithm {params['algorithm']!r}")
     if task == "classification" and params["algorithm"] in ("lm", "trainlm", "br", "trainbr"):
         params["loss"] = "mse"  # Levenberg-Marquardt needs a sum of squares, not cross-entropy
+    if _grows(params["algorithm"]):
+        params["hidden"] = None  # cascade-correlation grows its own hidden units
     if params["output_activation"] == "softmax" and task != "classification":
         raise AppError("a softmax output is for classification")
     missing = _choice(s, "missing", MISSING, "indicator")
@@ -671,8 +680,7 @@ def cli_command(spec: TrainSpec) -> str:
         spec.task,
         "--preset",
         "matlab",
-        "--hidden",
-        ",".join(map(str, p["hidden"])),
+        *(["--hidden", ",".join(map(str, p["hidden"]))] if p["hidden"] else []),
         "--activation",
         p["activation"],
     ]

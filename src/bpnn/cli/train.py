@@ -376,7 +376,13 @@ def _held_out_note(model, data, held_idx):
     else:
         what = "every row trained the model: no held-out metrics (give --holdout 0.15)"
     sel = getattr(model, "selection_record_", None)
-    if sel is not None:
+    units = None if sel is None else sel.extra.get("units")  # a grown network (cascade)
+    if units:
+        what += (
+            f"; l2 {model.l2_:g} and {_plural(int(units[sel.best_epoch]), 'hidden unit')} "
+            "chosen on an internal validation split, then grown again on all fit rows"
+        )
+    elif sel is not None:
         what += (
             f"; l2 {model.l2_:g} and {model.record_.epochs} epochs chosen on an internal "
             f"validation split (best epoch {sel.best_epoch}), then refit on all fit rows"
