@@ -960,21 +960,6 @@ def test_malformed_matrix_and_brackets_name_the_line(tmp_path):
         import_matlab(path)
 
 
-def test_cascade_forward_is_refused_until_network_has_it(regressor, tmp_path):
-    if "connections" in bpnn.Network.__init__.__code__.co_varnames:
-        pytest.skip("Network has cascade connections: test_cascade_layers_fill_... covers it")
-    model, _ = regressor
-    c = constants(model)
-    text = genfunction(c, "struct-matrix")
-    text = text.replace("  LW2_1 =", f"  IW2_1 = {mat(np.ones((1, 3)))};\n  LW2_1 =").replace(
-        "+ LW2_1*a1", "+ IW2_1*Xp1 + LW2_1*a1"
-    )
-    path = tmp_path / "cascade.m"
-    path.write_text(text)
-    with pytest.raises(ValueError, match=r"IW2_1 connects the input to layer 2: cascade-forward"):
-        import_matlab(path)
-
-
 # -- the imported model is an ordinary one --------------------------------------------------
 def test_cli_import_then_predict(regressor_rc, tmp_path, capsys):
     import pandas as pd

@@ -39,8 +39,8 @@ linear neuron whose ``|v|`` passes ``150 / s`` gives FANN's clipped value there 
 bpnn the unclipped one (sigmoid-type neurons are saturated to within ``e^-300`` long
 before that). What a bpnn network cannot hold is refused with one line naming it and
 the line of the file: FANN_GAUSSIAN_STEPWISE (declared by FANN, not implemented), a layer
-whose neurons use different activation functions, fixed-point files, and shortcut
-networks until bpnn's Network has cascade connections.
+whose neurons use different activation functions, and fixed-point files. Shortcut
+networks (``network_type=1``) import as cascade-forward Networks.
 
 Writing (:func:`write_fann`) folds the model's input map (scaling, dropped columns, PCA)
 into the first layer and a regressor's target map into a linear output layer, so the
@@ -54,7 +54,6 @@ rounding). A cascade-forward network is written as a shortcut one (``network_typ
 
 from __future__ import annotations
 
-import inspect
 import math
 import os
 import re
@@ -495,13 +494,6 @@ def _network(f: FannFile) -> Network:
     from ..network import Network
 
     lay = _Layout.of(f)
-    if not lay.layered and "connections" not in inspect.signature(Network).parameters:
-        raise _fail(
-            f.source,
-            f.lines["network_type"],
-            "network_type=1 (shortcut connections): bpnn's Network has no cascade "
-            "connections in this version, so shortcut networks cannot be imported yet",
-        )
     _check_counts(f, lay)
     first_con = np.concatenate([[0], np.cumsum(f.neurons[:, 0].astype(int))])
     blocks = [_layer_matrix(f, lay, layer, first_con) for layer in range(1, len(lay.real))]
@@ -520,7 +512,7 @@ def _network(f: FannFile) -> Network:
 
 def _cascade(f, lay, sizes, acts, matrices):
     """A shortcut network: layer l reads [x, a_1, ..., a_{l-1}] and the input bias, which
-    is bpnn's cascade-forward Network (``connections="cascade"``) where it exists."""
+    is bpnn's cascade-forward Network (``connections="cascade"``)."""
     from ..network import Network
 
     net = Network(sizes, acts, init="zeros", connections="cascade")

@@ -1039,15 +1039,6 @@ def _check_layers(spec):
             _fail(spec, f"layer {k} is a softmax layer; bpnn has softmax on the output layer only")
 
 
-def _cascade_supported():
-    """True once bpnn's Network takes ``connections="cascade"``."""
-    import inspect
-
-    from ..network import Network
-
-    return "connections" in inspect.signature(Network.__init__).parameters
-
-
 def _static_blocks(spec):
     """``(blocks, cascade)``: layer k's weights from the layer before (the input for
     k = 1), or, when the input or an earlier layer also feeds a later one (``IW2_1``,
@@ -1074,15 +1065,6 @@ def _static_blocks(spec):
             if not adjacent and cascade is None:
                 cascade = t
     if cascade is not None:
-        if not _cascade_supported():
-            frm = "the input" if cascade.source == "input" else f"layer {cascade.index}"
-            k = int(cascade.name.split("_")[0][2:])
-            _fail(
-                spec,
-                f"{cascade.name} connects {frm} to layer {k}: cascade-forward networks "
-                "need bpnn's Network(connections='cascade'), which this version does not "
-                "have yet",
-            )
         return _cascade_blocks(spec), True
     blocks = {}
     for k, layer in sorted(spec.layers.items()):
