@@ -59,7 +59,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -262,7 +262,8 @@ _PAIR = re.compile(r"\(\s*([0-9]+)\s*,\s*([^\s,()]+)\s*\)")
 
 def _tuples(value, pattern, what, source, line):
     """The ``(a, b, ...)`` groups of a line, every character accounted for."""
-    out, pos = [], 0
+    out: list[tuple[str | Any, ...]] = []
+    pos = 0
     while True:
         while pos < len(value) and value[pos].isspace():
             pos += 1
