@@ -517,6 +517,7 @@ def test_report_names_the_connections():
 
     page = render_html(network=_net([2, 3, 1], ["tansig", "purelin"]), figures={})
     assert "2-3-1 cascade-forward" in page
+    assert "Layers [2, 3, 1]; cascade-forward (every layer reads the input" in page
     assert "cascade" not in render_html(network=bpnn.Network([2, 3, 1]), figures={})
 
 

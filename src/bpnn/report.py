@@ -1164,10 +1164,12 @@ def render_html(
         body.append(_inputs_html(inputs, figures))
     if network is not None:
         acts = ", ".join(a.name for a in network.activations)
+        cascade = getattr(network, "connections", "layered") == "cascade"
+        wiring = " cascade-forward (every layer reads the input and all earlier layers);"
         body += [
             "<h2>Network</h2>",
-            f"<p>Layers {_e(network.sizes)}; activations {_e(acts)}; "
-            f"{network.n_params} parameters.</p>",
+            f"<p>Layers {_e(network.sizes)};{wiring if cascade else ''} activations "
+            f"{_e(acts)}; {network.n_params} parameters.</p>",
         ]
     table = dict(settings or {})
     if record is not None:
