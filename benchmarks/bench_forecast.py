@@ -334,19 +334,21 @@ def run_series(name, s, seeds, bpnn_only=False, bpnn_params=None):
     orig, H = origins(s), max(s["horizons"])
     m = season_of(s["y"][: s["n_train"]])
     rows, info = {}, {"season": m, "origins": len(orig)}
-    errs, times, notes = [], [], []
+    errs, times, notes, ratios = [], [], [], []
     for seed in seeds:
         model, t = timed(bpnn_fit, s, seed, **(bpnn_params or {}))
         errs.append(errors(bpnn_forecasts(model, s, orig, H), s, orig))
         times.append(t)
-        st = getattr(model, "structure_", None)
-        notes.append(
-            st.get("summary", str(st))
-            if isinstance(st, dict)
-            else f"{model.feedback_delays_}/{model.input_delays_}/{model.hidden}"
-        )
+        st = getattr(model, "structure_search_", None)
+        if st is not None:  # the search's time against the final fit's
+            ratio = st["time_s"] / max(t - st["time_s"], 1e-9)
+            ratios.append(ratio)
+            notes.append(f"{model.structure_['summary']}; search/fit {ratio:.1f}x")
+        else:
+            notes.append(f"{model.feedback_delays_}/{model.input_delays_}/{model.hidden}")
     rows["bpnn (defaults)"] = _median_row(errs, times)
     info["bpnn structures"] = notes
+    info["search/fit"] = ratios
     if bpnn_only:
         return rows, info
     rows["persistence"] = (errors(peer_persistence(s, orig, H), s, orig), 0.0)
@@ -418,7 +420,10 @@ def main(argv=None):
         s = series[name]
         (rows, info), t = timed(run_series, name, s, range(a.seeds), a.bpnn_only, params)
         print(markdown(name, s, rows, info))
-        print(f"\n({name}: {t:.1f} s; season {info['season']}; bpnn chose {info['bpnn structures']})\n")
+        print(f"\n({name}: {t:.1f} s; season {info['season']}; bpnn chose:")
+        for note in info["bpnn structures"]:
+            print(f"  {note}")
+        print(")\n")
         results[name] = {"rows": {k: v for k, v in rows.items()}, "info": info}
         if not a.bpnn_only:
             v = verdict(rows)
