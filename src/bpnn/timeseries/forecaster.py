@@ -848,14 +848,15 @@ def _hidden(h):
     return (h,) if isinstance(h, numbers.Integral) and not isinstance(h, bool) else h
 
 
-def narnet(feedback_delays=(1, 2), hidden=10, **params) -> BPForecaster:
-    """MATLAB's ``narnet(feedbackDelays, hiddenSizes, trainFcn)``: y(t) from y(t-d)."""
+def narnet(feedback_delays="auto", hidden="auto", **params) -> BPForecaster:
+    """MATLAB's ``narnet(feedbackDelays, hiddenSizes, trainFcn)``: y(t) from y(t-d).
+    Defaults as BPForecaster's ("auto"; ``preset="matlab"`` for MATLAB's 1:2 and 10)."""
     return BPForecaster(
         feedback_delays=feedback_delays, input_delays=(), hidden=_hidden(hidden), **params
     )
 
 
-def narxnet(input_delays=(1, 2), feedback_delays=(1, 2), hidden=10, **params) -> BPForecaster:
+def narxnet(input_delays="auto", feedback_delays="auto", hidden="auto", **params) -> BPForecaster:
     """MATLAB's ``narxnet(inputDelays, feedbackDelays, hiddenSizes, ...)``: y(t) from
     x(t-d) and y(t-d); fit with ``fit(y, X)``."""
     return BPForecaster(
@@ -863,7 +864,7 @@ def narxnet(input_delays=(1, 2), feedback_delays=(1, 2), hidden=10, **params) ->
     )
 
 
-def timedelaynet(input_delays=(1, 2), hidden=10, **params) -> BPForecaster:
+def timedelaynet(input_delays="auto", hidden="auto", **params) -> BPForecaster:
     """MATLAB's ``timedelaynet(inputDelays, hiddenSizes, ...)``: y(t) from x(t-d) only, no
     feedback; fit with ``fit(y, X)``."""
     return BPForecaster(

@@ -4,7 +4,8 @@ chosen on a time-ordered validation block by closed-loop error.
 The search calls the forecaster's own ``fit`` (no second training loop). With ``n`` rows
 and a horizon ``H`` (the forecaster's ``horizon``):
 
-1. the series is cut at ``c = n - n_val`` (``n_val`` = max(20 % of n, 2 H + 10)); every
+1. the series is cut at ``c = n - n_val`` (``n_val`` = max(20 % of n, 2 H + 10); when
+   that leaves fewer than max(30, n / 2) rows to fit, H is shortened until it does); every
    candidate is fitted on rows ``0..c-1`` only, and the candidates themselves are suggested
    from those rows only: nothing at or after ``c`` is read before scoring;
 2. each fitted candidate forecasts ``H`` steps closed loop from every origin
@@ -103,7 +104,7 @@ def find_season(y, maxlag):
     return max(peaks, key=lambda m: r[m]) if peaks else None
 
 
-def embedding(y, max_dim=6, rtol=10.0, atol=2.0, threshold=0.02):
+def embedding(y, max_dim=6, rtol=10.0, atol=2.0, threshold=0.05):
     """``(d, τ)`` of a delay embedding, or None when the series does not unfold (noise).
 
     τ: the first lag where the autocorrelation falls below 1/e. d: the smallest dimension
@@ -187,8 +188,9 @@ def _plan(n, horizon):
     """(cut, horizon used): rows 0..cut-1 fit the candidates; origins cut..n-H score them."""
     H = int(horizon)
     n_val = max(int(np.ceil(0.2 * n)), 2 * H + 10)
-    if n - n_val < 30:  # too short for the asked horizon: shorten it (at least 1)
-        H = max(1, (n - 30 - 10) // 2)
+    least = max(30, n // 2)  # the candidates fit on at least half the series
+    if n - n_val < least:  # too short for the asked horizon: shorten it (at least 1)
+        H = max(1, (n - least - 10) // 2)
         n_val = max(int(np.ceil(0.2 * n)), 2 * H + 10)
     return n - n_val, H
 
