@@ -404,6 +404,40 @@ def markdown(name, s, rows, info):
     return "\n".join(lines)
 
 
+def seed_spread(s, seeds=range(5)):
+    """Per seed: the rolling-origin errors at each horizon and the RMSE of one closed-loop
+    forecast of the whole test part from its start (the shipped sunspots: 1947-2008), with
+    the fit time and the search's share of it."""
+    orig, H = origins(s), max(s["horizons"])
+    n, y = s["n_train"], s["y"]
+    rows = []
+    for seed in seeds:
+        model, t = timed(bpnn_fit, s, seed)
+        e = errors(bpnn_forecasts(model, s, orig, H), s, orig)
+        whole = float(np.sqrt(np.mean((np.asarray(model.predict(len(y) - n)) - y[n:]) ** 2)))
+        st = model.structure_search_
+        rows.append((seed, e, whole, t, st["time_s"], model.structure_["summary"]))
+    return rows
+
+
+def print_spread(rows, horizons):
+    print("| seed | " + " | ".join(f"h={h}" for h in horizons) + " | whole test part | fit (s) "
+          "| of which search (s) | structure |")  # fmt: skip
+    print("|---|" + "---|" * (len(horizons) + 4))
+    for seed, e, whole, t, ts, what in rows:
+        cells = " | ".join(f"{e[h]:.3g}" for h in horizons)
+        print(f"| {seed} | {cells} | {whole:.3g} | {t:.2f} | {ts:.2f} | {what} |")
+    for h in horizons:
+        v = np.array([r[1][h] for r in rows])
+        print(f"h={h}: median {np.median(v):.3g}, worst {v.max():.3g} "
+              f"({100 * (v.max() / np.median(v) - 1):.0f} % above the median)")  # fmt: skip
+    v = np.array([r[2] for r in rows])
+    print(f"whole test part: median {np.median(v):.3g}, worst {v.max():.3g} "
+          f"({100 * (v.max() / np.median(v) - 1):.0f} % above)")  # fmt: skip
+    r = np.array([ts / max(t - ts, 1e-9) for _, _, _, t, ts, _ in rows])
+    print(f"search time / final fit time: median {np.median(r):.1f}x, worst {r.max():.1f}x")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--series", default=None)
@@ -411,8 +445,12 @@ def main(argv=None):
     ap.add_argument("--bpnn-only", action="store_true")
     ap.add_argument("--json", default=None)
     ap.add_argument("--params", default=None, help="JSON of BPForecaster params (tuning)")
+    ap.add_argument("--spread", default=None, help="a series: the defaults over 5 seeds")
     a = ap.parse_args(argv)
     series = load_series()
+    if a.spread:
+        print_spread(seed_spread(series[a.spread]), series[a.spread]["horizons"])
+        return
     names = a.series.split(",") if a.series else list(series)
     params = json.loads(a.params) if a.params else None
     results, score = {}, {"tuned": [], "held_out": []}

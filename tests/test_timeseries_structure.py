@@ -312,3 +312,19 @@ def test_the_guard_is_saved_with_the_model(tmp_path):
     m = narnet(feedback_delays=(1, 2), hidden=2, closed_loop_horizon=4, **QUICK).fit(y)
     bpnn.save(m, tmp_path / "m.bpnn")
     assert bpnn.load(tmp_path / "m.bpnn").closed_loop_guard_ == m.closed_loop_guard_
+
+
+def test_the_report_shows_the_chosen_structure_and_every_candidate():
+    from bpnn.report import _structure_html, series_from_model
+
+    y = _seasonal()
+    m = BPForecaster(**QUICK).fit(y)
+    summary = series_from_model(m, y)
+    assert summary.structure is m.structure_search_
+    html = "\n".join(_structure_html(summary.structure))
+    assert "Structure chosen automatically" in html
+    assert html.count("<tr>") == 1 + len(m.structure_search_["candidates"])
+    for c in m.structure_search_["candidates"]:
+        assert c["why"].replace("'", "&#x27;") in html
+    matlab = narnet(preset="matlab", **QUICK).fit(y)
+    assert _structure_html(series_from_model(matlab, y).structure) == []

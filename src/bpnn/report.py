@@ -501,6 +501,7 @@ class SeriesSummary:
     forecast_rmse: list = field(default_factory=list)
     persistence_rmse: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    structure: dict | None = None  # the model's structure_search_ (automatic structure)
 
 
 #: the figures of the Time series section (build_figures' names)
@@ -645,6 +646,7 @@ def series_from_model(
         rmse,
         base,
         notes,
+        getattr(model, "structure_search_", None),
     )
 
 
@@ -717,10 +719,43 @@ def _series_html(series: SeriesSummary, figures: dict) -> str:
             _table(rows, ["series", "steps", "RMSE", "RMSE of persistence"]),
         ]
     out += [f'<p class="sub">Note: {_e(n)}.</p>' for n in series.notes]
+    out += _structure_html(series.structure)
     out += [
         _figure_html(cap, png) for name, (cap, png) in figures.items() if name in SERIES_FIGURES
     ]
     return "\n".join(out)
+
+
+def _structure_html(search) -> list:
+    """The automatic structure: what was chosen, and every candidate's closed-loop score."""
+    if not search:
+        return []
+
+    def delays(d):
+        return ",".join(map(str, d)) or "—"
+
+    rows = [
+        [
+            c["why"],
+            delays(c["feedback_delays"]),
+            delays(c["input_delays"]),
+            "-".join(map(str, c["hidden"])),
+            c["score"] if c["score"] is not None else float("nan"),
+        ]
+        for c in search["candidates"]
+    ]
+    first, last = (search["origins"] + [None, None])[:2]
+    where = (
+        f"each fitted on the first {search['fit_rows']} steps and scored by the mean "
+        f"squared error of its {search['horizon']}-step closed-loop forecasts from every "
+        f"origin {first}..{last} (in units of the fitted steps' variance); the lowest wins"
+        if rows
+        else "nothing was searched"
+    )
+    out = [f"<p>Structure chosen automatically: {_e(search['summary'])}; {_e(where)}.</p>"]
+    if rows:
+        out.append(_table(rows, ["why", "feedback delays", "input delays", "hidden", "score"]))
+    return out
 
 
 # -- figures --------------------------------------------------------------------------------
