@@ -205,6 +205,13 @@ def _score(model, Y, Xa, cut, H, var):
     return float(np.mean((fc - truth) ** 2 / var))
 
 
+def _persistence_score(Y, cut, H, var):
+    """The same score for the persistence forecast (the last value before each origin)."""
+    n = Y.shape[0]
+    err = [(Y[s : s + H] - Y[s - 1]) ** 2 / var for s in range(cut, n - H + 1)]
+    return float(np.mean(err))
+
+
 def search_structure(est, Y, Xa, auto, fixed, horizon):
     """Choose the structure of the forecaster ``est`` by closed-loop validation.
 
@@ -220,7 +227,8 @@ def search_structure(est, Y, Xa, auto, fixed, horizon):
     -------
     (chosen, search): chosen a dict with ``feedback_delays``, ``input_delays``, ``hidden``;
     search a dict with ``candidates`` (each: the structure, ``why``, ``score``, ``fit_s``),
-    ``fit_rows``, ``origins`` (first, last), ``horizon``, ``time_s`` and ``summary``.
+    ``fit_rows``, ``origins`` (first, last), ``horizon``, ``persistence_score`` (the same
+    score of the last value before each origin), ``time_s`` and ``summary``.
     """
     from sklearn.base import clone
 
@@ -294,13 +302,21 @@ def search_structure(est, Y, Xa, auto, fixed, horizon):
             best, feedback_delays=fb_c[0][1], input_delays=in_c[0][1] if Xa is not None else ()
         )
     chosen = {k: best[k] for k in ("feedback_delays", "input_delays", "hidden")}
+    base = _persistence_score(Y, cut, H, var)
     search = {
+        "persistence_score": base,
         "candidates": tried,
         "fit_rows": int(cut),
         "origins": [int(cut), int(n - H)],
         "horizon": int(H),
         "time_s": time.perf_counter() - t0,
-        "summary": _summary(chosen, best, H),
+        "summary": _summary(chosen, best, H)
+        + (
+            f"; persistence scores {base:.3g} there: the network forecasts worse than the "
+            "last value (a trend the network cannot extrapolate? difference the series)"
+            if best["score"] > base
+            else ""
+        ),
     }
     return chosen, search
 
