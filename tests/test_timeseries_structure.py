@@ -328,3 +328,20 @@ def test_the_report_shows_the_chosen_structure_and_every_candidate():
         assert c["why"].replace("'", "&#x27;") in html
     matlab = narnet(preset="matlab", **QUICK).fit(y)
     assert _structure_html(series_from_model(matlab, y).structure) == []
+
+
+def test_a_wider_network_is_tried_only_when_the_best_uses_most_of_its_weights():
+    noise = np.random.default_rng(0).standard_normal(150)
+    for y in (noise, _seasonal(150)):
+        search = BPForecaster(**QUICK).fit(y).structure_search_
+        cands = search["candidates"]
+        at4 = [c for c in cands if c["hidden"] == (4,)]
+        best4 = min(at4, key=lambda c: c["score"])
+        n_w = (len(best4["feedback_delays"]) + 1) * 10 + 11
+        wide = any(c["hidden"] == (10,) for c in cands)
+        want = best4["weights_used"] >= structure.USED_FOR_WIDER and n_w <= search["fit_rows"]
+        assert wide == want
+        assert all(0 <= c["weights_used"] <= 1 + 1e-9 for c in cands)  # br's γ / weights
+    # white noise leaves a small network mostly unused: no wider one is fitted
+    noise_search = BPForecaster(**QUICK).fit(noise).structure_search_
+    assert not any(c["hidden"] == (10,) for c in noise_search["candidates"])

@@ -14,7 +14,9 @@ and a horizon ``H`` (the forecaster's ``horizon``):
    those forecasts over all origins and steps 1..H, in units of the variance of the
    fitted rows (one number per candidate, the same for every target);
 3. the lowest score wins: first among the delay candidates (at the first width), then
-   among widths for the winning delays.
+   among widths for the winning delays (a wider network only when the best so far uses
+   most of its weights: Bayesian regularisation's effective number of parameters γ at
+   least 60 % of them, and it has no more weights than fitted rows).
 
 Delay candidates come from what the fitted rows show (functions below, plain NumPy):
 MATLAB's ``1:2``; ``1:p`` with p the last lag whose partial autocorrelation is outside
@@ -49,6 +51,9 @@ DEFAULT_HORIZON = 10
 WIDTHS = (4, 10, 2)
 #: the largest lag a candidate may use, whatever the series' length
 MAX_LAG = 36
+#: a wider network is tried when the best one's effective weights (br's γ) are at least
+#: this share of its weights
+USED_FOR_WIDER = 0.6
 
 
 # -- what the series shows ------------------------------------------------------------------
@@ -263,13 +268,16 @@ def search_structure(est, Y, Xa, auto, fixed, horizon):
             algorithm=est._algorithm, division=est._division, preset="default",
         )  # fmt: skip
         t = time.perf_counter()
-        score = np.inf
+        score, used = np.inf, None
         if cut > max((*fb, *ind, 0)) + 10:
             m.fit(Y[:cut], None if Xa is None else Xa[:cut])
             score = _score(m, Y, Xa, cut, H, var)
+            gamma = m.record_.extra.get("gamma")  # Bayesian regularisation's γ
+            if gamma:
+                used = float(gamma[-1]) / m.network_.n_params
         c = dict(
             feedback_delays=fb, input_delays=ind, hidden=hid, why=why, score=score,
-            fit_s=time.perf_counter() - t,
+            fit_s=time.perf_counter() - t, weights_used=used,
         )  # fmt: skip
         tried.append(c)
         return c
@@ -290,10 +298,14 @@ def search_structure(est, Y, Xa, auto, fixed, horizon):
         return len(c["feedback_delays"]) * Y.shape[1] + len(c["input_delays"]) * n_x
 
     for w in widths[1:]:
-        # a width whose network has more weights than a third of the fitted rows is not
-        # tried: Bayesian regularisation then spends its time on weights it will prune
+        # a wider network is tried only where it can pay: with Bayesian regularisation,
+        # when the best network so far uses most of its weights (effective number γ at
+        # least USED_FOR_WIDER of them, MATLAB's trainbr advice), and never with more
+        # weights than fitted rows; without γ, when it has at most a third as many
         size = (n_in(best) + 1) * w[0] + (w[0] + 1) * Y.shape[1]
-        if size > cut / 3 and w[0] > widths[0][0]:
+        used = best.get("weights_used")
+        room = size <= cut and used >= USED_FOR_WIDER if used is not None else size <= cut / 3
+        if w[0] > widths[0][0] and not room:
             continue
         c = run(best["feedback_delays"], best["input_delays"], w, best["why"])
         best = c if c["score"] < best["score"] else best
