@@ -73,16 +73,21 @@ class BPForecaster(BaseEstimator):
     Parameters
     ----------
     feedback_delays : delays of y, ints >= 1 (MATLAB's ``1:2`` is ``(1, 2)`` or ``"1:2"``);
-        ``()`` for a time-delay network. Default (1, 2).
-    input_delays : delays of X, ints >= 0 (0: x(t) itself). Default (1, 2); used when
-        ``fit`` gets X.
-    hidden : int or tuple of int, default (10,)
+        ``()`` for a time-delay network; or "auto" (the default): chosen by the automatic
+        structure search (:mod:`.structure`; MATLAB's (1, 2) under ``preset="matlab"``).
+    input_delays : delays of X, ints >= 0 (0: x(t) itself), or "auto" (the default, as
+        above); used when ``fit`` gets X.
+    hidden : int, tuple of int, or "auto" (the default: one layer, its width searched;
+        (10,) under ``preset="matlab"``)
     activation : hidden activation(s), default "tansig"; output_activation : "purelin"
     loss : "mse" (default), "sse" or "mae"
-    algorithm : any registered algorithm, default "lm" (MATLAB's trainlm); algorithm_params
+    algorithm : any registered algorithm, or "auto" (the default: "br", Bayesian
+        regularisation; "lm", MATLAB's trainlm, under ``preset="matlab"``); algorithm_params
     epochs, goal, max_fail, min_grad, time_limit : the trainer's stopping rules
         (defaults 1000, 0, 6, the algorithm's, none)
-    division : "block" (default, MATLAB's divideblock), "random", "interleaved" or None
+    division : "auto" (default: None under the default preset, every row trains, the search
+        having validated the structure; "block" under ``preset="matlab"``), "block"
+        (MATLAB's divideblock), "random", "interleaved" or None
         Splits the lagged rows (one per target time) into training / validation / test by
         ``ratios`` (default 0.70, 0.15, 0.15). "block" keeps time order: validation and
         test come after every training row, so early stopping and the test error measure
@@ -96,6 +101,12 @@ class BPForecaster(BaseEstimator):
         After the open-loop fit, fine-tune the network closed loop over windows of this
         many steps (:meth:`fine_tune_closed_loop`).
     closed_loop_algorithm : str or None (the ``algorithm``); closed_loop_epochs : int, 100
+    preset : "default" or "matlab"
+        What the parameters left at "auto" take (:data:`PRESETS`): the automatic structure
+        and br on every row, or MATLAB's narnet/narxnet (1:2, 10 hidden, lm, block).
+    horizon : int or None
+        The steps ahead at which the automatic structure scores its candidates' closed-loop
+        forecasts (None: 10, :data:`.structure.DEFAULT_HORIZON`).
 
     Attributes
     ----------
@@ -106,8 +117,11 @@ class BPForecaster(BaseEstimator):
     columns in X, their encoded names such as ``day=Mon``), n_targets_, n_exog_,
     exog_map_ (the table map of X's text, boolean and category columns, or None), y_map_,
     x_map_
-    (TargetScaler per series), time_name_ (the name of the fitted pandas index, e.g. the
-    time column, or None), last_y_ / last_X_ (the last max_delay_ rows, in their units,
+    (TargetScaler per series), structure_ (the searched structure and a summary; None when
+    nothing was searched), structure_search_ (every candidate's structure, reason, score
+    and fit time; the validation rows and origins; the search's time), closed_loop_guard_
+    (what :meth:`fine_tune_closed_loop` kept, and why), time_name_ (the name of the
+    fitted pandas index, e.g. the time column, or None), last_y_ / last_X_ (the last max_delay_ rows, in their units,
     where forecasts continue from), n_series_ (rows fitted), split_seed_, diagnosis_.
     """
 
@@ -183,9 +197,8 @@ class BPForecaster(BaseEstimator):
 
     def _check_params(self):
         self._eff = eff = self.effective_params()
-        self._hidden = None if eff["hidden"] == "auto" else _check_hidden(eff["hidden"])
-        if self._hidden == "auto":
-            self._hidden = None
+        h = eff["hidden"]
+        self._hidden = None if isinstance(h, str) and h == "auto" else _check_hidden(h)
         if self.horizon is not None:
             _check_number("horizon", self.horizon, low=1, integer=True)
         for name in ("epochs", "max_fail", "n_restarts", "closed_loop_epochs"):
