@@ -121,8 +121,9 @@ class BPForecaster(BaseEstimator):
     nothing was searched), structure_search_ (every candidate's structure, reason, score
     and fit time; the validation rows and origins; the search's time), closed_loop_guard_
     (what :meth:`fine_tune_closed_loop` kept, and why), time_name_ (the name of the
-    fitted pandas index, e.g. the time column, or None), last_y_ / last_X_ (the last max_delay_ rows, in their units,
-    where forecasts continue from), n_series_ (rows fitted), split_seed_, diagnosis_.
+    fitted pandas index, e.g. the time column, or None), last_y_ / last_X_ (the last
+    max_delay_ rows, in their units, where forecasts continue from), n_series_ (rows
+    fitted), split_seed_, diagnosis_.
     """
 
     def __init__(
