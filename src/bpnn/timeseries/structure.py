@@ -16,7 +16,9 @@ and a horizon ``H`` (the forecaster's ``horizon``):
 3. the lowest score wins: first among the delay candidates (at the first width), then
    among widths for the winning delays (a wider network only when the best so far uses
    most of its weights: Bayesian regularisation's effective number of parameters γ at
-   least 60 % of them, and it has no more weights than fitted rows).
+   least 60 % of them, it has no more weights than fitted rows, and the best score so far
+   is below 0.05, a series the network already forecasts well; it wins only with a score
+   below 0.8 times the narrower one's).
 
 Delay candidates come from what the fitted rows show (functions below, plain NumPy):
 MATLAB's ``1:2``; ``1:p`` with p the last lag whose partial autocorrelation is outside
@@ -54,6 +56,10 @@ MAX_LAG = 36
 #: a wider network is tried when the best one's effective weights (br's γ) are at least
 #: this share of its weights
 USED_FOR_WIDER = 0.6
+#: ... and is kept only when its score is below this share of the narrower one's
+WIDER_MARGIN = 0.8
+#: ... and tried only when the best score so far is below this (in units of the variance)
+SMOOTH_SCORE = 0.05
 
 
 # -- what the series shows ------------------------------------------------------------------
@@ -305,10 +311,17 @@ def search_structure(est, Y, Xa, auto, fixed, horizon):
         size = (n_in(best) + 1) * w[0] + (w[0] + 1) * Y.shape[1]
         used = best.get("weights_used")
         room = size <= cut and used >= USED_FOR_WIDER if used is not None else size <= cut / 3
-        if w[0] > widths[0][0] and not room:
+        # ... and only for a series the network already forecasts well: where noise
+        # dominates the validation error, more units fit the noise (and cost the most)
+        room = room and best["score"] < SMOOTH_SCORE
+        wider = w[0] > widths[0][0]
+        if wider and not room:
             continue
         c = run(best["feedback_delays"], best["input_delays"], w, best["why"])
-        best = c if c["score"] < best["score"] else best
+        # the wider network must be clearly better (a noisy series' validation error moves
+        # by some percent between near-equal models; a smooth one's by orders of magnitude)
+        margin = WIDER_MARGIN if wider else 1.0
+        best = c if c["score"] < margin * best["score"] else best
     if not np.isfinite(best["score"]):  # nothing could be scored: MATLAB's structure
         best = dict(
             best, feedback_delays=fb_c[0][1], input_delays=in_c[0][1] if Xa is not None else ()
@@ -324,8 +337,8 @@ def search_structure(est, Y, Xa, auto, fixed, horizon):
         "time_s": time.perf_counter() - t0,
         "summary": _summary(chosen, best, H)
         + (
-            f"; persistence scores {base:.3g} there: the network forecasts worse than the "
-            "last value (a trend the network cannot extrapolate? difference the series)"
+            f"; persistence scores {base:.3g} there: on these validation windows the "
+            "network forecasts no better than repeating the last value"
             if best["score"] > base
             else ""
         ),
