@@ -372,3 +372,18 @@ def test_the_henon_map_gets_a_wider_network_that_forecasts_it_better():
     assert four["weights_used"] >= structure.USED_FOR_WIDER and four["score"] < 0.05
     assert ten["score"] < structure.WIDER_MARGIN * four["score"]
     assert m.structure_["hidden"] == [10] and m.feedback_delays_ == (1, 2)
+
+
+def test_command_line_horizon_and_matlab_preset(tmp_path, capsys):
+    import pandas as pd
+
+    pd.DataFrame({"y": _seasonal()}).to_csv(tmp_path / "s.csv", index=False)
+    base = ["train", str(tmp_path / "s.csv"), "--target", "y", "--epochs", "15", "-q", "-o"]
+    assert main([*base, str(tmp_path / "h.bpnn"), "--horizon", "4"]) == 0
+    h = bpnn.load(tmp_path / "h.bpnn")
+    assert h.horizon == 4 and h.structure_["horizon"] == 4
+    assert main([*base, str(tmp_path / "m.bpnn"), "--preset", "matlab"]) == 0
+    m = bpnn.load(tmp_path / "m.bpnn")
+    assert m.structure_ is None and m.feedback_delays_ == (1, 2)
+    assert m.network_.sizes == [2, 10, 1] and m.algorithm_ == "lm"
+    capsys.readouterr()
