@@ -63,7 +63,8 @@ SUN_NETS = {
 def sun_net(seed, name="NAR 12-8-1 lm, early stop", **kw):
     import bpnn
 
-    params = dict(feedback_delays=SUN_LAGS, random_state=seed, warn=False)
+    # MATLAB's preset: what is not given (the algorithm, the division) is narnet's own
+    params = dict(feedback_delays=SUN_LAGS, random_state=seed, warn=False, preset="matlab")
     params.update(SUN_NETS[name])
     params.update(kw)
     return bpnn.narnet(**params)
@@ -222,6 +223,7 @@ def bench_horizons():
     res = {"bpnn NARX 1:2/1:2, 10 hidden": [], "MLPRegressor recursive": []}
     for seed in SEEDS:
         m = bpnn.narxnet(
+            preset="matlab",
             input_delays=(1, 2),
             feedback_delays=(1, 2),
             hidden=10,
@@ -263,7 +265,7 @@ def bench_times():
         return sun_net(0, "NAR 12-4-1 br").fit(y)
 
     def fit_plant():
-        return bpnn.narxnet(hidden=10, epochs=200, random_state=0, warn=False).fit(
+        return bpnn.narxnet(hidden=10, epochs=200, random_state=0, warn=False, preset="matlab").fit(
             yp[:800], u[:800]
         )
 

@@ -32,7 +32,13 @@ def main(verbose=True):
     df = bpnn.load_dataset("narendra_plant").frame
     u, y = df["u"].to_numpy(), df["y"].to_numpy()
     model = bpnn.narxnet(
-        input_delays="1:2", feedback_delays="1:2", hidden=10, epochs=200, random_state=0, warn=False
+        input_delays="1:2",
+        feedback_delays="1:2",
+        hidden=10,
+        epochs=200,
+        random_state=0,
+        warn=False,
+        preset="matlab",  # MATLAB's lm and block division; BPForecaster() alone searches
     ).fit(y[:800], u[:800])
     # closed loop over the held-out steps: y(800..999) from u(800..999) alone
     sim = model.predict(200, X=u[800:])

@@ -31,6 +31,7 @@ def main(verbose=True):
         n_restarts=3,
         random_state=0,
         warn=False,
+        preset="matlab",  # MATLAB's lm and block division; BPForecaster() alone searches
     ).fit(train)
     one_step = model.predict_open_loop(y.loc[:1979])  # true past values as inputs
     out = {"stop": model.record_.stop_reason, "epochs": model.record_.epochs}

@@ -851,7 +851,10 @@ def test_browser_time_series_page(page):
     assert page.inner_text("#ts-s-epoch") == "12"  # the last epoch is shown too
     assert int(page.get_attribute("#ts-chart", "data-points")) >= 1990
     assert "future values" in page.inner_text("#ts-note")
-    assert "--inputs u --input-delays 1,2" in page.inner_text("#ts-command")
+    # the page starts at BPForecaster's defaults, and its command line asks for the same
+    assert "--feedback-delays auto --inputs u --input-delays auto --hidden auto" in (
+        page.inner_text("#ts-command")
+    )
     kinds = page.eval_on_selector_all("#ts-downloads a", "as => as.map(a => a.dataset.kind)")
     assert kinds == ["model", "predictions", "report", "script", "command"]
     assert "No Python / C / ONNX export" in page.inner_text("#ts-results")  # and says why

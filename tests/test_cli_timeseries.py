@@ -17,7 +17,9 @@ from bpnn.cli import main
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
 )
-FAST = ["--epochs", "15", "-q"]
+#: these tests are about options, files and messages, not the automatic structure:
+#: MATLAB's preset pins what an option leaves out (delays 1:2, 10 hidden, lm, block)
+FAST = ["--epochs", "15", "--preset", "matlab", "-q"]
 
 
 def run(argv, capsys):
@@ -99,7 +101,7 @@ def test_train_builds_the_network_the_options_ask_for(files):
     assert m.network_.sizes == [4, 6, 1]
     assert m.input_names() == ["u(t-1)", "u(t-2)", "y(t-1)", "y(t-2)"]
     assert m.time_name_ == "t" and m.index_info_ == {"kind": "int", "last": 309, "step": 1}
-    assert m.division == "block" and m.record_.epochs <= 15
+    assert m.effective_params()["division"] == "block" and m.record_.epochs <= 15
     s = bpnn.load(files / "sun.bpnn")
     assert s.kind_ == "narnet" and s.feedback_delays_ == (1, 2, 3) and s.time_name_ == "year"
 
@@ -401,6 +403,7 @@ def test_evaluate_on_the_fitted_series_continued_has_a_row_for_the_new_times(tmp
     args = ["--target", "sunspots", "--time-column", "year", "--feedback-delays", "1:2"]
     code, _, err = run(
         ["train", tmp_path / "first.csv", *args, "--epochs", "5", "--seed", "0", "-q"]
+        + ["--preset", "matlab"]
         + ["-o", tmp_path / "m.bpnn"],
         capsys,
     )
@@ -534,7 +537,7 @@ def test_bad_series_one_line_and_nothing_written(name, words, tmp_path, capsys):
         (["--feedback-delays", "none"], ("no inputs",)),
         (["--pca", "2"], ("--pca does not apply to a time-series model",)),
         (["--division", "refit"], ("--division refit",)),
-        (["--hidden", "auto"], ("--hidden auto",)),
+        (["--preset", "fast"], ("--preset", "fast")),
         (["--missing", "mean"], ("must be complete",)),
         (["--inputs", "sunspots"], ("both --target and --inputs",)),
     ],

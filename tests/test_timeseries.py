@@ -66,6 +66,7 @@ def test_parse_delays_takes_matlab_ranges():
 def test_the_network_sees_the_lagged_rows():
     u, y = _plant(40)
     m = narxnet(
+        preset="matlab",
         input_delays=(0, 2),
         feedback_delays=(1, 2),
         hidden=3,
@@ -85,7 +86,9 @@ def test_the_network_sees_the_lagged_rows():
 # -- closed loop --------------------------------------------------------------------------------
 def test_closed_loop_forecast_equals_feeding_predictions_back_by_hand():
     y = _sun()
-    m = narnet(feedback_delays=(1, 3), hidden=4, epochs=5, random_state=0, warn=False).fit(y)
+    m = narnet(
+        preset="matlab", feedback_delays=(1, 3), hidden=4, epochs=5, random_state=0, warn=False
+    ).fit(y)
     got = m.predict(6)
     hist = list(y[-3:])
     sc = m.y_map_
@@ -106,7 +109,13 @@ def test_closed_loop_forecast_equals_feeding_predictions_back_by_hand():
 def test_narx_closed_loop_by_hand_with_future_inputs():
     u, y = _plant(150)
     m = narxnet(
-        input_delays=(0, 1), feedback_delays=(1, 2), hidden=4, epochs=10, random_state=2, warn=False
+        preset="matlab",
+        input_delays=(0, 1),
+        feedback_delays=(1, 2),
+        hidden=4,
+        epochs=10,
+        random_state=2,
+        warn=False,
     ).fit(y, u)
     fut = np.array([0.3, -0.5, 0.9, 0.1])
     got = m.predict(4, X=fut)
@@ -122,7 +131,9 @@ def test_narx_closed_loop_by_hand_with_future_inputs():
 
 def test_early_prediction_is_one_step_ahead_of_open_loop():
     y = _sun()[:150]
-    m = narnet(feedback_delays=(1, 2), hidden=3, epochs=5, random_state=0, warn=False).fit(y)
+    m = narnet(
+        preset="matlab", feedback_delays=(1, 2), hidden=3, epochs=5, random_state=0, warn=False
+    ).fit(y)
     early, open_ = m.predict_early(y), m.predict_open_loop(y)
     assert early.shape == open_.shape == y.shape
     np.testing.assert_allclose(early[1:-1], open_[2:], rtol=1e-13)  # y(t+1) known at t
@@ -132,9 +143,9 @@ def test_early_prediction_is_one_step_ahead_of_open_loop():
 
 def test_time_delay_network_needs_no_feedback():
     u, y = _plant(100)
-    m = timedelaynet(input_delays=(0, 1, 2), hidden=3, epochs=5, random_state=0, warn=False).fit(
-        y, u
-    )
+    m = timedelaynet(
+        preset="matlab", input_delays=(0, 1, 2), hidden=3, epochs=5, random_state=0, warn=False
+    ).fit(y, u)
     assert m.kind_ == "timedelaynet" and m.network_.n_inputs == 3
     fut = np.array([0.1, 0.2, 0.3])
     Z = np.array([[0.1, u[-1], u[-2]], [0.2, 0.1, u[-1]], [0.3, 0.2, 0.1]])
@@ -147,12 +158,12 @@ def test_time_delay_network_needs_no_feedback():
 def test_pandas_series_keep_their_names_and_index():
     idx = pd.date_range("2020-01-01", periods=60, freq="MS")
     y = pd.Series(np.sin(np.arange(60) / 3.0) + 2, index=idx, name="load")
-    m = narnet(hidden=3, epochs=5, random_state=0, warn=False).fit(y)
+    m = narnet(preset="matlab", hidden=3, epochs=5, random_state=0, warn=False).fit(y)
     f = m.predict(3)
     assert isinstance(f, pd.Series) and f.name == "load"
     assert list(f.index) == list(pd.date_range("2025-01-01", periods=3, freq="MS"))
     years = pd.Series(_sun(), index=np.arange(1700, 2009), name="sunspots")
-    m = narnet(hidden=3, epochs=3, random_state=0, warn=False).fit(years)
+    m = narnet(preset="matlab", hidden=3, epochs=3, random_state=0, warn=False).fit(years)
     assert list(m.predict(2).index) == [2009, 2010]
 
 
@@ -241,7 +252,9 @@ def test_closed_loop_batch_is_the_objective_on_those_starts():
 )
 def test_fine_tuning_through_the_trainer(algorithm, params):
     y = _sun()
-    m = narnet(feedback_delays=(1, 2), hidden=3, epochs=20, random_state=0, warn=False).fit(y)
+    m = narnet(
+        preset="matlab", feedback_delays=(1, 2), hidden=3, epochs=20, random_state=0, warn=False
+    ).fit(y)
     m.fine_tune_closed_loop(y, horizon=4, algorithm=algorithm, epochs=4, **params)
     rec = m.closed_loop_record_
     assert rec.algorithm == bpnn.get_algorithm(algorithm, **params).name
@@ -254,7 +267,13 @@ def test_fine_tuning_through_the_trainer(algorithm, params):
 def test_fit_with_a_closed_loop_horizon_fine_tunes():
     u, y = _plant(200)
     m = narxnet(
-        hidden=4, epochs=30, closed_loop_horizon=5, closed_loop_epochs=5, random_state=0, warn=False
+        preset="matlab",
+        hidden=4,
+        epochs=30,
+        closed_loop_horizon=5,
+        closed_loop_epochs=5,
+        random_state=0,
+        warn=False,
     ).fit(y, u)
     assert m.closed_loop_record_ is not None and m.closed_loop_horizon_ == 5
     assert m.closed_loop_record_.loss[-1] <= m.closed_loop_record_.loss[0]
@@ -263,28 +282,40 @@ def test_fit_with_a_closed_loop_horizon_fine_tunes():
 # -- division and leakage -----------------------------------------------------------------------
 def test_block_division_is_in_time_order_and_covers_every_row():
     y = _sun()
-    m = narnet(feedback_delays=(1, 2), hidden=3, epochs=3, random_state=0, warn=False).fit(y)
+    m = narnet(
+        preset="matlab", feedback_delays=(1, 2), hidden=3, epochs=3, random_state=0, warn=False
+    ).fit(y)
     r = m.record_
     assert r.train_idx.max() < r.val_idx.min() and r.val_idx.max() < r.test_idx.min()
     got = np.sort(np.concatenate([r.train_idx, r.val_idx, r.test_idx]))
     np.testing.assert_array_equal(got, np.arange(2, len(y)))
     for division in ("random", "interleaved"):
-        r = narnet(hidden=3, epochs=2, division=division, random_state=0, warn=False).fit(y).record_
+        r = (
+            narnet(
+                preset="matlab", hidden=3, epochs=2, division=division, random_state=0, warn=False
+            )
+            .fit(y)
+            .record_
+        )
         got = np.sort(np.concatenate([r.train_idx, r.val_idx, r.test_idx]))
         np.testing.assert_array_equal(got, np.arange(2, len(y)))
-    r = narnet(hidden=3, epochs=2, division=None, random_state=0, warn=False).fit(y).record_
+    r = (
+        narnet(preset="matlab", hidden=3, epochs=2, division=None, random_state=0, warn=False)
+        .fit(y)
+        .record_
+    )
     np.testing.assert_array_equal(r.train_idx, np.arange(2, len(y)))
 
 
 def test_nothing_of_the_future_leaks_into_scaling_or_training():
     y = _sun()
     kw = {"feedback_delays": (1, 2), "hidden": 4, "epochs": 15, "random_state": 0, "warn": False}
-    a = narnet(**kw).fit(y)
+    a = narnet(preset="matlab", **kw).fit(y)
     n_tr, n_va = len(a.record_.train_idx), len(a.record_.val_idx)
     end_val = 2 + n_tr + n_va  # first test position
     changed = y.copy()
     changed[end_val:] = 1e4 + changed[end_val:] * 7  # the test years, wildly off
-    b = narnet(**kw).fit(changed)
+    b = narnet(preset="matlab", **kw).fit(changed)
     for attr in ("scale_", "offset_"):
         np.testing.assert_array_equal(getattr(a.y_map_, attr), getattr(b.y_map_, attr))
     np.testing.assert_array_equal(a.network_.params, b.network_.params)
@@ -297,7 +328,7 @@ def test_nothing_of_the_future_leaks_into_scaling_or_training():
     # changing the validation years changes validation, not the scaling or epoch 0's loss
     c = changed.copy()
     c[2 + n_tr : end_val] += 500
-    d = narnet(**kw).fit(c)
+    d = narnet(preset="matlab", **kw).fit(c)
     np.testing.assert_array_equal(a.y_map_.scale_, d.y_map_.scale_)
     assert a.record_.loss[0] == d.record_.loss[0]
     assert a.record_.val_loss[0] != d.record_.val_loss[0]
@@ -306,7 +337,13 @@ def test_nothing_of_the_future_leaks_into_scaling_or_training():
 def test_exogenous_scaling_uses_only_the_lags_training_rows_read():
     u, y = _plant(100)
     m = narxnet(
-        input_delays=(1, 2), feedback_delays=(1,), hidden=3, epochs=2, random_state=0, warn=False
+        preset="matlab",
+        input_delays=(1, 2),
+        feedback_delays=(1,),
+        hidden=3,
+        epochs=2,
+        random_state=0,
+        warn=False,
     ).fit(y, u)
     n_tr = len(m.record_.train_idx)
     # training targets at 2 .. 2 + n_tr - 1 read u at 0 .. n_tr
@@ -318,7 +355,9 @@ def test_exogenous_scaling_uses_only_the_lags_training_rows_read():
 @pytest.mark.parametrize("algorithm", ["lm", "scg", "rprop", "bfgs", "br", "sgd"])
 def test_every_algorithm_trains_open_loop(algorithm):
     u, y = _plant(80)
-    m = narxnet(hidden=3, epochs=4, algorithm=algorithm, random_state=0, warn=False).fit(y, u)
+    m = narxnet(
+        preset="matlab", hidden=3, epochs=4, algorithm=algorithm, random_state=0, warn=False
+    ).fit(y, u)
     rec = m.record_
     assert rec.algorithm == m.algorithm_ and rec.epochs >= 1
     assert np.isfinite(rec.loss[-1]) and np.isfinite(rec.val_loss[0])
@@ -327,7 +366,13 @@ def test_every_algorithm_trains_open_loop(algorithm):
 def test_validation_stop_ends_training():
     y = _sun()
     m = narnet(
-        feedback_delays=range(1, 13), hidden=10, epochs=500, max_fail=2, random_state=0, warn=False
+        preset="matlab",
+        feedback_delays=range(1, 13),
+        hidden=10,
+        epochs=500,
+        max_fail=2,
+        random_state=0,
+        warn=False,
     ).fit(y)
     assert m.record_.stop_reason == "validation stop"
     assert m.record_.best_epoch == m.record_.epochs - 2
@@ -339,6 +384,7 @@ def test_save_load_round_trip(tmp_path):
     X = pd.DataFrame({"u": u})
     Y = pd.DataFrame({"y": y})
     m = narxnet(
+        preset="matlab",
         input_delays=(0, 2),
         feedback_delays=(1, 3),
         hidden=3,
@@ -362,14 +408,14 @@ def test_save_load_round_trip(tmp_path):
     assert back.closed_loop_record_.epochs == m.closed_loop_record_.epochs
     assert bpnn.io.load_predictor(p).predict(2, X=fut).shape == (2, 1)
     # a NAR model on a plain array
-    n = narnet(hidden=2, epochs=3, random_state=0, warn=False).fit(_sun())
+    n = narnet(preset="matlab", hidden=2, epochs=3, random_state=0, warn=False).fit(_sun())
     back = bpnn.load(bpnn.save(n, tmp_path / "nar.bpnn"))
     np.testing.assert_array_equal(back.predict(10), n.predict(10))
     assert back.predict(10).shape == (10,)
 
 
 def test_exports_refuse_a_forecaster_naming_the_reason(tmp_path):
-    m = narnet(hidden=2, epochs=2, random_state=0, warn=False).fit(_sun())
+    m = narnet(preset="matlab", hidden=2, epochs=2, random_state=0, warn=False).fit(_sun())
     for fmt in ("python", "c", "onnx"):
         with pytest.raises(ValueError, match="cannot export a BPForecaster.*lagged"):
             bpnn.export.export(m, tmp_path / f"m.{fmt}", fmt)
@@ -394,44 +440,46 @@ def test_bad_delays_are_one_line_errors(params, match):
     X = u if "input_delays" in params else None
     if params.get("feedback_delays") == ():
         with pytest.raises(ValueError, match="feedback_delays is empty and fit got no X"):
-            BPForecaster(**params).fit(y)
+            BPForecaster(preset="matlab", **params).fit(y)
         with pytest.raises(ValueError, match="input_delays is empty"):
-            BPForecaster(feedback_delays=(1,), input_delays=()).fit(y, u)
+            BPForecaster(preset="matlab", feedback_delays=(1,), input_delays=()).fit(y, u)
         return
     with pytest.raises(ValueError, match=match) as info:
-        BPForecaster(**params).fit(y, X)
+        BPForecaster(preset="matlab", **params).fit(y, X)
     assert "\n" not in str(info.value)
 
 
 def test_bad_series_are_one_line_errors():
     y = _sun()[:30].copy()
     with pytest.raises(ValueError, match=r"y has 5 rows, too few for delays up to 12"):
-        narnet(feedback_delays="1:12").fit(y[:5])
+        narnet(preset="matlab", feedback_delays="1:12").fit(y[:5])
     with pytest.raises(ValueError, match=r"too few to divide"):
-        narnet(feedback_delays=(1, 2)).fit(y[:3])
+        narnet(preset="matlab", feedback_delays=(1, 2)).fit(y[:3])
     gap = y.copy()
     gap[7] = np.nan
     with pytest.raises(ValueError, match=r"y holds a missing value \(NaN\) at row 7"):
-        narnet().fit(gap)
+        narnet(preset="matlab").fit(gap)
     df = pd.DataFrame({"level": ["1", "2", "x"] * 10})
     with pytest.raises(ValueError, match=r"y column 'level' is not numeric"):
-        narnet().fit(df)
+        narnet(preset="matlab").fit(df)
     with pytest.raises(ValueError, match=r"y must be numeric, got the value 'abc'"):
-        narnet().fit([1.0, 2.0, "abc", 4.0])
+        narnet(preset="matlab").fit([1.0, 2.0, "abc", 4.0])
     s = pd.Series(y, index=[3, 1, 2] + list(range(4, 31)))
     with pytest.raises(ValueError, match=r"time index is not sorted: 1 at row 1"):
-        narnet().fit(s)
+        narnet(preset="matlab").fit(s)
     s = pd.Series(y, index=[1, 1] + list(range(2, 30)))
     with pytest.raises(ValueError, match=r"time index repeats the time 1 \(row 1\)"):
-        narnet().fit(s)
+        narnet(preset="matlab").fit(s)
     u, yy = _plant(40)
     with pytest.raises(ValueError, match=r"X has 39 rows but y has 40"):
-        narxnet().fit(yy, u[:-1])
+        narxnet(preset="matlab").fit(yy, u[:-1])
 
 
 def test_forecast_without_the_needed_exogenous_values():
     u, y = _plant(60)
-    m = narxnet(input_delays=(0, 1), hidden=2, epochs=2, random_state=0, warn=False).fit(y, u)
+    m = narxnet(
+        preset="matlab", input_delays=(0, 1), hidden=2, epochs=2, random_state=0, warn=False
+    ).fit(y, u)
     with pytest.raises(
         ValueError,
         match=r"predict\(steps=5\) needs the exogenous series X "
@@ -449,9 +497,11 @@ def test_forecast_without_the_needed_exogenous_values():
     with pytest.raises(ValueError, match=r"input_delays \(0, 1\) includes 0"):
         m.predict_early(y, u)
     # delays >= 1: the last min(delay) rows of X are never read and may be left out
-    m = narxnet(input_delays=(1, 2), hidden=2, epochs=2, random_state=0, warn=False).fit(y, u)
+    m = narxnet(
+        preset="matlab", input_delays=(1, 2), hidden=2, epochs=2, random_state=0, warn=False
+    ).fit(y, u)
     assert m.predict(5, X=u[:4]).shape == (5,)
-    n = narnet(hidden=2, epochs=2, random_state=0, warn=False).fit(y)
+    n = narnet(preset="matlab", hidden=2, epochs=2, random_state=0, warn=False).fit(y)
     with pytest.raises(ValueError, match=r"fitted without exogenous series"):
         n.predict(3, X=u[:3])
     with pytest.raises(ValueError, match=r"last_window has 1 rows; the delays need the last 2"):
@@ -506,7 +556,7 @@ def test_response_table_labels_the_split():
     from bpnn.timeseries import response
 
     y = _sun()
-    m = narnet(hidden=3, epochs=3, random_state=0, warn=False).fit(y)
+    m = narnet(preset="matlab", hidden=3, epochs=3, random_state=0, warn=False).fit(y)
     r = response(m, y)
     assert list(r.columns) == ["target", "output", "error", "split"]
     assert r["split"].iloc[:2].tolist() == ["initial", "initial"]
@@ -520,7 +570,13 @@ def test_clone_params_and_several_series():
     from sklearn.base import clone
 
     m = narxnet(
-        input_delays=range(3), feedback_delays="1:2", hidden=3, epochs=3, random_state=0, warn=False
+        preset="matlab",
+        input_delays=range(3),
+        feedback_delays="1:2",
+        hidden=3,
+        epochs=3,
+        random_state=0,
+        warn=False,
     )
     c = clone(m)
     assert c.get_params() == m.get_params() and not hasattr(c, "network_")
@@ -540,25 +596,31 @@ def test_restarts_keep_the_best_validation_loss():
     y = _sun()
     kw = {"hidden": 3, "epochs": 5, "warn": False, "random_state": 0}
     # the same split seed and first initialisation, then two more initialisations
-    best = narnet(n_restarts=3, **kw).fit(y).record_.best_val_loss
-    first = narnet(**kw).fit(y).record_.best_val_loss
+    best = narnet(preset="matlab", n_restarts=3, **kw).fit(y).record_.best_val_loss
+    first = narnet(preset="matlab", **kw).fit(y).record_.best_val_loss
     assert best <= first
 
 
 def test_fine_tuning_refusals():
     u, y = _plant(60)
-    t = timedelaynet(hidden=2, epochs=2, random_state=0, warn=False).fit(y, u)
+    t = timedelaynet(preset="matlab", hidden=2, epochs=2, random_state=0, warn=False).fit(y, u)
     with pytest.raises(ValueError, match="closed-loop training needs feedback delays"):
         t.fine_tune_closed_loop(y, u, horizon=3)
-    n = narnet(hidden=2, epochs=2, random_state=0, warn=False).fit(y)
+    n = narnet(preset="matlab", hidden=2, epochs=2, random_state=0, warn=False).fit(y)
     with pytest.raises(ValueError, match=r"no closed-loop window of horizon=50"):
         n.fine_tune_closed_loop(y, horizon=50)
     with pytest.raises(ValueError, match=r"needs the series given to fit \(60 rows\)"):
         n.fine_tune_closed_loop(y[:50], horizon=3)
     with pytest.raises(ValueError, match="mae.*not a sum of squares"):
-        narnet(hidden=2, epochs=2, loss="mae", algorithm="scg", random_state=0, warn=False).fit(
-            y
-        ).fine_tune_closed_loop(y, horizon=3, algorithm="lm")
+        narnet(
+            preset="matlab",
+            hidden=2,
+            epochs=2,
+            loss="mae",
+            algorithm="scg",
+            random_state=0,
+            warn=False,
+        ).fit(y).fine_tune_closed_loop(y, horizon=3, algorithm="lm")
 
 
 def test_training_defaults_reach_both_runs(tmp_path):
@@ -567,7 +629,13 @@ def test_training_defaults_reach_both_runs(tmp_path):
     seen = []
     u, y = _plant(80)
     m = narxnet(
-        hidden=2, epochs=3, closed_loop_horizon=3, closed_loop_epochs=2, random_state=0, warn=False
+        preset="matlab",
+        hidden=2,
+        epochs=3,
+        closed_loop_horizon=3,
+        closed_loop_epochs=2,
+        random_state=0,
+        warn=False,
     )
     with training_defaults(callbacks=[lambda e, rec, net: seen.append(rec.algorithm)]):
         m.fit(y, u)
@@ -594,7 +662,7 @@ def test_inconsistent_forecaster_files_are_model_file_errors(tmp_path):
     import json
     import zipfile
 
-    m = narnet(hidden=2, epochs=2, random_state=0, warn=False).fit(_sun())
+    m = narnet(preset="matlab", hidden=2, epochs=2, random_state=0, warn=False).fit(_sun())
     good = bpnn.save(m, tmp_path / "m.bpnn")
     with zipfile.ZipFile(good) as z:
         members = {n: z.read(n) for n in z.namelist()}
@@ -623,7 +691,7 @@ def test_inconsistent_forecaster_files_are_model_file_errors(tmp_path):
 def test_cli_refuses_a_forecaster_where_it_takes_rows(tmp_path, capsys):
     from bpnn.cli import main
 
-    m = narnet(hidden=2, epochs=2, random_state=0, warn=False).fit(_sun())
+    m = narnet(preset="matlab", hidden=2, epochs=2, random_state=0, warn=False).fit(_sun())
     model = bpnn.save(m, tmp_path / "f.bpnn")
     data = tmp_path / "s.csv"
     bpnn.load_dataset("sunspots").frame.to_csv(data, index=False)
@@ -642,7 +710,13 @@ def test_rolling_forecasts_match_predict_and_open_loop():
 
     u, y = _plant(120)
     m = narxnet(
-        input_delays=(0, 1), feedback_delays=(1, 2), hidden=3, epochs=10, random_state=0, warn=False
+        preset="matlab",
+        input_delays=(0, 1),
+        feedback_delays=(1, 2),
+        hidden=3,
+        epochs=10,
+        random_state=0,
+        warn=False,
     ).fit(y, u)
     origins, fc, truth = rolling_forecasts(m, y, u, horizon=4, start=100)
     assert origins.tolist() == list(range(100, 117)) and fc.shape == (17, 4, 1)
@@ -665,7 +739,9 @@ def test_report_on_the_fitted_series_continued_keeps_its_split():
     from bpnn.report import data_from_forecaster, series_from_model
 
     u, y = _plant(200)
-    m = narxnet(hidden=3, epochs=5, random_state=0, warn=False).fit(y[:150], u[:150])
+    m = narxnet(preset="matlab", hidden=3, epochs=5, random_state=0, warn=False).fit(
+        y[:150], u[:150]
+    )
     rec = m.record_
     s = series_from_model(m, y, u)  # the fitted 150 steps and 50 later ones
     assert s.origin == int(rec.train_idx.max()) + 1 and s.notes == []

@@ -16,7 +16,8 @@ from bpnn.cli import main
 from bpnn.timeseries import BPForecaster, rolling_forecasts
 from bpnn.timeseries.intervals import calibrate, held_out_positions
 
-SMALL = dict(feedback_delays=(1, 2, 3, 4), hidden=4, warn=False)
+# a fixed structure (no search) and a block division: held-out times to calibrate on
+SMALL = dict(feedback_delays=(1, 2, 3, 4), hidden=4, algorithm="lm", division="block", warn=False)
 
 
 def noisy_sine(n, seed, noise=0.25, period=20):
@@ -64,7 +65,7 @@ def test_members_have_distinct_seeds_and_member_0_is_the_single_network(ens):
 
 
 def test_random_division_gives_each_member_its_own_split():
-    m = BPForecaster(n_ensemble=2, division="random", random_state=1, **SMALL)
+    m = BPForecaster(n_ensemble=2, random_state=1, **dict(SMALL, division="random"))
     m.fit(noisy_sine(200, 1))
     a, b = (set(r.train_idx.tolist()) for r in m.records_)
     assert a != b
@@ -151,7 +152,7 @@ def test_block_calibration_origins_come_after_every_training_time(ens):
 
 
 def test_random_division_calibrates_on_times_held_out_of_every_member():
-    m = BPForecaster(n_ensemble=2, division="random", random_state=3, **SMALL)
+    m = BPForecaster(n_ensemble=2, random_state=3, **dict(SMALL, division="random"))
     m.fit(noisy_sine(400, 3))
     trained = set().union(*(set(r.train_idx.tolist()) for r in m.records_))
     H = m.interval_scores_.shape[1]
@@ -233,12 +234,12 @@ def test_spread_interval_is_mean_plus_minus_z_sd_of_the_members(ens):
 
 def test_auto_falls_back_to_the_spread_with_a_warning_and_a_single_net_refuses():
     y = noisy_sine(150, 4)
-    ens = BPForecaster(n_ensemble=2, division=None, epochs=20, random_state=0, **SMALL).fit(y)
+    ens = BPForecaster(n_ensemble=2, epochs=20, random_state=0, **dict(SMALL, division=None)).fit(y)
     assert ens.interval_scores_ is None  # division=None trains on every time
     with pytest.warns(UserWarning, match="spread"):
         lo, hi = ens.predict_interval(5)
     assert np.all(lo <= hi)
-    one = BPForecaster(division=None, epochs=20, random_state=0, **SMALL).fit(y)
+    one = BPForecaster(epochs=20, random_state=0, **dict(SMALL, division=None)).fit(y)
     with pytest.raises(ValueError, match="held-out"):
         one.predict_interval(5)
     with warnings.catch_warnings():
@@ -300,6 +301,7 @@ def series_model(tmp_path_factory):
     pd.DataFrame({"t": np.arange(300), "y": noisy_sine(300, 5)}).to_csv(d / "s.csv", index=False)
     argv = ["train", d / "s.csv", "--target", "y", "--time-column", "t", "--feedback-delays"]
     argv += ["1:4", "--hidden", "4", "--n-ensemble", "2", "-q", "-o", d / "m.bpnn"]
+    argv += ["--division", "block", "--algorithm", "lm"]  # held-out times to calibrate on
     assert main([str(a) for a in argv]) == 0
     return d / "m.bpnn"
 
@@ -344,6 +346,7 @@ def test_cli_bad_interval_one_line_and_nothing_written(series_model, tmp_path, c
 def test_cli_train_says_what_calibrates_the_intervals(tmp_path, capsys):
     pd.DataFrame({"y": noisy_sine(200, 6)}).to_csv(tmp_path / "s.csv", index=False)
     argv = ["train", tmp_path / "s.csv", "--target", "y", "--feedback-delays", "1:4"]
+    argv += ["--division", "block", "--algorithm", "lm"]  # held-out times to calibrate on
     code, out, err = run(
         [*argv, "--hidden", "3", "--n-ensemble", "2", "--interval-horizon", "6"], capsys
     )
@@ -448,6 +451,7 @@ def test_browser_time_series_plot_draws_the_band(server, tmp_path):
 def test_cli_interval_without_held_out_times_is_one_line(tmp_path, capsys):
     pd.DataFrame({"y": noisy_sine(120, 10)}).to_csv(tmp_path / "s.csv", index=False)
     argv = ["train", tmp_path / "s.csv", "--target", "y", "--feedback-delays", "1:4"]
+    argv += ["--division", "block", "--algorithm", "lm"]  # held-out times to calibrate on
     argv += [
         "--hidden",
         "3",
@@ -472,8 +476,30 @@ def test_cli_interval_without_held_out_times_is_one_line(tmp_path, capsys):
 def test_cli_checkpoint_with_an_ensemble_is_refused(tmp_path, capsys):
     pd.DataFrame({"y": noisy_sine(120, 11)}).to_csv(tmp_path / "s.csv", index=False)
     argv = ["train", tmp_path / "s.csv", "--target", "y", "--feedback-delays", "1:4"]
+    argv += ["--division", "block", "--algorithm", "lm"]  # held-out times to calibrate on
     argv += ["--n-ensemble", "2", "--checkpoint", tmp_path / "c.ckpt", "-o", tmp_path / "m.bpnn"]
     code, _, err = run(argv, capsys)
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 1 and "--n-ensemble 1" in lines[0]
     assert not (tmp_path / "m.bpnn").exists() and not (tmp_path / "c.ckpt").exists()
+
+
+def test_default_forecaster_calibrates_on_the_structure_search_validation_block(tmp_path):
+    """The default preset trains its final network on every time (no held-out origins);
+    its intervals come from the searched candidate, fitted on the rows before the search's
+    validation block, at origins in that block only."""
+    y = noisy_sine(200, 7)
+    m = BPForecaster(random_state=0, warn=False).fit(y)
+    assert m.division is None or m._division is None  # the default: every row trains
+    cut = m.structure_search_["fit_rows"]
+    assert m.interval_scores_ is not None and m.interval_origins_[0] == cut
+    assert np.all(m.interval_origins_ >= cut) and "_search_model" not in m.__dict__
+    H = m.interval_scores_.shape[1]
+    assert m.interval_origins_[-1] == len(y) - H
+    lo, hi = m.predict_interval(H, coverage=0.9)
+    p = m.predict(H)
+    assert np.all(lo <= p) and np.all(p <= hi) and np.all(hi - lo > 0)
+    bpnn.save(m, tmp_path / "m.bpnn")
+    lo2, hi2 = bpnn.load(tmp_path / "m.bpnn").predict_interval(H, coverage=0.9)
+    np.testing.assert_array_equal(lo2, lo)
+    np.testing.assert_array_equal(hi2, hi)

@@ -179,7 +179,7 @@ def _sunspots():
         _csv("sunspots.csv"),
         ["sunspots"],
         "timeseries",
-        {"feedback_delays": (1, 2), "hidden": (10,)},
+        {"feedback_delays": "auto", "hidden": "auto"},
         time="year",
     )
 
@@ -193,7 +193,7 @@ def _narendra_plant():
         _csv("narendra_plant.csv"),
         ["y"],
         "timeseries",
-        {"feedback_delays": (1, 2), "input_delays": (1, 2), "hidden": (10,)},
+        {"feedback_delays": "auto", "input_delays": "auto", "hidden": "auto"},
         time="t",
     )
 

@@ -247,6 +247,10 @@ def _forecaster_state(est):
             arrays.update({f"{key}/{k}": v for k, v in arr.items()})
     if getattr(est, "exog_map_", None) is not None:
         man["forecaster"]["exog_map"] = est.exog_map_.state()
+    for key in ("structure", "structure_search", "closed_loop_guard"):
+        value = getattr(est, key + "_", None)
+        if value is not None:  # plain JSON: lists, numbers (inf as None), strings
+            man["forecaster"][key] = _plain_json(value)
     arrays["last_y"] = np.asarray(est.last_y_, dtype=np.float64)
     if est.last_X_ is not None:
         arrays["last_X"] = np.asarray(est.last_X_, dtype=np.float64)
@@ -271,6 +275,23 @@ def _forecaster_members_state(est, man, arrays):
     if scores is not None:
         arrays["intervals/scores"] = np.asarray(scores, np.float64)
         f["interval_origins"] = [int(v) for v in est.interval_origins_]
+
+
+def _plain_json(v):
+    """Tuples as lists, NumPy scalars as Python numbers, non-finite floats as None."""
+    if isinstance(v, dict):
+        return {str(k): _plain_json(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain_json(x) for x in v]
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return float(v) if np.isfinite(v) else None
+    if v is None or isinstance(v, str):
+        return v
+    raise ModelFileError(f"cannot store {type(v).__name__} in a model file")
 
 
 def _ensemble_state(est, man, arrays):
@@ -675,6 +696,11 @@ def _build_forecaster(man, net, arrays):
             raise ModelFileError(str(exc)) from None
         if est.exog_map_.n_outputs != est.n_exog_:
             raise ModelFileError("the exogenous table map does not match the number of series")
+    for key in ("structure", "structure_search", "closed_loop_guard"):
+        value = f.get(key)
+        if value is not None and not isinstance(value, dict):
+            raise ModelFileError(f"{key} must be an object, got {value!r:.80}")
+        setattr(est, key + "_", value)
     est.last_y_ = arrays["last_y"]
     est.last_X_ = arrays.get("last_X") if est.n_exog_ else None
     for name, a, k in (

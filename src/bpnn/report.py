@@ -516,6 +516,7 @@ class SeriesSummary:
     horizon_rmse: dict = field(default_factory=dict)
     horizon_origins: range | None = None
     season: int | None = None
+    structure: dict | None = None  # the model's structure_search_ (automatic structure)
 
 
 #: the figures of the Time series section (build_figures' names)
@@ -685,6 +686,7 @@ def series_from_model(
         horizon_rmse=curves,
         horizon_origins=span,
         season=m,
+        structure=getattr(model, "structure_search_", None),
     )
     if fc is not None:
         summary.band = forecast_band(model, Y, Xa, origin, len(fc))
@@ -851,10 +853,43 @@ def _series_html(series: SeriesSummary, figures: dict) -> str:
     if series.horizon_rmse:
         out += _horizon_html(series)
     out += [f'<p class="sub">Note: {_e(n)}.</p>' for n in series.notes]
+    out += _structure_html(series.structure)
     out += [
         _figure_html(cap, png) for name, (cap, png) in figures.items() if name in SERIES_FIGURES
     ]
     return "\n".join(out)
+
+
+def _structure_html(search) -> list:
+    """The automatic structure: what was chosen, and every candidate's closed-loop score."""
+    if not search:
+        return []
+
+    def delays(d):
+        return ",".join(map(str, d)) or "—"
+
+    rows = [
+        [
+            c["why"],
+            delays(c["feedback_delays"]),
+            delays(c["input_delays"]),
+            "-".join(map(str, c["hidden"])),
+            c["score"] if c["score"] is not None else float("nan"),
+        ]
+        for c in search["candidates"]
+    ]
+    first, last = (search["origins"] + [None, None])[:2]
+    where = (
+        f"each fitted on the first {search['fit_rows']} steps and scored by the mean "
+        f"squared error of its {search['horizon']}-step closed-loop forecasts from every "
+        f"origin {first}..{last} (in units of the fitted steps' variance); the lowest wins"
+        if rows
+        else "nothing was searched"
+    )
+    out = [f"<p>Structure chosen automatically: {_e(search['summary'])}; {_e(where)}.</p>"]
+    if rows:
+        out.append(_table(rows, ["why", "feedback delays", "input delays", "hidden", "score"]))
+    return out
 
 
 # -- figures --------------------------------------------------------------------------------

@@ -45,14 +45,23 @@ def parse_ts_settings(session: Session, s: dict) -> TrainSpec:
         raise AppError(
             f"column {sorted(set(target) & set(exog))[0]!r} is both the series and an input"
         )
-    fb = parse_delays(s.get("feedback_delays", "1:2") or (), "feedback delays", 1)
-    ind = parse_delays(s.get("input_delays", "1:2") or (), "input delays", 0) if exog else ()
+
+    def delays(key, name, low):
+        v = s.get(key, "auto") or ()
+        return "auto" if str(v).strip().lower() == "auto" else parse_delays(v, name, low)
+
+    fb = delays("feedback_delays", "feedback delays", 1)
+    ind = delays("input_delays", "input delays", 0) if exog else ()
+    hidden = "auto" if str(s.get("hidden")).strip().lower() == "auto" else _hidden(s.get("hidden"))
+    # a structure left at "auto" is BPForecaster's default (searched; br on every row); a
+    # structure given in full trains as before (lm unless chosen, blocks in time order)
+    searched = "auto" in (fb, ind, hidden)
     if not fb and not ind:
         raise AppError(
             "give feedback delays (NAR/NARX) or input columns with input delays "
             "(time-delay network)"
         )
-    if max((*fb, *ind), default=0) > 100:
+    if max((*(fb if fb != "auto" else ()), *(ind if ind != "auto" else ())), default=0) > 100:
         raise AppError("delays above 100 steps are not offered here")
     ratios = [float(v) for v in (s.get("ratios") or [70, 15, 15])]
     if len(ratios) != 3 or min(ratios) < 0 or ratios[0] <= 0:
@@ -60,24 +69,24 @@ def parse_ts_settings(session: Session, s: dict) -> TrainSpec:
             f"the split must be three percentages with training above 0, got {s.get('ratios')!r}"
         )
     total = sum(ratios)
-    alg = s.get("algorithm") or "lm"
-    if alg == "auto":
+    alg = s.get("algorithm") or "auto"
+    if alg == "auto" and not searched:
         alg = "lm"
-    if alg not in {a["name"] for a in algorithm_choices()} | {
+    if alg != "auto" and alg not in {a["name"] for a in algorithm_choices()} | {
         a["matlab"] for a in algorithm_choices()
     }:
         raise AppError(f"unknown algorithm {alg!r}")
     params = {
         "feedback_delays": fb,
         "input_delays": ind,
-        "hidden": _hidden(s.get("hidden")),
+        "hidden": hidden,
         "algorithm": alg,
         "epochs": _num(s, "epochs", int, 1000, 1, 10_000_000),
         "goal": _num(s, "goal", float, 0.0, 0.0),
         "max_fail": _num(s, "max_fail", int, 6, 1, 10_000_000),
         "l2": _num(s, "l2", float, 0.0, 0.0),
         "ratios": tuple(round(r / total, 4) for r in ratios),
-        "division": "block",
+        "division": "auto" if searched else "block",
         "random_state": _num(s, "seed", int, 0, 0, 2**31 - 1),
         "n_ensemble": _num(s, "n_ensemble", int, 1, 1, ENSEMBLE_MAX),
     }
@@ -302,7 +311,7 @@ def ts_command(spec) -> str:
 
     p = spec.params
     data = spec.table.dataset.name if spec.table.dataset is not None else spec.table.name
-    delays = lambda d: ",".join(map(str, d)) or "none"  # noqa: E731
+    delays = lambda d: d if d == "auto" else ",".join(map(str, d)) or "none"  # noqa: E731
     args = [
         "bpnn",
         "train",
@@ -319,7 +328,7 @@ def ts_command(spec) -> str:
     )
     args += [
         "--hidden",
-        ",".join(map(str, p["hidden"])),
+        p["hidden"] if p["hidden"] == "auto" else ",".join(map(str, p["hidden"])),
         "--algorithm",
         p["algorithm"],
         "--epochs",
@@ -330,10 +339,11 @@ def ts_command(spec) -> str:
         str(p["max_fail"]),
         "--l2",
         f"{p['l2']:g}",
-        "--division",
-        "block",
-        "--ratios",
-        ",".join(f"{r:g}" for r in p["ratios"]),
+        *(
+            ["--division", "block", "--ratios", ",".join(f"{r:g}" for r in p["ratios"])]
+            if p["division"] == "block"
+            else []
+        ),
         "--seed",
         str(p["random_state"]),
         *(["--n-ensemble", str(p["n_ensemble"])] if p.get("n_ensemble", 1) > 1 else []),

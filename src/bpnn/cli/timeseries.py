@@ -40,6 +40,7 @@ SERIES_KEYS = {
     "interval_horizon": int,
     "date_order": str,
     "date_format": str,
+    "horizon": int,
 }
 
 #: static-model options a forecaster does not take: option -> why
@@ -50,7 +51,6 @@ _NOT_FOR_SERIES = {
     "pca": "the lagged inputs are not projected",
     "target_scaling": "each series has one scaling (--scaling), shared by its lags and its target",
     "holdout": "the division's last blocks (validation, test) are the held-out future",
-    "preset": "a forecaster's defaults are MATLAB's narnet/narxnet ones",
 }
 
 
@@ -70,6 +70,8 @@ def wants_series(args, ds_task=None) -> bool:
 def _delays(text, option, minimum):
     from ..timeseries import parse_delays
 
+    if isinstance(text, str) and text.strip().lower() == "auto":
+        return "auto"
     try:
         return parse_delays(text, option, minimum)
     except ValueError as exc:
@@ -215,7 +217,7 @@ def _series_options(args, ds):
     fb = _delays(
         args.feedback_delays
         if args.feedback_delays is not None
-        else hints.get("feedback_delays", "1:2"),
+        else hints.get("feedback_delays", "auto"),
         "--feedback-delays",
         1,
     )
@@ -225,7 +227,7 @@ def _series_options(args, ds):
         _delays(
             args.input_delays
             if args.input_delays is not None
-            else hints.get("input_delays", "1:2"),
+            else hints.get("input_delays", "auto"),
             "--input-delays",
             0,
         )
@@ -263,29 +265,31 @@ def _forecaster_params(args, ds, fb, ind):
         )
     if args.l2 == "auto":
         raise UsageError("--l2 auto does not apply to a time-series model; give a number")
+    # every structure option left out is BPForecaster's own default ("auto": searched, or
+    # MATLAB's under --preset matlab), so the command line trains the API's default model
     hidden = (
-        hints.get("hidden", (10,))
+        hints.get("hidden", "auto")
         if args.hidden is None
         else _ints(args.hidden, "--hidden")
         if str(args.hidden).strip().lower() != "auto"
-        else None
+        else "auto"
     )
-    if hidden is None:
-        raise UsageError(
-            "--hidden auto does not apply to a time-series model; give the widths, e.g. --hidden 10"
-        )
+    if args.preset not in (None, "default", "matlab"):
+        raise UsageError(f"--preset must be default or matlab, got {args.preset!r}")
     params = {
         "feedback_delays": fb,
-        "input_delays": ind or (1, 2),
-        "hidden": tuple(hidden),
+        "input_delays": ind or "auto",
+        "hidden": hidden if hidden == "auto" else tuple(hidden),
         "random_state": args.seed if args.seed is not None else 0,
-        "division": "block"
+        "division": "auto"
         if args.division is None
         else None
         if args.division == "none"
         else args.division,
+        "preset": args.preset or "default",
     }
-    act, out_act = _activations(args.activation, len(hidden))
+    n_hidden = 1 if hidden == "auto" else len(hidden)
+    act, out_act = _activations(args.activation, n_hidden)
     if act is not None:
         params["activation"] = act
     if args.output_activation or out_act:
@@ -314,6 +318,7 @@ def _forecaster_params(args, ds, fb, ind):
         "closed_loop_horizon": "closed_loop_horizon",
         "n_ensemble": "n_ensemble",
         "interval_horizon": "interval_horizon",
+        "horizon": "horizon",
     }
     for opt, name in simple.items():
         if getattr(args, opt, None) is not None:
@@ -374,7 +379,7 @@ def cmd_train_series(args):
         raise
     times = None if axis is None else axis.index
     params = _forecaster_params(args, ds, fb, ind)
-    D = max((*fb, *ind, 0))
+    D = max((*(() if fb == "auto" else fb), *(() if ind == "auto" else ind), 0))
     if len(df) <= D:
         raise UsageError(
             f"{source} has {len(df)} rows, too few for delays up to {D}: need at "
@@ -389,9 +394,14 @@ def cmd_train_series(args):
     console = _console()
     kind = "NARX" if inputs and fb else "time-delay" if inputs else "NAR"
     if show:
-        delays = f"feedback delays {_delay_text(fb)}" if fb else "no feedback"
+        eff = model.effective_params()  # "auto" is MATLAB's 1:2 under --preset matlab
+        fb_s = eff["feedback_delays"] if fb == "auto" else fb
+        ind_s = eff["input_delays"] if ind == "auto" else ind
+        delays = f"feedback delays {_delay_text(fb_s)}" if fb else "no feedback"
         if inputs:
-            delays += f", input delays {_delay_text(ind)} of {', '.join(inputs)}"
+            delays += f", input delays {_delay_text(ind_s)} of {', '.join(inputs)}"
+        if "auto" in (fb_s, ind_s if inputs else ()) or eff["hidden"] == "auto":
+            delays += " (auto: chosen on validation windows after the fitted rows)"
         if axis is not None and (found or axis.reading in ("day-first", "month-first")):
             console.print(f"[dim]using column {time!r} as the time axis ({_axis_text(axis)})[/dim]")
         console.print(
@@ -420,6 +430,9 @@ def cmd_train_series(args):
     model.time_reading_ = (axis.options or None) if axis is not None else None
     if params["verbose"] and not sys.stdout.isatty():
         print()
+    fb, ind = model.feedback_delays_, model.input_delays_
+    if show and model.structure_search_ is not None:
+        _print_structure(console, model)
     from ..report import data_from_forecaster
 
     rec = model.record_
@@ -438,10 +451,10 @@ def cmd_train_series(args):
         n_t = _plural(len(data.y_true), "target time")
         console.print(
             f"[dim]metrics: one-step predictions; {n_t}"
-            f" divided {params['division'] or 'not at all'}"
+            f" divided {model._division or 'not at all'}"
             + (
                 " (validation and test after every training time)"
-                if params["division"] == "block" and len(parts) > 1
+                if model._division == "block" and len(parts) > 1
                 else ""
             )
             + "[/dim]"
@@ -505,7 +518,27 @@ def _print_interval_note(console, model):
     console.print(f"[dim]{what}[/dim]")
 
 
+def _print_structure(console, model):
+    """Two lines: the structure the search chose, and the candidates it scored."""
+    search = model.structure_search_
+    console.print(f"structure chosen: {model.structure_['summary']}")
+    scores = ", ".join(
+        f"{_delay_text(c['feedback_delays']) or 'none'}"
+        + (f"/{_delay_text(c['input_delays'])}" if c["input_delays"] else "")
+        + f" x{'-'.join(map(str, c['hidden']))}: "
+        + ("-" if c["score"] is None or not c["score"] < float("inf") else f"{c['score']:.3g}")
+        for c in search["candidates"]
+    )
+    console.print(
+        f"[dim]candidates (fitted on the first {search['fit_rows']} rows, scored on "
+        f"{search['horizon']}-step closed-loop forecasts after them, in {search['time_s']:.1f} s): "
+        f"{scores}[/dim]"
+    )
+
+
 def _delay_text(d):
+    if isinstance(d, str):
+        return d
     d = list(d)
     if len(d) > 2 and d == list(range(d[0], d[-1] + 1)):
         return f"{d[0]}:{d[-1]}"
@@ -516,6 +549,9 @@ def _series_settings(model):
     skip = ("verbose", "warn", "feedback_delays", "input_delays")
     out = {k: v for k, v in model.get_params().items() if k not in skip and v is not None}
     out["algorithm (fitted)"] = getattr(model, "algorithm_", None)
+    st = getattr(model, "structure_", None)
+    if st is not None:
+        out["structure (chosen)"] = st["summary"]
     return {k: v for k, v in out.items() if v is not None}
 
 
@@ -1025,15 +1061,18 @@ def add_train_options(t):
         "time series (NAR, NARX and time-delay networks; docs/timeseries.md)",
         "Any of these, or a built-in series (sunspots, narendra_plant), trains a "
         "BPForecaster: y(t) from its own past values y(t-d) and, with --inputs, from the "
-        "exogenous series x(t-d). Defaults are MATLAB's: delays 1:2, 10 hidden units, lm, "
-        "and division block (the first 70% of the times train, the next 15% validate, "
-        "the last 15% test).",
+        "exogenous series x(t-d). By default the delays and the hidden width are chosen "
+        "automatically (candidates from the partial autocorrelation, an AR order, a season "
+        "and an embedding, each fitted on the earlier rows and scored by its closed-loop "
+        "error --horizon steps ahead on the later ones), then Bayesian regularisation (br) "
+        "trains on every row. --preset matlab gives MATLAB's: delays 1:2, 10 hidden units, "
+        "lm, division block (70/15/15 in time order).",
     )
     g.add_argument(
         "--feedback-delays",
         dest="feedback_delays",
         metavar="DELAYS",
-        help="delays of the target fed back as inputs, >= 1: 1:2 (default), "
+        help="delays of the target fed back as inputs, >= 1: auto (default), 1:2, "
         "1:12, 1,2,12; none for a time-delay network",
     )
     g.add_argument(
@@ -1043,7 +1082,7 @@ def add_train_options(t):
         "--input-delays",
         dest="input_delays",
         metavar="DELAYS",
-        help="delays of the inputs, >= 0 (0: x(t) itself): default 1:2",
+        help="delays of the inputs, >= 0 (0: x(t) itself): auto (default), 1:2, ...",
     )
     g.add_argument(
         "--time-column",
@@ -1054,6 +1093,12 @@ def add_train_options(t):
         "like date, time, year, 日期 ... or of text that reads as dates; none: no time axis",
     )
     add_date_options(g)
+    g.add_argument(
+        "--horizon",
+        type=int,
+        metavar="H",
+        help="the steps ahead the automatic structure is scored at (default 10)",
+    )
     g.add_argument(
         "--closed-loop-horizon",
         dest="closed_loop_horizon",

@@ -205,6 +205,10 @@ def _estimator_params(args, ds, task):
     return params
 
 
+class _LoneSeries(Exception):
+    """A table of the target column(s) alone: ``bpnn train`` forecasts it as a series."""
+
+
 def _load_training_table(args):
     from ..datasets import DEFAULT_DATASET, load_dataset
     from ..io_tables import check_columns, parse_columns, select_columns
@@ -224,6 +228,8 @@ def _load_training_table(args):
         target = [str(df.columns[-1])]
     features = parse_columns(args.features) if args.features else None
     check_columns(df, target, source)
+    if features is None and args.task is None and {str(c) for c in df.columns} <= set(target):
+        raise _LoneSeries  # nothing but the target: a series to forecast
     task, why = _detect_task(df[target], args.task, ds if not args.target else None)
     X, Y = select_columns(
         df,
@@ -401,7 +407,10 @@ def cmd_train(args):
         return cmd_train_series(args)
     for what, path in (("output", args.output), ("report", args.report)):
         _check_output(path, what)
-    X, Y, ds, task, why, source = _load_training_table(args)
+    try:
+        X, Y, ds, task, why, source = _load_training_table(args)
+    except _LoneSeries:  # `bpnn train series.csv --target y`: BPForecaster's defaults
+        return cmd_train_series(args)
     params = _estimator_params(args, ds, task)
     console = _console()
     show = not args.quiet

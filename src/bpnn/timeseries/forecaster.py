@@ -32,7 +32,31 @@ from .lags import as_series, check_time_index, lag_matrix, lag_names, max_delay,
 
 __all__ = ["BPForecaster", "narnet", "narxnet", "timedelaynet"]
 
-_DIVISIONS = ("block", "random", "interleaved", None, "none")
+_DIVISIONS = ("block", "random", "interleaved", None, "none", "auto")
+
+#: What a parameter left at "auto" means under each preset. "default": delays and width
+#: chosen by :func:`.structure.search_structure`, Bayesian regularisation on every row
+#: (the search validated the structure; the final fit keeps the latest values). "matlab":
+#: narnet / narxnet's structure and training exactly.
+PRESETS: dict[str, dict] = {
+    "default": {
+        "feedback_delays": "auto",
+        "input_delays": "auto",
+        "hidden": "auto",
+        "algorithm": "br",
+        "division": None,
+    },
+    "matlab": {
+        "feedback_delays": (1, 2),
+        "input_delays": (1, 2),
+        "hidden": (10,),
+        "algorithm": "lm",
+        "division": "block",
+    },
+}
+_STRUCTURE = ("feedback_delays", "input_delays", "hidden")
+#: the fewest rows the automatic structure searches on (fewer: MATLAB's structure)
+MIN_SEARCH_ROWS = 60
 
 
 class BPForecaster(BaseEstimator):
@@ -49,16 +73,21 @@ class BPForecaster(BaseEstimator):
     Parameters
     ----------
     feedback_delays : delays of y, ints >= 1 (MATLAB's ``1:2`` is ``(1, 2)`` or ``"1:2"``);
-        ``()`` for a time-delay network. Default (1, 2).
-    input_delays : delays of X, ints >= 0 (0: x(t) itself). Default (1, 2); used when
-        ``fit`` gets X.
-    hidden : int or tuple of int, default (10,)
+        ``()`` for a time-delay network; or "auto" (the default): chosen by the automatic
+        structure search (:mod:`.structure`; MATLAB's (1, 2) under ``preset="matlab"``).
+    input_delays : delays of X, ints >= 0 (0: x(t) itself), or "auto" (the default, as
+        above); used when ``fit`` gets X.
+    hidden : int, tuple of int, or "auto" (the default: one layer, its width searched;
+        (10,) under ``preset="matlab"``)
     activation : hidden activation(s), default "tansig"; output_activation : "purelin"
     loss : "mse" (default), "sse" or "mae"
-    algorithm : any registered algorithm, default "lm" (MATLAB's trainlm); algorithm_params
+    algorithm : any registered algorithm, or "auto" (the default: "br", Bayesian
+        regularisation; "lm", MATLAB's trainlm, under ``preset="matlab"``); algorithm_params
     epochs, goal, max_fail, min_grad, time_limit : the trainer's stopping rules
         (defaults 1000, 0, 6, the algorithm's, none)
-    division : "block" (default, MATLAB's divideblock), "random", "interleaved" or None
+    division : "auto" (default: None under the default preset, every row trains, the search
+        having validated the structure; "block" under ``preset="matlab"``), "block"
+        (MATLAB's divideblock), "random", "interleaved" or None
         Splits the lagged rows (one per target time) into training / validation / test by
         ``ratios`` (default 0.70, 0.15, 0.15). "block" keeps time order: validation and
         test come after every training row, so early stopping and the test error measure
@@ -72,6 +101,12 @@ class BPForecaster(BaseEstimator):
         After the open-loop fit, fine-tune the network closed loop over windows of this
         many steps (:meth:`fine_tune_closed_loop`).
     closed_loop_algorithm : str or None (the ``algorithm``); closed_loop_epochs : int, 100
+    preset : "default" or "matlab"
+        What the parameters left at "auto" take (:data:`PRESETS`): the automatic structure
+        and br on every row, or MATLAB's narnet/narxnet (1:2, 10 hidden, lm, block).
+    horizon : int or None
+        The steps ahead at which the automatic structure scores its candidates' closed-loop
+        forecasts (None: 10, :data:`.structure.DEFAULT_HORIZON`).
     n_ensemble : int, default 1
         Train this many networks (each with its own seeds drawn in turn from
         ``random_state``, and with a random division its own split) and average their
@@ -95,30 +130,34 @@ class BPForecaster(BaseEstimator):
     columns in X, their encoded names such as ``day=Mon``), n_targets_, n_exog_,
     exog_map_ (the table map of X's text, boolean and category columns, or None), y_map_,
     x_map_
-    (TargetScaler per series), networks_ / records_ / split_seeds_ (every member's; the
-    attributes without the s are member 0's), closed_loop_records_, interval_scores_
-    (n_origins, H, n_targets) sorted absolute residuals per step, or None, and
-    interval_origins_ (their origins), time_name_ (the name of the fitted pandas index,
-    e.g. the time column, or None), last_y_ / last_X_ (the last max_delay_ rows, in their units,
-    where forecasts continue from), n_series_ (rows fitted), split_seed_, diagnosis_.
+    (TargetScaler per series), structure_ (the searched structure and a summary; None when
+    nothing was searched), structure_search_ (every candidate's structure, reason, score
+    and fit time; the validation rows and origins; the search's time), closed_loop_guard_
+    (what :meth:`fine_tune_closed_loop` kept, and why), networks_ / records_ / split_seeds_
+    (every member's; the attributes without the s are member 0's), closed_loop_records_,
+    interval_scores_ (n_origins, H, n_targets) sorted absolute residuals per step, or None,
+    and interval_origins_ (their origins), time_name_ (the name of the
+    fitted pandas index, e.g. the time column, or None), last_y_ / last_X_ (the last
+    max_delay_ rows, in their units, where forecasts continue from), n_series_ (rows
+    fitted), split_seed_, diagnosis_.
     """
 
     def __init__(
         self,
-        feedback_delays=(1, 2),
-        input_delays=(1, 2),
-        hidden=(10,),
+        feedback_delays="auto",
+        input_delays="auto",
+        hidden="auto",
         activation="tansig",
         output_activation="purelin",
         loss="mse",
-        algorithm="lm",
+        algorithm="auto",
         algorithm_params=None,
         epochs=1000,
         goal=0.0,
         max_fail=6,
         min_grad=None,
         time_limit=None,
-        division="block",
+        division="auto",
         ratios=(0.70, 0.15, 0.15),
         scaling="minmax",
         init="nguyen-widrow",
@@ -130,6 +169,8 @@ class BPForecaster(BaseEstimator):
         closed_loop_epochs=100,
         n_ensemble=1,
         interval_horizon=None,
+        preset="default",
+        horizon=None,
         random_state=None,
         verbose=False,
         warn=True,
@@ -147,15 +188,39 @@ class BPForecaster(BaseEstimator):
             closed_loop_epochs,
         )
         self.n_ensemble, self.interval_horizon = n_ensemble, interval_horizon
+        self.preset, self.horizon = preset, horizon
         self.random_state, self.verbose, self.warn = random_state, verbose, warn
 
     # -- checks -----------------------------------------------------------------------------
+    def effective_params(self) -> dict:
+        """The settings a fit uses: every parameter, with those left at "auto"
+        (``feedback_delays``, ``input_delays``, ``hidden``, ``algorithm``, ``division``)
+        replaced by the value of ``preset`` (see :data:`PRESETS`); under the default preset
+        the structure stays "auto" (searched in ``fit``)."""
+        if self.preset not in PRESETS:
+            raise ValueError(f"preset must be one of {sorted(PRESETS)}, got {self.preset!r}")
+        out = self.get_params(deep=False)
+        for name, value in PRESETS[self.preset].items():
+            if isinstance(out[name], str) and out[name] == "auto":
+                out[name] = value
+        return out
+
+    @property
+    def _algorithm(self):
+        """The training algorithm's name (``algorithm``, or the preset's for "auto")."""
+        return self.effective_params()["algorithm"]
+
+    @property
+    def _division(self):
+        """The division (``division``, or the preset's for "auto")."""
+        return self.effective_params()["division"]
+
     def _check_params(self):
-        if self.hidden == "auto":
-            raise ValueError(
-                "hidden='auto' is not supported by BPForecaster; give the widths, e.g. hidden=10"
-            )
-        self._hidden = _check_hidden(self.hidden)
+        self._eff = eff = self.effective_params()
+        h = eff["hidden"]
+        self._hidden = None if isinstance(h, str) and h == "auto" else _check_hidden(h)
+        if self.horizon is not None:
+            _check_number("horizon", self.horizon, low=1, integer=True)
         for name in ("epochs", "max_fail", "n_restarts", "closed_loop_epochs", "n_ensemble"):
             _check_number(name, getattr(self, name), low=0 if "epochs" in name else 1, integer=True)
         _check_number("goal", self.goal, low=0)
@@ -172,13 +237,20 @@ class BPForecaster(BaseEstimator):
             raise ValueError(f"scaling must be one of {sorted(SCALINGS)}, got {self.scaling!r}")
         if self.division not in _DIVISIONS:
             raise ValueError(
-                f"division must be 'block', 'random', 'interleaved' or None, got {self.division!r}"
+                "division must be 'auto', 'block', 'random', 'interleaved' or None, "
+                f"got {self.division!r}"
             )
         if self.algorithm_params is not None and not isinstance(self.algorithm_params, dict):
             raise ValueError(f"algorithm_params must be a dict, got {self.algorithm_params!r}")
-        get_algorithm(self.algorithm, **(self.algorithm_params or {}))  # names checked
+        get_algorithm(self._algorithm, **(self.algorithm_params or {}))  # names checked
         get_loss(self.loss).check_output(get_activation(self.output_activation))
-        self._activations()
+        if self._hidden is not None:
+            self._activations()
+        elif isinstance(self.activation, (list, tuple)) and len(self.activation) != 1:
+            raise ValueError(
+                f"hidden='auto' chooses one hidden layer: give one activation, got "
+                f"{self.activation!r}"
+            )
 
     def _activations(self):
         act = self.activation
@@ -193,8 +265,15 @@ class BPForecaster(BaseEstimator):
         ]
 
     def _delays(self, with_x):
-        fb = parse_delays(self.feedback_delays, "feedback_delays", 1)
-        ind = parse_delays(self.input_delays, "input_delays", 0) if with_x else ()
+        """(feedback delays, input delays): tuples, or "auto" where the search chooses."""
+        eff = self._eff
+
+        def get(name, minimum):
+            v = eff[name]
+            return "auto" if isinstance(v, str) and v == "auto" else parse_delays(v, name, minimum)
+
+        fb = get("feedback_delays", 1)
+        ind = get("input_delays", 0) if with_x else ()
         if not fb and not with_x:
             raise ValueError(
                 "feedback_delays is empty and fit got no X: the network would "
@@ -228,13 +307,13 @@ class BPForecaster(BaseEstimator):
         try:
             parts = divide(
                 n_rows,
-                self.division,
+                self._division,
                 tuple(self.ratios),
                 seed=np.random.default_rng(self.split_seed_),
             )
         except ValueError as exc:
             raise ValueError(f"{what} are too few to divide: {exc}") from None
-        if self.division not in (None, "none"):
+        if self._division not in (None, "none"):
             for name, part, r in zip(("validation", "test"), parts[1:], self.ratios[1:]):
                 if r > 0 and not len(part):
                     raise ValueError(
@@ -274,8 +353,7 @@ class BPForecaster(BaseEstimator):
         self._check_params()
         X = self._encode_exog(X, fit=True)
         Y, y_names, Xa, x_names = self._series(y, X)
-        self.feedback_delays_, self.input_delays_ = self._delays(Xa is not None)
-        self.max_delay_ = D = max_delay(self.feedback_delays_, self.input_delays_)
+        fb, ind = self._delays(Xa is not None)
         self.target_names_, self.exog_names_ = y_names, x_names
         self.n_targets_, self.n_exog_ = Y.shape[1], 0 if Xa is None else Xa.shape[1]
         self._y_1d = np.ndim(y) == 1
@@ -283,13 +361,19 @@ class BPForecaster(BaseEstimator):
         self.index_info_ = _index_info(y.index) if self._pandas else None
         name = getattr(getattr(y, "index", None), "name", None) if self._pandas else None
         self.time_name_ = None if name is None else str(name)
+        rs = check_random_state(self.random_state)
+        self.split_seed_ = int(rs.randint(np.iinfo(np.int32).max))
+        self.structure_ = self.structure_search_ = None
+        self.__dict__.pop("_search_model", None)
+        if "auto" in (fb, ind) or self._hidden is None:
+            fb, ind = self._search_structure(Y, Xa, fb, ind)
+        self.feedback_delays_, self.input_delays_ = fb, ind
+        self.max_delay_ = D = max_delay(self.feedback_delays_, self.input_delays_)
         if Y.shape[0] <= D:
             raise ValueError(
                 f"y has {Y.shape[0]} rows, too few for delays up to {D}: need "
                 f"at least {D + 1} ({D} initial values and one target)"
             )
-        rs = check_random_state(self.random_state)
-        self.split_seed_ = int(rs.randint(np.iinfo(np.int32).max))
         self.n_series_ = n = Y.shape[0]
         tr, va, te = self._divide(n - D)
         self._fit_maps(Y, Xa, tr)
@@ -297,12 +381,50 @@ class BPForecaster(BaseEstimator):
         self._train_members(Z, T, (tr, va, te), rs)
         self.last_y_ = Y[n - D :].copy()
         self.last_X_ = None if Xa is None else Xa[n - D :].copy()
-        self.closed_loop_record_ = None
+        self.closed_loop_record_ = self.closed_loop_guard_ = None
         self.closed_loop_records_ = None
         if self.closed_loop_horizon is not None:
             self.fine_tune_closed_loop(y, X, horizon=self.closed_loop_horizon)
         self._calibrate_intervals(Y, Xa)
         return self
+
+    def _search_structure(self, Y, Xa, fb, ind):
+        """Delays and width chosen by :func:`.structure.search_structure` (which fits
+        clones of this forecaster on the earlier rows and scores their closed-loop forecasts
+        on the later ones); sets ``structure_``, ``structure_search_`` and ``_hidden``."""
+        from .structure import DEFAULT_HORIZON, search_structure
+
+        auto = {k for k, v in zip(_STRUCTURE, (fb, ind, self._hidden)) if v in ("auto", None)}
+        fixed = {"feedback_delays": fb, "input_delays": ind, "hidden": self._hidden}
+        H = DEFAULT_HORIZON if self.horizon is None else int(self.horizon)
+        if Y.shape[0] < MIN_SEARCH_ROWS:  # no room for validation windows: MATLAB's
+            m = PRESETS["matlab"]
+            chosen = {k: fixed[k] if k not in auto else m[k] for k in _STRUCTURE}
+            if Xa is None:
+                chosen["input_delays"] = ()
+            search = {
+                "candidates": [],
+                "fit_rows": 0,
+                "origins": [],
+                "horizon": H,
+                "time_s": 0.0,
+                "summary": f"MATLAB's structure (the {Y.shape[0]} rows are fewer than "
+                f"{MIN_SEARCH_ROWS}: too few for validation windows, nothing searched)",
+            }
+        else:
+            chosen, search = search_structure(self, Y, Xa, auto, fixed, H)
+        self._search_model = search.pop("_model", None)  # for _calibrate_intervals only
+        self._hidden = tuple(chosen["hidden"])
+        self.structure_ = {
+            "feedback_delays": list(chosen["feedback_delays"]),
+            "input_delays": list(chosen["input_delays"]),
+            "hidden": list(self._hidden),
+            "searched": sorted(auto),
+            "horizon": search["horizon"],
+            "summary": search["summary"],
+        }
+        self.structure_search_ = search
+        return tuple(chosen["feedback_delays"]), tuple(chosen["input_delays"])
 
     def _train_one(self, Z, T, split, init_seed, alg, params, epochs):
         tr, va, te = split
@@ -347,7 +469,7 @@ class BPForecaster(BaseEstimator):
                 T,
                 split,
                 seed,
-                self.algorithm,
+                self._algorithm,
                 dict(self.algorithm_params or {}),
                 int(self.epochs),
             )
@@ -357,11 +479,15 @@ class BPForecaster(BaseEstimator):
             if best is None or key < best[0]:
                 best = (key, net, rec)
         _, self.network_, self.record_ = best
-        self.algorithm_ = get_algorithm(self.algorithm, **(self.algorithm_params or {})).name
+        self.algorithm_ = get_algorithm(self._algorithm, **(self.algorithm_params or {})).name
         self._warn(self.record_)
 
     def _warn(self, rec):
         self.diagnosis_ = diagnose(rec, float(self.goal))
+        if rec.algorithm == "br" and rec.stop_reason in ("mu max", "mu_max"):
+            # Bayesian regularisation ends there as a rule (MATLAB's trainbr too): its
+            # effective number of weights has settled, not a sign of a failed fit
+            self.diagnosis_ = None
         already = rec.stop_reason == "diverged" and rec.message
         if self.diagnosis_ and self.warn and not already:
             warnings.warn(self.diagnosis_, ConvergenceWarning, stacklevel=4)
@@ -379,6 +505,15 @@ class BPForecaster(BaseEstimator):
         through time, Levenberg–Marquardt and trainbr get JᵀJ from forward sensitivities
         (:class:`~bpnn.timeseries.closed_loop.ClosedLoopObjective`). ``y``/``X``: the series
         given to ``fit``. The record is ``closed_loop_record_``; returns self.
+
+        Guard: without validation windows (``division=None``, the default preset's, or a
+        validation block shorter than the horizon) the last fifth of the training windows
+        become validation windows and the training keeps only the windows whose targets all
+        precede them (too few windows for both: a ValueError saying so). What decides is the
+        mean closed-loop loss of the validation windows: the fine-tuned weights are kept
+        only when it is strictly lower than that of the open-loop weights, else the
+        open-loop weights stay. ``closed_loop_guard_`` records both losses, which was
+        kept, how many validation windows and whether they were held out of training.
         """
         check_is_fitted(self, "network_")
         if not self.__dict__.get("_tuning_member"):  # every member, then the intervals
@@ -400,9 +535,12 @@ class BPForecaster(BaseEstimator):
                 f"no closed-loop window of horizon={H} lies wholly in the "
                 f"training rows; use a shorter horizon or division='block'"
             )
-        alg_name = algorithm or self.closed_loop_algorithm or self.algorithm
+        held_out = not len(parts[1])
+        if held_out:  # no validation windows: the last training windows become them
+            parts[0], parts[1] = _hold_out_windows(parts[0], H)
+        alg_name = algorithm or self.closed_loop_algorithm or self._algorithm
         params = algorithm_params or (
-            dict(self.algorithm_params or {}) if alg_name == self.algorithm else {}
+            dict(self.algorithm_params or {}) if alg_name == self._algorithm else {}
         )
         alg = get_algorithm(alg_name, **params)
 
@@ -431,7 +569,21 @@ class BPForecaster(BaseEstimator):
         rec = TrainingRecord(algorithm=alg.name, loss_name=obj.loss.name)
         rec.train_idx, rec.val_idx, rec.test_idx = (p if len(p) else None for p in parts)
         rng = np.random.default_rng(self.split_seed_)
-        self.closed_loop_record_ = trainer.run(obj, mk(parts[1]), mk(parts[2]), rng, rec)
+        val = mk(parts[1])
+        before = self.network_.params.copy()
+        v_open = val.value(before)
+        self.closed_loop_record_ = trainer.run(obj, val, mk(parts[2]), rng, rec)
+        after = self.network_.params.copy()
+        v_tuned = val.value(after)
+        kept = bool(np.isfinite(v_tuned) and v_tuned < v_open)
+        self.network_.params = after if kept else before
+        self.closed_loop_guard_ = {
+            "kept": "fine-tuned" if kept else "open-loop",
+            "open_loop_val_loss": float(v_open),
+            "fine_tuned_val_loss": float(v_tuned),
+            "validation_windows": int(len(parts[1])),
+            "held_out_from_training": bool(held_out),
+        }
         self.closed_loop_horizon_ = H
         self._warn(self.closed_loop_record_)
         return self
@@ -691,7 +843,10 @@ class BPForecaster(BaseEstimator):
         :func:`bpnn.timeseries.intervals.calibrate`)."""
         from .intervals import calibrate
 
-        calibrate(self, Y, Xa)
+        try:
+            calibrate(self, Y, Xa, self.__dict__.get("_search_model"))
+        finally:
+            self.__dict__.pop("_search_model", None)  # a fitted model keeps none
 
     def _member_paths(self, hist, x_seq, steps):
         """Every member's closed-loop run from the scaled windows ``hist`` (B, D, n_y) and
@@ -784,6 +939,24 @@ def _default_callbacks():
     return list(box["callbacks"])
 
 
+def _hold_out_windows(starts, H):
+    """(training, validation) windows from training windows alone: the last fifth (at
+    least one) validate, and training keeps those whose H targets all come before the first
+    validation target. Too few windows for both is a ValueError."""
+    starts = np.asarray(starts, dtype=np.int64)
+    n_val = max(1, int(np.ceil(0.2 * len(starts))))
+    val = starts[len(starts) - n_val :]
+    train = starts[starts + H - 1 < val[0]] if len(val) else val
+    if not len(train) or not len(val):
+        raise ValueError(
+            f"fine_tune_closed_loop has no validation windows (division="
+            f"None or too short a validation block) and its {len(starts)} training "
+            f"window(s) of horizon={H} are too few to hold some out: give a "
+            "shorter horizon, more data, or division='block'"
+        )
+    return train, val
+
+
 def _window_starts(rows, D, H):
     """Positions s whose window of targets s..s+H-1 are all among the rows' target times."""
     t = np.asarray(rows, dtype=np.int64) + D
@@ -835,14 +1008,15 @@ def _hidden(h):
     return (h,) if isinstance(h, numbers.Integral) and not isinstance(h, bool) else h
 
 
-def narnet(feedback_delays=(1, 2), hidden=10, **params) -> BPForecaster:
-    """MATLAB's ``narnet(feedbackDelays, hiddenSizes, trainFcn)``: y(t) from y(t-d)."""
+def narnet(feedback_delays="auto", hidden="auto", **params) -> BPForecaster:
+    """MATLAB's ``narnet(feedbackDelays, hiddenSizes, trainFcn)``: y(t) from y(t-d).
+    Defaults as BPForecaster's ("auto"; ``preset="matlab"`` for MATLAB's 1:2 and 10)."""
     return BPForecaster(
         feedback_delays=feedback_delays, input_delays=(), hidden=_hidden(hidden), **params
     )
 
 
-def narxnet(input_delays=(1, 2), feedback_delays=(1, 2), hidden=10, **params) -> BPForecaster:
+def narxnet(input_delays="auto", feedback_delays="auto", hidden="auto", **params) -> BPForecaster:
     """MATLAB's ``narxnet(inputDelays, feedbackDelays, hiddenSizes, ...)``: y(t) from
     x(t-d) and y(t-d); fit with ``fit(y, X)``."""
     return BPForecaster(
@@ -850,7 +1024,7 @@ def narxnet(input_delays=(1, 2), feedback_delays=(1, 2), hidden=10, **params) ->
     )
 
 
-def timedelaynet(input_delays=(1, 2), hidden=10, **params) -> BPForecaster:
+def timedelaynet(input_delays="auto", hidden="auto", **params) -> BPForecaster:
     """MATLAB's ``timedelaynet(inputDelays, hiddenSizes, ...)``: y(t) from x(t-d) only, no
     feedback; fit with ``fit(y, X)``."""
     return BPForecaster(

@@ -92,22 +92,50 @@ def _horizon(runs, asked):
     return 1
 
 
-def calibrate(model, Y, Xa):
+def calibrate(model, Y, Xa, searched=None):
     """Set ``interval_scores_`` (n, H, n_targets), sorted along the origins, and
     ``interval_origins_`` (n,) from the fitted series Y (T, n_y) and X (T, n_x) or None;
-    both None when no window of H held-out times exists."""
+    both None when no window of H held-out times exists.
+
+    The residuals are the model's own closed-loop errors from origins at times no member
+    trained on. A model that trained on every time (``division=None``, the default
+    preset's final fit) has none; then, when its structure was searched, ``searched`` —
+    the chosen candidate fitted on the rows before the search's validation block — gives
+    them, from origins in that block (times it never trained on). Its network saw fewer
+    rows than the final one, so its errors, and the intervals, tend to be a little wide.
+    """
     held = held_out_positions(model)
     runs = _run_lengths(held, model.n_series_)
     H = _horizon(runs, model.interval_horizon)
     origins = held[runs >= H]
     model.interval_scores_ = model.interval_origins_ = None
     if not len(origins):
+        if searched is not None and not len(held):
+            _calibrate_from_search(model, searched, Y, Xa)
         return
     ys, xs = model._scaled(Y, Xa)
     hist, x_seq, _ = windows(ys, xs, origins, H, model.feedback_delays_, model.input_delays_)
     paths = model._member_paths(hist, x_seq, H).mean(axis=0)  # (n, H, n_y): the ensemble's
     truth = np.stack([Y[s : s + H] for s in origins])
     model.interval_scores_ = np.sort(np.abs(truth - paths), axis=0)
+    model.interval_origins_ = origins
+
+
+def _calibrate_from_search(model, searched, Y, Xa):
+    """``interval_scores_`` from the searched candidate's closed-loop residuals at the
+    origins after the rows it was fitted on (see :func:`calibrate`)."""
+    from .diagnostics import rolling_forecasts
+
+    cut = searched.n_series_  # the candidate fitted on rows 0..cut-1
+    held = np.arange(max(cut, model.max_delay_), model.n_series_)
+    runs = _run_lengths(held, model.n_series_)
+    H = _horizon(runs, model.interval_horizon)
+    if not np.count_nonzero(runs >= H):
+        return
+    origins, fc, truth = rolling_forecasts(searched, Y, Xa, horizon=H, start=int(held[0]))
+    if not np.all(np.isfinite(fc)):
+        return
+    model.interval_scores_ = np.sort(np.abs(truth - fc), axis=0)
     model.interval_origins_ = origins
 
 

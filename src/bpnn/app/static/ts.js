@@ -106,8 +106,10 @@
     if (ready || !App.meta || !App.meta.timeseries) return;
     ready = true;
     $("ts-builtin").replaceChildren(...["sunspots", "narendra_plant"].filter((n) => App.meta.datasets.includes(n)).map((n) => App.el("option", { value: n, text: n })));
-    $("ts-algorithm").replaceChildren(...App.meta.algorithms.map((a) => App.el("option", { value: a.name, text: a.matlab ? `${a.matlab} (${a.name})` : a.name })));
-    $("ts-algorithm").value = "lm";
+    $("ts-algorithm").replaceChildren(
+      App.el("option", { value: "auto", text: "auto (br with an automatic structure, else lm)" }),
+      ...App.meta.algorithms.map((a) => App.el("option", { value: a.name, text: a.matlab ? `${a.matlab} (${a.name})` : a.name })));
+    $("ts-algorithm").value = "auto";
     $("ts-file").addEventListener("change", (e) => App.uploadTable(e.target.files[0], showTable));
     $("ts-builtin-load").addEventListener("click", async () => {
       App.say("");
