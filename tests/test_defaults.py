@@ -181,3 +181,84 @@ def test_a_model_without_a_search_loads_with_none(tmp_path, reg):
     bpnn.save(m, tmp_path / "m.bpnn")
     back = bpnn.load(tmp_path / "m.bpnn")
     assert back.l2_ == 0.01 and back.l2_search_ is None and back.selection_record_ is None
+
+
+# -- division="cv": the selection is honest -------------------------------------------------
+def _spy_on_training(monkeypatch):
+    """Record the inputs of every training run a fit starts: (training rows, validation
+    rows or None), both as the network sees them (scaled)."""
+    import bpnn.estimators as E
+
+    calls, real = [], E.train
+
+    def spy(net, X, T, **kw):
+        val = kw.get("validation")
+        calls.append((np.array(X, copy=True), None if val is None else np.array(val[0])))
+        return real(net, X, T, **kw)
+
+    monkeypatch.setattr(E, "train", spy)
+    return calls
+
+
+def _rows(A):
+    return {r.tobytes() for r in np.ascontiguousarray(A)}
+
+
+@pytest.fixture(scope="module")
+def cls_data():
+    from sklearn.datasets import make_classification
+
+    # continuous inputs: every row distinct, so a row can be traced through the fit
+    return make_classification(200, 5, n_informative=3, random_state=0)
+
+
+def test_cv_selection_never_sees_a_row_of_the_test_fold(monkeypatch, cls_data):
+    X, y = cls_data
+    test = np.arange(len(y)) % 5 == 0
+    calls = _spy_on_training(monkeypatch)
+    m = BPClassifier(division="cv", random_state=0, epochs=30, warn=False)
+    m.fit(X[~test], y[~test])
+    n_fit = len(calls)
+    k = PRESETS["default"]["cv_folds"]
+    assert n_fit == k * len(L2_CANDIDATES) + 1  # k folds per weight decay, then the refit
+    seen = set()
+    for Xt, Xv in calls:
+        seen |= _rows(Xt) | (set() if Xv is None else _rows(Xv))
+    held_out = _rows(m.input_map_.transform(X[test], m.dtype_))
+    assert len(held_out) == test.sum() and not seen & held_out
+    assert seen == _rows(m.input_map_.transform(X[~test], m.dtype_))
+    m.score(X[test], y[test])  # predicting and scoring train nothing
+    assert len(calls) == n_fit
+
+
+@pytest.mark.parametrize("cls", [BPClassifier, BPRegressor])
+def test_cv_folds_never_train_on_their_own_validation_rows(monkeypatch, cls, cls_data, reg):
+    X, y = cls_data if cls is BPClassifier else reg
+    calls = _spy_on_training(monkeypatch)
+    m = cls(division="cv", random_state=1, epochs=20, warn=False).fit(X, y)
+    k = PRESETS["default"]["cv_folds"]
+    every = _rows(m.input_map_.transform(X, m.dtype_))
+    for c in range(len(L2_CANDIDATES)):  # each weight decay: k disjoint folds
+        validated = []
+        for Xt, Xv in calls[c * k : (c + 1) * k]:
+            assert Xv is not None and not _rows(Xt) & _rows(Xv)
+            assert _rows(Xt) | _rows(Xv) == every
+            validated.append(_rows(Xv))
+        assert sum(len(v) for v in validated) == len(every)  # each row validates once
+        assert set().union(*validated) == every
+    Xt, Xv = calls[-1]
+    assert Xv is None and _rows(Xt) == every  # the refit: every row, no validation
+    # the records name the fit's own rows
+    sel = m.selection_record_
+    np.testing.assert_array_equal(np.union1d(sel.train_idx, sel.val_idx), np.arange(len(y)))
+    assert np.intersect1d(sel.train_idx, sel.val_idx).size == 0
+
+
+def test_cv_folds_are_stratified_by_class(cls_data):
+    X, y = cls_data
+    m = BPClassifier(division="cv", random_state=0)
+    m._check_params()
+    T = np.eye(2)[y]
+    fold = m._fold_ids(T, 5, seed=3)
+    counts = np.array([[np.sum((fold == f) & (y == c)) for c in (0, 1)] for f in range(5)])
+    assert np.ptp(counts, axis=0).max() <= 1  # each class spread evenly over the folds

@@ -163,6 +163,9 @@ PRESETS = {
         "target_scaling": "standard",
         "l2": "auto",
         "lm_max_params": 0,
+        "cv_folds": 5,
+        "cv_max_rows": 1000,
+        "cv_final": "refit",
     },
     "matlab": {
         "hidden": (10,),
@@ -174,6 +177,9 @@ PRESETS = {
         "target_scaling": "minmax",
         "l2": 0.0,
         "lm_max_params": 1000,
+        "cv_folds": 5,
+        "cv_max_rows": 1000,
+        "cv_final": "refit",
     },
 }
 #: ``l2="auto"`` tries these weight decays and keeps the one with the lowest validation loss.
@@ -354,9 +360,9 @@ class _BPBase(BaseEstimator):
             _check_number("min_grad", self.min_grad, low=0)
         if eff["scaling"] not in SCALINGS:
             raise ValueError(f"scaling must be one of {sorted(SCALINGS)}, got {self.scaling!r}")
-        if eff["division"] not in ("refit", "random", "block", "interleaved", None, "none"):
+        if eff["division"] not in ("cv", "refit", "random", "block", "interleaved", None, "none"):
             raise ValueError(
-                "division must be 'refit', 'random', 'block', 'interleaved', "
+                "division must be 'cv', 'refit', 'random', 'block', 'interleaved', "
                 f"None or 'auto', got {self.division!r}"
             )
         if self.pca is not None:
@@ -439,7 +445,32 @@ class _BPBase(BaseEstimator):
         n_val, n_test = round(n * r[1]), round(n * r[2])
         if r[1] > 0 and (n_val < 1 or n - n_val - n_test < 2):
             return None  # e.g. 3 samples: train on all rather than fail
-        return "random" if division == "refit" else division
+        return "random" if division in ("refit", "cv") else division
+
+    def _n_folds(self, n):
+        """How many folds ``division="cv"`` selects on for ``n`` rows: the preset's
+        ``cv_folds`` up to ``cv_max_rows`` rows (where one 20 % split leaves too few rows
+        to choose on), else 0 (one random split, as "refit"); 0 for other divisions."""
+        if self._eff["division"] != "cv":
+            return 0
+        pre = PRESETS[self.preset]
+        k = int(pre["cv_folds"])
+        return k if n <= pre["cv_max_rows"] and n >= 2 * k else 0
+
+    def _fold_ids(self, T, k, seed):
+        """A fold number in 0..k-1 for each row, drawn with ``seed``: stratified by class for
+        the classifier (each class spread evenly over the folds), at random for regression."""
+        rng = np.random.default_rng(seed)
+        n = T.shape[0]
+        order = rng.permutation(n)
+        if self._task == "regression":
+            groups = np.zeros(n, dtype=np.int64)
+        else:
+            groups = np.unique(T, axis=0, return_inverse=True)[1].reshape(-1)
+        order = order[np.argsort(groups[order], kind="stable")]  # class by class, shuffled
+        fold = np.empty(n, dtype=np.int64)
+        fold[order] = (np.arange(n) + int(rng.integers(k))) % k
+        return fold
 
     def _l2_candidates(self, selecting):
         """Weight decays to try: ``L2_CANDIDATES`` for "auto" when there are validation rows
@@ -550,69 +581,117 @@ class _BPBase(BaseEstimator):
                 for l2 in l2s:
                     yield hidden, a, (init_seed, split_seed, alg, params, l2)
 
+    def _evaluate(self, hidden, run, data, folds, left):
+        """One candidate trained and scored: on the validation rows (given, or the trainer's
+        random split), or with ``folds`` (a fold number per row) once per fold, on the
+        other folds' rows with early stopping on that fold's. Returns (key, scale, members,
+        found): the selection key (the mean over folds), the round-off yardstick, the
+        (network, record) pairs and the epoch count early stopping found (the folds'
+        median)."""
+        Z, T, sw, validation, division, epochs = data
+        if folds is None:
+            net, rec = self._train_one(hidden, Z, T, sw, validation, division, run, epochs, left())
+            found = rec.epochs if self._keeps_last(run) else rec.best_epoch
+            return self._score(rec, run), self._loss_scale(rec), [(net, rec)], found
+        members, keys, scales, found = [], [], [], []
+        for k in range(int(folds.max()) + 1):
+            if members and left() <= 0:
+                return None  # cut by the time limit: not comparable with full candidates
+            tr, va = folds != k, folds == k
+            wt, wv = (None, None) if sw is None else (sw[tr], sw[va])
+            val = (Z[va], T[va]) if wv is None else (Z[va], T[va], wv)
+            net, rec = self._train_one(hidden, Z[tr], T[tr], wt, val, None, run, epochs, left())
+            # the record names the fit's own rows (not the fold's 0..m-1)
+            rec.train_idx, rec.val_idx = np.flatnonzero(tr), np.flatnonzero(va)
+            members.append((net, rec))
+            keys.append(self._score(rec, run))
+            scales.append(self._loss_scale(rec))
+            found.append(rec.epochs if self._keeps_last(run) else rec.best_epoch)
+        # the fold whose early stop is the median one first: its record stands for the
+        # selection (selection_record_, and the diagnosis of a network that barely trained)
+        mid = int(np.argsort(found, kind="stable")[len(found) // 2])
+        members.insert(0, members.pop(mid))
+        return float(np.mean(keys)), float(np.mean(scales)), members, int(found[mid])
+
     def _fit_network(self, Z, T, sw, validation, rs, deadline=None):
         """Train every candidate (hidden widths x restarts x weight decays), keep the best on
-        validation data; with division "refit", train it again on all rows. ``time_limit``
-        is the budget of all of it: each run gets what is left, no candidate starts once it
-        is spent (the first always runs), and a refit that cannot finish in it is dropped
-        for the split run's network. ``rs`` draws the seeds; ``deadline`` (on the trainer's
-        clock) is shared by an ensemble's members."""
+        validation data -- one random split, or with division "cv" on small data the mean
+        over k folds; with division "refit" or "cv", train it again on all rows for the
+        epoch count found. ``time_limit`` is the budget of all of it: each run gets what is
+        left, no candidate starts once it is spent (the first always runs), and a refit
+        that cannot finish in it is dropped for the selection's network(s). ``rs`` draws
+        the seeds; ``deadline`` (on the trainer's clock) is shared by an ensemble's
+        members. The fitted networks are left in ``_members`` as (network, record)."""
         budget = math.inf if self.time_limit is None else float(self.time_limit)
         if deadline is None:
             deadline = _trainer._clock() + budget
         split_seed = int(rs.randint(np.iinfo(np.int32).max))
         division = None if validation is not None else self._division(Z.shape[0])
+        k = self._n_folds(Z.shape[0]) if division is not None else 0
+        folds = self._fold_ids(T, k, split_seed) if k else None
+        data = (Z, T, sw, validation, None if folds is not None else division, self._eff["epochs"])
         l2s = self._l2_candidates(validation is not None or division is not None)
-        epochs = self._eff["epochs"]
         best: tuple | None = None
         search: dict = {}
         l2_search: dict = {}
         notes: list[str] = []
         n_runs = len(self._candidates(Z.shape[1], T.shape[1])) * self.n_restarts * len(l2s)
         done = 0
+
+        def left():
+            return deadline - _trainer._clock()
+
         for hidden, a, run in self._runs(rs, split_seed, Z.shape[1], T.shape[1], l2s):
-            left = deadline - _trainer._clock()
-            if best is not None and left <= 0:
+            result = (
+                None
+                if best is not None and left() <= 0
+                else (self._evaluate(hidden, run, data, folds, left))
+            )
+            if result is None:
                 notes.append(
                     f"time_limit={budget:g} s ran out after {done} of the {n_runs} "
                     "candidate runs (hidden widths x restarts x weight decays); the "
                     "best of those was kept."
                 )
                 break
-            net, rec = self._train_one(hidden, Z, T, sw, validation, division, run, epochs, left)
             done += 1
-            key, scale = self._score(rec, run), self._loss_scale(rec)
+            key, scale, members, found = result
             if a is not None:
                 search[a] = min(search.get(a, np.inf), key)
             l2_search[run[4]] = min(l2_search.get(run[4], np.inf), key)
             if self._better(key, best, scale):
-                best = (key, net, rec, hidden, run)
+                best = (key, members, found, hidden, run)
         assert best is not None  # the first candidate always runs
-        _, self.network_, self.record_, hidden, run = best
+        _, members, found, hidden, run = best
+        self.network_, self.record_ = members[0]
         self.algorithm_, self.l2_ = run[2], run[4]
         self.hidden_ = tuple(int(h) for h in hidden)
         self.hidden_search_ = search or None
         self.l2_search_ = l2_search if len(l2_search) > 1 else None
         self.selection_record_ = None
-        if division is not None and self._eff["division"] == "refit":
+        self._members = [members[0]] if folds is None else members
+        final = PRESETS[self.preset]["cv_final"] if folds is not None else "refit"
+        if division is not None and self._eff["division"] in ("refit", "cv") and final != "folds":
             # early stopping found the epoch count; train on every row for that long
-            found = self.record_.epochs if self._keeps_last(run) else self.record_.best_epoch
-            n = min(max(int(found), REFIT_MIN_EPOCHS), epochs)
-            left = deadline - _trainer._clock()
+            n = min(max(int(found), REFIT_MIN_EPOCHS), self._eff["epochs"])
             refit = None
-            if left > 0:
-                refit = self._train_one(hidden, Z, T, sw, None, None, run, n, left)
+            if left() > 0:
+                refit = self._train_one(hidden, Z, T, sw, None, None, run, n, left())
             if refit is not None and not (
                 refit[1].stop_reason == "time limit" and refit[1].epochs < n
             ):
                 self.selection_record_ = self.record_
                 self.network_, self.record_ = refit
+                self._members = [refit] + (members if final == "both" else [])
             else:
+                what = "split (without the validation rows)" if folds is None else "folds"
                 notes.append(
                     f"time_limit={budget:g} s ran out before the refit on all rows "
-                    f"({n} epochs) could finish; the network trained on the split "
-                    "(without the validation rows) was kept."
+                    f"({n} epochs) could finish; the network(s) trained on the {what} "
+                    "were kept."
                 )
+        elif folds is not None:
+            self.selection_record_ = self.record_
         self._warn(self.selection_record_ or self.record_, notes)
 
     def _warn(self, rec, notes=()):
@@ -666,8 +745,9 @@ class _BPBase(BaseEstimator):
         nets, recs, first = [], [], None
         for i in range(self._n_ensemble):
             self._fit_network(Z, T, sw, validation, rs, deadline)
-            nets.append(self.network_)
-            recs.append(self.record_)
+            nets += [net for net, _ in self._members]
+            recs += [rec for _, rec in self._members]
+            del self._members
             if i == 0:
                 first = {a: getattr(self, a) for a in _MEMBER_ATTRS}
         self.__dict__.update(first)  # type: ignore[arg-type]  # set by member 0
