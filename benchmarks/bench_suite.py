@@ -136,7 +136,10 @@ def load_results(tag):
 
 
 def save_results(tag, res):
+    """Write ``res`` merged over what is on disk (another run of the same side may have
+    added entries meanwhile)."""
     os.makedirs(RESULTS, exist_ok=True)
+    res = {**load_results(tag), **res}
     tmp = results_path(tag) + ".tmp"
     with open(tmp, "w") as f:
         json.dump(res, f, indent=0, sort_keys=True)
@@ -179,13 +182,14 @@ def run(side, tag, params, half, seeds, only=None, patch=None):
                 est = make_side(side, task, seed, params)
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     est.fit(X[tr], y[tr])
-                    fit_s = time.perf_counter() - t0
+                    fit_s, cpu_s = time.perf_counter() - t0, time.process_time() - c0
                 barely = any("barely trained" in str(w.message) for w in caught)
                 res[key] = {
                     "error": error(task, y[te], est.predict(X[te])),
                     "fit_s": fit_s,
+                    "cpu_s": cpu_s,
                     "barely": barely,
                 }
             save_results(tag, res)

@@ -25,11 +25,13 @@ DOCUMENTED = dict(
     hidden=(20,),
     epochs=200,
     max_fail=10,
-    division="refit",
+    division="cv",
     ratios=(0.80, 0.20, 0.0),
     scaling="standard",
     l2="auto",
 )
+# and how division="cv" runs under it
+DOCUMENTED_CV = dict(cv_folds=5, cv_max_rows=1000, cv_select=1, cv_final="both")
 
 
 @pytest.fixture(scope="module")
@@ -45,21 +47,56 @@ def test_the_defaults_are_the_documented_ones(cls):
     if cls is BPRegressor:
         assert eff["target_scaling"] == "standard"
     assert PRESETS["default"]["lm_max_params"] == 0  # "auto" never picks LM by default
+    assert {k: PRESETS["default"][k] for k in DOCUMENTED_CV} == DOCUMENTED_CV
+    assert REFIT_MIN_EPOCHS == 10
 
 
-def test_a_default_fit_picks_l2_on_a_split_then_refits_on_all_rows():
+def test_preset_best_is_the_documented_one():
+    best = BPClassifier(preset="best").effective_params()
+    assert best["division"] == "cv" and best["max_fail"] == 20 and best["hidden"] == (20,)
+    assert PRESETS["best"]["cv_max_rows"] == float("inf")
+    assert PRESETS["best"]["cv_select"] == 5 and PRESETS["best"]["cv_final"] == "both"
+    assert PRESETS["best"]["l2_candidates"] == (1e-4, 1e-3, 1e-2, 1e-1)
+
+
+def test_a_default_fit_on_few_rows_picks_l2_by_cv_then_averages_folds_and_refit():
     X, y = load_iris(return_X_y=True)
     m = BPClassifier(random_state=0).fit(X, y)
-    assert m.algorithm_ == "scg" and m.hidden_ == (20,)
+    assert m.algorithm_ == "scg" and m.hidden_ == (20,) and m.cv_folds_ == 5
     assert sorted(m.l2_search_) == list(L2_CANDIDATES)
     assert m.l2_ == min(m.l2_search_, key=m.l2_search_.get)
+    # members: the refit on all rows, then the 5 folds' networks (median early stop first)
+    assert len(m.networks_) == 6 and m.networks_[0] is m.network_
+    folds = m.records_[1:]
+    assert folds[0] is m.selection_record_
+    for rec in folds:
+        assert len(rec.train_idx) == 120 and len(rec.val_idx) == 30
+    np.testing.assert_array_equal(
+        np.sort(np.concatenate([r.val_idx for r in folds])), np.arange(150)
+    )
+    stops = sorted(r.best_epoch for r in folds)
+    assert m.selection_record_.best_epoch == stops[2]
+    assert len(m.record_.train_idx) == 150 and m.record_.val_idx is None
+    assert m.record_.epochs == min(max(stops[2], REFIT_MIN_EPOCHS), 200)
+    # the output is the average of the six networks' outputs
+    Z = m.input_map_.transform(X, m.dtype_)
+    mean = np.mean([net.forward(Z) for net in m.networks_], axis=0)
+    np.testing.assert_allclose(m.predict_proba(X), m._probabilities(mean), rtol=1e-12)
+    assert m.score(X, y) > 0.95
+
+
+def test_a_default_fit_on_many_rows_picks_l2_on_one_split_then_refits():
+    m = BPClassifier(random_state=0)
+    m._check_params()
+    assert m._n_folds(1000) == 5 and m._n_folds(1001) == 0 and m._n_folds(9) == 0
+    X, y = load_iris(return_X_y=True)
+    m = BPClassifier(random_state=0, division="refit").fit(X, y)  # the >1000-row path
+    assert m.cv_folds_ == 0 and len(m.networks_) == 1
     sel = m.selection_record_
     assert len(sel.train_idx) == 120 and len(sel.val_idx) == 30 and sel.test_idx is None
     assert sel.best_val_loss == pytest.approx(m.l2_search_[m.l2_])
-    # the refit: every row, no validation, for the epochs early stopping found
     assert len(m.record_.train_idx) == 150 and m.record_.val_idx is None
     assert m.record_.epochs == min(max(sel.best_epoch, REFIT_MIN_EPOCHS), 200)
-    assert m.score(X, y) > 0.95
 
 
 @pytest.mark.parametrize("cls, alg", [(BPClassifier, "scg"), (BPRegressor, "lm")])
@@ -105,7 +142,7 @@ def test_l2_auto_without_validation_rows_means_no_weight_decay(reg):
 @pytest.mark.parametrize(
     "param, value, match",
     [
-        ("preset", "matlb", r"preset must be one of \['default', 'matlab'\], got 'matlb'"),
+        ("preset", "matlb", r"preset must be one of \['best', 'default', 'matlab'\], got 'matlb'"),
         ("l2", "big", r"l2 must be a number >= 0 or 'auto', got 'big'"),
         ("division", "later", r"division must be .*got 'later'"),
     ],
@@ -212,15 +249,18 @@ def cls_data():
     return make_classification(200, 5, n_informative=3, random_state=0)
 
 
-def test_cv_selection_never_sees_a_row_of_the_test_fold(monkeypatch, cls_data):
+@pytest.mark.parametrize("select", [1, 5])
+def test_cv_selection_never_sees_a_row_of_the_test_fold(monkeypatch, cls_data, select):
     X, y = cls_data
     test = np.arange(len(y)) % 5 == 0
+    monkeypatch.setitem(PRESETS["default"], "cv_select", select)
     calls = _spy_on_training(monkeypatch)
-    m = BPClassifier(division="cv", random_state=0, epochs=30, warn=False)
+    m = BPClassifier(random_state=0, epochs=30, warn=False)  # the default: division "cv"
     m.fit(X[~test], y[~test])
     n_fit = len(calls)
     k = PRESETS["default"]["cv_folds"]
-    assert n_fit == k * len(L2_CANDIDATES) + 1  # k folds per weight decay, then the refit
+    # the weight decays on `select` folds, the winner on the other folds, then the refit
+    assert n_fit == select * len(L2_CANDIDATES) + (k - select) + 1
     seen = set()
     for Xt, Xv in calls:
         seen |= _rows(Xt) | (set() if Xv is None else _rows(Xv))
@@ -234,6 +274,7 @@ def test_cv_selection_never_sees_a_row_of_the_test_fold(monkeypatch, cls_data):
 @pytest.mark.parametrize("cls", [BPClassifier, BPRegressor])
 def test_cv_folds_never_train_on_their_own_validation_rows(monkeypatch, cls, cls_data, reg):
     X, y = cls_data if cls is BPClassifier else reg
+    monkeypatch.setitem(PRESETS["default"], "cv_select", PRESETS["default"]["cv_folds"])
     calls = _spy_on_training(monkeypatch)
     m = cls(division="cv", random_state=1, epochs=20, warn=False).fit(X, y)
     k = PRESETS["default"]["cv_folds"]
@@ -249,6 +290,7 @@ def test_cv_folds_never_train_on_their_own_validation_rows(monkeypatch, cls, cls
     Xt, Xv = calls[-1]
     assert Xv is None and _rows(Xt) == every  # the refit: every row, no validation
     # the records name the fit's own rows
+    assert len(m.networks_) == k + 1
     sel = m.selection_record_
     np.testing.assert_array_equal(np.union1d(sel.train_idx, sel.val_idx), np.arange(len(y)))
     assert np.intersect1d(sel.train_idx, sel.val_idx).size == 0
@@ -256,9 +298,26 @@ def test_cv_folds_never_train_on_their_own_validation_rows(monkeypatch, cls, cls
 
 def test_cv_folds_are_stratified_by_class(cls_data):
     X, y = cls_data
-    m = BPClassifier(division="cv", random_state=0)
+    m = BPClassifier(random_state=0)
     m._check_params()
     T = np.eye(2)[y]
     fold = m._fold_ids(T, 5, seed=3)
     counts = np.array([[np.sum((fold == f) & (y == c)) for c in (0, 1)] for f in range(5)])
     assert np.ptp(counts, axis=0).max() <= 1  # each class spread evenly over the folds
+
+
+def test_cv_with_default_selection_validates_the_winner_on_every_fold(monkeypatch, cls_data):
+    X, y = cls_data
+    calls = _spy_on_training(monkeypatch)
+    m = BPClassifier(random_state=0, epochs=20, warn=False).fit(X, y)
+    n_l2 = len(L2_CANDIDATES)
+    every = _rows(m.input_map_.transform(X, m.dtype_))
+    first = calls[:n_l2]  # every weight decay on fold 0: the same rows
+    assert all(_rows(Xv) == _rows(first[0][1]) for _, Xv in first)
+    winner = first[list(L2_CANDIDATES).index(m.l2_)]
+    folds = [winner, *calls[n_l2:-1]]
+    assert len(folds) == PRESETS["default"]["cv_folds"]
+    for Xt, Xv in folds:
+        assert not _rows(Xt) & _rows(Xv) and _rows(Xt) | _rows(Xv) == every
+    assert set().union(*(_rows(Xv) for _, Xv in folds)) == every
+    assert sum(len(Xv) for _, Xv in folds) == len(every)

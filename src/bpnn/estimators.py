@@ -157,15 +157,20 @@ PRESETS = {
         "hidden": (20,),
         "epochs": 200,
         "max_fail": 10,
-        "division": "refit",
+        "division": "cv",
         "ratios": (0.80, 0.20, 0.0),
         "scaling": "standard",
         "target_scaling": "standard",
         "l2": "auto",
         "lm_max_params": 0,
+        # division="cv": up to cv_max_rows rows, cv_folds folds; the weight decays are
+        # compared on the first cv_select of them, the winner trained on every fold, and
+        # the fitted model is cv_final: "refit" (one network on all rows), "folds" (the
+        # folds' networks averaged) or "both" (those and the refit averaged)
         "cv_folds": 5,
         "cv_max_rows": 1000,
-        "cv_final": "refit",
+        "cv_select": 1,
+        "cv_final": "both",
     },
     "matlab": {
         "hidden": (10,),
@@ -179,8 +184,20 @@ PRESETS = {
         "lm_max_params": 1000,
         "cv_folds": 5,
         "cv_max_rows": 1000,
-        "cv_final": "refit",
+        "cv_select": 1,
+        "cv_final": "both",
     },
+}
+#: for users who can wait (docs/defaults.md, "preset best"): k-fold selection at every
+#: size, an average of the folds' networks and the refit, a longer early stop
+PRESETS["best"] = {
+    **PRESETS["default"],
+    "max_fail": 20,
+    "division": "cv",
+    "cv_max_rows": math.inf,
+    "cv_select": 5,
+    "cv_final": "both",
+    "l2_candidates": (1e-4, 1e-3, 1e-2, 1e-1),
 }
 #: ``l2="auto"`` tries these weight decays and keeps the one with the lowest validation loss.
 #: The losses are means over samples (mse, cross-entropy), so one grid suits any n.
@@ -483,7 +500,8 @@ class _BPBase(BaseEstimator):
             ALGORITHMS.get(str(self.algorithm).strip().lower()), "estimates_weight_decay", False
         ):
             return (0.0,)
-        return L2_CANDIDATES if selecting else (0.0,)
+        grid = PRESETS[self.preset].get("l2_candidates", L2_CANDIDATES)
+        return tuple(grid) if selecting else (0.0,)
 
     def _candidates(self, n_in, n_out):
         """Hidden-layer tuples to try: the given one, or the tutorial's rule for a = 1..10."""
@@ -581,7 +599,7 @@ class _BPBase(BaseEstimator):
                 for l2 in l2s:
                     yield hidden, a, (init_seed, split_seed, alg, params, l2)
 
-    def _evaluate(self, hidden, run, data, folds, left):
+    def _evaluate(self, hidden, run, data, folds, left, which=None):
         """One candidate trained and scored: on the validation rows (given, or the trainer's
         random split), or with ``folds`` (a fold number per row) once per fold, on the
         other folds' rows with early stopping on that fold's. Returns (key, scale, members,
@@ -594,7 +612,7 @@ class _BPBase(BaseEstimator):
             found = rec.epochs if self._keeps_last(run) else rec.best_epoch
             return self._score(rec, run), self._loss_scale(rec), [(net, rec)], found
         members, keys, scales, found = [], [], [], []
-        for k in range(int(folds.max()) + 1):
+        for k in range(int(folds.max()) + 1) if which is None else which:
             if members and left() <= 0:
                 return None  # cut by the time limit: not comparable with full candidates
             tr, va = folds != k, folds == k
@@ -629,6 +647,7 @@ class _BPBase(BaseEstimator):
         division = None if validation is not None else self._division(Z.shape[0])
         k = self._n_folds(Z.shape[0]) if division is not None else 0
         folds = self._fold_ids(T, k, split_seed) if k else None
+        self.cv_folds_ = k
         data = (Z, T, sw, validation, None if folds is not None else division, self._eff["epochs"])
         l2s = self._l2_candidates(validation is not None or division is not None)
         best: tuple | None = None
@@ -641,11 +660,15 @@ class _BPBase(BaseEstimator):
         def left():
             return deadline - _trainer._clock()
 
+        # the candidates are compared on the first ``cv_select`` folds; the winner is then
+        # trained on the others too (its members are every fold's network)
+        n_sel = min(int(PRESETS[self.preset]["cv_select"]), k) if k else 0
+        which = list(range(n_sel)) if k else None
         for hidden, a, run in self._runs(rs, split_seed, Z.shape[1], T.shape[1], l2s):
             result = (
                 None
                 if best is not None and left() <= 0
-                else (self._evaluate(hidden, run, data, folds, left))
+                else (self._evaluate(hidden, run, data, folds, left, which))
             )
             if result is None:
                 notes.append(
@@ -663,6 +686,14 @@ class _BPBase(BaseEstimator):
                 best = (key, members, found, hidden, run)
         assert best is not None  # the first candidate always runs
         _, members, found, hidden, run = best
+        if k and n_sel < k and left() > 0:
+            rest = self._evaluate(hidden, run, data, folds, left, range(n_sel, k))
+            if rest is not None:
+                members = members + rest[2]
+                stops = [r.epochs if self._keeps_last(run) else r.best_epoch for _, r in members]
+                mid = int(np.argsort(stops, kind="stable")[len(stops) // 2])
+                members.insert(0, members.pop(mid))
+                found = int(stops[mid])
         self.network_, self.record_ = members[0]
         self.algorithm_, self.l2_ = run[2], run[4]
         self.hidden_ = tuple(int(h) for h in hidden)
