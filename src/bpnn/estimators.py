@@ -171,6 +171,18 @@ PRESETS = {
         "cv_max_rows": 1000,
         "cv_select": 1,
         "cv_final": "both",
+        # above cv_max_rows: one random split, and for each task the settings that differ
+        # from the rest of the preset (None: as above); "refit" False keeps the
+        # early-stopped network instead of training again on all rows
+        "many": {
+            "classification": {
+                "hidden": (50,),
+                "l2": 1e-3,
+                "ratios": (0.9, 0.1, 0.0),
+                "refit": False,
+            },
+            "regression": {"hidden": None, "l2": None, "ratios": None, "refit": True},
+        },
     },
     "matlab": {
         "hidden": (10,),
@@ -186,12 +198,14 @@ PRESETS = {
         "cv_max_rows": 1000,
         "cv_select": 1,
         "cv_final": "both",
+        "many": {"classification": {}, "regression": {}},  # division "cv" only
     },
 }
 #: for users who can wait (docs/defaults.md, "preset best"): k-fold selection at every
 #: size, an average of the folds' networks and the refit, a longer early stop
 PRESETS["best"] = {
     **PRESETS["default"],
+    "hidden": (50,),
     "max_fail": 20,
     "division": "cv",
     "cv_max_rows": math.inf,
@@ -540,7 +554,7 @@ class _BPBase(BaseEstimator):
             max_fail=self._eff["max_fail"],
             time=max(time_left, 0.0),
             division=division,
-            ratios=tuple(self._eff["ratios"]),
+            ratios=tuple(getattr(self, "_ratios", None) or self._eff["ratios"]),
             validation=validation,
             sample_weight=sw,
             l2=l2,
@@ -650,6 +664,16 @@ class _BPBase(BaseEstimator):
         self.cv_folds_ = k
         data = (Z, T, sw, validation, None if folds is not None else division, self._eff["epochs"])
         l2s = self._l2_candidates(validation is not None or division is not None)
+        # division "cv" above cv_max_rows: one random split, with the preset's settings for
+        # the task where the user left them unset
+        pre = PRESETS[self.preset]
+        many = self._eff["division"] == "cv" and not k and division is not None
+        alt = pre["many"][self._task] if many else {}
+        self._ratios = alt.get("ratios") if self.ratios is None else None
+        if alt.get("hidden") is not None and self.hidden is None:
+            self._hidden = tuple(alt["hidden"])
+        if alt.get("l2") is not None and self._eff["l2"] == "auto" and self.l2 is None:
+            l2s = (float(alt["l2"]),)
         best: tuple | None = None
         search: dict = {}
         l2_search: dict = {}
@@ -701,8 +725,11 @@ class _BPBase(BaseEstimator):
         self.l2_search_ = l2_search if len(l2_search) > 1 else None
         self.selection_record_ = None
         self._members = [members[0]] if folds is None else members
-        final = PRESETS[self.preset]["cv_final"] if folds is not None else "refit"
-        if division is not None and self._eff["division"] in ("refit", "cv") and final != "folds":
+        final = pre["cv_final"] if folds is not None else "refit"
+        refits = self._eff["division"] == "refit" or (
+            self._eff["division"] == "cv" and alt.get("refit", True)
+        )
+        if division is not None and refits and final != "folds":
             # early stopping found the epoch count; train on every row for that long
             n = min(max(int(found), REFIT_MIN_EPOCHS), self._eff["epochs"])
             refit = None
