@@ -19,6 +19,7 @@ PREVIOUS = dict(
     ratios=(0.70, 0.15, 0.15),
     scaling="minmax",
     l2=0.0,
+    activation="tansig",
 )
 # what docs/defaults.md promises for the default preset
 DOCUMENTED = dict(
@@ -29,7 +30,10 @@ DOCUMENTED = dict(
     ratios=(0.80, 0.20, 0.0),
     scaling="standard",
     l2="auto",
+    activation="tansig",
 )
+# the classifier's own (the regressor keeps DOCUMENTED)
+DOCUMENTED_CLASSIFIER = dict(hidden=(100,), activation="poslin")
 # and how division="cv" runs under it
 DOCUMENTED_CV = dict(cv_folds=5, cv_max_rows=1000, cv_select=1, cv_final="both")
 
@@ -43,17 +47,24 @@ def reg():
 def test_the_defaults_are_the_documented_ones(cls):
     eff = cls().effective_params()
     assert cls().preset == "default" and L2_CANDIDATES == (1e-4, 1e-3, 1e-2)
-    assert {k: eff[k] for k in DOCUMENTED} == DOCUMENTED
+    want = {**DOCUMENTED, **(DOCUMENTED_CLASSIFIER if cls is BPClassifier else {})}
+    assert {k: eff[k] for k in DOCUMENTED} == want
     if cls is BPRegressor:
         assert eff["target_scaling"] == "standard"
     assert PRESETS["default"]["lm_max_params"] == 0  # "auto" never picks LM by default
     assert {k: PRESETS["default"][k] for k in DOCUMENTED_CV} == DOCUMENTED_CV
     assert REFIT_MIN_EPOCHS == 10
+    many = PRESETS["default"]["many"]
+    assert many["classification"] == {"l2": 1e-3, "ratios": (0.9, 0.1, 0.0), "refit": False}
+    assert many["regression"] == {"l2": None, "ratios": None, "refit": True}
 
 
 def test_preset_best_is_the_documented_one():
     best = BPClassifier(preset="best").effective_params()
-    assert best["division"] == "cv" and best["max_fail"] == 20 and best["hidden"] == (20,)
+    assert best["division"] == "cv" and best["max_fail"] == 20 and best["hidden"] == (100,)
+    assert best["activation"] == "poslin"
+    reg = BPRegressor(preset="best").effective_params()
+    assert reg["hidden"] == (20,) and reg["activation"] == "tansig" and reg["l2"] == "auto"
     assert PRESETS["best"]["cv_max_rows"] == float("inf")
     assert PRESETS["best"]["cv_select"] == 5 and PRESETS["best"]["cv_final"] == "both"
     assert PRESETS["best"]["l2_candidates"] == (1e-4, 1e-3, 1e-2, 1e-1)
@@ -62,7 +73,8 @@ def test_preset_best_is_the_documented_one():
 def test_a_default_fit_on_few_rows_picks_l2_by_cv_then_averages_folds_and_refit():
     X, y = load_iris(return_X_y=True)
     m = BPClassifier(random_state=0).fit(X, y)
-    assert m.algorithm_ == "scg" and m.hidden_ == (20,) and m.cv_folds_ == 5
+    assert m.algorithm_ == "scg" and m.hidden_ == (100,) and m.cv_folds_ == 5
+    assert [a.name for a in m.network_.activations][0] == "poslin"
     assert sorted(m.l2_search_) == list(L2_CANDIDATES)
     assert m.l2_ == min(m.l2_search_, key=m.l2_search_.get)
     # members: the refit on all rows, then the 5 folds' networks (median early stop first)

@@ -8,9 +8,12 @@ parameters. What they add is MATLAB's convenience around it:
   dropped, min-max to [-1, 1] by default, optional PCA) and regression targets by a
   :class:`~bpnn.preprocessing.TargetScaler`, both stored in the model and inverted at predict;
 * defaults chosen for accuracy on unseen data (``preset="default"``, see docs/defaults.md):
-  standard scaling, 20 hidden units, weight decay ``l2`` picked from ``L2_CANDIDATES`` on an
-  internal 20 % validation split with early stopping, then a refit on all rows for the
-  number of epochs found; ``preset="matlab"`` restores MATLAB's workflow (70/15/15 random
+  standard scaling, 20 hidden units; up to 1000 rows the weight decay ``l2`` is picked from
+  ``L2_CANDIDATES`` on one of 5 folds, the winner trained with early stopping on every fold
+  and refit on all rows for the median epoch count, and the model averages those six
+  networks; above 1000 rows one early-stopped run on a random split (a classifier: 50
+  units, l2 1e-3, a 10 % split; a regressor: the l2 search on 20 % and the refit);
+  ``preset="best"`` searches longer and wider; ``preset="matlab"`` restores MATLAB's workflow (70/15/15 random
   division, ``max_fail`` 6, min-max scaling, 10 hidden units, Levenberg–Marquardt for small
   regression nets);
 * ``hidden="auto"``: the tutorial's width ``round(sqrt(m + n) + a)`` with ``a`` in 1..10
@@ -155,6 +158,7 @@ _AUTO_A = tuple(range(1, 11))  # the tutorial's a in 1..10
 PRESETS = {
     "default": {
         "hidden": (20,),
+        "activation": "tansig",
         "epochs": 200,
         "max_fail": 10,
         "division": "cv",
@@ -175,17 +179,15 @@ PRESETS = {
         # from the rest of the preset (None: as above); "refit" False keeps the
         # early-stopped network instead of training again on all rows
         "many": {
-            "classification": {
-                "hidden": (50,),
-                "l2": 1e-3,
-                "ratios": (0.9, 0.1, 0.0),
-                "refit": False,
-            },
-            "regression": {"hidden": None, "l2": None, "ratios": None, "refit": True},
+            "classification": {"l2": 1e-3, "ratios": (0.9, 0.1, 0.0), "refit": False},
+            "regression": {"l2": None, "ratios": None, "refit": True},
         },
+        # what the classifier takes instead (the regressor keeps the above)
+        "classification": {"hidden": (100,), "activation": "poslin"},
     },
     "matlab": {
         "hidden": (10,),
+        "activation": "tansig",
         "epochs": 1000,
         "max_fail": 6,
         "division": "random",
@@ -199,13 +201,13 @@ PRESETS = {
         "cv_select": 1,
         "cv_final": "both",
         "many": {"classification": {}, "regression": {}},  # division "cv" only
+        "classification": {},
     },
 }
 #: for users who can wait (docs/defaults.md, "preset best"): k-fold selection at every
 #: size, an average of the folds' networks and the refit, a longer early stop
 PRESETS["best"] = {
     **PRESETS["default"],
-    "hidden": (50,),
     "max_fail": 20,
     "division": "cv",
     "cv_max_rows": math.inf,
@@ -365,7 +367,8 @@ class _BPBase(BaseEstimator):
         if self.preset not in PRESETS:
             raise ValueError(f"preset must be one of {sorted(PRESETS)}, got {self.preset!r}")
         out = self.get_params(deep=False)
-        for name, value in PRESETS[self.preset].items():
+        preset = PRESETS[self.preset]
+        for name, value in {**preset, **preset.get(self._task, {})}.items():
             if name not in out:
                 continue  # lm_max_params: not a parameter
             unset = out[name] == "auto" if name == "division" else out[name] is None
@@ -430,7 +433,7 @@ class _BPBase(BaseEstimator):
     def _activations(self, n_hidden=None):
         if n_hidden is None:
             n_hidden = 1 if self._hidden == "auto" else len(self._hidden)
-        act = self.activation
+        act = self._eff["activation"]
         hidden = list(act) if isinstance(act, (list, tuple)) else [act] * n_hidden
         if len(hidden) != n_hidden and self._hidden != "auto":
             raise ValueError(
@@ -1086,20 +1089,25 @@ class _BPBase(BaseEstimator):
 _COMMON_DOC = """
     Parameters
     ----------
-    preset : "default" or "matlab", default "default"
+    preset : "default", "best" or "matlab", default "default"
         Where the parameters left at None (``division`` at "auto") take their values from
         (``bpnn.estimators.PRESETS``; ``effective_params()`` lists the result). "default":
         chosen for accuracy on unseen data (docs/defaults.md) -- hidden (20,), standard
-        scaling, ``l2="auto"``, ``division="refit"`` with ratios (0.8, 0.2, 0), max_fail 10,
-        epochs 200, scaled conjugate gradient. "matlab": feedforwardnet/trainlm's workflow
+        scaling, ``l2="auto"``, ``division="cv"`` with ratios (0.8, 0.2, 0), max_fail 10,
+        epochs 200, scaled conjugate gradient (a classifier on more than 1000 rows: one
+        50-unit network, l2 1e-3, early-stopped on a 10 % split). "best": for users who can
+        wait (about 5-15 times the default's fit) -- 50 units, 5-fold selection among four
+        weight decays at every size, max_fail 20, the folds' networks and the refit
+        averaged. "matlab": feedforwardnet/trainlm's workflow
         and the estimators' earlier defaults exactly -- hidden (10,), min-max scaling to
         [-1, 1], l2 0, a random 70/15/15 division, max_fail 6, epochs 1000, Levenberg-Marquardt
         for regression nets of up to 1000 parameters. An explicit parameter always wins.
     hidden : tuple of int or "auto", default None (the preset's)
         Hidden-layer widths. ``"auto"`` uses one layer of the tutorial's
         ``round(sqrt(m + n) + a)`` units, ``a`` in 1..10 chosen on validation.
-    activation : str or list, default "tansig"
-        Hidden-layer activation, one for all layers or one per layer.
+    activation : str or list, default None (the preset's)
+        Hidden-layer activation, one for all layers or one per layer. None: "tansig",
+        except the default and best presets' classifier, "poslin" (ReLU).
     output_activation : str, default "auto"
         {output_doc}
     loss : str, default "auto"
@@ -1122,8 +1130,14 @@ _COMMON_DOC = """
         what was cut. Each ``partial_fit`` call trains one epoch and ignores it.
     division : str or None, default "auto"
         How ``fit`` splits X into training / validation / test sets (by ``ratios``):
-        "refit", "random", "block", "interleaved" (as in :func:`bpnn.train`), None or
-        "auto"; ignored when ``fit`` is given ``validation=(X_val, y_val)``. "refit": a
+        "cv", "refit", "random", "block", "interleaved" (as in :func:`bpnn.train`), None or
+        "auto"; ignored when ``fit`` is given ``validation=(X_val, y_val)``. "cv": on up to
+        the preset's ``cv_max_rows`` (1000) rows, 5 folds (stratified for classes): the
+        weight decays are compared on the first (train on 4/5, early stop on 1/5), the
+        winner is trained on every fold, then on all rows for the folds' median best epoch,
+        and the model averages the refit and the folds' networks (``networks_``; the
+        median fold's record is ``selection_record_``); on more rows one random split as
+        the preset says (docs/defaults.md). "refit": a
         random split picks ``l2`` and the epoch count by early stopping, then the network
         is trained again on all rows for that many epochs (at least 10, at most
         ``epochs``; ``selection_record_`` keeps the split run). None: train on all rows.
@@ -1249,7 +1263,10 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
     l2_search_ : dict or None
         ``{l2: validation loss}`` for ``l2="auto"``.
     selection_record_ : TrainingRecord or None
-        The split run's record when ``division="refit"``, else None.
+        The split run's record when ``division="refit"``, the median fold's with "cv"
+        on up to ``cv_max_rows`` rows, else None.
+    cv_folds_ : int
+        The folds ``division="cv"`` selected on (0: one split, or another division).
     networks_ : list of Network
         The ensemble's member networks (``n_ensemble``).
     records_ : list of TrainingRecord
@@ -1279,7 +1296,7 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
     def __init__(
         self,
         hidden: int | Sequence[int] | str | None = None,
-        activation: str | Sequence[str] = "tansig",
+        activation: str | Sequence[str] | None = None,
         output_activation: str = "auto",
         loss: str = "auto",
         algorithm: str = "auto",
@@ -1424,7 +1441,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
     def __init__(
         self,
         hidden: int | Sequence[int] | str | None = None,
-        activation: str | Sequence[str] = "tansig",
+        activation: str | Sequence[str] | None = None,
         output_activation: str = "auto",
         loss: str = "auto",
         algorithm: str = "auto",
