@@ -77,6 +77,19 @@ def prepare_all():
     print(f"{len(info)} problems written to {DATA}")
 
 
+#: the docs' columns: (label, results tag, seeds) and the timing passes of the peers run
+#: without CPU times
+DOC_SIDES = [
+    ("bpnn default", "default", (0, 1)),
+    ("sklearn MLP", "sklearn", (0, 1)),
+    ("HistGB", "hgb", (0, 1)),
+    ("RealMLP-TD (seed 0)", "realmlp", (0,)),
+    ("bpnn best (seed 0)", "best", (0,)),
+    ("bpnn previous default", "bpnn_old", (0, 1)),
+]
+DOC_TIMING = {"sklearn": "sklearn_cpu", "hgb": "hgb_cpu", "bpnn_old": "bpnn_old_cpu"}
+
+
 def load_info():
     with open(os.path.join(RESULTS, "suite_halves.json")) as f:
         return json.load(f)
@@ -257,6 +270,73 @@ def report(sides, half, seeds, markdown=False, ref="sklearn"):
                 )
 
 
+def _cell(r):
+    return "–" if r is None else f"{100 * r['error']:.2f} ({100 * r['spread']:.1f})"
+
+
+def _cpu(tag, name, timing_tag=None):
+    """CPU seconds of the fit on seed 0, fold 0 (``timing_tag``: a separate timing pass)."""
+    r = load_results(timing_tag or tag).get(f"{name}/0/0")
+    return None if r is None or "cpu_s" not in r else float(r["cpu_s"])
+
+
+def markdown(half, sides, timing):
+    """The docs' tables for one half: per problem the error (%) and its fold-to-fold
+    spread for each side, then the means, the count of problems worse than scikit-learn's
+    MLP by more than 1 point, 'barely trained' fits, and the CPU seconds of the seed-0,
+    fold-0 fit of each side summed over the problems every side has a time for.
+    ``sides``: [(label, tag, seeds)], ``timing``: tag -> timing pass tag."""
+    info = load_info()
+    lines = []
+    for task in ("classification", "regression"):
+        names = [n for n in info if info[n]["task"] == task and info[n]["half"] == half]
+        head = "| problem | rows | " + " | ".join(lab for lab, _, _ in sides) + " |"
+        lines += [f"\n**{task}, half {half}** — error % (fold-to-fold std)\n", head]
+        lines.append("|---|---|" + "---|" * len(sides))
+        table = {n: [summarise(t, n, sd) for _, t, sd in sides] for n in names}
+        for n in names:
+            cells = " | ".join(_cell(r) for r in table[n])
+            lines.append(f"| {n} | {info[n]['rows']} | {cells} |")
+        means, worse, barely = [], [], []
+        ref = [lab for lab, _, _ in sides].index("sklearn MLP")
+        for i in range(len(sides)):
+            have = [n for n in names if table[n][i] is not None and table[n][ref] is not None]
+            m = np.mean([table[n][i]["error"] for n in have]) if have else float("nan")
+            mr = np.mean([table[n][ref]["error"] for n in have]) if have else float("nan")
+            w = [n for n in have if table[n][i]["error"] - table[n][ref]["error"] > 0.01]
+            means.append(f"**{100 * m:.2f}** vs {100 * mr:.2f} ({len(have)})")
+            worse.append(f"{len(w)}" + (f" ({', '.join(w)})" if w and i != ref else ""))
+            barely.append(str(sum(table[n][i]["barely"] for n in have)))
+        lines.append(
+            "| mean; sklearn MLP's on the same problems (count) | | " + " | ".join(means) + " |"
+        )
+        lines.append("| worse than sklearn MLP by > 1 point | | " + " | ".join(worse) + " |")
+        lines.append("| fits 'barely trained' | | " + " | ".join(barely) + " |")
+        common = [n for n in names if all(r is not None for r in table[n])]
+        lines.append(
+            f"| mean on the {len(common)} problems every side ran | | "
+            + " | ".join(
+                f"{100 * np.mean([table[n][i]['error'] for n in common]):.2f}" if common else "–"
+                for i in range(len(sides))
+            )
+            + " |"
+        )
+        cpu = {t: [_cpu(t, n, timing.get(t)) for n in names] for _, t, _ in sides}
+        ref_t = sides[ref][1]
+        cells = []
+        for _, t, _ in sides:
+            both = [j for j in range(len(names)) if cpu[t][j] is not None and cpu[ref_t][j]]
+            mine = sum(cpu[t][j] for j in both)
+            theirs = sum(cpu[ref_t][j] for j in both)
+            cells.append(f"{mine:.1f} vs {theirs:.1f} ({len(both)})" if both else "–")
+        lines.append(
+            "| CPU s of the seed-0 fold-0 fits; sklearn MLP's on the same problems (count) | | "
+            + " | ".join(cells)
+            + " |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -274,6 +354,7 @@ def main(argv=None):
     p.add_argument("--sides", default="bpnn,sklearn,hgb")
     p.add_argument("--half", default="A", choices=("A", "B", "all"))
     p.add_argument("--seeds", default="0,1")
+    p.add_argument("--markdown", action="store_true", help="the docs' tables")
     a = ap.parse_args(argv)
     if a.cmd == "prepare":
         prepare_all()
@@ -283,6 +364,8 @@ def main(argv=None):
         folds = tuple(int(k) for k in a.folds.split(","))
         patch = json.loads(a.patch)
         run(a.side, a.tag or a.side, json.loads(a.params), a.half, seeds, only, patch, folds)
+    elif a.markdown:
+        print(markdown(a.half, DOC_SIDES, DOC_TIMING))
     else:
         seeds = tuple(int(s) for s in a.seeds.split(","))
         report(a.sides.split(","), a.half, seeds)

@@ -95,8 +95,8 @@ def test_binary_classifier_ensemble_probabilities():
 def test_first_member_is_the_single_network_fit():
     """n_ensemble=k draws member 0 exactly as the one-network fit does."""
     X, y = _data(120, 2)
-    one = BPRegressor(random_state=3, **FAST).fit(X, y)
-    two = BPRegressor(n_ensemble=2, random_state=3, **FAST).fit(X, y)
+    one = BPRegressor(random_state=3, division="refit", **FAST).fit(X, y)
+    two = BPRegressor(n_ensemble=2, random_state=3, division="refit", **FAST).fit(X, y)
     np.testing.assert_array_equal(one.network_.params, two.networks_[0].params)
     assert not np.array_equal(two.networks_[0].params, two.networks_[1].params)
     assert len(one.networks_) == 1
@@ -508,7 +508,7 @@ def test_one_network_report_has_no_ensemble_section():
     from bpnn.report import data_from_model, render_html
 
     X, y = _data(60, 1)
-    model = BPRegressor(random_state=0, **FAST).fit(X, y)
+    model = BPRegressor(random_state=0, division="refit", **FAST).fit(X, y)  # one network
     data = data_from_model(model, X, y, model.record_)
     assert data.members is None and "<h2>Ensemble</h2>" not in render_html(data=data)
 
@@ -583,7 +583,7 @@ def test_convergence_warning_points_at_the_callers_line():
     X, y = _data(50, 3)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        BPRegressor(hidden=(3,), epochs=2, n_ensemble=2, random_state=0).fit(X, y)
+        BPRegressor(hidden=(3,), epochs=2, n_ensemble=2, random_state=0, division="refit").fit(X, y)
     ours = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
     assert ours and all(w.filename == __file__ for w in ours)
 

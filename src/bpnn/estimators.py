@@ -8,12 +8,13 @@ parameters. What they add is MATLAB's convenience around it:
   dropped, min-max to [-1, 1] by default, optional PCA) and regression targets by a
   :class:`~bpnn.preprocessing.TargetScaler`, both stored in the model and inverted at predict;
 * defaults chosen for accuracy on unseen data (``preset="default"``, see docs/defaults.md):
-  standard scaling, 20 hidden units; up to 1000 rows the weight decay ``l2`` is picked from
-  ``L2_CANDIDATES`` on one of 5 folds, the winner trained with early stopping on every fold
-  and refit on all rows for the median epoch count, and the model averages those six
-  networks; above 1000 rows one early-stopped run on a random split (a classifier: 50
-  units, l2 1e-3, a 10 % split; a regressor: the l2 search on 20 % and the refit);
-  ``preset="best"`` searches longer and wider; ``preset="matlab"`` restores MATLAB's workflow (70/15/15 random
+  standard scaling, 20 tansig units (a classifier: 100 ReLU units); up to 1000 rows the
+  weight decay ``l2`` is picked from ``L2_CANDIDATES`` on one of 5 folds, the winner
+  trained with early stopping on every fold and refit on all rows for the median epoch
+  count, and the model averages those six networks; above 1000 rows one random split (a
+  classifier: l2 1e-3, early-stopped on 10 %; a regressor: the l2 search on 20 % and the
+  refit); ``preset="best"`` searches longer and wider; ``preset="matlab"`` restores
+  MATLAB's workflow (70/15/15 random
   division, ``max_fail`` 6, min-max scaling, 10 hidden units, Levenberg–Marquardt for small
   regression nets);
 * ``hidden="auto"``: the tutorial's width ``round(sqrt(m + n) + a)`` with ``a`` in 1..10
@@ -155,7 +156,7 @@ _AUTO_A = tuple(range(1, 11))  # the tutorial's a in 1..10
 #: in docs/defaults.md); "matlab" is feedforwardnet/trainlm's, the estimators' earlier
 #: defaults exactly. ``lm_max_params``: ``algorithm="auto"`` prefers LM for regression nets
 #: up to this size (0: never).
-PRESETS = {
+PRESETS: dict[str, dict[str, Any]] = {
     "default": {
         "hidden": (20,),
         "activation": "tansig",
@@ -628,7 +629,8 @@ class _BPBase(BaseEstimator):
             net, rec = self._train_one(hidden, Z, T, sw, validation, division, run, epochs, left())
             found = rec.epochs if self._keeps_last(run) else rec.best_epoch
             return self._score(rec, run), self._loss_scale(rec), [(net, rec)], found
-        members, keys, scales, found = [], [], [], []
+        members: list[tuple[Any, Any]] = []
+        keys, scales, found = [], [], []
         for k in range(int(folds.max()) + 1) if which is None else which:
             if members and left() <= 0:
                 return None  # cut by the time limit: not comparable with full candidates
@@ -656,7 +658,7 @@ class _BPBase(BaseEstimator):
         left, no candidate starts once it is spent (the first always runs), and a refit
         that cannot finish in it is dropped for the selection's network(s). ``rs`` draws
         the seeds; ``deadline`` (on the trainer's clock) is shared by an ensemble's
-        members. The fitted networks are left in ``_members`` as (network, record)."""
+        members. The fitted networks are left in ``_fitted`` as (network, record)."""
         budget = math.inf if self.time_limit is None else float(self.time_limit)
         if deadline is None:
             deadline = _trainer._clock() + budget
@@ -727,8 +729,9 @@ class _BPBase(BaseEstimator):
         self.hidden_search_ = search or None
         self.l2_search_ = l2_search if len(l2_search) > 1 else None
         self.selection_record_ = None
-        self._members = [members[0]] if folds is None else members
-        final = pre["cv_final"] if folds is not None else "refit"
+        self._fitted = [members[0]] if folds is None else members
+        # n_ensemble=k: k networks, each member its refit (the folds only select)
+        final = pre["cv_final"] if folds is not None and self._n_ensemble == 1 else "refit"
         refits = self._eff["division"] == "refit" or (
             self._eff["division"] == "cv" and alt.get("refit", True)
         )
@@ -743,7 +746,7 @@ class _BPBase(BaseEstimator):
             ):
                 self.selection_record_ = self.record_
                 self.network_, self.record_ = refit
-                self._members = [refit] + (members if final == "both" else [])
+                self._fitted = [refit] + (members if final == "both" else [])
             else:
                 what = "split (without the validation rows)" if folds is None else "folds"
                 notes.append(
@@ -753,6 +756,8 @@ class _BPBase(BaseEstimator):
                 )
         elif folds is not None:
             self.selection_record_ = self.record_
+        if final == "refit":
+            self._fitted = self._fitted[:1]
         self._warn(self.selection_record_ or self.record_, notes)
 
     def _warn(self, rec, notes=()):
@@ -806,9 +811,9 @@ class _BPBase(BaseEstimator):
         nets, recs, first = [], [], None
         for i in range(self._n_ensemble):
             self._fit_network(Z, T, sw, validation, rs, deadline)
-            nets += [net for net, _ in self._members]
-            recs += [rec for _, rec in self._members]
-            del self._members
+            nets += [net for net, _ in self._fitted]
+            recs += [rec for _, rec in self._fitted]
+            del self._fitted
             if i == 0:
                 first = {a: getattr(self, a) for a in _MEMBER_ATTRS}
         self.__dict__.update(first)  # type: ignore[arg-type]  # set by member 0
@@ -1094,11 +1099,11 @@ _COMMON_DOC = """
         (``bpnn.estimators.PRESETS``; ``effective_params()`` lists the result). "default":
         chosen for accuracy on unseen data (docs/defaults.md) -- hidden (20,), standard
         scaling, ``l2="auto"``, ``division="cv"`` with ratios (0.8, 0.2, 0), max_fail 10,
-        epochs 200, scaled conjugate gradient (a classifier on more than 1000 rows: one
-        50-unit network, l2 1e-3, early-stopped on a 10 % split). "best": for users who can
-        wait (about 5-15 times the default's fit) -- 50 units, 5-fold selection among four
-        weight decays at every size, max_fail 20, the folds' networks and the refit
-        averaged. "matlab": feedforwardnet/trainlm's workflow
+        epochs 200, scaled conjugate gradient; the classifier takes 100 ReLU ("poslin")
+        units, and on more than 1000 rows one network, l2 1e-3, early-stopped on a 10 %
+        split. "best": for users who can wait (several times the default's fit) -- 5-fold
+        selection among four weight decays at every size, max_fail 20, the folds'
+        networks and the refit averaged. "matlab": feedforwardnet/trainlm's workflow
         and the estimators' earlier defaults exactly -- hidden (10,), min-max scaling to
         [-1, 1], l2 0, a random 70/15/15 division, max_fail 6, epochs 1000, Levenberg-Marquardt
         for regression nets of up to 1000 parameters. An explicit parameter always wins.

@@ -236,7 +236,8 @@ def export_c(
         raise ValueError(
             f"cannot export an ensemble of {len(d.members) + 1} networks to C "
             "(the C export holds one network); export it as python or onnx, "
-            "or fit with n_ensemble=1"
+            "or fit one network: n_ensemble=1 and division='refit' (the default "
+            "division 'cv' averages six networks on up to 1000 rows)"
         )
     if float_type is None:
         float_type = "float" if d.dtype == "float32" else "double"
