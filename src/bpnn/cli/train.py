@@ -616,7 +616,8 @@ def add_parsers(sub, common):
         "--preset",
         choices=("default", "best", "matlab"),
         help="where unset options take their values: default (chosen for "
-        "accuracy: docs/defaults.md) or matlab (feedforwardnet/trainlm: "
+        "accuracy: docs/defaults.md), best (a wider, longer search: several "
+        "times the default's fit) or matlab (feedforwardnet/trainlm: "
         "70/15/15 division, max_fail 6, minmax scaling, 10 hidden units)",
     )
     n.add_argument("--division", choices=("cv", "refit", "random", "block", "interleaved", "none"))
@@ -626,7 +627,7 @@ def add_parsers(sub, common):
         metavar="FRACTION",
         help="rows held out before fitting for the printed test metrics "
         f"(default {HOLDOUT} when the model trains on all its rows, as the "
-        "default preset's refit does; else 0)",
+        "default preset's cv and refit do; else 0)",
     )
     n.add_argument("--ratios", help="train,validation,test shares, e.g. 0.7,0.15,0.15")
     n.add_argument(
