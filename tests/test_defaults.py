@@ -333,3 +333,37 @@ def test_cv_with_default_selection_validates_the_winner_on_every_fold(monkeypatc
         assert not _rows(Xt) & _rows(Xv) and _rows(Xt) | _rows(Xv) == every
     assert set().union(*(_rows(Xv) for _, Xv in folds)) == every
     assert sum(len(Xv) for _, Xv in folds) == len(every)
+
+
+def _e(v):
+    """1e-4 as the docs write it."""
+    return f"{v:.0e}".replace("e-0", "e-")
+
+
+def test_the_settings_table_of_defaults_md_matches_the_presets():
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "defaults.md"
+    rows = {
+        line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:5]]
+        for line in doc.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `")
+    }
+    presets = ("default", "best", "matlab")
+    assert rows["`max_fail`"] == [str(PRESETS[p]["max_fail"]) for p in presets]
+    assert rows["`epochs`"] == [str(PRESETS[p]["epochs"]) for p in presets]
+    for p in ("default", "best"):
+        cls = PRESETS[p]["classification"]
+        assert rows["`hidden`"][presets.index(p)] == (
+            f"`{PRESETS[p]['hidden']}`; a classifier `{cls['hidden']}`"
+        )
+    assert rows["`activation`"][0].startswith(f'`"{PRESETS["default"]["activation"]}"`')
+    assert f'`"{PRESETS["default"]["classification"]["activation"]}"`' in rows["`activation`"][0]
+    assert f"> {PRESETS['default']['cv_max_rows']} rows" in rows["`l2`"][0]
+    assert (
+        f"rows: {PRESETS['default']['many']['classification']['l2']:.0e}".replace("e-0", "e-")
+        in rows["`l2`"][0]
+    )
+    assert rows["`division`, `ratios`"][0].startswith(f'`"{PRESETS["default"]["division"]}"`')
+    grid = ", ".join(_e(v) for v in L2_CANDIDATES[:-1]) + f" or {_e(L2_CANDIDATES[-1])}"
+    assert grid in rows["`l2`"][0]
