@@ -50,6 +50,8 @@ def csv_run(tmp_path_factory):
             "6",
             "--seed",
             "1",
+            "--division",  # one network: the C export below holds one
+            "refit",
             "-o",
             "m.bpnn",
             "--report",

@@ -19,17 +19,23 @@ PREVIOUS = dict(
     ratios=(0.70, 0.15, 0.15),
     scaling="minmax",
     l2=0.0,
+    activation="tansig",
 )
 # what docs/defaults.md promises for the default preset
 DOCUMENTED = dict(
     hidden=(20,),
     epochs=200,
     max_fail=10,
-    division="refit",
+    division="cv",
     ratios=(0.80, 0.20, 0.0),
     scaling="standard",
     l2="auto",
+    activation="tansig",
 )
+# the classifier's own (the regressor keeps DOCUMENTED)
+DOCUMENTED_CLASSIFIER = dict(hidden=(100,), activation="poslin")
+# and how division="cv" runs under it
+DOCUMENTED_CV = dict(cv_folds=5, cv_max_rows=1000, cv_select=1, cv_final="both")
 
 
 @pytest.fixture(scope="module")
@@ -41,25 +47,68 @@ def reg():
 def test_the_defaults_are_the_documented_ones(cls):
     eff = cls().effective_params()
     assert cls().preset == "default" and L2_CANDIDATES == (1e-4, 1e-3, 1e-2)
-    assert {k: eff[k] for k in DOCUMENTED} == DOCUMENTED
+    want = {**DOCUMENTED, **(DOCUMENTED_CLASSIFIER if cls is BPClassifier else {})}
+    assert {k: eff[k] for k in DOCUMENTED} == want
     if cls is BPRegressor:
         assert eff["target_scaling"] == "standard"
     assert PRESETS["default"]["lm_max_params"] == 0  # "auto" never picks LM by default
+    assert {k: PRESETS["default"][k] for k in DOCUMENTED_CV} == DOCUMENTED_CV
+    assert REFIT_MIN_EPOCHS == 10
+    many = PRESETS["default"]["many"]
+    assert many["classification"] == {"l2": 1e-3, "ratios": (0.9, 0.1, 0.0), "refit": False}
+    assert many["regression"] == {"l2": None, "ratios": None, "refit": True}
 
 
-def test_a_default_fit_picks_l2_on_a_split_then_refits_on_all_rows():
+def test_preset_best_is_the_documented_one():
+    best = BPClassifier(preset="best").effective_params()
+    assert best["division"] == "cv" and best["max_fail"] == 20 and best["hidden"] == (100,)
+    assert best["activation"] == "poslin"
+    reg = BPRegressor(preset="best").effective_params()
+    assert reg["hidden"] == (20,) and reg["activation"] == "tansig" and reg["l2"] == "auto"
+    assert PRESETS["best"]["cv_max_rows"] == float("inf")
+    assert PRESETS["best"]["cv_select"] == 5 and PRESETS["best"]["cv_final"] == "both"
+    assert PRESETS["best"]["l2_candidates"] == (1e-4, 1e-3, 1e-2, 1e-1)
+
+
+def test_a_default_fit_on_few_rows_picks_l2_by_cv_then_averages_folds_and_refit():
     X, y = load_iris(return_X_y=True)
     m = BPClassifier(random_state=0).fit(X, y)
-    assert m.algorithm_ == "scg" and m.hidden_ == (20,)
+    assert m.algorithm_ == "scg" and m.hidden_ == (100,) and m.cv_folds_ == 5
+    assert [a.name for a in m.network_.activations][0] == "poslin"
     assert sorted(m.l2_search_) == list(L2_CANDIDATES)
     assert m.l2_ == min(m.l2_search_, key=m.l2_search_.get)
+    # members: the refit on all rows, then the 5 folds' networks (median early stop first)
+    assert len(m.networks_) == 6 and m.networks_[0] is m.network_
+    folds = m.records_[1:]
+    assert folds[0] is m.selection_record_
+    for rec in folds:
+        assert len(rec.train_idx) == 120 and len(rec.val_idx) == 30
+    np.testing.assert_array_equal(
+        np.sort(np.concatenate([r.val_idx for r in folds])), np.arange(150)
+    )
+    stops = sorted(r.best_epoch for r in folds)
+    assert m.selection_record_.best_epoch == stops[2]
+    assert len(m.record_.train_idx) == 150 and m.record_.val_idx is None
+    assert m.record_.epochs == min(max(stops[2], REFIT_MIN_EPOCHS), 200)
+    # the output is the average of the six networks' outputs
+    Z = m.input_map_.transform(X, m.dtype_)
+    mean = np.mean([net.forward(Z) for net in m.networks_], axis=0)
+    np.testing.assert_allclose(m.predict_proba(X), m._probabilities(mean), rtol=1e-12)
+    assert m.score(X, y) > 0.95
+
+
+def test_a_default_fit_on_many_rows_picks_l2_on_one_split_then_refits():
+    m = BPClassifier(random_state=0)
+    m._check_params()
+    assert m._n_folds(1000) == 5 and m._n_folds(1001) == 0 and m._n_folds(9) == 0
+    X, y = load_iris(return_X_y=True)
+    m = BPClassifier(random_state=0, division="refit").fit(X, y)  # the >1000-row path
+    assert m.cv_folds_ == 0 and len(m.networks_) == 1
     sel = m.selection_record_
     assert len(sel.train_idx) == 120 and len(sel.val_idx) == 30 and sel.test_idx is None
     assert sel.best_val_loss == pytest.approx(m.l2_search_[m.l2_])
-    # the refit: every row, no validation, for the epochs early stopping found
     assert len(m.record_.train_idx) == 150 and m.record_.val_idx is None
     assert m.record_.epochs == min(max(sel.best_epoch, REFIT_MIN_EPOCHS), 200)
-    assert m.score(X, y) > 0.95
 
 
 @pytest.mark.parametrize("cls, alg", [(BPClassifier, "scg"), (BPRegressor, "lm")])
@@ -105,7 +154,7 @@ def test_l2_auto_without_validation_rows_means_no_weight_decay(reg):
 @pytest.mark.parametrize(
     "param, value, match",
     [
-        ("preset", "matlb", r"preset must be one of \['default', 'matlab'\], got 'matlb'"),
+        ("preset", "matlb", r"preset must be one of \['best', 'default', 'matlab'\], got 'matlb'"),
         ("l2", "big", r"l2 must be a number >= 0 or 'auto', got 'big'"),
         ("division", "later", r"division must be .*got 'later'"),
     ],
@@ -181,3 +230,140 @@ def test_a_model_without_a_search_loads_with_none(tmp_path, reg):
     bpnn.save(m, tmp_path / "m.bpnn")
     back = bpnn.load(tmp_path / "m.bpnn")
     assert back.l2_ == 0.01 and back.l2_search_ is None and back.selection_record_ is None
+
+
+# -- division="cv": the selection is honest -------------------------------------------------
+def _spy_on_training(monkeypatch):
+    """Record the inputs of every training run a fit starts: (training rows, validation
+    rows or None), both as the network sees them (scaled)."""
+    import bpnn.estimators as E
+
+    calls, real = [], E.train
+
+    def spy(net, X, T, **kw):
+        val = kw.get("validation")
+        calls.append((np.array(X, copy=True), None if val is None else np.array(val[0])))
+        return real(net, X, T, **kw)
+
+    monkeypatch.setattr(E, "train", spy)
+    return calls
+
+
+def _rows(A):
+    return {r.tobytes() for r in np.ascontiguousarray(A)}
+
+
+@pytest.fixture(scope="module")
+def cls_data():
+    from sklearn.datasets import make_classification
+
+    # continuous inputs: every row distinct, so a row can be traced through the fit
+    return make_classification(200, 5, n_informative=3, random_state=0)
+
+
+@pytest.mark.parametrize("select", [1, 5])
+def test_cv_selection_never_sees_a_row_of_the_test_fold(monkeypatch, cls_data, select):
+    X, y = cls_data
+    test = np.arange(len(y)) % 5 == 0
+    monkeypatch.setitem(PRESETS["default"], "cv_select", select)
+    calls = _spy_on_training(monkeypatch)
+    m = BPClassifier(random_state=0, epochs=30, warn=False)  # the default: division "cv"
+    m.fit(X[~test], y[~test])
+    n_fit = len(calls)
+    k = PRESETS["default"]["cv_folds"]
+    # the weight decays on `select` folds, the winner on the other folds, then the refit
+    assert n_fit == select * len(L2_CANDIDATES) + (k - select) + 1
+    seen = set()
+    for Xt, Xv in calls:
+        seen |= _rows(Xt) | (set() if Xv is None else _rows(Xv))
+    held_out = _rows(m.input_map_.transform(X[test], m.dtype_))
+    assert len(held_out) == test.sum() and not seen & held_out
+    assert seen == _rows(m.input_map_.transform(X[~test], m.dtype_))
+    m.score(X[test], y[test])  # predicting and scoring train nothing
+    assert len(calls) == n_fit
+
+
+@pytest.mark.parametrize("cls", [BPClassifier, BPRegressor])
+def test_cv_folds_never_train_on_their_own_validation_rows(monkeypatch, cls, cls_data, reg):
+    X, y = cls_data if cls is BPClassifier else reg
+    monkeypatch.setitem(PRESETS["default"], "cv_select", PRESETS["default"]["cv_folds"])
+    calls = _spy_on_training(monkeypatch)
+    m = cls(division="cv", random_state=1, epochs=20, warn=False).fit(X, y)
+    k = PRESETS["default"]["cv_folds"]
+    every = _rows(m.input_map_.transform(X, m.dtype_))
+    for c in range(len(L2_CANDIDATES)):  # each weight decay: k disjoint folds
+        validated = []
+        for Xt, Xv in calls[c * k : (c + 1) * k]:
+            assert Xv is not None and not _rows(Xt) & _rows(Xv)
+            assert _rows(Xt) | _rows(Xv) == every
+            validated.append(_rows(Xv))
+        assert sum(len(v) for v in validated) == len(every)  # each row validates once
+        assert set().union(*validated) == every
+    Xt, Xv = calls[-1]
+    assert Xv is None and _rows(Xt) == every  # the refit: every row, no validation
+    # the records name the fit's own rows
+    assert len(m.networks_) == k + 1
+    sel = m.selection_record_
+    np.testing.assert_array_equal(np.union1d(sel.train_idx, sel.val_idx), np.arange(len(y)))
+    assert np.intersect1d(sel.train_idx, sel.val_idx).size == 0
+
+
+def test_cv_folds_are_stratified_by_class(cls_data):
+    X, y = cls_data
+    m = BPClassifier(random_state=0)
+    m._check_params()
+    T = np.eye(2)[y]
+    fold = m._fold_ids(T, 5, seed=3)
+    counts = np.array([[np.sum((fold == f) & (y == c)) for c in (0, 1)] for f in range(5)])
+    assert np.ptp(counts, axis=0).max() <= 1  # each class spread evenly over the folds
+
+
+def test_cv_with_default_selection_validates_the_winner_on_every_fold(monkeypatch, cls_data):
+    X, y = cls_data
+    calls = _spy_on_training(monkeypatch)
+    m = BPClassifier(random_state=0, epochs=20, warn=False).fit(X, y)
+    n_l2 = len(L2_CANDIDATES)
+    every = _rows(m.input_map_.transform(X, m.dtype_))
+    first = calls[:n_l2]  # every weight decay on fold 0: the same rows
+    assert all(_rows(Xv) == _rows(first[0][1]) for _, Xv in first)
+    winner = first[list(L2_CANDIDATES).index(m.l2_)]
+    folds = [winner, *calls[n_l2:-1]]
+    assert len(folds) == PRESETS["default"]["cv_folds"]
+    for Xt, Xv in folds:
+        assert not _rows(Xt) & _rows(Xv) and _rows(Xt) | _rows(Xv) == every
+    assert set().union(*(_rows(Xv) for _, Xv in folds)) == every
+    assert sum(len(Xv) for _, Xv in folds) == len(every)
+
+
+def _e(v):
+    """1e-4 as the docs write it."""
+    return f"{v:.0e}".replace("e-0", "e-")
+
+
+def test_the_settings_table_of_defaults_md_matches_the_presets():
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "defaults.md"
+    rows = {
+        line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:5]]
+        for line in doc.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `")
+    }
+    presets = ("default", "best", "matlab")
+    assert rows["`max_fail`"] == [str(PRESETS[p]["max_fail"]) for p in presets]
+    assert rows["`epochs`"] == [str(PRESETS[p]["epochs"]) for p in presets]
+    for p in ("default", "best"):
+        cls = PRESETS[p]["classification"]
+        assert rows["`hidden`"][presets.index(p)] == (
+            f"`{PRESETS[p]['hidden']}`; a classifier `{cls['hidden']}`"
+        )
+    assert rows["`activation`"][0].startswith(f'`"{PRESETS["default"]["activation"]}"`')
+    assert f'`"{PRESETS["default"]["classification"]["activation"]}"`' in rows["`activation`"][0]
+    assert f"> {PRESETS['default']['cv_max_rows']} rows" in rows["`l2`"][0]
+    assert (
+        f"rows: {PRESETS['default']['many']['classification']['l2']:.0e}".replace("e-0", "e-")
+        in rows["`l2`"][0]
+    )
+    assert rows["`division`, `ratios`"][0].startswith(f'`"{PRESETS["default"]["division"]}"`')
+    grid = ", ".join(_e(v) for v in L2_CANDIDATES[:-1]) + f" or {_e(L2_CANDIDATES[-1])}"
+    assert grid in rows["`l2`"][0]

@@ -7,6 +7,9 @@ import math
 import warnings
 import zipfile
 
+import shutil
+import subprocess
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_iris
@@ -95,8 +98,8 @@ def test_binary_classifier_ensemble_probabilities():
 def test_first_member_is_the_single_network_fit():
     """n_ensemble=k draws member 0 exactly as the one-network fit does."""
     X, y = _data(120, 2)
-    one = BPRegressor(random_state=3, **FAST).fit(X, y)
-    two = BPRegressor(n_ensemble=2, random_state=3, **FAST).fit(X, y)
+    one = BPRegressor(random_state=3, division="refit", **FAST).fit(X, y)
+    two = BPRegressor(n_ensemble=2, random_state=3, division="refit", **FAST).fit(X, y)
     np.testing.assert_array_equal(one.network_.params, two.networks_[0].params)
     assert not np.array_equal(two.networks_[0].params, two.networks_[1].params)
     assert len(one.networks_) == 1
@@ -220,14 +223,37 @@ def test_onnx_export_averages_the_members(reg3, iris3):
         )
 
 
-def test_c_export_refuses_an_ensemble(reg3, tmp_path):
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
+@pytest.mark.parametrize("which", ["reg3", "iris3"])
+def test_c_export_of_an_ensemble_averages_every_member(which, request, tmp_path):
+    """Every member is written out and their network outputs averaged, as predict does;
+    compiled under -Werror and run on the rows, it reproduces predict / predict_proba."""
     from bpnn.export import export
 
-    model, _ = reg3
-    out = tmp_path / "m.c"
-    with pytest.raises(ValueError, match="cannot export an ensemble of 3 networks to C"):
-        export(model, out, format="c")
-    assert not out.exists() and not out.with_suffix(".h").exists()
+    model, X = request.getfixturevalue(which)
+    export(model, tmp_path / "m.c", format="c")
+    src = (tmp_path / "m.c").read_text()
+    assert "bpnn_member2_outputs" in src and "/= 3.0" in src
+    n_out = len(model.classes_) if which == "iris3" else 1
+    fn = "bpnn_predict_proba" if which == "iris3" else "bpnn_predict"
+    (tmp_path / "main.c").write_text(
+        '#include <stdio.h>\n#include "m.h"\n'
+        "int main(void) {\n"
+        f"    double x[{X.shape[1]}], y[{n_out}];\n"
+        f"    while (1) {{\n        for (int j = 0; j < {X.shape[1]}; ++j)\n"
+        '            if (scanf("%lf", &x[j]) != 1) return 0;\n'
+        f"        {fn}(x, y);\n"
+        f'        for (int i = 0; i < {n_out}; ++i) printf("%.17g ", y[i]);\n'
+        '        printf("\\n");\n    }\n}\n'
+    )
+    exe = tmp_path / "run"
+    cmd = ["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-o", str(exe)]
+    subprocess.run([*cmd, str(tmp_path / "main.c"), str(tmp_path / "m.c"), "-lm"], check=True)
+    text = "\n".join(" ".join(repr(float(v)) for v in row) for row in X) + "\n"
+    out = subprocess.run([str(exe)], input=text, capture_output=True, text=True, check=True)
+    got = np.array([[float(v) for v in line.split()] for line in out.stdout.strip().splitlines()])
+    want = model.predict_proba(X) if which == "iris3" else model.predict(X)
+    np.testing.assert_allclose(got, np.reshape(want, (len(X), -1)), rtol=0, atol=1e-9)
 
 
 def test_export_of_one_network_still_works(tmp_path):
@@ -471,9 +497,8 @@ def test_cli_interval_without_enough_held_out_rows(
 
 def test_cli_export_of_an_ensemble(saved_models, capsys):
     d = saved_models
-    assert main(["export", str(d / "m.bpnn"), "--format", "c", "-o", str(d / "m.c")]) == 2
-    assert "cannot export an ensemble of 2 networks to C" in capsys.readouterr().err
-    assert not (d / "m.c").exists()
+    assert main(["export", str(d / "m.bpnn"), "--format", "c", "-o", str(d / "m.c"), "-q"]) == 0
+    assert "bpnn_member1_outputs" in (d / "m.c").read_text() and (d / "m.h").exists()
     assert (
         main(["export", str(d / "m.bpnn"), "--format", "python", "-o", str(d / "m.py"), "--quiet"])
         == 0
@@ -508,7 +533,7 @@ def test_one_network_report_has_no_ensemble_section():
     from bpnn.report import data_from_model, render_html
 
     X, y = _data(60, 1)
-    model = BPRegressor(random_state=0, **FAST).fit(X, y)
+    model = BPRegressor(random_state=0, division="refit", **FAST).fit(X, y)  # one network
     data = data_from_model(model, X, y, model.record_)
     assert data.members is None and "<h2>Ensemble</h2>" not in render_html(data=data)
 
@@ -583,7 +608,7 @@ def test_convergence_warning_points_at_the_callers_line():
     X, y = _data(50, 3)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        BPRegressor(hidden=(3,), epochs=2, n_ensemble=2, random_state=0).fit(X, y)
+        BPRegressor(hidden=(3,), epochs=2, n_ensemble=2, random_state=0, division="refit").fit(X, y)
     ours = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
     assert ours and all(w.filename == __file__ for w in ours)
 

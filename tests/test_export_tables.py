@@ -59,7 +59,12 @@ def _table(n=240, seed=0):
 def regressor():
     df, y = _table()
     return BPRegressor(
-        hidden=(5,), epochs=40, random_state=0, ordinal={"size": ["S", "M", "L"]}, warn=False
+        hidden=(5,),
+        epochs=40,
+        random_state=0,
+        division="refit",
+        ordinal={"size": ["S", "M", "L"]},
+        warn=False,
     ).fit(df, y)
 
 
@@ -68,7 +73,12 @@ def classifier():
     df, score = _table(seed=1)
     labels = np.where(score > 2.0, "高", np.where(score > 0.5, "mid", "low"))
     return BPClassifier(
-        hidden=(4,), epochs=40, random_state=0, ordinal={"size": ["S", "M", "L"]}, warn=False
+        hidden=(4,),
+        epochs=40,
+        random_state=0,
+        division="refit",
+        ordinal={"size": ["S", "M", "L"]},
+        warn=False,
     ).fit(df, labels)
 
 
@@ -136,7 +146,9 @@ def test_python_module_warns_and_refuses_as_predict(regressor, tmp_path):
         mod.predict([{**row, "color": "red", "重量": "heavy"}])
     with pytest.raises(ValueError, match="rows of 5 values"):
         mod.predict([[1.0, 2.0]])
-    strict = BPRegressor(hidden=(3,), epochs=5, random_state=0, handle_unknown="error", warn=False)
+    strict = BPRegressor(
+        hidden=(3,), epochs=5, random_state=0, division="refit", handle_unknown="error", warn=False
+    )
     df, y = _table()
     strict.fit(df, y)
     smod, _ = _module(strict, tmp_path, "strict")
@@ -156,7 +168,9 @@ def test_python_classifier_with_text_inputs(classifier, tmp_path):
 def test_an_all_numeric_model_keeps_its_code(tmp_path):
     rng = np.random.default_rng(0)
     X = pd.DataFrame(rng.normal(size=(80, 3)), columns=["a", "b", "c"])
-    model = BPRegressor(hidden=(3,), epochs=10, random_state=0, warn=False).fit(X, X.a)
+    model = BPRegressor(hidden=(3,), epochs=10, random_state=0, division="refit", warn=False).fit(
+        X, X.a
+    )
     assert model.table_map_.passthrough_
     src = export_python(model)
     assert "TABLE" not in src and "unicodedata" not in src and "FILL" not in src
@@ -173,7 +187,9 @@ def _filled_model():
     X = pd.DataFrame(rng.normal(size=(90, 3)), columns=["a", "b", "c"])
     y = X.a - X.b
     X.loc[::7, "b"] = np.nan
-    model = BPRegressor(hidden=(3,), epochs=20, random_state=0, missing="mean", warn=False)
+    model = BPRegressor(
+        hidden=(3,), epochs=20, random_state=0, division="refit", missing="mean", warn=False
+    )
     model.fit(X, y)
     assert model.table_map_.passthrough_ and model.table_map_.columns_[1]["had_missing"]
     Xt = np.array([[0.1, np.nan, 0.3], [np.nan, 0.5, -0.2], [1.0, 2.0, 3.0]])
@@ -298,7 +314,9 @@ def test_onnx_refuses_a_column_named_as_an_output():
     pytest.importorskip("onnx")
     rng = np.random.default_rng(0)
     df = pd.DataFrame({"y": rng.choice(["a", "b", "c"], 60), "x": rng.normal(size=60)})
-    model = BPRegressor(hidden=(2,), epochs=5, random_state=0, warn=False).fit(df, df.x)
+    model = BPRegressor(hidden=(2,), epochs=5, random_state=0, division="refit", warn=False).fit(
+        df, df.x
+    )
     with pytest.raises(ValueError) as err:
         export_onnx(model)
     assert str(err.value) == (
@@ -314,7 +332,9 @@ def test_a_table_fitted_as_an_array(tmp_path):
     X[:, 0] = rng.choice(["a", "b", "c"], 80)
     X[:, 1] = rng.normal(size=80)
     y = (X[:, 0] == "a") + X[:, 1].astype(float)
-    model = BPRegressor(hidden=(3,), epochs=10, random_state=0, warn=False).fit(X, y)
+    model = BPRegressor(hidden=(3,), epochs=10, random_state=0, division="refit", warn=False).fit(
+        X, y
+    )
     rows = [["a", 0.5], [" c", None], ["z", 1.0]]
     mod, _ = _module(model, tmp_path, "array_table")
     expected = _quiet(model.predict, np.array(rows, dtype=object))
@@ -345,7 +365,9 @@ def test_c_refuses_a_missing_value_indicator():
     rng = np.random.default_rng(0)
     X = pd.DataFrame(rng.normal(size=(60, 2)), columns=["a", "重量"])
     X.loc[::5, "重量"] = np.nan
-    model = BPRegressor(hidden=(2,), epochs=5, random_state=0, warn=False).fit(X, X.a)
+    model = BPRegressor(hidden=(2,), epochs=5, random_state=0, division="refit", warn=False).fit(
+        X, X.a
+    )
     with pytest.raises(ValueError) as err:
         export_c(model)
     assert str(err.value) == (
@@ -401,6 +423,7 @@ def test_other_and_missing_levels_python_and_onnx(tmp_path):
         hidden=(3,),
         epochs=20,
         random_state=0,
+        division="refit",
         max_levels=3,
         categorical=["code"],
         ordinal={"grade": ["low", "mid", "high"]},

@@ -222,7 +222,9 @@ def test_pca_is_folded_into_the_first_layer():
     X = rng.normal(size=(80, 3))
     X = np.hstack([X, np.full((80, 1), 7.0)])  # a constant column, dropped
     y = X[:, 0] - 2 * X[:, 1]
-    model = _fit_quietly(bpnn.BPRegressor(hidden=(4,), pca=2, epochs=30, random_state=0), X, y)
+    model = _fit_quietly(
+        bpnn.BPRegressor(hidden=(4,), pca=2, epochs=30, random_state=0, division="refit"), X, y
+    )  # one network: the importances below are its weights'
     m, net = model.input_map_, model.network_
     # the folded first layer on the scaled columns is an equivalent network
     W = net.weights[0] @ m.pca_components_

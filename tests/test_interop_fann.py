@@ -28,6 +28,11 @@ from bpnn.interop.fann import (
     write_fann,
 )
 
+#: one network (the default division "cv" averages six on small data; a .net holds one)
+ONE = dict(division="refit")
+#: a classifier's hidden layers as FANN has them (the default classifier's ReLU it has not)
+TANSIG = dict(activation="tansig")
+
 # The training settings FANN writes before the structure (bpnn reads none of them).
 SETTINGS = """learning_rate=0.700000
 connection_rate={rate}
@@ -327,10 +332,11 @@ def _fitted(kind, **kw):
     X[:, 2] = 7.0  # a constant column: dropped by the input map, zero weights in FANN
     if kind == "regression":
         y = np.c_[X[:, 0] + 0.1 * X[:, 1], np.sin(X[:, 3] / 20) * 300]
-        est = bpnn.BPRegressor(hidden=(5,), epochs=20, random_state=0, warn=False, **kw)
+        est = bpnn.BPRegressor(hidden=(5,), epochs=20, random_state=0, warn=False, **ONE, **kw)
     else:
         y = (X[:, 0] + X[:, 3] / 20 > 0).astype(int)
-        est = bpnn.BPClassifier(hidden=(5,), epochs=20, random_state=0, warn=False, **kw)
+        kw = {**TANSIG, **kw}
+        est = bpnn.BPClassifier(hidden=(5,), epochs=20, random_state=0, warn=False, **ONE, **kw)
     return est.fit(X, y), X
 
 
@@ -369,11 +375,11 @@ def test_writer_refuses_what_fann_lacks(tmp_path):
         with pytest.raises(ValueError, match=words):
             write_fann(model, tmp_path / "w.net")
     rng = np.random.default_rng(0)
-    clf = bpnn.BPClassifier(hidden=(3,), epochs=2, warn=False, random_state=0)
+    clf = bpnn.BPClassifier(hidden=(3,), epochs=2, warn=False, random_state=0, **ONE, **TANSIG)
     clf.fit(rng.normal(size=(30, 2)), rng.integers(0, 3, 30))
     with pytest.raises(ValueError, match="'softmax'"):
         write_fann(clf, tmp_path / "w.net")
-    reg = bpnn.BPRegressor(hidden=(3,), epochs=2, warn=False, output_activation="tansig")
+    reg = bpnn.BPRegressor(hidden=(3,), epochs=2, warn=False, output_activation="tansig", **ONE)
     reg.fit(rng.normal(size=(30, 2)), rng.normal(size=30))
     with pytest.raises(ValueError, match="not linear"):
         write_fann(reg, tmp_path / "w.net")

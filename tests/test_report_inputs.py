@@ -36,7 +36,7 @@ def fitted():
     y = pd.Series(4 * X["a"] - 2 * X["b"] + 0.05 * rng.normal(size=300), name="y")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = bpnn.BPRegressor(hidden=(5,), random_state=0).fit(X, y)
+        model = bpnn.BPRegressor(hidden=(5,), random_state=0, division="refit").fit(X, y)
     return model, data_from_model(model, X, y, model.record_)
 
 

@@ -8,9 +8,13 @@ parameters. What they add is MATLAB's convenience around it:
   dropped, min-max to [-1, 1] by default, optional PCA) and regression targets by a
   :class:`~bpnn.preprocessing.TargetScaler`, both stored in the model and inverted at predict;
 * defaults chosen for accuracy on unseen data (``preset="default"``, see docs/defaults.md):
-  standard scaling, 20 hidden units, weight decay ``l2`` picked from ``L2_CANDIDATES`` on an
-  internal 20 % validation split with early stopping, then a refit on all rows for the
-  number of epochs found; ``preset="matlab"`` restores MATLAB's workflow (70/15/15 random
+  standard scaling, 20 tansig units (a classifier: 100 ReLU units); up to 1000 rows the
+  weight decay ``l2`` is picked from ``L2_CANDIDATES`` on one of 5 folds, the winner
+  trained with early stopping on every fold and refit on all rows for the median epoch
+  count, and the model averages those six networks; above 1000 rows one random split (a
+  classifier: l2 1e-3, early-stopped on 10 %; a regressor: the l2 search on 20 % and the
+  refit); ``preset="best"`` searches longer and wider; ``preset="matlab"`` restores
+  MATLAB's workflow (70/15/15 random
   division, ``max_fail`` 6, min-max scaling, 10 hidden units, Levenberg–Marquardt for small
   regression nets);
 * ``hidden="auto"``: the tutorial's width ``round(sqrt(m + n) + a)`` with ``a`` in 1..10
@@ -152,20 +156,39 @@ _AUTO_A = tuple(range(1, 11))  # the tutorial's a in 1..10
 #: in docs/defaults.md); "matlab" is feedforwardnet/trainlm's, the estimators' earlier
 #: defaults exactly. ``lm_max_params``: ``algorithm="auto"`` prefers LM for regression nets
 #: up to this size (0: never).
-PRESETS = {
+PRESETS: dict[str, dict[str, Any]] = {
     "default": {
         "hidden": (20,),
+        "activation": "tansig",
         "epochs": 200,
         "max_fail": 10,
-        "division": "refit",
+        "division": "cv",
         "ratios": (0.80, 0.20, 0.0),
         "scaling": "standard",
         "target_scaling": "standard",
         "l2": "auto",
         "lm_max_params": 0,
+        # division="cv": up to cv_max_rows rows, cv_folds folds; the weight decays are
+        # compared on the first cv_select of them, the winner trained on every fold, and
+        # the fitted model is cv_final: "refit" (one network on all rows), "folds" (the
+        # folds' networks averaged) or "both" (those and the refit averaged)
+        "cv_folds": 5,
+        "cv_max_rows": 1000,
+        "cv_select": 1,
+        "cv_final": "both",
+        # above cv_max_rows: one random split, and for each task the settings that differ
+        # from the rest of the preset (None: as above); "refit" False keeps the
+        # early-stopped network instead of training again on all rows
+        "many": {
+            "classification": {"l2": 1e-3, "ratios": (0.9, 0.1, 0.0), "refit": False},
+            "regression": {"l2": None, "ratios": None, "refit": True},
+        },
+        # what the classifier takes instead (the regressor keeps the above)
+        "classification": {"hidden": (100,), "activation": "poslin"},
     },
     "matlab": {
         "hidden": (10,),
+        "activation": "tansig",
         "epochs": 1000,
         "max_fail": 6,
         "division": "random",
@@ -174,7 +197,24 @@ PRESETS = {
         "target_scaling": "minmax",
         "l2": 0.0,
         "lm_max_params": 1000,
+        "cv_folds": 5,
+        "cv_max_rows": 1000,
+        "cv_select": 1,
+        "cv_final": "both",
+        "many": {"classification": {}, "regression": {}},  # division "cv" only
+        "classification": {},
     },
+}
+#: for users who can wait (docs/defaults.md, "preset best"): k-fold selection at every
+#: size, an average of the folds' networks and the refit, a longer early stop
+PRESETS["best"] = {
+    **PRESETS["default"],
+    "max_fail": 20,
+    "division": "cv",
+    "cv_max_rows": math.inf,
+    "cv_select": 5,
+    "cv_final": "both",
+    "l2_candidates": (1e-4, 1e-3, 1e-2, 1e-1),
 }
 #: ``l2="auto"`` tries these weight decays and keeps the one with the lowest validation loss.
 #: The losses are means over samples (mse, cross-entropy), so one grid suits any n.
@@ -328,7 +368,8 @@ class _BPBase(BaseEstimator):
         if self.preset not in PRESETS:
             raise ValueError(f"preset must be one of {sorted(PRESETS)}, got {self.preset!r}")
         out = self.get_params(deep=False)
-        for name, value in PRESETS[self.preset].items():
+        preset = PRESETS[self.preset]
+        for name, value in {**preset, **preset.get(self._task, {})}.items():
             if name not in out:
                 continue  # lm_max_params: not a parameter
             unset = out[name] == "auto" if name == "division" else out[name] is None
@@ -354,9 +395,9 @@ class _BPBase(BaseEstimator):
             _check_number("min_grad", self.min_grad, low=0)
         if eff["scaling"] not in SCALINGS:
             raise ValueError(f"scaling must be one of {sorted(SCALINGS)}, got {self.scaling!r}")
-        if eff["division"] not in ("refit", "random", "block", "interleaved", None, "none"):
+        if eff["division"] not in ("cv", "refit", "random", "block", "interleaved", None, "none"):
             raise ValueError(
-                "division must be 'refit', 'random', 'block', 'interleaved', "
+                "division must be 'cv', 'refit', 'random', 'block', 'interleaved', "
                 f"None or 'auto', got {self.division!r}"
             )
         if self.pca is not None:
@@ -397,7 +438,7 @@ class _BPBase(BaseEstimator):
     def _activations(self, n_hidden=None):
         if n_hidden is None:
             n_hidden = 1 if self._hidden == "auto" else len(self._hidden)
-        act = self.activation
+        act = self._eff["activation"]
         hidden = list(act) if isinstance(act, (list, tuple)) else [act] * n_hidden
         if len(hidden) != n_hidden and self._hidden != "auto":
             raise ValueError(
@@ -443,7 +484,32 @@ class _BPBase(BaseEstimator):
         n_val, n_test = round(n * r[1]), round(n * r[2])
         if r[1] > 0 and (n_val < 1 or n - n_val - n_test < 2):
             return None  # e.g. 3 samples: train on all rather than fail
-        return "random" if division == "refit" else division
+        return "random" if division in ("refit", "cv") else division
+
+    def _n_folds(self, n):
+        """How many folds ``division="cv"`` selects on for ``n`` rows: the preset's
+        ``cv_folds`` up to ``cv_max_rows`` rows (where one 20 % split leaves too few rows
+        to choose on), else 0 (one random split, as "refit"); 0 for other divisions."""
+        if self._eff["division"] != "cv":
+            return 0
+        pre = PRESETS[self.preset]
+        k = int(pre["cv_folds"])
+        return k if n <= pre["cv_max_rows"] and n >= 2 * k else 0
+
+    def _fold_ids(self, T, k, seed):
+        """A fold number in 0..k-1 for each row, drawn with ``seed``: stratified by class for
+        the classifier (each class spread evenly over the folds), at random for regression."""
+        rng = np.random.default_rng(seed)
+        n = T.shape[0]
+        order = rng.permutation(n)
+        if self._task == "regression":
+            groups = np.zeros(n, dtype=np.int64)
+        else:
+            groups = np.unique(T, axis=0, return_inverse=True)[1].reshape(-1)
+        order = order[np.argsort(groups[order], kind="stable")]  # class by class, shuffled
+        fold = np.empty(n, dtype=np.int64)
+        fold[order] = (np.arange(n) + int(rng.integers(k))) % k
+        return fold
 
     def _l2_candidates(self, selecting):
         """Weight decays to try: ``L2_CANDIDATES`` for "auto" when there are validation rows
@@ -456,7 +522,8 @@ class _BPBase(BaseEstimator):
             ALGORITHMS.get(str(self.algorithm).strip().lower()), "estimates_weight_decay", False
         ):
             return (0.0,)
-        return L2_CANDIDATES if selecting else (0.0,)
+        grid = PRESETS[self.preset].get("l2_candidates", L2_CANDIDATES)
+        return tuple(grid) if selecting else (0.0,)
 
     def _grows(self) -> bool:
         """True when the algorithm grows its own hidden units (cascade-correlation)."""
@@ -528,7 +595,7 @@ class _BPBase(BaseEstimator):
             max_fail=self._eff["max_fail"],
             time=max(time_left, 0.0),
             division=division,
-            ratios=tuple(self._eff["ratios"]),
+            ratios=tuple(getattr(self, "_ratios", None) or self._eff["ratios"]),
             validation=validation,
             sample_weight=sw,
             l2=l2,
@@ -587,72 +654,151 @@ class _BPBase(BaseEstimator):
                 for l2 in l2s:
                     yield hidden, a, (init_seed, split_seed, alg, params, l2)
 
+    def _evaluate(self, hidden, run, data, folds, left, which=None):
+        """One candidate trained and scored: on the validation rows (given, or the trainer's
+        random split), or with ``folds`` (a fold number per row) once per fold, on the
+        other folds' rows with early stopping on that fold's. Returns (key, scale, members,
+        found): the selection key (the mean over folds), the round-off yardstick, the
+        (network, record) pairs and the epoch count early stopping found (the folds'
+        median)."""
+        Z, T, sw, validation, division, epochs = data
+        if folds is None:
+            net, rec = self._train_one(hidden, Z, T, sw, validation, division, run, epochs, left())
+            found = rec.epochs if self._keeps_last(run) else rec.best_epoch
+            return self._score(rec, run), self._loss_scale(rec), [(net, rec)], found
+        members: list[tuple[Any, Any]] = []
+        keys, scales, found = [], [], []
+        for k in range(int(folds.max()) + 1) if which is None else which:
+            if members and left() <= 0:
+                return None  # cut by the time limit: not comparable with full candidates
+            tr, va = folds != k, folds == k
+            wt, wv = (None, None) if sw is None else (sw[tr], sw[va])
+            val = (Z[va], T[va]) if wv is None else (Z[va], T[va], wv)
+            net, rec = self._train_one(hidden, Z[tr], T[tr], wt, val, None, run, epochs, left())
+            # the record names the fit's own rows (not the fold's 0..m-1)
+            rec.train_idx, rec.val_idx = np.flatnonzero(tr), np.flatnonzero(va)
+            members.append((net, rec))
+            keys.append(self._score(rec, run))
+            scales.append(self._loss_scale(rec))
+            found.append(rec.epochs if self._keeps_last(run) else rec.best_epoch)
+        # the fold whose early stop is the median one first: its record stands for the
+        # selection (selection_record_, and the diagnosis of a network that barely trained)
+        mid = int(np.argsort(found, kind="stable")[len(found) // 2])
+        members.insert(0, members.pop(mid))
+        return float(np.mean(keys)), float(np.mean(scales)), members, int(found[mid])
+
     def _fit_network(self, Z, T, sw, validation, rs, deadline=None):
         """Train every candidate (hidden widths x restarts x weight decays), keep the best on
-        validation data; with division "refit", train it again on all rows. ``time_limit``
-        is the budget of all of it: each run gets what is left, no candidate starts once it
-        is spent (the first always runs), and a refit that cannot finish in it is dropped
-        for the split run's network. ``rs`` draws the seeds; ``deadline`` (on the trainer's
-        clock) is shared by an ensemble's members."""
+        validation data -- one random split, or with division "cv" on small data the mean
+        over k folds; with division "refit" or "cv", train it again on all rows for the
+        epoch count found. ``time_limit`` is the budget of all of it: each run gets what is
+        left, no candidate starts once it is spent (the first always runs), and a refit
+        that cannot finish in it is dropped for the selection's network(s). ``rs`` draws
+        the seeds; ``deadline`` (on the trainer's clock) is shared by an ensemble's
+        members. The fitted networks are left in ``_fitted`` as (network, record)."""
         budget = math.inf if self.time_limit is None else float(self.time_limit)
         if deadline is None:
             deadline = _trainer._clock() + budget
         split_seed = int(rs.randint(np.iinfo(np.int32).max))
         division = None if validation is not None else self._division(Z.shape[0])
-        l2s = self._l2_candidates(validation is not None or division is not None)
+        k = self._n_folds(Z.shape[0]) if division is not None else 0
+        folds = self._fold_ids(T, k, split_seed) if k else None
+        self.cv_folds_ = k
         epochs = self._epochs()
+        data = (Z, T, sw, validation, None if folds is not None else division, epochs)
+        l2s = self._l2_candidates(validation is not None or division is not None)
+        # division "cv" above cv_max_rows: one random split, with the preset's settings for
+        # the task where the user left them unset
+        pre = PRESETS[self.preset]
+        many = self._eff["division"] == "cv" and not k and division is not None
+        alt = pre["many"][self._task] if many else {}
+        self._ratios = alt.get("ratios") if self.ratios is None else None
+        if alt.get("hidden") is not None and self.hidden is None:
+            self._hidden = tuple(alt["hidden"])
+        if alt.get("l2") is not None and self._eff["l2"] == "auto" and self.l2 is None:
+            l2s = (float(alt["l2"]),)
         best: tuple | None = None
         search: dict = {}
         l2_search: dict = {}
         notes: list[str] = []
         n_runs = len(self._candidates(Z.shape[1], T.shape[1])) * self.n_restarts * len(l2s)
         done = 0
+
+        def left():
+            return deadline - _trainer._clock()
+
+        # the candidates are compared on the first ``cv_select`` folds; the winner is then
+        # trained on the others too (its members are every fold's network)
+        n_sel = min(int(PRESETS[self.preset]["cv_select"]), k) if k else 0
+        which = list(range(n_sel)) if k else None
         for hidden, a, run in self._runs(rs, split_seed, Z.shape[1], T.shape[1], l2s):
-            left = deadline - _trainer._clock()
-            if best is not None and left <= 0:
+            result = (
+                None
+                if best is not None and left() <= 0
+                else (self._evaluate(hidden, run, data, folds, left, which))
+            )
+            if result is None:
                 notes.append(
                     f"time_limit={budget:g} s ran out after {done} of the {n_runs} "
                     "candidate runs (hidden widths x restarts x weight decays); the "
                     "best of those was kept."
                 )
                 break
-            net, rec = self._train_one(hidden, Z, T, sw, validation, division, run, epochs, left)
             done += 1
-            key, scale = self._score(rec, run), self._loss_scale(rec)
+            key, scale, members, found = result
             if a is not None:
                 search[a] = min(search.get(a, np.inf), key)
             l2_search[run[4]] = min(l2_search.get(run[4], np.inf), key)
             if self._better(key, best, scale):
-                best = (key, net, rec, hidden, run)
+                best = (key, members, found, hidden, run)
         assert best is not None  # the first candidate always runs
-        _, self.network_, self.record_, hidden, run = best
+        _, members, found, hidden, run = best
+        if k and n_sel < k and left() > 0:
+            rest = self._evaluate(hidden, run, data, folds, left, range(n_sel, k))
+            if rest is not None:
+                members = members + rest[2]
+                stops = [r.epochs if self._keeps_last(run) else r.best_epoch for _, r in members]
+                mid = int(np.argsort(stops, kind="stable")[len(stops) // 2])
+                members.insert(0, members.pop(mid))
+                found = int(stops[mid])
+        self.network_, self.record_ = members[0]
         self.algorithm_, self.l2_ = run[2], run[4]
         self.hidden_ = tuple(int(h) for h in hidden)
         self.hidden_search_ = search or None
         self.l2_search_ = l2_search if len(l2_search) > 1 else None
         self.selection_record_ = None
-        if division is not None and self._eff["division"] == "refit":
+        self._fitted = [members[0]] if folds is None else members
+        # n_ensemble=k: k networks, each member its refit (the folds only select)
+        final = pre["cv_final"] if folds is not None and self._n_ensemble == 1 else "refit"
+        refits = self._eff["division"] == "refit" or (
+            self._eff["division"] == "cv" and alt.get("refit", True)
+        )
+        if division is not None and refits and final != "folds":
             # early stopping found the epoch count; train on every row for that long
-            found = self.record_.epochs if self._keeps_last(run) else self.record_.best_epoch
             n = min(max(int(found), REFIT_MIN_EPOCHS), epochs)
             if self._grows():  # grow the units validation chose, not an epoch count
                 units = len(self.network_.sizes) - 2
                 run, n = (*run[:3], {**run[3], "max_units": units}, run[4]), epochs
-            left = deadline - _trainer._clock()
             refit = None
-            if left > 0:
-                refit = self._train_one(hidden, Z, T, sw, None, None, run, n, left)
+            if left() > 0:
+                refit = self._train_one(hidden, Z, T, sw, None, None, run, n, left())
             if refit is not None and not (
                 refit[1].stop_reason == "time limit" and refit[1].epochs < n
             ):
                 self.selection_record_ = self.record_
                 self.network_, self.record_ = refit
+                self._fitted = [refit] + (members if final == "both" else [])
             else:
+                what = "split (without the validation rows)" if folds is None else "folds"
                 notes.append(
                     f"time_limit={budget:g} s ran out before the refit on all rows "
-                    f"({n} epochs) could finish; the network trained on the split "
-                    "(without the validation rows) was kept."
+                    f"({n} epochs) could finish; the network(s) trained on the {what} "
+                    "were kept."
                 )
+        elif folds is not None:
+            self.selection_record_ = self.record_
+        if final == "refit":
+            self._fitted = self._fitted[:1]
         if self._grows():  # the units it grew (a refit grows its own)
             self.hidden_ = tuple(int(h) for h in self.network_.sizes[1:-1])
         self._warn(self.selection_record_ or self.record_, notes)
@@ -712,8 +858,9 @@ class _BPBase(BaseEstimator):
             if starts:
                 self._warm = starts[i % len(starts)]
             self._fit_network(Z, T, sw, validation, rs, deadline)
-            nets.append(self.network_)
-            recs.append(self.record_)
+            nets += [net for net, _ in self._fitted]
+            recs += [rec for _, rec in self._fitted]
+            del self._fitted
             if i == 0:
                 first = {a: getattr(self, a) for a in _MEMBER_ATTRS}
         self.__dict__.update(first)  # type: ignore[arg-type]  # set by member 0
@@ -1005,20 +1152,25 @@ class _BPBase(BaseEstimator):
 _COMMON_DOC = """
     Parameters
     ----------
-    preset : "default" or "matlab", default "default"
+    preset : "default", "best" or "matlab", default "default"
         Where the parameters left at None (``division`` at "auto") take their values from
         (``bpnn.estimators.PRESETS``; ``effective_params()`` lists the result). "default":
         chosen for accuracy on unseen data (docs/defaults.md) -- hidden (20,), standard
-        scaling, ``l2="auto"``, ``division="refit"`` with ratios (0.8, 0.2, 0), max_fail 10,
-        epochs 200, scaled conjugate gradient. "matlab": feedforwardnet/trainlm's workflow
+        scaling, ``l2="auto"``, ``division="cv"`` with ratios (0.8, 0.2, 0), max_fail 10,
+        epochs 200, scaled conjugate gradient; the classifier takes 100 ReLU ("poslin")
+        units, and on more than 1000 rows one network, l2 1e-3, early-stopped on a 10 %
+        split. "best": for users who can wait (several times the default's fit) -- 5-fold
+        selection among four weight decays at every size, max_fail 20, the folds'
+        networks and the refit averaged. "matlab": feedforwardnet/trainlm's workflow
         and the estimators' earlier defaults exactly -- hidden (10,), min-max scaling to
         [-1, 1], l2 0, a random 70/15/15 division, max_fail 6, epochs 1000, Levenberg-Marquardt
         for regression nets of up to 1000 parameters. An explicit parameter always wins.
     hidden : tuple of int or "auto", default None (the preset's)
         Hidden-layer widths. ``"auto"`` uses one layer of the tutorial's
         ``round(sqrt(m + n) + a)`` units, ``a`` in 1..10 chosen on validation.
-    activation : str or list, default "tansig"
-        Hidden-layer activation, one for all layers or one per layer.
+    activation : str or list, default None (the preset's)
+        Hidden-layer activation, one for all layers or one per layer. None: "tansig",
+        except the default and best presets' classifier, "poslin" (ReLU).
     connections : "layered" or "cascade", default "layered"
         "layered": each layer reads the layer below it. "cascade": each layer reads the
         (scaled) inputs and the outputs of every earlier layer, as MATLAB's
@@ -1050,8 +1202,14 @@ _COMMON_DOC = """
         what was cut. Each ``partial_fit`` call trains one epoch and ignores it.
     division : str or None, default "auto"
         How ``fit`` splits X into training / validation / test sets (by ``ratios``):
-        "refit", "random", "block", "interleaved" (as in :func:`bpnn.train`), None or
-        "auto"; ignored when ``fit`` is given ``validation=(X_val, y_val)``. "refit": a
+        "cv", "refit", "random", "block", "interleaved" (as in :func:`bpnn.train`), None or
+        "auto"; ignored when ``fit`` is given ``validation=(X_val, y_val)``. "cv": on up to
+        the preset's ``cv_max_rows`` (1000) rows, 5 folds (stratified for classes): the
+        weight decays are compared on the first (train on 4/5, early stop on 1/5), the
+        winner is trained on every fold, then on all rows for the folds' median best epoch,
+        and the model averages the refit and the folds' networks (``networks_``; the
+        median fold's record is ``selection_record_``); on more rows one random split as
+        the preset says (docs/defaults.md). "refit": a
         random split picks ``l2`` and the epoch count by early stopping, then the network
         is trained again on all rows for that many epochs (at least 10, at most
         ``epochs``; ``selection_record_`` keeps the split run). None: train on all rows.
@@ -1185,7 +1343,10 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
     l2_search_ : dict or None
         ``{l2: validation loss}`` for ``l2="auto"``.
     selection_record_ : TrainingRecord or None
-        The split run's record when ``division="refit"``, else None.
+        The split run's record when ``division="refit"``, the median fold's with "cv"
+        on up to ``cv_max_rows`` rows, else None.
+    cv_folds_ : int
+        The folds ``division="cv"`` selected on (0: one split, or another division).
     networks_ : list of Network
         The ensemble's member networks (``n_ensemble``).
     records_ : list of TrainingRecord
@@ -1215,7 +1376,7 @@ class BPRegressor(RegressorMixin, RegressorPrediction, _BPBase):
     def __init__(
         self,
         hidden: int | Sequence[int] | str | None = None,
-        activation: str | Sequence[str] = "tansig",
+        activation: str | Sequence[str] | None = None,
         output_activation: str = "auto",
         loss: str = "auto",
         algorithm: str = "auto",
@@ -1364,7 +1525,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
     def __init__(
         self,
         hidden: int | Sequence[int] | str | None = None,
-        activation: str | Sequence[str] = "tansig",
+        activation: str | Sequence[str] | None = None,
         output_activation: str = "auto",
         loss: str = "auto",
         algorithm: str = "auto",

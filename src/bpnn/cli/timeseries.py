@@ -258,9 +258,9 @@ def _forecaster_params(args, ds, fb, ind):
             f"--missing {args.missing} does not apply to a time series: a "
             "series must be complete (fill its gaps first)"
         )
-    if args.division == "refit":
+    if args.division in ("refit", "cv"):
         raise UsageError(
-            "--division refit does not apply to a time-series model; give "
+            f"--division {args.division} does not apply to a time-series model; give "
             "block (the default), random, interleaved or none"
         )
     if args.l2 == "auto":

@@ -324,13 +324,13 @@ _MIN_HOLDOUT_ROWS = 20
 def _holdout_rows(args, model, y, task):
     """Row indices ``(fit, held_out)``: the CLI holds out a test part that neither training
     nor the model's own selection sees, so the printed test metrics are honest, when the
-    estimator itself keeps no rows out (division "refit" or none), or as --holdout says."""
+    estimator itself keeps no rows out (division "refit", "cv" or none), or as --holdout says."""
     import numpy as np
 
     n = len(y)
     frac = args.holdout
     if frac is None:
-        frac = HOLDOUT if model.effective_params()["division"] == "refit" else 0.0
+        frac = HOLDOUT if model.effective_params()["division"] in ("refit", "cv") else 0.0
     if not 0 <= frac < 1:
         raise UsageError(f"--holdout must be a fraction in [0, 1), got {frac!r}")
     if frac == 0 or n < _MIN_HOLDOUT_ROWS:
@@ -383,15 +383,17 @@ def _held_out_note(model, data, held_idx):
         what = "every row trained the model: no held-out metrics (give --holdout 0.15)"
     sel = getattr(model, "selection_record_", None)
     units = None if sel is None else sel.extra.get("units")  # a grown network (cascade)
+    k = getattr(model, "cv_folds_", 0)
+    where = f"{k}-fold cross-validation" if k else "an internal validation split"
     if units:
         what += (
             f"; l2 {model.l2_:g} and {_plural(int(units[sel.best_epoch]), 'hidden unit')} "
-            "chosen on an internal validation split, then grown again on all fit rows"
+            f"chosen by {where}, then grown again on all fit rows"
         )
     elif sel is not None:
         what += (
-            f"; l2 {model.l2_:g} and {model.record_.epochs} epochs chosen on an internal "
-            f"validation split (best epoch {sel.best_epoch}), then refit on all fit rows"
+            f"; l2 {model.l2_:g} and {model.record_.epochs} epochs chosen by {where} "
+            f"(best epoch {sel.best_epoch}), then refit on all fit rows"
         )
     return f"[dim]metrics: {what}[/dim]"
 
@@ -486,7 +488,7 @@ def _checkpointing(args, model):
         eff["hidden"] != "auto"
         and eff["n_restarts"] == 1
         and eff["l2"] != "auto"
-        and eff["division"] != "refit"
+        and eff["division"] not in ("refit", "cv")
         and eff["n_ensemble"] == 1
     )
     if (args.checkpoint or args.resume) and not one_run:
@@ -636,19 +638,20 @@ def add_parsers(sub, common):
     n.add_argument("--time", type=float, help="time limit in seconds")
     n.add_argument(
         "--preset",
-        choices=("default", "matlab"),
+        choices=("default", "best", "matlab"),
         help="where unset options take their values: default (chosen for "
-        "accuracy: docs/defaults.md) or matlab (feedforwardnet/trainlm: "
+        "accuracy: docs/defaults.md), best (a wider, longer search: several "
+        "times the default's fit) or matlab (feedforwardnet/trainlm: "
         "70/15/15 division, max_fail 6, minmax scaling, 10 hidden units)",
     )
-    n.add_argument("--division", choices=("refit", "random", "block", "interleaved", "none"))
+    n.add_argument("--division", choices=("cv", "refit", "random", "block", "interleaved", "none"))
     n.add_argument(
         "--holdout",
         type=float,
         metavar="FRACTION",
         help="rows held out before fitting for the printed test metrics "
         f"(default {HOLDOUT} when the model trains on all its rows, as the "
-        "default preset's refit does; else 0)",
+        "default preset's cv and refit do; else 0)",
     )
     n.add_argument("--ratios", help="train,validation,test shares, e.g. 0.7,0.15,0.15")
     n.add_argument(

@@ -219,8 +219,9 @@ def export_c(
     Parameters
     ----------
     model : BPRegressor or BPClassifier
-        A fitted single-network estimator (an ensemble is refused with a ValueError, and so
-        is a model whose table map encodes text levels or missing-value indicators: see
+        A fitted estimator: one network, or an ensemble (every member is written out and
+        their network outputs averaged, as ``predict`` does). A model whose table map
+        encodes text levels or missing-value indicators is refused with a ValueError (see
         :mod:`bpnn.export.c`).
     path : str or path-like, optional
         The ``.c`` file to write; the header goes beside it with the suffix ``.h``.
@@ -240,12 +241,6 @@ def export_c(
 
     header_name = None if path is None else Path(path).with_suffix(".h").name
     d = describe(model)
-    if d.members:
-        raise ValueError(
-            f"cannot export an ensemble of {len(d.members) + 1} networks to C "
-            "(the C export holds one network); export it as python or onnx, "
-            "or fit with n_ensemble=1"
-        )
     if float_type is None:
         float_type = "float" if d.dtype == "float32" else "double"
     c_src, h_src = c_sources(d, prefix, header_name or f"{prefix}.h", float_type)

@@ -99,27 +99,57 @@ def _preprocess_code(p, d):
     return "\n".join(out) + "\n" + code
 
 
-def _outputs_code(p, d, width):
-    n_last = d.layers[-1][0].shape[0]
+def _outputs_code(p, d, width, layers=None, fname=None, tag=""):
+    """The function ``fname`` (default ``<p>_network_outputs``) running ``layers`` (default
+    the first network's; their functions named ``<p>_layer<tag><k>``) on a raw input row."""
+    layers = d.layers if layers is None else layers
+    head = f"void {p}_network_outputs" if fname is None else f"static void {fname}"
+    n_last = layers[-1][0].shape[0]
     if d.cascade:  # one buffer [inputs, a_1, a_2, ...]: layer k reads its first n_in values
+        last = layers[-1][0].shape[1]
         code = (
-            f"void {p}_network_outputs(const double *x, double *y)\n{{\n"
-            f"    double s[{sum(d.sizes)}];\n    {p}_transform(x, s);\n"
+            f"{head}(const double *x, double *y)\n{{\n"
+            f"    double s[{last + n_last}];\n    {p}_transform(x, s);\n"
         )
-        for k, (W, *_) in enumerate(d.layers):
-            code += f"    {p}_layer{k}(s, s + {W.shape[1]});\n"
-        last = d.layers[-1][0].shape[1]
+        for k, (W, *_) in enumerate(layers):
+            code += f"    {p}_layer{tag}{k}(s, s + {W.shape[1]});\n"
         return code + f"    for (int i = 0; i < {n_last}; ++i) y[i] = s[{last} + i];\n}}\n"
     code = (
-        f"void {p}_network_outputs(const double *x, double *y)\n{{\n"
+        f"{head}(const double *x, double *y)\n{{\n"
         f"    double a[{width}], b[{width}];\n    {p}_transform(x, a);\n"
     )
-    for k in range(len(d.layers)):
+    for k in range(len(layers)):
         src, dst = ("a", "b") if k % 2 == 0 else ("b", "a")
-        code += f"    {p}_layer{k}({src}, {dst});\n"
-    last = "b" if len(d.layers) % 2 == 1 else "a"
+        code += f"    {p}_layer{tag}{k}({src}, {dst});\n"
+    last = "b" if len(layers) % 2 == 1 else "a"
     code += f"    for (int i = 0; i < {n_last}; ++i) y[i] = {last}[i];\n}}\n"
     return code
+
+
+def _ensemble_code(p, d):
+    """An ensemble: every member's layers and outputs function, and ``<p>_network_outputs``
+    averaging the members' network outputs (probabilities for a classifier), as the fitted
+    estimator's predict does."""
+    nets = [d.layers, *d.members]
+    parts = []
+    for m, layers in enumerate(nets):
+        tag = f"{m}_"
+        width = max([layers[0][0].shape[1], *(W.shape[0] for W, *_ in layers)])
+        parts += [_layer_code(p, f"{tag}{k}", *layer) for k, layer in enumerate(layers)]
+        parts.append(_outputs_code(p, d, width, layers, f"{p}_member{m}_outputs", tag))
+    n_last = d.layers[-1][0].shape[0]
+    code = (
+        f"void {p}_network_outputs(const double *x, double *y)\n{{\n"
+        f"    double t[{n_last}];\n"
+        f"    for (int i = 0; i < {n_last}; ++i) y[i] = 0.0;\n"
+    )
+    for m in range(len(nets)):
+        code += (
+            f"    {p}_member{m}_outputs(x, t);\n"
+            f"    for (int i = 0; i < {n_last}; ++i) y[i] += t[i];\n"
+        )
+    code += f"    for (int i = 0; i < {n_last}; ++i) y[i] /= {len(nets)}.0;\n}}\n"
+    return "\n".join(parts) + "\n" + code
 
 
 def _predict_code(p, d):
@@ -256,8 +286,12 @@ def c_sources(d, prefix="bpnn", header_name="bpnn.h", float_type="double") -> tu
         raise ValueError(f"float_type must be 'double' or 'float', got {float_type!r}")
     check_numeric(d)
     parts = [f'#include <math.h>\n#include "{header_name}"\n', _preprocess_code(prefix, d)]
-    parts += [_layer_code(prefix, k, *layer) for k, layer in enumerate(d.layers)]
-    parts += [_outputs_code(prefix, d, max(d.sizes)), _predict_code(prefix, d)]
+    if d.members:  # an ensemble: every member, averaged
+        parts.append(_ensemble_code(prefix, d))
+    else:
+        parts += [_layer_code(prefix, k, *layer) for k, layer in enumerate(d.layers)]
+        parts.append(_outputs_code(prefix, d, max(d.sizes)))
+    parts.append(_predict_code(prefix, d))
     if d.kind in ("binary", "multiclass"):
         names = ", ".join(_c_string(c) for c in d.classes.tolist())
         parts.append(f"const char *const {prefix}_class_names[{len(d.classes)}] = {{{names}}};\n")

@@ -634,7 +634,8 @@ def _check_writable(model):
     if len(members) > 1:
         raise ValueError(
             f"cannot write an ensemble of {len(members)} networks to FANN (a .net file "
-            "holds one network); fit with n_ensemble=1"
+            "holds one network); fit one network: n_ensemble=1 and division='refit' (the "
+            "default division 'cv' averages six networks on up to 1000 rows)"
         )
     table = model.__dict__.get("table_map_")
     if table is not None and not table.passthrough_:

