@@ -503,3 +503,15 @@ def test_default_forecaster_calibrates_on_the_structure_search_validation_block(
     lo2, hi2 = bpnn.load(tmp_path / "m.bpnn").predict_interval(H, coverage=0.9)
     np.testing.assert_array_equal(lo2, lo)
     np.testing.assert_array_equal(hi2, hi)
+    # no time was held out of the final network: the report's plots say they run on
+    # trained-on times, not on "held-out truth"
+    from bpnn import plots
+    from bpnn.report import series_from_model
+
+    summary = series_from_model(m, y)
+    assert summary.held_out is False
+    fig = plots.plot_closed_loop_forecast(
+        np.arange(len(y)), y, summary.origin, summary.forecast[:, 0], held_out=False
+    )
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    assert "truth (trained on)" in labels and "held-out truth" not in labels

@@ -754,9 +754,10 @@ def plot_input_error_crosscorrelation(curves: dict, target="y") -> Figure:
     return fig
 
 
-def plot_horizon_errors(curves: dict, name="y", n_origins=None) -> Figure:
+def plot_horizon_errors(curves: dict, name="y", n_origins=None, held_out=True) -> Figure:
     """``curves``: name -> RMSE at horizons 1..H (the network first, then the baselines);
-    one line each against the horizon."""
+    one line each against the horizon (``held_out`` False: the origins' values were
+    trained on, and the title says so)."""
     fig = Figure(figsize=(7.2, 4.2), layout="constrained")
     ax = fig.add_subplot()
     styles: list[dict[str, Any]] = [
@@ -773,7 +774,8 @@ def plot_horizon_errors(curves: dict, name="y", n_origins=None) -> Figure:
     ax.set_xlabel("horizon (steps ahead)")
     ax.set_ylabel(f"RMSE of {name}")
     over = f" over {n_origins} origins" if n_origins else ""
-    ax.set_title(f"Closed-loop error against horizon{over}", fontsize=10)
+    seen = "" if held_out else " (times the network trained on)"
+    ax.set_title(f"Closed-loop error against horizon{over}{seen}", fontsize=10)
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8, loc="lower right")
     ax.grid(True, alpha=0.25)
@@ -800,9 +802,11 @@ def plot_closed_loop_forecast(
     context=None,
     one_step=None,
     band=None,
+    held_out=True,
 ) -> Figure:
     """A closed-loop forecast from position ``origin`` (fed only its own outputs, and
-    the true exogenous inputs) beside the true values that were held out; ``context`` of the
+    the true exogenous inputs) beside the true values (``held_out``: that no training saw;
+    False: values the network trained on, labelled so); ``context`` of the
     known values before it are drawn too (default: as many as the forecast, at least 20).
     ``one_step``: the one-step (open-loop) outputs over the same times, for comparison.
     ``band``: ``(lower, upper, label)``, a forecast interval over the first len(lower)
@@ -822,7 +826,7 @@ def plot_closed_loop_forecast(
         "-",
         color="#888888",
         lw=1.2,
-        label="held-out truth",
+        label="held-out truth" if held_out else "truth (trained on)",
     )
     if one_step is not None:
         ax.plot(

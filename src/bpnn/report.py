@@ -517,6 +517,7 @@ class SeriesSummary:
     horizon_origins: range | None = None
     season: int | None = None
     structure: dict | None = None  # the model's structure_search_ (automatic structure)
+    held_out: bool = True  # False: nothing after the training times; plots on trained-on ones
 
 
 #: the figures of the Time series section (build_figures' names)
@@ -632,7 +633,8 @@ def series_from_model(
     fitted = starts_with_fitted_series(model, Y, Xa)
     if rec is not None and rec.train_idx is not None and len(rec.train_idx) and fitted:
         origin = int(np.max(rec.train_idx)) + 1
-    if origin is None or n - origin < 2:
+    held_out = origin is not None and n - origin >= 2
+    if not held_out:
         origin = max(D, int(round(0.85 * n)))
         if fitted:
             notes.append(
@@ -687,6 +689,7 @@ def series_from_model(
         horizon_origins=span,
         season=m,
         structure=getattr(model, "structure_search_", None),
+        held_out=held_out,
     )
     if fc is not None:
         summary.band = forecast_band(model, Y, Xa, origin, len(fc))
@@ -777,7 +780,10 @@ def _series_figures(series: SeriesSummary) -> dict:
         values = _column(resp, "target", series.target_names, 0)
         one = _column(resp, "output", series.target_names, 0)[series.origin :]
         figs["closed_loop_forecast"] = (
-            "Closed-loop forecast over the held-out times, beside the truth",
+            "Closed-loop forecast over the held-out times, beside the truth"
+            if series.held_out
+            else "Closed-loop forecast over the last 15 % of the series (times the network "
+            "trained on: none was held out), beside the truth",
             plots.plot_closed_loop_forecast(
                 series.times,
                 values,
@@ -789,13 +795,17 @@ def _series_figures(series: SeriesSummary) -> dict:
                 band=None
                 if series.band is None
                 else (series.band[0][:, 0], series.band[1][:, 0], series.band[2]),
+                held_out=series.held_out,
             ),
         )
     if series.horizon_rmse:
+        where = "held-out" if series.held_out else "trained-on (none was held out)"
         figs["error_horizon"] = (
-            "Error against horizon: closed-loop forecasts from every held-out origin, "
+            f"Error against horizon: closed-loop forecasts from every {where} origin, "
             "beside persistence and the seasonal naive forecast from the same origins",
-            plots.plot_horizon_errors(series.horizon_rmse, name0, len(series.horizon_origins)),
+            plots.plot_horizon_errors(
+                series.horizon_rmse, name0, len(series.horizon_origins), series.held_out
+            ),
         )
     return figs
 
