@@ -633,9 +633,9 @@ def series_from_model(
     fitted = starts_with_fitted_series(model, Y, Xa)
     if rec is not None and rec.train_idx is not None and len(rec.train_idx) and fitted:
         origin = int(np.max(rec.train_idx)) + 1
-    held_out = origin is not None and n - origin >= 2
-    if not held_out:
-        origin = max(D, int(round(0.85 * n)))
+    held_out = True
+    if origin is None or n - origin < 2:
+        held_out, origin = False, max(D, int(round(0.85 * n)))
         if fitted:
             notes.append(
                 "no time after the last training time is held out: the closed-loop "
