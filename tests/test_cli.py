@@ -302,6 +302,7 @@ def test_excel_in_parquet_out_and_a_report_without_data(files, capsys, tmp_path)
     "exc, code, words",
     [
         (ImportError("No module named 'onnx'", name="onnx"), 2, ["needs the 'onnx' package"]),
+        (ImportError("needs h5py: pip install 'bpnn[matlab]'", name="h5py"), 2, ["bpnn[matlab]"]),
         (RuntimeError("a bug"), 1, ["internal error: RuntimeError: a bug", "--verbose"]),
         (ImportError("circular", name="bpnn.report"), 1, ["internal error: ImportError"]),
     ],
