@@ -416,3 +416,10 @@ def test_a_reader_that_goes_away_ends_quietly(tmp_path):
         os.close(write_end)
     assert proc.returncode == 141
     assert proc.stderr == ""
+
+
+def test_param_that_is_a_training_setting_names_its_option(files, capsys):
+    # --param loss=mse reached train() twice (an internal TypeError); now one line
+    argv = ["train", str(files / "reg.csv"), "--algorithm", "lm", "--param", "loss=mse"]
+    code, _, err = run(argv, capsys)
+    assert_one_line_error(code, err, "--param loss", "--loss")

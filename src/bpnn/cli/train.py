@@ -157,10 +157,27 @@ def _algorithm_params(args, hints):
             "--param needs --algorithm: name the algorithm the parameters "
             f"belong to (got {', '.join(extra)})"
         )
+    _refuse_training_settings(extra)
     params = {"algorithm": alg} if alg else {}
     if extra:
         params["algorithm_params"] = extra
     return params
+
+
+def _refuse_training_settings(extra):
+    """A --param KEY that is one of train()'s own settings (loss, epochs ...) would reach
+    train() twice; name the option that sets it instead."""
+    import inspect
+
+    from ..trainer import train
+
+    own = set(inspect.signature(train).parameters) - {"network", "X", "Y", "algorithm_params"}
+    for key in extra:
+        if key in own:
+            raise UsageError(
+                f"--param {key}=...: {key!r} is a training setting, not a parameter of the "
+                f"algorithm; set it with --{key.replace('_', '-')} (see bpnn train --help)"
+            )
 
 
 _SIMPLE = {
