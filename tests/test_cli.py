@@ -423,3 +423,10 @@ def test_param_that_is_a_training_setting_names_its_option(files, capsys):
     argv = ["train", str(files / "reg.csv"), "--algorithm", "lm", "--param", "loss=mse"]
     code, _, err = run(argv, capsys)
     assert_one_line_error(code, err, "--param loss", "--loss")
+
+
+def test_cascade_on_a_builtin_set_ignores_its_hidden_hint(capsys):
+    # sine's hint hidden=5 made `--algorithm cascade` refuse a width the user never gave
+    argv = ["train", "sine", "--algorithm", "cascade", "--param", "max_units=2", "--epochs", "20"]
+    code, out, err = run(argv, capsys)
+    assert code == 0, err

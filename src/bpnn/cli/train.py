@@ -127,7 +127,10 @@ def _network_params(args, hints):
     from ..estimators import PRESETS
 
     if args.hidden is None:
-        hidden = tuple(hints["hidden"]) if "hidden" in hints else None
+        # a built-in set's hidden width is for fixed networks; a growing algorithm
+        # (cascade) starts from none and refuses one the user never gave
+        keep = "hidden" in hints and not _grows(args.algorithm)
+        hidden = tuple(hints["hidden"]) if keep else None
     elif str(args.hidden).strip().lower() == "auto":
         hidden = "auto"
     else:
@@ -146,6 +149,13 @@ def _network_params(args, hints):
         "output_activation": args.output_activation or out_act,
     }
     return {k: v for k, v in params.items() if v is not None}
+
+
+def _grows(name) -> bool:
+    """True for an algorithm that grows its hidden units (cascade-correlation)."""
+    from ..algorithms.base import ALGORITHMS
+
+    return bool(name) and bool(getattr(ALGORITHMS.get(str(name).strip().lower()), "grows", False))
 
 
 def _algorithm_params(args, hints):
