@@ -5,6 +5,8 @@ an existing output file untouched. (End-to-end runs of the installed command are
 test_cli_e2e.py.)
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -429,4 +431,22 @@ def test_cascade_on_a_builtin_set_ignores_its_hidden_hint(capsys):
     # sine's hint hidden=5 made `--algorithm cascade` refuse a width the user never gave
     argv = ["train", "sine", "--algorithm", "cascade", "--param", "max_units=2", "--epochs", "20"]
     code, out, err = run(argv, capsys)
+    assert code == 0, err
+
+
+def test_model_fitted_on_arrays_evaluates_a_csv_without_warnings(tmp_path, capsys):
+    # an imported network (FANN, MATLAB) has no column names: scikit-learn warned twice
+    # that "X has feature names" on every evaluate / report
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    model = bpnn.BPRegressor(hidden=(2,), epochs=3, random_state=0).fit(X, X.sum(axis=1))
+    bpnn.save(model, tmp_path / "m.bpnn")
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": X.sum(axis=1)}).to_csv(
+        tmp_path / "d.csv", index=False
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code, _, err = run(
+            ["evaluate", str(tmp_path / "m.bpnn"), str(tmp_path / "d.csv"), "--target", "y"],
+            capsys,
+        )
     assert code == 0, err
