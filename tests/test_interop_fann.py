@@ -273,6 +273,17 @@ def test_shortcut_network_sets_connections_param(tmp_path):
     assert model.network_.connections == "cascade"
 
 
+def test_cli_import_says_cascade_forward(tmp_path, capsys):
+    text = net_text(
+        [3, 1, 1],
+        ZERO * 3 + "(3, 5, 1.0e+00) (4, 0, 1.0e+00) ",
+        "(0, 1.0) (1, 1.0) (2, 1.0) (0, 1.0) (1, 1.0) (2, 1.0) (3, 1.0) ",
+        kind=1,
+    )
+    assert main(["import", "fann", str(write(tmp_path, text))]) == 0
+    assert "2-1-1 tansig/purelin cascade-forward network" in capsys.readouterr().out
+
+
 # -- FANN's other activation functions -------------------------------------------------------
 FANN_FUNCTIONS = [n for n in FANN_ACTIVATIONS if n not in ("LINEAR", "SIGMOID",
                   "SIGMOID_SYMMETRIC", "GAUSSIAN_STEPWISE")]  # fmt: skip

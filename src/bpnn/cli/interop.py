@@ -40,6 +40,8 @@ def _describe(model) -> str:
     net = model.network_
     sizes = "-".join(map(str, net.sizes))
     acts = "/".join(a.name for a in net.activations)
+    if getattr(net, "connections", "layered") == "cascade":
+        acts += " cascade-forward"  # a FANN shortcut network: every layer reads all before
     kind = type(model).__name__
     if kind == "BPForecaster":
         fb, ind = list(model.feedback_delays_), list(model.input_delays_)
