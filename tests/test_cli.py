@@ -450,3 +450,10 @@ def test_model_fitted_on_arrays_evaluates_a_csv_without_warnings(tmp_path, capsy
             capsys,
         )
     assert code == 0, err
+
+
+def test_gradcheck_deeper_network_with_the_default_activations(capsys):
+    # docs/tutorial.md's command: "tansig,purelin" means hidden layers, then output
+    argv = ["gradcheck", "--sizes", "3,4,3,2", "--connections", "cascade", "--samples", "3"]
+    code, out, err = run(argv, capsys)
+    assert code == 0 and "OK" in out, err
