@@ -438,7 +438,9 @@ def test_model_fitted_on_arrays_evaluates_a_csv_without_warnings(tmp_path, capsy
     # an imported network (FANN, MATLAB) has no column names: scikit-learn warned twice
     # that "X has feature names" on every evaluate / report
     X = np.random.default_rng(0).normal(size=(30, 2))
-    model = bpnn.BPRegressor(hidden=(2,), epochs=3, random_state=0).fit(X, X.sum(axis=1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the epoch-limit warning: 3 epochs on purpose
+        model = bpnn.BPRegressor(hidden=(2,), epochs=3, random_state=0).fit(X, X.sum(axis=1))
     bpnn.save(model, tmp_path / "m.bpnn")
     pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": X.sum(axis=1)}).to_csv(
         tmp_path / "d.csv", index=False
