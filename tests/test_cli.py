@@ -5,6 +5,8 @@ an existing output file untouched. (End-to-end runs of the installed command are
 test_cli_e2e.py.)
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -302,6 +304,7 @@ def test_excel_in_parquet_out_and_a_report_without_data(files, capsys, tmp_path)
     "exc, code, words",
     [
         (ImportError("No module named 'onnx'", name="onnx"), 2, ["needs the 'onnx' package"]),
+        (ImportError("needs h5py: pip install 'bpnn[matlab]'", name="h5py"), 2, ["bpnn[matlab]"]),
         (RuntimeError("a bug"), 1, ["internal error: RuntimeError: a bug", "--verbose"]),
         (ImportError("circular", name="bpnn.report"), 1, ["internal error: ImportError"]),
     ],
@@ -415,3 +418,44 @@ def test_a_reader_that_goes_away_ends_quietly(tmp_path):
         os.close(write_end)
     assert proc.returncode == 141
     assert proc.stderr == ""
+
+
+def test_param_that_is_a_training_setting_names_its_option(files, capsys):
+    # --param loss=mse reached train() twice (an internal TypeError); now one line
+    argv = ["train", str(files / "reg.csv"), "--algorithm", "lm", "--param", "loss=mse"]
+    code, _, err = run(argv, capsys)
+    assert_one_line_error(code, err, "--param loss", "--loss")
+
+
+def test_cascade_on_a_builtin_set_ignores_its_hidden_hint(capsys):
+    # sine's hint hidden=5 made `--algorithm cascade` refuse a width the user never gave
+    argv = ["train", "sine", "--algorithm", "cascade", "--param", "max_units=2", "--epochs", "20"]
+    code, out, err = run(argv, capsys)
+    assert code == 0, err
+
+
+def test_model_fitted_on_arrays_evaluates_a_csv_without_warnings(tmp_path, capsys):
+    # an imported network (FANN, MATLAB) has no column names: scikit-learn warned twice
+    # that "X has feature names" on every evaluate / report
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the epoch-limit warning: 3 epochs on purpose
+        model = bpnn.BPRegressor(hidden=(2,), epochs=3, random_state=0).fit(X, X.sum(axis=1))
+    bpnn.save(model, tmp_path / "m.bpnn")
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": X.sum(axis=1)}).to_csv(
+        tmp_path / "d.csv", index=False
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code, _, err = run(
+            ["evaluate", str(tmp_path / "m.bpnn"), str(tmp_path / "d.csv"), "--target", "y"],
+            capsys,
+        )
+    assert code == 0, err
+
+
+def test_gradcheck_deeper_network_with_the_default_activations(capsys):
+    # docs/tutorial.md's command: "tansig,purelin" means hidden layers, then output
+    argv = ["gradcheck", "--sizes", "3,4,3,2", "--connections", "cascade", "--samples", "3"]
+    code, out, err = run(argv, capsys)
+    assert code == 0 and "OK" in out, err

@@ -262,6 +262,33 @@ def test_shortcut_network_refused_until_cascade(tmp_path):
             import_fann(write(tmp_path, text))
 
 
+def test_shortcut_network_sets_connections_param(tmp_path):
+    # the estimator's parameters describe the imported network, so a report's table and a
+    # fresh (not warm-started) fit both say cascade-forward
+    text = net_text(
+        [3, 1, 1],
+        ZERO * 3 + "(3, 5, 1.0e+00) (4, 0, 1.0e+00) ",
+        "(0, 1.0) (1, 1.0) (2, 1.0) (0, 1.0) (1, 1.0) (2, 1.0) (3, 1.0) ",
+        kind=1,
+    )
+    model = import_fann(write(tmp_path, text))
+    assert model.get_params()["connections"] == "cascade"
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    model.set_params(epochs=2).fit(X, X.sum(axis=1))
+    assert model.network_.connections == "cascade"
+
+
+def test_cli_import_says_cascade_forward(tmp_path, capsys):
+    text = net_text(
+        [3, 1, 1],
+        ZERO * 3 + "(3, 5, 1.0e+00) (4, 0, 1.0e+00) ",
+        "(0, 1.0) (1, 1.0) (2, 1.0) (0, 1.0) (1, 1.0) (2, 1.0) (3, 1.0) ",
+        kind=1,
+    )
+    assert main(["import", "fann", str(write(tmp_path, text))]) == 0
+    assert "2-1-1 tansig/purelin cascade-forward network" in capsys.readouterr().out
+
+
 # -- FANN's other activation functions -------------------------------------------------------
 FANN_FUNCTIONS = [n for n in FANN_ACTIVATIONS if n not in ("LINEAR", "SIGMOID",
                   "SIGMOID_SYMMETRIC", "GAUSSIAN_STEPWISE")]  # fmt: skip

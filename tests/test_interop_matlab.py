@@ -983,6 +983,10 @@ def test_cli_import_then_predict(regressor_rc, tmp_path, capsys):
     assert main(["import", "matlab", str(tmp_path / "none.m")]) == 2
     err = capsys.readouterr().err
     assert "file not found" in err and err.count("\n") == 1
+    # a wrong count of --inputs names the option, not the API's feature_names
+    assert main(["import", "matlab", str(src), "-o", str(out), "--inputs", "a,b"]) == 2
+    err = capsys.readouterr().err
+    assert "--inputs must be 4 distinct names" in err and err.count("\n") == 1
 
 
 def test_imported_model_saves_loads_exports_and_trains_further(regressor_rc, tmp_path):

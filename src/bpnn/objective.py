@@ -197,7 +197,9 @@ class Objective:
         if c is None:
             raise ValueError(
                 f"loss {self.loss.name!r} is not a sum of squares: "
-                "Levenberg-Marquardt/Bayesian regularisation need 'sse' or 'mse'"
+                "Levenberg-Marquardt/Bayesian regularisation need 'sse' or 'mse' "
+                "(set loss='mse', --loss mse in the CLI, as MATLAB's trainlm does for "
+                "classifiers too)"
             )
         return c
 

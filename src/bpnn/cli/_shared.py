@@ -175,11 +175,14 @@ def _version() -> str:
 def _user_error(exc):
     """The one-line message for a user's error, or None for a bug (exit 1)."""
     if isinstance(exc, ImportError):
-        top = (exc.name or "").split(".")[0]
+        top, msg = (exc.name or "").split(".")[0], _one_line(exc)
+        if top in ("", "bpnn"):
+            return None
+        # bpnn's own messages name the extra to install; Python's name only the module
         return (
-            None
-            if top in ("", "bpnn")
-            else f"this needs the {top!r} package, which is not installed (pip install {top})"
+            msg
+            if "pip install" in msg
+            else (f"this needs the {top!r} package, which is not installed (pip install {top})")
         )
     if isinstance(exc, (ValueError, OSError)):
         msg = _one_line(exc)

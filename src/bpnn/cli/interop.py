@@ -40,6 +40,8 @@ def _describe(model) -> str:
     net = model.network_
     sizes = "-".join(map(str, net.sizes))
     acts = "/".join(a.name for a in net.activations)
+    if getattr(net, "connections", "layered") == "cascade":
+        acts += " cascade-forward"  # a FANN shortcut network: every layer reads all before
     kind = type(model).__name__
     if kind == "BPForecaster":
         fb, ind = list(model.feedback_delays_), list(model.input_delays_)
@@ -73,14 +75,21 @@ def cmd_import_matlab(args):
     from ..interop import import_matlab
 
     _check_paths(args)
-    model = import_matlab(
-        args.file,
-        task=args.task,
-        feature_names=_names(args.inputs, "--inputs"),
-        target_names=_names(args.targets, "--targets"),
-        classes=_names(args.classes, "--classes"),
-        feedback=args.feedback,
-    )
+    try:
+        model = import_matlab(
+            args.file,
+            task=args.task,
+            feature_names=_names(args.inputs, "--inputs"),
+            target_names=_names(args.targets, "--targets"),
+            classes=_names(args.classes, "--classes"),
+            feedback=args.feedback,
+        )
+    except ValueError as exc:  # the API's argument names -> the options that gave them
+        msg = str(exc)
+        for api, opt in (("feature_names", "--inputs"), ("target_names", "--targets")):
+            if msg.startswith(f"{api} "):
+                raise UsageError(opt + msg[len(api) :]) from None
+        raise
     return _finish(args, model, repr(str(args.file)))
 
 

@@ -138,6 +138,8 @@ def _evaluation_data(args, model, record=None):
         raw=raw,
     )
     _check_width(model, X, source)
+    if getattr(model, "feature_names_in_", None) is None and hasattr(X, "to_numpy"):
+        X = X.to_numpy()  # a model fitted on arrays (an imported one) warns on a frame
     y = Y.iloc[:, 0] if Y.shape[1] == 1 else Y
     if task == "classification":
         y = _match_label_type(y, model.classes_)

@@ -6,9 +6,16 @@ from ._shared import EXIT_FAIL, EXIT_OK, UsageError, _console, _floats, _ints, _
 
 
 # -- explain / gradcheck / datasets --------------------------------------------------------
-def _activation_names(text):
-    """``"tansig"`` -> one name for every layer; ``"tansig,purelin"`` -> one per layer."""
-    return text.split(",") if "," in text else text
+def _activation_names(text, n_layers=None):
+    """``"tansig"`` -> one name for every layer; ``"tansig,purelin"`` -> one per layer, or
+    with more than two layers (``n_layers``) the first for every hidden layer and the last
+    for the output, as ``bpnn train --activation`` reads it."""
+    if "," not in text:
+        return text
+    names = text.split(",")
+    if n_layers is not None and len(names) == 2 and n_layers > 2:
+        return [names[0]] * (n_layers - 1) + [names[1]]
+    return names
 
 
 def cmd_explain(args):
@@ -21,7 +28,7 @@ def cmd_explain(args):
         return _explain_model(args)
     if args.sizes:
         sizes = _ints(args.sizes, "--sizes")
-        net = Network(sizes, _activation_names(args.activation), seed=args.seed)
+        net = Network(sizes, _activation_names(args.activation, len(sizes) - 1), seed=args.seed)
         x = _floats(args.input, "--input") if args.input else np.zeros(sizes[0])
         d = _floats(args.target, "--target") if args.target else np.zeros(sizes[-1])
         explain(net, x, d, lr=args.lr, loss=args.loss)
@@ -92,7 +99,7 @@ def cmd_gradcheck(args):
     sizes = _ints(args.sizes, "--sizes")
     net = Network(
         sizes,
-        _activation_names(args.activation),
+        _activation_names(args.activation, len(sizes) - 1),
         init="uniform",
         seed=args.seed,
         connections=args.connections,

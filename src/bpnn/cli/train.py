@@ -127,7 +127,10 @@ def _network_params(args, hints):
     from ..estimators import PRESETS
 
     if args.hidden is None:
-        hidden = tuple(hints["hidden"]) if "hidden" in hints else None
+        # a built-in set's hidden width is for fixed networks; a growing algorithm
+        # (cascade) starts from none and refuses one the user never gave
+        keep = "hidden" in hints and not _grows(args.algorithm)
+        hidden = tuple(hints["hidden"]) if keep else None
     elif str(args.hidden).strip().lower() == "auto":
         hidden = "auto"
     else:
@@ -148,6 +151,13 @@ def _network_params(args, hints):
     return {k: v for k, v in params.items() if v is not None}
 
 
+def _grows(name) -> bool:
+    """True for an algorithm that grows its hidden units (cascade-correlation)."""
+    from ..algorithms.base import ALGORITHMS
+
+    return bool(name) and bool(getattr(ALGORITHMS.get(str(name).strip().lower()), "grows", False))
+
+
 def _algorithm_params(args, hints):
     """--algorithm and its --param KEY=VALUE pairs."""
     alg = args.algorithm or hints.get("algorithm")
@@ -157,10 +167,27 @@ def _algorithm_params(args, hints):
             "--param needs --algorithm: name the algorithm the parameters "
             f"belong to (got {', '.join(extra)})"
         )
+    _refuse_training_settings(extra)
     params = {"algorithm": alg} if alg else {}
     if extra:
         params["algorithm_params"] = extra
     return params
+
+
+def _refuse_training_settings(extra):
+    """A --param KEY that is one of train()'s own settings (loss, epochs ...) would reach
+    train() twice; name the option that sets it instead."""
+    import inspect
+
+    from ..trainer import train
+
+    own = set(inspect.signature(train).parameters) - {"network", "X", "Y", "algorithm_params"}
+    for key in extra:
+        if key in own:
+            raise UsageError(
+                f"--param {key}=...: {key!r} is a training setting, not a parameter of the "
+                f"algorithm; set it with --{key.replace('_', '-')} (see bpnn train --help)"
+            )
 
 
 _SIMPLE = {

@@ -197,7 +197,9 @@ def onnx_model(d, float_type="double"):
         import onnx
         from onnx import TensorProto, helper
     except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError("export_onnx needs the onnx package: pip install 'bpnn[onnx]'") from None
+        raise ImportError(
+            "export_onnx needs the onnx package: pip install 'bpnn[onnx]'", name="onnx"
+        ) from None
     if float_type not in ("double", "float"):
         raise ValueError(f"float_type must be 'double' or 'float', got {float_type!r}")
     dtype = np.float64 if float_type == "double" else np.float32

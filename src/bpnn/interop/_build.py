@@ -65,8 +65,9 @@ def _fitted_common(est, net: Network, imap: InputPreprocessor, algorithm: str, n
 
 def hyper_parameters(net: Network, **extra: Any) -> dict:
     """Estimator parameters that describe ``net``'s architecture (hidden widths, one
-    activation per hidden layer, the output activation), so a fresh ``fit`` builds the
-    same shape; ``extra`` adds or overrides parameters."""
+    activation per hidden layer, the output activation, the connections of a
+    cascade-forward network), so a fresh ``fit`` builds the same shape; ``extra`` adds or
+    overrides parameters."""
     specs = [a.spec() for a in net.activations]
     names = [s["name"] if len(s) == 1 else _named(s) for s in specs]
     out: dict[str, Any] = {
@@ -74,6 +75,8 @@ def hyper_parameters(net: Network, **extra: Any) -> dict:
         "activation": names[:-1] if len(names) > 1 else "tansig",
         "output_activation": names[-1],
     }
+    if getattr(net, "connections", "layered") == "cascade":
+        out["connections"] = "cascade"  # else the hyper-parameters table says "layered"
     out.update(extra)
     return out
 
