@@ -448,6 +448,39 @@ def test_browser_time_series_plot_draws_the_band(server, tmp_path):
     assert "n_ensemble=3" in res["script"] and "predict_interval" in res["script"]
 
 
+def test_browser_default_forecaster_band_comes_from_the_structure_search(server, tmp_path):
+    """The page's defaults (structure 'auto', the final network on every time): the band
+    is calibrated on the search's validation block, and the note says so."""
+    import shutil
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not __import__("os").path.exists(chromium):
+        pytest.skip("chromium is not installed (.ci/run installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server.url)
+        page.wait_for_selector("body[data-ready='1']")
+        page.click("button[data-tab=timeseries]")
+        page.select_option("#ts-builtin", "sunspots")
+        page.click("#ts-builtin-load")
+        page.wait_for_selector("#ts-columns select.ts-role")
+        page.fill("#ts-steps", "20")
+        page.fill("#ts-interval", "0.9")
+        page.click("#ts-train-btn")
+        page.wait_for_selector("#ts-results:not([hidden])", timeout=60_000)
+        band = int(page.get_attribute("#ts-chart", "data-band"))
+        note = page.inner_text("#ts-note")
+        shot = __import__("os").environ.get("BPNN_TSDEF_SHOT") or str(tmp_path / "band.png")
+        page.locator("#ts-chart").screenshot(path=shot)
+        browser.close()
+    assert not errors, errors
+    assert band >= 1 and "structure search's validation block" in note, note
+
+
 def test_cli_interval_without_held_out_times_is_one_line(tmp_path, capsys):
     pd.DataFrame({"y": noisy_sine(120, 10)}).to_csv(tmp_path / "s.csv", index=False)
     argv = ["train", tmp_path / "s.csv", "--target", "y", "--feedback-delays", "1:4"]
