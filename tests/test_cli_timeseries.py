@@ -743,6 +743,42 @@ def test_chinese_dates_and_full_width_digits(tmp_path, capsys):
     assert [ln.split(",")[0] for ln in out.strip().splitlines()[1:]] == ["2019-01-01", "2019-02-01"]
 
 
+def test_target_named_with_a_chinese_dated_column_is_a_series(tmp_path, capsys):
+    # '--target 销量' on a table of 日期 and 销量 alone: the date column is the time axis,
+    # not an input, so the table is a series to forecast (this failed with "0 feature(s)")
+    days = pd.date_range("2020-01-01", periods=40, freq="D")
+    df = pd.DataFrame(
+        {"日期": [f"{t.year}年{t.month}月{t.day}日" for t in days], "销量": plant_frame(40)["y"]}
+    )
+    df.to_csv(tmp_path / "sales.csv", index=False, encoding="gbk")
+    code, out, err = run(
+        ["train", tmp_path / "sales.csv", "--target", "销量", "--epochs", "5"]
+        + ["-o", tmp_path / "s.bpnn"],
+        capsys,
+    )
+    assert code == 0, err
+    assert "using column '日期' as the time axis (Chinese dates; steps of 1 day)" in out
+    assert "too few for validation windows, nothing searched" in out
+    assert "candidates" not in out  # no empty list of them
+    m = bpnn.load(tmp_path / "s.bpnn")
+    assert isinstance(m, bpnn.BPForecaster) and m.target_names_ == ["销量"]
+    code, out, err = run(["forecast", tmp_path / "s.bpnn", "--steps", "1"], capsys)
+    assert code == 0, err
+    assert out.strip().splitlines()[1].startswith("2020-02-10,")
+    # a second column besides the time axis makes it a table again, unless a series
+    # option (here --time-column) says it is a series; then 温度 is not an input
+    df["温度"] = np.linspace(0.0, 1.0, 40)
+    df.to_csv(tmp_path / "sales2.csv", index=False, encoding="gbk")
+    code, out, err = run(
+        ["train", tmp_path / "sales2.csv", "--target", "销量", "--epochs", "3"]
+        + ["--time-column", "日期", "-o", tmp_path / "t.bpnn"],
+        capsys,
+    )
+    assert code == 0, err
+    assert "columns not used: 温度 (--inputs makes them the exogenous inputs" in out
+    assert bpnn.load(tmp_path / "t.bpnn").exog_names_ is None
+
+
 @pytest.mark.parametrize(
     "times, words",
     [

@@ -408,6 +408,12 @@ def cmd_train_series(args):
             f"training a {kind} network on {source}: "
             f"{_describe_times(times, len(df))} of {', '.join(target)}; {delays}"
         )
+        unused = [str(c) for c in df.columns if c not in {*target, *inputs, time}]
+        if unused and ds is None:
+            console.print(
+                f"[dim]columns not used: {', '.join(unused)} (--inputs makes them the "
+                "exogenous inputs of a NARX network)[/dim]"
+            )
     if (args.checkpoint or args.resume) and (model.n_restarts != 1 or model.n_ensemble != 1):
         raise UsageError(
             "--checkpoint/--resume need one training run: give --restarts 1 and --n-ensemble 1"
@@ -530,6 +536,8 @@ def _print_structure(console, model):
     """Two lines: the structure the search chose, and the candidates it scored."""
     search = model.structure_search_
     console.print(f"structure chosen: {model.structure_['summary']}")
+    if not search["candidates"]:
+        return  # nothing was searched: the summary says why
     scores = ", ".join(
         f"{_delay_text(c['feedback_delays']) or 'none'}"
         + (f"/{_delay_text(c['input_delays'])}" if c["input_delays"] else "")

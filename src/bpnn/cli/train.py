@@ -236,6 +236,23 @@ class _LoneSeries(Exception):
     """A table of the target column(s) alone: ``bpnn train`` forecasts it as a series."""
 
 
+def _lone_series(df, target, args) -> bool:
+    """True when ``df`` holds nothing but the target column(s) and, at most, the one
+    column the series reading would take as its time axis (``--time-column`` or the one
+    :func:`bpnn.tables.times.find_time_column` finds), e.g. ``日期,销量``."""
+    rest = [str(c) for c in df.columns if str(c) not in set(target)]
+    if not rest:
+        return True
+    if len(rest) > 1:
+        return False
+    given = getattr(args, "time_column", None)
+    if given is not None:
+        return given == rest[0]
+    from ..tables.times import find_time_column
+
+    return find_time_column(df, exclude=target) == rest[0]
+
+
 def _load_training_table(args):
     from ..datasets import DEFAULT_DATASET, load_dataset
     from ..io_tables import check_columns, parse_columns, select_columns
@@ -255,8 +272,8 @@ def _load_training_table(args):
         target = [str(df.columns[-1])]
     features = parse_columns(args.features) if args.features else None
     check_columns(df, target, source)
-    if features is None and args.task is None and {str(c) for c in df.columns} <= set(target):
-        raise _LoneSeries  # nothing but the target: a series to forecast
+    if features is None and args.task is None and _lone_series(df, target, args):
+        raise _LoneSeries  # the target alone (and its time axis): a series to forecast
     task, why = _detect_task(df[target], args.task, ds if not args.target else None)
     X, Y = select_columns(
         df,
