@@ -682,6 +682,8 @@ def test_inconsistent_forecaster_files_are_model_file_errors(tmp_path):
         (lambda f: f.update(feedback_delays=[1, 2, 3], max_delay=3), "the network maps 2 -> 1"),
         (lambda f: f.update(feedback_delays=[0, 1]), "feedback_delays must be integers"),
         (lambda f: f.pop("y_map"), "inconsistent model file: KeyError"),
+        (lambda f: f.update(difference=-1), "difference must be an integer >= 0, got -1"),
+        (lambda f: f.update(difference=1), "max_delay 2 does not match"),
     ]
     for change, match in cases:
         with pytest.raises(bpnn.ModelFileError, match=match):

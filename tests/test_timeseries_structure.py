@@ -84,7 +84,8 @@ def test_the_documented_defaults_are_the_ones_used():
     assert eff["algorithm"] == "br" and eff["division"] is None and eff["hidden"] == "auto"
     m = BPForecaster(preset="matlab").effective_params()
     assert (m["feedback_delays"], m["input_delays"], m["hidden"]) == ((1, 2), (1, 2), (10,))
-    assert (m["algorithm"], m["division"]) == ("lm", "block")
+    assert (m["algorithm"], m["division"], m["difference"]) == ("lm", "block", 0)
+    assert p["difference"] == "auto" and PRESETS["default"]["difference"] == "auto"
     assert PRESETS["matlab"]["hidden"] == (10,) and structure.DEFAULT_HORIZON == 10
     n = narnet().get_params()
     assert (n["feedback_delays"], n["hidden"], n["input_delays"]) == ("auto", "auto", ())
@@ -94,7 +95,7 @@ def test_the_documented_defaults_are_the_ones_used():
     y = _seasonal()
     fit = BPForecaster(**QUICK).fit(y)
     assert fit.structure_["horizon"] == 10 and fit.algorithm_ == "br"
-    assert fit.structure_["searched"] == ["feedback_delays", "hidden"]
+    assert fit.structure_["searched"] == ["difference", "feedback_delays", "hidden"]
     assert len(fit.record_.train_idx) == len(y) - fit.max_delay_  # division None
     assert list(fit.feedback_delays_) == fit.structure_["feedback_delays"]
     assert list(fit.network_.sizes[1:-1]) == fit.structure_["hidden"]
@@ -185,7 +186,10 @@ def test_the_search_never_reads_a_row_after_the_validation_origin(monkeypatch):
     other = narxnet(**QUICK).fit(y2, u2).structure_search_
 
     def shape(s):
-        return [(c["feedback_delays"], c["input_delays"], c["hidden"]) for c in s["candidates"]]
+        return [
+            (c["feedback_delays"], c["input_delays"], c["hidden"], c["difference"])
+            for c in s["candidates"]
+        ]
 
     # the suggestions (the first stage, one per feedback-delay candidate at the first
     # width) are the same; later stages follow the scores, so may differ
@@ -208,7 +212,7 @@ def test_the_search_never_reads_a_row_after_the_validation_origin(monkeypatch):
 
 
 def shape_of(m):
-    return (m.feedback_delays_, m.input_delays_, tuple(m.network_.sizes[1:-1]))
+    return (m.feedback_delays_, m.input_delays_, tuple(m.network_.sizes[1:-1]), m.difference_)
 
 
 def test_each_scored_forecast_reads_only_rows_before_its_origin():
@@ -257,7 +261,8 @@ def test_given_parts_of_the_structure_are_kept():
     assert m.feedback_delays_ == (1, 8) and m.structure_["searched"] == ["hidden"]
     assert {tuple(c["feedback_delays"]) for c in m.structure_search_["candidates"]} == {(1, 8)}
     h = BPForecaster(hidden=3, **QUICK).fit(y)
-    assert h.network_.sizes[1:-1] == [3] and h.structure_["searched"] == ["feedback_delays"]
+    assert h.network_.sizes[1:-1] == [3]
+    assert h.structure_["searched"] == ["difference", "feedback_delays"]
 
 
 # -- guarded closed-loop fine-tuning ------------------------------------------------------------

@@ -225,6 +225,7 @@ def _forecaster_state(est):
         "feedback_delays": list(est.feedback_delays_),
         "input_delays": list(est.input_delays_),
         "max_delay": int(est.max_delay_),
+        "difference": int(getattr(est, "difference_", 0) or 0),
         "target_names": names(est.target_names_),
         "exog_names": names(est.exog_names_),
         "n_targets": int(est.n_targets_),
@@ -649,7 +650,11 @@ def _build_forecaster(man, net, arrays):
     f = man["forecaster"]
     est.feedback_delays_ = parse_delays(f["feedback_delays"], "feedback_delays", 1)
     est.input_delays_ = parse_delays(f["input_delays"], "input_delays", 0)
-    est.max_delay_ = D = max_delay(est.feedback_delays_, est.input_delays_)
+    k = f.get("difference", 0)  # files before differences were modelled: 0
+    if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+        raise ModelFileError(f"difference must be an integer >= 0, got {k!r:.40}")
+    est.difference_ = k
+    est.max_delay_ = D = max_delay(est.feedback_delays_, est.input_delays_) + k
     if int(f["max_delay"]) != D:
         raise ModelFileError(f"max_delay {f['max_delay']!r} does not match the delays")
     est.n_targets_, est.n_exog_ = int(f["n_targets"]), int(f["n_exog"])

@@ -541,12 +541,11 @@ def data_from_forecaster(model, y, X=None) -> ReportData:
     fitted series; when ``y`` is the fitted series continued, its later times form the
     split "new" (one-step errors on times the model never saw). An ensemble's members'
     one-step predictions are ``members`` (the report's Ensemble section)."""
-    from .timeseries.lags import lag_matrix
 
     Y, Xa = model._check_like_fit(y, X)
     D = model.max_delay_
     P = np.asarray(model.predict_open_loop(y, X), dtype=float).reshape(len(Y), -1)[D:]
-    Z, T = lag_matrix(Y, Xa, model.feedback_delays_, model.input_delays_)
+    Z, T = model.lagged_inputs(y, X)  # with differences modelled: lagged differences
     from .timeseries.diagnostics import starts_with_fitted_series
 
     splits = {}
@@ -563,8 +562,7 @@ def data_from_forecaster(model, y, X=None) -> ReportData:
             splits["new"] = np.arange(model.n_series_, len(Y), dtype=np.int64) - D
     members = None
     if len(model._members()) > 1:  # an ensemble: each member's one-step predictions
-        Zs, _ = lag_matrix(*model._scaled(Y, Xa), model.feedback_delays_, model.input_delays_)
-        members = [model.y_map_.inverse_transform(n.predict(Zs)) for n in model._members()]
+        members = model._one_step_members(Y, Xa)
     return ReportData(
         "regression",
         T,

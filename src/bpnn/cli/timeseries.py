@@ -41,6 +41,7 @@ SERIES_KEYS = {
     "date_order": str,
     "date_format": str,
     "horizon": int,
+    "difference": str,
 }
 
 #: static-model options a forecaster does not take: option -> why
@@ -327,6 +328,14 @@ def _forecaster_params(args, ds, fb, ind):
         from ._shared import _floats
 
         params["ratios"] = tuple(_floats(args.ratios, "--ratios"))
+    if getattr(args, "difference", None) is not None:
+        d = str(args.difference).strip().lower()
+        if d != "auto" and not (d.isdigit() and d.isascii()):
+            raise UsageError(
+                f"--difference takes auto, 0 (the values), 1 (first differences) or a lag "
+                f"such as 12 (seasonal differences), got {args.difference!r}"
+            )
+        params["difference"] = d if d == "auto" else int(d)
     return params
 
 
@@ -539,7 +548,8 @@ def _print_structure(console, model):
     if not search["candidates"]:
         return  # nothing was searched: the summary says why
     scores = ", ".join(
-        f"{_delay_text(c['feedback_delays']) or 'none'}"
+        (f"Δ{'' if c['difference'] == 1 else c['difference']} " if c.get("difference") else "")
+        + f"{_delay_text(c['feedback_delays']) or 'none'}"
         + (f"/{_delay_text(c['input_delays'])}" if c["input_delays"] else "")
         + f" x{'-'.join(map(str, c['hidden']))}: "
         + ("-" if c["score"] is None or not c["score"] < float("inf") else f"{c['score']:.3g}")
@@ -1114,6 +1124,13 @@ def add_train_options(t):
         type=int,
         metavar="H",
         help="the steps ahead the automatic structure is scored at (default 10)",
+    )
+    g.add_argument(
+        "--difference",
+        metavar="K",
+        help="model the differences y(t) - y(t-K): 1 first differences, a season such as 12 "
+        "seasonal ones, 0 the values (default auto: the structure search tries first and "
+        "seasonal differences and keeps what forecasts best)",
     )
     g.add_argument(
         "--closed-loop-horizon",

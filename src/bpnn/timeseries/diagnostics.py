@@ -135,7 +135,6 @@ def rolling_forecasts(model, y, X=None, horizon=10, start=None):
     position origins[b] + h.
     """
     from ..estimators import _check_number
-    from .closed_loop import windows
 
     H = _check_number("horizon", horizon, low=1, integer=True)
     Y, Xa = model._check_like_fit(y, X)
@@ -146,9 +145,7 @@ def rolling_forecasts(model, y, X=None, horizon=10, start=None):
             f"no origin for {H}-step forecasts: the series has {T} rows, the first origin is {s0}"
         )
     origins = np.arange(s0, T - H + 1)
-    ys, xs = model._scaled(Y, Xa)
-    hist, x_seq, _ = windows(ys, xs, origins, H, model.feedback_delays_, model.input_delays_)
-    fc = model._member_paths(hist, x_seq, H).mean(axis=0)  # an ensemble's: the mean path
+    fc = model._rolling(Y, Xa, origins, H).mean(axis=0)  # an ensemble's: the mean path
     truth = np.stack([Y[s : s + H] for s in origins])
     return origins, fc, truth
 

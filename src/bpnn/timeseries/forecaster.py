@@ -27,7 +27,7 @@ from ..network import Network
 from ..preprocessing import SCALINGS, TargetScaler
 from ..record import TrainingRecord
 from ..trainer import Trainer, train
-from .closed_loop import ClosedLoopObjective, simulate
+from .closed_loop import ClosedLoopObjective, simulate, windows
 from .lags import as_series, check_time_index, lag_matrix, lag_names, max_delay, parse_delays
 
 __all__ = ["BPForecaster", "narnet", "narxnet", "timedelaynet"]
@@ -45,6 +45,7 @@ PRESETS: dict[str, dict] = {
         "hidden": "auto",
         "algorithm": "br",
         "division": None,
+        "difference": "auto",
     },
     "matlab": {
         "feedback_delays": (1, 2),
@@ -52,6 +53,7 @@ PRESETS: dict[str, dict] = {
         "hidden": (10,),
         "algorithm": "lm",
         "division": "block",
+        "difference": 0,
     },
 }
 _STRUCTURE = ("feedback_delays", "input_delays", "hidden")
@@ -107,6 +109,15 @@ class BPForecaster(BaseEstimator):
     horizon : int or None
         The steps ahead at which the automatic structure scores its candidates' closed-loop
         forecasts (None: 10, :data:`.structure.DEFAULT_HORIZON`).
+    difference : "auto" (default), 0, or an int k >= 1
+        Model the differences ``w(t) = y(t) - y(t-k)`` instead of the values: the network's
+        inputs and output are differences (their delays count in steps of w), and a forecast
+        adds each predicted difference to the value k steps before it (true or forecast), so
+        a trend or a season carries on beyond the fitted range. 0: the values themselves;
+        1: first differences; k = a season: seasonal differences. "auto": when the
+        structure is searched, the search also scores first and seasonal differences
+        (:mod:`.structure`) and keeps what forecasts best on its validation windows; when
+        nothing is searched (delays and width given, or ``preset="matlab"``), 0.
     n_ensemble : int, default 1
         Train this many networks (each with its own seeds drawn in turn from
         ``random_state``, and with a random division its own split) and average their
@@ -171,6 +182,7 @@ class BPForecaster(BaseEstimator):
         interval_horizon=None,
         preset="default",
         horizon=None,
+        difference="auto",
         random_state=None,
         verbose=False,
         warn=True,
@@ -188,7 +200,7 @@ class BPForecaster(BaseEstimator):
             closed_loop_epochs,
         )
         self.n_ensemble, self.interval_horizon = n_ensemble, interval_horizon
-        self.preset, self.horizon = preset, horizon
+        self.preset, self.horizon, self.difference = preset, horizon, difference
         self.random_state, self.verbose, self.warn = random_state, verbose, warn
 
     # -- checks -----------------------------------------------------------------------------
@@ -221,6 +233,9 @@ class BPForecaster(BaseEstimator):
         self._hidden = None if isinstance(h, str) and h == "auto" else _check_hidden(h)
         if self.horizon is not None:
             _check_number("horizon", self.horizon, low=1, integer=True)
+        d = eff["difference"]
+        if not (isinstance(d, str) and d == "auto"):
+            _check_number("difference", d, low=0, integer=True)
         for name in ("epochs", "max_fail", "n_restarts", "closed_loop_epochs", "n_ensemble"):
             _check_number(name, getattr(self, name), low=0 if "epochs" in name else 1, integer=True)
         _check_number("goal", self.goal, low=0)
@@ -323,9 +338,71 @@ class BPForecaster(BaseEstimator):
                     )
         return parts
 
+    @property
+    def _k(self) -> int:
+        """The lag of the modelled differences (0: the values; files without it: 0)."""
+        return int(self.__dict__.get("difference_", 0) or 0)
+
+    def _work(self, Y, Xa):
+        """The series the network models: ``(W, X)`` with W(j) = Y(j + k) - Y(j) and X's
+        rows from k on (aligned with W), or Y and X themselves when k = 0. A position p of
+        Y is position p - k of W; delays count in W's steps."""
+        k = self._k
+        if not k or Y is None:
+            return Y, Xa
+        return Y[k:] - Y[:-k], None if Xa is None else Xa[k:]
+
+    def _integrate(self, dW, base):
+        """Values from forecast differences ``dW`` (..., B, H, n_y) and the k true values
+        before each run's first step ``base`` (B, k, n_y): y(s + h) = w(s + h) + y(s + h - k),
+        the value k steps back being true (h < k) or the run's own forecast."""
+        k = base.shape[1]
+        out = np.empty_like(dW)
+        for h in range(dW.shape[-2]):
+            out[..., h, :] = dW[..., h, :] + (base[:, h] if h < k else out[..., h - k, :])
+        return out
+
+    def _rolling(self, Y, Xa, origins, H):
+        """Every member's closed-loop run of H steps from each origin s (a position of the
+        series Y, s >= max_delay_, s + H <= len(Y)), from the true values before s (and
+        X over the window): (k, B, H, n_y) in the series' units."""
+        origins = np.asarray(origins, dtype=np.int64)
+        k = self._k
+        Yw, Xw = self._work(Y, Xa)
+        ys, xs = self._scaled(Yw, Xw)
+        hist, x_seq, _ = windows(ys, xs, origins - k, H, self.feedback_delays_, self.input_delays_)
+        paths = self._member_paths(hist, x_seq, H)
+        if not k:
+            return paths
+        return self._integrate(paths, np.stack([Y[s - k : s] for s in origins]))
+
+    def _one_step_members(self, Y, Xa):
+        """Each member's one-step predictions of the targets at positions max_delay_ ..
+        len(Y) - 1 from the true values before them: a list of (len(Y) - max_delay_, n_y)
+        arrays in the series' units."""
+        k = self._k
+        Yw, Xw = self._work(Y, Xa)
+        Z, _ = lag_matrix(*self._scaled(Yw, Xw), self.feedback_delays_, self.input_delays_)
+        if not len(Z):
+            return [np.empty((0, self.n_targets_)) for _ in self._members()]
+        base = Y[self.max_delay_ - k : Y.shape[0] - k] if k else 0.0
+        return [self.y_map_.inverse_transform(n.predict(Z)) + base for n in self._members()]
+
+    def lagged_inputs(self, y, X=None):
+        """The network's inputs for every target time of the series, in the series' units:
+        ``(Z, targets)``, Z (T - max_delay_, n_inputs) with the columns of
+        :meth:`input_names` (lagged differences when ``difference_`` > 0) and the targets
+        (T - max_delay_, n_y) the values they predict."""
+        check_is_fitted(self, "network_")
+        Y, Xa = self._check_like_fit(y, X)
+        Yw, Xw = self._work(Y, Xa)
+        Z, _ = lag_matrix(Yw, Xw, self.feedback_delays_, self.input_delays_)
+        return Z, Y[self.max_delay_ :]
+
     def _positions(self, rows, delays):
-        """Positions in the series that rows (lagged-row indices) read at these delays."""
-        t = np.asarray(rows, dtype=np.int64) + self.max_delay_
+        """Positions in the modelled series (W, see :meth:`_work`) that rows (lagged-row
+        indices) read at these delays."""
+        t = np.asarray(rows, dtype=np.int64) + self.max_delay_ - self._k
         if not len(t) or not delays:
             return t[:0]
         return np.unique(np.concatenate([t - d for d in delays]))
@@ -365,19 +442,24 @@ class BPForecaster(BaseEstimator):
         self.split_seed_ = int(rs.randint(np.iinfo(np.int32).max))
         self.structure_ = self.structure_search_ = None
         self.__dict__.pop("_search_model", None)
+        diff = self._eff["difference"]
+        self.difference_ = 0 if isinstance(diff, str) else int(diff)
         if "auto" in (fb, ind) or self._hidden is None:
             fb, ind = self._search_structure(Y, Xa, fb, ind)
         self.feedback_delays_, self.input_delays_ = fb, ind
-        self.max_delay_ = D = max_delay(self.feedback_delays_, self.input_delays_)
+        k = self.difference_
+        self.max_delay_ = D = max_delay(self.feedback_delays_, self.input_delays_) + k
         if Y.shape[0] <= D:
+            what = f"delays up to {D - k}" + (f" of differences at lag {k}" if k else "")
             raise ValueError(
-                f"y has {Y.shape[0]} rows, too few for delays up to {D}: need "
+                f"y has {Y.shape[0]} rows, too few for {what}: need "
                 f"at least {D + 1} ({D} initial values and one target)"
             )
         self.n_series_ = n = Y.shape[0]
         tr, va, te = self._divide(n - D)
-        self._fit_maps(Y, Xa, tr)
-        Z, T = lag_matrix(*self._scaled(Y, Xa), self.feedback_delays_, self.input_delays_)
+        Yw, Xw = self._work(Y, Xa)
+        self._fit_maps(Yw, Xw, tr)
+        Z, T = lag_matrix(*self._scaled(Yw, Xw), self.feedback_delays_, self.input_delays_)
         self._train_members(Z, T, (tr, va, te), rs)
         self.last_y_ = Y[n - D :].copy()
         self.last_X_ = None if Xa is None else Xa[n - D :].copy()
@@ -395,11 +477,18 @@ class BPForecaster(BaseEstimator):
         from .structure import DEFAULT_HORIZON, search_structure
 
         auto = {k for k, v in zip(_STRUCTURE, (fb, ind, self._hidden)) if v in ("auto", None)}
-        fixed = {"feedback_delays": fb, "input_delays": ind, "hidden": self._hidden}
+        if isinstance(self._eff["difference"], str) and "feedback_delays" in auto:
+            auto.add("difference")  # "auto": searched with the feedback delays
+        fixed = {
+            "feedback_delays": fb,
+            "input_delays": ind,
+            "hidden": self._hidden,
+            "difference": self.difference_,
+        }
         H = DEFAULT_HORIZON if self.horizon is None else int(self.horizon)
         if Y.shape[0] < MIN_SEARCH_ROWS:  # no room for validation windows: MATLAB's
             m = PRESETS["matlab"]
-            chosen = {k: fixed[k] if k not in auto else m[k] for k in _STRUCTURE}
+            chosen = {k: fixed[k] if k not in auto else m[k] for k in (*_STRUCTURE, "difference")}
             if Xa is None:
                 chosen["input_delays"] = ()
             search = {
@@ -415,10 +504,12 @@ class BPForecaster(BaseEstimator):
             chosen, search = search_structure(self, Y, Xa, auto, fixed, H)
         self._search_model = search.pop("_model", None)  # for _calibrate_intervals only
         self._hidden = tuple(chosen["hidden"])
+        self.difference_ = int(chosen["difference"])
         self.structure_ = {
             "feedback_delays": list(chosen["feedback_delays"]),
             "input_delays": list(chosen["input_delays"]),
             "hidden": list(self._hidden),
+            "difference": self.difference_,
             "searched": sorted(auto),
             "horizon": search["horizon"],
             "summary": search["summary"],
@@ -522,14 +613,14 @@ class BPForecaster(BaseEstimator):
         _check_number("horizon", H, low=1, integer=True)
         H = int(H)
         Y, Xa = self._check_like_fit(y, X)
-        D = self.max_delay_
+        D, k = self.max_delay_, self._k
         if Y.shape[0] != self.n_series_:
             raise ValueError(
                 f"fine_tune_closed_loop needs the series given to fit "
                 f"({self.n_series_} rows), got {Y.shape[0]} rows"
             )
-        ys, xs = self._scaled(Y, Xa)
-        parts = [_window_starts(rows, D, H) for rows in self._divide(Y.shape[0] - D)]
+        ys, xs = self._scaled(*self._work(Y, Xa))  # with differences: their closed loop
+        parts = [_window_starts(rows, D - k, H) for rows in self._divide(Y.shape[0] - D)]
         if not len(parts[0]):
             raise ValueError(
                 f"no closed-loop window of horizon={H} lies wholly in the "
@@ -567,7 +658,7 @@ class BPForecaster(BaseEstimator):
             callbacks=_default_callbacks(),
         )
         rec = TrainingRecord(algorithm=alg.name, loss_name=obj.loss.name)
-        rec.train_idx, rec.val_idx, rec.test_idx = (p if len(p) else None for p in parts)
+        rec.train_idx, rec.val_idx, rec.test_idx = (p + k if len(p) else None for p in parts)
         rng = np.random.default_rng(self.split_seed_)
         val = mk(parts[1])
         before = self.network_.params.copy()
@@ -691,8 +782,9 @@ class BPForecaster(BaseEstimator):
             raise ValueError(f"steps must be a positive integer, got {shown}")
         steps, D = int(steps), self.max_delay_
         fb, ind = self.feedback_delays_, self.input_delays_
+        k = self._k
         hist = self._window(
-            last_window, self.last_y_, "last_window", self.n_targets_, max(fb, default=0), D
+            last_window, self.last_y_, "last_window", self.n_targets_, max(fb, default=0) + k, D
         )
         x_seq = None
         if self.n_exog_:
@@ -708,10 +800,14 @@ class BPForecaster(BaseEstimator):
                 last_window_X, self.last_X_, "last_window_X", self.n_exog_, max(ind), D
             )
             fut = np.vstack([fut[:steps], np.zeros((steps - min(steps, len(fut)), self.n_exog_))])
-            x_seq = self.x_map_.transform(np.vstack([past, fut]))[None]
+            x_seq = self.x_map_.transform(np.vstack([past[k:], fut]))[None]
         elif X is not None:
             self._check_X(X, "predict")
-        paths = self._member_paths(self.y_map_.transform(hist)[None], x_seq, steps)[:, 0]
+        w_hist = hist[k:] - hist[:-k] if k else hist
+        paths = self._member_paths(self.y_map_.transform(w_hist)[None], x_seq, steps)
+        if k:
+            paths = self._integrate(paths, hist[None, D - k :])
+        paths = paths[:, 0]
         index = None
         if getattr(self, "_pandas", False):
             info = (
@@ -779,13 +875,7 @@ class BPForecaster(BaseEstimator):
         if early:  # one more time step whose values no row reads (all delays >= 1)
             Y = np.vstack([Y, np.zeros((1, Y.shape[1]))])
             Xa = None if Xa is None else np.vstack([Xa, np.zeros((1, Xa.shape[1]))])
-        ys, xs = self._scaled(Y, Xa)
-        Z, _ = lag_matrix(ys, xs, self.feedback_delays_, self.input_delays_)
-        P = (
-            np.mean([self.y_map_.inverse_transform(n.predict(Z)) for n in self._members()], axis=0)
-            if len(Z)
-            else np.empty((0, self.n_targets_))
-        )
+        P = np.mean(self._one_step_members(Y, Xa), axis=0)
         out = np.full((n, self.n_targets_), np.nan)
         out[D - 1 if early else D :] = P
         return self._rows_out(out, getattr(y, "index", None))
@@ -908,9 +998,11 @@ class BPForecaster(BaseEstimator):
     def input_names(self) -> list:
         """Names of the network's inputs, ``"name(t-d)"`` (the lagged columns)."""
         check_is_fitted(self, "network_")
-        return lag_names(
-            self.target_names_, self.exog_names_, self.feedback_delays_, self.input_delays_
-        )
+        k = self._k
+        y_names = self.target_names_
+        if k:  # the network reads differences of y: "Δy(t-1)", "Δ12y(t-1)"
+            y_names = [f"Δ{'' if k == 1 else k}{n}" for n in y_names]
+        return lag_names(y_names, self.exog_names_, self.feedback_delays_, self.input_delays_)
 
 
 def _has_text_columns(X) -> bool:

@@ -35,7 +35,6 @@ from statistics import NormalDist
 import numpy as np
 
 from ..conformal import _check_coverage, min_calibration_rows
-from .closed_loop import windows
 
 __all__ = [
     "MAX_AUTO_HORIZON",
@@ -113,9 +112,7 @@ def calibrate(model, Y, Xa, searched=None):
         if searched is not None and not len(held):
             _calibrate_from_search(model, searched, Y, Xa)
         return
-    ys, xs = model._scaled(Y, Xa)
-    hist, x_seq, _ = windows(ys, xs, origins, H, model.feedback_delays_, model.input_delays_)
-    paths = model._member_paths(hist, x_seq, H).mean(axis=0)  # (n, H, n_y): the ensemble's
+    paths = model._rolling(Y, Xa, origins, H).mean(axis=0)  # (n, H, n_y): the ensemble's
     truth = np.stack([Y[s : s + H] for s in origins])
     model.interval_scores_ = np.sort(np.abs(truth - paths), axis=0)
     model.interval_origins_ = origins

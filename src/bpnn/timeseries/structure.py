@@ -27,6 +27,12 @@ MATLAB's ``1:2``; ``1:p`` with p the last lag whose partial autocorrelation is o
 series the delay vector of a false-nearest-neighbour embedding, ``1, 1+τ, ..., 1+(d-1)τ``.
 Exogenous delays: ``1:2`` and ``1:k`` with k the last lag whose cross-correlation with y is
 outside the band.
+
+Differences: when the feedback delays are searched, ``difference`` is "auto" and the fitted
+rows have a trend (:func:`trend_share` at least :data:`TREND_R2`), models of the first and
+(with a season m) seasonal differences are fitted too, with MATLAB's ``1:2`` and the AIC
+order of the differences, and scored on the values like the rest; one wins only with a
+score below :data:`DIFFERENCE_MARGIN` times the best model of the values.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ __all__ = [
     "input_delay_candidates",
     "pacf",
     "delay_candidates",
+    "difference_candidates",
+    "difference_text",
     "search_structure",
 ]
 
@@ -60,6 +68,12 @@ USED_FOR_WIDER = 0.6
 WIDER_MARGIN = 0.8
 #: ... and tried only when the best score so far is below this (in units of the variance)
 SMOOTH_SCORE = 0.05
+#: differences (first, seasonal) are tried only when the fitted rows have a trend (a
+#: straight line in time explains at least this share of their variance): a trend is what
+#: a network of tanh units fitted on the values cannot carry beyond the fitted range ...
+TREND_R2 = 0.5
+#: ... and win only with a score below this share of the best model of the values
+DIFFERENCE_MARGIN = 0.8
 
 
 # -- what the series shows ------------------------------------------------------------------
@@ -176,6 +190,36 @@ def delay_candidates(y, maxlag):
     return uniq
 
 
+def trend_share(y):
+    """The share of the first series' variance a least-squares straight line in time
+    explains (R², 0 for a constant series)."""
+    v = np.asarray(y, dtype=np.float64)[:, 0]
+    t = np.arange(len(v), dtype=np.float64)
+    t -= t.mean()
+    vc = v - v.mean()
+    den = float(vc @ vc) * float(t @ t)
+    return float((t @ vc) ** 2 / den) if den > 0 else 0.0
+
+
+def difference_candidates(y, maxlag):
+    """Difference lags to try ``[(k, why), ...]``: 1 (first differences), and the season
+    m of :func:`find_season` when there is one (seasonal differences y(t) - y(t - m))."""
+    out = [(1, "first differences")]
+    m = find_season(np.asarray(y, dtype=np.float64)[:, 0], maxlag - 1)
+    if m is not None and m > 1:
+        out.append((m, f"seasonal differences (season {m})"))
+    return out
+
+
+def _difference_delays(W, maxlag):
+    """Feedback delays for a series of differences: MATLAB's 1:2 and the AIC order."""
+    p = ar_aic_order(np.asarray(W, dtype=np.float64)[:, 0], maxlag)
+    out = [("MATLAB's 1:2", (1, 2))]
+    if p > 2:
+        out.append(("AR order by AIC", tuple(range(1, p + 1))))
+    return out
+
+
 def input_delay_candidates(y, X, maxlag):
     """Input-delay candidates from the cross-correlation of each input x(t - k) with y(t),
     k = 1..maxlag: MATLAB's 1:2 and 1:k for the last k outside ±1.96/√N."""
@@ -266,29 +310,33 @@ def search_structure(est, Y, Xa, auto, fixed, horizon):
     seed = int(np.random.default_rng(est.split_seed_).integers(np.iinfo(np.int32).max))
     tried = []
     models = {}  # structure -> the candidate fitted on rows 0..cut-1 (for the intervals)
+    k0 = int(fixed.get("difference") or 0)  # the difference lag when it is not searched
 
-    def run(fb, ind, hid, why):
+    def run(fb, ind, hid, why, k=k0):
         for c in tried:
-            if (c["feedback_delays"], c["input_delays"], c["hidden"]) == (fb, ind, hid):
+            if (c["feedback_delays"], c["input_delays"], c["hidden"], c["difference"]) == (
+                fb, ind, hid, k,
+            ):  # fmt: skip
                 return c
         m = clone(est).set_params(
             feedback_delays=fb, input_delays=ind, hidden=hid, horizon=None,
             closed_loop_horizon=None, random_state=seed, verbose=False, warn=False,
             algorithm=est._algorithm, division=est._division, preset="default",
             n_ensemble=1,  # the structure is chosen for one network; an ensemble repeats it
+            difference=k,
         )  # fmt: skip
         t = time.perf_counter()
         score, used = np.inf, None
-        if cut > max((*fb, *ind, 0)) + 10:
+        if cut > max((*fb, *ind, 0)) + k + 10:
             m.fit(Y[:cut], None if Xa is None else Xa[:cut])
             score = _score(m, Y, Xa, cut, H, var)
-            models[(fb, ind, hid)] = m
+            models[(fb, ind, hid, k)] = m
             gamma = m.record_.extra.get("gamma")  # Bayesian regularisation's γ
             if gamma:
                 used = float(gamma[-1]) / m.network_.n_params
         c = dict(
-            feedback_delays=fb, input_delays=ind, hidden=hid, why=why, score=score,
-            fit_s=time.perf_counter() - t, weights_used=used,
+            feedback_delays=fb, input_delays=ind, hidden=hid, difference=k, why=why,
+            score=score, fit_s=time.perf_counter() - t, weights_used=used,
         )  # fmt: skip
         tried.append(c)
         return c
@@ -303,6 +351,18 @@ def search_structure(est, Y, Xa, auto, fixed, horizon):
         for iw, ind in in_c[1:]:
             c = run(best["feedback_delays"], ind, widths[0], f"inputs {iw}")
             best = c if c["score"] < best["score"] else best
+    if "difference" in auto and "feedback_delays" in auto and trend_share(head_y) >= TREND_R2:
+        # a trend or a season the values' network does not carry beyond the fitted range:
+        # the same search on first and on seasonal differences, scored on the values
+        levels = best
+        for k, what in difference_candidates(head_y, maxlag):
+            W = head_y[k:] - head_y[:-k]
+            for fw, fb in _difference_delays(W, maxlag):
+                c = run(fb, best["input_delays"], widths[0], f"{what}; {fw}", k=k)
+                if c["score"] < DIFFERENCE_MARGIN * levels["score"] and (
+                    best is levels or c["score"] < best["score"]
+                ):
+                    best = c
     n_x = 0 if Xa is None else Xa.shape[1]
 
     def n_in(c):
@@ -322,7 +382,7 @@ def search_structure(est, Y, Xa, auto, fixed, horizon):
         wider = w[0] > widths[0][0]
         if wider and not room:
             continue
-        c = run(best["feedback_delays"], best["input_delays"], w, best["why"])
+        c = run(best["feedback_delays"], best["input_delays"], w, best["why"], best["difference"])
         # the wider network must be clearly better (a noisy series' validation error moves
         # by some percent between near-equal models; a smooth one's by orders of magnitude)
         margin = WIDER_MARGIN if wider else 1.0
@@ -331,9 +391,9 @@ def search_structure(est, Y, Xa, auto, fixed, horizon):
         best = dict(
             best, feedback_delays=fb_c[0][1], input_delays=in_c[0][1] if Xa is not None else ()
         )
-    chosen = {k: best[k] for k in ("feedback_delays", "input_delays", "hidden")}
+    chosen = {k: best[k] for k in ("feedback_delays", "input_delays", "hidden", "difference")}
     base = _persistence_score(Y, cut, H, var)
-    key = (chosen["feedback_delays"], chosen["input_delays"], chosen["hidden"])
+    key = (chosen["feedback_delays"], chosen["input_delays"], chosen["hidden"], best["difference"])
     search = {
         # not stored: the chosen candidate, fitted on rows 0..cut-1, whose closed-loop
         # residuals after the cut calibrate the forecast intervals of a model that trains
@@ -365,8 +425,15 @@ def _text(d):
     return ",".join(map(str, d))
 
 
+def difference_text(k):
+    """How a difference lag reads: "first differences", "differences at lag 12"."""
+    return "first differences" if k == 1 else f"differences at lag {k}"
+
+
 def _summary(chosen, best, H):
     parts = [f"feedback delays {_text(chosen['feedback_delays'])}"]
+    if chosen.get("difference"):
+        parts.insert(0, difference_text(chosen["difference"]))
     if chosen["input_delays"]:
         parts.append(f"input delays {_text(chosen['input_delays'])}")
     parts.append(f"{'-'.join(map(str, chosen['hidden']))} hidden")
