@@ -3,7 +3,9 @@ closed loops averaged, their seeds and splits, the model file, split-conformal i
 horizon step calibrated on held-out times only (with an empirical coverage check), the
 ensemble-spread alternative, ``bpnn forecast --interval`` and bad values."""
 
+import contextlib
 import copy
+import os
 import warnings
 from statistics import NormalDist
 
@@ -405,24 +407,35 @@ def test_app_refuses_bad_interval_and_ensemble_values(server):
         assert st == 400 and "n_ensemble" in body["error"], body
 
 
-def test_browser_time_series_plot_draws_the_band(server, tmp_path):
+@contextlib.contextmanager
+def _sunspots_page(server):
+    """Headless Debian chromium on the app's Time series tab with the shipped sunspots
+    loaded: ``(page, errors)``, errors the page's uncaught JavaScript errors."""
     import shutil
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not __import__("os").path.exists(chromium):
+    if not os.path.exists(chromium):
         pytest.skip("chromium is not installed (.ci/run installs it)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(server.url)
-        page.wait_for_selector("body[data-ready='1']")
-        page.click("button[data-tab=timeseries]")
-        page.select_option("#ts-builtin", "sunspots")
-        page.click("#ts-builtin-load")
-        page.wait_for_selector("#ts-columns select.ts-role")
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(server.url)
+            page.wait_for_selector("body[data-ready='1']")
+            page.click("button[data-tab=timeseries]")
+            page.select_option("#ts-builtin", "sunspots")
+            page.click("#ts-builtin-load")
+            page.wait_for_selector("#ts-columns select.ts-role")
+            yield page, errors
+        finally:
+            browser.close()
+
+
+def test_browser_time_series_plot_draws_the_band(server, tmp_path):
+    with _sunspots_page(server) as (page, errors):
         page.fill("#ts-fb", "1:9")
         page.fill("#ts-hidden", "3")
         page.fill("#ts-epochs", "20")
@@ -439,7 +452,6 @@ def test_browser_time_series_plot_draws_the_band(server, tmp_path):
         shot = __import__("os").environ.get("BPNN_TSINT_SHOT") or str(tmp_path / "band.png")
         page.locator("#ts-chart").screenshot(path=shot)
         href = page.get_attribute("#ts-downloads a[data-kind=model]", "href")
-        browser.close()
     assert not errors, errors
     res = _get(server, href.rsplit("/download/", 1)[0])  # the run the page drew
     s = res["series"]
@@ -451,23 +463,7 @@ def test_browser_time_series_plot_draws_the_band(server, tmp_path):
 def test_browser_default_forecaster_band_comes_from_the_structure_search(server, tmp_path):
     """The page's defaults (structure 'auto', the final network on every time): the band
     is calibrated on the search's validation block, and the note says so."""
-    import shutil
-
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not __import__("os").path.exists(chromium):
-        pytest.skip("chromium is not installed (.ci/run installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(server.url)
-        page.wait_for_selector("body[data-ready='1']")
-        page.click("button[data-tab=timeseries]")
-        page.select_option("#ts-builtin", "sunspots")
-        page.click("#ts-builtin-load")
-        page.wait_for_selector("#ts-columns select.ts-role")
+    with _sunspots_page(server) as (page, errors):
         page.fill("#ts-steps", "20")
         page.fill("#ts-interval", "0.9")
         page.click("#ts-train-btn")
@@ -476,7 +472,6 @@ def test_browser_default_forecaster_band_comes_from_the_structure_search(server,
         note = page.inner_text("#ts-note")
         shot = __import__("os").environ.get("BPNN_TSDEF_SHOT") or str(tmp_path / "band.png")
         page.locator("#ts-chart").screenshot(path=shot)
-        browser.close()
     assert not errors, errors
     assert band >= 1 and "structure search's validation block" in note, note
 
@@ -523,7 +518,7 @@ def test_default_forecaster_calibrates_on_the_structure_search_validation_block(
     validation block, at origins in that block only."""
     y = noisy_sine(200, 7)
     m = BPForecaster(random_state=0, warn=False).fit(y)
-    assert m.division is None or m._division is None  # the default: every row trains
+    assert m._division is None  # the default: every row trains
     cut = m.structure_search_["fit_rows"]
     assert m.interval_scores_ is not None and m.interval_origins_[0] == cut
     assert np.all(m.interval_origins_ >= cut) and "_search_model" not in m.__dict__
@@ -536,6 +531,20 @@ def test_default_forecaster_calibrates_on_the_structure_search_validation_block(
     lo2, hi2 = bpnn.load(tmp_path / "m.bpnn").predict_interval(H, coverage=0.9)
     np.testing.assert_array_equal(lo2, lo)
     np.testing.assert_array_equal(hi2, hi)
+    # what the CLI, the app and the report say calibrated the band
+    from bpnn.report import forecast_band
+    from bpnn.timeseries.intervals import calibration_origins
+
+    where = "rolling origins of the structure search's validation block"
+    assert calibration_origins(m) == where
+    text = forecast_band(m, y.reshape(-1, 1), None, len(y) - 30, 10)[3]
+    assert (
+        f"split conformal on the closed-loop residuals of {len(m.interval_origins_)} {where}"
+        in text
+    )
+    block = BPForecaster(feedback_delays=(1, 2), hidden=3, division="block", epochs=20)
+    block.set_params(random_state=0, warn=False).fit(y)
+    assert calibration_origins(block) == "held-out rolling origins"
     # no time was held out of the final network: the report's plots say they run on
     # trained-on times, not on "held-out truth"
     from bpnn import plots

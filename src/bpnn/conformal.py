@@ -52,6 +52,13 @@ def min_calibration_rows(coverage) -> int:
     return max(1, math.ceil(c / (1.0 - c) - 1e-9))  # ceil((n + 1) c) <= n
 
 
+def conformal_rank(n, coverage) -> int:
+    """k = ceil((n + 1) coverage): the rank (1-based) of the calibration score that is the
+    half-width; k > n means no finite interval (a guard of 1e-12 keeps float noise such as
+    (19 + 1) * 0.95 = 19.000000000000004 from adding a rank)."""
+    return math.ceil((n + 1) * coverage - 1e-12)
+
+
 def interval_halfwidth(scores, coverage) -> np.ndarray:
     """The half-width per target column, (n_targets,), from sorted ``scores`` (n, n_targets).
 
@@ -67,7 +74,7 @@ def interval_halfwidth(scores, coverage) -> np.ndarray:
             "every row)"
         )
     n = scores.shape[0]
-    k = math.ceil((n + 1) * c - 1e-12)
+    k = conformal_rank(n, c)
     if k > n:
         raise ValueError(
             f"coverage={coverage!r} needs at least {min_calibration_rows(c)} "

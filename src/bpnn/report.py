@@ -712,13 +712,15 @@ def forecast_band(model, Y, Xa, origin, h, coverage=0.9):
         return None
     lo, hi, method = got
     if method == "conformal":
+        from .timeseries.intervals import calibration_origins
+
         n = model.interval_scores_.shape[0]
         label = f"{coverage:.0%} interval (conformal, {n} origins)"
         text = (
             f"The band is the {coverage:.0%} forecast interval for steps 1..{len(lo)}, split "
-            f"conformal on the closed-loop residuals of {n} rolling origins in the held-out "
-            "times; the forecast shown runs over those same times, so the band is not a "
-            "test of its coverage."
+            f"conformal on the closed-loop residuals of {n} {calibration_origins(model)}; "
+            "the forecast shown runs over times among them, so the band is not a test of "
+            "its coverage."
         )
     else:
         label = f"{coverage:.0%} ensemble spread (uncalibrated)"

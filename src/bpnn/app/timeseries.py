@@ -115,13 +115,9 @@ def _forecast_band(model, steps, coverage):
         return None, None, why
     lo, hi, method = got
     if method == "conformal":
-        from ..timeseries.intervals import held_out_positions
+        from ..timeseries.intervals import calibration_origins
 
-        where = (
-            "held-out rolling origins"
-            if len(held_out_positions(model))
-            else "rolling origins of the structure search's validation block"
-        )
+        where = calibration_origins(model)
         text = (
             f"band: {coverage:.0%} forecast interval for steps 1..{len(lo)}, split conformal "
             f"on {model.interval_scores_.shape[0]} {where}"

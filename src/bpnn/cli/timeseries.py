@@ -526,14 +526,11 @@ def _print_interval_note(console, model):
         what += "no held-out times to calibrate forecast intervals"
         what += " (--interval uses the members' spread)" if k > 1 else ""
     else:
-        from ..timeseries.intervals import held_out_positions
+        from ..timeseries.intervals import calibration_origins, held_out_positions
 
-        where = (
-            "held-out origins"
-            if len(held_out_positions(model))
-            else "origins of the structure search's validation block (a candidate fitted "
-            "on the rows before it)"
-        )
+        where = calibration_origins(model)
+        if not len(held_out_positions(model)):
+            where += " (a candidate fitted on the rows before it)"
         what += (
             f"forecast intervals calibrated on {scores.shape[0]} {where} for "
             f"steps 1..{scores.shape[1]} (bpnn forecast --interval 0.9)"

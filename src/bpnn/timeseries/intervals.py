@@ -28,18 +28,18 @@ series, so it is usually too narrow. It is what ``method="spread"`` gives, and w
 
 from __future__ import annotations
 
-import math
 import warnings
 from statistics import NormalDist
 
 import numpy as np
 
-from ..conformal import _check_coverage, min_calibration_rows
+from ..conformal import _check_coverage, conformal_rank, min_calibration_rows
 
 __all__ = [
     "MAX_AUTO_HORIZON",
     "MIN_ORIGINS",
     "calibrate",
+    "calibration_origins",
     "conformal_halfwidth",
     "forecast_band",
     "held_out_positions",
@@ -53,6 +53,15 @@ MAX_AUTO_HORIZON = 100
 #: the automatic horizon keeps at least this many origins where it can (0.95 needs 19)
 MIN_ORIGINS = min_calibration_rows(0.95)
 METHODS = ("auto", "conformal", "spread")
+
+
+def calibration_origins(model) -> str:
+    """Where the conformal residuals of ``model`` come from, as the CLI, the app and the
+    report say it: held-out rolling origins, or (a model that trained on every time) the
+    structure search's validation block."""
+    if len(held_out_positions(model)):
+        return "held-out rolling origins"
+    return "rolling origins of the structure search's validation block"
 
 
 def held_out_positions(model) -> np.ndarray:
@@ -154,7 +163,7 @@ def conformal_halfwidth(scores, steps, coverage) -> np.ndarray:
             f"{steps}: forecast at most {H} steps with intervals, or fit with "
             f"interval_horizon={steps} (it needs a held-out stretch that long)"
         )
-    k = math.ceil((n + 1) * c - 1e-12)
+    k = conformal_rank(n, c)
     if k > n:
         raise ValueError(
             f"coverage={coverage!r} needs at least {min_calibration_rows(c)} calibration "
