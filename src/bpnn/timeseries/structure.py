@@ -29,7 +29,8 @@ Exogenous delays: ``1:2`` and ``1:k`` with k the last lag whose cross-correlatio
 outside the band.
 
 Differences: when the feedback delays are searched, ``difference`` is "auto" and the fitted
-rows have a trend (:func:`trend_share` at least :data:`TREND_R2`), models of the first and
+rows have a trend (:func:`trend_share` at least :data:`TREND_R2`) or the best model of the
+values forecasts the validation windows worse than persistence does, models of the first and
 (with a season m) seasonal differences are fitted too, with MATLAB's ``1:2`` and the AIC
 order of the differences, and scored on the values like the rest; one wins only with a
 score below :data:`DIFFERENCE_MARGIN` times the best model of the values.
@@ -68,9 +69,10 @@ USED_FOR_WIDER = 0.6
 WIDER_MARGIN = 0.8
 #: ... and tried only when the best score so far is below this (in units of the variance)
 SMOOTH_SCORE = 0.05
-#: differences (first, seasonal) are tried only when the fitted rows have a trend (a
-#: straight line in time explains at least this share of their variance): a trend is what
-#: a network of tanh units fitted on the values cannot carry beyond the fitted range ...
+#: differences (first, seasonal) are tried when the fitted rows have a trend (a straight
+#: line in time explains at least this share of their variance): a trend is what a network
+#: of tanh units fitted on the values cannot carry beyond the fitted range; or when the
+#: best model of the values forecasts the validation windows worse than persistence ...
 TREND_R2 = 0.5
 #: ... and win only with a score below this share of the best model of the values
 DIFFERENCE_MARGIN = 0.8
@@ -351,7 +353,9 @@ def search_structure(est, Y, Xa, auto, fixed, horizon):
         for iw, ind in in_c[1:]:
             c = run(best["feedback_delays"], ind, widths[0], f"inputs {iw}")
             best = c if c["score"] < best["score"] else best
-    if "difference" in auto and "feedback_delays" in auto and trend_share(head_y) >= TREND_R2:
+    base = _persistence_score(Y, cut, H, var)
+    drifts = trend_share(head_y) >= TREND_R2 or best["score"] > base
+    if "difference" in auto and "feedback_delays" in auto and drifts:
         # a trend or a season the values' network does not carry beyond the fitted range:
         # the same search on first and on seasonal differences, scored on the values
         levels = best
@@ -392,7 +396,6 @@ def search_structure(est, Y, Xa, auto, fixed, horizon):
             best, feedback_delays=fb_c[0][1], input_delays=in_c[0][1] if Xa is not None else ()
         )
     chosen = {k: best[k] for k in ("feedback_delays", "input_delays", "hidden", "difference")}
-    base = _persistence_score(Y, cut, H, var)
     key = (chosen["feedback_delays"], chosen["input_delays"], chosen["hidden"], best["difference"])
     search = {
         # not stored: the chosen candidate, fitted on rows 0..cut-1, whose closed-loop
@@ -436,6 +439,10 @@ def _summary(chosen, best, H):
         parts.insert(0, difference_text(chosen["difference"]))
     if chosen["input_delays"]:
         parts.append(f"input delays {_text(chosen['input_delays'])}")
-    parts.append(f"{'-'.join(map(str, chosen['hidden']))} hidden")
+    parts.append(
+        f"{'-'.join(map(str, chosen['hidden']))} hidden"
+        if chosen["hidden"]
+        else "no hidden layer (linear)"
+    )
     score = f"closed-loop validation error at {H} steps {best['score']:.3g}"
     return f"{', '.join(parts)} ({best['why']}; {score})"
