@@ -1,7 +1,9 @@
 """The held-out accuracy suite: bpnn's defaults and presets vs scikit-learn's MLP,
 HistGradientBoosting and RealMLP-TD, on 37 classification and 16 regression problems split
-into a tuning half (A) and a held-out half (B) by a rule fixed in advance (see
-benchmarks/suite_problems.py).
+into a tuning half (A) and a held-out half (B) by a rule fixed in advance, and a fresh half
+(C, 18 + 10 further problems, added after B had been run) for checking later changes of the
+defaults (see benchmarks/suite_problems.py). ``--half all`` means A and B; C is only run
+when named.
 
 Every side fits with its own defaults on the same folds: 5-fold CV (stratified for classes),
 shuffled with seeds 0 and 1; scores on the held-out fold are the error 1 - accuracy or
@@ -10,6 +12,7 @@ are indicative, ratios between sides measured in the same period are the figure)
 
     python benchmarks/bench_suite.py prepare            # data + folds -> results/suite_data
     python benchmarks/bench_suite.py run --side sklearn --half A
+    python benchmarks/bench_suite.py run --side hgb --half C
     python benchmarks/bench_suite.py run --side bpnn --params '{"preset": "best"}' --tag best
     python benchmarks/bench_suite.py report --sides bpnn,sklearn,hgb,realmlp
     /work/venv-peers/bin/python benchmarks/peers/realmlp_runner.py --half A   # RealMLP-TD
@@ -46,7 +49,11 @@ def prepare_all():
 
     os.makedirs(DATA, exist_ok=True)
     sizes, info = {}, {}
-    for p in S.problems():
+    fresh = S.problems_c()
+    ab = S.problems()
+    ab_names = {p.name for p in ab}
+    assert not {p.name for p in fresh} & ab_names
+    for p in ab + fresh:
         X, y = S.prepare(p)
         folds = {}
         for seed in SEEDS:
@@ -60,7 +67,8 @@ def prepare_all():
                 fold[te] = k
             folds[f"fold_{seed}"] = fold
         np.savez_compressed(os.path.join(DATA, f"{p.name}.npz"), X=X, y=y, **folds)
-        sizes[p.name] = (p.task, len(y))
+        if p.name in ab_names:
+            sizes[p.name] = (p.task, len(y))  # the A/B rule sees only its own problems
         info[p.name] = {
             "task": p.task,
             "rows": int(len(y)),
@@ -70,6 +78,7 @@ def prepare_all():
             "prep": p.prep,
         }
     halves = S.halves(sizes)
+    halves.update({p.name: S.HALF_C for p in fresh})
     for n in info:
         info[n]["half"] = halves[n]
     with open(os.path.join(RESULTS, "suite_halves.json"), "w") as f:
@@ -88,6 +97,11 @@ DOC_SIDES = [
     ("bpnn previous default", "bpnn_old", (0, 1)),
 ]
 DOC_TIMING = {"sklearn": "sklearn_cpu", "hgb": "hgb_cpu", "bpnn_old": "bpnn_old_cpu"}
+
+
+def in_half(half, h):
+    """Whether a problem of half ``h`` is run for ``--half half`` ("all": A and B)."""
+    return half == h or (half == "all" and h in ("A", "B"))
 
 
 def load_info():
@@ -180,7 +194,7 @@ def run(side, tag, params, half, seeds, only=None, patch=None, folds_run=tuple(r
         apply_patch(patch)
     info = load_info()
     res = load_results(tag)
-    names = [n for n in info if half in ("all", info[n]["half"]) and (not only or n in only)]
+    names = [n for n in info if in_half(half, info[n]["half"]) and (not only or n in only)]
     for name in names:
         task = info[name]["task"]
         X, y, folds = load_problem(name)
@@ -230,7 +244,7 @@ def summarise(tag, name, seeds):
 def report(sides, half, seeds, markdown=False, ref="sklearn"):
     info = load_info()
     for task in ("classification", "regression"):
-        names = [n for n in info if info[n]["task"] == task and half in ("all", info[n]["half"])]
+        names = [n for n in info if info[n]["task"] == task and in_half(half, info[n]["half"])]
         table = {n: {s: summarise(s, n, seeds) for s in sides} for n in names}
         head = "| problem | rows | " + " | ".join(f"{s} err (spread)" for s in sides) + " |"
         print(f"\n### {task}, half {half}, seeds {list(seeds)}\n")
@@ -345,14 +359,14 @@ def main(argv=None):
     r.add_argument("--side", required=True, help="bpnn, sklearn or hgb")
     r.add_argument("--tag", help="results name (default: the side)")
     r.add_argument("--params", default="{}", help="JSON: bpnn estimator parameters")
-    r.add_argument("--half", default="A", choices=("A", "B", "all"))
+    r.add_argument("--half", default="A", choices=("A", "B", "C", "all"), help="all: A+B")
     r.add_argument("--seeds", default="0,1")
     r.add_argument("--only", default="", help="comma-separated problem names")
     r.add_argument("--patch", default="{}", help="JSON: bpnn.estimators constants to set")
     r.add_argument("--folds", default="0,1,2,3,4", help="which folds (a timing pass: 0)")
     p = sub.add_parser("report")
     p.add_argument("--sides", default="bpnn,sklearn,hgb")
-    p.add_argument("--half", default="A", choices=("A", "B", "all"))
+    p.add_argument("--half", default="A", choices=("A", "B", "C", "all"), help="all: A+B")
     p.add_argument("--seeds", default="0,1")
     p.add_argument("--markdown", action="store_true", help="the docs' tables")
     a = ap.parse_args(argv)

