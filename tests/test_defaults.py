@@ -32,8 +32,11 @@ DOCUMENTED = dict(
     l2="auto",
     activation="tansig",
 )
-# the classifier's own (the regressor keeps DOCUMENTED)
+# each task's own (the rest as DOCUMENTED)
 DOCUMENTED_CLASSIFIER = dict(hidden=(100,), activation="poslin")
+DOCUMENTED_REGRESSOR = dict(max_fail=30)
+# the weight decays l2="auto" tries: the classifier's grid reaches 1e-1
+CLASSIFIER_GRID = (1e-4, 1e-3, 1e-2, 1e-1)
 # and how division="cv" runs under it
 DOCUMENTED_CV = dict(cv_folds=5, cv_max_rows=1000, cv_select=1, cv_final="both")
 
@@ -47,15 +50,25 @@ def reg():
 def test_the_defaults_are_the_documented_ones(cls):
     eff = cls().effective_params()
     assert cls().preset == "default" and L2_CANDIDATES == (1e-4, 1e-3, 1e-2)
-    want = {**DOCUMENTED, **(DOCUMENTED_CLASSIFIER if cls is BPClassifier else {})}
-    assert {k: eff[k] for k in DOCUMENTED} == want
+    own = DOCUMENTED_CLASSIFIER if cls is BPClassifier else DOCUMENTED_REGRESSOR
+    assert {k: eff[k] for k in DOCUMENTED} == {**DOCUMENTED, **own}
+    assert PRESETS["default"]["classification"]["l2_candidates"] == CLASSIFIER_GRID
+    m = cls()
+    m._check_params()
+    grid = CLASSIFIER_GRID if cls is BPClassifier else L2_CANDIDATES
+    assert m._l2_candidates(True) == grid and m._l2_candidates(False) == (0.0,)
     if cls is BPRegressor:
         assert eff["target_scaling"] == "standard"
     assert PRESETS["default"]["lm_max_params"] == 0  # "auto" never picks LM by default
     assert {k: PRESETS["default"][k] for k in DOCUMENTED_CV} == DOCUMENTED_CV
     assert REFIT_MIN_EPOCHS == 10
     many = PRESETS["default"]["many"]
-    assert many["classification"] == {"l2": 1e-3, "ratios": (0.9, 0.1, 0.0), "refit": False}
+    assert many["classification"] == {
+        "l2": 1e-3,
+        "ratios": (0.8, 0.2, 0.0),
+        "refit": True,
+        "final": "both",
+    }
     assert many["regression"] == {"l2": None, "ratios": None, "refit": True}
 
 
@@ -75,7 +88,7 @@ def test_a_default_fit_on_few_rows_picks_l2_by_cv_then_averages_folds_and_refit(
     m = BPClassifier(random_state=0).fit(X, y)
     assert m.algorithm_ == "scg" and m.hidden_ == (100,) and m.cv_folds_ == 5
     assert [a.name for a in m.network_.activations][0] == "poslin"
-    assert sorted(m.l2_search_) == list(L2_CANDIDATES)
+    assert sorted(m.l2_search_) == list(CLASSIFIER_GRID)
     assert m.l2_ == min(m.l2_search_, key=m.l2_search_.get)
     # members: the refit on all rows, then the 5 folds' networks (median early stop first)
     assert len(m.networks_) == 6 and m.networks_[0] is m.network_
@@ -109,6 +122,30 @@ def test_a_default_fit_on_many_rows_picks_l2_on_one_split_then_refits():
     assert sel.best_val_loss == pytest.approx(m.l2_search_[m.l2_])
     assert len(m.record_.train_idx) == 150 and m.record_.val_idx is None
     assert m.record_.epochs == min(max(sel.best_epoch, REFIT_MIN_EPOCHS), 200)
+
+
+def test_a_default_classifier_on_many_rows_averages_the_split_network_and_the_refit(
+    monkeypatch, reg
+):
+    monkeypatch.setitem(PRESETS["default"], "cv_max_rows", 100)  # 150 rows count as many
+    X, y = load_iris(return_X_y=True)
+    m = BPClassifier(random_state=0).fit(X, y)
+    assert m.cv_folds_ == 0 and m.l2_ == 1e-3 and m.l2_search_ is None
+    assert len(m.networks_) == 2 and m.networks_[0] is m.network_
+    split = m.records_[1]
+    assert split is m.selection_record_ and split.test_idx is None
+    assert len(split.train_idx) == 120 and len(split.val_idx) == 30
+    assert not np.intersect1d(split.train_idx, split.val_idx).size
+    assert len(m.record_.train_idx) == 150 and m.record_.val_idx is None
+    assert m.record_.epochs == min(max(split.best_epoch, REFIT_MIN_EPOCHS), 200)
+    Z = m.input_map_.transform(X, m.dtype_)
+    mean = np.mean([net.forward(Z) for net in m.networks_], axis=0)
+    np.testing.assert_allclose(m.predict_proba(X), m._probabilities(mean), rtol=1e-12)
+    # the regressor there: the weight decays on the split, then the refit alone
+    r = BPRegressor(random_state=0).fit(*reg)
+    assert r.cv_folds_ == 0 and len(r.networks_) == 1
+    assert sorted(r.l2_search_) == list(L2_CANDIDATES)
+    assert r.effective_params()["max_fail"] == 30
 
 
 @pytest.mark.parametrize("cls, alg", [(BPClassifier, "scg"), (BPRegressor, "lm")])
@@ -272,7 +309,7 @@ def test_cv_selection_never_sees_a_row_of_the_test_fold(monkeypatch, cls_data, s
     n_fit = len(calls)
     k = PRESETS["default"]["cv_folds"]
     # the weight decays on `select` folds, the winner on the other folds, then the refit
-    assert n_fit == select * len(L2_CANDIDATES) + (k - select) + 1
+    assert n_fit == select * len(CLASSIFIER_GRID) + (k - select) + 1
     seen = set()
     for Xt, Xv in calls:
         seen |= _rows(Xt) | (set() if Xv is None else _rows(Xv))
@@ -291,7 +328,8 @@ def test_cv_folds_never_train_on_their_own_validation_rows(monkeypatch, cls, cls
     m = cls(division="cv", random_state=1, epochs=20, warn=False).fit(X, y)
     k = PRESETS["default"]["cv_folds"]
     every = _rows(m.input_map_.transform(X, m.dtype_))
-    for c in range(len(L2_CANDIDATES)):  # each weight decay: k disjoint folds
+    grid = CLASSIFIER_GRID if cls is BPClassifier else L2_CANDIDATES
+    for c in range(len(grid)):  # each weight decay: k disjoint folds
         validated = []
         for Xt, Xv in calls[c * k : (c + 1) * k]:
             assert Xv is not None and not _rows(Xt) & _rows(Xv)
@@ -322,11 +360,11 @@ def test_cv_with_default_selection_validates_the_winner_on_every_fold(monkeypatc
     X, y = cls_data
     calls = _spy_on_training(monkeypatch)
     m = BPClassifier(random_state=0, epochs=20, warn=False).fit(X, y)
-    n_l2 = len(L2_CANDIDATES)
+    n_l2 = len(CLASSIFIER_GRID)
     every = _rows(m.input_map_.transform(X, m.dtype_))
     first = calls[:n_l2]  # every weight decay on fold 0: the same rows
     assert all(_rows(Xv) == _rows(first[0][1]) for _, Xv in first)
-    winner = first[list(L2_CANDIDATES).index(m.l2_)]
+    winner = first[list(CLASSIFIER_GRID).index(m.l2_)]
     folds = [winner, *calls[n_l2:-1]]
     assert len(folds) == PRESETS["default"]["cv_folds"]
     for Xt, Xv in folds:
@@ -350,7 +388,12 @@ def test_the_settings_table_of_defaults_md_matches_the_presets():
         if line.startswith("| `")
     }
     presets = ("default", "best", "matlab")
-    assert rows["`max_fail`"] == [str(PRESETS[p]["max_fail"]) for p in presets]
+    mf = [str(PRESETS[p]["max_fail"]) for p in presets]
+    mf[0] += f"; a regressor {PRESETS['default']['regression']['max_fail']}"
+    assert rows["`max_fail`"] == mf
+    cls_grid = PRESETS["default"]["classification"]["l2_candidates"]
+    assert set(cls_grid) - set(L2_CANDIDATES) == {1e-1}
+    assert "a classifier also 1e-1" in rows["`l2`"][0]
     assert rows["`epochs`"] == [str(PRESETS[p]["epochs"]) for p in presets]
     for p in ("default", "best"):
         cls = PRESETS[p]["classification"]

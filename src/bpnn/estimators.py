@@ -9,11 +9,13 @@ parameters. What they add is MATLAB's convenience around it:
   :class:`~bpnn.preprocessing.TargetScaler`, both stored in the model and inverted at predict;
 * defaults chosen for accuracy on unseen data (``preset="default"``, see docs/defaults.md):
   standard scaling, 20 tansig units (a classifier: 100 ReLU units); up to 1000 rows the
-  weight decay ``l2`` is picked from ``L2_CANDIDATES`` on one of 5 folds, the winner
-  trained with early stopping on every fold and refit on all rows for the median epoch
-  count, and the model averages those six networks; above 1000 rows one random split (a
-  classifier: l2 1e-3, early-stopped on 10 %; a regressor: the l2 search on 20 % and the
-  refit); ``preset="best"`` searches longer and wider; ``preset="matlab"`` restores
+  weight decay ``l2`` is picked from ``L2_CANDIDATES`` (a classifier: also 1e-1) on one
+  of 5 folds, the winner trained with early stopping on every fold and refit on all rows
+  for the median epoch count, and the model averages those six networks; above 1000 rows
+  one random 80/20 split (a classifier: l2 1e-3, the split's network averaged with its
+  refit on all rows; a regressor: the l2 search on the split and the refit); the
+  regressor's early stop waits 30 epochs; ``preset="best"`` searches longer and wider;
+  ``preset="matlab"`` restores
   MATLAB's workflow (70/15/15 random
   division, ``max_fail`` 6, min-max scaling, 10 hidden units, Levenberg–Marquardt for small
   regression nets);
@@ -177,14 +179,25 @@ PRESETS: dict[str, dict[str, Any]] = {
         "cv_select": 1,
         "cv_final": "both",
         # above cv_max_rows: one random split, and for each task the settings that differ
-        # from the rest of the preset (None: as above); "refit" False keeps the
-        # early-stopped network instead of training again on all rows
+        # from the rest of the preset (None: as above); "refit" False would keep the
+        # early-stopped network instead of training again on all rows; "final" "both"
+        # averages the split's network with the refit (default "refit": the refit alone)
         "many": {
-            "classification": {"l2": 1e-3, "ratios": (0.9, 0.1, 0.0), "refit": False},
+            "classification": {
+                "l2": 1e-3,
+                "ratios": (0.8, 0.2, 0.0),
+                "refit": True,
+                "final": "both",
+            },
             "regression": {"l2": None, "ratios": None, "refit": True},
         },
-        # what the classifier takes instead (the regressor keeps the above)
-        "classification": {"hidden": (100,), "activation": "poslin"},
+        # what each task takes instead of the above (l2_candidates: the "auto" grid)
+        "classification": {
+            "hidden": (100,),
+            "activation": "poslin",
+            "l2_candidates": (1e-4, 1e-3, 1e-2, 1e-1),
+        },
+        "regression": {"max_fail": 30},
     },
     "matlab": {
         "hidden": (10,),
@@ -209,6 +222,7 @@ PRESETS: dict[str, dict[str, Any]] = {
 #: size, an average of the folds' networks and the refit, a longer early stop
 PRESETS["best"] = {
     **PRESETS["default"],
+    "regression": {},  # max_fail 20 below for both tasks
     "max_fail": 20,
     "division": "cv",
     "cv_max_rows": math.inf,
@@ -522,7 +536,8 @@ class _BPBase(BaseEstimator):
             ALGORITHMS.get(str(self.algorithm).strip().lower()), "estimates_weight_decay", False
         ):
             return (0.0,)
-        grid = PRESETS[self.preset].get("l2_candidates", L2_CANDIDATES)
+        pre = PRESETS[self.preset]
+        grid = pre.get(self._task, {}).get("l2_candidates", pre.get("l2_candidates", L2_CANDIDATES))
         return tuple(grid) if selecting else (0.0,)
 
     def _grows(self) -> bool:
@@ -769,7 +784,10 @@ class _BPBase(BaseEstimator):
         self.selection_record_ = None
         self._fitted = [members[0]] if folds is None else members
         # n_ensemble=k: k networks, each member its refit (the folds only select)
-        final = pre["cv_final"] if folds is not None and self._n_ensemble == 1 else "refit"
+        # (above cv_max_rows the task's "final" says whether the split's network joins it)
+        final = "refit"
+        if self._n_ensemble == 1:
+            final = pre["cv_final"] if folds is not None else alt.get("final", "refit")
         refits = self._eff["division"] == "refit" or (
             self._eff["division"] == "cv" and alt.get("refit", True)
         )
@@ -1156,12 +1174,13 @@ _COMMON_DOC = """
         Where the parameters left at None (``division`` at "auto") take their values from
         (``bpnn.estimators.PRESETS``; ``effective_params()`` lists the result). "default":
         chosen for accuracy on unseen data (docs/defaults.md) -- hidden (20,), standard
-        scaling, ``l2="auto"``, ``division="cv"`` with ratios (0.8, 0.2, 0), max_fail 10,
-        epochs 200, scaled conjugate gradient; the classifier takes 100 ReLU ("poslin")
-        units, and on more than 1000 rows one network, l2 1e-3, early-stopped on a 10 %
-        split. "best": for users who can wait (several times the default's fit) -- 5-fold
-        selection among four weight decays at every size, max_fail 20, the folds'
-        networks and the refit averaged. "matlab": feedforwardnet/trainlm's workflow
+        scaling, ``l2="auto"``, ``division="cv"`` with ratios (0.8, 0.2, 0), max_fail 10
+        (a regressor: 30), epochs 200, scaled conjugate gradient; the classifier takes 100
+        ReLU ("poslin") units, weight decays up to 1e-1, and on more than 1000 rows l2 1e-3
+        on an 80/20 split, that network averaged with its refit on all rows. "best": for
+        users who can wait (several times the default's fit) -- 5-fold selection among
+        four weight decays at every size, max_fail 20, the folds' networks and the refit
+        averaged. "matlab": feedforwardnet/trainlm's workflow
         and the estimators' earlier defaults exactly -- hidden (10,), min-max scaling to
         [-1, 1], l2 0, a random 70/15/15 division, max_fail 6, epochs 1000, Levenberg-Marquardt
         for regression nets of up to 1000 parameters. An explicit parameter always wins.

@@ -635,7 +635,8 @@ def _check_writable(model):
         raise ValueError(
             f"cannot write an ensemble of {len(members)} networks to FANN (a .net file "
             "holds one network); fit one network: n_ensemble=1 and division='refit' (the "
-            "default division 'cv' averages six networks on up to 1000 rows)"
+            "default division 'cv' averages six networks on up to 1000 rows, a classifier's "
+            "two above that)"
         )
     table = model.__dict__.get("table_map_")
     if table is not None and not table.passthrough_:
