@@ -1252,8 +1252,9 @@ _COMMON_DOC = """
     l2 : float or "auto", default None
         Weight decay ``l2 / 2 * ||W||^2`` added to the (mean) loss. None: the preset's,
         "auto" (0 for ``preset="matlab"``). "auto" tries
-        ``bpnn.estimators.L2_CANDIDATES`` and keeps the lowest validation loss (``l2_``,
-        ``l2_search_``); without validation rows (division None, partial_fit) it is 0.
+        ``bpnn.estimators.L2_CANDIDATES`` (the default classifier adds 1e-1) and keeps the
+        lowest validation loss (``l2_``, ``l2_search_``); without validation rows (division
+        None, partial_fit) it is 0.
     n_restarts : int, default 1
         Train this many initialisations and keep the best on validation data.
     shuffle : bool, default True
