@@ -835,6 +835,45 @@ def test_time_series_run_forecasts_and_downloads(server, tmp_path, monkeypatch):
     assert st == 400 and "'v'" in body["error"] and "every time step" in body["error"]
 
 
+def test_time_series_differences_and_search_horizon_from_the_page(server, tmp_path):
+    t = _json(server, "/api/data/builtin", {"name": "sunspots"})[1]
+    base = {"table": t["id"], "target": ["sunspots"], "epochs": 15, "steps": 6, "seed": 2}
+    fixed = {**base, "feedback_delays": "1:2", "hidden": "3", "difference": "11"}
+    st, body = _json(server, "/api/timeseries", fixed)
+    assert st == 200, body
+    run = next(d["run"] for k, d in _wait(server, body["job"]) if k == "done")
+    res = _json(server, f"/api/runs/{run}")[1]
+    assert res["inputs"] == ["Δ11sunspots(t-1)", "Δ11sunspots(t-2)"]
+    (tmp_path / "d.bpnn").write_bytes(_call(server, f"/api/runs/{run}/download/model")[1])
+    model = bpnn.load(tmp_path / "d.bpnn")
+    assert model.difference == 11 and model.max_delay_ == 13
+    argv = shlex.split(res["command"].splitlines()[0])[1:]
+    assert argv[argv.index("--difference") + 1] == "11" and "--horizon" not in argv
+    argv[argv.index("-o") + 1] = str(tmp_path / "cli.bpnn")
+    argv[argv.index("--report") + 1] = str(tmp_path / "cli.html")
+    assert main(argv + ["-q"]) == 0  # the command line trains the same model
+    np.testing.assert_allclose(
+        np.asarray(bpnn.load(tmp_path / "cli.bpnn").predict(6)).ravel(),
+        res["series"]["forecast"],
+        rtol=1e-10,
+    )
+    assert "difference=11" in res["script"]
+    # the search's horizon reaches the model and the command line; "auto" leaves both alone
+    st, body = _json(server, "/api/timeseries", {**base, "horizon": "3", "difference": "0"})
+    assert st == 200, body
+    run = next(d["run"] for k, d in _wait(server, body["job"]) if k == "done")
+    res = _json(server, f"/api/runs/{run}")[1]
+    (tmp_path / "h.bpnn").write_bytes(_call(server, f"/api/runs/{run}/download/model")[1])
+    model = bpnn.load(tmp_path / "h.bpnn")
+    assert model.horizon == 3 and model.structure_search_["horizon"] == 3
+    assert model.difference == 0 and model.structure_["difference"] == 0
+    assert "--horizon 3" in res["command"] and "--difference 0" in res["command"]
+    for bad, key in (("-1", "differences"), ("x", "differences"), ("0", "horizon")):
+        settings = {**base, "difference": bad} if key == "differences" else {**base, "horizon": bad}
+        st, body = _json(server, "/api/timeseries", settings)
+        assert st == 400 and key in body["error"] and repr(bad) in body["error"]
+
+
 @needs_ts
 def test_browser_time_series_page(page):
     page.click("button[data-tab=timeseries]")
@@ -844,6 +883,7 @@ def test_browser_time_series_page(page):
     assert page.input_value("select[data-column='u']") == "exog"
     assert page.input_value("select[data-column='y']") == "target"
     page.fill("#ts-epochs", "12")
+    assert page.input_value("#ts-diff") == "auto" and page.input_value("#ts-horizon") == "auto"
     page.click("#ts-train-btn")
     page.wait_for_selector("#ts-results:not([hidden])", timeout=60_000)
     assert "narxnet" in page.inner_text("#ts-stop")
@@ -855,6 +895,16 @@ def test_browser_time_series_page(page):
     assert "--feedback-delays auto --inputs u --input-delays auto --hidden auto" in (
         page.inner_text("#ts-command")
     )
+    assert "--difference" not in page.inner_text("#ts-command")  # auto: the search decides
+    page.fill("#ts-diff", "1")  # a difference typed on the page reaches the command line
+    page.fill("#ts-horizon", "5")
+    page.click("#ts-train-btn")
+    page.wait_for_function(
+        "document.querySelector('#ts-command').innerText.includes('--difference 1')",
+        timeout=60_000,
+    )
+    assert "--horizon 5" in page.inner_text("#ts-command")
+    assert "Δy(t-1)" in page.inner_text("#ts-stop")
     kinds = page.eval_on_selector_all("#ts-downloads a", "as => as.map(a => a.dataset.kind)")
     assert kinds == ["model", "predictions", "report", "script", "command"]
     assert "No Python / C / ONNX export" in page.inner_text("#ts-results")  # and says why

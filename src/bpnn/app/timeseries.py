@@ -90,10 +90,29 @@ def parse_ts_settings(session: Session, s: dict) -> TrainSpec:
         "random_state": _num(s, "seed", int, 0, 0, 2**31 - 1),
         "n_ensemble": _num(s, "n_ensemble", int, 1, 1, ENSEMBLE_MAX),
     }
+    params["difference"] = _difference(s)
+    horizon = s.get("horizon")
+    if horizon is not None and str(horizon).strip().lower() not in ("", "auto"):
+        params["horizon"] = _num(s, "horizon", int, 10, 1, 1000)
     spec = TrainSpec(t, target, exog, "timeseries", "error", params)
     spec.steps = _num(s, "steps", int, 20, 0, FORECAST_MAX)
     spec.interval = _interval(s)
     return spec
+
+
+def _difference(s):
+    """"auto" (the structure search decides), 0 (the values) or a lag k >= 1 (the network
+    models y(t) - y(t-k))."""
+    v = s.get("difference", "auto")
+    text = "auto" if v is None else str(v).strip().lower()
+    if text in ("", "auto"):
+        return "auto"
+    if not (text.isascii() and text.isdigit()) or int(text) > 1000:
+        raise AppError(
+            "differences must be auto, 0 (the values), 1 (first differences) or a season "
+            f"such as 12, got {v!r}"
+        )
+    return int(text)
 
 
 def _interval(s) -> float:
@@ -350,6 +369,8 @@ def ts_command(spec) -> str:
         "--seed",
         str(p["random_state"]),
         *(["--n-ensemble", str(p["n_ensemble"])] if p.get("n_ensemble", 1) > 1 else []),
+        *(["--difference", str(p["difference"])] if p.get("difference", "auto") != "auto" else []),
+        *(["--horizon", str(p["horizon"])] if "horizon" in p else []),
         "-o",
         "model.bpnn",
         "--report",

@@ -28,7 +28,7 @@ window.BPI18N = (function () {
     split_block: "按时间顺序划分 %（训练 / 验证 / 测试）", forecast_steps: "闭环预测步数",
     ts_response: "序列、一步预测输出与闭环预测", m_series: "序列", m_output: "一步输出",
     m_forecast: "闭环预测", m_exog: "输入序列", ts_ensemble: "集成的网络数",
-    ts_interval: "预测区间覆盖率（0 为不画）", m_band: "预测区间",
+    ts_interval: "预测区间覆盖率（0 为不画）", ts_difference: "差分（0：原值）", ts_horizon: "结构搜索评估的预测步数", m_band: "预测区间",
     learn_title: "手算一步反向传播", learning_rate: "学习率 η",
     learn_hint: "教程中的算例：2-3-2 网络，logistic sigmoid，输入 (5, 10)，目标 (0.01, 0.99)。每个数都来自 `bpnn explain` 所用的同一函数。",
     prev: "◀ 上一步", next: "下一步 ▶", explain_text: "`bpnn explain` 打印的同一步",

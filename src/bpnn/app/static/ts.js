@@ -28,7 +28,8 @@
     });
     return {
       table: S.table && S.table.id, target, exog, feedback_delays: $("ts-fb").value, input_delays: $("ts-in").value,
-      hidden: $("ts-hidden").value, algorithm: $("ts-algorithm").value, epochs: $("ts-epochs").value,
+      hidden: $("ts-hidden").value, difference: $("ts-diff").value, horizon: $("ts-horizon").value,
+      algorithm: $("ts-algorithm").value, epochs: $("ts-epochs").value,
       max_fail: $("ts-max-fail").value, steps: $("ts-steps").value,
       n_ensemble: $("ts-ensemble").value, interval: $("ts-interval").value,
       ratios: [$("ts-r-train").value, $("ts-r-val").value, $("ts-r-test").value].map(Number),
