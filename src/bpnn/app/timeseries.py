@@ -101,8 +101,8 @@ def parse_ts_settings(session: Session, s: dict) -> TrainSpec:
 
 
 def _difference(s):
-    """ "auto" (the structure search decides), 0 (the values) or a lag k >= 1 (the network
-    models y(t) - y(t-k))."""
+    """The differences asked for: "auto" (the structure search decides), 0 (the values) or
+    a lag k >= 1 (the network models y(t) - y(t-k))."""
     v = s.get("difference", "auto")
     text = "auto" if v is None else str(v).strip().lower()
     if text in ("", "auto"):
