@@ -359,25 +359,41 @@ def timed(f, *a, **k):
     return out, time.perf_counter() - t0
 
 
+#: bpnn under preset="matlab" (not a peer: left out of the verdicts)
+MATLAB_ROW = "bpnn, preset='matlab' (1:2, 10 hidden, lm)"
+
+
 def run_series(name, s, seeds, bpnn_only=False, bpnn_params=None):
     orig, H = origins(s), max(s["horizons"])
     m = season_of(s["y"][: s["n_train"]])
     rows, info = {}, {"season": m, "origins": len(orig)}
-    errs, times, notes, ratios = [], [], [], []
+    errs, times, notes, ratios, vs_matlab = [], [], [], [], []
+    m_errs, m_times = [], []
     for seed in seeds:
         model, t = timed(bpnn_fit, s, seed, **(bpnn_params or {}))
         errs.append(errors(bpnn_forecasts(model, s, orig, H), s, orig))
         times.append(t)
+        # MATLAB's narnet/narxnet defaults (1:2, 10 hidden, lm): the structure a user got
+        # before the search, and the yardstick "one default fit" for the search's time
+        old, t_old = timed(bpnn_fit, s, seed, preset="matlab")
+        m_errs.append(errors(bpnn_forecasts(old, s, orig, H), s, orig))
+        m_times.append(t_old)
         st = getattr(model, "structure_search_", None)
         if st is not None:  # the search's time against the final fit's
             ratio = st["time_s"] / max(t - st["time_s"], 1e-9)
             ratios.append(ratio)
-            notes.append(f"{model.structure_['summary']}; search/fit {ratio:.1f}x")
+            vs_matlab.append(st["time_s"] / max(t_old, 1e-9))
+            notes.append(
+                f"{model.structure_['summary']}; search/fit {ratio:.1f}x, "
+                f"search/matlab fit {vs_matlab[-1]:.1f}x"
+            )
         else:
             notes.append(f"{model.feedback_delays_}/{model.input_delays_}/{model.hidden}")
     rows["bpnn (defaults)"] = _median_row(errs, times)
+    rows[MATLAB_ROW] = _median_row(m_errs, m_times)
     info["bpnn structures"] = notes
     info["search/fit"] = ratios
+    info["search/matlab fit"] = vs_matlab
     if bpnn_only:
         return rows, info
     rows["persistence"] = (errors(peer_persistence(s, orig, H), s, orig), 0.0)
@@ -409,7 +425,7 @@ def _median_row(errs, times):
 def verdict(rows):
     """Per horizon: (bpnn <= best peer, bpnn <= persistence)."""
     ours = rows["bpnn (defaults)"][0]
-    peers = {k: v[0] for k, v in rows.items() if k != "bpnn (defaults)"}
+    peers = {k: v[0] for k, v in rows.items() if k not in ("bpnn (defaults)", MATLAB_ROW)}
     out = {}
     for h, e in ours.items():
         best = min(p[h] for p in peers.values()) if peers else np.inf
