@@ -896,6 +896,11 @@ def test_browser_time_series_page(page):
         page.inner_text("#ts-command")
     )
     assert "--difference" not in page.inner_text("#ts-command")  # auto: the search decides
+    kinds = page.eval_on_selector_all("#ts-downloads a", "as => as.map(a => a.dataset.kind)")
+    assert kinds == ["model", "predictions", "report", "script", "command"]
+    assert "No Python / C / ONNX export" in page.inner_text("#ts-results")  # and says why
+    page.wait_for_selector("#ts-plots img")
+    _shot(page, "timeseries", full=True)
     page.fill("#ts-diff", "1")  # a difference typed on the page reaches the command line
     page.fill("#ts-horizon", "5")
     page.click("#ts-train-btn")
@@ -905,11 +910,6 @@ def test_browser_time_series_page(page):
     )
     assert "--horizon 5" in page.inner_text("#ts-command")
     assert "Δy(t-1)" in page.inner_text("#ts-stop")
-    kinds = page.eval_on_selector_all("#ts-downloads a", "as => as.map(a => a.dataset.kind)")
-    assert kinds == ["model", "predictions", "report", "script", "command"]
-    assert "No Python / C / ONNX export" in page.inner_text("#ts-results")  # and says why
-    page.wait_for_selector("#ts-plots img")
-    _shot(page, "timeseries", full=True)
 
 
 # every form control inside its card, on the tabs with a two-column form (a long option,
