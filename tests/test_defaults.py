@@ -1,9 +1,12 @@
 """The estimators' defaults (docs/defaults.md), the MATLAB preset, and honest CLI metrics."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.datasets import load_iris, make_regression
+from sklearn.exceptions import ConvergenceWarning
 
 import bpnn
 from bpnn import BPClassifier, BPRegressor
@@ -410,3 +413,24 @@ def test_the_settings_table_of_defaults_md_matches_the_presets():
     assert rows["`division`, `ratios`"][0].startswith(f'`"{PRESETS["default"]["division"]}"`')
     grid = ", ".join(_e(v) for v in L2_CANDIDATES[:-1]) + f" or {_e(L2_CANDIDATES[-1])}"
     assert grid in rows["`l2`"][0]
+
+
+def test_a_classifier_no_better_than_the_class_frequencies_says_so():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(120, 2)), np.where(rng.random(120) < 0.7, "a", "b")
+    with pytest.warns(ConvergenceWarning, match="little from the inputs") as caught:
+        m = BPClassifier(l2=10.0, random_state=0).fit(X, y)  # too much decay to learn
+    said = str(caught[-1].message)
+    assert "always answering 'a' scores (64.2%)" in said and "on its own 120 training" in said
+    assert said in m.diagnosis_ and "class_weight" not in said
+    # weighted rows: those of weight 0 do not count; a rare class gets the balancing advice
+    rare = np.where(rng.random(120) < 0.9, "a", "b")
+    sw = np.ones(120)
+    sw[:20] = 0.0
+    with pytest.warns(ConvergenceWarning, match="class_weight='balanced'") as caught:
+        BPClassifier(l2=10.0, random_state=0).fit(X, rare, sample_weight=sw)
+    assert "own 100 training rows" in str(caught[-1].message)
+    with warnings.catch_warnings():  # a network that learned the inputs: nothing said
+        warnings.simplefilter("error")
+        m = BPClassifier(random_state=0).fit(*load_iris(return_X_y=True))
+    assert m.diagnosis_ is None

@@ -955,8 +955,13 @@ class _BPBase(BaseEstimator):
             val = (self.input_map_.transform(Xv, self.dtype_), self._encode_targets(validation[1]))
         self._fit_ensemble(Z, T, sw, val)
         self._calibrate(X, y, calibration)
+        self._check_fitted_model(X, y, sample_weight)
         del self._warm
         return self
+
+    def _check_fitted_model(self, X, y, sw):
+        """Task-specific checks of the fitted model on its training rows (the classifier:
+        one class for every row)."""
 
     def _combine_weights(self, y, sw):
         return sw
@@ -1614,6 +1619,46 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         self.target_type_ = kind
         # the output activation and loss depend on the target type: validate them now
         get_loss(self._loss_name()).check_output(get_activation(self._output_activation()))
+
+    def _check_fitted_model(self, X, y, sw):
+        """A classifier that does on its own training rows about as well as always
+        answering the largest class -- it removes less than a tenth of that rule's errors
+        -- learned how often each class occurs and little from the inputs: ``diagnosis_``
+        and a ConvergenceWarning say so (the inputs may hold little, or training may have
+        stopped too early)."""
+        if self.target_type_ == "multilabel-indicator" or not len(X):
+            return
+        rows = np.ones(len(X), dtype=bool) if sw is None else np.asarray(sw) > 0
+        labels = np.asarray(y).reshape(len(X), -1)[rows, 0]
+        present, counts = np.unique(labels, return_counts=True)
+        if len(present) < 2:
+            return
+        Xc = self._encoded_rows = X[rows]  # rows already encoded and checked (_checked_X)
+        try:
+            pred = np.asarray(self.predict(Xc))
+        finally:
+            del self._encoded_rows
+        n, top = int(rows.sum()), int(np.argmax(counts))
+        rule_errors = n - int(counts[top])
+        errors = int(np.sum(pred != labels))
+        if errors < 0.9 * rule_errors:
+            return
+        share = counts.min() / n
+        advice = (
+            f"class_weight='balanced' (the smallest class is {share:.0%} of the rows), "
+            if share < 0.2
+            else ""
+        )
+        said = (
+            f"the classifier scores {1 - errors / n:.1%} on its own {n} training rows, about "
+            f"what always answering {present[top].item()!r} scores ({counts[top] / n:.1%}): "
+            "it has learned how often each class occurs and little from the inputs. Either "
+            "the inputs say little about the classes, or training stopped too early; to "
+            f"tell, try {advice}preset='best', a larger max_fail or l2=1e-4."
+        )
+        self.diagnosis_ = " ".join(filter(None, [self.diagnosis_, said]))
+        if self.warn:
+            warnings.warn(said, ConvergenceWarning, stacklevel=4)
 
     def _fit_targets(self, y, sw=None, classes=None):
         if np.ndim(y) == 2 and np.shape(y)[1] == 1:
