@@ -423,6 +423,10 @@ def test_a_classifier_no_better_than_the_class_frequencies_says_so():
     said = str(caught[-1].message)
     assert "always answering 'a' scores (64.2%)" in said and "on its own 120 training" in said
     assert said in m.diagnosis_ and "class_weight" not in said
+    # labels as Python strings (a table's text column) and as integers read the same
+    for labels, shown in ((pd.Series(y, dtype=object), "'a'"), ((y == "b").astype(int), "0")):
+        with pytest.warns(ConvergenceWarning, match=f"always answering {shown} scores"):
+            BPClassifier(l2=10.0, random_state=0).fit(X, labels)
     # weighted rows: those of weight 0 do not count; a rare class gets the balancing advice
     rare = np.where(rng.random(120) < 0.9, "a", "b")
     sw = np.ones(120)
@@ -434,3 +438,14 @@ def test_a_classifier_no_better_than_the_class_frequencies_says_so():
         warnings.simplefilter("error")
         m = BPClassifier(random_state=0).fit(*load_iris(return_X_y=True))
     assert m.diagnosis_ is None
+
+
+def test_bpnn_train_prints_the_class_frequency_note_and_succeeds(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(rng.normal(size=(120, 2)), columns=["a", "b"])
+    df["y"] = np.where(rng.random(120) < 0.7, "yes", "no")
+    df.to_csv(tmp_path / "noise.csv", index=False)
+    assert main(["train", str(tmp_path / "noise.csv"), "--target", "y", "--l2", "10"]) == 0
+    out = capsys.readouterr()
+    assert "note: the classifier scores" in out.out + out.err
+    assert "always answering 'yes'" in out.out + out.err

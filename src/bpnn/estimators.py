@@ -1643,6 +1643,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         errors = int(np.sum(pred != labels))
         if errors < 0.9 * rule_errors:
             return
+        label = present[top].item() if isinstance(present[top], np.generic) else present[top]
         share = counts.min() / n
         advice = (
             f"class_weight='balanced' (the smallest class is {share:.0%} of the rows), "
@@ -1651,7 +1652,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         )
         said = (
             f"the classifier scores {1 - errors / n:.1%} on its own {n} training rows, about "
-            f"what always answering {present[top].item()!r} scores ({counts[top] / n:.1%}): "
+            f"what always answering {label!r} scores ({counts[top] / n:.1%}): "
             "it has learned how often each class occurs and little from the inputs. Either "
             "the inputs say little about the classes, or training stopped too early; to "
             f"tell, try {advice}preset='best', a larger max_fail or l2=1e-4."
