@@ -435,10 +435,20 @@ def _held_out_note(model, data, held_idx):
             f"chosen by {where}, then grown again on all fit rows"
         )
     elif sel is not None:
-        what += (
-            f"; l2 {model.l2_:g} and {model.record_.epochs} epochs chosen by {where} "
-            f"(best epoch {sel.best_epoch}), then refit on all fit rows"
+        epochs = _plural(model.record_.epochs, "epoch")
+        chosen = (
+            f"l2 {model.l2_:g} and {epochs}"
+            if model.__dict__.get("l2_search_")
+            else f"{epochs} (l2 {model.l2_:g}, not searched)"
         )
+        what += (
+            f"; {chosen} chosen by {where} (best epoch {sel.best_epoch}), then refit on "
+            "all fit rows"
+        )
+        n_nets = len(model.__dict__.get("networks_") or ())
+        if n_nets > 1 and getattr(model, "n_ensemble", 1) == 1:
+            others = f"the {k} folds' networks" if k else "the split's network"
+            what += f"; the model averages the refit and {others}"
     return f"[dim]metrics: {what}[/dim]"
 
 
