@@ -449,3 +449,17 @@ def test_bpnn_train_prints_the_class_frequency_note_and_succeeds(tmp_path, capsy
     out = capsys.readouterr()
     assert "note: the classifier scores" in out.out + out.err
     assert "always answering 'yes'" in out.out + out.err
+
+
+def test_bpnn_train_says_what_was_searched_and_which_networks_are_averaged(
+    monkeypatch, capsys
+):
+    assert main(["train", "iris"]) == 0
+    out = capsys.readouterr().out
+    assert "chosen by 5-fold cross-validation" in out and "l2 " in out
+    assert "the model averages the refit and the 5 folds' networks" in out
+    monkeypatch.setitem(PRESETS["default"], "cv_max_rows", 100)  # iris as "many rows"
+    assert main(["train", "iris"]) == 0
+    out = capsys.readouterr().out
+    assert "(l2 0.001, not searched) chosen by an internal validation split" in out
+    assert "the model averages the refit and the split's network" in out
