@@ -451,9 +451,7 @@ def test_bpnn_train_prints_the_class_frequency_note_and_succeeds(tmp_path, capsy
     assert "always answering 'yes'" in out.out + out.err
 
 
-def test_bpnn_train_says_what_was_searched_and_which_networks_are_averaged(
-    monkeypatch, capsys
-):
+def test_bpnn_train_says_what_was_searched_and_which_networks_are_averaged(monkeypatch, capsys):
     assert main(["train", "iris"]) == 0
     out = capsys.readouterr().out
     assert "chosen by 5-fold cross-validation" in out and "l2 " in out
