@@ -567,3 +567,29 @@ def test_lm_solves_linear_least_squares_like_lstsq():
     bpnn.train(net, X, Y, algorithm="lm", loss="mse", epochs=20)
     coef, *_ = np.linalg.lstsq(np.hstack([X, np.ones((50, 1))]), Y, rcond=None)
     assert net.params == pytest.approx(coef.ravel(), abs=1e-6)  # [w1, w2, w3, b]
+
+
+def test_lm_solves_with_one_blas_thread_and_puts_the_count_back():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import scipy.linalg  # noqa: F401  (loads the BLAS the solves use)
+
+    from bpnn.algorithms import lm
+
+    def blas_threads():
+        return [
+            i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"
+        ]
+
+    if not blas_threads():
+        pytest.skip("no BLAS library that threadpoolctl can see")
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        with lm._small_solve_context(50):
+            assert set(blas_threads()) == {1}
+        assert blas_threads() == before
+        with lm._small_solve_context(5000):  # large systems keep the threads
+            assert blas_threads() == before
+        A = np.array([[4.0, 1.0], [1.0, 3.0]])
+        x = lm._solve(A, np.array([1.0, 2.0]), 0.0)
+        np.testing.assert_allclose(A @ x, [1.0, 2.0])
+        assert blas_threads() == before
