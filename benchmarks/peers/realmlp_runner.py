@@ -32,6 +32,7 @@ def main():
     ap.add_argument("--seeds", default="0")
     ap.add_argument("--only", default="")
     ap.add_argument("--max-rows", type=int, default=10**9, help="skip larger problems")
+    ap.add_argument("--tag", default="realmlp", help="results/suite_<tag>.json (merge after)")
     a = ap.parse_args()
     import torch
     from pytabkit import RealMLP_TD_Classifier, RealMLP_TD_Regressor
@@ -40,7 +41,7 @@ def main():
     torch.set_num_threads(1)
     with open(os.path.join(RESULTS, "suite_halves.json")) as f:
         info = json.load(f)
-    path = os.path.join(RESULTS, "suite_realmlp.json")
+    path = os.path.join(RESULTS, f"suite_{a.tag}.json")
     res = json.load(open(path)) if os.path.exists(path) else {}
     only = set(a.only.split(",")) if a.only else None
     seeds = [int(s) for s in a.seeds.split(",")]
