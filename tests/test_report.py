@@ -254,3 +254,35 @@ def test_cli_summary_numbers_never_round_a_non_integer_to_an_integer():
     assert _fmt(0.99995) == "0.99995"  # an accuracy of 19999 / 20000 is not "1"
     assert _fmt(1.0) == "1" and _fmt(0.123456) == "0.1235" and _fmt(None) == "—"
     assert _fmt(float("nan")) == "—" and _fmt(float("inf")) == "inf"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
+def test_the_report_shows_what_the_fit_warned_about(tmp_path):
+    from sklearn.datasets import load_iris
+    from sklearn.exceptions import ConvergenceWarning
+
+    from bpnn.report import data_from_model
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(120, 2)), np.where(rng.random(120) < 0.7, "a", "b")
+    with pytest.warns(ConvergenceWarning):
+        model = bpnn.BPClassifier(l2=10.0, random_state=0).fit(X, y)
+    data = data_from_model(model, X, y, model.record_)
+    assert data.diagnosis == model.diagnosis_ and "always answering 'a'" in data.diagnosis
+    page = write_report(tmp_path / "note.html", model.record_, model.network_, data)
+    html = page.read_text(encoding="utf-8")
+    assert '<p class="note"><b>Note:</b> the classifier scores' in html
+    assert html.index('class="note"') < html.index("<h2>Metrics</h2>")
+    run = _chromium(tmp_path, page.as_uri(), "--dump-dom")
+    assert run.returncode == 0 and "always answering" in run.stdout
+    shots = os.environ.get("BPNN_REPORT_SCREENSHOTS")
+    if shots:
+        _chromium(
+            tmp_path,
+            page.as_uri(),
+            f"--screenshot={shots}/report_note.png",
+            "--window-size=1200,900",
+        )
+    # a fit with nothing to say shows no note
+    quiet = bpnn.BPClassifier(random_state=0).fit(*load_iris(return_X_y=True))
+    assert data_from_model(quiet, *load_iris(return_X_y=True)).diagnosis is None

@@ -80,6 +80,8 @@ class ReportData:
         (n, n_targets) each) or probabilities (classification, (n, n_classes) each).
     sample_weight : array (n,), optional — per-row weights; the metrics weight every row
         by it (a weight of 2 counts as the row twice, 0 as the row removed).
+    diagnosis : str, optional — what the fit warned about (the model's ``diagnosis_``),
+        shown under the stop reason.
     """
 
     task: str
@@ -96,6 +98,7 @@ class ReportData:
     #: the network's input names when they differ from the columns (a table map's
     #: encoded inputs, after dropped constant columns), for the network diagram
     network_inputs: list | None = None
+    diagnosis: str | None = None
 
     def parts(self) -> dict:
         """Split name -> row indices, with "all" last (just "all" without splits)."""
@@ -220,6 +223,7 @@ def data_from_model(model, X, y, record=None, task=None, sample_weight=None) -> 
         members=members,
         sample_weight=None if sample_weight is None else np.asarray(sample_weight, float),
         network_inputs=_network_inputs(model),
+        diagnosis=getattr(model, "diagnosis_", None),
     )
 
 
@@ -572,6 +576,7 @@ def data_from_forecaster(model, y, X=None) -> ReportData:
         feature_names=model.input_names(),
         target_names=list(model.target_names_),
         members=members,
+        diagnosis=getattr(model, "diagnosis_", None),
     )
 
 
@@ -995,6 +1000,7 @@ td.l,th.l{text-align:left}.cards{display:flex;flex-wrap:wrap;gap:.8em}.card{bord
 border-radius:6px;padding:.5em .9em;min-width:9em}.card b{display:block;font-size:1.25em}
 figure{margin:1em 0;display:inline-block;vertical-align:top}figcaption{color:#555;font-size:.9em}
 img{max-width:100%;height:auto}code{background:#f3f5f8;padding:0 .25em}
+.note{background:#fff7e0;border-left:4px solid #d99a00;padding:.5em .9em;max-width:60em}
 """
 
 
@@ -1181,6 +1187,8 @@ def render_html(
         body.append(
             f"<p><b>Stopped: {_e(record.stop_reason)}</b>{' — ' + _e(why) if why else ''}.</p>"
         )
+    if data is not None and data.diagnosis:
+        body.append(f'<p class="note"><b>Note:</b> {_e(data.diagnosis)}</p>')
     if data is not None:
         body += ["<h2>Metrics</h2>", _metrics_table(split_metrics(data))]
         if series is not None:
