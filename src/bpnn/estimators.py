@@ -961,7 +961,7 @@ class _BPBase(BaseEstimator):
 
     def _check_fitted_model(self, X, y, sw):
         """Task-specific checks of the fitted model on its training rows (the classifier:
-        one class for every row)."""
+        no better than always answering the largest class)."""
 
     def _combine_weights(self, y, sw):
         return sw
