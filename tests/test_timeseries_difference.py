@@ -2,6 +2,8 @@
 y(t-k), and every forecast, one-step prediction, interval and saved file is in the values;
 the structure search tries differences on trending series only."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -147,3 +149,13 @@ def test_command_line_difference(tmp_path, capsys):
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "--difference takes auto, 0 (the values), 1 (first differences)" in err
     assert "'two'" in err
+
+
+def test_parse_difference_is_the_one_reading_of_a_typed_difference():
+    from bpnn.timeseries import parse_difference
+
+    assert parse_difference("auto") == parse_difference(" AUTO ") == "auto"
+    assert parse_difference(" 12 ") == 12 and parse_difference(0) == 0
+    for bad in ("-1", "1.5", "１２", "", "twelve"):  # full-width digits are not ASCII ones
+        with pytest.raises(ValueError, match=re.escape(repr(bad))):
+            parse_difference(bad)

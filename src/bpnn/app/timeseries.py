@@ -101,18 +101,18 @@ def parse_ts_settings(session: Session, s: dict) -> TrainSpec:
 
 
 def _difference(s):
-    """The differences asked for: "auto" (the structure search decides), 0 (the values) or
-    a lag k >= 1 (the network models y(t) - y(t-k))."""
+    """The differences asked for (:func:`bpnn.timeseries.parse_difference`; an empty field
+    is "auto"), up to a lag of 1000."""
+    from ..timeseries import parse_difference
+
     v = s.get("difference", "auto")
-    text = "auto" if v is None else str(v).strip().lower()
-    if text in ("", "auto"):
-        return "auto"
-    if not (text.isascii() and text.isdigit()) or int(text) > 1000:
-        raise AppError(
-            "differences must be auto, 0 (the values), 1 (first differences) or a season "
-            f"such as 12, got {v!r}"
-        )
-    return int(text)
+    try:
+        k = "auto" if v is None or str(v).strip() == "" else parse_difference(v)
+    except ValueError as exc:
+        raise AppError(f"differences must be {exc}") from None
+    if k != "auto" and k > 1000:
+        raise AppError(f"differences above a lag of 1000 are not offered here, got {v!r}")
+    return k
 
 
 def _interval(s) -> float:

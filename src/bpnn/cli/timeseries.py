@@ -329,13 +329,12 @@ def _forecaster_params(args, ds, fb, ind):
 
         params["ratios"] = tuple(_floats(args.ratios, "--ratios"))
     if getattr(args, "difference", None) is not None:
-        d = str(args.difference).strip().lower()
-        if d != "auto" and not (d.isdigit() and d.isascii()):
-            raise UsageError(
-                f"--difference takes auto, 0 (the values), 1 (first differences) or a lag "
-                f"such as 12 (seasonal differences), got {args.difference!r}"
-            )
-        params["difference"] = d if d == "auto" else int(d)
+        from ..timeseries import parse_difference
+
+        try:
+            params["difference"] = parse_difference(args.difference)
+        except ValueError as exc:
+            raise UsageError(f"--difference takes {exc}") from None
     return params
 
 

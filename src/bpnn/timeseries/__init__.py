@@ -22,7 +22,14 @@ from .diagnostics import (
     rolling_forecasts,
 )
 from .forecaster import BPForecaster, narnet, narxnet, timedelaynet
-from .lags import as_series, check_time_index, lag_matrix, lag_names, parse_delays
+from .lags import (
+    as_series,
+    check_time_index,
+    lag_matrix,
+    lag_names,
+    parse_delays,
+    parse_difference,
+)
 
 __all__ = [
     "BPForecaster",
@@ -37,6 +44,7 @@ __all__ = [
     "narnet",
     "narxnet",
     "parse_delays",
+    "parse_difference",
     "response",
     "rolling_forecasts",
     "simulate",

@@ -30,6 +30,23 @@ __all__ = [
 ]
 
 
+#: what a forecaster's ``difference`` may be, in the words of every front end's error
+DIFFERENCE_CHOICES = (
+    "auto, 0 (the values), 1 (first differences) or a lag such as 12 (seasonal differences)"
+)
+
+
+def parse_difference(value):
+    """A ``difference`` as typed (the CLI's ``--difference``, the app's field): "auto", or a
+    lag k >= 0 written in digits. Anything else is a ValueError naming the value."""
+    text = str(value).strip().lower()
+    if text == "auto":
+        return "auto"
+    if text.isascii() and text.isdigit():
+        return int(text)
+    raise ValueError(f"{DIFFERENCE_CHOICES}, got {value!r}")
+
+
 def parse_delays(delays, name, minimum):
     """Delays as a sorted tuple of distinct ints >= ``minimum``.
 
