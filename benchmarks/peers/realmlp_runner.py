@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import time
 import warnings
 
@@ -24,6 +25,8 @@ import numpy as np
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(HERE, "results")
 K = 5
+sys.path.insert(0, HERE)
+from bench_suite import in_half  # noqa: E402  (the suite's reading of --half)
 
 
 def main():
@@ -46,8 +49,7 @@ def main():
     only = set(a.only.split(",")) if a.only else None
     seeds = [int(s) for s in a.seeds.split(",")]
     for name, meta in info.items():
-        in_half = a.half == meta["half"] or (a.half == "all" and meta["half"] in ("A", "B"))
-        if not in_half or (only and name not in only):
+        if not in_half(a.half, meta["half"]) or (only and name not in only):
             continue
         if meta["rows"] > a.max_rows:
             continue
