@@ -913,12 +913,17 @@ class _BPBase(BaseEstimator):
         if len(Xc) == 0:
             self.conformity_scores_ = None
             return
-        self._encoded_rows = Xc  # rows already encoded and checked: predict takes them as
-        try:  # they are (see _checked_X)
-            pred = np.asarray(self.predict(Xc)).reshape(len(Xc), -1)
+        pred = self._predict_encoded(Xc).reshape(len(Xc), -1)
+        self.conformity_scores_ = conformity_scores(yc, pred)
+
+    def _predict_encoded(self, Xc):
+        """``predict`` on rows of the fit that are already encoded and checked: predict
+        takes them as they are (see ``_checked_X``), not through the table map again."""
+        self._encoded_rows = Xc
+        try:
+            return np.asarray(self.predict(Xc))
         finally:
             del self._encoded_rows
-        self.conformity_scores_ = conformity_scores(yc, pred)
 
     def _warm_network(self):
         """The fitted network a ``warm_start`` fit starts from, or None (a fresh fit)."""
@@ -1633,11 +1638,7 @@ class BPClassifier(ClassifierMixin, ClassifierPrediction, _BPBase):
         present, counts = np.unique(labels, return_counts=True)
         if len(present) < 2:
             return
-        Xc = self._encoded_rows = X[rows]  # rows already encoded and checked (_checked_X)
-        try:
-            pred = np.asarray(self.predict(Xc))
-        finally:
-            del self._encoded_rows
+        pred = self._predict_encoded(X[rows])
         n, top = int(rows.sum()), int(np.argmax(counts))
         rule_errors = n - int(counts[top])
         errors = int(np.sum(pred != labels))
